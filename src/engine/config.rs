@@ -1,0 +1,146 @@
+//! Engine configuration: execution strategy, enabled proposals and limits.
+
+/// Which tier runs WebAssembly code.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Strategy {
+    /// The engine decides (today: the interpreter).
+    Auto,
+    /// The interpreter: starts instantly, no native code.
+    Interpreter,
+    /// The Cranelift JIT (not yet available: falls back to the interpreter).
+    Jit,
+}
+
+impl Strategy {
+    /// Parses the value of `WASMRT_STRATEGY` (`interp`, `jit`, `auto`).
+    pub fn from_env_value(value: &str) -> Option<Strategy> {
+        match value.trim() {
+            "interp" | "interpreter" => Some(Strategy::Interpreter),
+            "jit" => Some(Strategy::Jit),
+            "auto" => Some(Strategy::Auto),
+            _ => None,
+        }
+    }
+}
+
+/// WebAssembly proposals the engine accepts. The defaults are the
+/// WebAssembly 2.0 feature set.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Features {
+    pub mutable_global: bool,
+    pub saturating_float_to_int: bool,
+    pub sign_extension: bool,
+    pub multi_value: bool,
+    pub bulk_memory: bool,
+    pub reference_types: bool,
+    pub simd: bool,
+}
+
+impl Default for Features {
+    fn default() -> Features {
+        Features {
+            mutable_global: true,
+            saturating_float_to_int: true,
+            sign_extension: true,
+            multi_value: true,
+            bulk_memory: true,
+            reference_types: true,
+            simd: true,
+        }
+    }
+}
+
+impl Features {
+    pub(crate) fn to_wasmparser(self) -> wasmparser::WasmFeatures {
+        use wasmparser::WasmFeatures as F;
+        let mut f = F::empty();
+        f.set(F::MUTABLE_GLOBAL, self.mutable_global);
+        f.set(F::SATURATING_FLOAT_TO_INT, self.saturating_float_to_int);
+        f.set(F::SIGN_EXTENSION, self.sign_extension);
+        f.set(F::MULTI_VALUE, self.multi_value);
+        f.set(F::BULK_MEMORY, self.bulk_memory);
+        f.set(F::REFERENCE_TYPES, self.reference_types);
+        f.set(F::SIMD, self.simd);
+        f.insert(F::FLOATS);
+        f
+    }
+}
+
+/// Settings of an [`Engine`](super::Engine), fixed when it is created.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub(crate) strategy: Strategy,
+    pub(crate) features: Features,
+    pub(crate) max_wasm_stack: usize,
+    pub(crate) max_call_depth: usize,
+    pub(crate) max_memory_pages: u64,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            strategy: Strategy::Auto,
+            features: Features::default(),
+            max_wasm_stack: 8 << 20,
+            max_call_depth: 50_000,
+            max_memory_pages: super::super::runtime::memory::MAX_PAGES_32,
+        }
+    }
+}
+
+impl Config {
+    pub fn new() -> Config {
+        Config::default()
+    }
+
+    /// A default config with `WASMRT_STRATEGY` from the environment
+    /// applied, as used by engines created without an explicit config.
+    pub fn from_env() -> Config {
+        let mut c = Config::default();
+        if let Some(s) = std::env::var("WASMRT_STRATEGY")
+            .ok()
+            .and_then(|v| Strategy::from_env_value(&v))
+        {
+            c.strategy = s;
+        }
+        c
+    }
+
+    pub fn strategy(&mut self, s: Strategy) -> &mut Config {
+        self.strategy = s;
+        self
+    }
+
+    pub fn get_strategy(&self) -> Strategy {
+        self.strategy
+    }
+
+    pub fn features(&mut self, f: Features) -> &mut Config {
+        self.features = f;
+        self
+    }
+
+    pub fn get_features(&self) -> Features {
+        self.features
+    }
+
+    /// Bytes of value stack a call may use before it traps with
+    /// "call stack exhausted".
+    pub fn max_wasm_stack(&mut self, bytes: usize) -> &mut Config {
+        self.max_wasm_stack = bytes.max(4096);
+        self
+    }
+
+    /// Nesting depth of wasm calls before "call stack exhausted".
+    pub fn max_call_depth(&mut self, depth: usize) -> &mut Config {
+        self.max_call_depth = depth.max(1);
+        self
+    }
+
+    /// Ceiling on any linear memory's size in pages: `memory.grow` beyond it
+    /// returns -1 and instantiating a larger memory fails.
+    pub fn max_memory_pages(&mut self, pages: u64) -> &mut Config {
+        self.max_memory_pages = pages.min(super::super::runtime::memory::MAX_PAGES_32);
+        self
+    }
+}

@@ -1,0 +1,499 @@
+//! Instances: linking a module's imports, allocating its memories, tables
+//! and globals, initialising segments and running its start function.
+
+use super::error::Error;
+use super::func::Func;
+use super::global::Global;
+use super::memory::Memory;
+use super::module::{ConstExpr, ConstOp, DataMode, ElemMode, ExportItem, Module};
+use super::store::{GlobalRecord, MemoryRecord, Store, StoreId, TableRecord};
+use super::table::Table;
+use super::trap::Trap;
+use super::types::*;
+use crate::runtime::{
+    LinearMemory, TableData, TrapCode, VMContext, VMFuncRef, VMGlobal, VMMemoryDefinition,
+    VMTableDefinition,
+};
+use std::ffi::c_void;
+use std::ptr;
+
+/// Anything that can be imported or exported.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Extern {
+    Func(Func),
+    Global(Global),
+    Table(Table),
+    Memory(Memory),
+}
+
+impl Extern {
+    pub fn ty(&self, store: &Store) -> ExternType {
+        match self {
+            Extern::Func(f) => ExternType::Func(f.ty(store)),
+            Extern::Global(g) => ExternType::Global(g.ty(store)),
+            Extern::Table(t) => ExternType::Table(t.ty(store)),
+            Extern::Memory(m) => ExternType::Memory(m.ty(store)),
+        }
+    }
+
+    fn store_id(&self) -> StoreId {
+        match self {
+            Extern::Func(f) => f.store,
+            Extern::Global(g) => g.store,
+            Extern::Table(t) => t.store,
+            Extern::Memory(m) => m.store,
+        }
+    }
+
+    pub fn into_func(self) -> Option<Func> {
+        match self {
+            Extern::Func(f) => Some(f),
+            _ => None,
+        }
+    }
+
+    pub fn into_global(self) -> Option<Global> {
+        match self {
+            Extern::Global(g) => Some(g),
+            _ => None,
+        }
+    }
+
+    pub fn into_table(self) -> Option<Table> {
+        match self {
+            Extern::Table(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    pub fn into_memory(self) -> Option<Memory> {
+        match self {
+            Extern::Memory(m) => Some(m),
+            _ => None,
+        }
+    }
+}
+
+/// An instance's runtime record. Boxed in the store: its `vmctx` and
+/// arrays never move.
+pub struct InstanceData {
+    /// This instance's own handle.
+    pub(crate) handle: Instance,
+    pub(crate) module: Module,
+    /// Stand-in memory 0 for modules without memory, so the interpreter
+    /// can always cache memory 0's extent.
+    _no_memory: Box<VMMemoryDefinition>,
+    pub(crate) vmctx: VMContext,
+    memories: Box<[*mut VMMemoryDefinition]>,
+    tables: Box<[*mut VMTableDefinition]>,
+    globals: Box<[*mut VMGlobal]>,
+    funcs: Box<[*const VMFuncRef]>,
+    /// References of the functions this instance defines.
+    own_funcs: Box<[VMFuncRef]>,
+    /// Store-level handles of every item, by index space.
+    pub(crate) func_handles: Box<[Func]>,
+    pub(crate) memory_handles: Box<[Memory]>,
+    pub(crate) table_handles: Box<[Table]>,
+    pub(crate) global_handles: Box<[Global]>,
+    /// Element segments as raw references; emptied by `elem.drop`.
+    pub(crate) elems: Vec<Box<[u64]>>,
+    /// Whether each data segment has been dropped.
+    pub(crate) data_dropped: Vec<bool>,
+    pub(crate) exports: Vec<(String, Extern)>,
+}
+
+/// An instantiated module.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Instance {
+    pub(crate) store: StoreId,
+    pub(crate) index: u32,
+}
+
+impl Instance {
+    /// Instantiates `module` with `imports` given in the order of
+    /// `module.imports()`.
+    pub fn new(store: &mut Store, module: &Module, imports: &[Extern]) -> Result<Instance, Error> {
+        instantiate(store, module, imports)
+    }
+
+    pub(crate) fn data<'s>(&self, store: &'s Store) -> &'s InstanceData {
+        store.check(self.store);
+        &store.inner.instances[self.index as usize]
+    }
+
+    /// Exports in module order.
+    pub fn exports<'s>(&self, store: &'s Store) -> &'s [(String, Extern)] {
+        &self.data(store).exports
+    }
+
+    pub fn get_export(&self, store: &Store, name: &str) -> Option<Extern> {
+        self.exports(store)
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, e)| *e)
+    }
+
+    pub fn get_func(&self, store: &Store, name: &str) -> Option<Func> {
+        self.get_export(store, name)?.into_func()
+    }
+
+    pub fn module(&self, store: &Store) -> Module {
+        self.data(store).module.clone()
+    }
+}
+
+fn link_error(i: usize, imp: &ImportType, why: String) -> Error {
+    Error::Link(format!(
+        "import #{i} \"{}\" \"{}\": {why}",
+        imp.module, imp.name
+    ))
+}
+
+/// Checks one import against what the module requires.
+fn check_import(store: &Store, i: usize, imp: &ImportType, ext: &Extern) -> Result<(), Error> {
+    if ext.store_id() != store.id() {
+        return Err(link_error(i, imp, "belongs to another store".into()));
+    }
+    let actual = ext.ty(store);
+    let ok = match (&imp.ty, &actual) {
+        (ExternType::Func(want), ExternType::Func(have)) => want == have,
+        (ExternType::Global(want), ExternType::Global(have)) => want == have,
+        (ExternType::Table(want), ExternType::Table(have)) => {
+            want.element == have.element && limits_match(&have.limits, &want.limits)
+        }
+        (ExternType::Memory(want), ExternType::Memory(have)) => {
+            want.memory64 == have.memory64
+                && want.shared == have.shared
+                && limits_match(&have.limits, &want.limits)
+        }
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(link_error(
+            i,
+            imp,
+            format!(
+                "incompatible import type: expected {}, got {}",
+                imp.ty, actual
+            ),
+        ))
+    }
+}
+
+fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result<Instance, Error> {
+    let m = module.inner().clone();
+    if !super::Engine::same(&m.engine, store.engine()) {
+        return Err(Error::Link(
+            "module was compiled with another engine than the store's".into(),
+        ));
+    }
+    if imports.len() != m.imports.len() {
+        return Err(Error::Link(format!(
+            "module needs {} imports, {} were provided",
+            m.imports.len(),
+            imports.len()
+        )));
+    }
+    for (i, (imp, ext)) in m.imports.iter().zip(imports).enumerate() {
+        check_import(store, i, imp, ext)?;
+    }
+
+    let store_id = store.id();
+    let index = store.inner.instances.len() as u32;
+    let mut func_handles = Vec::with_capacity(m.func_types.len());
+    let mut memory_handles = Vec::with_capacity(m.memories.len());
+    let mut table_handles = Vec::with_capacity(m.tables.len());
+    let mut global_handles = Vec::with_capacity(m.globals.len());
+    for ext in imports {
+        match *ext {
+            Extern::Func(f) => func_handles.push(f),
+            Extern::Memory(x) => memory_handles.push(x),
+            Extern::Table(x) => table_handles.push(x),
+            Extern::Global(x) => global_handles.push(x),
+        }
+    }
+
+    // Defined memories.
+    let ceiling = store.engine().config().max_memory_pages;
+    for ty in &m.memories[m.num_imported_memories as usize..] {
+        let max = ty.limits.max.unwrap_or(ceiling).min(ceiling);
+        if ty.limits.min > max {
+            return Err(Error::Limit(format!(
+                "memory of {} pages exceeds the limit of {max} pages",
+                ty.limits.min
+            )));
+        }
+        let mem = LinearMemory::new(ty.limits.min, max).map_err(Error::Limit)?;
+        let idx = store.inner.memories.len() as u32;
+        store
+            .inner
+            .memories
+            .push(Box::new(MemoryRecord { mem, ty: *ty }));
+        memory_handles.push(Memory {
+            store: store_id,
+            index: idx,
+        });
+    }
+
+    // Register the instance record early: constant expressions and table
+    // initialisers may refer to its functions.
+    let num_defined_funcs = m.funcs.len();
+    let mut own_funcs: Box<[VMFuncRef]> =
+        (0..num_defined_funcs).map(|_| VMFuncRef::null()).collect();
+    let first_func_index = store.inner.funcs.len() as u32;
+    for (i, vm) in own_funcs.iter_mut().enumerate() {
+        let func_index = m.num_imported_funcs as usize + i;
+        vm.type_id = m.type_ids[m.func_types[func_index] as usize];
+        vm.store_index = first_func_index + i as u32;
+        vm.interp_code = &m.funcs[i] as *const _ as *const c_void;
+    }
+    for i in 0..num_defined_funcs {
+        store.inner.funcs.push(&own_funcs[i] as *const VMFuncRef);
+        func_handles.push(Func {
+            store: store_id,
+            index: first_func_index + i as u32,
+        });
+    }
+    let funcs: Box<[*const VMFuncRef]> = func_handles
+        .iter()
+        .map(|f| store.inner.funcs[f.index as usize])
+        .collect();
+    let mut no_memory = Box::new(VMMemoryDefinition {
+        base: ptr::NonNull::dangling().as_ptr(),
+        current_length: 0,
+    });
+    let mut memories: Vec<*mut VMMemoryDefinition> = memory_handles
+        .iter()
+        .map(|h| &mut store.inner.memories[h.index as usize].mem.def as *mut _)
+        .collect();
+    if memories.is_empty() {
+        memories.push(&mut *no_memory);
+    }
+    let memories = memories.into_boxed_slice();
+    let mut data = Box::new(InstanceData {
+        handle: Instance {
+            store: store_id,
+            index,
+        },
+        module: module.clone(),
+        _no_memory: no_memory,
+        vmctx: VMContext {
+            memories: ptr::null(),
+            tables: ptr::null(),
+            globals: ptr::null(),
+            funcs: ptr::null(),
+            type_ids: m.type_ids.as_ptr(),
+            store: &mut *store.inner as *mut _ as *mut c_void,
+            instance: ptr::null(),
+        },
+        memories,
+        tables: Box::new([]),
+        globals: Box::new([]),
+        funcs,
+        own_funcs,
+        func_handles: func_handles.into_boxed_slice(),
+        memory_handles: memory_handles.into_boxed_slice(),
+        table_handles: Box::new([]),
+        global_handles: Box::new([]),
+        elems: Vec::new(),
+        data_dropped: vec![false; m.datas.len()],
+        exports: Vec::new(),
+    });
+    let vmctx_ptr: *mut VMContext = &mut data.vmctx;
+    for vm in data.own_funcs.iter_mut() {
+        vm.vmctx = vmctx_ptr;
+    }
+    data.vmctx.instance = &*data as *const InstanceData as *const c_void;
+    data.vmctx.memories = data.memories.as_ptr();
+    data.vmctx.funcs = data.funcs.as_ptr();
+    store.inner.instances.push(data);
+    let instance = Instance {
+        store: store_id,
+        index,
+    };
+
+    // Defined globals, in order (an initialiser may read earlier globals).
+    for (i, ty) in m.globals[m.num_imported_globals as usize..]
+        .iter()
+        .enumerate()
+    {
+        let value = eval_const(store, index, &global_handles, &m.global_inits[i]);
+        let idx = store.inner.globals.len() as u32;
+        store.inner.globals.push(Box::new(GlobalRecord {
+            cell: VMGlobal { bits: value },
+            ty: *ty,
+        }));
+        global_handles.push(Global {
+            store: store_id,
+            index: idx,
+        });
+    }
+
+    // Defined tables.
+    for (i, ty) in m.tables[m.num_imported_tables as usize..]
+        .iter()
+        .enumerate()
+    {
+        let init = match &m.table_inits[i] {
+            Some(e) => eval_const(store, index, &global_handles, e)[0],
+            None => 0,
+        };
+        let data = TableData::new(ty.limits.min, ty.limits.max, init).map_err(Error::Limit)?;
+        let idx = store.inner.tables.len() as u32;
+        store
+            .inner
+            .tables
+            .push(Box::new(TableRecord { data, ty: *ty }));
+        table_handles.push(Table {
+            store: store_id,
+            index: idx,
+        });
+    }
+
+    // Element segments, evaluated once.
+    let mut elems = Vec::with_capacity(m.elems.len());
+    for seg in &m.elems {
+        let items: Box<[u64]> = seg
+            .items
+            .iter()
+            .map(|e| eval_const(store, index, &global_handles, e)[0])
+            .collect();
+        elems.push(items);
+    }
+
+    {
+        let inner = &mut *store.inner;
+        let tables: Box<[*mut VMTableDefinition]> = table_handles
+            .iter()
+            .map(|h| &mut inner.tables[h.index as usize].data.def as *mut _)
+            .collect();
+        let globals: Box<[*mut VMGlobal]> = global_handles
+            .iter()
+            .map(|h| &mut inner.globals[h.index as usize].cell as *mut _)
+            .collect();
+        let data = &mut inner.instances[index as usize];
+        data.tables = tables;
+        data.globals = globals;
+        data.vmctx.tables = data.tables.as_ptr();
+        data.vmctx.globals = data.globals.as_ptr();
+        data.table_handles = table_handles.into_boxed_slice();
+        data.global_handles = global_handles.into_boxed_slice();
+        data.elems = elems;
+        let exports = m
+            .exports
+            .iter()
+            .zip(&m.export_items)
+            .map(|(e, item)| {
+                let ext = match *item {
+                    ExportItem::Func(i) => Extern::Func(data.func_handles[i as usize]),
+                    ExportItem::Table(i) => Extern::Table(data.table_handles[i as usize]),
+                    ExportItem::Memory(i) => Extern::Memory(data.memory_handles[i as usize]),
+                    ExportItem::Global(i) => Extern::Global(data.global_handles[i as usize]),
+                };
+                (e.name.clone(), ext)
+            })
+            .collect();
+        data.exports = exports;
+    }
+
+    // Active element segments, then active data segments, in order; the
+    // first out-of-bounds one traps (earlier writes stay, as the spec says).
+    for (i, seg) in m.elems.iter().enumerate() {
+        match &seg.mode {
+            ElemMode::Active { table, offset } => {
+                let globals = store.inner.instances[index as usize].global_handles.clone();
+                let offset = eval_const(store, index, &globals, offset)[0] as u32;
+                let table = store.inner.instances[index as usize].table_handles[*table as usize];
+                let inner = &mut *store.inner;
+                let items = std::mem::take(&mut inner.instances[index as usize].elems[i]);
+                let dst = inner.tables[table.index as usize].data.elements_mut();
+                let start = offset as usize;
+                match dst.get_mut(start..start + items.len()) {
+                    Some(d) => d.copy_from_slice(&items),
+                    None => {
+                        return Err(Error::Trap(Trap::from_code(
+                            TrapCode::TableOutOfBounds,
+                            Vec::new(),
+                        )))
+                    }
+                }
+            }
+            ElemMode::Declared => {
+                store.inner.instances[index as usize].elems[i] = Box::new([]);
+            }
+            ElemMode::Passive => {}
+        }
+    }
+    for (i, seg) in m.datas.iter().enumerate() {
+        if let DataMode::Active { memory, offset } = &seg.mode {
+            let globals = store.inner.instances[index as usize].global_handles.clone();
+            let offset = eval_const(store, index, &globals, offset)[0] as u32 as usize;
+            let mem = store.inner.instances[index as usize].memory_handles[*memory as usize];
+            let inner = &mut *store.inner;
+            let bytes = &m.bytes[seg.range.clone()];
+            let dst = inner.memories[mem.index as usize].mem.data_mut();
+            match dst.get_mut(offset..offset.wrapping_add(bytes.len())) {
+                Some(d) if offset.checked_add(bytes.len()).is_some() => d.copy_from_slice(bytes),
+                _ => {
+                    return Err(Error::Trap(Trap::from_code(
+                        TrapCode::MemoryOutOfBounds,
+                        Vec::new(),
+                    )))
+                }
+            }
+            inner.instances[index as usize].data_dropped[i] = true;
+        }
+    }
+
+    if let Some(start) = m.start {
+        let f = store.inner.instances[index as usize].func_handles[start as usize];
+        f.call(store, &[], &mut [])?;
+    }
+    Ok(instance)
+}
+
+/// Evaluates a constant expression in the context of instance `instance`
+/// (for `ref.func`) with `globals` the global handles defined so far.
+fn eval_const(store: &Store, instance: u32, globals: &[Global], expr: &ConstExpr) -> [u64; 2] {
+    let inner = &store.inner;
+    let mut stack: Vec<[u64; 2]> = Vec::with_capacity(2);
+    for op in expr.0.iter() {
+        let v = match *op {
+            ConstOp::I32(x) => [x as u32 as u64, 0],
+            ConstOp::I64(x) => [x as u64, 0],
+            ConstOp::F32(x) => [x as u64, 0],
+            ConstOp::F64(x) => [x, 0],
+            ConstOp::V128(x) => [x as u64, (x >> 64) as u64],
+            ConstOp::RefNull => [0, 0],
+            ConstOp::RefFunc(f) => {
+                let h = inner.instances[instance as usize].func_handles[f as usize];
+                [inner.funcs[h.index as usize] as u64, 0]
+            }
+            ConstOp::GlobalGet(g) => inner.globals[globals[g as usize].index as usize].cell.bits,
+            ConstOp::I32Add | ConstOp::I32Sub | ConstOp::I32Mul => {
+                let b = stack.pop().unwrap_or_default()[0] as u32;
+                let a = stack.pop().unwrap_or_default()[0] as u32;
+                let r = match *op {
+                    ConstOp::I32Add => a.wrapping_add(b),
+                    ConstOp::I32Sub => a.wrapping_sub(b),
+                    _ => a.wrapping_mul(b),
+                };
+                [r as u64, 0]
+            }
+            ConstOp::I64Add | ConstOp::I64Sub | ConstOp::I64Mul => {
+                let b = stack.pop().unwrap_or_default()[0];
+                let a = stack.pop().unwrap_or_default()[0];
+                let r = match *op {
+                    ConstOp::I64Add => a.wrapping_add(b),
+                    ConstOp::I64Sub => a.wrapping_sub(b),
+                    _ => a.wrapping_mul(b),
+                };
+                [r, 0]
+            }
+        };
+        stack.push(v);
+    }
+    stack.pop().unwrap_or_default()
+}

@@ -1,0 +1,98 @@
+//! The safe Rust API of wasmrt: engines, modules, stores, instances and the
+//! objects they hold. The C API (`capi`) is a thin layer over this module.
+
+mod config;
+mod error;
+mod externref;
+mod func;
+mod global;
+mod instance;
+mod memory;
+mod module;
+mod store;
+mod table;
+mod trap;
+mod types;
+mod val;
+
+pub use config::{Config, Features, Strategy};
+pub use error::Error;
+pub use externref::ExternRef;
+pub use func::{Caller, Func, HostFunc};
+pub use global::Global;
+pub use instance::{Extern, Instance};
+pub use memory::Memory;
+pub use module::Module;
+pub use store::{Store, StoreId};
+pub use table::Table;
+pub use trap::{FrameInfo, Trap};
+pub use types::*;
+pub use val::Val;
+
+pub(crate) use instance::InstanceData;
+pub(crate) use val::{from_raw as val_from_raw, to_raw as val_to_raw};
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// Engine-wide registry giving every distinct function type one id, so a
+/// `call_indirect` signature check is an integer comparison, also across
+/// modules.
+#[derive(Default)]
+struct TypeRegistry {
+    ids: HashMap<FuncType, u32>,
+    types: Vec<FuncType>,
+}
+
+struct EngineInner {
+    config: Config,
+    types: Mutex<TypeRegistry>,
+}
+
+/// A compilation environment: configuration plus the shared type registry.
+/// Cheap to clone; shareable across threads.
+#[derive(Clone)]
+pub struct Engine(Arc<EngineInner>);
+
+impl Default for Engine {
+    fn default() -> Engine {
+        Engine::new(&Config::from_env())
+    }
+}
+
+impl Engine {
+    pub fn new(config: &Config) -> Engine {
+        Engine(Arc::new(EngineInner {
+            config: config.clone(),
+            types: Mutex::new(TypeRegistry::default()),
+        }))
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.0.config
+    }
+
+    /// The canonical id of `ty`, registering it if new.
+    pub(crate) fn type_id(&self, ty: &FuncType) -> u32 {
+        let mut reg = self.0.types.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(&id) = reg.ids.get(ty) {
+            return id;
+        }
+        let id = reg.types.len() as u32;
+        reg.types.push(ty.clone());
+        reg.ids.insert(ty.clone(), id);
+        id
+    }
+
+    pub fn same(a: &Engine, b: &Engine) -> bool {
+        Arc::ptr_eq(&a.0, &b.0)
+    }
+}
+
+/// Parses WebAssembly text (`.wat`) into a binary module.
+pub fn wat2wasm(text: &str) -> Result<Vec<u8>, Error> {
+    wat::parse_str(text).map_err(|e| Error::Compile {
+        message: e.to_string(),
+        offset: 0,
+    })
+}

@@ -1,0 +1,316 @@
+//! WebAssembly types as the engine and its users see them: value, function,
+//! global, table, memory and extern types, plus import/export descriptors.
+//!
+//! These are plain owned data, independent of any store, so the C API can
+//! hand them out (`wasm_functype_t`, `wasm_importtype_t`, ...) without
+//! keeping a store alive.
+
+use std::fmt;
+
+/// The type of a WebAssembly value.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ValType {
+    I32,
+    I64,
+    F32,
+    F64,
+    V128,
+    FuncRef,
+    ExternRef,
+}
+
+impl ValType {
+    /// Whether values of this type are references (funcref, externref).
+    pub fn is_ref(self) -> bool {
+        matches!(self, ValType::FuncRef | ValType::ExternRef)
+    }
+
+    /// Number of 64-bit interpreter slots a value of this type occupies.
+    pub(crate) fn slots(self) -> u32 {
+        if self == ValType::V128 {
+            2
+        } else {
+            1
+        }
+    }
+
+    pub(crate) fn from_wasmparser(ty: wasmparser::ValType) -> Option<ValType> {
+        use wasmparser::ValType as W;
+        Some(match ty {
+            W::I32 => ValType::I32,
+            W::I64 => ValType::I64,
+            W::F32 => ValType::F32,
+            W::F64 => ValType::F64,
+            W::V128 => ValType::V128,
+            W::Ref(r) => {
+                if !r.is_nullable() {
+                    return None;
+                }
+                match r.heap_type() {
+                    wasmparser::HeapType::Abstract {
+                        shared: false,
+                        ty: wasmparser::AbstractHeapType::Func,
+                    } => ValType::FuncRef,
+                    wasmparser::HeapType::Abstract {
+                        shared: false,
+                        ty: wasmparser::AbstractHeapType::Extern,
+                    } => ValType::ExternRef,
+                    _ => return None,
+                }
+            }
+        })
+    }
+}
+
+impl fmt::Display for ValType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ValType::I32 => "i32",
+            ValType::I64 => "i64",
+            ValType::F32 => "f32",
+            ValType::F64 => "f64",
+            ValType::V128 => "v128",
+            ValType::FuncRef => "funcref",
+            ValType::ExternRef => "externref",
+        })
+    }
+}
+
+/// A function signature.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct FuncType {
+    params: Box<[ValType]>,
+    results: Box<[ValType]>,
+}
+
+impl FuncType {
+    pub fn new(
+        params: impl IntoIterator<Item = ValType>,
+        results: impl IntoIterator<Item = ValType>,
+    ) -> FuncType {
+        FuncType {
+            params: params.into_iter().collect(),
+            results: results.into_iter().collect(),
+        }
+    }
+
+    pub fn params(&self) -> &[ValType] {
+        &self.params
+    }
+
+    pub fn results(&self) -> &[ValType] {
+        &self.results
+    }
+}
+
+impl fmt::Display for FuncType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let list = |f: &mut fmt::Formatter<'_>, tys: &[ValType]| -> fmt::Result {
+            f.write_str("[")?;
+            for (i, t) in tys.iter().enumerate() {
+                if i > 0 {
+                    f.write_str(" ")?;
+                }
+                write!(f, "{t}")?;
+            }
+            f.write_str("]")
+        };
+        f.write_str("func ")?;
+        list(f, &self.params)?;
+        f.write_str(" -> ")?;
+        list(f, &self.results)
+    }
+}
+
+/// Whether a global can be written after instantiation.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Mutability {
+    Const,
+    Var,
+}
+
+/// The type of a global: its content type and mutability.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct GlobalType {
+    pub content: ValType,
+    pub mutability: Mutability,
+}
+
+impl GlobalType {
+    pub fn new(content: ValType, mutability: Mutability) -> GlobalType {
+        GlobalType {
+            content,
+            mutability,
+        }
+    }
+}
+
+impl fmt::Display for GlobalType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.mutability {
+            Mutability::Const => write!(f, "global {}", self.content),
+            Mutability::Var => write!(f, "global (mut {})", self.content),
+        }
+    }
+}
+
+/// Size limits of a table (in elements) or memory (in pages).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Limits {
+    pub min: u64,
+    pub max: Option<u64>,
+}
+
+impl fmt::Display for Limits {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.max {
+            Some(max) => write!(f, "{} {}", self.min, max),
+            None => write!(f, "{}", self.min),
+        }
+    }
+}
+
+/// The type of a table: its element type (a reference type) and limits.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct TableType {
+    pub element: ValType,
+    pub limits: Limits,
+}
+
+impl TableType {
+    pub fn new(element: ValType, min: u32, max: Option<u32>) -> TableType {
+        TableType {
+            element,
+            limits: Limits {
+                min: min.into(),
+                max: max.map(Into::into),
+            },
+        }
+    }
+}
+
+impl fmt::Display for TableType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "table {} {}", self.limits, self.element)
+    }
+}
+
+/// The type of a linear memory: limits in 64 KiB pages.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct MemoryType {
+    pub limits: Limits,
+    /// Indexed by i64 (memory64 proposal).
+    pub memory64: bool,
+    /// Shared between threads (threads proposal).
+    pub shared: bool,
+}
+
+impl MemoryType {
+    pub fn new(min: u32, max: Option<u32>) -> MemoryType {
+        MemoryType {
+            limits: Limits {
+                min: min.into(),
+                max: max.map(Into::into),
+            },
+            memory64: false,
+            shared: false,
+        }
+    }
+}
+
+impl fmt::Display for MemoryType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "memory {}", self.limits)
+    }
+}
+
+/// The type of an exception tag (exception-handling proposal): the
+/// parameters its exceptions carry.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct TagType {
+    pub params: FuncType,
+}
+
+/// The type of anything that can be imported or exported.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ExternType {
+    Func(FuncType),
+    Global(GlobalType),
+    Table(TableType),
+    Memory(MemoryType),
+    Tag(TagType),
+}
+
+impl ExternType {
+    /// A short noun for error messages ("function", "global", ...).
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            ExternType::Func(_) => "function",
+            ExternType::Global(_) => "global",
+            ExternType::Table(_) => "table",
+            ExternType::Memory(_) => "memory",
+            ExternType::Tag(_) => "tag",
+        }
+    }
+}
+
+impl fmt::Display for ExternType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ExternType::Func(t) => write!(f, "{t}"),
+            ExternType::Global(t) => write!(f, "{t}"),
+            ExternType::Table(t) => write!(f, "{t}"),
+            ExternType::Memory(t) => write!(f, "{t}"),
+            ExternType::Tag(t) => write!(f, "tag {}", t.params),
+        }
+    }
+}
+
+/// One import of a module.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportType {
+    pub module: String,
+    pub name: String,
+    pub ty: ExternType,
+}
+
+/// One export of a module.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExportType {
+    pub name: String,
+    pub ty: ExternType,
+}
+
+/// Whether limits `actual` satisfy the import requirement `required`
+/// (import subtyping of limits, spec "Import Matching").
+pub(crate) fn limits_match(actual: &Limits, required: &Limits) -> bool {
+    if actual.min < required.min {
+        return false;
+    }
+    match (actual.max, required.max) {
+        (_, None) => true,
+        (Some(a), Some(r)) => a <= r,
+        (None, Some(_)) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_subtyping() {
+        let l = |min, max| Limits { min, max };
+        assert!(limits_match(&l(2, Some(3)), &l(1, Some(4))));
+        assert!(limits_match(&l(2, None), &l(1, None)));
+        assert!(!limits_match(&l(2, None), &l(1, Some(4))));
+        assert!(!limits_match(&l(0, Some(3)), &l(1, None)));
+        assert!(!limits_match(&l(2, Some(5)), &l(1, Some(4))));
+    }
+
+    #[test]
+    fn display() {
+        let t = FuncType::new([ValType::I32, ValType::F64], [ValType::ExternRef]);
+        assert_eq!(t.to_string(), "func [i32 f64] -> [externref]");
+    }
+}

@@ -1,0 +1,111 @@
+//! WebAssembly values as the host passes and receives them.
+
+use super::externref::ExternRef;
+use super::func::Func;
+use super::types::ValType;
+
+/// A WebAssembly value. Floats are kept as bit patterns so NaN payloads
+/// survive a round trip through the host.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Val {
+    I32(i32),
+    I64(i64),
+    /// f32 bit pattern.
+    F32(u32),
+    /// f64 bit pattern.
+    F64(u64),
+    /// v128, lane 0 in the low bits.
+    V128(u128),
+    FuncRef(Option<Func>),
+    ExternRef(Option<ExternRef>),
+}
+
+impl Val {
+    pub fn ty(&self) -> ValType {
+        match self {
+            Val::I32(_) => ValType::I32,
+            Val::I64(_) => ValType::I64,
+            Val::F32(_) => ValType::F32,
+            Val::F64(_) => ValType::F64,
+            Val::V128(_) => ValType::V128,
+            Val::FuncRef(_) => ValType::FuncRef,
+            Val::ExternRef(_) => ValType::ExternRef,
+        }
+    }
+
+    /// The zero value (or null reference) of `ty`, as locals start out.
+    pub fn default_for(ty: ValType) -> Val {
+        match ty {
+            ValType::I32 => Val::I32(0),
+            ValType::I64 => Val::I64(0),
+            ValType::F32 => Val::F32(0),
+            ValType::F64 => Val::F64(0),
+            ValType::V128 => Val::V128(0),
+            ValType::FuncRef => Val::FuncRef(None),
+            ValType::ExternRef => Val::ExternRef(None),
+        }
+    }
+
+    pub fn f32(v: f32) -> Val {
+        Val::F32(v.to_bits())
+    }
+
+    pub fn f64(v: f64) -> Val {
+        Val::F64(v.to_bits())
+    }
+
+    pub fn unwrap_i32(&self) -> i32 {
+        match self {
+            Val::I32(v) => *v,
+            other => panic!("expected i32, found {:?}", other.ty()),
+        }
+    }
+
+    pub fn unwrap_i64(&self) -> i64 {
+        match self {
+            Val::I64(v) => *v,
+            other => panic!("expected i64, found {:?}", other.ty()),
+        }
+    }
+}
+
+/// Encodes `v` in the raw slot encoding of `runtime::vmcontext`.
+/// The caller has checked that references belong to `store`.
+pub(crate) fn to_raw(store: &super::Store, v: &Val) -> [u64; 2] {
+    match *v {
+        Val::I32(x) => [x as u32 as u64, 0],
+        Val::I64(x) => [x as u64, 0],
+        Val::F32(x) => [x as u64, 0],
+        Val::F64(x) => [x, 0],
+        Val::V128(x) => [x as u64, (x >> 64) as u64],
+        Val::FuncRef(None) | Val::ExternRef(None) => [0, 0],
+        Val::FuncRef(Some(f)) => [f.vm(store) as u64, 0],
+        Val::ExternRef(Some(e)) => [u64::from(e.index) + 1, 0],
+    }
+}
+
+/// Decodes a raw slot value of type `ty`.
+pub(crate) fn from_raw(store: &super::Store, ty: ValType, raw: [u64; 2]) -> Val {
+    match ty {
+        ValType::I32 => Val::I32(raw[0] as u32 as i32),
+        ValType::I64 => Val::I64(raw[0] as i64),
+        ValType::F32 => Val::F32(raw[0] as u32),
+        ValType::F64 => Val::F64(raw[0]),
+        ValType::V128 => Val::V128(u128::from(raw[0]) | (u128::from(raw[1]) << 64)),
+        ValType::FuncRef => Val::FuncRef(if raw[0] == 0 {
+            None
+        } else {
+            // SAFETY: a non-null raw funcref in this store's objects is a
+            // live `VMFuncRef` of this store.
+            Some(unsafe { Func::from_vm(store, raw[0] as *const crate::runtime::VMFuncRef) })
+        }),
+        ValType::ExternRef => Val::ExternRef(if raw[0] == 0 {
+            None
+        } else {
+            Some(ExternRef {
+                store: store.inner.id,
+                index: (raw[0] - 1) as u32,
+            })
+        }),
+    }
+}

@@ -1,0 +1,352 @@
+//! The interpreter's internal form: a register machine over 64-bit slots.
+//!
+//! A function's frame is a window of the value stack: its parameters and
+//! locals first, then one slot per operand-stack position (two for a
+//! v128). Every instruction names its operand and result slots, so the
+//! wasm `local.get`/`local.set`/`*.const` traffic mostly disappears at
+//! translation time (see `translate.rs`). Branch targets are resolved to
+//! relative instruction offsets. An instruction is 16 bytes.
+//!
+//! The tables below list each instruction family once; the enum, the
+//! translator's operator mapping and the executor's semantics are all
+//! generated from them, so they cannot drift apart.
+
+/// A slot index relative to the frame base.
+pub type Slot = u32;
+
+/// The SIMD operator table: `(Variant, semantic function in simd.rs)` by
+/// shape. Calls `$m!` with all of it; the enum, translator and executor
+/// each expand it their own way.
+///
+/// * `simd_binary`: `dst = f(a: v128, b: v128)`
+/// * `simd_shift`: `dst = f(a: v128, b: i32)`
+/// * `simd_unary`: `dst = f(src: v128)`
+/// * `simd_test`: `dst: i32 = f(src: v128)`
+/// * `simd_load`: `dst = f(bytes)` from a memory load of the given width
+#[macro_export]
+#[doc(hidden)]
+macro_rules! simd_table {
+    ($m:ident) => {
+        $m! {
+            simd_binary: [
+            (I8x16Swizzle, i8x16_swizzle),
+            (I8x16Eq, i8x16_eq), (I8x16Ne, i8x16_ne), (I8x16LtS, i8x16_lt_s), (I8x16LtU, i8x16_lt_u),
+            (I8x16GtS, i8x16_gt_s), (I8x16GtU, i8x16_gt_u), (I8x16LeS, i8x16_le_s), (I8x16LeU, i8x16_le_u),
+            (I8x16GeS, i8x16_ge_s), (I8x16GeU, i8x16_ge_u),
+            (I16x8Eq, i16x8_eq), (I16x8Ne, i16x8_ne), (I16x8LtS, i16x8_lt_s), (I16x8LtU, i16x8_lt_u),
+            (I16x8GtS, i16x8_gt_s), (I16x8GtU, i16x8_gt_u), (I16x8LeS, i16x8_le_s), (I16x8LeU, i16x8_le_u),
+            (I16x8GeS, i16x8_ge_s), (I16x8GeU, i16x8_ge_u),
+            (I32x4Eq, i32x4_eq), (I32x4Ne, i32x4_ne), (I32x4LtS, i32x4_lt_s), (I32x4LtU, i32x4_lt_u),
+            (I32x4GtS, i32x4_gt_s), (I32x4GtU, i32x4_gt_u), (I32x4LeS, i32x4_le_s), (I32x4LeU, i32x4_le_u),
+            (I32x4GeS, i32x4_ge_s), (I32x4GeU, i32x4_ge_u),
+            (I64x2Eq, i64x2_eq), (I64x2Ne, i64x2_ne), (I64x2LtS, i64x2_lt_s), (I64x2GtS, i64x2_gt_s),
+            (I64x2LeS, i64x2_le_s), (I64x2GeS, i64x2_ge_s),
+            (F32x4Eq, f32x4_eq), (F32x4Ne, f32x4_ne), (F32x4Lt, f32x4_lt), (F32x4Gt, f32x4_gt),
+            (F32x4Le, f32x4_le), (F32x4Ge, f32x4_ge),
+            (F64x2Eq, f64x2_eq), (F64x2Ne, f64x2_ne), (F64x2Lt, f64x2_lt), (F64x2Gt, f64x2_gt),
+            (F64x2Le, f64x2_le), (F64x2Ge, f64x2_ge),
+            (V128And, v128_and), (V128AndNot, v128_andnot), (V128Or, v128_or), (V128Xor, v128_xor),
+            (I8x16NarrowI16x8S, i8x16_narrow_i16x8_s), (I8x16NarrowI16x8U, i8x16_narrow_i16x8_u),
+            (I8x16Add, i8x16_add), (I8x16AddSatS, i8x16_add_sat_s), (I8x16AddSatU, i8x16_add_sat_u),
+            (I8x16Sub, i8x16_sub), (I8x16SubSatS, i8x16_sub_sat_s), (I8x16SubSatU, i8x16_sub_sat_u),
+            (I8x16MinS, i8x16_min_s), (I8x16MinU, i8x16_min_u), (I8x16MaxS, i8x16_max_s),
+            (I8x16MaxU, i8x16_max_u), (I8x16AvgrU, i8x16_avgr_u),
+            (I16x8Q15MulrSatS, i16x8_q15mulr_sat_s),
+            (I16x8NarrowI32x4S, i16x8_narrow_i32x4_s), (I16x8NarrowI32x4U, i16x8_narrow_i32x4_u),
+            (I16x8Add, i16x8_add), (I16x8AddSatS, i16x8_add_sat_s), (I16x8AddSatU, i16x8_add_sat_u),
+            (I16x8Sub, i16x8_sub), (I16x8SubSatS, i16x8_sub_sat_s), (I16x8SubSatU, i16x8_sub_sat_u),
+            (I16x8Mul, i16x8_mul), (I16x8MinS, i16x8_min_s), (I16x8MinU, i16x8_min_u),
+            (I16x8MaxS, i16x8_max_s), (I16x8MaxU, i16x8_max_u), (I16x8AvgrU, i16x8_avgr_u),
+            (I16x8ExtMulLowI8x16S, i16x8_extmul_low_i8x16_s), (I16x8ExtMulHighI8x16S, i16x8_extmul_high_i8x16_s),
+            (I16x8ExtMulLowI8x16U, i16x8_extmul_low_i8x16_u), (I16x8ExtMulHighI8x16U, i16x8_extmul_high_i8x16_u),
+            (I32x4Add, i32x4_add), (I32x4Sub, i32x4_sub), (I32x4Mul, i32x4_mul),
+            (I32x4MinS, i32x4_min_s), (I32x4MinU, i32x4_min_u), (I32x4MaxS, i32x4_max_s),
+            (I32x4MaxU, i32x4_max_u), (I32x4DotI16x8S, i32x4_dot_i16x8_s),
+            (I32x4ExtMulLowI16x8S, i32x4_extmul_low_i16x8_s), (I32x4ExtMulHighI16x8S, i32x4_extmul_high_i16x8_s),
+            (I32x4ExtMulLowI16x8U, i32x4_extmul_low_i16x8_u), (I32x4ExtMulHighI16x8U, i32x4_extmul_high_i16x8_u),
+            (I64x2Add, i64x2_add), (I64x2Sub, i64x2_sub), (I64x2Mul, i64x2_mul),
+            (I64x2ExtMulLowI32x4S, i64x2_extmul_low_i32x4_s), (I64x2ExtMulHighI32x4S, i64x2_extmul_high_i32x4_s),
+            (I64x2ExtMulLowI32x4U, i64x2_extmul_low_i32x4_u), (I64x2ExtMulHighI32x4U, i64x2_extmul_high_i32x4_u),
+            (F32x4Add, f32x4_add), (F32x4Sub, f32x4_sub), (F32x4Mul, f32x4_mul), (F32x4Div, f32x4_div),
+            (F32x4Min, f32x4_min), (F32x4Max, f32x4_max), (F32x4PMin, f32x4_pmin), (F32x4PMax, f32x4_pmax),
+            (F64x2Add, f64x2_add), (F64x2Sub, f64x2_sub), (F64x2Mul, f64x2_mul), (F64x2Div, f64x2_div),
+            (F64x2Min, f64x2_min), (F64x2Max, f64x2_max), (F64x2PMin, f64x2_pmin), (F64x2PMax, f64x2_pmax),
+            ],
+            simd_shift: [
+            (I8x16Shl, i8x16_shl), (I8x16ShrS, i8x16_shr_s), (I8x16ShrU, i8x16_shr_u),
+            (I16x8Shl, i16x8_shl), (I16x8ShrS, i16x8_shr_s), (I16x8ShrU, i16x8_shr_u),
+            (I32x4Shl, i32x4_shl), (I32x4ShrS, i32x4_shr_s), (I32x4ShrU, i32x4_shr_u),
+            (I64x2Shl, i64x2_shl), (I64x2ShrS, i64x2_shr_s), (I64x2ShrU, i64x2_shr_u),
+            ],
+            simd_unary: [
+            (V128Not, v128_not),
+            (F32x4DemoteF64x2Zero, f32x4_demote_f64x2_zero), (F64x2PromoteLowF32x4, f64x2_promote_low_f32x4),
+            (I8x16Abs, i8x16_abs), (I8x16Neg, i8x16_neg), (I8x16Popcnt, i8x16_popcnt),
+            (F32x4Ceil, f32x4_ceil), (F32x4Floor, f32x4_floor), (F32x4Trunc, f32x4_trunc),
+            (F32x4Nearest, f32x4_nearest), (F64x2Ceil, f64x2_ceil), (F64x2Floor, f64x2_floor),
+            (F64x2Trunc, f64x2_trunc), (F64x2Nearest, f64x2_nearest),
+            (I16x8ExtAddPairwiseI8x16S, i16x8_extadd_pairwise_i8x16_s),
+            (I16x8ExtAddPairwiseI8x16U, i16x8_extadd_pairwise_i8x16_u),
+            (I32x4ExtAddPairwiseI16x8S, i32x4_extadd_pairwise_i16x8_s),
+            (I32x4ExtAddPairwiseI16x8U, i32x4_extadd_pairwise_i16x8_u),
+            (I16x8Abs, i16x8_abs), (I16x8Neg, i16x8_neg),
+            (I16x8ExtendLowI8x16S, i16x8_extend_low_i8x16_s), (I16x8ExtendHighI8x16S, i16x8_extend_high_i8x16_s),
+            (I16x8ExtendLowI8x16U, i16x8_extend_low_i8x16_u), (I16x8ExtendHighI8x16U, i16x8_extend_high_i8x16_u),
+            (I32x4Abs, i32x4_abs), (I32x4Neg, i32x4_neg),
+            (I32x4ExtendLowI16x8S, i32x4_extend_low_i16x8_s), (I32x4ExtendHighI16x8S, i32x4_extend_high_i16x8_s),
+            (I32x4ExtendLowI16x8U, i32x4_extend_low_i16x8_u), (I32x4ExtendHighI16x8U, i32x4_extend_high_i16x8_u),
+            (I64x2Abs, i64x2_abs), (I64x2Neg, i64x2_neg),
+            (I64x2ExtendLowI32x4S, i64x2_extend_low_i32x4_s), (I64x2ExtendHighI32x4S, i64x2_extend_high_i32x4_s),
+            (I64x2ExtendLowI32x4U, i64x2_extend_low_i32x4_u), (I64x2ExtendHighI32x4U, i64x2_extend_high_i32x4_u),
+            (F32x4Abs, f32x4_abs), (F32x4Neg, f32x4_neg), (F32x4Sqrt, f32x4_sqrt),
+            (F64x2Abs, f64x2_abs), (F64x2Neg, f64x2_neg), (F64x2Sqrt, f64x2_sqrt),
+            (I32x4TruncSatF32x4S, i32x4_trunc_sat_f32x4_s), (I32x4TruncSatF32x4U, i32x4_trunc_sat_f32x4_u),
+            (F32x4ConvertI32x4S, f32x4_convert_i32x4_s), (F32x4ConvertI32x4U, f32x4_convert_i32x4_u),
+            (I32x4TruncSatF64x2SZero, i32x4_trunc_sat_f64x2_s_zero),
+            (I32x4TruncSatF64x2UZero, i32x4_trunc_sat_f64x2_u_zero),
+            (F64x2ConvertLowI32x4S, f64x2_convert_low_i32x4_s), (F64x2ConvertLowI32x4U, f64x2_convert_low_i32x4_u),
+            ],
+            simd_test: [
+            (V128AnyTrue, v128_any_true),
+            (I8x16AllTrue, i8x16_all_true), (I8x16Bitmask, i8x16_bitmask),
+            (I16x8AllTrue, i16x8_all_true), (I16x8Bitmask, i16x8_bitmask),
+            (I32x4AllTrue, i32x4_all_true), (I32x4Bitmask, i32x4_bitmask),
+            (I64x2AllTrue, i64x2_all_true), (I64x2Bitmask, i64x2_bitmask),
+            ],
+            simd_load: [
+            (V128Load8x8S, 8, v128_load8x8_s), (V128Load8x8U, 8, v128_load8x8_u),
+            (V128Load16x4S, 8, v128_load16x4_s), (V128Load16x4U, 8, v128_load16x4_u),
+            (V128Load32x2S, 8, v128_load32x2_s), (V128Load32x2U, 8, v128_load32x2_u),
+            ],
+        }
+    };
+}
+
+macro_rules! declare_instr_enum {
+    (
+        binary: [$($bin:ident),* $(,)?],
+        binary_imm: [$($bini:ident),* $(,)?],
+        unary: [$($un:ident),* $(,)?],
+        load: [$($ld:ident),* $(,)?],
+        store: [$($st:ident),* $(,)?],
+    ) => {
+        /// One interpreter instruction. Slots are frame-relative.
+        #[derive(Copy, Clone, Debug, PartialEq)]
+        pub enum Instr {
+            $( $bin { dst: Slot, a: Slot, b: Slot }, )*
+            $( $bini { dst: Slot, a: Slot, imm: i32 }, )*
+            $( $un { dst: Slot, src: Slot }, )*
+            $( $ld { dst: Slot, addr: Slot, offset: u32 }, )*
+            $( $st { addr: Slot, src: Slot, offset: u32 }, )*
+
+            /// Traps with "unreachable".
+            Unreachable,
+            /// Jumps by `offset` instructions (relative to this one).
+            Br { offset: i32 },
+            /// Jumps if the i32 in `cond` is non-zero.
+            BrIfNez { cond: Slot, offset: i32 },
+            /// Jumps if the i32 in `cond` is zero.
+            BrIfEqz { cond: Slot, offset: i32 },
+            /// Followed by `len + 1` `Br`s; executes the one selected by the
+            /// i32 in `index` (clamped to the last, the default).
+            BrTable { index: Slot, len: u32 },
+            /// Returns; results are already in slots 0...
+            Return,
+            /// Copies one 64-bit slot to slot 0 and returns.
+            ReturnSlot { src: Slot },
+            /// Copies a v128 to slots 0-1 and returns.
+            ReturnSlot128 { src: Slot },
+            /// Returns the constant `value` (in slot 0).
+            ReturnConst { value: u64 },
+            /// Moves `len` slots from `src` down to 0 and returns.
+            ReturnMany { src: Slot, len: u32 },
+            /// Calls function `func` of this instance; arguments start at
+            /// slot `args`, where the results are left.
+            Call { func: u32, args: Slot },
+            /// Calls function `func` of this instance, known to be defined
+            /// in this module (index into the module's compiled functions).
+            CallInternal { func: u32, args: Slot },
+            /// Calls through table `table`, expecting module type
+            /// `type_index`, the i32 element index in `index`.
+            CallIndirect { type_index: u32, index: Slot, args: Slot },
+            /// Second word of `CallIndirect` and other instructions that
+            /// need a fourth operand.
+            Aux { a: u32, b: u32 },
+
+            Copy { dst: Slot, src: Slot },
+            Copy128 { dst: Slot, src: Slot },
+            Const32 { dst: Slot, value: u32 },
+            Const64 { dst: Slot, value: u64 },
+            /// `dst = pool[index]`.
+            ConstV128 { dst: Slot, index: u32 },
+            /// `if cond == 0 { dst = b }` (dst already holds the first operand).
+            Select { dst: Slot, b: Slot, cond: Slot },
+            Select128 { dst: Slot, b: Slot, cond: Slot },
+
+            GlobalGet { dst: Slot, global: u32 },
+            GlobalGet128 { dst: Slot, global: u32 },
+            GlobalSet { src: Slot, global: u32 },
+            GlobalSet128 { src: Slot, global: u32 },
+
+            MemorySize { dst: Slot, memory: u32 },
+            /// `args`: delta (i32); the result replaces it.
+            MemoryGrow { args: Slot, memory: u32 },
+            /// `args`: dst, value, len.
+            MemoryFill { args: Slot, memory: u32 },
+            /// `args`: dst, src, len.
+            MemoryCopy { args: Slot, dst_memory: u32, src_memory: u32 },
+            /// `args`: dst, src offset, len.
+            MemoryInit { args: Slot, segment: u32, memory: u32 },
+            DataDrop { segment: u32 },
+
+            TableGet { dst: Slot, index: Slot, table: u32 },
+            TableSet { index: Slot, src: Slot, table: u32 },
+            TableSize { dst: Slot, table: u32 },
+            /// `args`: init value, delta; the result replaces the first.
+            TableGrow { args: Slot, table: u32 },
+            /// `args`: index, value, len.
+            TableFill { args: Slot, table: u32 },
+            /// `args`: dst, src, len.
+            TableCopy { args: Slot, dst_table: u32, src_table: u32 },
+            /// `args`: dst, src offset, len.
+            TableInit { args: Slot, segment: u32, table: u32 },
+            ElemDrop { segment: u32 },
+            RefFunc { dst: Slot, func: u32 },
+
+            /// `dst = extract(src, lane)`, sign- or zero-extending as named.
+            I8x16ExtractLaneS { dst: Slot, src: Slot, lane: u32 },
+            I8x16ExtractLaneU { dst: Slot, src: Slot, lane: u32 },
+            I16x8ExtractLaneS { dst: Slot, src: Slot, lane: u32 },
+            I16x8ExtractLaneU { dst: Slot, src: Slot, lane: u32 },
+            I32x4ExtractLane { dst: Slot, src: Slot, lane: u32 },
+            I64x2ExtractLane { dst: Slot, src: Slot, lane: u32 },
+            /// Replaces lane `lane` of the v128 already in `dst` with the
+            /// scalar in `x`.
+            I8x16ReplaceLane { dst: Slot, x: Slot, lane: u32 },
+            I16x8ReplaceLane { dst: Slot, x: Slot, lane: u32 },
+            I32x4ReplaceLane { dst: Slot, x: Slot, lane: u32 },
+            I64x2ReplaceLane { dst: Slot, x: Slot, lane: u32 },
+            /// `dst = bitselect(dst, b, c)`.
+            V128Bitselect { dst: Slot, b: Slot, c: Slot },
+            /// `dst = shuffle(a, b, pool[next Aux.a])`.
+            I8x16Shuffle { dst: Slot, a: Slot, b: Slot },
+            /// `args`: address, vector; loads one lane into the vector and
+            /// leaves the result at `args`.
+            V128Load8Lane { args: Slot, offset: u32, lane: u32 },
+            V128Load16Lane { args: Slot, offset: u32, lane: u32 },
+            V128Load32Lane { args: Slot, offset: u32, lane: u32 },
+            V128Load64Lane { args: Slot, offset: u32, lane: u32 },
+            /// `args`: address, vector.
+            V128Store8Lane { args: Slot, offset: u32, lane: u32 },
+            V128Store16Lane { args: Slot, offset: u32, lane: u32 },
+            V128Store32Lane { args: Slot, offset: u32, lane: u32 },
+            V128Store64Lane { args: Slot, offset: u32, lane: u32 },
+        }
+
+        impl Instr {
+            /// The result slot of an instruction whose only effect is to
+            /// write one value there, so the translator may retarget it
+            /// (fusing a following `local.set`).
+            pub fn result_slot_mut(&mut self) -> Option<&mut Slot> {
+                match self {
+                    $( Instr::$bin { dst, .. } )|*
+                    | $( Instr::$bini { dst, .. } )|*
+                    | $( Instr::$un { dst, .. } )|*
+                    | $( Instr::$ld { dst, .. } )|*
+                    | Instr::Copy { dst, .. }
+                    | Instr::Copy128 { dst, .. }
+                    | Instr::Const32 { dst, .. }
+                    | Instr::Const64 { dst, .. }
+                    | Instr::ConstV128 { dst, .. }
+                    | Instr::GlobalGet { dst, .. }
+                    | Instr::GlobalGet128 { dst, .. }
+                    | Instr::MemorySize { dst, .. }
+                    | Instr::TableGet { dst, .. }
+                    | Instr::TableSize { dst, .. }
+                    | Instr::RefFunc { dst, .. }
+                    | Instr::I8x16ExtractLaneS { dst, .. }
+                    | Instr::I8x16ExtractLaneU { dst, .. }
+                    | Instr::I16x8ExtractLaneS { dst, .. }
+                    | Instr::I16x8ExtractLaneU { dst, .. }
+                    | Instr::I32x4ExtractLane { dst, .. }
+                    | Instr::I64x2ExtractLane { dst, .. }
+                    | Instr::I8x16Shuffle { dst, .. } => Some(dst),
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+macro_rules! declare_from_simd_table {
+    (
+        simd_binary: [$(($sb:ident, $sbf:ident)),* $(,)?],
+        simd_shift: [$(($ss:ident, $ssf:ident)),* $(,)?],
+        simd_unary: [$(($su:ident, $suf:ident)),* $(,)?],
+        simd_test: [$(($st:ident, $stf:ident)),* $(,)?],
+        simd_load: [$(($sl:ident, $sln:literal, $slf:ident)),* $(,)?],
+    ) => {
+        declare_instr_enum! {
+            binary: [
+                I32Add, I32Sub, I32Mul, I32DivS, I32DivU, I32RemS, I32RemU,
+                I32And, I32Or, I32Xor, I32Shl, I32ShrS, I32ShrU, I32Rotl, I32Rotr,
+                I32Eq, I32Ne, I32LtS, I32LtU, I32GtS, I32GtU, I32LeS, I32LeU,
+                I32GeS, I32GeU,
+                I64Add, I64Sub, I64Mul, I64DivS, I64DivU, I64RemS, I64RemU,
+                I64And, I64Or, I64Xor, I64Shl, I64ShrS, I64ShrU, I64Rotl, I64Rotr,
+                I64Eq, I64Ne, I64LtS, I64LtU, I64GtS, I64GtU, I64LeS, I64LeU,
+                I64GeS, I64GeU,
+                F32Add, F32Sub, F32Mul, F32Div, F32Min, F32Max, F32Copysign,
+                F32Eq, F32Ne, F32Lt, F32Gt, F32Le, F32Ge,
+                F64Add, F64Sub, F64Mul, F64Div, F64Min, F64Max, F64Copysign,
+                F64Eq, F64Ne, F64Lt, F64Gt, F64Le, F64Ge,
+                $($sb,)* $($ss,)*
+            ],
+            binary_imm: [
+                I32AddImm, I32SubImm, I32MulImm, I32DivSImm, I32DivUImm,
+                I32RemSImm, I32RemUImm, I32AndImm, I32OrImm, I32XorImm,
+                I32ShlImm, I32ShrSImm, I32ShrUImm, I32RotlImm, I32RotrImm,
+                I32EqImm, I32NeImm, I32LtSImm, I32LtUImm, I32GtSImm, I32GtUImm,
+                I32LeSImm, I32LeUImm, I32GeSImm, I32GeUImm,
+                I64AddImm, I64SubImm, I64MulImm, I64DivSImm, I64DivUImm,
+                I64RemSImm, I64RemUImm, I64AndImm, I64OrImm, I64XorImm,
+                I64ShlImm, I64ShrSImm, I64ShrUImm, I64RotlImm, I64RotrImm,
+                I64EqImm, I64NeImm, I64LtSImm, I64LtUImm, I64GtSImm, I64GtUImm,
+                I64LeSImm, I64LeUImm, I64GeSImm, I64GeUImm,
+            ],
+            unary: [
+                I32Eqz, I32Clz, I32Ctz, I32Popcnt, I32Extend8S, I32Extend16S,
+                I32WrapI64,
+                I64Eqz, I64Clz, I64Ctz, I64Popcnt, I64Extend8S, I64Extend16S,
+                I64Extend32S, I64ExtendI32S, I64ExtendI32U,
+                F32Abs, F32Neg, F32Ceil, F32Floor, F32Trunc, F32Nearest, F32Sqrt,
+                F64Abs, F64Neg, F64Ceil, F64Floor, F64Trunc, F64Nearest, F64Sqrt,
+                I32TruncF32S, I32TruncF32U, I32TruncF64S, I32TruncF64U,
+                I64TruncF32S, I64TruncF32U, I64TruncF64S, I64TruncF64U,
+                I32TruncSatF32S, I32TruncSatF32U, I32TruncSatF64S, I32TruncSatF64U,
+                I64TruncSatF32S, I64TruncSatF32U, I64TruncSatF64S, I64TruncSatF64U,
+                F32ConvertI32S, F32ConvertI32U, F32ConvertI64S, F32ConvertI64U,
+                F32DemoteF64,
+                F64ConvertI32S, F64ConvertI32U, F64ConvertI64S, F64ConvertI64U,
+                F64PromoteF32,
+                RefIsNull,
+                I8x16Splat, I16x8Splat, I32x4Splat, I64x2Splat, F32x4Splat, F64x2Splat,
+                $($su,)* $($st,)*
+            ],
+            load: [
+                I32Load, I64Load, I32Load8S, I32Load8U, I32Load16S, I32Load16U,
+                I64Load8S, I64Load8U, I64Load16S, I64Load16U, I64Load32S,
+                I64Load32U, V128Load, V128Load8Splat, V128Load16Splat,
+                V128Load32Splat, V128Load64Splat, V128Load32Zero, V128Load64Zero,
+                $($sl,)*
+            ],
+            store: [
+                I32Store, I64Store, I32Store8, I32Store16, I64Store8, I64Store16,
+                I64Store32, V128Store,
+            ],
+        }
+    };
+}
+simd_table!(declare_from_simd_table);
+
+const _: () = assert!(std::mem::size_of::<Instr>() == 16);

@@ -1,0 +1,37 @@
+//! Tier 1: the interpreter.
+//!
+//! `translate` turns validated wasm bodies into the register IR of `ir`
+//! once, at module compile time; `exec` runs it. See `docs/INTERPRETER.md`
+//! for the design.
+
+mod exec;
+pub mod float;
+pub mod ir;
+pub mod simd;
+mod translate;
+
+pub use exec::{invoke, ExecState};
+pub use translate::{TranslateEnv, Translator};
+
+use crate::engine::FuncType;
+use ir::Instr;
+
+/// A function body in interpreter form.
+#[derive(Debug)]
+pub struct CompiledFunc {
+    pub ty: FuncType,
+    pub code: Box<[Instr]>,
+    /// For each instruction, the offset of the wasm operator it came from,
+    /// relative to the start of the function body (for backtraces).
+    pub offsets: Box<[u32]>,
+    /// v128 constants and shuffle masks.
+    pub pool: Box<[u128]>,
+    /// Slots taken by parameters (they arrive in slots 0..param_slots).
+    pub param_slots: u32,
+    /// End of the locals (slots param_slots..locals_end start zeroed).
+    pub locals_end: u32,
+    /// Slots the frame needs at most.
+    pub frame_slots: u32,
+    /// Index in the module's function index space.
+    pub func_index: u32,
+}

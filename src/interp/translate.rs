@@ -1,0 +1,1478 @@
+//! Translation of validated wasm function bodies into the register IR.
+//!
+//! The translator simulates the wasm operand stack. Each entry remembers
+//! its *canonical slot* (frame slot of that stack position) and where its
+//! value actually is:
+//!
+//! * `Local(l)`: still in local `l` (after `local.get`, nothing was copied);
+//! * `Const(bits)`: a constant not yet written anywhere;
+//! * `Temp`: in its canonical slot.
+//!
+//! Instructions read operands straight from locals, constants become
+//! immediates where an instruction form takes one, and results go to the
+//! canonical slot, or straight into a local when the next operator is a
+//! `local.set`/`local.tee` of it. Lazy entries are *materialised* (copied
+//! to their canonical slot) where their source could change underneath
+//! them (a `local.set` of that local, any block entry) and where control
+//! flow merges (block results, branch values, call arguments), so at every
+//! label all values sit in canonical slots.
+//!
+//! Only valid code reaches the translator (the module was validated
+//! first), so operand-stack underflow and type errors cannot happen here.
+
+use super::ir::{Instr, Slot};
+use super::CompiledFunc;
+use crate::engine::{Error, FuncType, GlobalType, TableType, ValType};
+use wasmparser::{BlockType, FunctionBody, Operator};
+
+/// What the translator needs to know about the module.
+pub struct TranslateEnv<'a> {
+    pub types: &'a [FuncType],
+    pub func_types: &'a [u32],
+    pub globals: &'a [GlobalType],
+    pub tables: &'a [TableType],
+    pub num_imported_funcs: u32,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq)]
+enum Place {
+    Local(Slot),
+    Const(u64),
+    Temp,
+}
+
+#[derive(Copy, Clone, Debug)]
+struct Entry {
+    place: Place,
+    ty: ValType,
+    /// Canonical slot of this stack position.
+    slot: Slot,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq)]
+enum ControlKind {
+    Function,
+    Block,
+    Loop,
+    If,
+    Else,
+}
+
+#[derive(Debug)]
+struct Control {
+    kind: ControlKind,
+    params: Vec<ValType>,
+    results: Vec<ValType>,
+    /// Operand stack height at entry, below the parameters.
+    height: usize,
+    /// Canonical slot of stack position `height`.
+    base_slot: Slot,
+    /// For loops: the instruction index of the loop head.
+    head: usize,
+    /// Branches to patch with the end's position.
+    fixups: Vec<usize>,
+    /// For `if`: the conditional branch to patch with the else position.
+    else_fixup: Option<usize>,
+    /// Whether code at the start of this block was reachable.
+    reachable_at_entry: bool,
+}
+
+impl Control {
+    /// Types carried by a branch to this label.
+    fn label_types(&self) -> &[ValType] {
+        if self.kind == ControlKind::Loop {
+            &self.params
+        } else {
+            &self.results
+        }
+    }
+}
+
+/// Reusable translation state (allocations are kept across functions).
+#[derive(Default)]
+pub struct Translator {
+    code: Vec<Instr>,
+    offsets: Vec<u32>,
+    stack: Vec<Entry>,
+    controls: Vec<Control>,
+    local_slots: Vec<Slot>,
+    local_types: Vec<ValType>,
+    pool: Vec<u128>,
+    reachable: bool,
+    max_slot: Slot,
+    locals_end: Slot,
+    /// Index of the last emitted instruction if its result may be
+    /// retargeted (no label has been placed after it).
+    fusible: Option<usize>,
+    /// Wasm offset of the operator being translated, relative to the body.
+    cur_offset: u32,
+}
+
+fn slots_of(ty: ValType) -> Slot {
+    if ty == ValType::V128 {
+        2
+    } else {
+        1
+    }
+}
+
+fn err(msg: impl Into<String>, offset: usize) -> Error {
+    Error::Compile {
+        message: msg.into(),
+        offset,
+    }
+}
+
+impl Translator {
+    /// Translates the body of function `func_index`.
+    pub fn translate(
+        &mut self,
+        env: &TranslateEnv<'_>,
+        func_index: u32,
+        body: &FunctionBody<'_>,
+    ) -> Result<CompiledFunc, Error> {
+        let werr = Error::from_wasmparser;
+        let ty = &env.types[env.func_types[func_index as usize] as usize];
+        self.code.clear();
+        self.offsets.clear();
+        self.stack.clear();
+        self.controls.clear();
+        self.local_slots.clear();
+        self.local_types.clear();
+        self.pool.clear();
+        self.reachable = true;
+        self.fusible = None;
+        self.cur_offset = 0;
+
+        let body_start = body.range().start as usize;
+        let mut next: Slot = 0;
+        for &p in ty.params() {
+            self.local_slots.push(next);
+            self.local_types.push(p);
+            next += slots_of(p);
+        }
+        let param_slots = next;
+        let mut locals = body.get_locals_reader().map_err(werr)?;
+        for _ in 0..locals.get_count() {
+            let (count, t) = locals.read().map_err(werr)?;
+            let t = ValType::from_wasmparser(t)
+                .ok_or_else(|| err("unsupported local type", body_start))?;
+            for _ in 0..count {
+                self.local_slots.push(next);
+                self.local_types.push(t);
+                next = next
+                    .checked_add(slots_of(t))
+                    .filter(|n| *n < 1 << 24)
+                    .ok_or_else(|| err("too many locals", body_start))?;
+            }
+        }
+        self.locals_end = next;
+        self.max_slot = next;
+        self.controls.push(Control {
+            kind: ControlKind::Function,
+            params: Vec::new(),
+            results: ty.results().to_vec(),
+            height: 0,
+            base_slot: next,
+            head: 0,
+            fixups: Vec::new(),
+            else_fixup: None,
+            reachable_at_entry: true,
+        });
+
+        let mut reader = body.get_operators_reader().map_err(werr)?;
+        while !reader.eof() {
+            let offset = reader.original_position() as usize;
+            let op = reader.read().map_err(werr)?;
+            self.cur_offset = (offset - body_start) as u32;
+            self.operator(env, op, offset)?;
+        }
+        let code = std::mem::take(&mut self.code).into_boxed_slice();
+        Ok(CompiledFunc {
+            ty: ty.clone(),
+            code,
+            offsets: std::mem::take(&mut self.offsets).into_boxed_slice(),
+            pool: std::mem::take(&mut self.pool).into_boxed_slice(),
+            param_slots,
+            locals_end: self.locals_end,
+            frame_slots: self.max_slot + 2,
+            func_index,
+        })
+    }
+
+    // ---- emission helpers -------------------------------------------------
+
+    fn emit(&mut self, i: Instr) -> usize {
+        self.code.push(i);
+        self.offsets.push(self.cur_offset);
+        self.fusible = None;
+        self.code.len() - 1
+    }
+
+    /// Emits an instruction whose result may later be retargeted.
+    fn emit_result(&mut self, i: Instr) {
+        let at = self.emit(i);
+        self.fusible = Some(at);
+    }
+
+    /// Marks the current position as a branch target: results of earlier
+    /// instructions can no longer be retargeted.
+    fn label(&mut self) -> usize {
+        self.fusible = None;
+        self.code.len()
+    }
+
+    fn next_slot(&self) -> Slot {
+        match self.stack.last() {
+            Some(e) => e.slot + slots_of(e.ty),
+            None => self.locals_end,
+        }
+    }
+
+    fn push(&mut self, place: Place, ty: ValType) -> Slot {
+        let slot = self.next_slot();
+        let end = slot + slots_of(ty);
+        if end > self.max_slot {
+            self.max_slot = end;
+        }
+        self.stack.push(Entry { place, ty, slot });
+        slot
+    }
+
+    /// Pushes a result that an instruction writes to the canonical slot.
+    fn push_temp(&mut self, ty: ValType) -> Slot {
+        self.push(Place::Temp, ty)
+    }
+
+    fn pop(&mut self) -> Entry {
+        self.stack.pop().expect("validated code cannot underflow")
+    }
+
+    fn copy_instr(ty: ValType, dst: Slot, src: Slot) -> Instr {
+        if ty == ValType::V128 {
+            Instr::Copy128 { dst, src }
+        } else {
+            Instr::Copy { dst, src }
+        }
+    }
+
+    fn const_instr(dst: Slot, value: u64) -> Instr {
+        if value <= u32::MAX as u64 {
+            Instr::Const32 {
+                dst,
+                value: value as u32,
+            }
+        } else {
+            Instr::Const64 { dst, value }
+        }
+    }
+
+    /// Writes the value of `e` into slot `dst` (if it isn't there already).
+    fn write_to(&mut self, e: Entry, dst: Slot) {
+        match e.place {
+            Place::Local(l) => {
+                if l != dst {
+                    self.emit(Self::copy_instr(e.ty, dst, l));
+                }
+            }
+            Place::Const(v) => {
+                self.emit(Self::const_instr(dst, v));
+            }
+            Place::Temp => {
+                if e.slot != dst {
+                    self.emit(Self::copy_instr(e.ty, dst, e.slot));
+                }
+            }
+        }
+    }
+
+    /// Makes stack entry `i` a `Temp` in its canonical slot.
+    fn materialize(&mut self, i: usize) {
+        let e = self.stack[i];
+        if e.place != Place::Temp {
+            self.write_to(e, e.slot);
+            self.stack[i].place = Place::Temp;
+        }
+    }
+
+    /// Materialises every entry that still reads a local (before a block,
+    /// whose code might overwrite that local on some paths).
+    fn materialize_locals(&mut self) {
+        for i in 0..self.stack.len() {
+            if matches!(self.stack[i].place, Place::Local(_)) {
+                self.materialize(i);
+            }
+        }
+    }
+
+    fn materialize_top(&mut self, n: usize) {
+        let len = self.stack.len();
+        for i in len - n..len {
+            self.materialize(i);
+        }
+    }
+
+    /// The slot to read an operand from; a constant is first written to the
+    /// operand's canonical slot (free, since the operand was popped).
+    fn src(&mut self, e: Entry) -> Slot {
+        match e.place {
+            Place::Local(l) => l,
+            Place::Temp => e.slot,
+            Place::Const(v) => {
+                self.emit(Self::const_instr(e.slot, v));
+                e.slot
+            }
+        }
+    }
+
+    fn block_type(&self, env: &TranslateEnv<'_>, bt: BlockType) -> (Vec<ValType>, Vec<ValType>) {
+        match bt {
+            BlockType::Empty => (vec![], vec![]),
+            BlockType::Type(t) => (
+                vec![],
+                vec![ValType::from_wasmparser(t).expect("validated value type")],
+            ),
+            BlockType::FuncType(idx) => {
+                let ft = &env.types[idx as usize];
+                (ft.params().to_vec(), ft.results().to_vec())
+            }
+        }
+    }
+
+    // ---- control flow -----------------------------------------------------
+
+    fn push_control(&mut self, kind: ControlKind, params: Vec<ValType>, results: Vec<ValType>) {
+        let height = self.stack.len() - params.len();
+        let base_slot = if height < self.stack.len() {
+            self.stack[height].slot
+        } else {
+            self.next_slot()
+        };
+        self.controls.push(Control {
+            kind,
+            params,
+            results,
+            height,
+            base_slot,
+            head: self.code.len(),
+            fixups: Vec::new(),
+            else_fixup: None,
+            reachable_at_entry: self.reachable,
+        });
+    }
+
+    /// Moves the top `n` operands to consecutive slots starting at `base`
+    /// (ascending order is safe: sources never sit below their targets).
+    fn move_top_to(&mut self, n: usize, base: Slot) {
+        let len = self.stack.len();
+        let mut dst = base;
+        for i in len - n..len {
+            let e = self.stack[i];
+            self.write_to(e, dst);
+            dst += slots_of(e.ty);
+        }
+    }
+
+    /// Whether the top `n` operands already sit in their slots from `base`.
+    fn top_in_place(&self, n: usize, base: Slot) -> bool {
+        let len = self.stack.len();
+        let mut dst = base;
+        for e in &self.stack[len - n..] {
+            let ok = match e.place {
+                Place::Temp => e.slot == dst,
+                Place::Local(l) => l == dst,
+                Place::Const(_) => false,
+            };
+            if !ok {
+                return false;
+            }
+            dst += slots_of(e.ty);
+        }
+        true
+    }
+
+    /// Emits the return sequence for the function's results on top of the
+    /// stack.
+    fn emit_return(&mut self) {
+        let results = self.controls[0].results.clone();
+        let n = results.len();
+        match n {
+            0 => {
+                self.emit(Instr::Return);
+            }
+            1 => {
+                let e = *self.stack.last().expect("result");
+                match (e.place, e.ty) {
+                    (Place::Const(value), _) => {
+                        self.emit(Instr::ReturnConst { value });
+                    }
+                    (_, ValType::V128) => {
+                        let src = self.src(e);
+                        self.emit(Instr::ReturnSlot128 { src });
+                    }
+                    _ => {
+                        let src = self.src(e);
+                        self.emit(Instr::ReturnSlot { src });
+                    }
+                }
+            }
+            _ => {
+                let len = self.stack.len();
+                let first = self.stack[len - n].slot;
+                let total: Slot = results.iter().map(|t| slots_of(*t)).sum();
+                // Materialise into canonical slots, then move down to 0.
+                for i in len - n..len {
+                    let e = self.stack[i];
+                    self.write_to(e, e.slot);
+                }
+                self.emit(Instr::ReturnMany {
+                    src: first,
+                    len: total,
+                });
+            }
+        }
+    }
+
+    /// Emits an unconditional branch to label `depth` (values on top).
+    fn emit_branch(&mut self, depth: u32) {
+        let target = self.controls.len() - 1 - depth as usize;
+        if self.controls[target].kind == ControlKind::Function {
+            self.emit_return();
+            return;
+        }
+        let n = self.controls[target].label_types().len();
+        let base = self.controls[target].base_slot;
+        self.move_top_to(n, base);
+        self.emit_jump_to(target);
+    }
+
+    /// Emits `Br` to control `target` (its head for loops, else patched at
+    /// its end).
+    fn emit_jump_to(&mut self, target: usize) {
+        if self.controls[target].kind == ControlKind::Loop {
+            let head = self.controls[target].head;
+            let at = self.code.len();
+            self.emit(Instr::Br {
+                offset: head as i32 - at as i32,
+            });
+        } else {
+            let at = self.emit(Instr::Br { offset: 0 });
+            self.controls[target].fixups.push(at);
+        }
+    }
+
+    fn patch(&mut self, at: usize, to: usize) {
+        let rel = to as i32 - at as i32;
+        match &mut self.code[at] {
+            Instr::Br { offset }
+            | Instr::BrIfNez { offset, .. }
+            | Instr::BrIfEqz { offset, .. } => *offset = rel,
+            other => unreachable!("patching a non-branch {other:?}"),
+        }
+    }
+
+    /// Truncates the stack to `height` and pushes `types` as temps.
+    fn reset_stack(&mut self, height: usize, types: &[ValType]) {
+        self.stack.truncate(height);
+        for &t in types {
+            self.push_temp(t);
+        }
+    }
+
+    fn end(&mut self) {
+        let frame = self.controls.last().expect("control frame");
+        let n = frame.results.len();
+        if frame.kind == ControlKind::Function {
+            if self.reachable {
+                self.emit_return();
+            }
+            let frame = self.controls.pop().expect("function frame");
+            let end = self.label();
+            for at in frame.fixups {
+                self.patch(at, end);
+            }
+            return;
+        }
+        if self.reachable {
+            // Results go to the block's canonical slots.
+            let base = frame.base_slot;
+            self.move_top_to(n, base);
+        }
+        let frame = self.controls.pop().expect("control frame");
+        let end = self.label();
+        let mut reachable = self.reachable || !frame.fixups.is_empty();
+        for &at in &frame.fixups {
+            self.patch(at, end);
+        }
+        if let Some(at) = frame.else_fixup {
+            // `if` without `else`: the false path falls through with the
+            // parameters as results (they are already in place).
+            self.patch(at, end);
+            reachable |= frame.reachable_at_entry;
+        }
+        self.reset_stack(frame.height, &frame.results);
+        self.reachable = reachable;
+    }
+
+    // ---- operators --------------------------------------------------------
+
+    fn unary(&mut self, ty: ValType, make: impl FnOnce(Slot, Slot) -> Instr) {
+        let a = self.pop();
+        let src = self.src(a);
+        let dst = self.push_temp(ty);
+        self.emit_result(make(dst, src));
+    }
+
+    fn binary(&mut self, ty: ValType, make: impl FnOnce(Slot, Slot, Slot) -> Instr) {
+        let b = self.pop();
+        let a = self.pop();
+        let sa = self.src(a);
+        let sb = self.src(b);
+        let dst = self.push_temp(ty);
+        self.emit_result(make(dst, sa, sb));
+    }
+
+    /// A binary integer operator with an immediate form for constant
+    /// right-hand sides that fit in an `i32`.
+    fn binary_imm(
+        &mut self,
+        ty: ValType,
+        make: impl FnOnce(Slot, Slot, Slot) -> Instr,
+        make_imm: impl FnOnce(Slot, Slot, i32) -> Instr,
+    ) {
+        let b = *self.stack.last().expect("operand");
+        if let Place::Const(v) = b.place {
+            let imm = if b.ty == ValType::I32 {
+                Some(v as u32 as i32)
+            } else {
+                i32::try_from(v as i64).ok()
+            };
+            if let Some(imm) = imm {
+                self.pop();
+                let a = self.pop();
+                let sa = self.src(a);
+                let dst = self.push_temp(ty);
+                self.emit_result(make_imm(dst, sa, imm));
+                return;
+            }
+        }
+        self.binary(ty, make)
+    }
+
+    fn load(
+        &mut self,
+        ty: ValType,
+        memarg: &wasmparser::MemArg,
+        make: impl FnOnce(Slot, Slot, u32) -> Instr,
+    ) {
+        let a = self.pop();
+        let addr = self.src(a);
+        let dst = self.push_temp(ty);
+        self.emit_result(make(dst, addr, memarg.offset as u32));
+    }
+
+    fn store(&mut self, memarg: &wasmparser::MemArg, make: impl FnOnce(Slot, Slot, u32) -> Instr) {
+        let v = self.pop();
+        let a = self.pop();
+        let addr = self.src(a);
+        let src = self.src(v);
+        self.emit(make(addr, src, memarg.offset as u32));
+    }
+
+    /// Materialises the top `n` operands, pops them and returns the slot of
+    /// the first (for instructions taking consecutive `args`).
+    fn pop_args(&mut self, n: usize) -> Slot {
+        self.materialize_top(n);
+        let len = self.stack.len();
+        let slot = if n == 0 {
+            self.next_slot()
+        } else {
+            self.stack[len - n].slot
+        };
+        self.stack.truncate(len - n);
+        slot
+    }
+
+    /// Emits a call sequence: arguments are moved into place and the
+    /// callee's results pushed.
+    fn call(&mut self, ty: &FuncType, make: impl FnOnce(Slot) -> Instr) {
+        let args = self.pop_args(ty.params().len());
+        // The callee's frame starts at `args`; reserve room for results.
+        self.emit(make(args));
+        for &t in ty.results() {
+            self.push_temp(t);
+        }
+        // Results in place are not retargetable (they come from a call).
+        self.fusible = None;
+    }
+
+    fn local_set(&mut self, local: u32, tee: bool) {
+        let l = self.local_slots[local as usize];
+        let v = self.pop();
+        // Entries still reading the local's old value must be saved first.
+        let mut saved = false;
+        for i in 0..self.stack.len() {
+            if self.stack[i].place == Place::Local(l) {
+                self.materialize(i);
+                saved = true;
+            }
+        }
+        let fused = !saved
+            && v.place == Place::Temp
+            && match self.fusible {
+                Some(at) if at + 1 == self.code.len() => match self.code[at].result_slot_mut() {
+                    Some(dst) if *dst == v.slot => {
+                        *dst = l;
+                        true
+                    }
+                    _ => false,
+                },
+                _ => false,
+            };
+        if !fused {
+            self.write_to(v, l);
+        }
+        self.fusible = None;
+        if tee {
+            if fused {
+                self.stack.push(Entry {
+                    place: Place::Local(l),
+                    ..v
+                });
+            } else {
+                self.stack.push(v);
+            }
+        }
+    }
+
+    fn operator(
+        &mut self,
+        env: &TranslateEnv<'_>,
+        op: Operator<'_>,
+        offset: usize,
+    ) -> Result<(), Error> {
+        use Operator as O;
+        use ValType::*;
+        if !self.reachable {
+            return self.unreachable_operator(op);
+        }
+        macro_rules! bin {
+            ($t:expr, $v:ident) => {
+                self.binary($t, |dst, a, b| Instr::$v { dst, a, b })
+            };
+        }
+        macro_rules! bini {
+            ($t:expr, $v:ident, $vi:ident) => {
+                self.binary_imm(
+                    $t,
+                    |dst, a, b| Instr::$v { dst, a, b },
+                    |dst, a, imm| Instr::$vi { dst, a, imm },
+                )
+            };
+        }
+        macro_rules! un {
+            ($t:expr, $v:ident) => {
+                self.unary($t, |dst, src| Instr::$v { dst, src })
+            };
+        }
+        macro_rules! load {
+            ($t:expr, $memarg:expr, $v:ident) => {{
+                check_memory(&$memarg, offset)?;
+                self.load($t, &$memarg, |dst, addr, offset| Instr::$v {
+                    dst,
+                    addr,
+                    offset,
+                })
+            }};
+        }
+        macro_rules! store {
+            ($memarg:expr, $v:ident) => {{
+                check_memory(&$memarg, offset)?;
+                self.store(&$memarg, |addr, src, offset| Instr::$v {
+                    addr,
+                    src,
+                    offset,
+                })
+            }};
+        }
+        macro_rules! simd_ops {
+            (
+                simd_binary: [$(($sb:ident, $sbf:ident)),* $(,)?],
+                simd_shift: [$(($ss:ident, $ssf:ident)),* $(,)?],
+                simd_unary: [$(($su:ident, $suf:ident)),* $(,)?],
+                simd_test: [$(($st:ident, $stf:ident)),* $(,)?],
+                simd_load: [$(($sl:ident, $sln:literal, $slf:ident)),* $(,)?],
+            ) => {
+                match op {
+                    $( O::$sb => { bin!(V128, $sb); return Ok(()); } )*
+                    $( O::$ss => { bin!(V128, $ss); return Ok(()); } )*
+                    $( O::$su => { un!(V128, $su); return Ok(()); } )*
+                    $( O::$st => { un!(I32, $st); return Ok(()); } )*
+                    $( O::$sl { memarg } => { load!(V128, memarg, $sl); return Ok(()); } )*
+                    _ => {}
+                }
+            };
+        }
+        crate::simd_table!(simd_ops);
+
+        match op {
+            O::Nop => {}
+            O::Unreachable => {
+                self.emit(Instr::Unreachable);
+                self.reachable = false;
+            }
+            O::Block { blockty } => {
+                let (params, results) = self.block_type(env, blockty);
+                self.materialize_locals();
+                let n = params.len();
+                self.materialize_top(n);
+                self.push_control(ControlKind::Block, params, results);
+            }
+            O::Loop { blockty } => {
+                let (params, results) = self.block_type(env, blockty);
+                self.materialize_locals();
+                let n = params.len();
+                self.materialize_top(n);
+                self.push_control(ControlKind::Loop, params, results);
+                let head = self.label();
+                self.controls.last_mut().expect("loop").head = head;
+            }
+            O::If { blockty } => {
+                let (params, results) = self.block_type(env, blockty);
+                let c = self.pop();
+                let cond = self.src(c);
+                self.materialize_locals();
+                let n = params.len();
+                self.materialize_top(n);
+                let at = self.emit(Instr::BrIfEqz { cond, offset: 0 });
+                self.push_control(ControlKind::If, params, results);
+                self.controls.last_mut().expect("if").else_fixup = Some(at);
+            }
+            O::Else => {
+                let frame = self.controls.last().expect("if frame");
+                if self.reachable {
+                    let (n, base) = (frame.results.len(), frame.base_slot);
+                    self.move_top_to(n, base);
+                    let at = self.emit(Instr::Br { offset: 0 });
+                    self.controls.last_mut().expect("if").fixups.push(at);
+                }
+                let here = self.label();
+                let frame = self.controls.last_mut().expect("if frame");
+                frame.kind = ControlKind::Else;
+                let else_at = frame.else_fixup.take().expect("if has a false branch");
+                let (height, params, reachable) =
+                    (frame.height, frame.params.clone(), frame.reachable_at_entry);
+                self.patch(else_at, here);
+                self.reset_stack(height, &params);
+                self.reachable = reachable;
+            }
+            O::End => self.end(),
+            O::Br { relative_depth } => {
+                self.emit_branch(relative_depth);
+                self.reachable = false;
+            }
+            O::BrIf { relative_depth } => {
+                let c = self.pop();
+                let cond = self.src(c);
+                let target = self.controls.len() - 1 - relative_depth as usize;
+                let kind = self.controls[target].kind;
+                let n = self.controls[target].label_types().len();
+                let base = self.controls[target].base_slot;
+                if kind != ControlKind::Function && self.top_in_place(n, base) {
+                    if kind == ControlKind::Loop {
+                        let head = self.controls[target].head;
+                        let at = self.code.len();
+                        self.emit(Instr::BrIfNez {
+                            cond,
+                            offset: head as i32 - at as i32,
+                        });
+                    } else {
+                        let at = self.emit(Instr::BrIfNez { cond, offset: 0 });
+                        self.controls[target].fixups.push(at);
+                    }
+                } else {
+                    // Skip over the value moves and branch when not taken.
+                    let skip = self.emit(Instr::BrIfEqz { cond, offset: 0 });
+                    let saved = self.stack.clone();
+                    self.emit_branch(relative_depth);
+                    self.stack = saved;
+                    let here = self.label();
+                    self.patch(skip, here);
+                }
+            }
+            O::BrTable { targets } => {
+                let c = self.pop();
+                let index = self.src(c);
+                let depths: Vec<u32> = targets
+                    .targets()
+                    .chain(std::iter::once(Ok(targets.default())))
+                    .collect::<Result<_, _>>()
+                    .map_err(Error::from_wasmparser)?;
+                self.emit(Instr::BrTable {
+                    index,
+                    len: depths.len() as u32 - 1,
+                });
+                let table_start = self.code.len();
+                for _ in &depths {
+                    self.emit(Instr::Br { offset: 0 });
+                }
+                for (k, &depth) in depths.iter().enumerate() {
+                    let at = table_start + k;
+                    let target = self.controls.len() - 1 - depth as usize;
+                    let kind = self.controls[target].kind;
+                    let n = self.controls[target].label_types().len();
+                    let base = self.controls[target].base_slot;
+                    if kind == ControlKind::Loop && self.top_in_place(n, base) {
+                        let head = self.controls[target].head;
+                        self.patch(at, head);
+                    } else if kind != ControlKind::Function && self.top_in_place(n, base) {
+                        self.controls[target].fixups.push(at);
+                    } else {
+                        // A stub that moves the values, then branches.
+                        let here = self.label();
+                        self.patch(at, here);
+                        let saved = self.stack.clone();
+                        self.emit_branch(depth);
+                        self.stack = saved;
+                    }
+                }
+                self.reachable = false;
+            }
+            O::Return => {
+                self.emit_return();
+                self.reachable = false;
+            }
+            O::Call { function_index } => {
+                let ty = env.types[env.func_types[function_index as usize] as usize].clone();
+                if function_index >= env.num_imported_funcs {
+                    let func = function_index - env.num_imported_funcs;
+                    self.call(&ty, |args| Instr::CallInternal { func, args });
+                } else {
+                    self.call(&ty, |args| Instr::Call {
+                        func: function_index,
+                        args,
+                    });
+                }
+            }
+            O::CallIndirect {
+                type_index,
+                table_index,
+            } => {
+                let ty = env.types[type_index as usize].clone();
+                let c = self.pop();
+                let index = self.src(c);
+                let args = self.pop_args(ty.params().len());
+                self.emit(Instr::CallIndirect {
+                    type_index,
+                    index,
+                    args,
+                });
+                self.emit(Instr::Aux {
+                    a: table_index,
+                    b: 0,
+                });
+                for &t in ty.results() {
+                    self.push_temp(t);
+                }
+            }
+            O::Drop => {
+                self.pop();
+            }
+            O::Select | O::TypedSelect { .. } => {
+                let c = self.pop();
+                let b = self.pop();
+                let a = self.pop();
+                let cond = self.src(c);
+                let sb = self.src(b);
+                self.write_to(a, a.slot);
+                let dst = self.push_temp(a.ty);
+                if a.ty == V128 {
+                    self.emit(Instr::Select128 { dst, b: sb, cond });
+                } else {
+                    self.emit(Instr::Select { dst, b: sb, cond });
+                }
+            }
+            O::LocalGet { local_index } => {
+                let l = self.local_slots[local_index as usize];
+                let t = self.local_types[local_index as usize];
+                self.push(Place::Local(l), t);
+            }
+            O::LocalSet { local_index } => self.local_set(local_index, false),
+            O::LocalTee { local_index } => self.local_set(local_index, true),
+            O::GlobalGet { global_index } => {
+                let t = env.globals[global_index as usize].content;
+                let dst = self.push_temp(t);
+                if t == V128 {
+                    self.emit_result(Instr::GlobalGet128 {
+                        dst,
+                        global: global_index,
+                    });
+                } else {
+                    self.emit_result(Instr::GlobalGet {
+                        dst,
+                        global: global_index,
+                    });
+                }
+            }
+            O::GlobalSet { global_index } => {
+                let v = self.pop();
+                let src = self.src(v);
+                if v.ty == V128 {
+                    self.emit(Instr::GlobalSet128 {
+                        src,
+                        global: global_index,
+                    });
+                } else {
+                    self.emit(Instr::GlobalSet {
+                        src,
+                        global: global_index,
+                    });
+                }
+            }
+            O::I32Load { memarg } | O::F32Load { memarg } => {
+                let t = if matches!(op, O::I32Load { .. }) {
+                    I32
+                } else {
+                    F32
+                };
+                load!(t, memarg, I32Load)
+            }
+            O::I64Load { memarg } | O::F64Load { memarg } => {
+                let t = if matches!(op, O::I64Load { .. }) {
+                    I64
+                } else {
+                    F64
+                };
+                load!(t, memarg, I64Load)
+            }
+            O::I32Load8S { memarg } => load!(I32, memarg, I32Load8S),
+            O::I32Load8U { memarg } => load!(I32, memarg, I32Load8U),
+            O::I32Load16S { memarg } => load!(I32, memarg, I32Load16S),
+            O::I32Load16U { memarg } => load!(I32, memarg, I32Load16U),
+            O::I64Load8S { memarg } => load!(I64, memarg, I64Load8S),
+            O::I64Load8U { memarg } => load!(I64, memarg, I64Load8U),
+            O::I64Load16S { memarg } => load!(I64, memarg, I64Load16S),
+            O::I64Load16U { memarg } => load!(I64, memarg, I64Load16U),
+            O::I64Load32S { memarg } => load!(I64, memarg, I64Load32S),
+            O::I64Load32U { memarg } => load!(I64, memarg, I64Load32U),
+            O::I32Store { memarg } | O::F32Store { memarg } => store!(memarg, I32Store),
+            O::I64Store { memarg } | O::F64Store { memarg } => store!(memarg, I64Store),
+            O::I32Store8 { memarg } | O::I64Store8 { memarg } => store!(memarg, I32Store8),
+            O::I32Store16 { memarg } | O::I64Store16 { memarg } => store!(memarg, I32Store16),
+            O::I64Store32 { memarg } => store!(memarg, I64Store32),
+            O::MemorySize { mem } => {
+                let dst = self.push_temp(I32);
+                self.emit_result(Instr::MemorySize { dst, memory: mem });
+            }
+            O::MemoryGrow { mem } => {
+                let args = self.pop_args(1);
+                self.emit(Instr::MemoryGrow { args, memory: mem });
+                self.push_temp(I32);
+            }
+            O::MemoryFill { mem } => {
+                let args = self.pop_args(3);
+                self.emit(Instr::MemoryFill { args, memory: mem });
+            }
+            O::MemoryCopy { dst_mem, src_mem } => {
+                let args = self.pop_args(3);
+                self.emit(Instr::MemoryCopy {
+                    args,
+                    dst_memory: dst_mem,
+                    src_memory: src_mem,
+                });
+            }
+            O::MemoryInit { data_index, mem } => {
+                let args = self.pop_args(3);
+                self.emit(Instr::MemoryInit {
+                    args,
+                    segment: data_index,
+                    memory: mem,
+                });
+            }
+            O::DataDrop { data_index } => {
+                self.emit(Instr::DataDrop {
+                    segment: data_index,
+                });
+            }
+            O::TableGet { table } => {
+                let t = env.tables[table as usize].element;
+                let i = self.pop();
+                let index = self.src(i);
+                let dst = self.push_temp(t);
+                self.emit_result(Instr::TableGet { dst, index, table });
+            }
+            O::TableSet { table } => {
+                let v = self.pop();
+                let i = self.pop();
+                let index = self.src(i);
+                let src = self.src(v);
+                self.emit(Instr::TableSet { index, src, table });
+            }
+            O::TableSize { table } => {
+                let dst = self.push_temp(I32);
+                self.emit_result(Instr::TableSize { dst, table });
+            }
+            O::TableGrow { table } => {
+                let args = self.pop_args(2);
+                self.emit(Instr::TableGrow { args, table });
+                self.push_temp(I32);
+            }
+            O::TableFill { table } => {
+                let args = self.pop_args(3);
+                self.emit(Instr::TableFill { args, table });
+            }
+            O::TableCopy {
+                dst_table,
+                src_table,
+            } => {
+                let args = self.pop_args(3);
+                self.emit(Instr::TableCopy {
+                    args,
+                    dst_table,
+                    src_table,
+                });
+            }
+            O::TableInit { elem_index, table } => {
+                let args = self.pop_args(3);
+                self.emit(Instr::TableInit {
+                    args,
+                    segment: elem_index,
+                    table,
+                });
+            }
+            O::ElemDrop { elem_index } => {
+                self.emit(Instr::ElemDrop {
+                    segment: elem_index,
+                });
+            }
+            O::RefNull { hty } => {
+                let t = match hty {
+                    wasmparser::HeapType::Abstract {
+                        ty: wasmparser::AbstractHeapType::Extern,
+                        ..
+                    } => ExternRef,
+                    _ => FuncRef,
+                };
+                self.push(Place::Const(0), t);
+            }
+            O::RefIsNull => un!(I32, RefIsNull),
+            O::RefFunc { function_index } => {
+                let dst = self.push_temp(FuncRef);
+                self.emit_result(Instr::RefFunc {
+                    dst,
+                    func: function_index,
+                });
+            }
+
+            O::I32Const { value } => {
+                self.push(Place::Const(value as u32 as u64), I32);
+            }
+            O::I64Const { value } => {
+                self.push(Place::Const(value as u64), I64);
+            }
+            O::F32Const { value } => {
+                self.push(Place::Const(value.bits() as u64), F32);
+            }
+            O::F64Const { value } => {
+                self.push(Place::Const(value.bits()), F64);
+            }
+
+            O::I32Eqz => un!(I32, I32Eqz),
+            O::I32Eq => bini!(I32, I32Eq, I32EqImm),
+            O::I32Ne => bini!(I32, I32Ne, I32NeImm),
+            O::I32LtS => bini!(I32, I32LtS, I32LtSImm),
+            O::I32LtU => bini!(I32, I32LtU, I32LtUImm),
+            O::I32GtS => bini!(I32, I32GtS, I32GtSImm),
+            O::I32GtU => bini!(I32, I32GtU, I32GtUImm),
+            O::I32LeS => bini!(I32, I32LeS, I32LeSImm),
+            O::I32LeU => bini!(I32, I32LeU, I32LeUImm),
+            O::I32GeS => bini!(I32, I32GeS, I32GeSImm),
+            O::I32GeU => bini!(I32, I32GeU, I32GeUImm),
+            O::I64Eqz => un!(I32, I64Eqz),
+            O::I64Eq => bini!(I32, I64Eq, I64EqImm),
+            O::I64Ne => bini!(I32, I64Ne, I64NeImm),
+            O::I64LtS => bini!(I32, I64LtS, I64LtSImm),
+            O::I64LtU => bini!(I32, I64LtU, I64LtUImm),
+            O::I64GtS => bini!(I32, I64GtS, I64GtSImm),
+            O::I64GtU => bini!(I32, I64GtU, I64GtUImm),
+            O::I64LeS => bini!(I32, I64LeS, I64LeSImm),
+            O::I64LeU => bini!(I32, I64LeU, I64LeUImm),
+            O::I64GeS => bini!(I32, I64GeS, I64GeSImm),
+            O::I64GeU => bini!(I32, I64GeU, I64GeUImm),
+            O::F32Eq => bin!(I32, F32Eq),
+            O::F32Ne => bin!(I32, F32Ne),
+            O::F32Lt => bin!(I32, F32Lt),
+            O::F32Gt => bin!(I32, F32Gt),
+            O::F32Le => bin!(I32, F32Le),
+            O::F32Ge => bin!(I32, F32Ge),
+            O::F64Eq => bin!(I32, F64Eq),
+            O::F64Ne => bin!(I32, F64Ne),
+            O::F64Lt => bin!(I32, F64Lt),
+            O::F64Gt => bin!(I32, F64Gt),
+            O::F64Le => bin!(I32, F64Le),
+            O::F64Ge => bin!(I32, F64Ge),
+
+            O::I32Clz => un!(I32, I32Clz),
+            O::I32Ctz => un!(I32, I32Ctz),
+            O::I32Popcnt => un!(I32, I32Popcnt),
+            O::I32Add => bini!(I32, I32Add, I32AddImm),
+            O::I32Sub => bini!(I32, I32Sub, I32SubImm),
+            O::I32Mul => bini!(I32, I32Mul, I32MulImm),
+            O::I32DivS => bini!(I32, I32DivS, I32DivSImm),
+            O::I32DivU => bini!(I32, I32DivU, I32DivUImm),
+            O::I32RemS => bini!(I32, I32RemS, I32RemSImm),
+            O::I32RemU => bini!(I32, I32RemU, I32RemUImm),
+            O::I32And => bini!(I32, I32And, I32AndImm),
+            O::I32Or => bini!(I32, I32Or, I32OrImm),
+            O::I32Xor => bini!(I32, I32Xor, I32XorImm),
+            O::I32Shl => bini!(I32, I32Shl, I32ShlImm),
+            O::I32ShrS => bini!(I32, I32ShrS, I32ShrSImm),
+            O::I32ShrU => bini!(I32, I32ShrU, I32ShrUImm),
+            O::I32Rotl => bini!(I32, I32Rotl, I32RotlImm),
+            O::I32Rotr => bini!(I32, I32Rotr, I32RotrImm),
+            O::I64Clz => un!(I64, I64Clz),
+            O::I64Ctz => un!(I64, I64Ctz),
+            O::I64Popcnt => un!(I64, I64Popcnt),
+            O::I64Add => bini!(I64, I64Add, I64AddImm),
+            O::I64Sub => bini!(I64, I64Sub, I64SubImm),
+            O::I64Mul => bini!(I64, I64Mul, I64MulImm),
+            O::I64DivS => bini!(I64, I64DivS, I64DivSImm),
+            O::I64DivU => bini!(I64, I64DivU, I64DivUImm),
+            O::I64RemS => bini!(I64, I64RemS, I64RemSImm),
+            O::I64RemU => bini!(I64, I64RemU, I64RemUImm),
+            O::I64And => bini!(I64, I64And, I64AndImm),
+            O::I64Or => bini!(I64, I64Or, I64OrImm),
+            O::I64Xor => bini!(I64, I64Xor, I64XorImm),
+            O::I64Shl => bini!(I64, I64Shl, I64ShlImm),
+            O::I64ShrS => bini!(I64, I64ShrS, I64ShrSImm),
+            O::I64ShrU => bini!(I64, I64ShrU, I64ShrUImm),
+            O::I64Rotl => bini!(I64, I64Rotl, I64RotlImm),
+            O::I64Rotr => bini!(I64, I64Rotr, I64RotrImm),
+
+            O::F32Abs => un!(F32, F32Abs),
+            O::F32Neg => un!(F32, F32Neg),
+            O::F32Ceil => un!(F32, F32Ceil),
+            O::F32Floor => un!(F32, F32Floor),
+            O::F32Trunc => un!(F32, F32Trunc),
+            O::F32Nearest => un!(F32, F32Nearest),
+            O::F32Sqrt => un!(F32, F32Sqrt),
+            O::F32Add => bin!(F32, F32Add),
+            O::F32Sub => bin!(F32, F32Sub),
+            O::F32Mul => bin!(F32, F32Mul),
+            O::F32Div => bin!(F32, F32Div),
+            O::F32Min => bin!(F32, F32Min),
+            O::F32Max => bin!(F32, F32Max),
+            O::F32Copysign => bin!(F32, F32Copysign),
+            O::F64Abs => un!(F64, F64Abs),
+            O::F64Neg => un!(F64, F64Neg),
+            O::F64Ceil => un!(F64, F64Ceil),
+            O::F64Floor => un!(F64, F64Floor),
+            O::F64Trunc => un!(F64, F64Trunc),
+            O::F64Nearest => un!(F64, F64Nearest),
+            O::F64Sqrt => un!(F64, F64Sqrt),
+            O::F64Add => bin!(F64, F64Add),
+            O::F64Sub => bin!(F64, F64Sub),
+            O::F64Mul => bin!(F64, F64Mul),
+            O::F64Div => bin!(F64, F64Div),
+            O::F64Min => bin!(F64, F64Min),
+            O::F64Max => bin!(F64, F64Max),
+            O::F64Copysign => bin!(F64, F64Copysign),
+
+            O::I32WrapI64 => un!(I32, I32WrapI64),
+            O::I32TruncF32S => un!(I32, I32TruncF32S),
+            O::I32TruncF32U => un!(I32, I32TruncF32U),
+            O::I32TruncF64S => un!(I32, I32TruncF64S),
+            O::I32TruncF64U => un!(I32, I32TruncF64U),
+            O::I64ExtendI32S => un!(I64, I64ExtendI32S),
+            O::I64ExtendI32U => un!(I64, I64ExtendI32U),
+            O::I64TruncF32S => un!(I64, I64TruncF32S),
+            O::I64TruncF32U => un!(I64, I64TruncF32U),
+            O::I64TruncF64S => un!(I64, I64TruncF64S),
+            O::I64TruncF64U => un!(I64, I64TruncF64U),
+            O::F32ConvertI32S => un!(F32, F32ConvertI32S),
+            O::F32ConvertI32U => un!(F32, F32ConvertI32U),
+            O::F32ConvertI64S => un!(F32, F32ConvertI64S),
+            O::F32ConvertI64U => un!(F32, F32ConvertI64U),
+            O::F32DemoteF64 => un!(F32, F32DemoteF64),
+            O::F64ConvertI32S => un!(F64, F64ConvertI32S),
+            O::F64ConvertI32U => un!(F64, F64ConvertI32U),
+            O::F64ConvertI64S => un!(F64, F64ConvertI64S),
+            O::F64ConvertI64U => un!(F64, F64ConvertI64U),
+            O::F64PromoteF32 => un!(F64, F64PromoteF32),
+            // Reinterpretations keep the bits: only the static type changes.
+            O::I32ReinterpretF32 => self.retype(I32),
+            O::I64ReinterpretF64 => self.retype(I64),
+            O::F32ReinterpretI32 => self.retype(F32),
+            O::F64ReinterpretI64 => self.retype(F64),
+            O::I32Extend8S => un!(I32, I32Extend8S),
+            O::I32Extend16S => un!(I32, I32Extend16S),
+            O::I64Extend8S => un!(I64, I64Extend8S),
+            O::I64Extend16S => un!(I64, I64Extend16S),
+            O::I64Extend32S => un!(I64, I64Extend32S),
+            O::I32TruncSatF32S => un!(I32, I32TruncSatF32S),
+            O::I32TruncSatF32U => un!(I32, I32TruncSatF32U),
+            O::I32TruncSatF64S => un!(I32, I32TruncSatF64S),
+            O::I32TruncSatF64U => un!(I32, I32TruncSatF64U),
+            O::I64TruncSatF32S => un!(I64, I64TruncSatF32S),
+            O::I64TruncSatF32U => un!(I64, I64TruncSatF32U),
+            O::I64TruncSatF64S => un!(I64, I64TruncSatF64S),
+            O::I64TruncSatF64U => un!(I64, I64TruncSatF64U),
+
+            // ---- SIMD beyond the table ----
+            O::V128Load { memarg } => load!(V128, memarg, V128Load),
+            O::V128Load8Splat { memarg } => load!(V128, memarg, V128Load8Splat),
+            O::V128Load16Splat { memarg } => load!(V128, memarg, V128Load16Splat),
+            O::V128Load32Splat { memarg } => load!(V128, memarg, V128Load32Splat),
+            O::V128Load64Splat { memarg } => load!(V128, memarg, V128Load64Splat),
+            O::V128Load32Zero { memarg } => load!(V128, memarg, V128Load32Zero),
+            O::V128Load64Zero { memarg } => load!(V128, memarg, V128Load64Zero),
+            O::V128Store { memarg } => store!(memarg, V128Store),
+            O::V128Const { value } => {
+                let index = self.pool.len() as u32;
+                self.pool.push(u128::from_le_bytes(*value.bytes()));
+                let dst = self.push_temp(V128);
+                self.emit_result(Instr::ConstV128 { dst, index });
+            }
+            O::I8x16Shuffle { lanes } => {
+                let index = self.pool.len() as u32;
+                self.pool.push(u128::from_le_bytes(lanes));
+                let b = self.pop();
+                let a = self.pop();
+                let sa = self.src(a);
+                let sb = self.src(b);
+                let dst = self.push_temp(V128);
+                self.emit(Instr::I8x16Shuffle { dst, a: sa, b: sb });
+                self.emit(Instr::Aux { a: index, b: 0 });
+            }
+            O::I8x16Splat => un!(V128, I8x16Splat),
+            O::I16x8Splat => un!(V128, I16x8Splat),
+            O::I32x4Splat => un!(V128, I32x4Splat),
+            O::I64x2Splat => un!(V128, I64x2Splat),
+            O::F32x4Splat => un!(V128, F32x4Splat),
+            O::F64x2Splat => un!(V128, F64x2Splat),
+            O::I8x16ExtractLaneS { lane } => self.extract(I32, lane, |dst, src, lane| {
+                Instr::I8x16ExtractLaneS { dst, src, lane }
+            }),
+            O::I8x16ExtractLaneU { lane } => self.extract(I32, lane, |dst, src, lane| {
+                Instr::I8x16ExtractLaneU { dst, src, lane }
+            }),
+            O::I16x8ExtractLaneS { lane } => self.extract(I32, lane, |dst, src, lane| {
+                Instr::I16x8ExtractLaneS { dst, src, lane }
+            }),
+            O::I16x8ExtractLaneU { lane } => self.extract(I32, lane, |dst, src, lane| {
+                Instr::I16x8ExtractLaneU { dst, src, lane }
+            }),
+            O::I32x4ExtractLane { lane } | O::F32x4ExtractLane { lane } => {
+                let t = if matches!(op, O::I32x4ExtractLane { .. }) {
+                    I32
+                } else {
+                    F32
+                };
+                self.extract(t, lane, |dst, src, lane| Instr::I32x4ExtractLane {
+                    dst,
+                    src,
+                    lane,
+                })
+            }
+            O::I64x2ExtractLane { lane } | O::F64x2ExtractLane { lane } => {
+                let t = if matches!(op, O::I64x2ExtractLane { .. }) {
+                    I64
+                } else {
+                    F64
+                };
+                self.extract(t, lane, |dst, src, lane| Instr::I64x2ExtractLane {
+                    dst,
+                    src,
+                    lane,
+                })
+            }
+            O::I8x16ReplaceLane { lane } => self.replace(lane, |dst, x, lane| {
+                Instr::I8x16ReplaceLane { dst, x, lane }
+            }),
+            O::I16x8ReplaceLane { lane } => self.replace(lane, |dst, x, lane| {
+                Instr::I16x8ReplaceLane { dst, x, lane }
+            }),
+            O::I32x4ReplaceLane { lane } | O::F32x4ReplaceLane { lane } => {
+                self.replace(lane, |dst, x, lane| Instr::I32x4ReplaceLane {
+                    dst,
+                    x,
+                    lane,
+                })
+            }
+            O::I64x2ReplaceLane { lane } | O::F64x2ReplaceLane { lane } => {
+                self.replace(lane, |dst, x, lane| Instr::I64x2ReplaceLane {
+                    dst,
+                    x,
+                    lane,
+                })
+            }
+            O::V128Bitselect => {
+                let c = self.pop();
+                let b = self.pop();
+                let a = self.pop();
+                let sc = self.src(c);
+                let sb = self.src(b);
+                self.write_to(a, a.slot);
+                let dst = self.push_temp(V128);
+                self.emit(Instr::V128Bitselect { dst, b: sb, c: sc });
+            }
+            O::V128Load8Lane { memarg, lane } => self.lane_mem(
+                memarg,
+                lane,
+                true,
+                |args, offset, lane| Instr::V128Load8Lane { args, offset, lane },
+                offset,
+            )?,
+            O::V128Load16Lane { memarg, lane } => self.lane_mem(
+                memarg,
+                lane,
+                true,
+                |args, offset, lane| Instr::V128Load16Lane { args, offset, lane },
+                offset,
+            )?,
+            O::V128Load32Lane { memarg, lane } => self.lane_mem(
+                memarg,
+                lane,
+                true,
+                |args, offset, lane| Instr::V128Load32Lane { args, offset, lane },
+                offset,
+            )?,
+            O::V128Load64Lane { memarg, lane } => self.lane_mem(
+                memarg,
+                lane,
+                true,
+                |args, offset, lane| Instr::V128Load64Lane { args, offset, lane },
+                offset,
+            )?,
+            O::V128Store8Lane { memarg, lane } => self.lane_mem(
+                memarg,
+                lane,
+                false,
+                |args, offset, lane| Instr::V128Store8Lane { args, offset, lane },
+                offset,
+            )?,
+            O::V128Store16Lane { memarg, lane } => self.lane_mem(
+                memarg,
+                lane,
+                false,
+                |args, offset, lane| Instr::V128Store16Lane { args, offset, lane },
+                offset,
+            )?,
+            O::V128Store32Lane { memarg, lane } => self.lane_mem(
+                memarg,
+                lane,
+                false,
+                |args, offset, lane| Instr::V128Store32Lane { args, offset, lane },
+                offset,
+            )?,
+            O::V128Store64Lane { memarg, lane } => self.lane_mem(
+                memarg,
+                lane,
+                false,
+                |args, offset, lane| Instr::V128Store64Lane { args, offset, lane },
+                offset,
+            )?,
+
+            other => {
+                return Err(err(
+                    format!("operator {other:?} is not supported by the interpreter yet"),
+                    offset,
+                ))
+            }
+        }
+        Ok(())
+    }
+
+    /// Changes the static type of the top operand (bits are unchanged).
+    fn retype(&mut self, ty: ValType) {
+        self.stack.last_mut().expect("operand").ty = ty;
+    }
+
+    fn extract(&mut self, ty: ValType, lane: u8, make: impl FnOnce(Slot, Slot, u32) -> Instr) {
+        let v = self.pop();
+        let src = self.src(v);
+        let dst = self.push_temp(ty);
+        self.emit_result(make(dst, src, lane.into()));
+    }
+
+    fn replace(&mut self, lane: u8, make: impl FnOnce(Slot, Slot, u32) -> Instr) {
+        let x = self.pop();
+        let v = self.pop();
+        let sx = self.src(x);
+        self.write_to(v, v.slot);
+        let dst = self.push_temp(ValType::V128);
+        self.emit(make(dst, sx, lane.into()));
+    }
+
+    fn lane_mem(
+        &mut self,
+        memarg: wasmparser::MemArg,
+        lane: u8,
+        is_load: bool,
+        make: impl FnOnce(Slot, u32, u32) -> Instr,
+        offset: usize,
+    ) -> Result<(), Error> {
+        check_memory(&memarg, offset)?;
+        let args = self.pop_args(2);
+        self.emit(make(args, memarg.offset as u32, lane.into()));
+        if is_load {
+            self.push_temp(ValType::V128);
+        }
+        Ok(())
+    }
+
+    /// In unreachable code only the block structure matters.
+    fn unreachable_operator(&mut self, op: Operator<'_>) -> Result<(), Error> {
+        use Operator as O;
+        match op {
+            O::Block { .. } | O::Loop { .. } | O::If { .. } => {
+                self.controls.push(Control {
+                    kind: ControlKind::Block,
+                    params: Vec::new(),
+                    results: Vec::new(),
+                    height: self.stack.len(),
+                    base_slot: self.next_slot(),
+                    head: 0,
+                    fixups: Vec::new(),
+                    else_fixup: None,
+                    reachable_at_entry: false,
+                });
+            }
+            O::Else => {
+                let frame = self.controls.last().expect("frame");
+                if frame.reachable_at_entry {
+                    // The then-branch ended unreachable; the else-branch
+                    // starts reachable.
+                    let here = self.label();
+                    let frame = self.controls.last_mut().expect("frame");
+                    frame.kind = ControlKind::Else;
+                    let at = frame.else_fixup.take().expect("if");
+                    let (height, params) = (frame.height, frame.params.clone());
+                    self.patch(at, here);
+                    self.reset_stack(height, &params);
+                    self.reachable = true;
+                }
+            }
+            O::End => {
+                let frame = self.controls.last().expect("frame");
+                if frame.reachable_at_entry || frame.kind == ControlKind::Function {
+                    self.end();
+                } else {
+                    self.controls.pop();
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+fn check_memory(memarg: &wasmparser::MemArg, offset: usize) -> Result<(), Error> {
+    match memarg.target {
+        wasmparser::MemArgTarget::Memory(0) if memarg.offset <= u32::MAX as u64 => Ok(()),
+        _ => Err(err(
+            "multiple memories and memory64 are not supported yet",
+            offset,
+        )),
+    }
+}

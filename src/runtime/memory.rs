@@ -1,0 +1,175 @@
+//! Linear memory: a virtual-address reservation that never moves.
+//!
+//! The whole maximum size is reserved up front (inaccessible), and pages
+//! are made accessible as the memory grows. A stable base address means
+//! growing never copies and a `wasm_memory_data` pointer stays valid; it
+//! also lets the JIT later rely on guard regions instead of bounds checks.
+
+use super::vmcontext::VMMemoryDefinition;
+use super::WASM_PAGE_SIZE;
+use std::ptr;
+
+/// Largest number of pages a 32-bit memory can have (4 GiB).
+pub const MAX_PAGES_32: u64 = 65536;
+
+pub struct LinearMemory {
+    pub def: VMMemoryDefinition,
+    /// Bytes reserved at `def.base` (0 when nothing was mapped).
+    reserved: usize,
+    /// Current size in pages.
+    pages: u64,
+    /// Growth limit in pages: the type's maximum, the index type's range and
+    /// the engine's configured ceiling, whichever is lowest.
+    max_pages: u64,
+}
+
+// SAFETY: the mapping is owned exclusively by this value; access is
+// synchronised by the store that owns it.
+unsafe impl Send for LinearMemory {}
+
+impl LinearMemory {
+    /// Creates a memory of `min` pages that may grow to `max` pages.
+    pub fn new(min: u64, max: u64) -> Result<LinearMemory, String> {
+        if min > max {
+            return Err(format!(
+                "memory minimum of {min} pages exceeds the limit of {max} pages"
+            ));
+        }
+        let reserve_bytes = max
+            .checked_mul(WASM_PAGE_SIZE)
+            .and_then(|b| usize::try_from(b).ok())
+            .ok_or_else(|| "memory reservation does not fit the address space".to_string())?;
+        let mut mem = LinearMemory {
+            def: VMMemoryDefinition {
+                base: ptr::NonNull::<u8>::dangling().as_ptr(),
+                current_length: 0,
+            },
+            reserved: 0,
+            pages: 0,
+            max_pages: max,
+        };
+        if reserve_bytes > 0 {
+            // SAFETY: an anonymous private mapping with no address hint has
+            // no effect on existing memory; the result is checked below.
+            let base = unsafe {
+                libc::mmap(
+                    ptr::null_mut(),
+                    reserve_bytes,
+                    libc::PROT_NONE,
+                    libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
+                    -1,
+                    0,
+                )
+            };
+            if base == libc::MAP_FAILED {
+                return Err(format!(
+                    "could not reserve {reserve_bytes} bytes of address space for a memory"
+                ));
+            }
+            mem.def.base = base.cast();
+            mem.reserved = reserve_bytes;
+        }
+        if mem.grow(min).is_none() {
+            return Err(format!("could not allocate {min} pages of memory"));
+        }
+        Ok(mem)
+    }
+
+    /// Current size in pages.
+    pub fn pages(&self) -> u64 {
+        self.pages
+    }
+
+    /// Growth limit in pages.
+    pub fn max_pages(&self) -> u64 {
+        self.max_pages
+    }
+
+    /// Grows by `delta` pages, returning the old size in pages, or `None`
+    /// (leaving the memory unchanged) if the limit would be exceeded or the
+    /// system refuses the memory.
+    pub fn grow(&mut self, delta: u64) -> Option<u64> {
+        let old = self.pages;
+        let new = old.checked_add(delta)?;
+        if new > self.max_pages {
+            return None;
+        }
+        if delta == 0 {
+            return Some(old);
+        }
+        let old_bytes = self.def.current_length;
+        let new_bytes = usize::try_from(new * WASM_PAGE_SIZE).ok()?;
+        debug_assert!(new_bytes <= self.reserved);
+        // SAFETY: [old_bytes, new_bytes) lies inside our own reservation
+        // (new <= max_pages, and the reservation covers max_pages).
+        let rc = unsafe {
+            libc::mprotect(
+                self.def.base.add(old_bytes).cast(),
+                new_bytes - old_bytes,
+                libc::PROT_READ | libc::PROT_WRITE,
+            )
+        };
+        if rc != 0 {
+            return None;
+        }
+        self.pages = new;
+        self.def.current_length = new_bytes;
+        Some(old)
+    }
+
+    /// The accessible bytes.
+    pub fn data(&self) -> &[u8] {
+        // SAFETY: [base, base + current_length) is mapped read/write and
+        // owned by this memory; a dangling base is only used with length 0.
+        unsafe { std::slice::from_raw_parts(self.def.base, self.def.current_length) }
+    }
+
+    /// The accessible bytes, mutably.
+    pub fn data_mut(&mut self) -> &mut [u8] {
+        // SAFETY: as for `data`, and `&mut self` guarantees exclusivity.
+        unsafe { std::slice::from_raw_parts_mut(self.def.base, self.def.current_length) }
+    }
+}
+
+impl Drop for LinearMemory {
+    fn drop(&mut self) {
+        if self.reserved > 0 {
+            // SAFETY: unmapping exactly the reservation made in `new`.
+            unsafe {
+                libc::munmap(self.def.base.cast(), self.reserved);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grows_within_limit_and_keeps_contents() {
+        let mut m = LinearMemory::new(1, 3).unwrap();
+        assert_eq!(m.data().len(), 65536);
+        m.data_mut()[65535] = 7;
+        let base = m.def.base;
+        assert_eq!(m.grow(2), Some(1));
+        assert_eq!(m.def.base, base, "growth must not move memory");
+        assert_eq!(m.data()[65535], 7);
+        assert_eq!(m.data()[3 * 65536 - 1], 0);
+        assert_eq!(m.grow(1), None);
+        assert_eq!(m.pages(), 3);
+    }
+
+    #[test]
+    fn zero_sized() {
+        let mut m = LinearMemory::new(0, 0).unwrap();
+        assert!(m.data().is_empty());
+        assert_eq!(m.grow(0), Some(0));
+        assert_eq!(m.grow(1), None);
+    }
+
+    #[test]
+    fn minimum_above_maximum_is_an_error() {
+        assert!(LinearMemory::new(2, 1).is_err());
+    }
+}
