@@ -554,8 +554,119 @@ unsafe fn run(
             };
         }
 
+        macro_rules! br_cmp {
+            ($cond:expr, $offset:expr) => {{
+                ip = if $cond {
+                    ip.offset($offset as isize)
+                } else {
+                    ip.add(1)
+                };
+                continue;
+            }};
+        }
+
         loop {
             match *ip {
+                Instr::BrI32Eq { a, b: y, offset } => {
+                    br_cmp!(rd(fp, a) as u32 == rd(fp, y) as u32, offset)
+                }
+                Instr::BrI32Ne { a, b: y, offset } => {
+                    br_cmp!(rd(fp, a) as u32 != rd(fp, y) as u32, offset)
+                }
+                Instr::BrI32LtS { a, b: y, offset } => {
+                    br_cmp!((rd(fp, a) as i32) < rd(fp, y) as i32, offset)
+                }
+                Instr::BrI32LtU { a, b: y, offset } => {
+                    br_cmp!((rd(fp, a) as u32) < rd(fp, y) as u32, offset)
+                }
+                Instr::BrI32GtS { a, b: y, offset } => {
+                    br_cmp!(rd(fp, a) as i32 > rd(fp, y) as i32, offset)
+                }
+                Instr::BrI32GtU { a, b: y, offset } => {
+                    br_cmp!(rd(fp, a) as u32 > rd(fp, y) as u32, offset)
+                }
+                Instr::BrI32LeS { a, b: y, offset } => {
+                    br_cmp!(rd(fp, a) as i32 <= rd(fp, y) as i32, offset)
+                }
+                Instr::BrI32LeU { a, b: y, offset } => {
+                    br_cmp!(rd(fp, a) as u32 <= rd(fp, y) as u32, offset)
+                }
+                Instr::BrI32GeS { a, b: y, offset } => {
+                    br_cmp!(rd(fp, a) as i32 >= rd(fp, y) as i32, offset)
+                }
+                Instr::BrI32GeU { a, b: y, offset } => {
+                    br_cmp!(rd(fp, a) as u32 >= rd(fp, y) as u32, offset)
+                }
+                Instr::BrI64Eq { a, b: y, offset } => br_cmp!(rd(fp, a) == rd(fp, y), offset),
+                Instr::BrI64Ne { a, b: y, offset } => br_cmp!(rd(fp, a) != rd(fp, y), offset),
+                Instr::BrI64LtS { a, b: y, offset } => {
+                    br_cmp!((rd(fp, a) as i64) < rd(fp, y) as i64, offset)
+                }
+                Instr::BrI64LtU { a, b: y, offset } => br_cmp!(rd(fp, a) < rd(fp, y), offset),
+                Instr::BrI64GtS { a, b: y, offset } => {
+                    br_cmp!(rd(fp, a) as i64 > rd(fp, y) as i64, offset)
+                }
+                Instr::BrI64GtU { a, b: y, offset } => br_cmp!(rd(fp, a) > rd(fp, y), offset),
+                Instr::BrI64LeS { a, b: y, offset } => {
+                    br_cmp!(rd(fp, a) as i64 <= rd(fp, y) as i64, offset)
+                }
+                Instr::BrI64LeU { a, b: y, offset } => br_cmp!(rd(fp, a) <= rd(fp, y), offset),
+                Instr::BrI64GeS { a, b: y, offset } => {
+                    br_cmp!(rd(fp, a) as i64 >= rd(fp, y) as i64, offset)
+                }
+                Instr::BrI64GeU { a, b: y, offset } => br_cmp!(rd(fp, a) >= rd(fp, y), offset),
+                Instr::BrI32EqImm { a, imm, offset } => {
+                    br_cmp!(rd(fp, a) as u32 == imm as u32, offset)
+                }
+                Instr::BrI32NeImm { a, imm, offset } => {
+                    br_cmp!(rd(fp, a) as u32 != imm as u32, offset)
+                }
+                Instr::BrI32LtSImm { a, imm, offset } => br_cmp!((rd(fp, a) as i32) < imm, offset),
+                Instr::BrI32LtUImm { a, imm, offset } => {
+                    br_cmp!((rd(fp, a) as u32) < imm as u32, offset)
+                }
+                Instr::BrI32GtSImm { a, imm, offset } => br_cmp!(rd(fp, a) as i32 > imm, offset),
+                Instr::BrI32GtUImm { a, imm, offset } => {
+                    br_cmp!(rd(fp, a) as u32 > imm as u32, offset)
+                }
+                Instr::BrI32LeSImm { a, imm, offset } => br_cmp!(rd(fp, a) as i32 <= imm, offset),
+                Instr::BrI32LeUImm { a, imm, offset } => {
+                    br_cmp!(rd(fp, a) as u32 <= imm as u32, offset)
+                }
+                Instr::BrI32GeSImm { a, imm, offset } => br_cmp!(rd(fp, a) as i32 >= imm, offset),
+                Instr::BrI32GeUImm { a, imm, offset } => {
+                    br_cmp!(rd(fp, a) as u32 >= imm as u32, offset)
+                }
+                Instr::BrI64EqImm { a, imm, offset } => {
+                    br_cmp!(rd(fp, a) == imm as i64 as u64, offset)
+                }
+                Instr::BrI64NeImm { a, imm, offset } => {
+                    br_cmp!(rd(fp, a) != imm as i64 as u64, offset)
+                }
+                Instr::BrI64LtSImm { a, imm, offset } => {
+                    br_cmp!((rd(fp, a) as i64) < imm as i64, offset)
+                }
+                Instr::BrI64LtUImm { a, imm, offset } => {
+                    br_cmp!(rd(fp, a) < imm as i64 as u64, offset)
+                }
+                Instr::BrI64GtSImm { a, imm, offset } => {
+                    br_cmp!(rd(fp, a) as i64 > imm as i64, offset)
+                }
+                Instr::BrI64GtUImm { a, imm, offset } => {
+                    br_cmp!(rd(fp, a) > imm as i64 as u64, offset)
+                }
+                Instr::BrI64LeSImm { a, imm, offset } => {
+                    br_cmp!(rd(fp, a) as i64 <= imm as i64, offset)
+                }
+                Instr::BrI64LeUImm { a, imm, offset } => {
+                    br_cmp!(rd(fp, a) <= imm as i64 as u64, offset)
+                }
+                Instr::BrI64GeSImm { a, imm, offset } => {
+                    br_cmp!(rd(fp, a) as i64 >= imm as i64, offset)
+                }
+                Instr::BrI64GeUImm { a, imm, offset } => {
+                    br_cmp!(rd(fp, a) >= imm as i64 as u64, offset)
+                }
                 Instr::Copy { dst, src } => {
                     wr(fp, dst, rd(fp, src));
                     next!()
@@ -586,6 +697,22 @@ unsafe fn run(
                     } else {
                         ip = ip.add(1);
                     }
+                    continue;
+                }
+                Instr::BrIfNez64 { cond, offset } => {
+                    ip = if rd(fp, cond) != 0 {
+                        ip.offset(offset as isize)
+                    } else {
+                        ip.add(1)
+                    };
+                    continue;
+                }
+                Instr::BrIfEqz64 { cond, offset } => {
+                    ip = if rd(fp, cond) == 0 {
+                        ip.offset(offset as isize)
+                    } else {
+                        ip.add(1)
+                    };
                     continue;
                 }
                 Instr::BrTable { index, len } => {

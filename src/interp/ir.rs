@@ -129,6 +129,8 @@ macro_rules! declare_instr_enum {
         unary: [$($un:ident),* $(,)?],
         load: [$($ld:ident),* $(,)?],
         store: [$($st:ident),* $(,)?],
+        branch_cmp: [$($bc:ident),* $(,)?],
+        branch_cmp_imm: [$($bci:ident),* $(,)?],
     ) => {
         /// One interpreter instruction. Slots are frame-relative.
         #[derive(Copy, Clone, Debug, PartialEq)]
@@ -138,6 +140,8 @@ macro_rules! declare_instr_enum {
             $( $un { dst: Slot, src: Slot }, )*
             $( $ld { dst: Slot, addr: Slot, offset: u32 }, )*
             $( $st { addr: Slot, src: Slot, offset: u32 }, )*
+            $( $bc { a: Slot, b: Slot, offset: i32 }, )*
+            $( $bci { a: Slot, imm: i32, offset: i32 }, )*
 
             /// Traps with "unreachable".
             Unreachable,
@@ -147,6 +151,10 @@ macro_rules! declare_instr_enum {
             BrIfNez { cond: Slot, offset: i32 },
             /// Jumps if the i32 in `cond` is zero.
             BrIfEqz { cond: Slot, offset: i32 },
+            /// Jumps if the i64 in `cond` is non-zero / zero (fused
+            /// `i64.eqz` + branch).
+            BrIfNez64 { cond: Slot, offset: i32 },
+            BrIfEqz64 { cond: Slot, offset: i32 },
             /// Followed by `len + 1` `Br`s; executes the one selected by the
             /// i32 in `index` (clamped to the last, the default).
             BrTable { index: Slot, len: u32 },
@@ -244,6 +252,20 @@ macro_rules! declare_instr_enum {
         }
 
         impl Instr {
+            /// The jump offset of a branch instruction.
+            pub fn branch_offset_mut(&mut self) -> Option<&mut i32> {
+                match self {
+                    $( Instr::$bc { offset, .. } )|*
+                    | $( Instr::$bci { offset, .. } )|*
+                    | Instr::Br { offset }
+                    | Instr::BrIfNez { offset, .. }
+                    | Instr::BrIfEqz { offset, .. }
+                    | Instr::BrIfNez64 { offset, .. }
+                    | Instr::BrIfEqz64 { offset, .. } => Some(offset),
+                    _ => None,
+                }
+            }
+
             /// The result slot of an instruction whose only effect is to
             /// write one value there, so the translator may retarget it
             /// (fusing a following `local.set`).
@@ -344,9 +366,130 @@ macro_rules! declare_from_simd_table {
                 I32Store, I64Store, I32Store8, I32Store16, I64Store8, I64Store16,
                 I64Store32, V128Store,
             ],
+            branch_cmp: [
+                BrI32Eq, BrI32Ne, BrI32LtS, BrI32LtU, BrI32GtS, BrI32GtU, BrI32LeS,
+                BrI32LeU, BrI32GeS, BrI32GeU,
+                BrI64Eq, BrI64Ne, BrI64LtS, BrI64LtU, BrI64GtS, BrI64GtU, BrI64LeS,
+                BrI64LeU, BrI64GeS, BrI64GeU,
+            ],
+            branch_cmp_imm: [
+                BrI32EqImm, BrI32NeImm, BrI32LtSImm, BrI32LtUImm, BrI32GtSImm,
+                BrI32GtUImm, BrI32LeSImm, BrI32LeUImm, BrI32GeSImm, BrI32GeUImm,
+                BrI64EqImm, BrI64NeImm, BrI64LtSImm, BrI64LtUImm, BrI64GtSImm,
+                BrI64GtUImm, BrI64LeSImm, BrI64LeUImm, BrI64GeSImm, BrI64GeUImm,
+            ],
         }
     };
 }
 simd_table!(declare_from_simd_table);
 
 const _: () = assert!(std::mem::size_of::<Instr>() == 16);
+
+/// The fused compare-and-branch form of comparison `cmp` (as emitted by the
+/// translator, result slot ignored): branch when the comparison holds, or
+/// when it fails if `negate`. `None` for instructions that don't fuse.
+pub fn fuse_compare(cmp: Instr, negate: bool) -> Option<Instr> {
+    macro_rules! pick {
+        ($a:expr, $b:expr, $pos:ident, $neg:ident) => {
+            if negate {
+                Instr::$neg {
+                    a: $a,
+                    b: $b,
+                    offset: 0,
+                }
+            } else {
+                Instr::$pos {
+                    a: $a,
+                    b: $b,
+                    offset: 0,
+                }
+            }
+        };
+    }
+    macro_rules! pick_imm {
+        ($a:expr, $imm:expr, $pos:ident, $neg:ident) => {
+            if negate {
+                Instr::$neg {
+                    a: $a,
+                    imm: $imm,
+                    offset: 0,
+                }
+            } else {
+                Instr::$pos {
+                    a: $a,
+                    imm: $imm,
+                    offset: 0,
+                }
+            }
+        };
+    }
+    Some(match cmp {
+        Instr::I32Eq { a, b, .. } => pick!(a, b, BrI32Eq, BrI32Ne),
+        Instr::I32Ne { a, b, .. } => pick!(a, b, BrI32Ne, BrI32Eq),
+        Instr::I32LtS { a, b, .. } => pick!(a, b, BrI32LtS, BrI32GeS),
+        Instr::I32LtU { a, b, .. } => pick!(a, b, BrI32LtU, BrI32GeU),
+        Instr::I32GtS { a, b, .. } => pick!(a, b, BrI32GtS, BrI32LeS),
+        Instr::I32GtU { a, b, .. } => pick!(a, b, BrI32GtU, BrI32LeU),
+        Instr::I32LeS { a, b, .. } => pick!(a, b, BrI32LeS, BrI32GtS),
+        Instr::I32LeU { a, b, .. } => pick!(a, b, BrI32LeU, BrI32GtU),
+        Instr::I32GeS { a, b, .. } => pick!(a, b, BrI32GeS, BrI32LtS),
+        Instr::I32GeU { a, b, .. } => pick!(a, b, BrI32GeU, BrI32LtU),
+        Instr::I64Eq { a, b, .. } => pick!(a, b, BrI64Eq, BrI64Ne),
+        Instr::I64Ne { a, b, .. } => pick!(a, b, BrI64Ne, BrI64Eq),
+        Instr::I64LtS { a, b, .. } => pick!(a, b, BrI64LtS, BrI64GeS),
+        Instr::I64LtU { a, b, .. } => pick!(a, b, BrI64LtU, BrI64GeU),
+        Instr::I64GtS { a, b, .. } => pick!(a, b, BrI64GtS, BrI64LeS),
+        Instr::I64GtU { a, b, .. } => pick!(a, b, BrI64GtU, BrI64LeU),
+        Instr::I64LeS { a, b, .. } => pick!(a, b, BrI64LeS, BrI64GtS),
+        Instr::I64LeU { a, b, .. } => pick!(a, b, BrI64LeU, BrI64GtU),
+        Instr::I64GeS { a, b, .. } => pick!(a, b, BrI64GeS, BrI64LtS),
+        Instr::I64GeU { a, b, .. } => pick!(a, b, BrI64GeU, BrI64LtU),
+        Instr::I32EqImm { a, imm, .. } => pick_imm!(a, imm, BrI32EqImm, BrI32NeImm),
+        Instr::I32NeImm { a, imm, .. } => pick_imm!(a, imm, BrI32NeImm, BrI32EqImm),
+        Instr::I32LtSImm { a, imm, .. } => pick_imm!(a, imm, BrI32LtSImm, BrI32GeSImm),
+        Instr::I32LtUImm { a, imm, .. } => pick_imm!(a, imm, BrI32LtUImm, BrI32GeUImm),
+        Instr::I32GtSImm { a, imm, .. } => pick_imm!(a, imm, BrI32GtSImm, BrI32LeSImm),
+        Instr::I32GtUImm { a, imm, .. } => pick_imm!(a, imm, BrI32GtUImm, BrI32LeUImm),
+        Instr::I32LeSImm { a, imm, .. } => pick_imm!(a, imm, BrI32LeSImm, BrI32GtSImm),
+        Instr::I32LeUImm { a, imm, .. } => pick_imm!(a, imm, BrI32LeUImm, BrI32GtUImm),
+        Instr::I32GeSImm { a, imm, .. } => pick_imm!(a, imm, BrI32GeSImm, BrI32LtSImm),
+        Instr::I32GeUImm { a, imm, .. } => pick_imm!(a, imm, BrI32GeUImm, BrI32LtUImm),
+        Instr::I64EqImm { a, imm, .. } => pick_imm!(a, imm, BrI64EqImm, BrI64NeImm),
+        Instr::I64NeImm { a, imm, .. } => pick_imm!(a, imm, BrI64NeImm, BrI64EqImm),
+        Instr::I64LtSImm { a, imm, .. } => pick_imm!(a, imm, BrI64LtSImm, BrI64GeSImm),
+        Instr::I64LtUImm { a, imm, .. } => pick_imm!(a, imm, BrI64LtUImm, BrI64GeUImm),
+        Instr::I64GtSImm { a, imm, .. } => pick_imm!(a, imm, BrI64GtSImm, BrI64LeSImm),
+        Instr::I64GtUImm { a, imm, .. } => pick_imm!(a, imm, BrI64GtUImm, BrI64LeUImm),
+        Instr::I64LeSImm { a, imm, .. } => pick_imm!(a, imm, BrI64LeSImm, BrI64GtSImm),
+        Instr::I64LeUImm { a, imm, .. } => pick_imm!(a, imm, BrI64LeUImm, BrI64GtUImm),
+        Instr::I64GeSImm { a, imm, .. } => pick_imm!(a, imm, BrI64GeSImm, BrI64LtSImm),
+        Instr::I64GeUImm { a, imm, .. } => pick_imm!(a, imm, BrI64GeUImm, BrI64LtUImm),
+        Instr::I32Eqz { src, .. } => {
+            if negate {
+                Instr::BrIfNez {
+                    cond: src,
+                    offset: 0,
+                }
+            } else {
+                Instr::BrIfEqz {
+                    cond: src,
+                    offset: 0,
+                }
+            }
+        }
+        Instr::I64Eqz { src, .. } => {
+            if negate {
+                Instr::BrIfNez64 {
+                    cond: src,
+                    offset: 0,
+                }
+            } else {
+                Instr::BrIfEqz64 {
+                    cond: src,
+                    offset: 0,
+                }
+            }
+        }
+        _ => return None,
+    })
+}

@@ -339,6 +339,30 @@ impl Translator {
         }
     }
 
+    /// Emits a conditional branch on the popped condition `c` (taken when
+    /// it is non-zero, or zero if `negate`); returns its position for
+    /// `patch`. A comparison computed just before is fused into the branch.
+    fn emit_cond_branch(&mut self, c: Entry, negate: bool) -> usize {
+        if c.place == Place::Temp {
+            if let Some(at) = self.fusible.filter(|at| at + 1 == self.code.len()) {
+                let mut last = self.code[at];
+                if last.result_slot_mut().is_some_and(|dst| *dst == c.slot) {
+                    if let Some(fused) = super::ir::fuse_compare(last, negate) {
+                        self.code[at] = fused;
+                        self.fusible = None;
+                        return at;
+                    }
+                }
+            }
+        }
+        let cond = self.src(c);
+        if negate {
+            self.emit(Instr::BrIfEqz { cond, offset: 0 })
+        } else {
+            self.emit(Instr::BrIfNez { cond, offset: 0 })
+        }
+    }
+
     // ---- control flow -----------------------------------------------------
 
     fn push_control(&mut self, kind: ControlKind, params: Vec<ValType>, results: Vec<ValType>) {
@@ -463,11 +487,9 @@ impl Translator {
 
     fn patch(&mut self, at: usize, to: usize) {
         let rel = to as i32 - at as i32;
-        match &mut self.code[at] {
-            Instr::Br { offset }
-            | Instr::BrIfNez { offset, .. }
-            | Instr::BrIfEqz { offset, .. } => *offset = rel,
-            other => unreachable!("patching a non-branch {other:?}"),
+        match self.code[at].branch_offset_mut() {
+            Some(offset) => *offset = rel,
+            None => unreachable!("patching a non-branch {:?}", self.code[at]),
         }
     }
 
@@ -740,11 +762,25 @@ impl Translator {
             O::If { blockty } => {
                 let (params, results) = self.block_type(env, blockty);
                 let c = self.pop();
-                let cond = self.src(c);
-                self.materialize_locals();
+                // Locals and parameters are saved before the branch; a fused
+                // comparison reads its operands before anything is saved, so
+                // only fuse when nothing needs saving.
                 let n = params.len();
-                self.materialize_top(n);
-                let at = self.emit(Instr::BrIfEqz { cond, offset: 0 });
+                let needs_saving = self
+                    .stack
+                    .iter()
+                    .any(|e| matches!(e.place, Place::Local(_)))
+                    || self.stack[self.stack.len() - n..]
+                        .iter()
+                        .any(|e| e.place != Place::Temp);
+                let at = if needs_saving {
+                    let cond = self.src(c);
+                    self.materialize_locals();
+                    self.materialize_top(n);
+                    self.emit(Instr::BrIfEqz { cond, offset: 0 })
+                } else {
+                    self.emit_cond_branch(c, true)
+                };
                 self.push_control(ControlKind::If, params, results);
                 self.controls.last_mut().expect("if").else_fixup = Some(at);
             }
@@ -773,7 +809,6 @@ impl Translator {
             }
             O::BrIf { relative_depth } => {
                 let c = self.pop();
-                let cond = self.src(c);
                 let target = self.controls.len() - 1 - relative_depth as usize;
                 let kind = self.controls[target].kind;
                 let n = self.controls[target].label_types().len();
@@ -781,18 +816,15 @@ impl Translator {
                 if kind != ControlKind::Function && self.top_in_place(n, base) {
                     if kind == ControlKind::Loop {
                         let head = self.controls[target].head;
-                        let at = self.code.len();
-                        self.emit(Instr::BrIfNez {
-                            cond,
-                            offset: head as i32 - at as i32,
-                        });
+                        let at = self.emit_cond_branch(c, false);
+                        self.patch(at, head);
                     } else {
-                        let at = self.emit(Instr::BrIfNez { cond, offset: 0 });
+                        let at = self.emit_cond_branch(c, false);
                         self.controls[target].fixups.push(at);
                     }
                 } else {
                     // Skip over the value moves and branch when not taken.
-                    let skip = self.emit(Instr::BrIfEqz { cond, offset: 0 });
+                    let skip = self.emit_cond_branch(c, true);
                     let saved = self.stack.clone();
                     self.emit_branch(relative_depth);
                     self.stack = saved;
