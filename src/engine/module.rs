@@ -188,6 +188,23 @@ impl Module {
         Arc::ptr_eq(&a.0, &b.0)
     }
 
+    /// The interpreter code of every defined function, for debugging the
+    /// translator (`WASMRT_DUMP_IR=1` in `examples/bench.rs`).
+    #[doc(hidden)]
+    pub fn dump_ir(&self) -> String {
+        let mut out = String::new();
+        for f in self.0.funcs.iter() {
+            out += &format!(
+                "func {} {} (params {}, locals {}, frame {})\n",
+                f.func_index, f.ty, f.param_slots, f.locals_end, f.frame_slots
+            );
+            for (i, instr) in f.code.iter().enumerate() {
+                out += &format!("  {i:4}: {instr:?}\n");
+            }
+        }
+        out
+    }
+
     pub(crate) fn inner(&self) -> &Arc<ModuleInner> {
         &self.0
     }
