@@ -11,7 +11,9 @@ use wasmrt::*;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let path = args.first().expect("usage: bench FILE.wasm [N] [--repeat R]");
+    let path = args
+        .first()
+        .expect("usage: bench FILE.wasm [N] [--repeat R]");
     let n: i32 = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(1);
     let repeat: usize = args
         .iter()

@@ -103,3 +103,123 @@ fn host_function_and_memory() {
         .unwrap();
     assert_eq!(mem.data(&store)[8], 42);
 }
+
+/// Runs `name` with i32 args in a fresh instance of `src`.
+fn run_i32(src: &str, name: &str, args: &[i32]) -> Vec<Val> {
+    let (mut s, i) = instance(src);
+    let args: Vec<Val> = args.iter().map(|a| Val::I32(*a)).collect();
+    call(&mut s, i, name, &args).unwrap()
+}
+
+#[test]
+fn local_read_before_a_block_that_overwrites_it() {
+    // The value of $x pushed before the block must not change when the
+    // block (conditionally) sets $x.
+    let src = r#"(module (func (export "f") (param $x i32) (param $c i32) (result i32)
+        (local.get $x)
+        (block (br_if 0 (local.get $c)) (local.set $x (i32.const 100)))
+        (local.get $x) (i32.add)))"#;
+    assert_eq!(run_i32(src, "f", &[1, 1]), vec![Val::I32(2)]);
+    assert_eq!(run_i32(src, "f", &[1, 0]), vec![Val::I32(101)]);
+}
+
+#[test]
+fn local_set_while_old_value_is_on_the_stack() {
+    let src = r#"(module (func (export "f") (param $x i32) (result i32)
+        (local.get $x)
+        (local.set $x (i32.add (local.get $x) (i32.const 5)))
+        (local.get $x) (i32.sub)))"#;
+    assert_eq!(run_i32(src, "f", &[10]), vec![Val::I32(-5)]);
+}
+
+#[test]
+fn local_tee_swap() {
+    let src = r#"(module (func (export "f") (param $a i32) (param $b i32) (result i32) (local $t i32)
+        (local.set $t (local.get $a))
+        (local.set $a (local.get $b))
+        (local.set $b (local.get $t))
+        (i32.sub (local.get $a) (local.get $b))))"#;
+    assert_eq!(run_i32(src, "f", &[3, 10]), vec![Val::I32(7)]);
+}
+
+#[test]
+fn br_table_carries_values() {
+    let src = r#"(module (func (export "f") (param i32) (result i32)
+        (block $b0 (result i32)
+          (block $b1 (result i32)
+            (block $b2 (result i32)
+              (i32.const 7) (local.get 0) (br_table $b0 $b1 $b2))
+            (i32.add (i32.const 100)))
+          (i32.add (i32.const 1000)))))"#;
+    assert_eq!(run_i32(src, "f", &[0]), vec![Val::I32(7)]);
+    assert_eq!(run_i32(src, "f", &[1]), vec![Val::I32(1007)]);
+    assert_eq!(run_i32(src, "f", &[2]), vec![Val::I32(1107)]);
+    assert_eq!(run_i32(src, "f", &[9]), vec![Val::I32(1107)]);
+}
+
+#[test]
+fn multi_value_blocks_and_returns() {
+    let src = r#"(module
+        (func $pair (param i32) (result i32 i32) (local.get 0) (i32.mul (local.get 0) (i32.const 2)))
+        (func (export "f") (param i32) (result i32 i32 i32)
+          (i32.const 1) (local.get 0)
+          (block (param i32) (result i32 i32) (call $pair))
+          (if (param i32 i32) (result i32 i32) (local.get 0)
+            (then (i32.add) (i32.const 9))
+            (else))))"#;
+    assert_eq!(
+        run_i32(src, "f", &[5]),
+        vec![Val::I32(1), Val::I32(5 + 10), Val::I32(9)]
+    );
+    assert_eq!(
+        run_i32(src, "f", &[0]),
+        vec![Val::I32(1), Val::I32(0), Val::I32(0)]
+    );
+}
+
+#[test]
+fn loop_with_params_and_br_if_values() {
+    // Sum 1..n using loop parameters instead of locals.
+    let src = r#"(module (func (export "f") (param $n i32) (result i32)
+        (i32.const 0) (local.get $n)
+        (loop $l (param i32 i32) (result i32 i32)
+          (local.set $n)
+          (i32.add (local.get $n))
+          (i32.sub (local.get $n) (i32.const 1))
+          (br_if $l (i32.ne (local.get $n) (i32.const 1))))
+        (drop)))"#;
+    assert_eq!(run_i32(src, "f", &[10]), vec![Val::I32(55)]);
+}
+
+#[test]
+fn select_and_comparisons_fused_into_if() {
+    let src = r#"(module (func (export "max") (param i32 i32) (result i32)
+        (if (result i32) (i32.gt_s (local.get 0) (local.get 1))
+          (then (local.get 0)) (else (local.get 1))))
+        (func (export "min") (param i32 i32) (result i32)
+        (select (local.get 0) (local.get 1) (i32.lt_s (local.get 0) (local.get 1)))))"#;
+    assert_eq!(run_i32(src, "max", &[3, -4]), vec![Val::I32(3)]);
+    assert_eq!(run_i32(src, "max", &[-3, 4]), vec![Val::I32(4)]);
+    assert_eq!(run_i32(src, "min", &[3, -4]), vec![Val::I32(-4)]);
+}
+
+#[test]
+fn call_indirect_checks() {
+    let src = r#"(module
+        (type $ii (func (param i32) (result i32)))
+        (table 3 funcref)
+        (elem (i32.const 0) $inc $other)
+        (func $inc (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+        (func $other (result i32) (i32.const 0))
+        (func (export "f") (param i32 i32) (result i32)
+          (call_indirect (type $ii) (local.get 1) (local.get 0))))"#;
+    let (mut s, i) = instance(src);
+    let f = |s: &mut Store, idx| call(s, i, "f", &[Val::I32(idx), Val::I32(41)]);
+    assert_eq!(f(&mut s, 0).unwrap(), vec![Val::I32(42)]);
+    assert_eq!(
+        f(&mut s, 1).unwrap_err().message(),
+        "indirect call type mismatch"
+    );
+    assert_eq!(f(&mut s, 2).unwrap_err().message(), "uninitialized element");
+    assert_eq!(f(&mut s, 3).unwrap_err().message(), "undefined element");
+}

@@ -48,6 +48,9 @@ pub(crate) struct GlobalRecord {
 
 /// The store's contents. Boxed inside [`Store`] so its address is stable:
 /// instance contexts point back at it.
+/// Records are boxed individually because instance contexts point into
+/// them: growing a vector must not move them.
+#[allow(clippy::vec_box)]
 pub struct StoreInner {
     pub(crate) id: StoreId,
     pub(crate) engine: Engine,

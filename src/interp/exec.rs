@@ -1336,7 +1336,7 @@ unsafe fn run(
                     wr(
                         fp,
                         dst,
-                        ((*m).current_length as u64 / crate::runtime::WASM_PAGE_SIZE) as u64,
+                        (*m).current_length as u64 / crate::runtime::WASM_PAGE_SIZE,
                     );
                     next!()
                 }
