@@ -223,3 +223,34 @@ fn call_indirect_checks() {
     assert_eq!(f(&mut s, 2).unwrap_err().message(), "uninitialized element");
     assert_eq!(f(&mut s, 3).unwrap_err().message(), "undefined element");
 }
+
+#[test]
+fn fused_float_compares_respect_nan() {
+    // `if` branches on the negated comparison: with a NaN operand both
+    // `lt` and its negation must behave as the unfused code would.
+    let src = r#"(module (func (export "f") (param f64 f64) (result i32)
+        (if (result i32) (f64.lt (local.get 0) (local.get 1))
+          (then (i32.const 1)) (else (i32.const 0))))
+        (func (export "g") (param f64 f64) (result i32)
+        (block (br_if 0 (f64.ge (local.get 0) (local.get 1))) (return (i32.const 0)))
+        (i32.const 1)))"#;
+    let (mut s, i) = instance(src);
+    let nan = Val::f64(f64::NAN);
+    let one = Val::f64(1.0);
+    let two = Val::f64(2.0);
+    for (name, args, want) in [
+        ("f", [one, two], 1),
+        ("f", [two, one], 0),
+        ("f", [nan, one], 0),
+        ("f", [one, nan], 0),
+        ("g", [two, one], 1),
+        ("g", [one, two], 0),
+        ("g", [nan, one], 0),
+    ] {
+        assert_eq!(
+            call(&mut s, i, name, &args).unwrap(),
+            vec![Val::I32(want)],
+            "{name}{args:?}"
+        );
+    }
+}

@@ -281,7 +281,9 @@ unsafe fn frame_info(
 /// # Safety
 /// Arguments must be in place at `base`, the frame must fit in the value
 /// stack, and `vmctx` must be the live context of `func`'s instance.
-#[allow(clippy::cognitive_complexity)]
+// `!(a < b)` on floats is deliberate: it is true for NaN operands, which
+// `a >= b` is not.
+#[allow(clippy::cognitive_complexity, clippy::neg_cmp_op_on_partial_ord)]
 unsafe fn run(
     store: &mut Store,
     func: *const CompiledFunc,
@@ -615,6 +617,66 @@ unsafe fn run(
                     br_cmp!(rd(fp, a) as i64 >= rd(fp, y) as i64, offset)
                 }
                 Instr::BrI64GeU { a, b: y, offset } => br_cmp!(rd(fp, a) >= rd(fp, y), offset),
+                Instr::BrF32Eq { a, b: y, offset } => {
+                    br_cmp!(f32v(rd(fp, a)) == f32v(rd(fp, y)), offset)
+                }
+                Instr::BrF32Ne { a, b: y, offset } => {
+                    br_cmp!(f32v(rd(fp, a)) != f32v(rd(fp, y)), offset)
+                }
+                Instr::BrF32Lt { a, b: y, offset } => {
+                    br_cmp!(f32v(rd(fp, a)) < f32v(rd(fp, y)), offset)
+                }
+                Instr::BrF32Gt { a, b: y, offset } => {
+                    br_cmp!(f32v(rd(fp, a)) > f32v(rd(fp, y)), offset)
+                }
+                Instr::BrF32Le { a, b: y, offset } => {
+                    br_cmp!(f32v(rd(fp, a)) <= f32v(rd(fp, y)), offset)
+                }
+                Instr::BrF32Ge { a, b: y, offset } => {
+                    br_cmp!(f32v(rd(fp, a)) >= f32v(rd(fp, y)), offset)
+                }
+                Instr::BrF32NotLt { a, b: y, offset } => {
+                    br_cmp!(!(f32v(rd(fp, a)) < f32v(rd(fp, y))), offset)
+                }
+                Instr::BrF32NotGt { a, b: y, offset } => {
+                    br_cmp!(!(f32v(rd(fp, a)) > f32v(rd(fp, y))), offset)
+                }
+                Instr::BrF32NotLe { a, b: y, offset } => {
+                    br_cmp!(!(f32v(rd(fp, a)) <= f32v(rd(fp, y))), offset)
+                }
+                Instr::BrF32NotGe { a, b: y, offset } => {
+                    br_cmp!(!(f32v(rd(fp, a)) >= f32v(rd(fp, y))), offset)
+                }
+                Instr::BrF64Eq { a, b: y, offset } => {
+                    br_cmp!(f64v(rd(fp, a)) == f64v(rd(fp, y)), offset)
+                }
+                Instr::BrF64Ne { a, b: y, offset } => {
+                    br_cmp!(f64v(rd(fp, a)) != f64v(rd(fp, y)), offset)
+                }
+                Instr::BrF64Lt { a, b: y, offset } => {
+                    br_cmp!(f64v(rd(fp, a)) < f64v(rd(fp, y)), offset)
+                }
+                Instr::BrF64Gt { a, b: y, offset } => {
+                    br_cmp!(f64v(rd(fp, a)) > f64v(rd(fp, y)), offset)
+                }
+                Instr::BrF64Le { a, b: y, offset } => {
+                    br_cmp!(f64v(rd(fp, a)) <= f64v(rd(fp, y)), offset)
+                }
+                Instr::BrF64Ge { a, b: y, offset } => {
+                    br_cmp!(f64v(rd(fp, a)) >= f64v(rd(fp, y)), offset)
+                }
+                Instr::BrF64NotLt { a, b: y, offset } => {
+                    br_cmp!(!(f64v(rd(fp, a)) < f64v(rd(fp, y))), offset)
+                }
+                Instr::BrF64NotGt { a, b: y, offset } => {
+                    br_cmp!(!(f64v(rd(fp, a)) > f64v(rd(fp, y))), offset)
+                }
+                Instr::BrF64NotLe { a, b: y, offset } => {
+                    br_cmp!(!(f64v(rd(fp, a)) <= f64v(rd(fp, y))), offset)
+                }
+                Instr::BrF64NotGe { a, b: y, offset } => {
+                    br_cmp!(!(f64v(rd(fp, a)) >= f64v(rd(fp, y))), offset)
+                }
                 Instr::BrI32EqImm { a, imm, offset } => {
                     br_cmp!(rd(fp, a) as u32 == imm as u32, offset)
                 }
