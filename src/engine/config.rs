@@ -61,7 +61,7 @@ impl Features {
         f.set(F::BULK_MEMORY, self.bulk_memory);
         f.set(F::REFERENCE_TYPES, self.reference_types);
         f.set(F::SIMD, self.simd);
-        f.insert(F::FLOATS);
+        f.insert(F::MVP);
         f
     }
 }

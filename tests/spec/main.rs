@@ -1,0 +1,125 @@
+//! The WebAssembly spec testsuite runner.
+//!
+//! Runs every `.wast` file listed in `../shared/testsuite/core-2.0.txt`
+//! (override the directory with `WASMRT_TESTSUITE`, select files with
+//! `WASMRT_SPEC_FILTER=substring`, see every failure with
+//! `WASMRT_SPEC_VERBOSE=1`) and prints a per-file table and, last, the line
+//! `N passed, M failed, K skipped`. It exits non-zero if anything failed.
+//!
+//! Counting rules: every directive that checks something is one assertion
+//! (module definitions, `register`, `invoke`, and all `assert_*` forms).
+//! Nothing skipped is counted as passed; skips are listed with their reason:
+//! * `text-format`: `assert_malformed` of a `module quote` tests the text
+//!   parser, not the runtime;
+//! * `3.0 feature`: a module that is valid WebAssembly 3.0 but not 2.0, and
+//!   every assertion that uses it (the 2.0 list contains such modules, marked
+//!   "3.0 inside");
+//! * `3.0 directive`: exception and thread assertions.
+
+mod script;
+mod values;
+
+use std::path::{Path, PathBuf};
+
+/// Assertion counts of one file.
+#[derive(Default)]
+pub struct Tally {
+    pub passed: usize,
+    pub failed: usize,
+    pub skipped: std::collections::BTreeMap<&'static str, usize>,
+    pub failures: Vec<String>,
+}
+
+impl Tally {
+    pub fn pass(&mut self) {
+        self.passed += 1;
+    }
+
+    pub fn fail(&mut self, line: usize, what: String) {
+        self.failed += 1;
+        self.failures.push(format!("line {line}: {what}"));
+    }
+
+    pub fn skip(&mut self, reason: &'static str) {
+        *self.skipped.entry(reason).or_default() += 1;
+    }
+
+    fn skipped_total(&self) -> usize {
+        self.skipped.values().sum()
+    }
+}
+
+fn testsuite_dir() -> PathBuf {
+    match std::env::var_os("WASMRT_TESTSUITE") {
+        Some(d) => PathBuf::from(d),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/testsuite"),
+    }
+}
+
+/// The files of a list like `core-2.0.txt`: one name per line, `#` comments.
+fn read_list(path: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("cannot read the test list {}: {e}", path.display()));
+    text.lines()
+        .map(|l| l.split('#').next().unwrap_or("").trim())
+        .filter(|l| !l.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+fn main() {
+    let dir = testsuite_dir();
+    let filter = std::env::var("WASMRT_SPEC_FILTER").ok();
+    let verbose = std::env::var_os("WASMRT_SPEC_VERBOSE").is_some();
+    // Engine panics are caught and counted as failures; keep their noise
+    // out of the report.
+    std::panic::set_hook(Box::new(|_| {}));
+
+    let files = read_list(&dir.join("core-2.0.txt"));
+    let (mut passed, mut failed, mut skipped) = (0, 0, 0);
+    println!(
+        "{:<40} {:>7} {:>7} {:>7}  skipped because",
+        "file", "passed", "failed", "skipped"
+    );
+    for file in &files {
+        if filter.as_deref().is_some_and(|f| !file.contains(f)) {
+            continue;
+        }
+        let path = dir.join(file);
+        let tally = match std::fs::read_to_string(&path) {
+            Ok(text) => script::run_file(&text),
+            Err(e) => {
+                let mut t = Tally::default();
+                t.fail(0, format!("cannot read {}: {e}", path.display()));
+                t
+            }
+        };
+        let reasons: Vec<String> = tally
+            .skipped
+            .iter()
+            .map(|(r, n)| format!("{r} ({n})"))
+            .collect();
+        println!(
+            "{:<40} {:>7} {:>7} {:>7}  {}",
+            file,
+            tally.passed,
+            tally.failed,
+            tally.skipped_total(),
+            reasons.join(", ")
+        );
+        let shown = if verbose { usize::MAX } else { 3 };
+        for f in tally.failures.iter().take(shown) {
+            println!("    FAIL {f}");
+        }
+        if tally.failures.len() > shown {
+            println!("    ... {} more failures", tally.failures.len() - shown);
+        }
+        passed += tally.passed;
+        failed += tally.failed;
+        skipped += tally.skipped_total();
+    }
+    println!("{passed} passed, {failed} failed, {skipped} skipped");
+    if failed > 0 || passed == 0 {
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,524 @@
+//! Executes one `.wast` script against the engine and tallies assertions.
+
+use crate::values::{self, ExternRefs};
+use crate::Tally;
+use std::collections::{HashMap, HashSet};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use wasmrt::runtime::TrapCode;
+use wasmrt::*;
+use wast::core::{Module as WastModule, ModuleKind};
+use wast::parser::{self, ParseBuffer};
+use wast::{QuoteWat, Wast, WastDirective, WastExecute, WastInvoke, Wat};
+
+/// A module this engine cannot run because it uses WebAssembly 3.0
+/// features: assertions against it are skipped.
+const SKIP_3_0: &str = "3.0 feature";
+
+/// An instance, or the marker that the module was skipped.
+#[derive(Copy, Clone)]
+enum Slot {
+    Live(Instance),
+    Skipped,
+}
+
+struct Script {
+    engine: Engine,
+    store: Store,
+    refs: ExternRefs,
+    /// Exports importable by module name (`register`, plus "spectest").
+    registered: HashMap<String, Vec<(String, Extern)>>,
+    /// Registered names whose module was skipped.
+    registered_skipped: HashSet<String>,
+    named: HashMap<String, Slot>,
+    definitions: HashMap<String, Option<Module>>,
+    current: Option<Slot>,
+    tally: Tally,
+}
+
+/// Why running something did not produce values.
+enum Failure {
+    /// The module or operation needs a feature this engine lacks (3.0).
+    Skip(&'static str),
+    /// Text to report.
+    Error(String),
+    /// A trap, with its code when the engine raised it.
+    Trap(String, Option<TrapCode>),
+}
+
+fn line_of(text: &str, span: wast::token::Span) -> usize {
+    span.linecol_in(text).0 + 1
+}
+
+/// Whether `bytes` is valid WebAssembly 3.0 but not valid 2.0.
+fn is_3_0_module(bytes: &[u8]) -> bool {
+    use wasmparser::{Validator, WasmFeatures};
+    let v2 = Validator::new_with_features(WasmFeatures::WASM2).validate_all(bytes);
+    let v3 = Validator::new_with_features(WasmFeatures::all()).validate_all(bytes);
+    v2.is_err() && v3.is_ok()
+}
+
+fn module_id<'a>(q: &QuoteWat<'a>) -> Option<String> {
+    match q {
+        QuoteWat::Wat(Wat::Module(m)) => m.id.map(|id| id.name().to_string()),
+        _ => None,
+    }
+}
+
+fn is_binary(q: &QuoteWat<'_>) -> bool {
+    matches!(
+        q,
+        QuoteWat::Wat(Wat::Module(WastModule {
+            kind: ModuleKind::Binary(_),
+            ..
+        }))
+    )
+}
+
+pub fn run_file(text: &str) -> Tally {
+    // names.wast deliberately uses bidirectional and invisible characters.
+    let mut lexer = wast::lexer::Lexer::new(text);
+    lexer.allow_confusing_unicode(true);
+    let buf = match ParseBuffer::new_with_lexer(lexer) {
+        Ok(b) => b,
+        Err(e) => {
+            let mut t = Tally::default();
+            t.fail(0, format!("cannot lex the script: {e}"));
+            return t;
+        }
+    };
+    let wast = match parser::parse::<Wast>(&buf) {
+        Ok(w) => w,
+        Err(e) => {
+            let mut t = Tally::default();
+            t.fail(0, format!("cannot parse the script: {e}"));
+            return t;
+        }
+    };
+    let mut s = Script::new();
+    for directive in wast.directives {
+        let line = line_of(text, directive.span());
+        let r = catch_unwind(AssertUnwindSafe(|| s.directive(line, directive)));
+        if let Err(panic) = r {
+            let msg = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default();
+            s.tally.fail(line, format!("engine panicked: {msg}"));
+            // The store may be inconsistent after a panic: continue with a
+            // fresh one (later assertions on old instances will fail).
+            s.reset_store();
+        }
+    }
+    s.tally
+}
+
+impl Script {
+    fn new() -> Script {
+        let engine = Engine::new(&Config::new());
+        let store = Store::new(&engine);
+        let mut s = Script {
+            engine,
+            store,
+            refs: ExternRefs::default(),
+            registered: HashMap::new(),
+            registered_skipped: HashSet::new(),
+            named: HashMap::new(),
+            definitions: HashMap::new(),
+            current: None,
+            tally: Tally::default(),
+        };
+        s.add_spectest();
+        s
+    }
+
+    fn reset_store(&mut self) {
+        self.store = Store::new(&self.engine);
+        self.refs = ExternRefs::default();
+        self.registered.clear();
+        self.named.clear();
+        self.current = None;
+        self.add_spectest();
+    }
+
+    /// The "spectest" module the testsuite imports from.
+    fn add_spectest(&mut self) {
+        let st = &mut self.store;
+        let mut exports = Vec::new();
+        let print = |st: &mut Store, params: &[ValType]| {
+            Extern::Func(Func::new(
+                st,
+                FuncType::new(params.iter().copied(), []),
+                |_, _, _| Ok(()),
+            ))
+        };
+        use ValType::*;
+        for (name, params) in [
+            ("print", &[][..]),
+            ("print_i32", &[I32][..]),
+            ("print_i64", &[I64][..]),
+            ("print_f32", &[F32][..]),
+            ("print_f64", &[F64][..]),
+            ("print_i32_f32", &[I32, F32][..]),
+            ("print_f64_f64", &[F64, F64][..]),
+        ] {
+            exports.push((name.to_string(), print(st, params)));
+        }
+        let global = |st: &mut Store, ty, v| {
+            Extern::Global(Global::new(st, GlobalType::new(ty, Mutability::Const), v).unwrap())
+        };
+        exports.push(("global_i32".into(), global(st, I32, Val::I32(666))));
+        exports.push(("global_i64".into(), global(st, I64, Val::I64(666))));
+        exports.push(("global_f32".into(), global(st, F32, Val::f32(666.6))));
+        exports.push(("global_f64".into(), global(st, F64, Val::f64(666.6))));
+        let table = Table::new(
+            st,
+            TableType::new(FuncRef, 10, Some(20)),
+            Val::FuncRef(None),
+        );
+        exports.push(("table".into(), Extern::Table(table.unwrap())));
+        let memory = Memory::new(st, MemoryType::new(1, Some(2)));
+        exports.push(("memory".into(), Extern::Memory(memory.unwrap())));
+        self.registered.insert("spectest".into(), exports);
+    }
+
+    fn slot(&self, id: Option<wast::token::Id<'_>>) -> Option<Slot> {
+        match id {
+            Some(id) => self.named.get(id.name()).copied(),
+            None => self.current,
+        }
+    }
+
+    /// Compiles a module; `Skip` for 3.0 modules.
+    fn compile(&self, bytes: &[u8]) -> Result<Module, Failure> {
+        match Module::new(&self.engine, bytes) {
+            Ok(m) => Ok(m),
+            Err(_) if is_3_0_module(bytes) => Err(Failure::Skip(SKIP_3_0)),
+            Err(e) => Err(Failure::Error(format!("compile error: {e}"))),
+        }
+    }
+
+    fn instantiate(&mut self, module: &Module) -> Result<Instance, Failure> {
+        let mut imports = Vec::new();
+        for imp in module.imports() {
+            if self.registered_skipped.contains(&imp.module) {
+                return Err(Failure::Skip(SKIP_3_0));
+            }
+            let found = self
+                .registered
+                .get(&imp.module)
+                .and_then(|exports| exports.iter().find(|(n, _)| *n == imp.name))
+                .map(|(_, e)| *e);
+            match found {
+                Some(e) => imports.push(e),
+                None => {
+                    return Err(Failure::Error(format!(
+                        "unknown import \"{}\" \"{}\"",
+                        imp.module, imp.name
+                    )))
+                }
+            }
+        }
+        match Instance::new(&mut self.store, module, &imports) {
+            Ok(i) => Ok(i),
+            Err(Error::Trap(t)) => Err(Failure::Trap(t.message().to_string(), t.code())),
+            Err(e) => Err(Failure::Error(e.to_string())),
+        }
+    }
+
+    /// Compiles and instantiates a module directive's module.
+    fn instantiate_quote(&mut self, q: &mut QuoteWat<'_>) -> Result<Instance, Failure> {
+        let bytes = q
+            .encode()
+            .map_err(|e| Failure::Error(format!("cannot encode module: {e}")))?;
+        let module = self.compile(&bytes)?;
+        self.instantiate(&module)
+    }
+
+    fn invoke(&mut self, inv: &WastInvoke<'_>) -> Result<Vec<Val>, Failure> {
+        let inst = match self.slot(inv.module) {
+            Some(Slot::Live(i)) => i,
+            Some(Slot::Skipped) => return Err(Failure::Skip(SKIP_3_0)),
+            None => return Err(Failure::Error("no module to invoke".into())),
+        };
+        let func = inst
+            .get_func(&self.store, inv.name)
+            .ok_or_else(|| Failure::Error(format!("no exported function \"{}\"", inv.name)))?;
+        let mut args = Vec::new();
+        for a in &inv.args {
+            match values::arg(&mut self.store, &mut self.refs, a) {
+                Some(v) => args.push(v),
+                None => return Err(Failure::Skip("3.0 value kind")),
+            }
+        }
+        let ty = func.ty(&self.store);
+        let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
+        func.call(&mut self.store, &args, &mut results)
+            .map_err(|t| Failure::Trap(t.message().to_string(), t.code()))?;
+        Ok(results)
+    }
+
+    fn execute(&mut self, exec: &mut WastExecute<'_>) -> Result<Vec<Val>, Failure> {
+        match exec {
+            WastExecute::Invoke(inv) => self.invoke(inv),
+            WastExecute::Wat(wat) => {
+                let bytes = wat
+                    .encode()
+                    .map_err(|e| Failure::Error(format!("cannot encode module: {e}")))?;
+                let module = self.compile(&bytes)?;
+                self.instantiate(&module).map(|_| Vec::new())
+            }
+            WastExecute::Get { module, global, .. } => {
+                let inst = match self.slot(*module) {
+                    Some(Slot::Live(i)) => i,
+                    Some(Slot::Skipped) => return Err(Failure::Skip(SKIP_3_0)),
+                    None => return Err(Failure::Error("no module".into())),
+                };
+                match inst.get_export(&self.store, global) {
+                    Some(Extern::Global(g)) => Ok(vec![g.get(&self.store)]),
+                    _ => Err(Failure::Error(format!("no exported global \"{global}\""))),
+                }
+            }
+        }
+    }
+
+    /// Records the outcome of something that should succeed.
+    fn expect_ok<T>(&mut self, line: usize, r: Result<T, Failure>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(Failure::Skip(why)) => {
+                self.tally.skip(why);
+                None
+            }
+            Err(Failure::Error(e)) => {
+                self.tally.fail(line, e);
+                None
+            }
+            Err(Failure::Trap(m, _)) => {
+                self.tally.fail(line, format!("unexpected trap: {m}"));
+                None
+            }
+        }
+    }
+
+    fn directive(&mut self, line: usize, d: WastDirective<'_>) {
+        match d {
+            WastDirective::Module(mut q) => {
+                let id = module_id(&q);
+                let slot = match self.instantiate_quote(&mut q) {
+                    Ok(i) => {
+                        self.tally.pass();
+                        Slot::Live(i)
+                    }
+                    Err(f) => {
+                        self.expect_ok::<()>(line, Err(f));
+                        Slot::Skipped
+                    }
+                };
+                self.current = Some(slot);
+                if let Some(id) = id {
+                    self.named.insert(id, slot);
+                }
+            }
+            WastDirective::ModuleDefinition(mut q) => {
+                let id = module_id(&q);
+                let compiled = q
+                    .encode()
+                    .map_err(|e| Failure::Error(format!("cannot encode module: {e}")))
+                    .and_then(|bytes| self.compile(&bytes));
+                let module = self.expect_ok(line, compiled);
+                if module.is_some() {
+                    self.tally.pass();
+                }
+                if let Some(id) = id {
+                    self.definitions.insert(id, module);
+                }
+            }
+            WastDirective::ModuleInstance {
+                instance, module, ..
+            } => {
+                let def = module.and_then(|m| self.definitions.get(m.name()).cloned());
+                let slot = match def {
+                    Some(Some(m)) => match self.instantiate(&m) {
+                        Ok(i) => {
+                            self.tally.pass();
+                            Slot::Live(i)
+                        }
+                        Err(f) => {
+                            self.expect_ok::<()>(line, Err(f));
+                            Slot::Skipped
+                        }
+                    },
+                    Some(None) => {
+                        self.tally.skip(SKIP_3_0);
+                        Slot::Skipped
+                    }
+                    None => {
+                        self.tally.fail(line, "unknown module definition".into());
+                        Slot::Skipped
+                    }
+                };
+                self.current = Some(slot);
+                if let Some(id) = instance {
+                    self.named.insert(id.name().to_string(), slot);
+                }
+            }
+            WastDirective::Register { name, module, .. } => match self.slot(module) {
+                Some(Slot::Live(i)) => {
+                    let exports = i.exports(&self.store).to_vec();
+                    self.registered.insert(name.to_string(), exports);
+                    self.registered_skipped.remove(name);
+                    self.tally.pass();
+                }
+                Some(Slot::Skipped) => {
+                    self.registered_skipped.insert(name.to_string());
+                    self.tally.skip(SKIP_3_0);
+                }
+                None => self.tally.fail(line, "register: no such module".into()),
+            },
+            WastDirective::Invoke(inv) => {
+                let r = self.invoke(&inv);
+                if self.expect_ok(line, r).is_some() {
+                    self.tally.pass();
+                }
+            }
+            WastDirective::AssertReturn {
+                mut exec, results, ..
+            } => {
+                let r = self.execute(&mut exec);
+                let Some(got) = self.expect_ok(line, r) else {
+                    return;
+                };
+                if got.len() != results.len() {
+                    self.tally.fail(
+                        line,
+                        format!("expected {} results, got {got:?}", results.len()),
+                    );
+                    return;
+                }
+                for (want, v) in results.iter().zip(&got) {
+                    match values::matches(&self.store, want, v) {
+                        Ok(true) => {}
+                        Ok(false) => {
+                            self.tally
+                                .fail(line, format!("expected {want:?}, got {got:?}"));
+                            return;
+                        }
+                        Err(()) => {
+                            self.tally.skip("3.0 value kind");
+                            return;
+                        }
+                    }
+                }
+                self.tally.pass();
+            }
+            WastDirective::AssertTrap {
+                mut exec, message, ..
+            } => match self.execute(&mut exec) {
+                Err(Failure::Trap(m, _)) => self.check_message(line, message, &m),
+                Err(Failure::Skip(why)) => self.tally.skip(why),
+                Err(Failure::Error(e)) => self
+                    .tally
+                    .fail(line, format!("expected trap \"{message}\", got error: {e}")),
+                Ok(v) => self
+                    .tally
+                    .fail(line, format!("expected trap \"{message}\", got {v:?}")),
+            },
+            WastDirective::AssertExhaustion { call, message, .. } => match self.invoke(&call) {
+                Err(Failure::Trap(_, Some(TrapCode::StackExhausted))) => self.tally.pass(),
+                Err(Failure::Skip(why)) => self.tally.skip(why),
+                Err(Failure::Trap(m, _)) | Err(Failure::Error(m)) => self
+                    .tally
+                    .fail(line, format!("expected exhaustion \"{message}\", got {m}")),
+                Ok(v) => self
+                    .tally
+                    .fail(line, format!("expected exhaustion, got {v:?}")),
+            },
+            WastDirective::AssertInvalid {
+                mut module,
+                message,
+                ..
+            } => {
+                let bytes = match module.encode() {
+                    Ok(b) => b,
+                    Err(_) => {
+                        // The text parser rejected what the script calls an
+                        // invalid module: that is a text-format matter.
+                        self.tally.skip("text-format");
+                        return;
+                    }
+                };
+                match Module::new(&self.engine, &bytes) {
+                    Err(_) => self.tally.pass(),
+                    Ok(_) => self.tally.fail(
+                        line,
+                        format!("invalid module accepted (expected \"{message}\")"),
+                    ),
+                }
+            }
+            WastDirective::AssertMalformed {
+                mut module,
+                message,
+                ..
+            } => {
+                if !is_binary(&module) {
+                    self.tally.skip("text-format");
+                    return;
+                }
+                match module.encode() {
+                    Ok(bytes) => match Module::new(&self.engine, &bytes) {
+                        Err(_) => self.tally.pass(),
+                        Ok(_) => self.tally.fail(
+                            line,
+                            format!("malformed module accepted (expected \"{message}\")"),
+                        ),
+                    },
+                    Err(e) => self.tally.fail(line, format!("cannot encode: {e}")),
+                }
+            }
+            WastDirective::AssertUnlinkable {
+                mut module,
+                message,
+                ..
+            } => {
+                let compiled = module
+                    .encode()
+                    .map_err(|e| Failure::Error(format!("cannot encode module: {e}")))
+                    .and_then(|bytes| self.compile(&bytes));
+                let module = match compiled {
+                    Ok(m) => m,
+                    Err(Failure::Skip(why)) => return self.tally.skip(why),
+                    Err(Failure::Error(e)) | Err(Failure::Trap(e, _)) => {
+                        return self.tally.fail(line, e)
+                    }
+                };
+                match self.instantiate(&module) {
+                    Err(Failure::Error(_)) => self.tally.pass(),
+                    Err(Failure::Skip(why)) => self.tally.skip(why),
+                    Err(Failure::Trap(m, _)) => self.tally.fail(
+                        line,
+                        format!("expected link error \"{message}\", got trap {m}"),
+                    ),
+                    Ok(_) => self
+                        .tally
+                        .fail(line, format!("expected link error \"{message}\", linked")),
+                }
+            }
+            WastDirective::AssertInvalidCustom { .. } => self.tally.skip("custom sections"),
+            _ => self.tally.skip("3.0 directive"),
+        }
+    }
+
+    /// A trap counts as the expected one when one message starts with the
+    /// other (the testsuite sometimes abbreviates, e.g. "unreachable").
+    fn check_message(&mut self, line: usize, expected: &str, got: &str) {
+        if got.starts_with(expected) || expected.starts_with(got) {
+            self.tally.pass();
+        } else {
+            self.tally.fail(
+                line,
+                format!("trap message \"{got}\", expected \"{expected}\""),
+            );
+        }
+    }
+}
