@@ -129,7 +129,7 @@ pub fn f64_promote_f32(a: f32) -> f64 {
 /// Trapping and saturating truncations. The valid range is
 /// `lo <= trunc(x) < hi` where both bounds are exactly representable powers
 /// of two (or their negation) in the source type, so the comparisons are
-/// exact; `lo_exclusive` marks unsigned targets whose range starts above -1.
+/// exact (unsigned targets start at 0, so -0.99 truncates to 0).
 macro_rules! truncations {
     ($($trap:ident, $sat:ident, $f:ty, $i:ty, $lo:expr, $hi:expr;)*) => {$(
         #[doc = concat!("Trapping `", stringify!($trap), "`.")]
@@ -139,7 +139,7 @@ macro_rules! truncations {
                 return Err(TruncError::NaN);
             }
             let t = x.trunc();
-            if t >= $lo && t < $hi {
+            if ($lo..$hi).contains(&t) {
                 Ok(t as $i)
             } else {
                 Err(TruncError::Overflow)
