@@ -9,6 +9,7 @@ mod global;
 mod instance;
 mod memory;
 mod module;
+mod serialize;
 mod store;
 mod table;
 mod trap;

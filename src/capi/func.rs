@@ -1,0 +1,321 @@
+//! Functions: host functions with and without an environment, reflection,
+//! and calls.
+
+use super::r#ref::{ref_kind, HostInfo, RefKind};
+use super::store::wasm_store_t;
+use super::trap::wasm_trap_t;
+use super::types::*;
+use super::val::*;
+use super::vec::*;
+use crate::engine::{Func, FuncType, Trap, Val};
+use std::ffi::c_void;
+use std::ptr;
+
+ref_kind!(
+    wasm_func_t,
+    RefKind::Func(_),
+    [
+        wasm_func_delete,
+        wasm_func_copy,
+        wasm_func_same,
+        wasm_func_get_host_info,
+        wasm_func_set_host_info,
+        wasm_func_set_host_info_with_finalizer
+    ],
+    [
+        wasm_func_as_ref,
+        wasm_ref_as_func,
+        wasm_func_as_ref_const,
+        wasm_ref_as_func_const
+    ]
+);
+
+impl wasm_func_t {
+    pub(crate) fn func(&self) -> Func {
+        match self.r.kind {
+            RefKind::Func(f) => f,
+            _ => unreachable!("a func view always holds a function"),
+        }
+    }
+}
+
+pub type wasm_func_callback_t = unsafe extern "C" fn(
+    args: *const wasm_val_vec_t,
+    results: *mut wasm_val_vec_t,
+) -> *mut wasm_trap_t;
+pub type wasm_func_callback_with_env_t = unsafe extern "C" fn(
+    env: *mut c_void,
+    args: *const wasm_val_vec_t,
+    results: *mut wasm_val_vec_t,
+) -> *mut wasm_trap_t;
+
+/// Values on the stack for up to this many parameters or results; more
+/// spill to the heap.
+const INLINE_VALS: usize = 16;
+
+/// A small vector of C values that lives on the stack when it can.
+struct CVals {
+    inline: [wasm_val_t; INLINE_VALS],
+    heap: Vec<wasm_val_t>,
+    len: usize,
+}
+
+impl CVals {
+    fn new(len: usize) -> CVals {
+        CVals {
+            inline: [wasm_val_t::blank(); INLINE_VALS],
+            heap: if len > INLINE_VALS {
+                vec![wasm_val_t::blank(); len]
+            } else {
+                Vec::new()
+            },
+            len,
+        }
+    }
+
+    fn slice_mut(&mut self) -> &mut [wasm_val_t] {
+        if self.len > INLINE_VALS {
+            &mut self.heap
+        } else {
+            &mut self.inline[..self.len]
+        }
+    }
+
+    /// A C vector view (not owning) of the values.
+    fn as_vec(&mut self) -> wasm_val_vec_t {
+        let s = self.slice_mut();
+        WasmVec {
+            size: s.len(),
+            data: s.as_mut_ptr(),
+        }
+    }
+}
+
+/// Runs a C host function: converts the arguments, calls, converts the
+/// results back (checking their kinds), and frees what it allocated.
+fn call_host(
+    store: *mut wasm_store_t,
+    ty: &FuncType,
+    args: &[Val],
+    results: &mut [Val],
+    call: impl FnOnce(*const wasm_val_vec_t, *mut wasm_val_vec_t) -> *mut wasm_trap_t,
+) -> Result<(), Trap> {
+    let mut cargs = CVals::new(args.len());
+    for (c, a) in cargs.slice_mut().iter_mut().zip(args) {
+        *c = from_val(store, a);
+    }
+    let mut cres = CVals::new(results.len());
+    for (c, t) in cres.slice_mut().iter_mut().zip(ty.results()) {
+        c.kind = valkind_of(*t);
+    }
+    let args_vec = cargs.as_vec();
+    let mut res_vec = cres.as_vec();
+    let trap = call(&args_vec, &mut res_vec);
+    for a in cargs.slice_mut() {
+        a.release();
+    }
+    let mut outcome = Ok(());
+    if !trap.is_null() {
+        // SAFETY: the callback returned an owned trap.
+        let t = unsafe { Box::from_raw(trap) };
+        outcome = Err(t.trap().clone());
+    } else {
+        for (i, (c, t)) in cres.slice_mut().iter().zip(ty.results()).enumerate() {
+            // SAFETY: the callback filled in valid values.
+            match unsafe { to_val(store, c, *t) } {
+                Ok(v) => results[i] = v,
+                Err(e) => {
+                    outcome = Err(Trap::new(format!("host function result {i}: {e}")));
+                    break;
+                }
+            }
+        }
+    }
+    for c in cres.slice_mut() {
+        c.release();
+    }
+    outcome
+}
+
+/// An environment pointer that may be moved into the engine's closure.
+#[derive(Copy, Clone)]
+struct Env(*mut c_void);
+
+unsafe fn new_host_func(
+    store: *mut wasm_store_t,
+    ty: *const wasm_functype_t,
+    body: impl Fn(*const wasm_val_vec_t, *mut wasm_val_vec_t) -> *mut wasm_trap_t + 'static,
+) -> *mut wasm_func_t {
+    if store.is_null() || ty.is_null() {
+        return ptr::null_mut();
+    }
+    // SAFETY: a live function type (C API contract).
+    let fty = unsafe { (*ty).func_type() }.clone();
+    let cty = fty.clone();
+    let store_ptr = store;
+    // SAFETY: a live store (C API contract).
+    let engine_store = unsafe { &mut (*store).store };
+    let f = Func::new(engine_store, fty, move |_caller, args, results| {
+        call_host(store_ptr, &cty, args, results, &body)
+    });
+    wasm_func_t::boxed(store, RefKind::Func(f))
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_func_new(
+    store: *mut wasm_store_t,
+    ty: *const wasm_functype_t,
+    callback: Option<wasm_func_callback_t>,
+) -> *mut wasm_func_t {
+    let Some(cb) = callback else {
+        return ptr::null_mut();
+    };
+    // SAFETY: the callback follows the C API contract.
+    unsafe { new_host_func(store, ty, move |a, r| cb(a, r)) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_func_new_with_env(
+    store: *mut wasm_store_t,
+    ty: *const wasm_functype_t,
+    callback: Option<wasm_func_callback_with_env_t>,
+    env: *mut c_void,
+    finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
+) -> *mut wasm_func_t {
+    let Some(cb) = callback else {
+        return ptr::null_mut();
+    };
+    let env = Env(env);
+    // SAFETY: the callback follows the C API contract.
+    let f = unsafe {
+        new_host_func(store, ty, move |a, r| {
+            let env = env;
+            cb(env.0, a, r)
+        })
+    };
+    if !f.is_null() && finalizer.is_some() {
+        // SAFETY: `store` is live (checked non-null by `new_host_func`).
+        unsafe {
+            (*store).env_finalizers.borrow_mut().push(HostInfo {
+                data: env.0,
+                finalizer,
+            })
+        };
+    }
+    f
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_func_type(f: *const wasm_func_t) -> *mut wasm_functype_t {
+    if f.is_null() {
+        return ptr::null_mut();
+    }
+    // SAFETY: a live function handle whose store is alive.
+    let (func, store) = unsafe { ((*f).func(), &(*(*f).r.store).store) };
+    wasm_functype_t::boxed(crate::engine::ExternType::Func(func.ty(store)))
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_func_param_arity(f: *const wasm_func_t) -> usize {
+    if f.is_null() {
+        return 0;
+    }
+    // SAFETY: as in `wasm_func_type`.
+    let (func, store) = unsafe { ((*f).func(), &(*(*f).r.store).store) };
+    func.ty_ref(store).params().len()
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_func_result_arity(f: *const wasm_func_t) -> usize {
+    if f.is_null() {
+        return 0;
+    }
+    // SAFETY: as in `wasm_func_type`.
+    let (func, store) = unsafe { ((*f).func(), &(*(*f).r.store).store) };
+    func.ty_ref(store).results().len()
+}
+
+fn error_trap(store: *mut wasm_store_t, msg: String) -> *mut wasm_trap_t {
+    wasm_trap_t::from_trap(store, Trap::new(msg))
+}
+
+/// Calls `f`. Argument and result counts and kinds are checked first: a
+/// mismatch returns a trap and runs nothing. No heap allocation happens on
+/// the success path for up to 16 arguments and results without references.
+#[no_mangle]
+pub unsafe extern "C" fn wasm_func_call(
+    f: *const wasm_func_t,
+    args: *const wasm_val_vec_t,
+    results: *mut wasm_val_vec_t,
+) -> *mut wasm_trap_t {
+    if f.is_null() {
+        return error_trap(ptr::null_mut(), "wasm_func_call: null function".into());
+    }
+    // SAFETY: a live handle; its store is alive (C API contract). Re-entry
+    // from a host callback forms this `&mut Store` while the interpreter
+    // up the stack holds one too; the engine re-reads all store state after
+    // every host call, so no stale view survives the nested call.
+    let store_ptr = unsafe { (*f).r.store };
+    let func = unsafe { (*f).func() };
+    let store = unsafe { &mut (*store_ptr).store };
+    // SAFETY: valid (or null, read as empty) vectors (C API contract).
+    let cargs = unsafe { args.as_ref().map_or(&[][..], |v| v.as_slice()) };
+    let cres: &mut [wasm_val_t] = match unsafe { results.as_mut() } {
+        Some(v) => unsafe { v.as_mut_slice() },
+        None => &mut [],
+    };
+    let (nparams, nresults) = {
+        let ty = func.ty_ref(store);
+        (ty.params().len(), ty.results().len())
+    };
+    if cargs.len() != nparams {
+        return error_trap(
+            store_ptr,
+            format!("function expects {nparams} arguments, got {}", cargs.len()),
+        );
+    }
+    if cres.len() != nresults {
+        return error_trap(
+            store_ptr,
+            format!(
+                "function returns {nresults} results, but the results vector has room for {}",
+                cres.len()
+            ),
+        );
+    }
+    let mut argv = [Val::I32(0); INLINE_VALS];
+    let mut arg_heap = Vec::new();
+    let argv: &mut [Val] = if nparams <= INLINE_VALS {
+        &mut argv[..nparams]
+    } else {
+        arg_heap.resize(nparams, Val::I32(0));
+        &mut arg_heap
+    };
+    for (i, c) in cargs.iter().enumerate() {
+        let ty = func.ty_ref(store).params()[i];
+        // SAFETY: valid C values (C API contract).
+        match unsafe { to_val(store_ptr, c, ty) } {
+            Ok(v) => argv[i] = v,
+            Err(e) => return error_trap(store_ptr, format!("argument {i}: {e}")),
+        }
+    }
+    let mut resv = [Val::I32(0); INLINE_VALS];
+    let mut res_heap = Vec::new();
+    let resv: &mut [Val] = if nresults <= INLINE_VALS {
+        &mut resv[..nresults]
+    } else {
+        res_heap.resize(nresults, Val::I32(0));
+        &mut res_heap
+    };
+    // SAFETY: see above.
+    let store = unsafe { &mut (*store_ptr).store };
+    match func.call(store, argv, resv) {
+        Ok(()) => {
+            for (c, v) in cres.iter_mut().zip(resv.iter()) {
+                *c = from_val(store_ptr, v);
+            }
+            ptr::null_mut()
+        }
+        Err(t) => wasm_trap_t::from_trap(store_ptr, t),
+    }
+}

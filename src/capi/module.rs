@@ -1,0 +1,177 @@
+//! Modules: compiling, validating, reflecting, sharing across threads,
+//! serializing.
+
+use super::r#ref::{new_cell, ref_kind, RefKind};
+use super::store::wasm_store_t;
+use super::types::*;
+use super::vec::*;
+use crate::engine::Module;
+use std::ptr;
+
+ref_kind!(
+    wasm_module_t,
+    RefKind::Module(..),
+    [
+        wasm_module_delete,
+        wasm_module_copy,
+        wasm_module_same,
+        wasm_module_get_host_info,
+        wasm_module_set_host_info,
+        wasm_module_set_host_info_with_finalizer
+    ],
+    [
+        wasm_module_as_ref,
+        wasm_ref_as_module,
+        wasm_module_as_ref_const,
+        wasm_ref_as_module_const
+    ]
+);
+
+impl wasm_module_t {
+    pub(crate) fn module(&self) -> &Module {
+        match &self.r.kind {
+            RefKind::Module(m, _) => m,
+            _ => unreachable!("a module view always holds a module"),
+        }
+    }
+}
+
+/// A module handle that can move to another thread.
+pub struct wasm_shared_module_t {
+    module: Module,
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_module_new(
+    store: *mut wasm_store_t,
+    binary: *const wasm_byte_vec_t,
+) -> *mut wasm_module_t {
+    if store.is_null() || binary.is_null() {
+        return ptr::null_mut();
+    }
+    // SAFETY: live store and valid vector (C API contract).
+    let (engine, bytes) = unsafe { ((*store).store.engine(), bytes_of(binary)) };
+    match Module::new(engine, bytes) {
+        Ok(m) => wasm_module_t::boxed(store, RefKind::Module(m, new_cell())),
+        Err(_) => ptr::null_mut(),
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_module_validate(
+    store: *mut wasm_store_t,
+    binary: *const wasm_byte_vec_t,
+) -> bool {
+    if store.is_null() || binary.is_null() {
+        return false;
+    }
+    // SAFETY: live store and valid vector (C API contract).
+    let (engine, bytes) = unsafe { ((*store).store.engine(), bytes_of(binary)) };
+    Module::validate(engine, bytes).is_ok()
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_module_imports(
+    m: *const wasm_module_t,
+    out: *mut wasm_importtype_vec_t,
+) {
+    if m.is_null() || out.is_null() {
+        return;
+    }
+    // SAFETY: a live module (C API contract).
+    let items = unsafe { (*m).module() }
+        .imports()
+        .iter()
+        .map(|i| {
+            Box::into_raw(Box::new(wasm_importtype_t {
+                module: byte_vec(i.module.as_bytes()),
+                name: byte_vec(i.name.as_bytes()),
+                ty: Box::new(wasm_externtype_t::new(&i.ty)),
+            }))
+        })
+        .collect();
+    // SAFETY: `out` is writable (C API contract).
+    unsafe { out.write(WasmVec::from_vec(items)) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_module_exports(
+    m: *const wasm_module_t,
+    out: *mut wasm_exporttype_vec_t,
+) {
+    if m.is_null() || out.is_null() {
+        return;
+    }
+    // SAFETY: a live module (C API contract).
+    let items = unsafe { (*m).module() }
+        .exports()
+        .iter()
+        .map(|e| {
+            Box::into_raw(Box::new(wasm_exporttype_t {
+                name: byte_vec(e.name.as_bytes()),
+                ty: Box::new(wasm_externtype_t::new(&e.ty)),
+            }))
+        })
+        .collect();
+    // SAFETY: `out` is writable (C API contract).
+    unsafe { out.write(WasmVec::from_vec(items)) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_module_serialize(m: *const wasm_module_t, out: *mut wasm_byte_vec_t) {
+    if m.is_null() || out.is_null() {
+        return;
+    }
+    // SAFETY: a live module and a writable output (C API contract).
+    unsafe { out.write(WasmVec::from_vec((*m).module().serialize())) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_module_deserialize(
+    store: *mut wasm_store_t,
+    bytes: *const wasm_byte_vec_t,
+) -> *mut wasm_module_t {
+    if store.is_null() || bytes.is_null() {
+        return ptr::null_mut();
+    }
+    // SAFETY: live store and valid vector (C API contract).
+    let (engine, bytes) = unsafe { ((*store).store.engine(), bytes_of(bytes)) };
+    match Module::deserialize(engine, bytes) {
+        Ok(m) => wasm_module_t::boxed(store, RefKind::Module(m, new_cell())),
+        Err(_) => ptr::null_mut(),
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_module_share(m: *const wasm_module_t) -> *mut wasm_shared_module_t {
+    if m.is_null() {
+        return ptr::null_mut();
+    }
+    // SAFETY: a live module (C API contract).
+    let module = unsafe { (*m).module() }.clone();
+    Box::into_raw(Box::new(wasm_shared_module_t { module }))
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_module_obtain(
+    store: *mut wasm_store_t,
+    shared: *const wasm_shared_module_t,
+) -> *mut wasm_module_t {
+    if store.is_null() || shared.is_null() {
+        return ptr::null_mut();
+    }
+    // SAFETY: live store and shared module (C API contract).
+    let (engine, module) = unsafe { ((*store).store.engine(), &(*shared).module) };
+    if !crate::engine::Engine::same(engine, module.engine()) {
+        return ptr::null_mut();
+    }
+    wasm_module_t::boxed(store, RefKind::Module(module.clone(), new_cell()))
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_shared_module_delete(m: *mut wasm_shared_module_t) {
+    if !m.is_null() {
+        // SAFETY: an owned box made by `wasm_module_share`.
+        drop(unsafe { Box::from_raw(m) });
+    }
+}

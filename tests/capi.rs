@@ -1,0 +1,215 @@
+//! Builds and runs the C API tests (`capi-tests/test_*.c`) and the C
+//! examples (`c-examples/*.c`) against the `libwasmrt.so` that `cargo test`
+//! built, as C11 and as C++17, with `-Wall -Wextra -Werror`. With
+//! `WASMRT_VALGRIND=1` and valgrind installed, each program also runs under
+//! valgrind and must report no errors and no definitely lost bytes.
+//! Also checks that the library exports every function `include/wasm.h`
+//! declares.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The directory holding the `libwasmrt.so` built for this test run.
+fn lib_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("test executable path");
+    // target/<profile>/deps/capi-xxxx -> target/<profile>
+    exe.parent()
+        .and_then(Path::parent)
+        .expect("target dir")
+        .to_path_buf()
+}
+
+/// A fresh scratch directory under the target directory.
+fn scratch(name: &str) -> PathBuf {
+    let d = lib_dir().join("capi-tests-run").join(name);
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).expect("create scratch dir");
+    d
+}
+
+/// Converts every `.wat` of `dir` into `.wasm` files in `out`.
+fn build_modules(dir: &Path, out: &Path) {
+    for entry in std::fs::read_dir(dir).expect("read dir") {
+        let p = entry.expect("entry").path();
+        if p.extension().is_some_and(|e| e == "wat") {
+            let text = std::fs::read_to_string(&p).expect("read wat");
+            let wasm = wasmrt::wat2wasm(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            let name = p.file_stem().expect("stem").to_string_lossy().to_string();
+            std::fs::write(out.join(format!("{name}.wasm")), wasm).expect("write wasm");
+        }
+    }
+}
+
+fn c_sources(dir: &Path, prefix: &str) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("read dir")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| {
+            p.extension().is_some_and(|e| e == "c")
+                && p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with(prefix))
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+fn run(cmd: &mut Command) -> Result<String, String> {
+    let out = cmd
+        .output()
+        .map_err(|e| format!("cannot run {cmd:?}: {e}"))?;
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    if out.status.success() {
+        Ok(text)
+    } else {
+        Err(format!("{cmd:?} failed ({}):\n{text}", out.status))
+    }
+}
+
+fn valgrind_wanted() -> bool {
+    std::env::var("WASMRT_VALGRIND").is_ok_and(|v| v == "1")
+        && Command::new("valgrind").arg("--version").output().is_ok()
+}
+
+/// Compiles `src` as C11 and as C++17, runs the C build (and the C++ build),
+/// in `dir`. Returns a description of every failure.
+fn build_and_run(src: &Path, dir: &Path) -> Vec<String> {
+    let lib = lib_dir();
+    let name = src.file_stem().expect("stem").to_string_lossy().to_string();
+    let include = root().join("include");
+    let mut failures = Vec::new();
+    let exe_c = dir.join(&name);
+    let exe_cpp = dir.join(format!("{name}-cpp"));
+    let common = |cmd: &mut Command, exe: &Path| {
+        cmd.args(["-Wall", "-Wextra", "-Werror", "-g"])
+            .arg("-I")
+            .arg(&include)
+            .arg("-o")
+            .arg(exe)
+            .arg(src)
+            .arg("-L")
+            .arg(&lib)
+            .arg("-lwasmrt")
+            .arg(format!("-Wl,-rpath,{}", lib.display()))
+            .arg("-lpthread");
+    };
+    let mut cc = Command::new("cc");
+    cc.arg("-std=c11");
+    common(&mut cc, &exe_c);
+    let mut cxx = Command::new("g++");
+    cxx.args(["-x", "c++", "-std=c++17"]);
+    common(&mut cxx, &exe_cpp);
+    // `-x c++` applies to the source; the libraries after it are fine.
+    for (what, cmd, exe) in [("C11", cc, &exe_c), ("C++17", cxx, &exe_cpp)] {
+        let mut cmd = cmd;
+        if let Err(e) = run(&mut cmd) {
+            failures.push(format!("{name} ({what} build): {e}"));
+            continue;
+        }
+        match run(Command::new(exe).current_dir(dir)) {
+            Ok(out) => print!("{name} [{what}]: {out}"),
+            Err(e) => failures.push(format!("{name} ({what} run): {e}")),
+        }
+    }
+    if valgrind_wanted() && exe_c.exists() {
+        let mut vg = Command::new("valgrind");
+        vg.args([
+            "-q",
+            "--error-exitcode=97",
+            "--leak-check=full",
+            "--errors-for-leak-kinds=definite",
+        ])
+        .arg(&exe_c)
+        .current_dir(dir);
+        match run(&mut vg) {
+            Ok(_) => println!("{name}: valgrind clean"),
+            Err(e) => failures.push(format!("{name} (valgrind): {e}")),
+        }
+    }
+    failures
+}
+
+fn run_all(dir: &Path, prefix: &str, scratch_name: &str) {
+    let work = scratch(scratch_name);
+    build_modules(dir, &work);
+    let sources = c_sources(dir, prefix);
+    assert!(!sources.is_empty(), "no C sources in {}", dir.display());
+    if valgrind_wanted() {
+        println!("running each program under valgrind too");
+    }
+    let failures: Vec<String> = sources
+        .iter()
+        .flat_map(|s| build_and_run(s, &work))
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn c_api_tests() {
+    run_all(&root().join("capi-tests"), "test_", "tests");
+}
+
+#[test]
+fn c_examples() {
+    run_all(&root().join("c-examples"), "", "examples");
+}
+
+/// Every function declared by include/wasm.h (as the preprocessor sees it,
+/// minus the static inline helpers) is exported by the shared library.
+#[test]
+fn every_declared_function_is_exported() {
+    let header = root().join("include/wasm.h");
+    let pre = Command::new("cc")
+        .args(["-E", "-P", "-x", "c"])
+        .arg(&header)
+        .output()
+        .expect("run the preprocessor");
+    assert!(pre.status.success());
+    let text = String::from_utf8_lossy(&pre.stdout);
+    let mut declared = std::collections::BTreeSet::new();
+    for stmt in text.split(';') {
+        let s = stmt.trim();
+        if s.contains("static inline") || s.contains('{') {
+            continue;
+        }
+        if let Some(open) = s.find('(') {
+            let head = &s[..open];
+            if let Some(name) = head
+                .rsplit(|c: char| !c.is_alphanumeric() && c != '_')
+                .next()
+            {
+                if name.starts_with("wasm_") && !s.starts_with("typedef") {
+                    declared.insert(name.to_string());
+                }
+            }
+        }
+    }
+    assert!(
+        declared.len() > 250,
+        "parsed only {} declarations",
+        declared.len()
+    );
+    let nm = Command::new("nm")
+        .args(["-D", "--defined-only"])
+        .arg(lib_dir().join("libwasmrt.so"))
+        .output()
+        .expect("run nm");
+    let symbols: std::collections::BTreeSet<String> = String::from_utf8_lossy(&nm.stdout)
+        .lines()
+        .filter_map(|l| l.split_whitespace().nth(2).map(String::from))
+        .collect();
+    let missing: Vec<&String> = declared.iter().filter(|d| !symbols.contains(*d)).collect();
+    assert!(
+        missing.is_empty(),
+        "declared in wasm.h but not exported: {missing:?}"
+    );
+    println!("{} wasm.h functions, all exported", declared.len());
+}
