@@ -435,8 +435,9 @@ static const size_t MEMORY_PAGE_SIZE = 0x10000;
 
 WASM_API_EXTERN own wasm_memory_t *wasm_memory_new(wasm_store_t *, const wasm_memorytype_t *);
 WASM_API_EXTERN own wasm_memorytype_t *wasm_memory_type(const wasm_memory_t *);
-/* The memory's bytes; in wasmrt the address never changes, even when the
-   memory grows. */
+/* The memory's bytes. wasmrt reserves a memory's whole maximum size up
+   front, so the address normally survives growth; where address space is
+   scarce it may move when the memory grows, so re-read it after growing. */
 WASM_API_EXTERN byte_t *wasm_memory_data(wasm_memory_t *);
 WASM_API_EXTERN size_t wasm_memory_data_size(const wasm_memory_t *);
 WASM_API_EXTERN wasm_memory_pages_t wasm_memory_size(const wasm_memory_t *);

@@ -13,8 +13,8 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The directory holding the `libwasmrt.so` built for this test run.
-fn lib_dir() -> PathBuf {
+/// The target directory of this test run (`target/<profile>`).
+fn target_dir() -> PathBuf {
     let exe = std::env::current_exe().expect("test executable path");
     // target/<profile>/deps/capi-xxxx -> target/<profile>
     exe.parent()
@@ -23,9 +23,32 @@ fn lib_dir() -> PathBuf {
         .to_path_buf()
 }
 
+/// The directory holding a freshly built `libwasmrt.so`.
+///
+/// `cargo test` builds only the rlib, so the shared library is built here,
+/// in a target directory of its own (no contention with the running cargo,
+/// and never a stale library from an earlier `cargo build`).
+fn lib_dir() -> PathBuf {
+    static DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let target = target_dir().join("capi-lib");
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let status = Command::new(cargo)
+            .args(["build", "--lib", "--quiet", "--manifest-path"])
+            .arg(root().join("Cargo.toml"))
+            .arg("--target-dir")
+            .arg(&target)
+            .status()
+            .expect("run cargo build");
+        assert!(status.success(), "building libwasmrt.so failed");
+        target.join("debug")
+    })
+    .clone()
+}
+
 /// A fresh scratch directory under the target directory.
 fn scratch(name: &str) -> PathBuf {
-    let d = lib_dir().join("capi-tests-run").join(name);
+    let d = target_dir().join("capi-tests-run").join(name);
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).expect("create scratch dir");
     d
@@ -59,6 +82,9 @@ fn c_sources(dir: &Path, prefix: &str) -> Vec<PathBuf> {
 }
 
 fn run(cmd: &mut Command) -> Result<String, String> {
+    // cargo test puts target/<profile> on LD_LIBRARY_PATH, where an older
+    // libwasmrt.so from `cargo build` may sit: point it at ours instead.
+    cmd.env("LD_LIBRARY_PATH", lib_dir());
     let out = cmd
         .output()
         .map_err(|e| format!("cannot run {cmd:?}: {e}"))?;

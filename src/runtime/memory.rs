@@ -4,6 +4,12 @@
 //! are made accessible as the memory grows. A stable base address means
 //! growing never copies and a `wasm_memory_data` pointer stays valid; it
 //! also lets the JIT later rely on guard regions instead of bounds checks.
+//!
+//! Where the address space is limited (`ulimit -v`, valgrind, many
+//! memories at once) the full reservation can fail; the memory then
+//! reserves only what it needs and moves to a larger reservation when it
+//! grows past it. Both tiers reload the base after anything that can grow
+//! a memory, so a move is safe for them.
 
 use super::vmcontext::VMMemoryDefinition;
 use super::WASM_PAGE_SIZE;
@@ -49,25 +55,23 @@ impl LinearMemory {
             max_pages: max,
         };
         if reserve_bytes > 0 {
-            // SAFETY: an anonymous private mapping with no address hint has
-            // no effect on existing memory; the result is checked below.
-            let base = unsafe {
-                libc::mmap(
-                    ptr::null_mut(),
-                    reserve_bytes,
-                    libc::PROT_NONE,
-                    libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
-                    -1,
-                    0,
-                )
+            let min_bytes = (min * WASM_PAGE_SIZE) as usize;
+            let (base, reserved) = match reserve(reserve_bytes) {
+                Some(base) => (base, reserve_bytes),
+                None if min_bytes < reserve_bytes => match reserve(min_bytes.max(1)) {
+                    Some(base) => (base, min_bytes.max(1)),
+                    None => {
+                        return Err(format!("could not reserve {min_bytes} bytes for a memory"))
+                    }
+                },
+                None => {
+                    return Err(format!(
+                        "could not reserve {reserve_bytes} bytes of address space for a memory"
+                    ))
+                }
             };
-            if base == libc::MAP_FAILED {
-                return Err(format!(
-                    "could not reserve {reserve_bytes} bytes of address space for a memory"
-                ));
-            }
-            mem.def.base = base.cast();
-            mem.reserved = reserve_bytes;
+            mem.def.base = base;
+            mem.reserved = reserved;
         }
         if mem.grow(min).is_none() {
             return Err(format!("could not allocate {min} pages of memory"));
@@ -99,7 +103,9 @@ impl LinearMemory {
         }
         let old_bytes = self.def.current_length;
         let new_bytes = usize::try_from(new * WASM_PAGE_SIZE).ok()?;
-        debug_assert!(new_bytes <= self.reserved);
+        if new_bytes > self.reserved {
+            self.relocate(new_bytes)?;
+        }
         // SAFETY: [old_bytes, new_bytes) lies inside our own reservation
         // (new <= max_pages, and the reservation covers max_pages).
         let rc = unsafe {
@@ -117,6 +123,34 @@ impl LinearMemory {
         Some(old)
     }
 
+    /// Moves to a reservation of at least `needed` bytes (used only when
+    /// the full reservation could not be made at creation).
+    fn relocate(&mut self, needed: usize) -> Option<()> {
+        let max_bytes = usize::try_from(self.max_pages * WASM_PAGE_SIZE).ok()?;
+        let size = needed.max(self.reserved.saturating_mul(2)).min(max_bytes);
+        let base = reserve(size).or_else(|| reserve(needed))?;
+        let size = if size >= needed { size } else { needed };
+        let len = self.def.current_length;
+        // SAFETY: the new mapping is ours and at least `needed >= len`
+        // bytes; [base, base + len) is made accessible before copying the
+        // old accessible bytes into it, and the old mapping is released.
+        unsafe {
+            if len > 0 {
+                if libc::mprotect(base.cast(), len, libc::PROT_READ | libc::PROT_WRITE) != 0 {
+                    libc::munmap(base.cast(), size);
+                    return None;
+                }
+                ptr::copy_nonoverlapping(self.def.base, base, len);
+            }
+            if self.reserved > 0 {
+                libc::munmap(self.def.base.cast(), self.reserved);
+            }
+        }
+        self.def.base = base;
+        self.reserved = size;
+        Some(())
+    }
+
     /// The accessible bytes.
     pub fn data(&self) -> &[u8] {
         // SAFETY: [base, base + current_length) is mapped read/write and
@@ -129,6 +163,23 @@ impl LinearMemory {
         // SAFETY: as for `data`, and `&mut self` guarantees exclusivity.
         unsafe { std::slice::from_raw_parts_mut(self.def.base, self.def.current_length) }
     }
+}
+
+/// Reserves `bytes` of inaccessible address space.
+fn reserve(bytes: usize) -> Option<*mut u8> {
+    // SAFETY: an anonymous private mapping with no address hint has no
+    // effect on existing memory; the result is checked.
+    let base = unsafe {
+        libc::mmap(
+            ptr::null_mut(),
+            bytes,
+            libc::PROT_NONE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
+            -1,
+            0,
+        )
+    };
+    (base != libc::MAP_FAILED).then_some(base.cast())
 }
 
 impl Drop for LinearMemory {
@@ -158,6 +209,18 @@ mod tests {
         assert_eq!(m.data()[3 * 65536 - 1], 0);
         assert_eq!(m.grow(1), None);
         assert_eq!(m.pages(), 3);
+    }
+
+    #[test]
+    fn relocation_keeps_contents() {
+        let mut m = LinearMemory::new(1, 16).unwrap();
+        m.data_mut()[10] = 3;
+        // Simulate a memory that could only reserve its initial size.
+        m.relocate(2 * 65536).unwrap();
+        assert_eq!(m.data()[10], 3);
+        assert_eq!(m.grow(10), Some(1));
+        assert_eq!(m.data()[10], 3);
+        assert_eq!(m.data().len(), 11 * 65536);
     }
 
     #[test]
