@@ -1,15 +1,13 @@
 #!/usr/bin/env bash
 # The whole test suite: formatting, lints, unit and integration tests (engine,
-# spec testsuite, C API under valgrind, C examples).
-# Installs what a fresh machine lacks (valgrind) with apt-get.
+# spec testsuite, C API under valgrind, C examples, install and consumer
+# tests).
+# Installs what a fresh machine lacks (valgrind, cmake, pkg-config) with
+# apt-get, through scripts/install-test-deps.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v valgrind >/dev/null 2>&1; then
-  echo "== installing valgrind (needed by the C API tests)"
-  if [ "$(id -u)" = 0 ]; then apt=(apt-get); else apt=(sudo apt-get); fi
-  "${apt[@]}" update -qq && "${apt[@]}" install -y -qq valgrind >/dev/null || echo "warning: could not install valgrind"
-fi
+./scripts/install-test-deps.sh
 
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
