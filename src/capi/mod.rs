@@ -17,6 +17,7 @@
 #![allow(clippy::missing_safety_doc)]
 
 mod engine;
+mod ext;
 mod r#extern;
 mod foreign;
 mod frame;
@@ -34,6 +35,7 @@ mod val;
 mod vec;
 
 pub use self::engine::*;
+pub use self::ext::*;
 pub use self::foreign::*;
 pub use self::frame::*;
 pub use self::func::*;

@@ -16,6 +16,8 @@ pub struct wasm_store_t {
     /// The externref standing for each object passed to wasm as externref,
     /// so the same object always becomes the same reference.
     pub(crate) wrapped: RefCell<HashMap<ObjKey, ExternRef>>,
+    /// The embedder's pointer (`wasmrt_store_data_set`).
+    pub(crate) user_data: *mut std::ffi::c_void,
 }
 
 impl wasm_store_t {
@@ -63,6 +65,7 @@ pub unsafe extern "C" fn wasm_store_new(engine: *mut wasm_engine_t) -> *mut wasm
         host_info: RefCell::new(HashMap::new()),
         env_finalizers: RefCell::new(Vec::new()),
         wrapped: RefCell::new(HashMap::new()),
+        user_data: std::ptr::null_mut(),
     }))
 }
 

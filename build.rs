@@ -1,0 +1,28 @@
+//! Build script: generates the extension header `wasmrt.h` from
+//! `src/capi/ext.rs` with cbindgen.
+//!
+//! The header is committed as `include/wasmrt.h`. The build writes the
+//! freshly generated text to OUT_DIR and exposes its path to the tests
+//! (`WASMRT_GENERATED_HEADER`), where a test fails if the committed file is
+//! stale; `WASMRT_UPDATE_HEADER=1 cargo build` rewrites the committed file.
+
+use std::path::PathBuf;
+
+fn main() {
+    let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("manifest dir"));
+    let out = PathBuf::from(std::env::var("OUT_DIR").expect("out dir")).join("wasmrt.h");
+    println!("cargo:rerun-if-changed=src/capi/ext.rs");
+    println!("cargo:rerun-if-changed=cbindgen.toml");
+    println!("cargo:rerun-if-env-changed=WASMRT_UPDATE_HEADER");
+    let config = cbindgen::Config::from_file(root.join("cbindgen.toml")).expect("cbindgen.toml");
+    let bindings = cbindgen::Builder::new()
+        .with_config(config)
+        .with_src(root.join("src/capi/ext.rs"))
+        .generate()
+        .expect("generate wasmrt.h from src/capi/ext.rs");
+    bindings.write_to_file(&out);
+    println!("cargo:rustc-env=WASMRT_GENERATED_HEADER={}", out.display());
+    if std::env::var_os("WASMRT_UPDATE_HEADER").is_some() {
+        bindings.write_to_file(root.join("include/wasmrt.h"));
+    }
+}
