@@ -1,13 +1,22 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs beyond a fresh machine's Rust, gcc and
-# Python: valgrind (C API tests), cmake and pkg-config (install tests).
+# Python: valgrind (C API tests), cmake and pkg-config (install tests), and
+# the FFI consumers' toolchains: Go (cgo), Ruby with ruby-ffi, and Zig
+# (the PyPI package ziglang; 0.15 is the last release with @cImport).
 set -euo pipefail
-missing=()
-for tool in valgrind cmake pkg-config; do
-  command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
-done
-[ ${#missing[@]} -eq 0 ] && exit 0
-echo "== installing: ${missing[*]}"
-if [ "$(id -u)" = 0 ]; then apt=(apt-get); else apt=(sudo apt-get); fi
-"${apt[@]}" update -qq
-DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y -qq "${missing[@]}" >/dev/null
+packages=()
+command -v valgrind >/dev/null 2>&1 || packages+=(valgrind)
+command -v cmake >/dev/null 2>&1 || packages+=(cmake)
+command -v pkg-config >/dev/null 2>&1 || packages+=(pkg-config)
+command -v go >/dev/null 2>&1 || packages+=(golang-go)
+ruby -e 'require "ffi"' >/dev/null 2>&1 || packages+=(ruby-ffi)
+if [ ${#packages[@]} -gt 0 ]; then
+  echo "== installing: ${packages[*]}"
+  if [ "$(id -u)" = 0 ]; then apt=(apt-get); else apt=(sudo apt-get); fi
+  "${apt[@]}" update -qq
+  DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y -qq "${packages[@]}" >/dev/null
+fi
+if [ "$(python3 -m ziglang version 2>/dev/null)" != "0.15.2" ]; then
+  echo "== installing: ziglang 0.15.2 (PyPI)"
+  python3 -m pip install -q --disable-pip-version-check "ziglang==0.15.2"
+fi

@@ -2,12 +2,14 @@
 //! the source tree, builds and runs consumers the way users would: a C
 //! program with pkg-config (shared and static) and with CMake
 //! find_package (shared and static targets), the same program as C++, and
-//! a Python program loading the library with ctypes. Also checks the
+//! consumers in other languages loading the shared library: Python
+//! (ctypes), Go (cgo), Zig (@cImport of wasm.h) and Ruby (ruby-ffi). Also checks the
 //! installed layout (SONAME and version symlinks) and that the shared
 //! library exports only `wasm_*`, `wasi_*` and `wasmrt_*` symbols.
 //!
-//! Needs cmake and pkg-config (`scripts/install-test-deps.sh` installs
-//! them); without them the test fails with a message saying so.
+//! Needs cmake, pkg-config, go, ruby-ffi and ziglang
+//! (`scripts/install-test-deps.sh` installs them); without them the test
+//! fails with a message saying so.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -203,5 +205,45 @@ fn install_and_consume() {
     let text = run(Command::new("python3")
         .arg(root().join("tests/consumers/consumer.py"))
         .arg(&so));
+    assert!(text.contains("trap checked: ok"), "{text}");
+
+    // Ruby through ruby-ffi.
+    let text = run(Command::new("ruby")
+        .arg(root().join("tests/consumers/consumer.rb"))
+        .arg(&so));
+    assert!(text.contains("trap checked: ok"), "{text}");
+
+    // Go through cgo, outside any module, with its caches in the scratch dir.
+    let go_dir = work.join("go");
+    std::fs::create_dir_all(&go_dir).unwrap();
+    std::fs::copy(
+        root().join("tests/consumers/consumer.go"),
+        go_dir.join("consumer.go"),
+    )
+    .unwrap();
+    let include = prefix.join("include");
+    run(Command::new("go")
+        .args(["build", "-o", "consumer-go", "consumer.go"])
+        .current_dir(&go_dir)
+        .env("CGO_CFLAGS", format!("-I{}", include.display()))
+        .env("CGO_LDFLAGS", format!("-L{ld_path} -lwasmrt"))
+        .env("GOCACHE", work.join("go-cache"))
+        .env("GOPATH", work.join("go-path"))
+        .env("GO111MODULE", "off"));
+    let text = run(Command::new(go_dir.join("consumer-go")).env("LD_LIBRARY_PATH", &ld_path));
+    assert!(text.contains("trap checked: ok"), "{text}");
+
+    // Zig with @cImport("wasm.h").
+    let zig_out = work.join("consumer-zig");
+    run(Command::new("python3")
+        .args(["-m", "ziglang", "build-exe"])
+        .arg(root().join("tests/consumers/consumer.zig"))
+        .arg(format!("-I{}", include.display()))
+        .arg(format!("-L{ld_path}"))
+        .args(["-lwasmrt", "-lc"])
+        .arg(format!("-femit-bin={}", zig_out.display()))
+        .env("ZIG_GLOBAL_CACHE_DIR", work.join("zig-cache"))
+        .env("ZIG_LOCAL_CACHE_DIR", work.join("zig-cache")));
+    let text = run(Command::new(&zig_out).env("LD_LIBRARY_PATH", &ld_path));
     assert!(text.contains("trap checked: ok"), "{text}");
 }
