@@ -509,3 +509,83 @@ fn convert_global_type(g: &wasmparser::GlobalType, offset: usize) -> Result<Glob
         },
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{wat2wasm, Config};
+
+    fn compile_err(bytes: &[u8]) -> (String, usize) {
+        match Module::new(&Engine::default(), bytes) {
+            Err(Error::Compile { message, offset }) => (message, offset),
+            Err(other) => panic!("expected a compile error, got {other}"),
+            Ok(_) => panic!("module unexpectedly compiled"),
+        }
+    }
+
+    #[test]
+    fn empty_and_bad_headers_are_malformed() {
+        let (msg, _) = compile_err(&[]);
+        assert!(!msg.is_empty());
+        let (msg, off) = compile_err(b"\0asX\x01\0\0\0");
+        assert!(msg.contains("magic"), "{msg}");
+        assert_eq!(off, 0);
+        let (msg, off) = compile_err(b"\0asm\x02\0\0\0");
+        assert!(msg.contains("version"), "{msg}");
+        assert_eq!(off, 4);
+    }
+
+    #[test]
+    fn truncated_and_oversized_sections_name_their_offset() {
+        let good = wat2wasm("(module (func (export \"f\") (result i32) i32.const 1))").unwrap();
+        let (_, off) = compile_err(&good[..good.len() - 3]);
+        assert!(off > 8 && off <= good.len(), "offset {off}");
+        // A section whose declared size runs past the end.
+        let mut bad = b"\0asm\x01\0\0\0".to_vec();
+        bad.extend_from_slice(&[1, 0x7f]);
+        let (msg, off) = compile_err(&bad);
+        assert!(!msg.is_empty());
+        assert!(off >= 8, "offset {off}");
+    }
+
+    #[test]
+    fn invalid_code_is_rejected_with_offset() {
+        let wasm = wat2wasm("(module (func (result i32) i64.const 1))").unwrap();
+        let (msg, off) = compile_err(&wasm);
+        assert!(msg.contains("type mismatch"), "{msg}");
+        assert!(off > 8 && off < wasm.len());
+    }
+
+    #[test]
+    fn features_beyond_the_config_are_rejected() {
+        // Multiple memories are 3.0, not enabled by default.
+        let wasm = wat2wasm("(module (memory 1) (memory 1))").unwrap();
+        let (msg, _) = compile_err(&wasm);
+        assert!(msg.contains("multiple memories"), "{msg}");
+        // SIMD switched off in the config.
+        let mut config = Config::new();
+        let mut f = config.get_features();
+        f.simd = false;
+        config.features(f);
+        let simd = wat2wasm("(module (func (result v128) v128.const i64x2 0 0))").unwrap();
+        assert!(Module::new(&Engine::new(&config), &simd).is_err());
+        assert!(Module::new(&Engine::default(), &simd).is_ok());
+    }
+
+    #[test]
+    fn reflection_lists_imports_and_exports_in_order() {
+        let wasm = wat2wasm(
+            r#"(module (import "a" "f" (func (param i32)))
+                       (import "a" "m" (memory 1))
+                       (global (export "g") i64 (i64.const 3))
+                       (func (export "h")))"#,
+        )
+        .unwrap();
+        let m = Module::new(&Engine::default(), &wasm).unwrap();
+        let names: Vec<&str> = m.imports().iter().map(|i| i.name.as_str()).collect();
+        assert_eq!(names, ["f", "m"]);
+        let names: Vec<&str> = m.exports().iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(names, ["g", "h"]);
+        assert!(matches!(m.exports()[0].ty, ExternType::Global(_)));
+    }
+}
