@@ -29,6 +29,8 @@ mod module;
 mod r#ref;
 mod store;
 mod table;
+#[doc(hidden)]
+pub mod testing;
 mod trap;
 mod types;
 mod val;

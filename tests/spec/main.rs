@@ -6,6 +6,11 @@
 //! `WASMRT_SPEC_VERBOSE=1`) and prints a per-file table and, last, the line
 //! `N passed, M failed, K skipped`. It exits non-zero if anything failed.
 //!
+//! The suite runs twice: once calling functions through the Rust API, once
+//! through the C API (`wasmrt_func_call`, values converted at the C
+//! boundary as an embedder would), so the same modules are shown to behave
+//! identically both ways. `WASMRT_SPEC_API=rust` or `=c` runs one pass.
+//!
 //! Counting rules: every directive that checks something is one assertion
 //! (module definitions, `register`, `invoke`, and all `assert_*` forms).
 //! Nothing skipped is counted as passed; skips are listed with their reason:
@@ -76,47 +81,67 @@ fn main() {
     std::panic::set_hook(Box::new(|_| {}));
 
     let files = read_list(&dir.join("core-2.0.txt"));
+    let api = std::env::var("WASMRT_SPEC_API").unwrap_or_default();
+    let passes: Vec<bool> = match api.as_str() {
+        "rust" => vec![false],
+        "c" => vec![true],
+        _ => vec![false, true],
+    };
     let (mut passed, mut failed, mut skipped) = (0, 0, 0);
-    println!(
-        "{:<40} {:>7} {:>7} {:>7}  skipped because",
-        "file", "passed", "failed", "skipped"
-    );
-    for file in &files {
-        if filter.as_deref().is_some_and(|f| !file.contains(f)) {
-            continue;
-        }
-        let path = dir.join(file);
-        let tally = match std::fs::read_to_string(&path) {
-            Ok(text) => script::run_file(&text),
-            Err(e) => {
-                let mut t = Tally::default();
-                t.fail(0, format!("cannot read {}: {e}", path.display()));
-                t
-            }
-        };
-        let reasons: Vec<String> = tally
-            .skipped
-            .iter()
-            .map(|(r, n)| format!("{r} ({n})"))
-            .collect();
+    for via_capi in passes {
+        let before = (passed, failed, skipped);
         println!(
-            "{:<40} {:>7} {:>7} {:>7}  {}",
-            file,
-            tally.passed,
-            tally.failed,
-            tally.skipped_total(),
-            reasons.join(", ")
+            "\n== calls through the {} API",
+            if via_capi { "C" } else { "Rust" }
         );
-        let shown = if verbose { usize::MAX } else { 3 };
-        for f in tally.failures.iter().take(shown) {
-            println!("    FAIL {f}");
+        println!(
+            "{:<40} {:>7} {:>7} {:>7}  skipped because",
+            "file", "passed", "failed", "skipped"
+        );
+        for file in &files {
+            if filter.as_deref().is_some_and(|f| !file.contains(f)) {
+                continue;
+            }
+            let path = dir.join(file);
+            let tally = match std::fs::read_to_string(&path) {
+                Ok(text) => script::run_file(&text, via_capi),
+                Err(e) => {
+                    let mut t = Tally::default();
+                    t.fail(0, format!("cannot read {}: {e}", path.display()));
+                    t
+                }
+            };
+            let reasons: Vec<String> = tally
+                .skipped
+                .iter()
+                .map(|(r, n)| format!("{r} ({n})"))
+                .collect();
+            println!(
+                "{:<40} {:>7} {:>7} {:>7}  {}",
+                file,
+                tally.passed,
+                tally.failed,
+                tally.skipped_total(),
+                reasons.join(", ")
+            );
+            let shown = if verbose { usize::MAX } else { 3 };
+            for f in tally.failures.iter().take(shown) {
+                println!("    FAIL {f}");
+            }
+            if tally.failures.len() > shown {
+                println!("    ... {} more failures", tally.failures.len() - shown);
+            }
+            passed += tally.passed;
+            failed += tally.failed;
+            skipped += tally.skipped_total();
         }
-        if tally.failures.len() > shown {
-            println!("    ... {} more failures", tally.failures.len() - shown);
-        }
-        passed += tally.passed;
-        failed += tally.failed;
-        skipped += tally.skipped_total();
+        println!(
+            "-- {} API: {} passed, {} failed, {} skipped",
+            if via_capi { "C" } else { "Rust" },
+            passed - before.0,
+            failed - before.1,
+            skipped - before.2
+        );
     }
     println!("{passed} passed, {failed} failed, {skipped} skipped");
     if failed > 0 || passed == 0 {

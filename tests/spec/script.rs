@@ -4,6 +4,7 @@ use crate::values::{self, ExternRefs};
 use crate::Tally;
 use std::collections::{HashMap, HashSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use wasmrt::capi::{self, testing};
 use wasmrt::runtime::TrapCode;
 use wasmrt::*;
 use wast::core::{Module as WastModule, ModuleKind};
@@ -23,7 +24,11 @@ enum Slot {
 
 struct Script {
     engine: Engine,
-    store: Store,
+    /// The store lives inside a C API store, so calls can go through
+    /// `wasmrt_func_call` when `via_capi` is set.
+    c_engine: *mut capi::wasm_engine_t,
+    c_store: *mut capi::wasm_store_t,
+    via_capi: bool,
     refs: ExternRefs,
     /// Exports importable by module name (`register`, plus "spectest").
     registered: HashMap<String, Vec<(String, Extern)>>,
@@ -74,7 +79,7 @@ fn is_binary(q: &QuoteWat<'_>) -> bool {
     )
 }
 
-pub fn run_file(text: &str) -> Tally {
+pub fn run_file(text: &str, via_capi: bool) -> Tally {
     // names.wast deliberately uses bidirectional and invisible characters.
     let mut lexer = wast::lexer::Lexer::new(text);
     lexer.allow_confusing_unicode(true);
@@ -94,7 +99,7 @@ pub fn run_file(text: &str) -> Tally {
             return t;
         }
     };
-    let mut s = Script::new();
+    let mut s = Script::new(via_capi);
     for directive in wast.directives {
         let line = line_of(text, directive.span());
         let r = catch_unwind(AssertUnwindSafe(|| s.directive(line, directive)));
@@ -110,16 +115,41 @@ pub fn run_file(text: &str) -> Tally {
             s.reset_store();
         }
     }
-    s.tally
+    std::mem::take(&mut s.tally)
+}
+
+/// The engine store inside the script's C store.
+fn st<'a>(c_store: *mut capi::wasm_store_t) -> &'a mut Store {
+    // SAFETY: the C store lives as long as the script, and the runner is
+    // single-threaded and never holds two of these references across a call
+    // that makes another.
+    unsafe { testing::store_mut(c_store) }
+}
+
+impl Drop for Script {
+    fn drop(&mut self) {
+        // SAFETY: both were made in `Script::new`/`reset_store` and are
+        // deleted once.
+        unsafe {
+            capi::wasm_store_delete(self.c_store);
+            capi::wasm_engine_delete(self.c_engine);
+        }
+    }
 }
 
 impl Script {
-    fn new() -> Script {
-        let engine = Engine::new(&Config::new());
-        let store = Store::new(&engine);
+    fn new(via_capi: bool) -> Script {
+        // SAFETY: plain constructor calls of the C API.
+        let (c_engine, c_store) = unsafe {
+            let e = capi::wasm_engine_new_with_config(capi::wasm_config_new());
+            (e, capi::wasm_store_new(e))
+        };
+        let engine = st(c_store).engine().clone();
         let mut s = Script {
             engine,
-            store,
+            c_engine,
+            c_store,
+            via_capi,
             refs: ExternRefs::default(),
             registered: HashMap::new(),
             registered_skipped: HashSet::new(),
@@ -133,7 +163,11 @@ impl Script {
     }
 
     fn reset_store(&mut self) {
-        self.store = Store::new(&self.engine);
+        // SAFETY: the old store is ours and no handle of it survives.
+        unsafe {
+            capi::wasm_store_delete(self.c_store);
+            self.c_store = capi::wasm_store_new(self.c_engine);
+        }
         self.refs = ExternRefs::default();
         self.registered.clear();
         self.named.clear();
@@ -143,7 +177,7 @@ impl Script {
 
     /// The "spectest" module the testsuite imports from.
     fn add_spectest(&mut self) {
-        let st = &mut self.store;
+        let st = st(self.c_store);
         let mut exports = Vec::new();
         let print = |st: &mut Store, params: &[ValType]| {
             Extern::Func(Func::new(
@@ -219,7 +253,7 @@ impl Script {
                 }
             }
         }
-        match Instance::new(&mut self.store, module, &imports) {
+        match Instance::new(st(self.c_store), module, &imports) {
             Ok(i) => Ok(i),
             Err(Error::Trap(t)) => Err(Failure::Trap(t.message().to_string(), t.code())),
             Err(e) => Err(Failure::Error(e.to_string())),
@@ -242,20 +276,144 @@ impl Script {
             None => return Err(Failure::Error("no module to invoke".into())),
         };
         let func = inst
-            .get_func(&self.store, inv.name)
+            .get_func(st(self.c_store), inv.name)
             .ok_or_else(|| Failure::Error(format!("no exported function \"{}\"", inv.name)))?;
         let mut args = Vec::new();
         for a in &inv.args {
-            match values::arg(&mut self.store, &mut self.refs, a) {
+            match values::arg(st(self.c_store), &mut self.refs, a) {
                 Some(v) => args.push(v),
                 None => return Err(Failure::Skip("3.0 value kind")),
             }
         }
-        let ty = func.ty(&self.store);
+        if self.via_capi {
+            return self.call_via_capi(func, &args);
+        }
+        let ty = func.ty(st(self.c_store));
         let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
-        func.call(&mut self.store, &args, &mut results)
+        func.call(st(self.c_store), &args, &mut results)
             .map_err(|t| Failure::Trap(t.message().to_string(), t.code()))?;
         Ok(results)
+    }
+
+    /// Calls `func` through the C API (`wasmrt_func_call`, which also
+    /// carries v128 values), converting arguments and results at the C
+    /// boundary as an embedder would.
+    fn call_via_capi(&mut self, func: Func, args: &[Val]) -> Result<Vec<Val>, Failure> {
+        use capi::{wasmrt_val_t, wasmrt_val_union};
+        let c_store = self.c_store;
+        let ty = func.ty(st(c_store));
+        let mut cargs = Vec::with_capacity(args.len());
+        for a in args {
+            let (kind, of) = match *a {
+                Val::I32(x) => (capi::WASM_I32, wasmrt_val_union { i32: x }),
+                Val::I64(x) => (capi::WASM_I64, wasmrt_val_union { i64: x }),
+                Val::F32(x) => (
+                    capi::WASM_F32,
+                    wasmrt_val_union {
+                        f32: f32::from_bits(x),
+                    },
+                ),
+                Val::F64(x) => (
+                    capi::WASM_F64,
+                    wasmrt_val_union {
+                        f64: f64::from_bits(x),
+                    },
+                ),
+                Val::V128(x) => (
+                    capi::WASMRT_V128,
+                    wasmrt_val_union {
+                        v128: x.to_le_bytes(),
+                    },
+                ),
+                Val::FuncRef(f) => (
+                    capi::WASM_FUNCREF,
+                    wasmrt_val_union {
+                        r#ref: f.map_or(std::ptr::null_mut(), |f| {
+                            testing::func_handle(c_store, f).cast()
+                        }),
+                    },
+                ),
+                Val::ExternRef(e) => (
+                    capi::WASM_EXTERNREF,
+                    wasmrt_val_union {
+                        r#ref: e.map_or(std::ptr::null_mut(), |e| {
+                            testing::externref_handle(c_store, e)
+                        }),
+                    },
+                ),
+            };
+            cargs.push(wasmrt_val_t { kind, of });
+        }
+        let blank = wasmrt_val_t {
+            kind: capi::WASM_I32,
+            of: wasmrt_val_union { i64: 0 },
+        };
+        let mut cres = vec![blank; ty.results().len()];
+        let handle = testing::func_handle(c_store, func);
+        // SAFETY: live handle, argument and result arrays of the right
+        // lengths; every reference handle made here is deleted below.
+        let trap = unsafe {
+            capi::wasmrt_func_call(
+                handle,
+                cargs.as_ptr(),
+                cargs.len(),
+                cres.as_mut_ptr(),
+                cres.len(),
+            )
+        };
+        let free_ref = |kind: u8, of: wasmrt_val_union| {
+            if kind == capi::WASM_FUNCREF || kind == capi::WASM_EXTERNREF {
+                // SAFETY: reference values own their handle (or hold null).
+                unsafe { capi::wasm_ref_delete(of.r#ref) }
+            }
+        };
+        for a in &cargs {
+            free_ref(a.kind, a.of);
+        }
+        // SAFETY: the handle was made above.
+        unsafe { capi::wasm_func_delete(handle) };
+        if !trap.is_null() {
+            let mut msg = capi::wasm_byte_vec_t::empty();
+            // SAFETY: a trap returned by the call, deleted here.
+            let text = unsafe {
+                capi::wasm_trap_message(trap, &mut msg);
+                let t = String::from_utf8_lossy(msg.as_slice())
+                    .trim_end_matches('\0')
+                    .to_string();
+                capi::wasm_byte_vec_delete(&mut msg);
+                capi::wasm_trap_delete(trap);
+                t
+            };
+            let code =
+                (text == TrapCode::StackExhausted.message()).then_some(TrapCode::StackExhausted);
+            return Err(Failure::Trap(text, code));
+        }
+        let mut out = Vec::with_capacity(cres.len());
+        for (c, t) in cres.iter().zip(ty.results()) {
+            // SAFETY: the union member read is the one `kind` says is set.
+            let v = unsafe {
+                match c.kind {
+                    capi::WASM_I32 => Val::I32(c.of.i32),
+                    capi::WASM_I64 => Val::I64(c.of.i64),
+                    capi::WASM_F32 => Val::F32(c.of.f32.to_bits()),
+                    capi::WASM_F64 => Val::F64(c.of.f64.to_bits()),
+                    capi::WASMRT_V128 => Val::V128(u128::from_le_bytes(c.of.v128)),
+                    _ => {
+                        let v = testing::ref_value(c_store, c.of.r#ref, *t);
+                        free_ref(c.kind, c.of);
+                        v.ok_or_else(|| Failure::Error("bad reference result".into()))?
+                    }
+                }
+            };
+            if v.ty() != *t {
+                return Err(Failure::Error(format!(
+                    "C API returned {:?} for a {t} result",
+                    v
+                )));
+            }
+            out.push(v);
+        }
+        Ok(out)
     }
 
     fn execute(&mut self, exec: &mut WastExecute<'_>) -> Result<Vec<Val>, Failure> {
@@ -274,8 +432,8 @@ impl Script {
                     Some(Slot::Skipped) => return Err(Failure::Skip(SKIP_3_0)),
                     None => return Err(Failure::Error("no module".into())),
                 };
-                match inst.get_export(&self.store, global) {
-                    Some(Extern::Global(g)) => Ok(vec![g.get(&self.store)]),
+                match inst.get_export(st(self.c_store), global) {
+                    Some(Extern::Global(g)) => Ok(vec![g.get(st(self.c_store))]),
                     _ => Err(Failure::Error(format!("no exported global \"{global}\""))),
                 }
             }
@@ -365,7 +523,7 @@ impl Script {
             }
             WastDirective::Register { name, module, .. } => match self.slot(module) {
                 Some(Slot::Live(i)) => {
-                    let exports = i.exports(&self.store).to_vec();
+                    let exports = i.exports(st(self.c_store)).to_vec();
                     self.registered.insert(name.to_string(), exports);
                     self.registered_skipped.remove(name);
                     self.tally.pass();
@@ -397,7 +555,7 @@ impl Script {
                     return;
                 }
                 for (want, v) in results.iter().zip(&got) {
-                    match values::matches(&self.store, want, v) {
+                    match values::matches(st(self.c_store), want, v) {
                         Ok(true) => {}
                         Ok(false) => {
                             self.tally
