@@ -254,3 +254,28 @@ fn fused_float_compares_respect_nan() {
         );
     }
 }
+
+#[test]
+fn fused_address_adds_keep_wrapping_semantics() {
+    // i32.add wraps before the access: p = -4 plus 8 addresses byte 4.
+    let src = r#"(module (memory 1)
+        (data (i32.const 4) "\2a\00\00\00")
+        (func (export "load_imm") (param $p i32) (result i32) (i32.load (i32.add (local.get $p) (i32.const 8))))
+        (func (export "load_reg") (param $p i32) (param $q i32) (result i64)
+          (i64.load (i32.add (local.get $p) (local.get $q))))
+        (func (export "store_imm") (param $p i32) (param $v i32)
+          (i32.store (i32.add (local.get $p) (i32.const 8)) (local.get $v)))
+        (func (export "peek") (param i32) (result i32) (i32.load (local.get 0))))"#;
+    let (mut s, i) = instance(src);
+    assert_eq!(call(&mut s, i, "load_imm", &[Val::I32(-4)]).unwrap(), vec![Val::I32(42)]);
+    let t = call(&mut s, i, "load_imm", &[Val::I32(65530)]).unwrap_err();
+    assert_eq!(t.message(), "out of bounds memory access");
+    assert_eq!(
+        call(&mut s, i, "load_reg", &[Val::I32(-12), Val::I32(16)]).unwrap(),
+        vec![Val::I64(42)]
+    );
+    call(&mut s, i, "store_imm", &[Val::I32(-8), Val::I32(7)]).unwrap();
+    assert_eq!(call(&mut s, i, "peek", &[Val::I32(0)]).unwrap(), vec![Val::I32(7)]);
+    let t = call(&mut s, i, "store_imm", &[Val::I32(65528), Val::I32(1)]).unwrap_err();
+    assert_eq!(t.message(), "out of bounds memory access");
+}

@@ -1261,6 +1261,86 @@ unsafe fn run(
                 }
                 Instr::RefIsNull { dst, src } => un!(dst, src, |x| b(x == 0)),
 
+                Instr::I32LoadAdd { dst, a, b: y } => {
+                    let ea = (rd(fp, a) as u32).wrapping_add(rd(fp, y) as u32) as u64;
+                    if ea + 4 > mem_len {
+                        trap!(TrapCode::MemoryOutOfBounds);
+                    }
+                    wr(
+                        fp,
+                        dst,
+                        (mem_base.add(ea as usize) as *const u32).read_unaligned() as u64,
+                    );
+                    next!()
+                }
+                Instr::I64LoadAdd { dst, a, b: y } => {
+                    let ea = (rd(fp, a) as u32).wrapping_add(rd(fp, y) as u32) as u64;
+                    if ea + 8 > mem_len {
+                        trap!(TrapCode::MemoryOutOfBounds);
+                    }
+                    wr(
+                        fp,
+                        dst,
+                        (mem_base.add(ea as usize) as *const u64).read_unaligned(),
+                    );
+                    next!()
+                }
+                Instr::I32LoadAddImm { dst, a, imm } => {
+                    let ea = (rd(fp, a) as u32).wrapping_add(imm as u32) as u64;
+                    if ea + 4 > mem_len {
+                        trap!(TrapCode::MemoryOutOfBounds);
+                    }
+                    wr(
+                        fp,
+                        dst,
+                        (mem_base.add(ea as usize) as *const u32).read_unaligned() as u64,
+                    );
+                    next!()
+                }
+                Instr::I64LoadAddImm { dst, a, imm } => {
+                    let ea = (rd(fp, a) as u32).wrapping_add(imm as u32) as u64;
+                    if ea + 8 > mem_len {
+                        trap!(TrapCode::MemoryOutOfBounds);
+                    }
+                    wr(
+                        fp,
+                        dst,
+                        (mem_base.add(ea as usize) as *const u64).read_unaligned(),
+                    );
+                    next!()
+                }
+                Instr::I32StoreAdd { a, b: y, src } => {
+                    let ea = (rd(fp, a) as u32).wrapping_add(rd(fp, y) as u32) as u64;
+                    if ea + 4 > mem_len {
+                        trap!(TrapCode::MemoryOutOfBounds);
+                    }
+                    (mem_base.add(ea as usize) as *mut u32).write_unaligned(rd(fp, src) as u32);
+                    next!()
+                }
+                Instr::I64StoreAdd { a, b: y, src } => {
+                    let ea = (rd(fp, a) as u32).wrapping_add(rd(fp, y) as u32) as u64;
+                    if ea + 8 > mem_len {
+                        trap!(TrapCode::MemoryOutOfBounds);
+                    }
+                    (mem_base.add(ea as usize) as *mut u64).write_unaligned(rd(fp, src));
+                    next!()
+                }
+                Instr::I32StoreAddImm { a, imm, src } => {
+                    let ea = (rd(fp, a) as u32).wrapping_add(imm as u32) as u64;
+                    if ea + 4 > mem_len {
+                        trap!(TrapCode::MemoryOutOfBounds);
+                    }
+                    (mem_base.add(ea as usize) as *mut u32).write_unaligned(rd(fp, src) as u32);
+                    next!()
+                }
+                Instr::I64StoreAddImm { a, imm, src } => {
+                    let ea = (rd(fp, a) as u32).wrapping_add(imm as u32) as u64;
+                    if ea + 8 > mem_len {
+                        trap!(TrapCode::MemoryOutOfBounds);
+                    }
+                    (mem_base.add(ea as usize) as *mut u64).write_unaligned(rd(fp, src));
+                    next!()
+                }
                 Instr::I32Load { dst, addr, offset } => {
                     load!(dst, addr, offset, u32, |v: u32| v as u64)
                 }

@@ -143,6 +143,19 @@ macro_rules! declare_instr_enum {
             $( $bc { a: Slot, b: Slot, offset: i32 }, )*
             $( $bci { a: Slot, imm: i32, offset: i32 }, )*
 
+            /// Loads at `a + b` (i32 wrapping add; the wasm offset is 0):
+            /// an address computation fused into the load.
+            I32LoadAdd { dst: Slot, a: Slot, b: Slot },
+            I64LoadAdd { dst: Slot, a: Slot, b: Slot },
+            /// Loads at `a + imm` (i32 wrapping add; the wasm offset is 0).
+            I32LoadAddImm { dst: Slot, a: Slot, imm: i32 },
+            I64LoadAddImm { dst: Slot, a: Slot, imm: i32 },
+            /// Stores `src` at `a + b` / `a + imm` (i32 wrapping add, offset 0).
+            I32StoreAdd { a: Slot, b: Slot, src: Slot },
+            I64StoreAdd { a: Slot, b: Slot, src: Slot },
+            I32StoreAddImm { a: Slot, imm: i32, src: Slot },
+            I64StoreAddImm { a: Slot, imm: i32, src: Slot },
+
             /// Traps with "unreachable".
             Unreachable,
             /// Jumps by `offset` instructions (relative to this one).
@@ -275,6 +288,10 @@ macro_rules! declare_instr_enum {
                     | $( Instr::$bini { dst, .. } )|*
                     | $( Instr::$un { dst, .. } )|*
                     | $( Instr::$ld { dst, .. } )|*
+                    | Instr::I32LoadAdd { dst, .. }
+                    | Instr::I64LoadAdd { dst, .. }
+                    | Instr::I32LoadAddImm { dst, .. }
+                    | Instr::I64LoadAddImm { dst, .. }
                     | Instr::Copy { dst, .. }
                     | Instr::Copy128 { dst, .. }
                     | Instr::Const32 { dst, .. }

@@ -593,6 +593,98 @@ impl Translator {
         self.emit_result(make(dst, addr, memarg.offset as u32));
     }
 
+    /// The address operands of an `i32.add` (register or immediate form)
+    /// that computed `e` as the very last instruction, if any: the add can
+    /// then be folded into the memory access that consumes `e`.
+    fn fusible_add(&self, e: Entry, memarg: &wasmparser::MemArg) -> Option<(usize, Instr)> {
+        if memarg.offset != 0 || e.place != Place::Temp {
+            return None;
+        }
+        let at = self.fusible.filter(|at| at + 1 == self.code.len())?;
+        match self.code[at] {
+            add @ (Instr::I32Add { dst, .. } | Instr::I32AddImm { dst, .. }) if dst == e.slot => {
+                Some((at, add))
+            }
+            _ => None,
+        }
+    }
+
+    /// `i32.load`/`i64.load` (and f32/f64, same bits), folding a preceding
+    /// address add into the load.
+    fn load_word(&mut self, ty: ValType, wide: bool, memarg: &wasmparser::MemArg) {
+        let a = *self.stack.last().expect("address");
+        if let Some((at, add)) = self.fusible_add(a, memarg) {
+            self.pop();
+            let dst = self.push_temp(ty);
+            self.code[at] = match (add, wide) {
+                (Instr::I32Add { a, b, .. }, false) => Instr::I32LoadAdd { dst, a, b },
+                (Instr::I32Add { a, b, .. }, true) => Instr::I64LoadAdd { dst, a, b },
+                (Instr::I32AddImm { a, imm, .. }, false) => Instr::I32LoadAddImm { dst, a, imm },
+                (Instr::I32AddImm { a, imm, .. }, true) => Instr::I64LoadAddImm { dst, a, imm },
+                _ => unreachable!("fusible_add returns adds only"),
+            };
+            // Traps now come from the load: point the backtrace at it.
+            self.offsets[at] = self.cur_offset;
+            self.fusible = Some(at);
+            return;
+        }
+        if wide {
+            self.load(ty, memarg, |dst, addr, offset| Instr::I64Load {
+                dst,
+                addr,
+                offset,
+            })
+        } else {
+            self.load(ty, memarg, |dst, addr, offset| Instr::I32Load {
+                dst,
+                addr,
+                offset,
+            })
+        }
+    }
+
+    /// `i32.store`/`i64.store` (and f32/f64), folding the address add into
+    /// the store when the add came last and the value is a local (anything
+    /// else would be written between the add and the store, possibly over
+    /// the add's operands).
+    fn store_word(&mut self, wide: bool, memarg: &wasmparser::MemArg) {
+        let len = self.stack.len();
+        let (addr_e, val_e) = (self.stack[len - 2], self.stack[len - 1]);
+        if let Place::Local(src) = val_e.place {
+            if let Some((at, add)) = self.fusible_add(addr_e, memarg) {
+                self.pop();
+                self.pop();
+                self.code[at] = match (add, wide) {
+                    (Instr::I32Add { a, b, .. }, false) => Instr::I32StoreAdd { a, b, src },
+                    (Instr::I32Add { a, b, .. }, true) => Instr::I64StoreAdd { a, b, src },
+                    (Instr::I32AddImm { a, imm, .. }, false) => {
+                        Instr::I32StoreAddImm { a, imm, src }
+                    }
+                    (Instr::I32AddImm { a, imm, .. }, true) => {
+                        Instr::I64StoreAddImm { a, imm, src }
+                    }
+                    _ => unreachable!("fusible_add returns adds only"),
+                };
+                self.offsets[at] = self.cur_offset;
+                self.fusible = None;
+                return;
+            }
+        }
+        if wide {
+            self.store(memarg, |addr, src, offset| Instr::I64Store {
+                addr,
+                src,
+                offset,
+            })
+        } else {
+            self.store(memarg, |addr, src, offset| Instr::I32Store {
+                addr,
+                src,
+                offset,
+            })
+        }
+    }
+
     fn store(&mut self, memarg: &wasmparser::MemArg, make: impl FnOnce(Slot, Slot, u32) -> Instr) {
         let v = self.pop();
         let a = self.pop();
@@ -967,7 +1059,8 @@ impl Translator {
                 } else {
                     F32
                 };
-                load!(t, memarg, I32Load)
+                check_memory(&memarg, offset)?;
+                self.load_word(t, false, &memarg)
             }
             O::I64Load { memarg } | O::F64Load { memarg } => {
                 let t = if matches!(op, O::I64Load { .. }) {
@@ -975,7 +1068,8 @@ impl Translator {
                 } else {
                     F64
                 };
-                load!(t, memarg, I64Load)
+                check_memory(&memarg, offset)?;
+                self.load_word(t, true, &memarg)
             }
             O::I32Load8S { memarg } => load!(I32, memarg, I32Load8S),
             O::I32Load8U { memarg } => load!(I32, memarg, I32Load8U),
@@ -987,8 +1081,14 @@ impl Translator {
             O::I64Load16U { memarg } => load!(I64, memarg, I64Load16U),
             O::I64Load32S { memarg } => load!(I64, memarg, I64Load32S),
             O::I64Load32U { memarg } => load!(I64, memarg, I64Load32U),
-            O::I32Store { memarg } | O::F32Store { memarg } => store!(memarg, I32Store),
-            O::I64Store { memarg } | O::F64Store { memarg } => store!(memarg, I64Store),
+            O::I32Store { memarg } | O::F32Store { memarg } => {
+                check_memory(&memarg, offset)?;
+                self.store_word(false, &memarg)
+            }
+            O::I64Store { memarg } | O::F64Store { memarg } => {
+                check_memory(&memarg, offset)?;
+                self.store_word(true, &memarg)
+            }
             O::I32Store8 { memarg } | O::I64Store8 { memarg } => store!(memarg, I32Store8),
             O::I32Store16 { memarg } | O::I64Store16 { memarg } => store!(memarg, I32Store16),
             O::I64Store32 { memarg } => store!(memarg, I64Store32),
