@@ -267,7 +267,10 @@ fn fused_address_adds_keep_wrapping_semantics() {
           (i32.store (i32.add (local.get $p) (i32.const 8)) (local.get $v)))
         (func (export "peek") (param i32) (result i32) (i32.load (local.get 0))))"#;
     let (mut s, i) = instance(src);
-    assert_eq!(call(&mut s, i, "load_imm", &[Val::I32(-4)]).unwrap(), vec![Val::I32(42)]);
+    assert_eq!(
+        call(&mut s, i, "load_imm", &[Val::I32(-4)]).unwrap(),
+        vec![Val::I32(42)]
+    );
     let t = call(&mut s, i, "load_imm", &[Val::I32(65530)]).unwrap_err();
     assert_eq!(t.message(), "out of bounds memory access");
     assert_eq!(
@@ -275,7 +278,10 @@ fn fused_address_adds_keep_wrapping_semantics() {
         vec![Val::I64(42)]
     );
     call(&mut s, i, "store_imm", &[Val::I32(-8), Val::I32(7)]).unwrap();
-    assert_eq!(call(&mut s, i, "peek", &[Val::I32(0)]).unwrap(), vec![Val::I32(7)]);
+    assert_eq!(
+        call(&mut s, i, "peek", &[Val::I32(0)]).unwrap(),
+        vec![Val::I32(7)]
+    );
     let t = call(&mut s, i, "store_imm", &[Val::I32(65528), Val::I32(1)]).unwrap_err();
     assert_eq!(t.message(), "out of bounds memory access");
 }

@@ -287,6 +287,7 @@ fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result
             type_ids: m.type_ids.as_ptr(),
             store: &mut *store.inner as *mut _ as *mut c_void,
             instance: ptr::null(),
+            interp_funcs: m.funcs.as_ptr() as *const c_void,
         },
         memories,
         tables: Box::new([]),

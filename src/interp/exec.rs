@@ -1404,8 +1404,7 @@ unsafe fn run(
                     ret!()
                 }
                 Instr::CallInternal { func: idx, args } => {
-                    let module = &instance_of(vmctx).module;
-                    let callee = module.inner().funcs.as_ptr().add(idx as usize);
+                    let callee = ((*vmctx).interp_funcs as *const CompiledFunc).add(idx as usize);
                     enter!(callee, vmctx, args, ip.add(1));
                 }
                 Instr::Call { func: idx, args } => {

@@ -104,6 +104,10 @@ pub struct VMContext {
     pub store: *mut c_void,
     /// Opaque pointer to the instance record (`engine::InstanceData`).
     pub instance: *const c_void,
+    /// The interpreter's compiled functions of this instance's module
+    /// (`*const interp::CompiledFunc`, indexed by defined-function index),
+    /// so a direct call finds its callee with one load.
+    pub interp_funcs: *const c_void,
 }
 
 impl VMContext {
