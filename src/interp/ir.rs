@@ -279,6 +279,126 @@ macro_rules! declare_instr_enum {
                 }
             }
 
+            /// Applies `f` to every slot operand (for renumbering frames).
+            pub fn map_slots(&mut self, mut f: impl FnMut(&mut Slot)) {
+                match self {
+                    $( Instr::$bin { dst, a, b } => { f(dst); f(a); f(b) } )*
+                    $( Instr::$bini { dst, a, .. } => { f(dst); f(a) } )*
+                    $( Instr::$un { dst, src } => { f(dst); f(src) } )*
+                    $( Instr::$ld { dst, addr, .. } => { f(dst); f(addr) } )*
+                    $( Instr::$st { addr, src, .. } => { f(addr); f(src) } )*
+                    $( Instr::$bc { a, b, .. } => { f(a); f(b) } )*
+                    $( Instr::$bci { a, .. } => f(a), )*
+                    Instr::I32LoadAdd { dst, a, b } | Instr::I64LoadAdd { dst, a, b } => {
+                        f(dst);
+                        f(a);
+                        f(b)
+                    }
+                    Instr::I32LoadAddImm { dst, a, .. } | Instr::I64LoadAddImm { dst, a, .. } => {
+                        f(dst);
+                        f(a)
+                    }
+                    Instr::I32StoreAdd { a, b, src } | Instr::I64StoreAdd { a, b, src } => {
+                        f(a);
+                        f(b);
+                        f(src)
+                    }
+                    Instr::I32StoreAddImm { a, src, .. } | Instr::I64StoreAddImm { a, src, .. } => {
+                        f(a);
+                        f(src)
+                    }
+                    Instr::BrIfNez { cond, .. }
+                    | Instr::BrIfEqz { cond, .. }
+                    | Instr::BrIfNez64 { cond, .. }
+                    | Instr::BrIfEqz64 { cond, .. } => f(cond),
+                    Instr::BrTable { index, .. } => f(index),
+                    Instr::ReturnSlot { src }
+                    | Instr::ReturnSlot128 { src }
+                    | Instr::ReturnMany { src, .. }
+                    | Instr::GlobalSet { src, .. }
+                    | Instr::GlobalSet128 { src, .. } => f(src),
+                    Instr::Call { args, .. } | Instr::CallInternal { args, .. } => f(args),
+                    Instr::CallIndirect { index, args, .. } => {
+                        f(index);
+                        f(args)
+                    }
+                    Instr::Copy { dst, src } | Instr::Copy128 { dst, src } => {
+                        f(dst);
+                        f(src)
+                    }
+                    Instr::Const32 { dst, .. }
+                    | Instr::Const64 { dst, .. }
+                    | Instr::ConstV128 { dst, .. }
+                    | Instr::GlobalGet { dst, .. }
+                    | Instr::GlobalGet128 { dst, .. }
+                    | Instr::MemorySize { dst, .. }
+                    | Instr::TableSize { dst, .. }
+                    | Instr::RefFunc { dst, .. } => f(dst),
+                    Instr::Select { dst, b, cond } | Instr::Select128 { dst, b, cond } => {
+                        f(dst);
+                        f(b);
+                        f(cond)
+                    }
+                    Instr::MemoryGrow { args, .. }
+                    | Instr::MemoryFill { args, .. }
+                    | Instr::MemoryCopy { args, .. }
+                    | Instr::MemoryInit { args, .. }
+                    | Instr::TableGrow { args, .. }
+                    | Instr::TableFill { args, .. }
+                    | Instr::TableCopy { args, .. }
+                    | Instr::TableInit { args, .. }
+                    | Instr::V128Load8Lane { args, .. }
+                    | Instr::V128Load16Lane { args, .. }
+                    | Instr::V128Load32Lane { args, .. }
+                    | Instr::V128Load64Lane { args, .. }
+                    | Instr::V128Store8Lane { args, .. }
+                    | Instr::V128Store16Lane { args, .. }
+                    | Instr::V128Store32Lane { args, .. }
+                    | Instr::V128Store64Lane { args, .. } => f(args),
+                    Instr::TableGet { dst, index, .. } => {
+                        f(dst);
+                        f(index)
+                    }
+                    Instr::TableSet { index, src, .. } => {
+                        f(index);
+                        f(src)
+                    }
+                    Instr::I8x16ExtractLaneS { dst, src, .. }
+                    | Instr::I8x16ExtractLaneU { dst, src, .. }
+                    | Instr::I16x8ExtractLaneS { dst, src, .. }
+                    | Instr::I16x8ExtractLaneU { dst, src, .. }
+                    | Instr::I32x4ExtractLane { dst, src, .. }
+                    | Instr::I64x2ExtractLane { dst, src, .. } => {
+                        f(dst);
+                        f(src)
+                    }
+                    Instr::I8x16ReplaceLane { dst, x, .. }
+                    | Instr::I16x8ReplaceLane { dst, x, .. }
+                    | Instr::I32x4ReplaceLane { dst, x, .. }
+                    | Instr::I64x2ReplaceLane { dst, x, .. } => {
+                        f(dst);
+                        f(x)
+                    }
+                    Instr::V128Bitselect { dst, b, c } => {
+                        f(dst);
+                        f(b);
+                        f(c)
+                    }
+                    Instr::I8x16Shuffle { dst, a, b } => {
+                        f(dst);
+                        f(a);
+                        f(b)
+                    }
+                    Instr::Unreachable
+                    | Instr::Br { .. }
+                    | Instr::Return
+                    | Instr::ReturnConst { .. }
+                    | Instr::Aux { .. }
+                    | Instr::DataDrop { .. }
+                    | Instr::ElemDrop { .. } => {}
+                }
+            }
+
             /// The result slot of an instruction whose only effect is to
             /// write one value there, so the translator may retarget it
             /// (fusing a following `local.set`).

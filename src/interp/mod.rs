@@ -26,9 +26,12 @@ pub struct CompiledFunc {
     pub offsets: Box<[u32]>,
     /// v128 constants and shuffle masks.
     pub pool: Box<[u128]>,
+    /// Scalar constants, copied to slots `locals_end..` on entry.
+    pub consts: Box<[u64]>,
     /// Slots taken by parameters (they arrive in slots 0..param_slots).
     pub param_slots: u32,
-    /// End of the locals (slots param_slots..locals_end start zeroed).
+    /// End of the locals (slots param_slots..locals_end start zeroed; the
+    /// constants follow).
     pub locals_end: u32,
     /// Slots the frame needs at most.
     pub frame_slots: u32,

@@ -98,6 +98,9 @@ pub struct Translator {
     local_slots: Vec<Slot>,
     local_types: Vec<ValType>,
     pool: Vec<u128>,
+    /// Constants read as operands, placed in frame slots (see `const_slot`).
+    consts: Vec<u64>,
+    const_ids: std::collections::HashMap<u64, u32>,
     reachable: bool,
     max_slot: Slot,
     locals_end: Slot,
@@ -107,6 +110,9 @@ pub struct Translator {
     /// Wasm offset of the operator being translated, relative to the body.
     cur_offset: u32,
 }
+
+/// Provisional slot numbers at and above this stand for constants.
+const CONST_BASE: Slot = 0x8000_0000;
 
 fn slots_of(ty: ValType) -> Slot {
     if ty == ValType::V128 {
@@ -140,6 +146,8 @@ impl Translator {
         self.local_slots.clear();
         self.local_types.clear();
         self.pool.clear();
+        self.consts.clear();
+        self.const_ids.clear();
         self.reachable = true;
         self.fusible = None;
         self.cur_offset = 0;
@@ -187,15 +195,31 @@ impl Translator {
             self.cur_offset = (offset - body_start) as u32;
             self.operator(env, op, offset)?;
         }
+        // Constant slots go right after the locals; operand-stack slots move
+        // up to make room.
+        let n = self.consts.len() as Slot;
+        if n > 0 {
+            let locals_end = self.locals_end;
+            for instr in &mut self.code {
+                instr.map_slots(|s| {
+                    if *s >= CONST_BASE {
+                        *s = locals_end + (*s - CONST_BASE);
+                    } else if *s >= locals_end {
+                        *s += n;
+                    }
+                });
+            }
+        }
         let code = std::mem::take(&mut self.code).into_boxed_slice();
         Ok(CompiledFunc {
             ty: ty.clone(),
             code,
             offsets: std::mem::take(&mut self.offsets).into_boxed_slice(),
             pool: std::mem::take(&mut self.pool).into_boxed_slice(),
+            consts: std::mem::take(&mut self.consts).into_boxed_slice(),
             param_slots,
             locals_end: self.locals_end,
-            frame_slots: self.max_slot + 2,
+            frame_slots: self.max_slot + n + 2,
             func_index,
         })
     }
@@ -312,17 +336,26 @@ impl Translator {
         }
     }
 
-    /// The slot to read an operand from; a constant is first written to the
-    /// operand's canonical slot (free, since the operand was popped).
+    /// The slot to read an operand from; constants are read from the
+    /// function's constant slots, filled once per call, instead of being
+    /// written on every execution.
     fn src(&mut self, e: Entry) -> Slot {
         match e.place {
             Place::Local(l) => l,
             Place::Temp => e.slot,
-            Place::Const(v) => {
-                self.emit(Self::const_instr(e.slot, v));
-                e.slot
-            }
+            Place::Const(v) => self.const_slot(v),
         }
+    }
+
+    /// A provisional slot number (`CONST_BASE + index`) for constant `v`,
+    /// renumbered to just after the locals when translation ends.
+    fn const_slot(&mut self, v: u64) -> Slot {
+        let next = self.consts.len() as u32;
+        let id = *self.const_ids.entry(v).or_insert(next);
+        if id == next {
+            self.consts.push(v);
+        }
+        CONST_BASE + id
     }
 
     fn block_type(&self, env: &TranslateEnv<'_>, bt: BlockType) -> (Vec<ValType>, Vec<ValType>) {
