@@ -91,6 +91,25 @@ pub unsafe extern "C" fn wasm_table_get(
     }
 }
 
+/// The table behind `t`, its store, and `r` as a value of its element type
+/// (`None` if `r` cannot be one).
+///
+/// # Safety
+/// `t` must be a live handle with a live store; `r` null or live.
+unsafe fn table_and_value(
+    t: *mut wasm_table_t,
+    r: *mut wasm_ref_t,
+) -> Option<(*mut wasm_store_t, Table, crate::engine::Val)> {
+    // SAFETY: guaranteed by the caller.
+    unsafe {
+        let store = (*t).r.store;
+        let table = (*t).table();
+        let elem = table.ty(&(*store).store).element;
+        let v = ref_to_val(store, r, elem).ok()?;
+        Some((store, table, v))
+    }
+}
+
 #[no_mangle]
 pub unsafe extern "C" fn wasm_table_set(
     t: *mut wasm_table_t,
@@ -101,14 +120,12 @@ pub unsafe extern "C" fn wasm_table_set(
         return false;
     }
     // SAFETY: as above; `r` null or live.
-    unsafe {
-        let store = (*t).r.store;
-        let table = (*t).table();
-        let elem = table.ty(&(*store).store).element;
-        match ref_to_val(store, r, elem) {
-            Ok(v) => table.set(&mut (*store).store, index.into(), v).is_ok(),
-            Err(_) => false,
-        }
+    match unsafe { table_and_value(t, r) } {
+        // SAFETY: the store is live.
+        Some((store, table, v)) => unsafe {
+            table.set(&mut (*store).store, index.into(), v).is_ok()
+        },
+        None => false,
     }
 }
 
@@ -132,13 +149,11 @@ pub unsafe extern "C" fn wasm_table_grow(
         return false;
     }
     // SAFETY: as above; `init` null or live.
-    unsafe {
-        let store = (*t).r.store;
-        let table = (*t).table();
-        let elem = table.ty(&(*store).store).element;
-        match ref_to_val(store, init, elem) {
-            Ok(v) => table.grow(&mut (*store).store, delta.into(), v).is_ok(),
-            Err(_) => false,
-        }
+    match unsafe { table_and_value(t, init) } {
+        // SAFETY: the store is live.
+        Some((store, table, v)) => unsafe {
+            table.grow(&mut (*store).store, delta.into(), v).is_ok()
+        },
+        None => false,
     }
 }

@@ -370,6 +370,17 @@ unsafe fn run(
                 mem_base.add(ea as usize)
             }};
         }
+        // The address `a + b` of a fused add-and-access: i32 wraparound
+        // first, then the bounds check for `n` bytes.
+        macro_rules! ea_add {
+            ($a:expr, $b:expr, $n:expr) => {{
+                let ea = (rd(fp, $a) as u32).wrapping_add($b as u32) as u64;
+                if ea + $n > mem_len {
+                    trap!(TrapCode::MemoryOutOfBounds);
+                }
+                mem_base.add(ea as usize)
+            }};
+        }
         macro_rules! load {
             ($dst:expr, $addr:expr, $offset:expr, $t:ty, $conv:expr) => {{
                 let p = ea!($addr, $offset, std::mem::size_of::<$t>() as u64);
@@ -1292,83 +1303,43 @@ unsafe fn run(
                 Instr::RefIsNull { dst, src } => un!(dst, src, |x| b(x == 0)),
 
                 Instr::I32LoadAdd { dst, a, b: y } => {
-                    let ea = (rd(fp, a) as u32).wrapping_add(rd(fp, y) as u32) as u64;
-                    if ea + 4 > mem_len {
-                        trap!(TrapCode::MemoryOutOfBounds);
-                    }
-                    wr(
-                        fp,
-                        dst,
-                        (mem_base.add(ea as usize) as *const u32).read_unaligned() as u64,
-                    );
+                    let p = ea_add!(a, rd(fp, y), 4);
+                    wr(fp, dst, (p as *const u32).read_unaligned() as u64);
                     next!()
                 }
                 Instr::I64LoadAdd { dst, a, b: y } => {
-                    let ea = (rd(fp, a) as u32).wrapping_add(rd(fp, y) as u32) as u64;
-                    if ea + 8 > mem_len {
-                        trap!(TrapCode::MemoryOutOfBounds);
-                    }
-                    wr(
-                        fp,
-                        dst,
-                        (mem_base.add(ea as usize) as *const u64).read_unaligned(),
-                    );
+                    let p = ea_add!(a, rd(fp, y), 8);
+                    wr(fp, dst, (p as *const u64).read_unaligned());
                     next!()
                 }
                 Instr::I32LoadAddImm { dst, a, imm } => {
-                    let ea = (rd(fp, a) as u32).wrapping_add(imm as u32) as u64;
-                    if ea + 4 > mem_len {
-                        trap!(TrapCode::MemoryOutOfBounds);
-                    }
-                    wr(
-                        fp,
-                        dst,
-                        (mem_base.add(ea as usize) as *const u32).read_unaligned() as u64,
-                    );
+                    let p = ea_add!(a, imm, 4);
+                    wr(fp, dst, (p as *const u32).read_unaligned() as u64);
                     next!()
                 }
                 Instr::I64LoadAddImm { dst, a, imm } => {
-                    let ea = (rd(fp, a) as u32).wrapping_add(imm as u32) as u64;
-                    if ea + 8 > mem_len {
-                        trap!(TrapCode::MemoryOutOfBounds);
-                    }
-                    wr(
-                        fp,
-                        dst,
-                        (mem_base.add(ea as usize) as *const u64).read_unaligned(),
-                    );
+                    let p = ea_add!(a, imm, 8);
+                    wr(fp, dst, (p as *const u64).read_unaligned());
                     next!()
                 }
                 Instr::I32StoreAdd { a, b: y, src } => {
-                    let ea = (rd(fp, a) as u32).wrapping_add(rd(fp, y) as u32) as u64;
-                    if ea + 4 > mem_len {
-                        trap!(TrapCode::MemoryOutOfBounds);
-                    }
-                    (mem_base.add(ea as usize) as *mut u32).write_unaligned(rd(fp, src) as u32);
+                    let p = ea_add!(a, rd(fp, y), 4);
+                    (p as *mut u32).write_unaligned(rd(fp, src) as u32);
                     next!()
                 }
                 Instr::I64StoreAdd { a, b: y, src } => {
-                    let ea = (rd(fp, a) as u32).wrapping_add(rd(fp, y) as u32) as u64;
-                    if ea + 8 > mem_len {
-                        trap!(TrapCode::MemoryOutOfBounds);
-                    }
-                    (mem_base.add(ea as usize) as *mut u64).write_unaligned(rd(fp, src));
+                    let p = ea_add!(a, rd(fp, y), 8);
+                    (p as *mut u64).write_unaligned(rd(fp, src));
                     next!()
                 }
                 Instr::I32StoreAddImm { a, imm, src } => {
-                    let ea = (rd(fp, a) as u32).wrapping_add(imm as u32) as u64;
-                    if ea + 4 > mem_len {
-                        trap!(TrapCode::MemoryOutOfBounds);
-                    }
-                    (mem_base.add(ea as usize) as *mut u32).write_unaligned(rd(fp, src) as u32);
+                    let p = ea_add!(a, imm, 4);
+                    (p as *mut u32).write_unaligned(rd(fp, src) as u32);
                     next!()
                 }
                 Instr::I64StoreAddImm { a, imm, src } => {
-                    let ea = (rd(fp, a) as u32).wrapping_add(imm as u32) as u64;
-                    if ea + 8 > mem_len {
-                        trap!(TrapCode::MemoryOutOfBounds);
-                    }
-                    (mem_base.add(ea as usize) as *mut u64).write_unaligned(rd(fp, src));
+                    let p = ea_add!(a, imm, 8);
+                    (p as *mut u64).write_unaligned(rd(fp, src));
                     next!()
                 }
                 Instr::I32Load { dst, addr, offset } => {
