@@ -418,15 +418,15 @@ pub(crate) fn compile(engine: &Engine, bytes: &[u8], _eager: bool) -> Result<Mod
                 let wasmparser::ValidPayload::Func(to_validate, body) = valid else {
                     unreachable!("validator returns Func for code entries")
                 };
-                let mut fv = to_validate.into_validator(Default::default());
-                fv.validate(&body).map_err(werr)?;
-                bodies.push(body);
+                bodies.push((to_validate, body));
             }
             _ => {}
         }
     }
-    // Translate after the whole module validated, so the translator only
-    // ever sees valid code.
+    // Function bodies are validated and translated once the rest of the
+    // module is known (the translator only ever sees validated code), on
+    // several threads for large modules. The first error in module order
+    // is reported, whatever thread found it.
     let env = interp::TranslateEnv {
         types: &m.types,
         func_types: &m.func_types,
@@ -434,15 +434,69 @@ pub(crate) fn compile(engine: &Engine, bytes: &[u8], _eager: bool) -> Result<Mod
         tables: &m.tables,
         num_imported_funcs: m.num_imported_funcs,
     };
-    let mut translator = interp::Translator::default();
-    for (i, body) in bodies.iter().enumerate() {
-        let func_index = m.num_imported_funcs + i as u32;
+    for (_, body) in &bodies {
         m.func_body_offsets.push(body.range().start as usize);
-        funcs.push(translator.translate(&env, func_index, body)?);
+    }
+    let first_index = m.num_imported_funcs;
+    let compile_one = |translator: &mut interp::Translator,
+                       i: usize,
+                       to_validate: wasmparser::FuncToValidate<wasmparser::ValidatorResources>,
+                       body: &wasmparser::FunctionBody<'_>| {
+        let mut fv = to_validate.into_validator(Default::default());
+        fv.validate(body).map_err(werr)?;
+        translator.translate(&env, first_index + i as u32, body)
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    let results: Vec<Result<CompiledFunc, Error>> =
+        if bodies.len() < PARALLEL_MIN_FUNCS || threads < 2 {
+            let mut translator = interp::Translator::default();
+            bodies
+                .into_iter()
+                .enumerate()
+                .map(|(i, (v, body))| compile_one(&mut translator, i, v, &body))
+                .collect()
+        } else {
+            let per_thread = bodies.len().div_ceil(threads);
+            let mut chunks = Vec::new();
+            let mut rest = bodies;
+            while !rest.is_empty() {
+                let tail = rest.split_off(per_thread.min(rest.len()));
+                chunks.push(std::mem::replace(&mut rest, tail));
+            }
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = chunks
+                    .into_iter()
+                    .enumerate()
+                    .map(|(c, chunk)| {
+                        let compile_one = &compile_one;
+                        scope.spawn(move || {
+                            let mut translator = interp::Translator::default();
+                            chunk
+                                .into_iter()
+                                .enumerate()
+                                .map(|(j, (v, body))| {
+                                    compile_one(&mut translator, c * per_thread + j, v, &body)
+                                })
+                                .collect::<Vec<_>>()
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .flat_map(|h| h.join().expect("translation thread panicked"))
+                    .collect()
+            })
+        };
+    for r in results {
+        funcs.push(r?);
     }
     m.funcs = funcs.into_boxed_slice();
     Ok(m)
 }
+
+/// Modules with at least this many function bodies are validated and
+/// translated on several threads.
+const PARALLEL_MIN_FUNCS: usize = 64;
 
 fn unsupported(what: &str, offset: usize) -> Error {
     Error::Compile {
@@ -570,6 +624,41 @@ mod tests {
         let simd = wat2wasm("(module (func (result v128) v128.const i64x2 0 0))").unwrap();
         assert!(Module::new(&Engine::new(&config), &simd).is_err());
         assert!(Module::new(&Engine::default(), &simd).is_ok());
+    }
+
+    #[test]
+    fn large_modules_compile_in_parallel_and_report_the_first_error() {
+        // 300 functions: above PARALLEL_MIN_FUNCS, so several threads.
+        let body = |i: usize, broken: bool| {
+            if broken && (i == 150 || i == 250) {
+                "(func (result i32) i64.const 0)".to_string()
+            } else {
+                format!("(func (export \"f{i}\") (result i32) i32.const {i})")
+            }
+        };
+        let good: String = (0..300).map(|i| body(i, false)).collect();
+        let wasm = wat2wasm(&format!("(module {good})")).unwrap();
+        let m = Module::new(&Engine::default(), &wasm).unwrap();
+        assert_eq!(m.0.funcs.len(), 300);
+        assert!(m
+            .0
+            .funcs
+            .iter()
+            .enumerate()
+            .all(|(i, f)| f.func_index == i as u32));
+        let bad: String = (0..300).map(|i| body(i, true)).collect();
+        let wasm = wat2wasm(&format!("(module {bad})")).unwrap();
+        let (msg, off) = compile_err(&wasm);
+        assert!(msg.contains("type mismatch"), "{msg}");
+        // The error is the one in function 150, the first in module order.
+        let parsed = wasmparser::Parser::new(0).parse_all(&wasm);
+        let starts: Vec<usize> = parsed
+            .filter_map(|p| match p {
+                Ok(wasmparser::Payload::CodeSectionEntry(b)) => Some(b.range().start as usize),
+                _ => None,
+            })
+            .collect();
+        assert!(off > starts[150] && off < starts[151], "offset {off}");
     }
 
     #[test]
