@@ -1,5 +1,7 @@
 /* wasmrt.h: configuration, errors with messages and offsets, wat2wasm,
- * calls with v128 values, store user data. */
+ * calls with v128 values, store user data; WASMRT_STRATEGY. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdlib.h>
 #include <wasmrt.h>
 #include "check.h"
 
@@ -12,6 +14,20 @@ static int contains(const wasm_name_t *name, const char *want) {
 }
 
 int main(void) {
+  /* WASMRT_STRATEGY chooses the tier of engines made with defaults. */
+  setenv("WASMRT_STRATEGY", "jit", 1);
+  wasm_engine_t *from_env = wasm_engine_new();
+  CHECK(wasmrt_engine_strategy(from_env) == WASMRT_STRATEGY_JIT);
+  wasm_engine_delete(from_env);
+  setenv("WASMRT_STRATEGY", "interp", 1);
+  from_env = wasm_engine_new();
+  CHECK(wasmrt_engine_strategy(from_env) == WASMRT_STRATEGY_INTERPRETER);
+  wasm_engine_delete(from_env);
+  unsetenv("WASMRT_STRATEGY");
+  from_env = wasm_engine_new();
+  CHECK(wasmrt_engine_strategy(from_env) == WASMRT_STRATEGY_AUTO);
+  wasm_engine_delete(from_env);
+
   wasm_config_t *config = wasm_config_new();
   wasmrt_config_strategy_set(config, WASMRT_STRATEGY_INTERPRETER);
   wasmrt_config_feature_set(config, WASMRT_FEATURE_SIMD, true);
