@@ -255,9 +255,10 @@ pub unsafe extern "C" fn wasm_func_call(
     // from a host callback forms this `&mut Store` while the interpreter
     // up the stack holds one too; the engine re-reads all store state after
     // every host call, so no stale view survives the nested call.
-    let store_ptr = unsafe { (*f).r.store };
-    let func = unsafe { (*f).func() };
-    let store = unsafe { &mut (*store_ptr).store };
+    let (store_ptr, func, store) = unsafe {
+        let store_ptr = (*f).r.store;
+        (store_ptr, (*f).func(), &mut (*store_ptr).store)
+    };
     // SAFETY: valid (or null, read as empty) vectors (C API contract).
     let cargs = unsafe { args.as_ref().map_or(&[][..], |v| v.as_slice()) };
     let cres: &mut [wasm_val_t] = match unsafe { results.as_mut() } {

@@ -96,6 +96,7 @@ pub unsafe extern "C" fn wasm_instance_exports(
     if out.is_null() {
         return;
     }
+    // SAFETY: a live instance handle or null (C API contract).
     let items = match unsafe { i.as_ref() } {
         Some(i) => {
             let RefKind::Instance(inst) = i.r.kind else {
