@@ -5,12 +5,12 @@
 use super::engine::{wasm_config_t, wasm_engine_t};
 use super::func::wasm_func_t;
 use super::module::wasm_module_t;
-use super::r#ref::{new_cell, wasm_ref_t, RefKind};
+use super::r#ref::wasm_ref_t;
 use super::store::wasm_store_t;
 use super::trap::wasm_trap_t;
 use super::types::wasm_valkind_t;
 use super::val::{from_val, to_val, wasm_val_t, wasm_val_union};
-use super::vec::{bytes_of, wasm_byte_vec_t, WasmVec};
+use super::vec::{wasm_byte_vec_t, WasmVec};
 use crate::engine::{Module, Strategy, Trap, Val, ValType};
 use std::ffi::{c_char, c_void};
 use std::ptr;
@@ -181,11 +181,11 @@ pub unsafe extern "C" fn wasmrt_module_new(
         return error("wasmrt_module_new: null store or binary".into(), None);
     }
     // SAFETY: live store and valid vector (C API contract).
-    let (engine, bytes) = unsafe { ((*store).store.engine(), bytes_of(binary)) };
+    let (engine, bytes) = unsafe { super::module::engine_and_bytes(store, binary) };
     match Module::new(engine, bytes) {
         Ok(m) => {
             // SAFETY: as above.
-            unsafe { out.write(wasm_module_t::boxed(store, RefKind::Module(m, new_cell()))) };
+            unsafe { out.write(wasm_module_t::from_module(store, m)) };
             ptr::null_mut()
         }
         Err(e) => from_engine_error(e),
@@ -202,7 +202,7 @@ pub unsafe extern "C" fn wasmrt_module_validate(
         return error("wasmrt_module_validate: null store or binary".into(), None);
     }
     // SAFETY: live store and valid vector (C API contract).
-    let (engine, bytes) = unsafe { ((*store).store.engine(), bytes_of(binary)) };
+    let (engine, bytes) = unsafe { super::module::engine_and_bytes(store, binary) };
     match Module::validate(engine, bytes) {
         Ok(()) => ptr::null_mut(),
         Err(e) => from_engine_error(e),
@@ -267,7 +267,7 @@ pub unsafe extern "C" fn wasmrt_error_delete(err: *mut wasmrt_error_t) {
 }
 
 fn to_wasm_val(v: &wasmrt_val_t) -> wasm_val_t {
-    // SAFETY: the members copied are plain data of the same layout.
+    // SAFETY: the member copied is the one `kind` says is set.
     wasm_val_t {
         kind: v.kind,
         of: unsafe {
@@ -277,6 +277,22 @@ fn to_wasm_val(v: &wasmrt_val_t) -> wasm_val_t {
                 3 => wasm_val_union { f64: v.of.f64 },
                 128 | 129 => wasm_val_union { ref_: v.of.r#ref },
                 _ => wasm_val_union { i64: v.of.i64 },
+            }
+        },
+    }
+}
+
+fn from_wasm_val(w: &wasm_val_t) -> wasmrt_val_t {
+    // SAFETY: the member copied is the one `kind` says is set.
+    wasmrt_val_t {
+        kind: w.kind,
+        of: unsafe {
+            match w.kind {
+                0 => wasmrt_val_union { i32: w.of.i32 },
+                2 => wasmrt_val_union { f32: w.of.f32 },
+                3 => wasmrt_val_union { f64: w.of.f64 },
+                128 | 129 => wasmrt_val_union { r#ref: w.of.ref_ },
+                _ => wasmrt_val_union { i64: w.of.i64 },
             }
         },
     }
@@ -346,19 +362,7 @@ pub unsafe extern "C" fn wasmrt_func_call(
                         v128: x.to_le_bytes(),
                     },
                 },
-                other => {
-                    let w = from_val(store_ptr, other);
-                    wasmrt_val_t {
-                        kind: w.kind,
-                        of: match w.kind {
-                            0 => wasmrt_val_union { i32: w.of.i32 },
-                            2 => wasmrt_val_union { f32: w.of.f32 },
-                            3 => wasmrt_val_union { f64: w.of.f64 },
-                            128 | 129 => wasmrt_val_union { r#ref: w.of.ref_ },
-                            _ => wasmrt_val_union { i64: w.of.i64 },
-                        },
-                    }
-                }
+                other => from_wasm_val(&from_val(store_ptr, other)),
             };
         }
         ptr::null_mut()

@@ -28,6 +28,11 @@ ref_kind!(
 );
 
 impl wasm_module_t {
+    /// A new handle (with its own host-info cell) for a compiled module.
+    pub(crate) fn from_module(store: *mut wasm_store_t, m: Module) -> *mut wasm_module_t {
+        wasm_module_t::boxed(store, RefKind::Module(m, new_cell()))
+    }
+
     pub(crate) fn module(&self) -> &Module {
         match &self.r.kind {
             RefKind::Module(m, _) => m,
@@ -41,6 +46,18 @@ pub struct wasm_shared_module_t {
     module: Module,
 }
 
+/// The store's engine and the bytes of a C byte vector.
+///
+/// # Safety
+/// `store` must be live and `v` a valid vector (both non-null).
+pub(crate) unsafe fn engine_and_bytes<'a>(
+    store: *mut wasm_store_t,
+    v: *const wasm_byte_vec_t,
+) -> (&'a crate::engine::Engine, &'a [u8]) {
+    // SAFETY: guaranteed by the caller.
+    unsafe { ((*store).store.engine(), bytes_of(v)) }
+}
+
 #[no_mangle]
 pub unsafe extern "C" fn wasm_module_new(
     store: *mut wasm_store_t,
@@ -50,9 +67,9 @@ pub unsafe extern "C" fn wasm_module_new(
         return ptr::null_mut();
     }
     // SAFETY: live store and valid vector (C API contract).
-    let (engine, bytes) = unsafe { ((*store).store.engine(), bytes_of(binary)) };
+    let (engine, bytes) = unsafe { engine_and_bytes(store, binary) };
     match Module::new(engine, bytes) {
-        Ok(m) => wasm_module_t::boxed(store, RefKind::Module(m, new_cell())),
+        Ok(m) => wasm_module_t::from_module(store, m),
         Err(_) => ptr::null_mut(),
     }
 }
@@ -66,7 +83,7 @@ pub unsafe extern "C" fn wasm_module_validate(
         return false;
     }
     // SAFETY: live store and valid vector (C API contract).
-    let (engine, bytes) = unsafe { ((*store).store.engine(), bytes_of(binary)) };
+    let (engine, bytes) = unsafe { engine_and_bytes(store, binary) };
     Module::validate(engine, bytes).is_ok()
 }
 
@@ -135,9 +152,9 @@ pub unsafe extern "C" fn wasm_module_deserialize(
         return ptr::null_mut();
     }
     // SAFETY: live store and valid vector (C API contract).
-    let (engine, bytes) = unsafe { ((*store).store.engine(), bytes_of(bytes)) };
+    let (engine, bytes) = unsafe { engine_and_bytes(store, bytes) };
     match Module::deserialize(engine, bytes) {
-        Ok(m) => wasm_module_t::boxed(store, RefKind::Module(m, new_cell())),
+        Ok(m) => wasm_module_t::from_module(store, m),
         Err(_) => ptr::null_mut(),
     }
 }
@@ -165,7 +182,7 @@ pub unsafe extern "C" fn wasm_module_obtain(
     if !crate::engine::Engine::same(engine, module.engine()) {
         return ptr::null_mut();
     }
-    wasm_module_t::boxed(store, RefKind::Module(module.clone(), new_cell()))
+    wasm_module_t::from_module(store, module.clone())
 }
 
 #[no_mangle]

@@ -459,20 +459,27 @@ impl Script {
         }
     }
 
+    /// Counts an instantiation that should succeed and returns what the
+    /// script's later assertions refer to.
+    fn instance_slot(&mut self, line: usize, r: Result<Instance, Failure>) -> Slot {
+        match r {
+            Ok(i) => {
+                self.tally.pass();
+                Slot::Live(i)
+            }
+            Err(f) => {
+                self.expect_ok::<()>(line, Err(f));
+                Slot::Skipped
+            }
+        }
+    }
+
     fn directive(&mut self, line: usize, d: WastDirective<'_>) {
         match d {
             WastDirective::Module(mut q) => {
                 let id = module_id(&q);
-                let slot = match self.instantiate_quote(&mut q) {
-                    Ok(i) => {
-                        self.tally.pass();
-                        Slot::Live(i)
-                    }
-                    Err(f) => {
-                        self.expect_ok::<()>(line, Err(f));
-                        Slot::Skipped
-                    }
-                };
+                let r = self.instantiate_quote(&mut q);
+                let slot = self.instance_slot(line, r);
                 self.current = Some(slot);
                 if let Some(id) = id {
                     self.named.insert(id, slot);
@@ -497,16 +504,10 @@ impl Script {
             } => {
                 let def = module.and_then(|m| self.definitions.get(m.name()).cloned());
                 let slot = match def {
-                    Some(Some(m)) => match self.instantiate(&m) {
-                        Ok(i) => {
-                            self.tally.pass();
-                            Slot::Live(i)
-                        }
-                        Err(f) => {
-                            self.expect_ok::<()>(line, Err(f));
-                            Slot::Skipped
-                        }
-                    },
+                    Some(Some(m)) => {
+                        let r = self.instantiate(&m);
+                        self.instance_slot(line, r)
+                    }
                     Some(None) => {
                         self.tally.skip(SKIP_3_0);
                         Slot::Skipped
