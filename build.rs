@@ -9,6 +9,7 @@
 use std::path::PathBuf;
 
 fn main() {
+    select_dispatch();
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("manifest dir"));
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("out dir")).join("wasmrt.h");
     println!("cargo:rerun-if-changed=src/capi/ext.rs");
@@ -24,5 +25,22 @@ fn main() {
     println!("cargo:rustc-env=WASMRT_GENERATED_HEADER={}", out.display());
     if std::env::var_os("WASMRT_UPDATE_HEADER").is_some() {
         bindings.write_to_file(root.join("include/wasmrt.h"));
+    }
+}
+
+fn select_dispatch() {
+    println!("cargo::rustc-check-cfg=cfg(wasmrt_tail_dispatch)");
+    println!("cargo:rerun-if-env-changed=WASMRT_DISPATCH");
+    let optimised = matches!(
+        std::env::var("OPT_LEVEL").as_deref(),
+        Ok("2" | "3" | "s" | "z")
+    );
+    let arch_ok = matches!(
+        std::env::var("CARGO_CFG_TARGET_ARCH").as_deref(),
+        Ok("x86_64" | "aarch64")
+    );
+    let forced_loop = std::env::var("WASMRT_DISPATCH").as_deref() == Ok("loop");
+    if optimised && arch_ok && !forced_loop {
+        println!("cargo:rustc-cfg=wasmrt_tail_dispatch");
     }
 }

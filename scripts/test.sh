@@ -15,3 +15,10 @@ echo "== cargo clippy"
 cargo clippy --all-targets --quiet -- -D warnings
 echo "== cargo test"
 WASMRT_VALGRIND=${WASMRT_VALGRIND:-1} cargo test --quiet
+# Optimised builds dispatch between interpreter handlers by tail calls
+# (debug builds by a loop, tested above): run the spec testsuite on that
+# build too, and check that every handler's dispatch compiled as a jump.
+echo "== cargo test --release --test spec (tail-call dispatch)"
+cargo test --release --quiet --test spec
+cargo build --release --quiet
+python3 scripts/check-tail-dispatch.py target/release/libwasmrt.so

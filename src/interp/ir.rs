@@ -131,9 +131,14 @@ macro_rules! declare_instr_enum {
         store: [$($st:ident),* $(,)?],
         branch_cmp: [$($bc:ident),* $(,)?],
         branch_cmp_imm: [$($bci:ident),* $(,)?],
+        other: [$( $(#[$om:meta])* $on:ident $({ $($of:ident : $ot:ty),* $(,)? })? ),* $(,)?],
     ) => {
         /// One interpreter instruction. Slots are frame-relative.
+        ///
+        /// `repr(u16)` fixes the layout: every variant starts with its
+        /// 16-bit tag, which the executor reads to find the handler.
         #[derive(Copy, Clone, Debug, PartialEq)]
+        #[repr(u16)]
         pub enum Instr {
             $( $bin { dst: Slot, a: Slot, b: Slot }, )*
             $( $bini { dst: Slot, a: Slot, imm: i32 }, )*
@@ -143,126 +148,18 @@ macro_rules! declare_instr_enum {
             $( $bc { a: Slot, b: Slot, offset: i32 }, )*
             $( $bci { a: Slot, imm: i32, offset: i32 }, )*
 
-            /// Loads at `a + b` (i32 wrapping add; the wasm offset is 0):
-            /// an address computation fused into the load.
-            I32LoadAdd { dst: Slot, a: Slot, b: Slot },
-            I64LoadAdd { dst: Slot, a: Slot, b: Slot },
-            /// Loads at `a + imm` (i32 wrapping add; the wasm offset is 0).
-            I32LoadAddImm { dst: Slot, a: Slot, imm: i32 },
-            I64LoadAddImm { dst: Slot, a: Slot, imm: i32 },
-            /// Stores `src` at `a + b` / `a + imm` (i32 wrapping add, offset 0).
-            I32StoreAdd { a: Slot, b: Slot, src: Slot },
-            I64StoreAdd { a: Slot, b: Slot, src: Slot },
-            I32StoreAddImm { a: Slot, imm: i32, src: Slot },
-            I64StoreAddImm { a: Slot, imm: i32, src: Slot },
-
-            /// Traps with "unreachable".
-            Unreachable,
-            /// Jumps by `offset` instructions (relative to this one).
-            Br { offset: i32 },
-            /// Jumps if the i32 in `cond` is non-zero.
-            BrIfNez { cond: Slot, offset: i32 },
-            /// Jumps if the i32 in `cond` is zero.
-            BrIfEqz { cond: Slot, offset: i32 },
-            /// Jumps if the i64 in `cond` is non-zero / zero (fused
-            /// `i64.eqz` + branch).
-            BrIfNez64 { cond: Slot, offset: i32 },
-            BrIfEqz64 { cond: Slot, offset: i32 },
-            /// Followed by `len + 1` `Br`s; executes the one selected by the
-            /// i32 in `index` (clamped to the last, the default).
-            BrTable { index: Slot, len: u32 },
-            /// Returns; results are already in slots 0...
-            Return,
-            /// Copies one 64-bit slot to slot 0 and returns.
-            ReturnSlot { src: Slot },
-            /// Copies a v128 to slots 0-1 and returns.
-            ReturnSlot128 { src: Slot },
-            /// Returns the constant `value` (in slot 0).
-            ReturnConst { value: u64 },
-            /// Moves `len` slots from `src` down to 0 and returns.
-            ReturnMany { src: Slot, len: u32 },
-            /// Calls function `func` of this instance; arguments start at
-            /// slot `args`, where the results are left.
-            Call { func: u32, args: Slot },
-            /// Calls function `func` of this instance, known to be defined
-            /// in this module (index into the module's compiled functions).
-            CallInternal { func: u32, args: Slot },
-            /// Calls through table `table`, expecting module type
-            /// `type_index`, the i32 element index in `index`.
-            CallIndirect { type_index: u32, index: Slot, args: Slot },
-            /// Second word of `CallIndirect` and other instructions that
-            /// need a fourth operand.
-            Aux { a: u32, b: u32 },
-
-            Copy { dst: Slot, src: Slot },
-            Copy128 { dst: Slot, src: Slot },
-            Const32 { dst: Slot, value: u32 },
-            Const64 { dst: Slot, value: u64 },
-            /// `dst = pool[index]`.
-            ConstV128 { dst: Slot, index: u32 },
-            /// `if cond == 0 { dst = b }` (dst already holds the first operand).
-            Select { dst: Slot, b: Slot, cond: Slot },
-            Select128 { dst: Slot, b: Slot, cond: Slot },
-
-            GlobalGet { dst: Slot, global: u32 },
-            GlobalGet128 { dst: Slot, global: u32 },
-            GlobalSet { src: Slot, global: u32 },
-            GlobalSet128 { src: Slot, global: u32 },
-
-            MemorySize { dst: Slot, memory: u32 },
-            /// `args`: delta (i32); the result replaces it.
-            MemoryGrow { args: Slot, memory: u32 },
-            /// `args`: dst, value, len.
-            MemoryFill { args: Slot, memory: u32 },
-            /// `args`: dst, src, len.
-            MemoryCopy { args: Slot, dst_memory: u32, src_memory: u32 },
-            /// `args`: dst, src offset, len.
-            MemoryInit { args: Slot, segment: u32, memory: u32 },
-            DataDrop { segment: u32 },
-
-            TableGet { dst: Slot, index: Slot, table: u32 },
-            TableSet { index: Slot, src: Slot, table: u32 },
-            TableSize { dst: Slot, table: u32 },
-            /// `args`: init value, delta; the result replaces the first.
-            TableGrow { args: Slot, table: u32 },
-            /// `args`: index, value, len.
-            TableFill { args: Slot, table: u32 },
-            /// `args`: dst, src, len.
-            TableCopy { args: Slot, dst_table: u32, src_table: u32 },
-            /// `args`: dst, src offset, len.
-            TableInit { args: Slot, segment: u32, table: u32 },
-            ElemDrop { segment: u32 },
-            RefFunc { dst: Slot, func: u32 },
-
-            /// `dst = extract(src, lane)`, sign- or zero-extending as named.
-            I8x16ExtractLaneS { dst: Slot, src: Slot, lane: u32 },
-            I8x16ExtractLaneU { dst: Slot, src: Slot, lane: u32 },
-            I16x8ExtractLaneS { dst: Slot, src: Slot, lane: u32 },
-            I16x8ExtractLaneU { dst: Slot, src: Slot, lane: u32 },
-            I32x4ExtractLane { dst: Slot, src: Slot, lane: u32 },
-            I64x2ExtractLane { dst: Slot, src: Slot, lane: u32 },
-            /// Replaces lane `lane` of the v128 already in `dst` with the
-            /// scalar in `x`.
-            I8x16ReplaceLane { dst: Slot, x: Slot, lane: u32 },
-            I16x8ReplaceLane { dst: Slot, x: Slot, lane: u32 },
-            I32x4ReplaceLane { dst: Slot, x: Slot, lane: u32 },
-            I64x2ReplaceLane { dst: Slot, x: Slot, lane: u32 },
-            /// `dst = bitselect(dst, b, c)`.
-            V128Bitselect { dst: Slot, b: Slot, c: Slot },
-            /// `dst = shuffle(a, b, pool[next Aux.a])`.
-            I8x16Shuffle { dst: Slot, a: Slot, b: Slot },
-            /// `args`: address, vector; loads one lane into the vector and
-            /// leaves the result at `args`.
-            V128Load8Lane { args: Slot, offset: u32, lane: u32 },
-            V128Load16Lane { args: Slot, offset: u32, lane: u32 },
-            V128Load32Lane { args: Slot, offset: u32, lane: u32 },
-            V128Load64Lane { args: Slot, offset: u32, lane: u32 },
-            /// `args`: address, vector.
-            V128Store8Lane { args: Slot, offset: u32, lane: u32 },
-            V128Store16Lane { args: Slot, offset: u32, lane: u32 },
-            V128Store32Lane { args: Slot, offset: u32, lane: u32 },
-            V128Store64Lane { args: Slot, offset: u32, lane: u32 },
+            $( $(#[$om])* $on $({ $($of: $ot),* })?, )*
         }
+
+        /// The handler of each instruction, indexed by its tag: the same
+        /// lists in the same order as the enum above.
+        pub(super) static HANDLERS: &[super::exec::Handler] = {
+            use super::exec::handlers as h;
+            &[
+                $( h::$bin, )* $( h::$bini, )* $( h::$un, )* $( h::$ld, )* $( h::$st, )*
+                $( h::$bc, )* $( h::$bci, )* $( h::$on, )*
+            ]
+        };
 
         impl Instr {
             /// The jump offset of a branch instruction.
@@ -518,6 +415,127 @@ macro_rules! declare_from_simd_table {
                 BrI32GtUImm, BrI32LeSImm, BrI32LeUImm, BrI32GeSImm, BrI32GeUImm,
                 BrI64EqImm, BrI64NeImm, BrI64LtSImm, BrI64LtUImm, BrI64GtSImm,
                 BrI64GtUImm, BrI64LeSImm, BrI64LeUImm, BrI64GeSImm, BrI64GeUImm,
+            ],
+            other: [
+            /// Loads at `a + b` (i32 wrapping add; the wasm offset is 0):
+            /// an address computation fused into the load.
+            I32LoadAdd { dst: Slot, a: Slot, b: Slot },
+            I64LoadAdd { dst: Slot, a: Slot, b: Slot },
+            /// Loads at `a + imm` (i32 wrapping add; the wasm offset is 0).
+            I32LoadAddImm { dst: Slot, a: Slot, imm: i32 },
+            I64LoadAddImm { dst: Slot, a: Slot, imm: i32 },
+            /// Stores `src` at `a + b` / `a + imm` (i32 wrapping add, offset 0).
+            I32StoreAdd { a: Slot, b: Slot, src: Slot },
+            I64StoreAdd { a: Slot, b: Slot, src: Slot },
+            I32StoreAddImm { a: Slot, imm: i32, src: Slot },
+            I64StoreAddImm { a: Slot, imm: i32, src: Slot },
+
+            /// Traps with "unreachable".
+            Unreachable,
+            /// Jumps by `offset` instructions (relative to this one).
+            Br { offset: i32 },
+            /// Jumps if the i32 in `cond` is non-zero.
+            BrIfNez { cond: Slot, offset: i32 },
+            /// Jumps if the i32 in `cond` is zero.
+            BrIfEqz { cond: Slot, offset: i32 },
+            /// Jumps if the i64 in `cond` is non-zero / zero (fused
+            /// `i64.eqz` + branch).
+            BrIfNez64 { cond: Slot, offset: i32 },
+            BrIfEqz64 { cond: Slot, offset: i32 },
+            /// Followed by `len + 1` `Br`s; executes the one selected by the
+            /// i32 in `index` (clamped to the last, the default).
+            BrTable { index: Slot, len: u32 },
+            /// Returns; results are already in slots 0...
+            Return,
+            /// Copies one 64-bit slot to slot 0 and returns.
+            ReturnSlot { src: Slot },
+            /// Copies a v128 to slots 0-1 and returns.
+            ReturnSlot128 { src: Slot },
+            /// Returns the constant `value` (in slot 0).
+            ReturnConst { value: u64 },
+            /// Moves `len` slots from `src` down to 0 and returns.
+            ReturnMany { src: Slot, len: u32 },
+            /// Calls function `func` of this instance; arguments start at
+            /// slot `args`, where the results are left.
+            Call { func: u32, args: Slot },
+            /// Calls function `func` of this instance, known to be defined
+            /// in this module (index into the module's compiled functions).
+            CallInternal { func: u32, args: Slot },
+            /// Calls through table `table`, expecting module type
+            /// `type_index`, the i32 element index in `index`.
+            CallIndirect { type_index: u32, index: Slot, args: Slot },
+            /// Second word of `CallIndirect` and other instructions that
+            /// need a fourth operand.
+            Aux { a: u32, b: u32 },
+
+            Copy { dst: Slot, src: Slot },
+            Copy128 { dst: Slot, src: Slot },
+            Const32 { dst: Slot, value: u32 },
+            Const64 { dst: Slot, value: u64 },
+            /// `dst = pool[index]`.
+            ConstV128 { dst: Slot, index: u32 },
+            /// `if cond == 0 { dst = b }` (dst already holds the first operand).
+            Select { dst: Slot, b: Slot, cond: Slot },
+            Select128 { dst: Slot, b: Slot, cond: Slot },
+
+            GlobalGet { dst: Slot, global: u32 },
+            GlobalGet128 { dst: Slot, global: u32 },
+            GlobalSet { src: Slot, global: u32 },
+            GlobalSet128 { src: Slot, global: u32 },
+
+            MemorySize { dst: Slot, memory: u32 },
+            /// `args`: delta (i32); the result replaces it.
+            MemoryGrow { args: Slot, memory: u32 },
+            /// `args`: dst, value, len.
+            MemoryFill { args: Slot, memory: u32 },
+            /// `args`: dst, src, len.
+            MemoryCopy { args: Slot, dst_memory: u32, src_memory: u32 },
+            /// `args`: dst, src offset, len.
+            MemoryInit { args: Slot, segment: u32, memory: u32 },
+            DataDrop { segment: u32 },
+
+            TableGet { dst: Slot, index: Slot, table: u32 },
+            TableSet { index: Slot, src: Slot, table: u32 },
+            TableSize { dst: Slot, table: u32 },
+            /// `args`: init value, delta; the result replaces the first.
+            TableGrow { args: Slot, table: u32 },
+            /// `args`: index, value, len.
+            TableFill { args: Slot, table: u32 },
+            /// `args`: dst, src, len.
+            TableCopy { args: Slot, dst_table: u32, src_table: u32 },
+            /// `args`: dst, src offset, len.
+            TableInit { args: Slot, segment: u32, table: u32 },
+            ElemDrop { segment: u32 },
+            RefFunc { dst: Slot, func: u32 },
+
+            /// `dst = extract(src, lane)`, sign- or zero-extending as named.
+            I8x16ExtractLaneS { dst: Slot, src: Slot, lane: u32 },
+            I8x16ExtractLaneU { dst: Slot, src: Slot, lane: u32 },
+            I16x8ExtractLaneS { dst: Slot, src: Slot, lane: u32 },
+            I16x8ExtractLaneU { dst: Slot, src: Slot, lane: u32 },
+            I32x4ExtractLane { dst: Slot, src: Slot, lane: u32 },
+            I64x2ExtractLane { dst: Slot, src: Slot, lane: u32 },
+            /// Replaces lane `lane` of the v128 already in `dst` with the
+            /// scalar in `x`.
+            I8x16ReplaceLane { dst: Slot, x: Slot, lane: u32 },
+            I16x8ReplaceLane { dst: Slot, x: Slot, lane: u32 },
+            I32x4ReplaceLane { dst: Slot, x: Slot, lane: u32 },
+            I64x2ReplaceLane { dst: Slot, x: Slot, lane: u32 },
+            /// `dst = bitselect(dst, b, c)`.
+            V128Bitselect { dst: Slot, b: Slot, c: Slot },
+            /// `dst = shuffle(a, b, pool[next Aux.a])`.
+            I8x16Shuffle { dst: Slot, a: Slot, b: Slot },
+            /// `args`: address, vector; loads one lane into the vector and
+            /// leaves the result at `args`.
+            V128Load8Lane { args: Slot, offset: u32, lane: u32 },
+            V128Load16Lane { args: Slot, offset: u32, lane: u32 },
+            V128Load32Lane { args: Slot, offset: u32, lane: u32 },
+            V128Load64Lane { args: Slot, offset: u32, lane: u32 },
+            /// `args`: address, vector.
+            V128Store8Lane { args: Slot, offset: u32, lane: u32 },
+            V128Store16Lane { args: Slot, offset: u32, lane: u32 },
+            V128Store32Lane { args: Slot, offset: u32, lane: u32 },
+            V128Store64Lane { args: Slot, offset: u32, lane: u32 },
             ],
         }
     };

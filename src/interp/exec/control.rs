@@ -1,0 +1,349 @@
+//! Control handlers: branches (plain and fused with a comparison), calls
+//! and returns.
+
+use super::*;
+
+/// Jumps by `offset` instructions when `cond` holds, else goes on.
+macro_rules! branch {
+    ($cond:expr, $offset:expr, $ip:ident, $fp:ident, $mem:ident, $len:ident, $cx:ident) => {{
+        let to = if $cond {
+            $ip.offset($offset as isize)
+        } else {
+            $ip.add(1)
+        };
+        dispatch!(to, $fp, $mem, $len, $cx)
+    }};
+}
+
+/// Compare-and-branch instructions: `Name / ImmName (x: T, y: T) => cond`.
+/// The register form compares two slots; the immediate form (if named)
+/// compares a slot with the instruction's immediate.
+macro_rules! branch_cmp {
+    ($( $name:ident $(/ $imm:ident)? ($x:ident: $t:ty, $y:ident) => $e:expr; )*) => {$(
+        handler!($name { a, b, offset } |ip, fp, mem, len, cx| {
+            let $x = <$t>::from_slot(rd(fp, a));
+            let $y = <$t>::from_slot(rd(fp, b));
+            branch!($e, offset, ip, fp, mem, len, cx)
+        });
+        $(
+            handler!($imm { a, imm, offset } |ip, fp, mem, len, cx| {
+                let $x = <$t>::from_slot(rd(fp, a));
+                let $y = <$t>::from_imm(imm);
+                branch!($e, offset, ip, fp, mem, len, cx)
+            });
+        )?
+    )*};
+}
+
+// `!(a < b)` on floats is deliberate: it is true for NaN operands, which
+// `a >= b` is not.
+branch_cmp! {
+    BrI32Eq / BrI32EqImm (x: u32, y) => x == y;
+    BrI32Ne / BrI32NeImm (x: u32, y) => x != y;
+    BrI32LtS / BrI32LtSImm (x: i32, y) => x < y;
+    BrI32LtU / BrI32LtUImm (x: u32, y) => x < y;
+    BrI32GtS / BrI32GtSImm (x: i32, y) => x > y;
+    BrI32GtU / BrI32GtUImm (x: u32, y) => x > y;
+    BrI32LeS / BrI32LeSImm (x: i32, y) => x <= y;
+    BrI32LeU / BrI32LeUImm (x: u32, y) => x <= y;
+    BrI32GeS / BrI32GeSImm (x: i32, y) => x >= y;
+    BrI32GeU / BrI32GeUImm (x: u32, y) => x >= y;
+    BrI64Eq / BrI64EqImm (x: u64, y) => x == y;
+    BrI64Ne / BrI64NeImm (x: u64, y) => x != y;
+    BrI64LtS / BrI64LtSImm (x: i64, y) => x < y;
+    BrI64LtU / BrI64LtUImm (x: u64, y) => x < y;
+    BrI64GtS / BrI64GtSImm (x: i64, y) => x > y;
+    BrI64GtU / BrI64GtUImm (x: u64, y) => x > y;
+    BrI64LeS / BrI64LeSImm (x: i64, y) => x <= y;
+    BrI64LeU / BrI64LeUImm (x: u64, y) => x <= y;
+    BrI64GeS / BrI64GeSImm (x: i64, y) => x >= y;
+    BrI64GeU / BrI64GeUImm (x: u64, y) => x >= y;
+    BrF32Eq (x: f32, y) => x == y;
+    BrF32Ne (x: f32, y) => x != y;
+    BrF32Lt (x: f32, y) => x < y;
+    BrF32Gt (x: f32, y) => x > y;
+    BrF32Le (x: f32, y) => x <= y;
+    BrF32Ge (x: f32, y) => x >= y;
+    BrF32NotLt (x: f32, y) => !(x < y);
+    BrF32NotGt (x: f32, y) => !(x > y);
+    BrF32NotLe (x: f32, y) => !(x <= y);
+    BrF32NotGe (x: f32, y) => !(x >= y);
+    BrF64Eq (x: f64, y) => x == y;
+    BrF64Ne (x: f64, y) => x != y;
+    BrF64Lt (x: f64, y) => x < y;
+    BrF64Gt (x: f64, y) => x > y;
+    BrF64Le (x: f64, y) => x <= y;
+    BrF64Ge (x: f64, y) => x >= y;
+    BrF64NotLt (x: f64, y) => !(x < y);
+    BrF64NotGt (x: f64, y) => !(x > y);
+    BrF64NotLe (x: f64, y) => !(x <= y);
+    BrF64NotGe (x: f64, y) => !(x >= y);
+}
+
+handler! { Br { offset } |ip, fp, mem, len, cx| {
+    dispatch!(ip.offset(offset as isize), fp, mem, len, cx)
+}}
+
+handler! { BrIfNez { cond, offset } |ip, fp, mem, len, cx| {
+    branch!(rd(fp, cond) as u32 != 0, offset, ip, fp, mem, len, cx)
+}}
+
+handler! { BrIfEqz { cond, offset } |ip, fp, mem, len, cx| {
+    branch!(rd(fp, cond) as u32 == 0, offset, ip, fp, mem, len, cx)
+}}
+
+handler! { BrIfNez64 { cond, offset } |ip, fp, mem, len, cx| {
+    branch!(rd(fp, cond) != 0, offset, ip, fp, mem, len, cx)
+}}
+
+handler! { BrIfEqz64 { cond, offset } |ip, fp, mem, len, cx| {
+    branch!(rd(fp, cond) == 0, offset, ip, fp, mem, len, cx)
+}}
+
+handler! { BrTable { index, len: n } |ip, fp, mem, len, cx| {
+    let i = (rd(fp, index) as u32).min(n);
+    dispatch!(ip.add(1 + i as usize), fp, mem, len, cx)
+}}
+
+handler! { Unreachable |ip, fp, mem, len, cx| {
+    trap!(cx, ip, TrapCode::Unreachable)
+}}
+
+handler! { Aux { .. } |ip, fp, mem, len, cx| {
+    // Aux words are operands of the instruction before them and are
+    // always skipped.
+    bad_dispatch()
+}}
+
+/// Returns to the caller, or ends the invocation at its entry depth.
+///
+/// # Safety
+/// A consistent handler state whose results are in place.
+#[inline(always)]
+unsafe fn leave(mem: *mut u8, len: usize, cx: *mut Cx) -> Exit {
+    // SAFETY: guaranteed by the caller; frames above `entry_depth` are the
+    // live callers of this invocation.
+    unsafe {
+        let exec = (*cx).exec;
+        if (*exec).frames.len() == (*cx).entry_depth {
+            return Exit::Returned;
+        }
+        let f = (*exec).frames.pop().unwrap_unchecked();
+        (*cx).func = f.func;
+        if f.vmctx != (*cx).vmctx {
+            (*cx).vmctx = f.vmctx;
+            let (mem, len) = memory0(f.vmctx);
+            dispatch!(f.ip, f.fp, mem, len, cx)
+        }
+        dispatch!(f.ip, f.fp, mem, len, cx)
+    }
+}
+
+handler! { Return |ip, fp, mem, len, cx| {
+    leave(mem, len, cx)
+}}
+
+handler! { ReturnSlot { src } |ip, fp, mem, len, cx| {
+    wr(fp, 0, rd(fp, src));
+    leave(mem, len, cx)
+}}
+
+handler! { ReturnSlot128 { src } |ip, fp, mem, len, cx| {
+    wr128(fp, 0, rd128(fp, src));
+    leave(mem, len, cx)
+}}
+
+handler! { ReturnConst { value } |ip, fp, mem, len, cx| {
+    wr(fp, 0, value);
+    leave(mem, len, cx)
+}}
+
+handler! { ReturnMany { src, len: n } |ip, fp, mem, len, cx| {
+    for i in 0..n {
+        wr(fp, i, rd(fp, src + i));
+    }
+    leave(mem, len, cx)
+}}
+
+/// Enters wasm function `callee` of instance `callee_ctx`, whose frame
+/// starts at slot `args` of the caller's; the caller resumes at `ret`.
+///
+/// # Safety
+/// A consistent handler state at the call instruction `ip`; `callee` is
+/// live code of `callee_ctx`'s module.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+unsafe fn enter(
+    ip: *const Instr,
+    fp: *mut u64,
+    mem: *mut u8,
+    len: usize,
+    cx: *mut Cx,
+    callee: *const CompiledFunc,
+    callee_ctx: *mut VMContext,
+    args: Slot,
+    ret: *const Instr,
+) -> Exit {
+    // SAFETY: guaranteed by the caller; the new frame is checked to fit in
+    // the value stack before it is touched.
+    unsafe {
+        let new_fp = fp.add(args as usize);
+        let exec = (*cx).exec;
+        if new_fp.add((*callee).frame_slots as usize) > (*cx).stack_end
+            || (*exec).frames.len() >= (*cx).frame_limit
+        {
+            trap!(cx, ip, TrapCode::StackExhausted);
+        }
+        (*exec).frames.push(Frame {
+            ip: ret,
+            fp,
+            func: (*cx).func,
+            vmctx: (*cx).vmctx,
+        });
+        (*cx).func = callee;
+        init_frame(new_fp, callee);
+        let code = (*callee).code.as_ptr();
+        if callee_ctx != (*cx).vmctx {
+            (*cx).vmctx = callee_ctx;
+            let (mem, len) = memory0(callee_ctx);
+            dispatch!(code, new_fp, mem, len, cx)
+        }
+        dispatch!(code, new_fp, mem, len, cx)
+    }
+}
+
+/// Calls any function reference: wasm of any instance, or a host function.
+///
+/// # Safety
+/// As for `enter`; `f` is a live function reference of the store.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+unsafe fn call_ref(
+    ip: *const Instr,
+    fp: *mut u64,
+    mem: *mut u8,
+    len: usize,
+    cx: *mut Cx,
+    f: *const VMFuncRef,
+    args: Slot,
+    ret: *const Instr,
+) -> Exit {
+    // SAFETY: guaranteed by the caller.
+    unsafe {
+        if !(*f).interp_code.is_null() {
+            return enter(
+                ip,
+                fp,
+                mem,
+                len,
+                cx,
+                (*f).interp_code as *const CompiledFunc,
+                (*f).vmctx,
+                args,
+                ret,
+            );
+        }
+        if !call_host(cx, fp, f, args) {
+            (*cx).trap_ip = ip;
+            return Exit::Trapped;
+        }
+        // The host may have grown the memory.
+        let (mem, len) = memory0((*cx).vmctx);
+        dispatch!(ret, fp, mem, len, cx)
+    }
+}
+
+/// Calls host function `f` with the arguments at slot `args` of the frame
+/// at `fp`, leaving its results there. On a trap, records it in `cx` and
+/// returns false.
+///
+/// # Safety
+/// A consistent handler state; `f` is a live host function reference.
+#[inline(never)]
+unsafe fn call_host(cx: *mut Cx, fp: *mut u64, f: *const VMFuncRef, args: Slot) -> bool {
+    // SAFETY: guaranteed by the caller. Nested invocations from the host
+    // start above this frame, so they leave it intact.
+    unsafe {
+        let exec = (*cx).exec;
+        let host = &*((*f).host as *const HostFunc);
+        let args_fp = fp.add(args as usize);
+        (*exec).top = fp
+            .add((*(*cx).func).frame_slots as usize)
+            .offset_from((*cx).stack_start) as usize;
+        let (mut hargs, mut hres) = (*exec).host_bufs.pop().unwrap_or_default();
+        hargs.clear();
+        hres.clear();
+        let st = &mut *(*cx).store;
+        let mut s = 0u32;
+        for t in host.ty.params() {
+            let raw = [
+                rd(args_fp, s),
+                if *t == ValType::V128 {
+                    rd(args_fp, s + 1)
+                } else {
+                    0
+                },
+            ];
+            hargs.push(crate::engine::val_from_raw(st, *t, raw));
+            s += (*t).slots();
+        }
+        hres.resize(host.ty.results().len(), Val::I32(0));
+        let inst = instance_of((*cx).vmctx).handle;
+        let r = call_host_func(st, host, Some(inst), &hargs, &mut hres);
+        if let Err(t) = r {
+            (*exec).host_bufs.push((hargs, hres));
+            (*cx).host_trap = Some(t);
+            return false;
+        }
+        let mut s = 0u32;
+        for (v, t) in hres.iter().zip(host.ty.results()) {
+            let raw = crate::engine::val_to_raw(&*(*cx).store, v);
+            wr(args_fp, s, raw[0]);
+            if *t == ValType::V128 {
+                wr(args_fp, s + 1, raw[1]);
+            }
+            s += (*t).slots();
+        }
+        (*exec).host_bufs.push((hargs, hres));
+        true
+    }
+}
+
+handler! { CallInternal { func, args } |ip, fp, mem, len, cx| {
+    let vmctx = (*cx).vmctx;
+    let callee = ((*vmctx).interp_funcs as *const CompiledFunc).add(func as usize);
+    enter(ip, fp, mem, len, cx, callee, vmctx, args, ip.add(1))
+}}
+
+handler! { Call { func, args } |ip, fp, mem, len, cx| {
+    call_ref(
+        ip,
+        fp,
+        mem,
+        len,
+        cx,
+        (*(*cx).vmctx).func(func),
+        args,
+        ip.add(1),
+    )
+}}
+
+handler! { CallIndirect { type_index, index, args } |ip, fp, mem, len, cx| {
+    let Instr::Aux { a: table, .. } = *ip.add(1) else {
+        bad_dispatch()
+    };
+    let vmctx = (*cx).vmctx;
+    let t = (*vmctx).table(table);
+    let i = rd(fp, index) as u32 as usize;
+    if i >= (*t).current_elements {
+        trap!(cx, ip, TrapCode::UndefinedElement);
+    }
+    let f = *(*t).base.add(i) as *const VMFuncRef;
+    if f.is_null() {
+        trap!(cx, ip, TrapCode::UninitializedElement);
+    }
+    if (*f).type_id != (*vmctx).type_id(type_index) {
+        trap!(cx, ip, TrapCode::IndirectCallTypeMismatch);
+    }
+    call_ref(ip, fp, mem, len, cx, f, args, ip.add(2))
+}}

@@ -1,0 +1,280 @@
+//! Memory handlers: loads and stores (plain, and fused with an address
+//! add), and the memory instructions of bulk memory.
+//!
+//! Accesses to memory 0 use the base and length in the handler arguments;
+//! every access is bounds-checked against the length (computed in 64
+//! bits, so `address + offset + size` cannot wrap).
+
+use super::*;
+use crate::runtime::WASM_PAGE_SIZE;
+
+/// The host address of the `$n` bytes at wasm address `$addr + $offset`
+/// in memory 0, or a trap.
+macro_rules! effective {
+    ($addr:expr, $offset:expr, $n:expr, $ip:ident, $mem:ident, $len:ident, $cx:ident) => {{
+        let ea = ($addr as u32 as u64) + $offset as u64;
+        if ea + $n as u64 > $len as u64 {
+            trap!($cx, $ip, TrapCode::MemoryOutOfBounds);
+        }
+        $mem.add(ea as usize)
+    }};
+}
+
+/// Loads: `Name: Memory type => slot type`.
+macro_rules! loads {
+    ($( $name:ident: $m:ty => $t:ty; )*) => {$(
+        handler!($name { dst, addr, offset } |ip, fp, mem, len, cx| {
+            let p = effective!(rd(fp, addr), offset, std::mem::size_of::<$m>(), ip, mem, len, cx);
+            let v = (p as *const $m).read_unaligned();
+            wr(fp, dst, (v as $t).to_slot());
+            next!(ip, fp, mem, len, cx)
+        });
+    )*};
+}
+
+/// Stores: `Name: memory type` (the value is truncated to it).
+macro_rules! stores {
+    ($( $name:ident: $m:ty; )*) => {$(
+        handler!($name { addr, src, offset } |ip, fp, mem, len, cx| {
+            let p = effective!(rd(fp, addr), offset, std::mem::size_of::<$m>(), ip, mem, len, cx);
+            (p as *mut $m).write_unaligned(rd(fp, src) as $m);
+            next!(ip, fp, mem, len, cx)
+        });
+    )*};
+}
+
+loads! {
+    I32Load: u32 => u32;
+    I64Load: u64 => u64;
+    I32Load8S: i8 => i32;
+    I32Load8U: u8 => u32;
+    I32Load16S: i16 => i32;
+    I32Load16U: u16 => u32;
+    I64Load8S: i8 => i64;
+    I64Load8U: u8 => u64;
+    I64Load16S: i16 => i64;
+    I64Load16U: u16 => u64;
+    I64Load32S: i32 => i64;
+    I64Load32U: u32 => u64;
+}
+
+stores! {
+    I32Store: u32;
+    I64Store: u64;
+    I32Store8: u8;
+    I32Store16: u16;
+    I64Store8: u8;
+    I64Store16: u16;
+    I64Store32: u32;
+}
+
+/// Loads and stores at `a + b` / `a + imm`: an `i32.add` computing the
+/// address fused into the access. The add wraps at 32 bits first, exactly
+/// as the two separate instructions would.
+macro_rules! fused_accesses {
+    ($( $load:ident, $load_imm:ident, $store:ident, $store_imm:ident: $m:ty; )*) => {$(
+        handler!($load { dst, a, b } |ip, fp, mem, len, cx| {
+            let addr = (rd(fp, a) as u32).wrapping_add(rd(fp, b) as u32);
+            let p = effective!(addr, 0, std::mem::size_of::<$m>(), ip, mem, len, cx);
+            wr(fp, dst, (p as *const $m).read_unaligned() as u64);
+            next!(ip, fp, mem, len, cx)
+        });
+        handler!($load_imm { dst, a, imm } |ip, fp, mem, len, cx| {
+            let addr = (rd(fp, a) as u32).wrapping_add(imm as u32);
+            let p = effective!(addr, 0, std::mem::size_of::<$m>(), ip, mem, len, cx);
+            wr(fp, dst, (p as *const $m).read_unaligned() as u64);
+            next!(ip, fp, mem, len, cx)
+        });
+        handler!($store { a, b, src } |ip, fp, mem, len, cx| {
+            let addr = (rd(fp, a) as u32).wrapping_add(rd(fp, b) as u32);
+            let p = effective!(addr, 0, std::mem::size_of::<$m>(), ip, mem, len, cx);
+            (p as *mut $m).write_unaligned(rd(fp, src) as $m);
+            next!(ip, fp, mem, len, cx)
+        });
+        handler!($store_imm { a, imm, src } |ip, fp, mem, len, cx| {
+            let addr = (rd(fp, a) as u32).wrapping_add(imm as u32);
+            let p = effective!(addr, 0, std::mem::size_of::<$m>(), ip, mem, len, cx);
+            (p as *mut $m).write_unaligned(rd(fp, src) as $m);
+            next!(ip, fp, mem, len, cx)
+        });
+    )*};
+}
+
+fused_accesses! {
+    I32LoadAdd, I32LoadAddImm, I32StoreAdd, I32StoreAddImm: u32;
+    I64LoadAdd, I64LoadAddImm, I64StoreAdd, I64StoreAddImm: u64;
+}
+
+/// SIMD loads of a narrower memory value: `Name, width, semantic`.
+macro_rules! simd_loads {
+    (
+        simd_binary: [$(($sb:ident, $sbf:ident)),* $(,)?],
+        simd_shift: [$(($ss:ident, $ssf:ident)),* $(,)?],
+        simd_unary: [$(($su:ident, $suf:ident)),* $(,)?],
+        simd_test: [$(($st:ident, $stf:ident)),* $(,)?],
+        simd_load: [$(($sl:ident, $sln:literal, $slf:ident)),* $(,)?],
+    ) => {$(
+        handler!($sl { dst, addr, offset } |ip, fp, mem, len, cx| {
+            let p = effective!(rd(fp, addr), offset, $sln, ip, mem, len, cx);
+            let bytes = (p as *const [u8; $sln]).read_unaligned();
+            wr128(fp, dst, crate::interp::simd::$slf(bytes));
+            next!(ip, fp, mem, len, cx)
+        });
+    )*};
+}
+crate::simd_table!(simd_loads);
+
+handler! { V128Load { dst, addr, offset } |ip, fp, mem, len, cx| {
+    let p = effective!(rd(fp, addr), offset, 16, ip, mem, len, cx);
+    wr128(fp, dst, (p as *const u128).read_unaligned());
+    next!(ip, fp, mem, len, cx)
+}}
+
+handler! { V128Store { addr, src, offset } |ip, fp, mem, len, cx| {
+    let p = effective!(rd(fp, addr), offset, 16, ip, mem, len, cx);
+    (p as *mut u128).write_unaligned(rd128(fp, src));
+    next!(ip, fp, mem, len, cx)
+}}
+
+/// Loads of one scalar splatted to every lane, or into lane 0 of zeroes:
+/// `Name: memory type => |value| v128`.
+macro_rules! v128_scalar_loads {
+    ($( $name:ident: $m:ty => |$v:ident| $e:expr; )*) => {$(
+        handler!($name { dst, addr, offset } |ip, fp, mem, len, cx| {
+            let p = effective!(rd(fp, addr), offset, std::mem::size_of::<$m>(), ip, mem, len, cx);
+            let $v = (p as *const $m).read_unaligned();
+            wr128(fp, dst, $e);
+            next!(ip, fp, mem, len, cx)
+        });
+    )*};
+}
+
+v128_scalar_loads! {
+    V128Load8Splat: u8 => |v| crate::interp::simd::i8x16_splat(v as i32);
+    V128Load16Splat: u16 => |v| crate::interp::simd::i16x8_splat(v as i32);
+    V128Load32Splat: u32 => |v| crate::interp::simd::i32x4_splat(v as i32);
+    V128Load64Splat: u64 => |v| crate::interp::simd::i64x2_splat(v as i64);
+    V128Load32Zero: u32 => |v| v as u128;
+    V128Load64Zero: u64 => |v| v as u128;
+}
+
+/// Lane loads and stores: `args` holds the address, `args + 1` the vector;
+/// a load leaves the new vector at `args`.
+macro_rules! lane_accesses {
+    ($( $load:ident, $store:ident: $n:literal; )*) => {$(
+        handler!($load { args, offset, lane } |ip, fp, mem, len, cx| {
+            let p = effective!(rd(fp, args), offset, $n, ip, mem, len, cx);
+            let mut v = rd128(fp, args + 1).to_le_bytes();
+            std::ptr::copy_nonoverlapping(p, v.as_mut_ptr().add(lane as usize * $n), $n);
+            wr128(fp, args, u128::from_le_bytes(v));
+            next!(ip, fp, mem, len, cx)
+        });
+        handler!($store { args, offset, lane } |ip, fp, mem, len, cx| {
+            let p = effective!(rd(fp, args), offset, $n, ip, mem, len, cx);
+            let v = rd128(fp, args + 1).to_le_bytes();
+            std::ptr::copy_nonoverlapping(v.as_ptr().add(lane as usize * $n), p, $n);
+            next!(ip, fp, mem, len, cx)
+        });
+    )*};
+}
+
+lane_accesses! {
+    V128Load8Lane, V128Store8Lane: 1;
+    V128Load16Lane, V128Store16Lane: 2;
+    V128Load32Lane, V128Store32Lane: 4;
+    V128Load64Lane, V128Store64Lane: 8;
+}
+
+handler! { MemorySize { dst, memory } |ip, fp, mem, len, cx| {
+    let m = (*(*cx).vmctx).memory(memory);
+    wr(fp, dst, (*m).current_length as u64 / WASM_PAGE_SIZE);
+    next!(ip, fp, mem, len, cx)
+}}
+
+/// `memory.grow`: the old size in pages, or -1.
+///
+/// Out of line, so the handler keeps no stack frame that would stop its
+/// dispatch from being a jump.
+///
+/// # Safety
+/// `cx` is the live invocation state; `memory` is a memory index of its
+/// instance.
+#[inline(never)]
+unsafe fn grow_memory(cx: *mut Cx, memory: u32, delta: u64) -> u32 {
+    // SAFETY: guaranteed by the caller.
+    unsafe {
+        let h = instance_of((*cx).vmctx).memory_handles[memory as usize];
+        match h.grow(&mut *(*cx).store, delta) {
+            Ok(old) => old as u32,
+            Err(_) => u32::MAX,
+        }
+    }
+}
+
+handler! { MemoryGrow { args, memory } |ip, fp, mem, len, cx| {
+    let r = grow_memory(cx, memory, rd(fp, args) as u32 as u64);
+    wr(fp, args, r as u64);
+    // Growing may move memory 0 and always changes its length.
+    let (mem, len) = memory0((*cx).vmctx);
+    next!(ip, fp, mem, len, cx)
+}}
+
+handler! { MemoryFill { args, memory } |ip, fp, mem, len, cx| {
+    let m = (*(*cx).vmctx).memory(memory);
+    let d = rd(fp, args) as u32 as u64;
+    let val = rd(fp, args + 1) as u8;
+    let n = rd(fp, args + 2) as u32 as u64;
+    if d + n > (*m).current_length as u64 {
+        trap!(cx, ip, TrapCode::MemoryOutOfBounds);
+    }
+    std::ptr::write_bytes((*m).base.add(d as usize), val, n as usize);
+    next!(ip, fp, mem, len, cx)
+}}
+
+handler! { MemoryCopy { args, dst_memory, src_memory } |ip, fp, mem, len, cx| {
+    let vmctx = (*cx).vmctx;
+    let dm = (*vmctx).memory(dst_memory);
+    let sm = (*vmctx).memory(src_memory);
+    let d = rd(fp, args) as u32 as u64;
+    let s = rd(fp, args + 1) as u32 as u64;
+    let n = rd(fp, args + 2) as u32 as u64;
+    if d + n > (*dm).current_length as u64 || s + n > (*sm).current_length as u64 {
+        trap!(cx, ip, TrapCode::MemoryOutOfBounds);
+    }
+    std::ptr::copy(
+        (*sm).base.add(s as usize),
+        (*dm).base.add(d as usize),
+        n as usize,
+    );
+    next!(ip, fp, mem, len, cx)
+}}
+
+handler! { MemoryInit { args, segment, memory } |ip, fp, mem, len, cx| {
+    let vmctx = (*cx).vmctx;
+    let inst = instance_of(vmctx);
+    let m = (*vmctx).memory(memory);
+    let d = rd(fp, args) as u32 as u64;
+    let s = rd(fp, args + 1) as u32 as u64;
+    let n = rd(fp, args + 2) as u32 as u64;
+    let module = inst.module.inner();
+    let seg = &module.datas[segment as usize];
+    let bytes: &[u8] = if inst.data_dropped[segment as usize] {
+        &[]
+    } else {
+        &module.bytes[seg.range.clone()]
+    };
+    if s + n > bytes.len() as u64 || d + n > (*m).current_length as u64 {
+        trap!(cx, ip, TrapCode::MemoryOutOfBounds);
+    }
+    std::ptr::copy_nonoverlapping(
+        bytes.as_ptr().add(s as usize),
+        (*m).base.add(d as usize),
+        n as usize,
+    );
+    next!(ip, fp, mem, len, cx)
+}}
+
+handler! { DataDrop { segment } |ip, fp, mem, len, cx| {
+    instance_of((*cx).vmctx).data_dropped[segment as usize] = true;
+    next!(ip, fp, mem, len, cx)
+}}

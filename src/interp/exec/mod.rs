@@ -1,0 +1,638 @@
+//! The interpreter's executor: one small handler per instruction, threaded
+//! by tail calls.
+//!
+//! Every instruction kind has its own handler function (named after the
+//! `Instr` variant). A handler does its work and then jumps straight to
+//! the handler of the next instruction, found through the instruction's
+//! 16-bit tag in [`HANDLERS`](super::ir). The interpreter's hot state —
+//! instruction pointer, frame pointer, memory 0's base and length — travels
+//! in the handlers' arguments, so it stays in host registers from one
+//! instruction to the next; the rest (current function and instance, the
+//! value stack's end, trap details) lives in [`Cx`].
+//!
+//! Optimised builds compile each dispatch as a jump (a sibling call: every
+//! handler has the same signature and returns the callee's result). Builds
+//! without optimisation do not, so there `dispatch!` returns the next state
+//! to a loop in [`drive`] instead; `build.rs` picks the form
+//! (`wasmrt_tail_dispatch`).
+//!
+//! Wasm-to-wasm calls push a `Frame` record instead of recursing on the
+//! host stack, so deep wasm recursion ends in a clean "call stack
+//! exhausted" trap at the configured depth. Frames are windows of one value
+//! stack, allocated once per store; a callee's frame starts at its caller's
+//! argument slots, so arguments and results are never copied. Slot
+//! accesses are unchecked: validation and the translator guarantee every
+//! slot is inside the frame, and each call checks that the whole callee
+//! frame fits in the stack.
+
+use super::ir::{Instr, Slot, HANDLERS};
+use super::CompiledFunc;
+use crate::engine::{Caller, FrameInfo, HostFunc, InstanceData, Store, Trap, Val, ValType};
+use crate::runtime::{TrapCode, VMContext, VMFuncRef};
+
+/// Bytes of host stack a chain of nested host->wasm->host calls may use
+/// before further nesting traps with "call stack exhausted".
+const MAX_NATIVE_NESTING_BYTES: usize = 1 << 20;
+
+/// A suspended caller.
+#[derive(Copy, Clone)]
+struct Frame {
+    /// Where the caller resumes.
+    ip: *const Instr,
+    fp: *mut u64,
+    func: *const CompiledFunc,
+    vmctx: *mut VMContext,
+}
+
+/// Per-store interpreter state.
+pub struct ExecState {
+    stack: Vec<u64>,
+    stack_slots: usize,
+    frames: Vec<Frame>,
+    max_depth: usize,
+    /// First free slot: where a nested invocation starts its frame.
+    top: usize,
+    /// Host stack address at the outermost invocation (0 when idle).
+    native_start: usize,
+    /// Reused argument/result buffers for host calls.
+    host_bufs: Vec<(Vec<Val>, Vec<Val>)>,
+}
+
+impl ExecState {
+    pub fn new(max_stack_bytes: usize, max_depth: usize) -> ExecState {
+        ExecState {
+            stack: Vec::new(),
+            stack_slots: (max_stack_bytes / 8).max(512),
+            frames: Vec::new(),
+            max_depth,
+            top: 0,
+            native_start: 0,
+            host_bufs: Vec::new(),
+        }
+    }
+}
+
+/// The state of one invocation that handlers reach through a pointer.
+pub(crate) struct Cx {
+    /// The running function's instance.
+    vmctx: *mut VMContext,
+    /// The running function.
+    func: *const CompiledFunc,
+    store: *mut Store,
+    exec: *mut ExecState,
+    stack_start: *mut u64,
+    stack_end: *mut u64,
+    /// `exec.frames.len()` when the invocation began: a return at this
+    /// depth ends it.
+    entry_depth: usize,
+    /// `exec.frames.len()` at which a further call is "call stack exhausted".
+    frame_limit: usize,
+    /// Where a trap happened, and why.
+    trap_ip: *const Instr,
+    trap_code: TrapCode,
+    /// A trap raised by a host function (takes precedence over `trap_code`).
+    host_trap: Option<Trap>,
+}
+
+/// A handler: executes the instruction at `ip` and everything after it
+/// until the invocation returns or traps.
+pub(crate) type Handler =
+    unsafe fn(ip: *const Instr, fp: *mut u64, mem: *mut u8, mem_len: usize, cx: *mut Cx) -> Exit;
+
+/// How a run of handlers ended.
+#[cfg(wasmrt_tail_dispatch)]
+pub(crate) enum Exit {
+    Returned,
+    Trapped,
+}
+
+/// How a handler ended: without tail calls, a handler returns the state
+/// for the next one.
+#[cfg(not(wasmrt_tail_dispatch))]
+pub(crate) enum Exit {
+    Returned,
+    Trapped,
+    Next(Regs),
+}
+
+/// The handler arguments, returned to `drive`'s loop between instructions.
+#[cfg(not(wasmrt_tail_dispatch))]
+#[derive(Copy, Clone)]
+pub(crate) struct Regs {
+    ip: *const Instr,
+    fp: *mut u64,
+    mem: *mut u8,
+    mem_len: usize,
+}
+
+/// The handler of the instruction at `ip`.
+///
+/// # Safety
+/// `ip` must point at an instruction.
+#[inline(always)]
+unsafe fn handler_of(ip: *const Instr) -> Handler {
+    // SAFETY: `Instr` is `repr(u16)`, so every instruction starts with its
+    // tag, and `HANDLERS` has one entry per tag.
+    unsafe { *HANDLERS.get_unchecked(*(ip as *const u16) as usize) }
+}
+
+/// Continues with the instruction at `$ip`.
+#[cfg(wasmrt_tail_dispatch)]
+macro_rules! dispatch {
+    ($ip:expr, $fp:expr, $mem:expr, $len:expr, $cx:expr) => {{
+        let ip: *const Instr = $ip;
+        return (handler_of(ip))(ip, $fp, $mem, $len, $cx);
+    }};
+}
+
+/// Continues with the instruction at `$ip`.
+#[cfg(not(wasmrt_tail_dispatch))]
+macro_rules! dispatch {
+    ($ip:expr, $fp:expr, $mem:expr, $len:expr, $cx:expr) => {{
+        let _: *mut Cx = $cx;
+        return Exit::Next(Regs {
+            ip: $ip,
+            fp: $fp,
+            mem: $mem,
+            mem_len: $len,
+        });
+    }};
+}
+
+/// Continues with the next instruction.
+macro_rules! next {
+    ($ip:expr, $fp:expr, $mem:expr, $len:expr, $cx:expr) => {
+        dispatch!($ip.add(1), $fp, $mem, $len, $cx)
+    };
+}
+
+/// Ends the invocation with a trap at `$ip`.
+macro_rules! trap {
+    ($cx:expr, $ip:expr, $code:expr) => {
+        return raise($cx, $ip, $code)
+    };
+}
+
+/// Defines the handler of instruction `$name`: `$fields` destructure the
+/// instruction, the closure-like parameters name the handler's arguments.
+macro_rules! handler {
+    ($name:ident $({ $($fields:tt)* })? |$ip:ident, $fp:ident, $mem:ident, $len:ident, $cx:ident| $body:block) => {
+        #[allow(non_snake_case, unused_variables, clippy::neg_cmp_op_on_partial_ord)]
+        pub(crate) unsafe fn $name(
+            $ip: *const Instr,
+            $fp: *mut u64,
+            $mem: *mut u8,
+            $len: usize,
+            $cx: *mut Cx,
+        ) -> Exit {
+            // SAFETY: handlers are entered only through `dispatch!` from a
+            // consistent state: `ip` points at an instruction with this
+            // handler's tag in the running function, `fp` at that
+            // function's frame (which fits in the value stack), `mem` and
+            // `len` describe memory 0 of `cx.vmctx`, and `cx` is the live
+            // invocation state. The translator only emits slots, branch
+            // targets and indices that validation proved in range.
+            unsafe {
+                let Instr::$name $({ $($fields)* })? = *$ip else {
+                    bad_dispatch()
+                };
+                $body
+            }
+        }
+    };
+}
+
+mod control;
+mod memory;
+mod numeric;
+mod tables;
+mod variables;
+mod vector;
+
+/// Every handler, by the name of its instruction (for the table in `ir`).
+pub(crate) mod handlers {
+    pub(crate) use super::control::*;
+    pub(crate) use super::memory::*;
+    pub(crate) use super::numeric::*;
+    pub(crate) use super::tables::*;
+    pub(crate) use super::variables::*;
+    pub(crate) use super::vector::*;
+}
+
+/// Reached only if the handler table were out of step with `Instr`.
+#[inline(always)]
+unsafe fn bad_dispatch() -> ! {
+    if cfg!(debug_assertions) {
+        unreachable!("instruction dispatched to another instruction's handler");
+    }
+    // SAFETY: `HANDLERS` is generated from the same lists, in the same
+    // order, as the variants of `Instr`.
+    unsafe { std::hint::unreachable_unchecked() }
+}
+
+/// Records a trap at `ip` and ends the invocation.
+///
+/// # Safety
+/// `cx` must be the live invocation state.
+#[cold]
+#[inline(never)]
+unsafe fn raise(cx: *mut Cx, ip: *const Instr, code: TrapCode) -> Exit {
+    // SAFETY: guaranteed by the caller.
+    unsafe {
+        (*cx).trap_ip = ip;
+        (*cx).trap_code = code;
+    }
+    Exit::Trapped
+}
+
+#[inline(always)]
+unsafe fn rd(fp: *mut u64, s: Slot) -> u64 {
+    // SAFETY: the translator only emits slots inside the frame, and the
+    // frame was checked to fit in the stack on entry.
+    unsafe { *fp.add(s as usize) }
+}
+
+#[inline(always)]
+unsafe fn wr(fp: *mut u64, s: Slot, v: u64) {
+    // SAFETY: as for `rd`.
+    unsafe { *fp.add(s as usize) = v }
+}
+
+#[inline(always)]
+unsafe fn rd128(fp: *mut u64, s: Slot) -> u128 {
+    // SAFETY: as for `rd`; v128 values occupy two consecutive slots.
+    unsafe { u128::from(*fp.add(s as usize)) | (u128::from(*fp.add(s as usize + 1)) << 64) }
+}
+
+#[inline(always)]
+unsafe fn wr128(fp: *mut u64, s: Slot, v: u128) {
+    // SAFETY: as for `rd128`.
+    unsafe {
+        *fp.add(s as usize) = v as u64;
+        *fp.add(s as usize + 1) = (v >> 64) as u64;
+    }
+}
+
+/// How each value type sits in a 64-bit slot: i32 and f32 in the low half
+/// (the high half zero), floats as their bit patterns.
+trait SlotValue: Sized {
+    fn from_slot(bits: u64) -> Self;
+    fn to_slot(self) -> u64;
+    /// An instruction's `i32` immediate as this type (sign-extended).
+    fn from_imm(imm: i32) -> Self;
+}
+
+macro_rules! slot_ints {
+    ($($t:ty, $unsigned:ty);*) => {$(
+        impl SlotValue for $t {
+            #[inline(always)]
+            fn from_slot(bits: u64) -> Self {
+                bits as $t
+            }
+            #[inline(always)]
+            fn to_slot(self) -> u64 {
+                self as $unsigned as u64
+            }
+            #[inline(always)]
+            fn from_imm(imm: i32) -> Self {
+                imm as $t
+            }
+        }
+    )*};
+}
+slot_ints!(u32, u32; i32, u32; u64, u64; i64, u64);
+
+impl SlotValue for f32 {
+    #[inline(always)]
+    fn from_slot(bits: u64) -> Self {
+        f32::from_bits(bits as u32)
+    }
+    #[inline(always)]
+    fn to_slot(self) -> u64 {
+        self.to_bits() as u64
+    }
+    fn from_imm(imm: i32) -> Self {
+        imm as f32
+    }
+}
+
+impl SlotValue for f64 {
+    #[inline(always)]
+    fn from_slot(bits: u64) -> Self {
+        f64::from_bits(bits)
+    }
+    #[inline(always)]
+    fn to_slot(self) -> u64 {
+        self.to_bits()
+    }
+    fn from_imm(imm: i32) -> Self {
+        imm as f64
+    }
+}
+
+impl SlotValue for bool {
+    #[inline(always)]
+    fn from_slot(bits: u64) -> Self {
+        bits != 0
+    }
+    #[inline(always)]
+    fn to_slot(self) -> u64 {
+        self as u64
+    }
+    fn from_imm(imm: i32) -> Self {
+        imm != 0
+    }
+}
+
+/// Memory 0 of an instance: base and current length in bytes.
+///
+/// # Safety
+/// `vmctx` must be a live context (instances without memories have a
+/// zero-length stand-in).
+#[inline(always)]
+unsafe fn memory0(vmctx: *mut VMContext) -> (*mut u8, usize) {
+    // SAFETY: guaranteed by the caller.
+    unsafe {
+        let m = (*vmctx).memory(0);
+        ((*m).base, (*m).current_length)
+    }
+}
+
+/// The instance record behind a context.
+///
+/// # Safety
+/// `vmctx` must be the live context of an instance.
+#[inline(always)]
+unsafe fn instance_of<'a>(vmctx: *mut VMContext) -> &'a mut InstanceData {
+    // SAFETY: every context's `instance` points at its boxed record.
+    unsafe { &mut *((*vmctx).instance as *mut InstanceData) }
+}
+
+/// Zeroes a new frame's locals and writes its constants after them.
+///
+/// # Safety
+/// The frame at `fp` must have room for `func.frame_slots` slots.
+#[inline(always)]
+unsafe fn init_frame(fp: *mut u64, func: *const CompiledFunc) {
+    // SAFETY: guaranteed by the caller; locals and constants lie below
+    // `frame_slots`.
+    unsafe {
+        let f = &*func;
+        for s in f.param_slots..f.locals_end {
+            wr(fp, s, 0);
+        }
+        if !f.consts.is_empty() {
+            copy_consts(fp, f);
+        }
+    }
+}
+
+/// Writes a function's constants after its locals (out of line: it is
+/// rare and keeps the call handlers small).
+///
+/// # Safety
+/// As for `init_frame`.
+#[inline(never)]
+unsafe fn copy_consts(fp: *mut u64, f: &CompiledFunc) {
+    // SAFETY: guaranteed by the caller.
+    unsafe {
+        let dst = fp.add(f.locals_end as usize);
+        std::ptr::copy_nonoverlapping(f.consts.as_ptr(), dst, f.consts.len());
+    }
+}
+
+/// Calls `func` with `args` (already type-checked), writing `results`.
+pub fn invoke(
+    store: &mut Store,
+    func: *const VMFuncRef,
+    args: &[Val],
+    results: &mut [Val],
+) -> Result<(), Trap> {
+    // Guard the host stack against unbounded host<->wasm recursion.
+    let marker = 0u8;
+    let here = &marker as *const u8 as usize;
+    let outermost = store.inner.exec.native_start == 0;
+    if outermost {
+        store.inner.exec.native_start = here;
+    } else if store.inner.exec.native_start.abs_diff(here) > MAX_NATIVE_NESTING_BYTES {
+        return Err(Trap::from_code(TrapCode::StackExhausted, Vec::new()));
+    }
+    let r = invoke_inner(store, func, args, results);
+    if outermost {
+        store.inner.exec.native_start = 0;
+    }
+    r
+}
+
+fn invoke_inner(
+    store: &mut Store,
+    func: *const VMFuncRef,
+    args: &[Val],
+    results: &mut [Val],
+) -> Result<(), Trap> {
+    // SAFETY: `func` is a live function reference of `store` (the caller
+    // took it from the store).
+    let vm = unsafe { &*func };
+    if !vm.host.is_null() {
+        // SAFETY: `host` points at the `HostFunc` of a record owned by the
+        // store.
+        let host = unsafe { &*(vm.host as *const HostFunc) };
+        return call_host_func(store, host, None, args, results);
+    }
+    // SAFETY: non-host references carry interpreter code owned by a module
+    // that the defining instance keeps alive.
+    let f = unsafe { &*(vm.interp_code as *const CompiledFunc) };
+    let exec = &mut store.inner.exec;
+    if exec.stack.is_empty() {
+        exec.stack = vec![0; exec.stack_slots];
+    }
+    let base = exec.top;
+    if base + f.frame_slots as usize > exec.stack.len() {
+        return Err(Trap::from_code(TrapCode::StackExhausted, Vec::new()));
+    }
+    let mut slot = base;
+    for a in args {
+        let raw = crate::engine::val_to_raw(store, a);
+        let exec = &mut store.inner.exec;
+        exec.stack[slot] = raw[0];
+        if a.ty() == ValType::V128 {
+            exec.stack[slot + 1] = raw[1];
+            slot += 2;
+        } else {
+            slot += 1;
+        }
+    }
+    let saved_top = store.inner.exec.top;
+    let depth = store.inner.exec.frames.len();
+    // SAFETY: the frame fits in the stack (checked above), arguments are in
+    // place, and `vm.vmctx` is the defining instance's live context.
+    let r = unsafe { run(store, f, vm.vmctx, base) };
+    let exec = &mut store.inner.exec;
+    exec.top = saved_top;
+    exec.frames.truncate(depth);
+    r?;
+    let mut slot = base;
+    for (r, t) in results.iter_mut().zip(f.ty.results()) {
+        let exec = &store.inner.exec;
+        let raw = [
+            exec.stack[slot],
+            exec.stack.get(slot + 1).copied().unwrap_or(0),
+        ];
+        slot += if *t == ValType::V128 { 2 } else { 1 };
+        *r = crate::engine::val_from_raw(store, *t, raw);
+    }
+    Ok(())
+}
+
+/// Runs a host function: checks what it returns against its type.
+fn call_host_func(
+    store: &mut Store,
+    host: &HostFunc,
+    instance: Option<crate::engine::Instance>,
+    args: &[Val],
+    results: &mut [Val],
+) -> Result<(), Trap> {
+    for (r, t) in results.iter_mut().zip(host.ty.results()) {
+        *r = Val::default_for(*t);
+    }
+    let mut caller = Caller { store, instance };
+    (host.callback)(&mut caller, args, results)?;
+    for (r, t) in results.iter().zip(host.ty.results()) {
+        if r.ty() != *t {
+            return Err(Trap::new(format!(
+                "host function returned a {} where its type says {t}",
+                r.ty()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Executes `func` in a frame at slot `base` until it returns.
+///
+/// # Safety
+/// Arguments must be in place at `base`, the frame must fit in the value
+/// stack, and `vmctx` must be the live context of `func`'s instance.
+unsafe fn run(
+    store: &mut Store,
+    func: *const CompiledFunc,
+    vmctx: *mut VMContext,
+    base: usize,
+) -> Result<(), Trap> {
+    let store_ptr: *mut Store = store;
+    // SAFETY: see the function's contract; all pointers below stay valid
+    // while the store lives, and the value stack never reallocates.
+    unsafe {
+        let exec: *mut ExecState = &mut (*store_ptr).inner.exec;
+        let stack_start = (*exec).stack.as_mut_ptr();
+        let entry_depth = (*exec).frames.len();
+        let mut cx = Cx {
+            vmctx,
+            func,
+            store: store_ptr,
+            exec,
+            stack_start,
+            stack_end: stack_start.add((*exec).stack.len()),
+            entry_depth,
+            frame_limit: entry_depth + (*exec).max_depth,
+            trap_ip: std::ptr::null(),
+            trap_code: TrapCode::Unreachable,
+            host_trap: None,
+        };
+        let fp = stack_start.add(base);
+        init_frame(fp, func);
+        let (mem, mem_len) = memory0(vmctx);
+        match drive((*func).code.as_ptr(), fp, mem, mem_len, &mut cx) {
+            Exit::Returned => Ok(()),
+            _ => {
+                let trace = backtrace(&*store_ptr, &cx);
+                Err(match cx.host_trap.take() {
+                    Some(t) => t.with_trace(trace),
+                    None => Trap::from_code(cx.trap_code, trace),
+                })
+            }
+        }
+    }
+}
+
+/// Runs handlers from `ip` until the invocation returns or traps.
+///
+/// # Safety
+/// As for handlers: a consistent state at an instruction boundary.
+#[cfg(wasmrt_tail_dispatch)]
+#[inline(always)]
+unsafe fn drive(ip: *const Instr, fp: *mut u64, mem: *mut u8, len: usize, cx: *mut Cx) -> Exit {
+    // SAFETY: guaranteed by the caller.
+    unsafe { (handler_of(ip))(ip, fp, mem, len, cx) }
+}
+
+/// Runs handlers from `ip` until the invocation returns or traps.
+///
+/// # Safety
+/// As for handlers: a consistent state at an instruction boundary.
+#[cfg(not(wasmrt_tail_dispatch))]
+unsafe fn drive(ip: *const Instr, fp: *mut u64, mem: *mut u8, len: usize, cx: *mut Cx) -> Exit {
+    let mut r = Regs {
+        ip,
+        fp,
+        mem,
+        mem_len: len,
+    };
+    loop {
+        // SAFETY: each handler returns the consistent state of the next
+        // instruction.
+        match unsafe { (handler_of(r.ip))(r.ip, r.fp, r.mem, r.mem_len, cx) } {
+            Exit::Next(next) => r = next,
+            done => return done,
+        }
+    }
+}
+
+/// Builds the backtrace of a trap: the trapping frame, then the suspended
+/// callers of this invocation.
+///
+/// # Safety
+/// `cx` must hold the state of the trapping invocation.
+unsafe fn backtrace(store: &Store, cx: &Cx) -> Vec<FrameInfo> {
+    let mut out = Vec::new();
+    // SAFETY: guaranteed by the caller; frames above `entry_depth` belong
+    // to this invocation and are live.
+    unsafe {
+        out.push(frame_info(cx.func, cx.trap_ip, cx.vmctx));
+        for f in store.inner.exec.frames[cx.entry_depth..].iter().rev() {
+            // The return address is one past the call (or two for
+            // call_indirect); step back onto the call instruction.
+            out.push(frame_info(f.func, f.ip.sub(1), f.vmctx));
+        }
+    }
+    out
+}
+
+unsafe fn frame_info(
+    func: *const CompiledFunc,
+    ip: *const Instr,
+    vmctx: *mut VMContext,
+) -> FrameInfo {
+    // SAFETY: `ip` points into `func.code`; `vmctx` is live.
+    unsafe {
+        let f = &*func;
+        let idx = ip.offset_from(f.code.as_ptr()).max(0) as usize;
+        let func_offset = f.offsets.get(idx).copied().unwrap_or(0) as usize;
+        let inst = instance_of(vmctx);
+        let m = inst.module.inner();
+        let body = m
+            .func_body_offsets
+            .get((f.func_index - m.num_imported_funcs) as usize)
+            .copied()
+            .unwrap_or(0);
+        FrameInfo {
+            instance: Some(inst.handle),
+            func_index: f.func_index,
+            func_offset,
+            module_offset: body + func_offset,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
