@@ -289,6 +289,7 @@ macro_rules! declare_instr_enum {
                     Instr::Unreachable
                     | Instr::Br { .. }
                     | Instr::Return
+                    | Instr::LoadConsts
                     | Instr::ReturnConst { .. }
                     | Instr::Aux { .. }
                     | Instr::DataDrop { .. }
@@ -455,6 +456,9 @@ macro_rules! declare_from_simd_table {
             ReturnConst { value: u64 },
             /// Moves `len` slots from `src` down to 0 and returns.
             ReturnMany { src: Slot, len: u32 },
+            /// Writes the function's constants into their slots (the first
+            /// instruction of functions that have any).
+            LoadConsts,
             /// Calls function `func` of this instance; arguments start at
             /// slot `args`, where the results are left.
             Call { func: u32, args: Slot },

@@ -210,6 +210,11 @@ impl Translator {
                 });
             }
         }
+        if n > 0 {
+            // Relative branch offsets are unchanged by shifting all code.
+            self.code.insert(0, Instr::LoadConsts);
+            self.offsets.insert(0, 0);
+        }
         let code = std::mem::take(&mut self.code).into_boxed_slice();
         Ok(CompiledFunc {
             ty: ty.clone(),

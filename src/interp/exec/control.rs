@@ -121,14 +121,16 @@ handler! { Aux { .. } |ip, fp, mem, len, cx| {
 /// A consistent handler state whose results are in place.
 #[inline(always)]
 unsafe fn leave(mem: *mut u8, len: usize, cx: *mut Cx) -> Exit {
-    // SAFETY: guaranteed by the caller; frames above `entry_depth` are the
-    // live callers of this invocation.
+    // SAFETY: guaranteed by the caller; the records between `frames_base`
+    // and `frames_top` are the live callers of this invocation.
     unsafe {
-        let exec = (*cx).exec;
-        if (*exec).frames.len() == (*cx).entry_depth {
+        let top = (*cx).frames_top;
+        if top == (*cx).frames_base {
             return Exit::Returned;
         }
-        let f = (*exec).frames.pop().unwrap_unchecked();
+        let top = top.sub(1);
+        (*cx).frames_top = top;
+        let f = top.read();
         (*cx).func = f.func;
         if f.vmctx != (*cx).vmctx {
             (*cx).vmctx = f.vmctx;
@@ -167,6 +169,8 @@ handler! { ReturnMany { src, len: n } |ip, fp, mem, len, cx| {
 
 /// Enters wasm function `callee` of instance `callee_ctx`, whose frame
 /// starts at slot `args` of the caller's; the caller resumes at `ret`.
+/// `same_instance` (a constant at each use) skips the instance switch for
+/// calls known to stay in the caller's instance.
 ///
 /// # Safety
 /// A consistent handler state at the call instruction `ip`; `callee` is
@@ -183,27 +187,27 @@ unsafe fn enter(
     callee_ctx: *mut VMContext,
     args: Slot,
     ret: *const Instr,
+    same_instance: bool,
 ) -> Exit {
     // SAFETY: guaranteed by the caller; the new frame is checked to fit in
     // the value stack before it is touched.
     unsafe {
         let new_fp = fp.add(args as usize);
-        let exec = (*cx).exec;
-        if new_fp.add((*callee).frame_slots as usize) > (*cx).stack_end
-            || (*exec).frames.len() >= (*cx).frame_limit
-        {
+        let top = (*cx).frames_top;
+        if new_fp.add((*callee).frame_slots as usize) > (*cx).stack_end || top == (*cx).frames_end {
             trap!(cx, ip, TrapCode::StackExhausted);
         }
-        (*exec).frames.push(Frame {
+        top.write(Frame {
             ip: ret,
             fp,
             func: (*cx).func,
             vmctx: (*cx).vmctx,
         });
+        (*cx).frames_top = top.add(1);
         (*cx).func = callee;
         init_frame(new_fp, callee);
         let code = (*callee).code.as_ptr();
-        if callee_ctx != (*cx).vmctx {
+        if !same_instance && callee_ctx != (*cx).vmctx {
             (*cx).vmctx = callee_ctx;
             let (mem, len) = memory0(callee_ctx);
             dispatch!(code, new_fp, mem, len, cx)
@@ -241,6 +245,7 @@ unsafe fn call_ref(
                 (*f).vmctx,
                 args,
                 ret,
+                false,
             );
         }
         if !call_host(cx, fp, f, args) {
@@ -270,6 +275,10 @@ unsafe fn call_host(cx: *mut Cx, fp: *mut u64, f: *const VMFuncRef, args: Slot) 
         (*exec).top = fp
             .add((*(*cx).func).frame_slots as usize)
             .offset_from((*cx).stack_start) as usize;
+        (*exec).frame_top = (*cx)
+            .frames_top
+            .offset_from((*exec).frames.as_ptr() as *const Frame)
+            as usize;
         let (mut hargs, mut hres) = (*exec).host_bufs.pop().unwrap_or_default();
         hargs.clear();
         hres.clear();
@@ -312,7 +321,7 @@ unsafe fn call_host(cx: *mut Cx, fp: *mut u64, f: *const VMFuncRef, args: Slot) 
 handler! { CallInternal { func, args } |ip, fp, mem, len, cx| {
     let vmctx = (*cx).vmctx;
     let callee = ((*vmctx).interp_funcs as *const CompiledFunc).add(func as usize);
-    enter(ip, fp, mem, len, cx, callee, vmctx, args, ip.add(1))
+    enter(ip, fp, mem, len, cx, callee, vmctx, args, ip.add(1), true)
 }}
 
 handler! { Call { func, args } |ip, fp, mem, len, cx| {

@@ -29,6 +29,7 @@ use super::ir::{Instr, Slot, HANDLERS};
 use super::CompiledFunc;
 use crate::engine::{Caller, FrameInfo, HostFunc, InstanceData, Store, Trap, Val, ValType};
 use crate::runtime::{TrapCode, VMContext, VMFuncRef};
+use std::mem::MaybeUninit;
 
 /// Bytes of host stack a chain of nested host->wasm->host calls may use
 /// before further nesting traps with "call stack exhausted".
@@ -48,7 +49,12 @@ struct Frame {
 pub struct ExecState {
     stack: Vec<u64>,
     stack_slots: usize,
-    frames: Vec<Frame>,
+    /// Suspended callers of all active invocations, a fixed array of
+    /// `max_depth` records (allocated on first use) filled from the start:
+    /// a call is one bounds check and four stores.
+    frames: Box<[MaybeUninit<Frame>]>,
+    /// Records in use in `frames`.
+    frame_top: usize,
     max_depth: usize,
     /// First free slot: where a nested invocation starts its frame.
     top: usize,
@@ -63,7 +69,8 @@ impl ExecState {
         ExecState {
             stack: Vec::new(),
             stack_slots: (max_stack_bytes / 8).max(512),
-            frames: Vec::new(),
+            frames: Box::new([]),
+            frame_top: 0,
             max_depth,
             top: 0,
             native_start: 0,
@@ -82,11 +89,13 @@ pub(crate) struct Cx {
     exec: *mut ExecState,
     stack_start: *mut u64,
     stack_end: *mut u64,
-    /// `exec.frames.len()` when the invocation began: a return at this
-    /// depth ends it.
-    entry_depth: usize,
-    /// `exec.frames.len()` at which a further call is "call stack exhausted".
-    frame_limit: usize,
+    /// The first caller record of this invocation: a return with no record
+    /// above it ends the invocation.
+    frames_base: *mut Frame,
+    /// The next free caller record.
+    frames_top: *mut Frame,
+    /// The end of the records: a call here is "call stack exhausted".
+    frames_end: *mut Frame,
     /// Where a trap happened, and why.
     trap_ip: *const Instr,
     trap_code: TrapCode,
@@ -368,36 +377,27 @@ unsafe fn instance_of<'a>(vmctx: *mut VMContext) -> &'a mut InstanceData {
     unsafe { &mut *((*vmctx).instance as *mut InstanceData) }
 }
 
-/// Zeroes a new frame's locals and writes its constants after them.
+/// Zeroes a new frame's locals (constants are written by the function's
+/// first instruction, `LoadConsts`).
+///
+/// Frames are small, so this is a plain store loop. The stores are
+/// volatile only so that LLVM keeps it a loop instead of calling `memset`:
+/// a library call would force every call handler to save registers on
+/// the host stack.
 ///
 /// # Safety
 /// The frame at `fp` must have room for `func.frame_slots` slots.
 #[inline(always)]
 unsafe fn init_frame(fp: *mut u64, func: *const CompiledFunc) {
-    // SAFETY: guaranteed by the caller; locals and constants lie below
-    // `frame_slots`.
+    // SAFETY: guaranteed by the caller; locals lie below `frame_slots`.
     unsafe {
         let f = &*func;
-        for s in f.param_slots..f.locals_end {
-            wr(fp, s, 0);
+        let mut p = fp.add(f.param_slots as usize);
+        let end = fp.add(f.locals_end as usize);
+        while p < end {
+            p.write_volatile(0);
+            p = p.add(1);
         }
-        if !f.consts.is_empty() {
-            copy_consts(fp, f);
-        }
-    }
-}
-
-/// Writes a function's constants after its locals (out of line: it is
-/// rare and keeps the call handlers small).
-///
-/// # Safety
-/// As for `init_frame`.
-#[inline(never)]
-unsafe fn copy_consts(fp: *mut u64, f: &CompiledFunc) {
-    // SAFETY: guaranteed by the caller.
-    unsafe {
-        let dst = fp.add(f.locals_end as usize);
-        std::ptr::copy_nonoverlapping(f.consts.as_ptr(), dst, f.consts.len());
     }
 }
 
@@ -445,6 +445,7 @@ fn invoke_inner(
     let exec = &mut store.inner.exec;
     if exec.stack.is_empty() {
         exec.stack = vec![0; exec.stack_slots];
+        exec.frames = Box::new_uninit_slice(exec.max_depth);
     }
     let base = exec.top;
     if base + f.frame_slots as usize > exec.stack.len() {
@@ -463,13 +464,13 @@ fn invoke_inner(
         }
     }
     let saved_top = store.inner.exec.top;
-    let depth = store.inner.exec.frames.len();
+    let saved_frame_top = store.inner.exec.frame_top;
     // SAFETY: the frame fits in the stack (checked above), arguments are in
     // place, and `vm.vmctx` is the defining instance's live context.
     let r = unsafe { run(store, f, vm.vmctx, base) };
     let exec = &mut store.inner.exec;
     exec.top = saved_top;
-    exec.frames.truncate(depth);
+    exec.frame_top = saved_frame_top;
     r?;
     let mut slot = base;
     for (r, t) in results.iter_mut().zip(f.ty.results()) {
@@ -525,7 +526,9 @@ unsafe fn run(
     unsafe {
         let exec: *mut ExecState = &mut (*store_ptr).inner.exec;
         let stack_start = (*exec).stack.as_mut_ptr();
-        let entry_depth = (*exec).frames.len();
+        let records: &mut [MaybeUninit<Frame>] = &mut (*exec).frames;
+        let frames_len = records.len();
+        let frames = records.as_mut_ptr() as *mut Frame;
         let mut cx = Cx {
             vmctx,
             func,
@@ -533,8 +536,9 @@ unsafe fn run(
             exec,
             stack_start,
             stack_end: stack_start.add((*exec).stack.len()),
-            entry_depth,
-            frame_limit: entry_depth + (*exec).max_depth,
+            frames_base: frames.add((*exec).frame_top),
+            frames_top: frames.add((*exec).frame_top),
+            frames_end: frames.add(frames_len),
             trap_ip: std::ptr::null(),
             trap_code: TrapCode::Unreachable,
             host_trap: None,
@@ -545,7 +549,7 @@ unsafe fn run(
         match drive((*func).code.as_ptr(), fp, mem, mem_len, &mut cx) {
             Exit::Returned => Ok(()),
             _ => {
-                let trace = backtrace(&*store_ptr, &cx);
+                let trace = backtrace(&cx);
                 Err(match cx.host_trap.take() {
                     Some(t) => t.with_trace(trace),
                     None => Trap::from_code(cx.trap_code, trace),
@@ -593,16 +597,18 @@ unsafe fn drive(ip: *const Instr, fp: *mut u64, mem: *mut u8, len: usize, cx: *m
 ///
 /// # Safety
 /// `cx` must hold the state of the trapping invocation.
-unsafe fn backtrace(store: &Store, cx: &Cx) -> Vec<FrameInfo> {
+unsafe fn backtrace(cx: &Cx) -> Vec<FrameInfo> {
     let mut out = Vec::new();
-    // SAFETY: guaranteed by the caller; frames above `entry_depth` belong
-    // to this invocation and are live.
+    // SAFETY: guaranteed by the caller; the records from `frames_base`
+    // to `frames_top` were written by this invocation's calls.
     unsafe {
         out.push(frame_info(cx.func, cx.trap_ip, cx.vmctx));
-        for f in store.inner.exec.frames[cx.entry_depth..].iter().rev() {
+        let mut f = cx.frames_top;
+        while f > cx.frames_base {
+            f = f.sub(1);
             // The return address is one past the call (or two for
             // call_indirect); step back onto the call instruction.
-            out.push(frame_info(f.func, f.ip.sub(1), f.vmctx));
+            out.push(frame_info((*f).func, (*f).ip.sub(1), (*f).vmctx));
         }
     }
     out

@@ -13,6 +13,12 @@ handler! { Copy128 { dst, src } |ip, fp, mem, len, cx| {
     next!(ip, fp, mem, len, cx)
 }}
 
+handler! { LoadConsts |ip, fp, mem, len, cx| {
+    let f = &*(*cx).func;
+    std::ptr::copy_nonoverlapping(f.consts.as_ptr(), fp.add(f.locals_end as usize), f.consts.len());
+    next!(ip, fp, mem, len, cx)
+}}
+
 handler! { Const32 { dst, value } |ip, fp, mem, len, cx| {
     wr(fp, dst, value as u64);
     next!(ip, fp, mem, len, cx)
