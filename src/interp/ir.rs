@@ -14,6 +14,18 @@
 /// A slot index relative to the frame base.
 pub type Slot = u32;
 
+/// A slot index in the narrow instruction forms (fused instructions with
+/// four or five operands), used only in functions whose frame fits in 16
+/// bits.
+pub type Slot16 = u16;
+
+/// Applies a renumbering of slots to a narrow operand.
+fn narrow(f: &mut impl FnMut(&mut Slot), s: &mut Slot16) {
+    let mut wide = Slot::from(*s);
+    f(&mut wide);
+    *s = wide as Slot16;
+}
+
 /// The SIMD operator table: `(Variant, semantic function in simd.rs)` by
 /// shape. Calls `$m!` with all of it; the enum, translator and executor
 /// each expand it their own way.
@@ -131,6 +143,14 @@ macro_rules! declare_instr_enum {
         store: [$($st:ident),* $(,)?],
         branch_cmp: [$($bc:ident),* $(,)?],
         branch_cmp_imm: [$($bci:ident),* $(,)?],
+        load_disp: [$($ldd:ident),* $(,)?],
+        load_indexed: [$($ldx:ident),* $(,)?],
+        store_disp: [$($std:ident),* $(,)?],
+        store_indexed: [$($stx:ident),* $(,)?],
+        binary_disp: [$($bd:ident),* $(,)?],
+        ternary: [$($ter:ident),* $(,)?],
+        select_cmp: [$($sc:ident),* $(,)?],
+        select_cmp_imm: [$($sci:ident),* $(,)?],
         other: [$( $(#[$om:meta])* $on:ident $({ $($of:ident : $ot:ty),* $(,)? })? ),* $(,)?],
     ) => {
         /// One interpreter instruction. Slots are frame-relative.
@@ -147,6 +167,14 @@ macro_rules! declare_instr_enum {
             $( $st { addr: Slot, src: Slot, offset: u32 }, )*
             $( $bc { a: Slot, b: Slot, offset: i32 }, )*
             $( $bci { a: Slot, imm: i32, offset: i32 }, )*
+            $( $ldd { dst: Slot16, base: Slot16, imm: i32, offset: u32 }, )*
+            $( $ldx { dst: Slot16, base: Slot16, index: Slot16, offset: u32 }, )*
+            $( $std { src: Slot16, base: Slot16, imm: i32, offset: u32 }, )*
+            $( $stx { src: Slot16, base: Slot16, index: Slot16, offset: u32 }, )*
+            $( $bd { dst: Slot16, a: Slot16, base: Slot16, imm: i32, offset: u32 }, )*
+            $( $ter { dst: Slot16, a: Slot16, b: Slot16, c: Slot16 }, )*
+            $( $sc { dst: Slot16, a: Slot16, b: Slot16, x: Slot16, y: Slot16 }, )*
+            $( $sci { dst: Slot16, a: Slot16, b: Slot16, x: Slot16, imm: i32 }, )*
 
             $( $(#[$om])* $on $({ $($of: $ot),* })?, )*
         }
@@ -157,7 +185,10 @@ macro_rules! declare_instr_enum {
             use super::exec::handlers as h;
             &[
                 $( h::$bin, )* $( h::$bini, )* $( h::$un, )* $( h::$ld, )* $( h::$st, )*
-                $( h::$bc, )* $( h::$bci, )* $( h::$on, )*
+                $( h::$bc, )* $( h::$bci, )*
+                $( h::$ldd, )* $( h::$ldx, )* $( h::$std, )* $( h::$stx, )*
+                $( h::$bd, )* $( h::$ter, )* $( h::$sc, )* $( h::$sci, )*
+                $( h::$on, )*
             ]
         };
 
@@ -177,6 +208,9 @@ macro_rules! declare_instr_enum {
             }
 
             /// Applies `f` to every slot operand (for renumbering frames).
+            /// Narrow operands are renumbered through `f` as well; the
+            /// translator only uses narrow forms when every slot of the
+            /// function fits in 16 bits.
             pub fn map_slots(&mut self, mut f: impl FnMut(&mut Slot)) {
                 match self {
                     $( Instr::$bin { dst, a, b } => { f(dst); f(a); f(b) } )*
@@ -186,24 +220,14 @@ macro_rules! declare_instr_enum {
                     $( Instr::$st { addr, src, .. } => { f(addr); f(src) } )*
                     $( Instr::$bc { a, b, .. } => { f(a); f(b) } )*
                     $( Instr::$bci { a, .. } => f(a), )*
-                    Instr::I32LoadAdd { dst, a, b } | Instr::I64LoadAdd { dst, a, b } => {
-                        f(dst);
-                        f(a);
-                        f(b)
-                    }
-                    Instr::I32LoadAddImm { dst, a, .. } | Instr::I64LoadAddImm { dst, a, .. } => {
-                        f(dst);
-                        f(a)
-                    }
-                    Instr::I32StoreAdd { a, b, src } | Instr::I64StoreAdd { a, b, src } => {
-                        f(a);
-                        f(b);
-                        f(src)
-                    }
-                    Instr::I32StoreAddImm { a, src, .. } | Instr::I64StoreAddImm { a, src, .. } => {
-                        f(a);
-                        f(src)
-                    }
+                    $( Instr::$ldd { dst, base, .. } => { narrow(&mut f, dst); narrow(&mut f, base) } )*
+                    $( Instr::$ldx { dst, base, index, .. } => { narrow(&mut f, dst); narrow(&mut f, base); narrow(&mut f, index) } )*
+                    $( Instr::$std { src, base, .. } => { narrow(&mut f, src); narrow(&mut f, base) } )*
+                    $( Instr::$stx { src, base, index, .. } => { narrow(&mut f, src); narrow(&mut f, base); narrow(&mut f, index) } )*
+                    $( Instr::$bd { dst, a, base, .. } => { narrow(&mut f, dst); narrow(&mut f, a); narrow(&mut f, base) } )*
+                    $( Instr::$ter { dst, a, b, c } => { narrow(&mut f, dst); narrow(&mut f, a); narrow(&mut f, b); narrow(&mut f, c) } )*
+                    $( Instr::$sc { dst, a, b, x, y } => { narrow(&mut f, dst); narrow(&mut f, a); narrow(&mut f, b); narrow(&mut f, x); narrow(&mut f, y) } )*
+                    $( Instr::$sci { dst, a, b, x, .. } => { narrow(&mut f, dst); narrow(&mut f, a); narrow(&mut f, b); narrow(&mut f, x) } )*
                     Instr::BrIfNez { cond, .. }
                     | Instr::BrIfEqz { cond, .. }
                     | Instr::BrIfNez64 { cond, .. }
@@ -299,17 +323,14 @@ macro_rules! declare_instr_enum {
 
             /// The result slot of an instruction whose only effect is to
             /// write one value there, so the translator may retarget it
-            /// (fusing a following `local.set`).
-            pub fn result_slot_mut(&mut self) -> Option<&mut Slot> {
-                match self {
+            /// (fusing a following `local.set`) or fuse it into its
+            /// consumer.
+            pub fn result_slot(&self) -> Option<Slot> {
+                match *self {
                     $( Instr::$bin { dst, .. } )|*
                     | $( Instr::$bini { dst, .. } )|*
                     | $( Instr::$un { dst, .. } )|*
                     | $( Instr::$ld { dst, .. } )|*
-                    | Instr::I32LoadAdd { dst, .. }
-                    | Instr::I64LoadAdd { dst, .. }
-                    | Instr::I32LoadAddImm { dst, .. }
-                    | Instr::I64LoadAddImm { dst, .. }
                     | Instr::Copy { dst, .. }
                     | Instr::Copy128 { dst, .. }
                     | Instr::Const32 { dst, .. }
@@ -328,7 +349,48 @@ macro_rules! declare_instr_enum {
                     | Instr::I32x4ExtractLane { dst, .. }
                     | Instr::I64x2ExtractLane { dst, .. }
                     | Instr::I8x16Shuffle { dst, .. } => Some(dst),
+                    $( Instr::$ldd { dst, .. } )|*
+                    | $( Instr::$ldx { dst, .. } )|*
+                    | $( Instr::$bd { dst, .. } )|*
+                    | $( Instr::$ter { dst, .. } )|*
+                    | $( Instr::$sc { dst, .. } )|*
+                    | $( Instr::$sci { dst, .. } )|* => Some(Slot::from(dst)),
                     _ => None,
+                }
+            }
+
+            /// Makes an instruction with a `result_slot` write to `to`.
+            pub fn set_result_slot(&mut self, to: Slot) {
+                match self {
+                    $( Instr::$bin { dst, .. } )|*
+                    | $( Instr::$bini { dst, .. } )|*
+                    | $( Instr::$un { dst, .. } )|*
+                    | $( Instr::$ld { dst, .. } )|*
+                    | Instr::Copy { dst, .. }
+                    | Instr::Copy128 { dst, .. }
+                    | Instr::Const32 { dst, .. }
+                    | Instr::Const64 { dst, .. }
+                    | Instr::ConstV128 { dst, .. }
+                    | Instr::GlobalGet { dst, .. }
+                    | Instr::GlobalGet128 { dst, .. }
+                    | Instr::MemorySize { dst, .. }
+                    | Instr::TableGet { dst, .. }
+                    | Instr::TableSize { dst, .. }
+                    | Instr::RefFunc { dst, .. }
+                    | Instr::I8x16ExtractLaneS { dst, .. }
+                    | Instr::I8x16ExtractLaneU { dst, .. }
+                    | Instr::I16x8ExtractLaneS { dst, .. }
+                    | Instr::I16x8ExtractLaneU { dst, .. }
+                    | Instr::I32x4ExtractLane { dst, .. }
+                    | Instr::I64x2ExtractLane { dst, .. }
+                    | Instr::I8x16Shuffle { dst, .. } => *dst = to,
+                    $( Instr::$ldd { dst, .. } )|*
+                    | $( Instr::$ldx { dst, .. } )|*
+                    | $( Instr::$bd { dst, .. } )|*
+                    | $( Instr::$ter { dst, .. } )|*
+                    | $( Instr::$sc { dst, .. } )|*
+                    | $( Instr::$sci { dst, .. } )|* => *dst = to as Slot16,
+                    _ => unreachable!("instruction without a result slot: {self:?}"),
                 }
             }
         }
@@ -417,20 +479,46 @@ macro_rules! declare_from_simd_table {
                 BrI64EqImm, BrI64NeImm, BrI64LtSImm, BrI64LtUImm, BrI64GtSImm,
                 BrI64GtUImm, BrI64LeSImm, BrI64LeUImm, BrI64GeSImm, BrI64GeUImm,
             ],
+            load_disp: [
+                I32LoadDisp, I64LoadDisp, I32Load8SDisp, I32Load8UDisp, I32Load16SDisp,
+                I32Load16UDisp, I64Load8SDisp, I64Load8UDisp, I64Load16SDisp, I64Load16UDisp,
+                I64Load32SDisp, I64Load32UDisp,
+            ],
+            load_indexed: [
+                I32LoadIndexed, I64LoadIndexed, I32Load8SIndexed, I32Load8UIndexed,
+                I32Load16SIndexed, I32Load16UIndexed, I64Load8SIndexed, I64Load8UIndexed,
+                I64Load16SIndexed, I64Load16UIndexed, I64Load32SIndexed, I64Load32UIndexed,
+            ],
+            store_disp: [
+                I32StoreDisp, I64StoreDisp, I32Store8Disp, I32Store16Disp, I64Store8Disp,
+                I64Store16Disp, I64Store32Disp,
+            ],
+            store_indexed: [
+                I32StoreIndexed, I64StoreIndexed, I32Store8Indexed, I32Store16Indexed,
+                I64Store8Indexed, I64Store16Indexed, I64Store32Indexed,
+            ],
+            binary_disp: [
+                F32AddDisp, F32SubDisp, F32RsubDisp, F32MulDisp, F32DivDisp, F32RdivDisp,
+                F64AddDisp, F64SubDisp, F64RsubDisp, F64MulDisp, F64DivDisp, F64RdivDisp,
+            ],
+            ternary: [
+                F32MulAdd, F32MulSub, F32MulRsub, F64MulAdd, F64MulSub, F64MulRsub,
+                SelectNz32, SelectNz64,
+            ],
+            select_cmp: [
+                SelectI32Eq, SelectI32Ne, SelectI32LtS, SelectI32LtU, SelectI32GtS, SelectI32GtU,
+                SelectI32LeS, SelectI32LeU, SelectI32GeS, SelectI32GeU, SelectI64Eq, SelectI64Ne,
+                SelectI64LtS, SelectI64LtU, SelectI64GtS, SelectI64GtU, SelectI64LeS, SelectI64LeU,
+                SelectI64GeS, SelectI64GeU,
+            ],
+            select_cmp_imm: [
+                SelectI32EqImm, SelectI32NeImm, SelectI32LtSImm, SelectI32LtUImm, SelectI32GtSImm,
+                SelectI32GtUImm, SelectI32LeSImm, SelectI32LeUImm, SelectI32GeSImm,
+                SelectI32GeUImm, SelectI64EqImm, SelectI64NeImm, SelectI64LtSImm, SelectI64LtUImm,
+                SelectI64GtSImm, SelectI64GtUImm, SelectI64LeSImm, SelectI64LeUImm,
+                SelectI64GeSImm, SelectI64GeUImm,
+            ],
             other: [
-            /// Loads at `a + b` (i32 wrapping add; the wasm offset is 0):
-            /// an address computation fused into the load.
-            I32LoadAdd { dst: Slot, a: Slot, b: Slot },
-            I64LoadAdd { dst: Slot, a: Slot, b: Slot },
-            /// Loads at `a + imm` (i32 wrapping add; the wasm offset is 0).
-            I32LoadAddImm { dst: Slot, a: Slot, imm: i32 },
-            I64LoadAddImm { dst: Slot, a: Slot, imm: i32 },
-            /// Stores `src` at `a + b` / `a + imm` (i32 wrapping add, offset 0).
-            I32StoreAdd { a: Slot, b: Slot, src: Slot },
-            I64StoreAdd { a: Slot, b: Slot, src: Slot },
-            I32StoreAddImm { a: Slot, imm: i32, src: Slot },
-            I64StoreAddImm { a: Slot, imm: i32, src: Slot },
-
             /// Traps with "unreachable".
             Unreachable,
             /// Jumps by `offset` instructions (relative to this one).

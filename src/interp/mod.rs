@@ -6,6 +6,8 @@
 
 mod exec;
 pub mod float;
+#[cfg(test)]
+mod fusion_tests;
 pub mod ir;
 pub mod simd;
 mod translate;

@@ -20,7 +20,7 @@
 //! Only valid code reaches the translator (the module was validated
 //! first), so operand-stack underflow and type errors cannot happen here.
 
-use super::ir::{Instr, Slot};
+use super::ir::{Instr, Slot, Slot16};
 use super::CompiledFunc;
 use crate::engine::{Error, FuncType, GlobalType, TableType, ValType};
 use wasmparser::{BlockType, FunctionBody, Operator};
@@ -39,6 +39,23 @@ enum Place {
     Local(Slot),
     Const(u64),
     Temp,
+    /// `slot + imm` (i32, wrapping), not computed yet: an `i32.add` a
+    /// memory access can absorb as its address. The slot is a local or
+    /// the entry's own canonical slot (which nothing else writes). Narrow
+    /// mode only.
+    Sum(Slot, i32),
+    /// `a + b` (i32, wrapping), not computed yet; `a` is a local or the
+    /// entry's own slot, `b` a local. Narrow mode only.
+    Pair(Slot, Slot),
+}
+
+/// The address operand of a narrow memory access.
+#[derive(Copy, Clone)]
+enum Address {
+    /// `slot + imm` (wrapping) plus the static offset.
+    Disp(Slot, i32),
+    /// `base + index` (wrapping) plus the static offset.
+    Indexed(Slot, Slot),
 }
 
 #[derive(Copy, Clone, Debug)]
@@ -47,6 +64,15 @@ struct Entry {
     ty: ValType,
     /// Canonical slot of this stack position.
     slot: Slot,
+}
+
+/// The float operators `float_arith` may fuse.
+#[derive(Copy, Clone, Debug, PartialEq)]
+enum Arith {
+    Add,
+    Sub,
+    Mul,
+    Div,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq)]
@@ -109,10 +135,28 @@ pub struct Translator {
     fusible: Option<usize>,
     /// Wasm offset of the operator being translated, relative to the body.
     cur_offset: u32,
+    /// Whether this translation may use the narrow (16-bit slot) forms;
+    /// see `translate`.
+    narrow: bool,
+    /// Provisional slot numbers at and above this stand for constants.
+    const_base: Slot,
+    /// Position of the last label: code before it cannot be rewritten
+    /// together with code after it.
+    last_label: usize,
 }
 
-/// Provisional slot numbers at and above this stand for constants.
+/// Provisional slot numbers at and above this stand for constants (wide
+/// translations).
 const CONST_BASE: Slot = 0x8000_0000;
+
+/// The same for narrow translations, which keep every other slot below it.
+const NARROW_CONST_BASE: Slot = 0x8000;
+
+/// A slot as a narrow operand (narrow translations keep all slots below
+/// 2^16; a translation that would not is redone wide).
+fn n16(s: Slot) -> Slot16 {
+    s as Slot16
+}
 
 fn slots_of(ty: ValType) -> Slot {
     if ty == ValType::V128 {
@@ -131,13 +175,43 @@ fn err(msg: impl Into<String>, offset: usize) -> Error {
 
 impl Translator {
     /// Translates the body of function `func_index`.
+    ///
+    /// The translation first uses the narrow instruction forms, whose
+    /// 16-bit slot operands leave room for fused instructions with four or
+    /// five operands; a function whose frame does not fit in 16 bits (tens
+    /// of thousands of locals or operands) is translated again with the
+    /// wide forms only.
     pub fn translate(
         &mut self,
         env: &TranslateEnv<'_>,
         func_index: u32,
         body: &FunctionBody<'_>,
     ) -> Result<CompiledFunc, Error> {
+        if !testing::force_wide() {
+            if let Some(f) = self.translate_as(env, func_index, body, true)? {
+                return Ok(f);
+            }
+        }
+        let f = self.translate_as(env, func_index, body, false)?;
+        Ok(f.expect("wide forms fit every frame"))
+    }
+
+    /// Translates with or without the narrow forms; `None` if narrow forms
+    /// were asked for and the frame does not fit them.
+    fn translate_as(
+        &mut self,
+        env: &TranslateEnv<'_>,
+        func_index: u32,
+        body: &FunctionBody<'_>,
+        narrow: bool,
+    ) -> Result<Option<CompiledFunc>, Error> {
         let werr = Error::from_wasmparser;
+        self.narrow = narrow;
+        self.const_base = if narrow {
+            NARROW_CONST_BASE
+        } else {
+            CONST_BASE
+        };
         let ty = &env.types[env.func_types[func_index as usize] as usize];
         self.code.clear();
         self.offsets.clear();
@@ -150,6 +224,7 @@ impl Translator {
         self.const_ids.clear();
         self.reachable = true;
         self.fusible = None;
+        self.last_label = 0;
         self.cur_offset = 0;
 
         let body_start = body.range().start as usize;
@@ -174,6 +249,9 @@ impl Translator {
                     .ok_or_else(|| err("too many locals", body_start))?;
             }
         }
+        if narrow && next >= NARROW_CONST_BASE {
+            return Ok(None);
+        }
         self.locals_end = next;
         self.max_slot = next;
         self.controls.push(Control {
@@ -195,15 +273,18 @@ impl Translator {
             self.cur_offset = (offset - body_start) as u32;
             self.operator(env, op, offset)?;
         }
+        if narrow && (self.max_slot >= NARROW_CONST_BASE || self.consts.len() >= 0x8000) {
+            return Ok(None);
+        }
         // Constant slots go right after the locals; operand-stack slots move
         // up to make room.
         let n = self.consts.len() as Slot;
         if n > 0 {
-            let locals_end = self.locals_end;
+            let (locals_end, const_base) = (self.locals_end, self.const_base);
             for instr in &mut self.code {
                 instr.map_slots(|s| {
-                    if *s >= CONST_BASE {
-                        *s = locals_end + (*s - CONST_BASE);
+                    if *s >= const_base {
+                        *s = locals_end + (*s - const_base);
                     } else if *s >= locals_end {
                         *s += n;
                     }
@@ -216,7 +297,7 @@ impl Translator {
             self.offsets.insert(0, 0);
         }
         let code = std::mem::take(&mut self.code).into_boxed_slice();
-        Ok(CompiledFunc {
+        Ok(Some(CompiledFunc {
             ty: ty.clone(),
             code,
             offsets: std::mem::take(&mut self.offsets).into_boxed_slice(),
@@ -226,7 +307,7 @@ impl Translator {
             locals_end: self.locals_end,
             frame_slots: self.max_slot + n + 2,
             func_index,
-        })
+        }))
     }
 
     // ---- emission helpers -------------------------------------------------
@@ -248,6 +329,7 @@ impl Translator {
     /// instructions can no longer be retargeted.
     fn label(&mut self) -> usize {
         self.fusible = None;
+        self.last_label = self.code.len();
         self.code.len()
     }
 
@@ -312,7 +394,39 @@ impl Translator {
                     self.emit(Self::copy_instr(e.ty, dst, e.slot));
                 }
             }
+            Place::Sum(a, imm) => {
+                self.emit(Instr::I32AddImm { dst, a, imm });
+            }
+            Place::Pair(a, b) => {
+                self.emit(Instr::I32Add { dst, a, b });
+            }
         }
+    }
+
+    /// Whether the value of a lazy entry depends on a local.
+    fn reads_local(&self, place: Place) -> bool {
+        match place {
+            Place::Local(_) => true,
+            Place::Sum(base, _) => base < self.locals_end,
+            Place::Pair(..) => true,
+            Place::Const(_) | Place::Temp => false,
+        }
+    }
+
+    /// Whether the value of a lazy entry depends on local slot `l`.
+    fn reads(place: Place, l: Slot) -> bool {
+        match place {
+            Place::Local(x) | Place::Sum(x, _) => x == l,
+            Place::Pair(a, b) => a == l || b == l,
+            Place::Const(_) | Place::Temp => false,
+        }
+    }
+
+    /// Whether reading entry `e` as an operand emits no instruction (so an
+    /// instruction emitted just before can still be fused with its
+    /// consumer).
+    fn is_direct(e: Entry) -> bool {
+        matches!(e.place, Place::Local(_) | Place::Const(_) | Place::Temp)
     }
 
     /// Makes stack entry `i` a `Temp` in its canonical slot.
@@ -328,7 +442,7 @@ impl Translator {
     /// whose code might overwrite that local on some paths).
     fn materialize_locals(&mut self) {
         for i in 0..self.stack.len() {
-            if matches!(self.stack[i].place, Place::Local(_)) {
+            if self.reads_local(self.stack[i].place) {
                 self.materialize(i);
             }
         }
@@ -349,10 +463,14 @@ impl Translator {
             Place::Local(l) => l,
             Place::Temp => e.slot,
             Place::Const(v) => self.const_slot(v),
+            Place::Sum(..) | Place::Pair(..) => {
+                self.write_to(e, e.slot);
+                e.slot
+            }
         }
     }
 
-    /// A provisional slot number (`CONST_BASE + index`) for constant `v`,
+    /// A provisional slot number (`const_base + index`) for constant `v`,
     /// renumbered to just after the locals when translation ends.
     fn const_slot(&mut self, v: u64) -> Slot {
         let next = self.consts.len() as u32;
@@ -360,7 +478,7 @@ impl Translator {
         if id == next {
             self.consts.push(v);
         }
-        CONST_BASE + id
+        self.const_base + id
     }
 
     fn block_type(&self, env: &TranslateEnv<'_>, bt: BlockType) -> (Vec<ValType>, Vec<ValType>) {
@@ -383,8 +501,25 @@ impl Translator {
     fn emit_cond_branch(&mut self, c: Entry, negate: bool) -> usize {
         if c.place == Place::Temp {
             if let Some(at) = self.fusible.filter(|at| at + 1 == self.code.len()) {
-                let mut last = self.code[at];
-                if last.result_slot_mut().is_some_and(|dst| *dst == c.slot) {
+                let last = self.code[at];
+                if last.result_slot() == Some(c.slot) {
+                    // `eqz` of a comparison: branch on the comparison,
+                    // negated.
+                    if let Instr::I32Eqz { src, dst } = last {
+                        let cmp = at.checked_sub(1).filter(|&p| p >= self.last_label);
+                        if let Some(p) = cmp.filter(|_| src == dst) {
+                            if self.code[p].result_slot() == Some(src) {
+                                if let Some(fused) = super::ir::fuse_compare(self.code[p], !negate)
+                                {
+                                    self.code[p] = fused;
+                                    self.code.truncate(at);
+                                    self.offsets.truncate(at);
+                                    self.fusible = None;
+                                    return p;
+                                }
+                            }
+                        }
+                    }
                     if let Some(fused) = super::ir::fuse_compare(last, negate) {
                         self.code[at] = fused;
                         self.fusible = None;
@@ -443,7 +578,7 @@ impl Translator {
             let ok = match e.place {
                 Place::Temp => e.slot == dst,
                 Place::Local(l) => l == dst,
-                Place::Const(_) => false,
+                Place::Const(_) | Place::Sum(..) | Place::Pair(..) => false,
             };
             if !ok {
                 return false;
@@ -619,7 +754,9 @@ impl Translator {
         self.binary(ty, make)
     }
 
-    fn load(
+    /// A load without narrow forms (v128 loads, and every load in wide
+    /// translations).
+    fn load_plain(
         &mut self,
         ty: ValType,
         memarg: &wasmparser::MemArg,
@@ -631,104 +768,398 @@ impl Translator {
         self.emit_result(make(dst, addr, memarg.offset as u32));
     }
 
-    /// The address operands of an `i32.add` (register or immediate form)
-    /// that computed `e` as the very last instruction, if any: the add can
-    /// then be folded into the memory access that consumes `e`.
-    fn fusible_add(&self, e: Entry, memarg: &wasmparser::MemArg) -> Option<(usize, Instr)> {
-        if memarg.offset != 0 || e.place != Place::Temp {
-            return None;
-        }
-        let at = self.fusible.filter(|at| at + 1 == self.code.len())?;
-        match self.code[at] {
-            add @ (Instr::I32Add { dst, .. } | Instr::I32AddImm { dst, .. }) if dst == e.slot => {
-                Some((at, add))
-            }
-            _ => None,
-        }
-    }
-
-    /// `i32.load`/`i64.load` (and f32/f64, same bits), folding a preceding
-    /// address add into the load.
-    fn load_word(&mut self, ty: ValType, wide: bool, memarg: &wasmparser::MemArg) {
-        let a = *self.stack.last().expect("address");
-        if let Some((at, add)) = self.fusible_add(a, memarg) {
-            self.pop();
-            let dst = self.push_temp(ty);
-            self.code[at] = match (add, wide) {
-                (Instr::I32Add { a, b, .. }, false) => Instr::I32LoadAdd { dst, a, b },
-                (Instr::I32Add { a, b, .. }, true) => Instr::I64LoadAdd { dst, a, b },
-                (Instr::I32AddImm { a, imm, .. }, false) => Instr::I32LoadAddImm { dst, a, imm },
-                (Instr::I32AddImm { a, imm, .. }, true) => Instr::I64LoadAddImm { dst, a, imm },
-                _ => unreachable!("fusible_add returns adds only"),
-            };
-            // Traps now come from the load: point the backtrace at it.
-            self.offsets[at] = self.cur_offset;
-            self.fusible = Some(at);
-            return;
-        }
-        if wide {
-            self.load(ty, memarg, |dst, addr, offset| Instr::I64Load {
-                dst,
-                addr,
-                offset,
-            })
-        } else {
-            self.load(ty, memarg, |dst, addr, offset| Instr::I32Load {
-                dst,
-                addr,
-                offset,
-            })
-        }
-    }
-
-    /// `i32.store`/`i64.store` (and f32/f64), folding the address add into
-    /// the store when the add came last and the value is a local (anything
-    /// else would be written between the add and the store, possibly over
-    /// the add's operands).
-    fn store_word(&mut self, wide: bool, memarg: &wasmparser::MemArg) {
-        let len = self.stack.len();
-        let (addr_e, val_e) = (self.stack[len - 2], self.stack[len - 1]);
-        if let Place::Local(src) = val_e.place {
-            if let Some((at, add)) = self.fusible_add(addr_e, memarg) {
-                self.pop();
-                self.pop();
-                self.code[at] = match (add, wide) {
-                    (Instr::I32Add { a, b, .. }, false) => Instr::I32StoreAdd { a, b, src },
-                    (Instr::I32Add { a, b, .. }, true) => Instr::I64StoreAdd { a, b, src },
-                    (Instr::I32AddImm { a, imm, .. }, false) => {
-                        Instr::I32StoreAddImm { a, imm, src }
-                    }
-                    (Instr::I32AddImm { a, imm, .. }, true) => {
-                        Instr::I64StoreAddImm { a, imm, src }
-                    }
-                    _ => unreachable!("fusible_add returns adds only"),
-                };
-                self.offsets[at] = self.cur_offset;
-                self.fusible = None;
-                return;
-            }
-        }
-        if wide {
-            self.store(memarg, |addr, src, offset| Instr::I64Store {
-                addr,
-                src,
-                offset,
-            })
-        } else {
-            self.store(memarg, |addr, src, offset| Instr::I32Store {
-                addr,
-                src,
-                offset,
-            })
-        }
-    }
-
-    fn store(&mut self, memarg: &wasmparser::MemArg, make: impl FnOnce(Slot, Slot, u32) -> Instr) {
+    /// A store without narrow forms.
+    fn store_plain(
+        &mut self,
+        memarg: &wasmparser::MemArg,
+        make: impl FnOnce(Slot, Slot, u32) -> Instr,
+    ) {
         let v = self.pop();
         let a = self.pop();
         let addr = self.src(a);
         let src = self.src(v);
         self.emit(make(addr, src, memarg.offset as u32));
+    }
+
+    /// The address operand of a narrow access, from its popped address
+    /// entry: a pending `i32.add` becomes part of the access.
+    fn address(&mut self, a: Entry) -> Address {
+        match a.place {
+            Place::Sum(base, imm) => Address::Disp(base, imm),
+            Place::Pair(base, index) => Address::Indexed(base, index),
+            Place::Local(l) => Address::Disp(l, 0),
+            Place::Temp => Address::Disp(a.slot, 0),
+            Place::Const(v) => Address::Disp(self.const_slot(v), 0),
+        }
+    }
+
+    /// A scalar load: `wide` in wide translations, else the narrow form
+    /// for its address (`disp` for `base + imm`, `indexed` for
+    /// `base + index`).
+    fn load(
+        &mut self,
+        ty: ValType,
+        memarg: &wasmparser::MemArg,
+        wide: impl FnOnce(Slot, Slot, u32) -> Instr,
+        disp: impl FnOnce(Slot16, Slot16, i32, u32) -> Instr,
+        indexed: impl FnOnce(Slot16, Slot16, Slot16, u32) -> Instr,
+    ) {
+        if !self.narrow {
+            return self.load_plain(ty, memarg, wide);
+        }
+        let a = self.pop();
+        let fused_add = self.fusible_add(a);
+        let addr = match fused_add {
+            Some((_, addr)) => addr,
+            None => self.address(a),
+        };
+        let dst = n16(self.push_temp(ty));
+        let offset = memarg.offset as u32;
+        let instr = match addr {
+            Address::Disp(base, imm) => disp(dst, n16(base), imm, offset),
+            Address::Indexed(base, index) => indexed(dst, n16(base), n16(index), offset),
+        };
+        match fused_add {
+            Some((at, _)) => {
+                self.code[at] = instr;
+                // Traps now come from the access: point backtraces at it.
+                self.offsets[at] = self.cur_offset;
+                self.fusible = Some(at);
+            }
+            None => self.emit_result(instr),
+        }
+    }
+
+    /// An `i32.add` emitted just before that computed the address entry
+    /// `a` (one that could not stay pending, e.g. with a computed right
+    /// operand): its position and operands as an address.
+    fn fusible_add(&self, a: Entry) -> Option<(usize, Address)> {
+        let at = self.producer_of(a)?;
+        match self.code[at] {
+            Instr::I32Add { a, b, .. } => Some((at, Address::Indexed(a, b))),
+            Instr::I32AddImm { a, imm, .. } => Some((at, Address::Disp(a, imm))),
+            _ => None,
+        }
+    }
+
+    /// A scalar store, like `load`.
+    fn store(
+        &mut self,
+        memarg: &wasmparser::MemArg,
+        wide: impl FnOnce(Slot, Slot, u32) -> Instr,
+        disp: impl FnOnce(Slot16, Slot16, i32, u32) -> Instr,
+        indexed: impl FnOnce(Slot16, Slot16, Slot16, u32) -> Instr,
+    ) {
+        if !self.narrow {
+            return self.store_plain(memarg, wide);
+        }
+        let v = self.pop();
+        let a = self.pop();
+        // An add computed last can be absorbed when the value needs no
+        // instruction of its own.
+        let fused_add = if Self::is_direct(v) {
+            self.fusible_add(a)
+        } else {
+            None
+        };
+        // The value's slot lies above the address entry's, so computing
+        // it cannot disturb the address operands.
+        let src = n16(self.src(v));
+        let addr = match fused_add {
+            Some((_, addr)) => addr,
+            None => self.address(a),
+        };
+        let offset = memarg.offset as u32;
+        let instr = match addr {
+            Address::Disp(base, imm) => disp(src, n16(base), imm, offset),
+            Address::Indexed(base, index) => indexed(src, n16(base), n16(index), offset),
+        };
+        match fused_add {
+            Some((at, _)) => {
+                self.code[at] = instr;
+                self.offsets[at] = self.cur_offset;
+                self.fusible = None;
+            }
+            None => {
+                self.emit(instr);
+            }
+        }
+    }
+
+    /// `i32.add` / `i32.sub`. In narrow translations an addition of a
+    /// constant or of a local stays pending (`Place::Sum` / `Pair`), for a
+    /// memory access to absorb as its address; anything else is computed
+    /// now.
+    fn i32_add(&mut self, subtract: bool) {
+        let len = self.stack.len();
+        let (a, b) = (self.stack[len - 2], self.stack[len - 1]);
+        let pending = if !self.narrow {
+            None
+        } else {
+            match (a.place, b.place) {
+                (_, Place::Const(v)) => {
+                    let k = if subtract {
+                        (v as u32).wrapping_neg()
+                    } else {
+                        v as u32
+                    } as i32;
+                    match a.place {
+                        Place::Const(x) => {
+                            Some(Place::Const((x as u32).wrapping_add(k as u32) as u64))
+                        }
+                        Place::Local(l) => Some(Place::Sum(l, k)),
+                        // The result's canonical slot is `a`'s own.
+                        Place::Temp => Some(Place::Sum(a.slot, k)),
+                        Place::Sum(base, j) => Some(Place::Sum(base, j.wrapping_add(k))),
+                        Place::Pair(..) => None,
+                    }
+                }
+                (Place::Const(v), Place::Local(l)) if !subtract => {
+                    Some(Place::Sum(l, v as u32 as i32))
+                }
+                (Place::Local(x), Place::Local(y)) if !subtract => Some(Place::Pair(x, y)),
+                (Place::Temp, Place::Local(y)) if !subtract => Some(Place::Pair(a.slot, y)),
+                _ => None,
+            }
+        };
+        if let Some(place) = pending {
+            self.pop();
+            self.pop();
+            self.push(place, ValType::I32);
+        } else if subtract {
+            self.binary_imm(
+                ValType::I32,
+                |dst, a, b| Instr::I32Sub { dst, a, b },
+                |dst, a, imm| Instr::I32SubImm { dst, a, imm },
+            )
+        } else {
+            self.binary_imm(
+                ValType::I32,
+                |dst, a, b| Instr::I32Add { dst, a, b },
+                |dst, a, imm| Instr::I32AddImm { dst, a, imm },
+            )
+        }
+    }
+
+    /// The last emitted instruction, if it computed the `Temp` entry `e`
+    /// and may still be rewritten (no label since).
+    fn producer_of(&self, e: Entry) -> Option<usize> {
+        let at = self.fusible.filter(|at| at + 1 == self.code.len())?;
+        (e.place == Place::Temp && self.code[at].result_slot() == Some(e.slot)).then_some(at)
+    }
+
+    /// Float add, subtract, multiply or divide. Narrow translations fuse
+    /// the instruction that computed one operand just before: a load (the
+    /// operand comes straight from memory) or, for add and subtract, a
+    /// multiplication (multiply-add, rounded twice as the two operators).
+    fn float_arith(
+        &mut self,
+        ty: ValType,
+        op: Arith,
+        make: impl FnOnce(Slot, Slot, Slot) -> Instr,
+    ) {
+        if self.narrow && self.fuse_float_arith(ty, op) {
+            return;
+        }
+        self.binary(ty, make)
+    }
+
+    fn fuse_float_arith(&mut self, ty: ValType, op: Arith) -> bool {
+        let len = self.stack.len();
+        let (a, b) = (self.stack[len - 2], self.stack[len - 1]);
+        // Which operand came from the last instruction: the other one must
+        // be readable without emitting anything.
+        let (at, right, other) = match (self.producer_of(b), self.producer_of(a)) {
+            (Some(at), _) if Self::is_direct(a) => (at, true, a),
+            (None, Some(at)) if Self::is_direct(b) => (at, false, b),
+            _ => return false,
+        };
+        let is_f64 = ty == ValType::F64;
+        enum Fuse {
+            Load(Slot16, i32, u32),
+            Mul(Slot16, Slot16),
+        }
+        let how = match self.code[at] {
+            Instr::I64LoadDisp {
+                base, imm, offset, ..
+            } if is_f64 => Fuse::Load(base, imm, offset),
+            Instr::I32LoadDisp {
+                base, imm, offset, ..
+            } if !is_f64 => Fuse::Load(base, imm, offset),
+            Instr::F64Mul { a: x, b: y, .. } if is_f64 => Fuse::Mul(n16(x), n16(y)),
+            Instr::F32Mul { a: x, b: y, .. } if !is_f64 => Fuse::Mul(n16(x), n16(y)),
+            _ => return false,
+        };
+        if matches!(how, Fuse::Mul(..)) && !matches!(op, Arith::Add | Arith::Sub) {
+            return false;
+        }
+        self.pop();
+        self.pop();
+        let o = n16(self.src(other));
+        let dst = n16(self.push_temp(ty));
+        macro_rules! pick {
+            ($f32:ident, $f64:ident { $($field:ident: $value:expr),* }) => {
+                if is_f64 {
+                    Instr::$f64 { dst, $($field: $value),* }
+                } else {
+                    Instr::$f32 { dst, $($field: $value),* }
+                }
+            };
+        }
+        self.code[at] = match how {
+            Fuse::Load(base, imm, offset) => match (op, right) {
+                (Arith::Add, _) => pick!(
+                    F32AddDisp,
+                    F64AddDisp {
+                        a: o,
+                        base: base,
+                        imm: imm,
+                        offset: offset
+                    }
+                ),
+                (Arith::Mul, _) => pick!(
+                    F32MulDisp,
+                    F64MulDisp {
+                        a: o,
+                        base: base,
+                        imm: imm,
+                        offset: offset
+                    }
+                ),
+                (Arith::Sub, true) => pick!(
+                    F32SubDisp,
+                    F64SubDisp {
+                        a: o,
+                        base: base,
+                        imm: imm,
+                        offset: offset
+                    }
+                ),
+                (Arith::Sub, false) => pick!(
+                    F32RsubDisp,
+                    F64RsubDisp {
+                        a: o,
+                        base: base,
+                        imm: imm,
+                        offset: offset
+                    }
+                ),
+                (Arith::Div, true) => pick!(
+                    F32DivDisp,
+                    F64DivDisp {
+                        a: o,
+                        base: base,
+                        imm: imm,
+                        offset: offset
+                    }
+                ),
+                (Arith::Div, false) => pick!(
+                    F32RdivDisp,
+                    F64RdivDisp {
+                        a: o,
+                        base: base,
+                        imm: imm,
+                        offset: offset
+                    }
+                ),
+            },
+            Fuse::Mul(x, y) => match (op, right) {
+                // o + x*y
+                (Arith::Add, _) => pick!(F32MulAdd, F64MulAdd { a: x, b: y, c: o }),
+                // o - x*y
+                (Arith::Sub, true) => pick!(F32MulRsub, F64MulRsub { a: x, b: y, c: o }),
+                // x*y - o
+                (Arith::Sub, false) => pick!(F32MulSub, F64MulSub { a: x, b: y, c: o }),
+                _ => unreachable!("only add and subtract fuse a multiplication"),
+            },
+        };
+        self.fusible = Some(at);
+        true
+    }
+
+    /// `select` of scalars. Narrow translations write the result to a
+    /// fresh slot (so `local.set` can retarget it) and fuse an integer
+    /// comparison or `eqz` computed just before as the condition.
+    fn select(&mut self) {
+        let len = self.stack.len();
+        let (a, b, c) = (
+            self.stack[len - 3],
+            self.stack[len - 2],
+            self.stack[len - 1],
+        );
+        let producer = self
+            .producer_of(c)
+            .filter(|_| Self::is_direct(a) && Self::is_direct(b));
+        self.stack.truncate(len - 3);
+        let cond = match producer {
+            Some(_) => n16(c.slot),
+            None => n16(self.src(c)),
+        };
+        let sb = n16(self.src(b));
+        let sa = n16(self.src(a));
+        let dst = n16(self.push_temp(a.ty));
+        if let Some(at) = producer {
+            if let Some(fused) = Self::fused_select(self.code[at], dst, sa, sb) {
+                self.code[at] = fused;
+                self.fusible = Some(at);
+                return;
+            }
+        }
+        self.emit_result(Instr::SelectNz32 {
+            dst,
+            a: sa,
+            b: sb,
+            c: cond,
+        });
+    }
+
+    /// `select(a, b, cond)` into `dst` with the comparison `cond` (which
+    /// computed the condition) fused in, if it fuses.
+    fn fused_select(cond: Instr, dst: Slot16, a: Slot16, b: Slot16) -> Option<Instr> {
+        macro_rules! table {
+            ($( $cmp:ident, $cmpi:ident => $sel:ident, $seli:ident; )*) => {
+                match cond {
+                    $(
+                        Instr::$cmp { a: x, b: y, .. } => Some(Instr::$sel {
+                            dst, a, b, x: n16(x), y: n16(y),
+                        }),
+                        Instr::$cmpi { a: x, imm, .. } => Some(Instr::$seli {
+                            dst, a, b, x: n16(x), imm,
+                        }),
+                    )*
+                    // `select(a, b, eqz(v))` is `select(b, a, v)`.
+                    Instr::I32Eqz { src, .. } => Some(Instr::SelectNz32 {
+                        dst, a: b, b: a, c: n16(src),
+                    }),
+                    Instr::I64Eqz { src, .. } => Some(Instr::SelectNz64 {
+                        dst, a: b, b: a, c: n16(src),
+                    }),
+                    _ => None,
+                }
+            };
+        }
+        table! {
+            I32Eq, I32EqImm => SelectI32Eq, SelectI32EqImm;
+            I32Ne, I32NeImm => SelectI32Ne, SelectI32NeImm;
+            I32LtS, I32LtSImm => SelectI32LtS, SelectI32LtSImm;
+            I32LtU, I32LtUImm => SelectI32LtU, SelectI32LtUImm;
+            I32GtS, I32GtSImm => SelectI32GtS, SelectI32GtSImm;
+            I32GtU, I32GtUImm => SelectI32GtU, SelectI32GtUImm;
+            I32LeS, I32LeSImm => SelectI32LeS, SelectI32LeSImm;
+            I32LeU, I32LeUImm => SelectI32LeU, SelectI32LeUImm;
+            I32GeS, I32GeSImm => SelectI32GeS, SelectI32GeSImm;
+            I32GeU, I32GeUImm => SelectI32GeU, SelectI32GeUImm;
+            I64Eq, I64EqImm => SelectI64Eq, SelectI64EqImm;
+            I64Ne, I64NeImm => SelectI64Ne, SelectI64NeImm;
+            I64LtS, I64LtSImm => SelectI64LtS, SelectI64LtSImm;
+            I64LtU, I64LtUImm => SelectI64LtU, SelectI64LtUImm;
+            I64GtS, I64GtSImm => SelectI64GtS, SelectI64GtSImm;
+            I64GtU, I64GtUImm => SelectI64GtU, SelectI64GtUImm;
+            I64LeS, I64LeSImm => SelectI64LeS, SelectI64LeSImm;
+            I64LeU, I64LeUImm => SelectI64LeU, SelectI64LeUImm;
+            I64GeS, I64GeSImm => SelectI64GeS, SelectI64GeSImm;
+            I64GeU, I64GeUImm => SelectI64GeU, SelectI64GeUImm;
+        }
     }
 
     /// Materialises the top `n` operands, pops them and returns the slot of
@@ -764,7 +1195,7 @@ impl Translator {
         // Entries still reading the local's old value must be saved first.
         let mut saved = false;
         for i in 0..self.stack.len() {
-            if self.stack[i].place == Place::Local(l) {
+            if Self::reads(self.stack[i].place, l) {
                 self.materialize(i);
                 saved = true;
             }
@@ -772,9 +1203,9 @@ impl Translator {
         let fused = !saved
             && v.place == Place::Temp
             && match self.fusible {
-                Some(at) if at + 1 == self.code.len() => match self.code[at].result_slot_mut() {
-                    Some(dst) if *dst == v.slot => {
-                        *dst = l;
+                Some(at) if at + 1 == self.code.len() => match self.code[at].result_slot() {
+                    Some(dst) if dst == v.slot => {
+                        self.code[at].set_result_slot(l);
                         true
                     }
                     _ => false,
@@ -786,7 +1217,7 @@ impl Translator {
         }
         self.fusible = None;
         if tee {
-            if fused {
+            if fused || matches!(v.place, Place::Sum(..) | Place::Pair(..)) {
                 self.stack.push(Entry {
                     place: Place::Local(l),
                     ..v
@@ -828,9 +1259,31 @@ impl Translator {
             };
         }
         macro_rules! load {
+            ($t:expr, $memarg:expr, $v:ident, $disp:ident, $indexed:ident) => {{
+                check_memory(&$memarg, offset)?;
+                self.load(
+                    $t,
+                    &$memarg,
+                    |dst, addr, offset| Instr::$v { dst, addr, offset },
+                    |dst, base, imm, offset| Instr::$disp {
+                        dst,
+                        base,
+                        imm,
+                        offset,
+                    },
+                    |dst, base, index, offset| Instr::$indexed {
+                        dst,
+                        base,
+                        index,
+                        offset,
+                    },
+                )
+            }};
+        }
+        macro_rules! load_plain {
             ($t:expr, $memarg:expr, $v:ident) => {{
                 check_memory(&$memarg, offset)?;
-                self.load($t, &$memarg, |dst, addr, offset| Instr::$v {
+                self.load_plain($t, &$memarg, |dst, addr, offset| Instr::$v {
                     dst,
                     addr,
                     offset,
@@ -838,9 +1291,30 @@ impl Translator {
             }};
         }
         macro_rules! store {
+            ($memarg:expr, $v:ident, $disp:ident, $indexed:ident) => {{
+                check_memory(&$memarg, offset)?;
+                self.store(
+                    &$memarg,
+                    |addr, src, offset| Instr::$v { addr, src, offset },
+                    |src, base, imm, offset| Instr::$disp {
+                        src,
+                        base,
+                        imm,
+                        offset,
+                    },
+                    |src, base, index, offset| Instr::$indexed {
+                        src,
+                        base,
+                        index,
+                        offset,
+                    },
+                )
+            }};
+        }
+        macro_rules! store_plain {
             ($memarg:expr, $v:ident) => {{
                 check_memory(&$memarg, offset)?;
-                self.store(&$memarg, |addr, src, offset| Instr::$v {
+                self.store_plain(&$memarg, |addr, src, offset| Instr::$v {
                     addr,
                     src,
                     offset,
@@ -860,7 +1334,7 @@ impl Translator {
                     $( O::$ss => { bin!(V128, $ss); return Ok(()); } )*
                     $( O::$su => { un!(V128, $su); return Ok(()); } )*
                     $( O::$st => { un!(I32, $st); return Ok(()); } )*
-                    $( O::$sl { memarg } => { load!(V128, memarg, $sl); return Ok(()); } )*
+                    $( O::$sl { memarg } => { load_plain!(V128, memarg, $sl); return Ok(()); } )*
                     _ => {}
                 }
             };
@@ -896,14 +1370,24 @@ impl Translator {
                 // comparison reads its operands before anything is saved, so
                 // only fuse when nothing needs saving.
                 let n = params.len();
-                let needs_saving = self
-                    .stack
-                    .iter()
-                    .any(|e| matches!(e.place, Place::Local(_)))
+                let needs_saving = self.stack.iter().any(|e| self.reads_local(e.place))
                     || self.stack[self.stack.len() - n..]
                         .iter()
                         .any(|e| e.place != Place::Temp);
-                let at = if needs_saving {
+                let fused = self.producer_of(c).and_then(|at| {
+                    super::ir::fuse_compare(self.code[at], true).map(|instr| (at, instr))
+                });
+                let at = if let (true, Some((at, branch))) = (needs_saving, fused) {
+                    // Move the comparison after the saving copies: they
+                    // write only stack slots below its operands.
+                    debug_assert_eq!(at + 1, self.code.len());
+                    self.code.pop();
+                    self.offsets.pop();
+                    self.fusible = None;
+                    self.materialize_locals();
+                    self.materialize_top(n);
+                    self.emit(branch)
+                } else if needs_saving {
                     let cond = self.src(c);
                     self.materialize_locals();
                     self.materialize_top(n);
@@ -1040,6 +1524,11 @@ impl Translator {
             O::Drop => {
                 self.pop();
             }
+            O::Select | O::TypedSelect { .. }
+                if self.narrow && self.stack[self.stack.len() - 2].ty != V128 =>
+            {
+                self.select()
+            }
             O::Select | O::TypedSelect { .. } => {
                 let c = self.pop();
                 let b = self.pop();
@@ -1091,45 +1580,55 @@ impl Translator {
                     });
                 }
             }
-            O::I32Load { memarg } | O::F32Load { memarg } => {
-                let t = if matches!(op, O::I32Load { .. }) {
-                    I32
-                } else {
-                    F32
-                };
-                check_memory(&memarg, offset)?;
-                self.load_word(t, false, &memarg)
+            O::I32Load { memarg } => load!(I32, memarg, I32Load, I32LoadDisp, I32LoadIndexed),
+            O::F32Load { memarg } => load!(F32, memarg, I32Load, I32LoadDisp, I32LoadIndexed),
+            O::I64Load { memarg } => load!(I64, memarg, I64Load, I64LoadDisp, I64LoadIndexed),
+            O::F64Load { memarg } => load!(F64, memarg, I64Load, I64LoadDisp, I64LoadIndexed),
+            O::I32Load8S { memarg } => {
+                load!(I32, memarg, I32Load8S, I32Load8SDisp, I32Load8SIndexed)
             }
-            O::I64Load { memarg } | O::F64Load { memarg } => {
-                let t = if matches!(op, O::I64Load { .. }) {
-                    I64
-                } else {
-                    F64
-                };
-                check_memory(&memarg, offset)?;
-                self.load_word(t, true, &memarg)
+            O::I32Load8U { memarg } => {
+                load!(I32, memarg, I32Load8U, I32Load8UDisp, I32Load8UIndexed)
             }
-            O::I32Load8S { memarg } => load!(I32, memarg, I32Load8S),
-            O::I32Load8U { memarg } => load!(I32, memarg, I32Load8U),
-            O::I32Load16S { memarg } => load!(I32, memarg, I32Load16S),
-            O::I32Load16U { memarg } => load!(I32, memarg, I32Load16U),
-            O::I64Load8S { memarg } => load!(I64, memarg, I64Load8S),
-            O::I64Load8U { memarg } => load!(I64, memarg, I64Load8U),
-            O::I64Load16S { memarg } => load!(I64, memarg, I64Load16S),
-            O::I64Load16U { memarg } => load!(I64, memarg, I64Load16U),
-            O::I64Load32S { memarg } => load!(I64, memarg, I64Load32S),
-            O::I64Load32U { memarg } => load!(I64, memarg, I64Load32U),
+            O::I32Load16S { memarg } => {
+                load!(I32, memarg, I32Load16S, I32Load16SDisp, I32Load16SIndexed)
+            }
+            O::I32Load16U { memarg } => {
+                load!(I32, memarg, I32Load16U, I32Load16UDisp, I32Load16UIndexed)
+            }
+            O::I64Load8S { memarg } => {
+                load!(I64, memarg, I64Load8S, I64Load8SDisp, I64Load8SIndexed)
+            }
+            O::I64Load8U { memarg } => {
+                load!(I64, memarg, I64Load8U, I64Load8UDisp, I64Load8UIndexed)
+            }
+            O::I64Load16S { memarg } => {
+                load!(I64, memarg, I64Load16S, I64Load16SDisp, I64Load16SIndexed)
+            }
+            O::I64Load16U { memarg } => {
+                load!(I64, memarg, I64Load16U, I64Load16UDisp, I64Load16UIndexed)
+            }
+            O::I64Load32S { memarg } => {
+                load!(I64, memarg, I64Load32S, I64Load32SDisp, I64Load32SIndexed)
+            }
+            O::I64Load32U { memarg } => {
+                load!(I64, memarg, I64Load32U, I64Load32UDisp, I64Load32UIndexed)
+            }
             O::I32Store { memarg } | O::F32Store { memarg } => {
-                check_memory(&memarg, offset)?;
-                self.store_word(false, &memarg)
+                store!(memarg, I32Store, I32StoreDisp, I32StoreIndexed)
             }
             O::I64Store { memarg } | O::F64Store { memarg } => {
-                check_memory(&memarg, offset)?;
-                self.store_word(true, &memarg)
+                store!(memarg, I64Store, I64StoreDisp, I64StoreIndexed)
             }
-            O::I32Store8 { memarg } | O::I64Store8 { memarg } => store!(memarg, I32Store8),
-            O::I32Store16 { memarg } | O::I64Store16 { memarg } => store!(memarg, I32Store16),
-            O::I64Store32 { memarg } => store!(memarg, I64Store32),
+            O::I32Store8 { memarg } | O::I64Store8 { memarg } => {
+                store!(memarg, I32Store8, I32Store8Disp, I32Store8Indexed)
+            }
+            O::I32Store16 { memarg } | O::I64Store16 { memarg } => {
+                store!(memarg, I32Store16, I32Store16Disp, I32Store16Indexed)
+            }
+            O::I64Store32 { memarg } => {
+                store!(memarg, I64Store32, I64Store32Disp, I64Store32Indexed)
+            }
             O::MemorySize { mem } => {
                 let dst = self.push_temp(I32);
                 self.emit_result(Instr::MemorySize { dst, memory: mem });
@@ -1285,8 +1784,8 @@ impl Translator {
             O::I32Clz => un!(I32, I32Clz),
             O::I32Ctz => un!(I32, I32Ctz),
             O::I32Popcnt => un!(I32, I32Popcnt),
-            O::I32Add => bini!(I32, I32Add, I32AddImm),
-            O::I32Sub => bini!(I32, I32Sub, I32SubImm),
+            O::I32Add => self.i32_add(false),
+            O::I32Sub => self.i32_add(true),
             O::I32Mul => bini!(I32, I32Mul, I32MulImm),
             O::I32DivS => bini!(I32, I32DivS, I32DivSImm),
             O::I32DivU => bini!(I32, I32DivU, I32DivUImm),
@@ -1326,10 +1825,10 @@ impl Translator {
             O::F32Trunc => un!(F32, F32Trunc),
             O::F32Nearest => un!(F32, F32Nearest),
             O::F32Sqrt => un!(F32, F32Sqrt),
-            O::F32Add => bin!(F32, F32Add),
-            O::F32Sub => bin!(F32, F32Sub),
-            O::F32Mul => bin!(F32, F32Mul),
-            O::F32Div => bin!(F32, F32Div),
+            O::F32Add => self.float_arith(F32, Arith::Add, |dst, a, b| Instr::F32Add { dst, a, b }),
+            O::F32Sub => self.float_arith(F32, Arith::Sub, |dst, a, b| Instr::F32Sub { dst, a, b }),
+            O::F32Mul => self.float_arith(F32, Arith::Mul, |dst, a, b| Instr::F32Mul { dst, a, b }),
+            O::F32Div => self.float_arith(F32, Arith::Div, |dst, a, b| Instr::F32Div { dst, a, b }),
             O::F32Min => bin!(F32, F32Min),
             O::F32Max => bin!(F32, F32Max),
             O::F32Copysign => bin!(F32, F32Copysign),
@@ -1340,10 +1839,10 @@ impl Translator {
             O::F64Trunc => un!(F64, F64Trunc),
             O::F64Nearest => un!(F64, F64Nearest),
             O::F64Sqrt => un!(F64, F64Sqrt),
-            O::F64Add => bin!(F64, F64Add),
-            O::F64Sub => bin!(F64, F64Sub),
-            O::F64Mul => bin!(F64, F64Mul),
-            O::F64Div => bin!(F64, F64Div),
+            O::F64Add => self.float_arith(F64, Arith::Add, |dst, a, b| Instr::F64Add { dst, a, b }),
+            O::F64Sub => self.float_arith(F64, Arith::Sub, |dst, a, b| Instr::F64Sub { dst, a, b }),
+            O::F64Mul => self.float_arith(F64, Arith::Mul, |dst, a, b| Instr::F64Mul { dst, a, b }),
+            O::F64Div => self.float_arith(F64, Arith::Div, |dst, a, b| Instr::F64Div { dst, a, b }),
             O::F64Min => bin!(F64, F64Min),
             O::F64Max => bin!(F64, F64Max),
             O::F64Copysign => bin!(F64, F64Copysign),
@@ -1389,14 +1888,14 @@ impl Translator {
             O::I64TruncSatF64U => un!(I64, I64TruncSatF64U),
 
             // ---- SIMD beyond the table ----
-            O::V128Load { memarg } => load!(V128, memarg, V128Load),
-            O::V128Load8Splat { memarg } => load!(V128, memarg, V128Load8Splat),
-            O::V128Load16Splat { memarg } => load!(V128, memarg, V128Load16Splat),
-            O::V128Load32Splat { memarg } => load!(V128, memarg, V128Load32Splat),
-            O::V128Load64Splat { memarg } => load!(V128, memarg, V128Load64Splat),
-            O::V128Load32Zero { memarg } => load!(V128, memarg, V128Load32Zero),
-            O::V128Load64Zero { memarg } => load!(V128, memarg, V128Load64Zero),
-            O::V128Store { memarg } => store!(memarg, V128Store),
+            O::V128Load { memarg } => load_plain!(V128, memarg, V128Load),
+            O::V128Load8Splat { memarg } => load_plain!(V128, memarg, V128Load8Splat),
+            O::V128Load16Splat { memarg } => load_plain!(V128, memarg, V128Load16Splat),
+            O::V128Load32Splat { memarg } => load_plain!(V128, memarg, V128Load32Splat),
+            O::V128Load64Splat { memarg } => load_plain!(V128, memarg, V128Load64Splat),
+            O::V128Load32Zero { memarg } => load_plain!(V128, memarg, V128Load32Zero),
+            O::V128Load64Zero { memarg } => load_plain!(V128, memarg, V128Load64Zero),
+            O::V128Store { memarg } => store_plain!(memarg, V128Store),
             O::V128Const { value } => {
                 let index = self.pool.len() as u32;
                 self.pool.push(u128::from_le_bytes(*value.bytes()));
@@ -1644,5 +2143,27 @@ fn check_memory(memarg: &wasmparser::MemArg, offset: usize) -> Result<(), Error>
             "multiple memories and memory64 are not supported yet",
             offset,
         )),
+    }
+}
+
+/// A switch for the executor's tests: translate everything wide, to
+/// compare the fused forms against the plain ones on identical modules.
+pub(crate) mod testing {
+    #[cfg(test)]
+    thread_local! {
+        static FORCE_WIDE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+
+    #[cfg(test)]
+    pub(crate) fn set_force_wide(on: bool) {
+        FORCE_WIDE.with(|f| f.set(on));
+    }
+
+    #[inline]
+    pub(super) fn force_wide() -> bool {
+        #[cfg(test)]
+        return FORCE_WIDE.with(|f| f.get());
+        #[cfg(not(test))]
+        false
     }
 }

@@ -68,41 +68,100 @@ stores! {
     I64Store32: u32;
 }
 
-/// Loads and stores at `a + b` / `a + imm`: an `i32.add` computing the
-/// address fused into the access. The add wraps at 32 bits first, exactly
-/// as the two separate instructions would.
-macro_rules! fused_accesses {
-    ($( $load:ident, $load_imm:ident, $store:ident, $store_imm:ident: $m:ty; )*) => {$(
-        handler!($load { dst, a, b } |ip, fp, mem, len, cx| {
-            let addr = (rd(fp, a) as u32).wrapping_add(rd(fp, b) as u32);
-            let p = effective!(addr, 0, std::mem::size_of::<$m>(), ip, mem, len, cx);
-            wr(fp, dst, (p as *const $m).read_unaligned() as u64);
+/// The narrow forms of loads and stores, which take their address as
+/// `base + imm` or `base + index` (an `i32.add` fused into the access,
+/// wrapping at 32 bits exactly as the add would) plus the static offset:
+/// `Disp, Indexed, wide form: memory type => slot type`.
+macro_rules! addressed_loads {
+    ($( $disp:ident, $indexed:ident: $m:ty => $t:ty; )*) => {$(
+        handler! { $disp { dst, base, imm, offset } |ip, fp, mem, len, cx| {
+            let addr = (rd(fp, base.into()) as u32).wrapping_add(imm as u32);
+            let p = effective!(addr, offset, std::mem::size_of::<$m>(), ip, mem, len, cx);
+            let v = (p as *const $m).read_unaligned();
+            wr(fp, dst.into(), (v as $t).to_slot());
             next!(ip, fp, mem, len, cx)
-        });
-        handler!($load_imm { dst, a, imm } |ip, fp, mem, len, cx| {
-            let addr = (rd(fp, a) as u32).wrapping_add(imm as u32);
-            let p = effective!(addr, 0, std::mem::size_of::<$m>(), ip, mem, len, cx);
-            wr(fp, dst, (p as *const $m).read_unaligned() as u64);
+        }}
+        handler! { $indexed { dst, base, index, offset } |ip, fp, mem, len, cx| {
+            let addr = (rd(fp, base.into()) as u32).wrapping_add(rd(fp, index.into()) as u32);
+            let p = effective!(addr, offset, std::mem::size_of::<$m>(), ip, mem, len, cx);
+            let v = (p as *const $m).read_unaligned();
+            wr(fp, dst.into(), (v as $t).to_slot());
             next!(ip, fp, mem, len, cx)
-        });
-        handler!($store { a, b, src } |ip, fp, mem, len, cx| {
-            let addr = (rd(fp, a) as u32).wrapping_add(rd(fp, b) as u32);
-            let p = effective!(addr, 0, std::mem::size_of::<$m>(), ip, mem, len, cx);
-            (p as *mut $m).write_unaligned(rd(fp, src) as $m);
-            next!(ip, fp, mem, len, cx)
-        });
-        handler!($store_imm { a, imm, src } |ip, fp, mem, len, cx| {
-            let addr = (rd(fp, a) as u32).wrapping_add(imm as u32);
-            let p = effective!(addr, 0, std::mem::size_of::<$m>(), ip, mem, len, cx);
-            (p as *mut $m).write_unaligned(rd(fp, src) as $m);
-            next!(ip, fp, mem, len, cx)
-        });
+        }}
     )*};
 }
 
-fused_accesses! {
-    I32LoadAdd, I32LoadAddImm, I32StoreAdd, I32StoreAddImm: u32;
-    I64LoadAdd, I64LoadAddImm, I64StoreAdd, I64StoreAddImm: u64;
+addressed_loads! {
+    I32LoadDisp, I32LoadIndexed: u32 => u32;
+    I64LoadDisp, I64LoadIndexed: u64 => u64;
+    I32Load8SDisp, I32Load8SIndexed: i8 => i32;
+    I32Load8UDisp, I32Load8UIndexed: u8 => u32;
+    I32Load16SDisp, I32Load16SIndexed: i16 => i32;
+    I32Load16UDisp, I32Load16UIndexed: u16 => u32;
+    I64Load8SDisp, I64Load8SIndexed: i8 => i64;
+    I64Load8UDisp, I64Load8UIndexed: u8 => u64;
+    I64Load16SDisp, I64Load16SIndexed: i16 => i64;
+    I64Load16UDisp, I64Load16UIndexed: u16 => u64;
+    I64Load32SDisp, I64Load32SIndexed: i32 => i64;
+    I64Load32UDisp, I64Load32UIndexed: u32 => u64;
+}
+
+/// Narrow stores: `Disp, Indexed: memory type`.
+macro_rules! addressed_stores {
+    ($( $disp:ident, $indexed:ident: $m:ty; )*) => {$(
+        handler! { $disp { src, base, imm, offset } |ip, fp, mem, len, cx| {
+            let addr = (rd(fp, base.into()) as u32).wrapping_add(imm as u32);
+            let p = effective!(addr, offset, std::mem::size_of::<$m>(), ip, mem, len, cx);
+            (p as *mut $m).write_unaligned(rd(fp, src.into()) as $m);
+            next!(ip, fp, mem, len, cx)
+        }}
+        handler! { $indexed { src, base, index, offset } |ip, fp, mem, len, cx| {
+            let addr = (rd(fp, base.into()) as u32).wrapping_add(rd(fp, index.into()) as u32);
+            let p = effective!(addr, offset, std::mem::size_of::<$m>(), ip, mem, len, cx);
+            (p as *mut $m).write_unaligned(rd(fp, src.into()) as $m);
+            next!(ip, fp, mem, len, cx)
+        }}
+    )*};
+}
+
+addressed_stores! {
+    I32StoreDisp, I32StoreIndexed: u32;
+    I64StoreDisp, I64StoreIndexed: u64;
+    I32Store8Disp, I32Store8Indexed: u8;
+    I32Store16Disp, I32Store16Indexed: u16;
+    I64Store8Disp, I64Store8Indexed: u8;
+    I64Store16Disp, I64Store16Indexed: u16;
+    I64Store32Disp, I64Store32Indexed: u32;
+}
+
+/// Float arithmetic with one operand loaded from memory (`base + imm +
+/// offset`, as for `Disp` loads): `Name: type, |register, memory| result`.
+macro_rules! binary_disp {
+    ($( $name:ident: $t:ty, $bits:ty, |$x:ident, $y:ident| $e:expr; )*) => {$(
+        handler! { $name { dst, a, base, imm, offset } |ip, fp, mem, len, cx| {
+            let addr = (rd(fp, base.into()) as u32).wrapping_add(imm as u32);
+            let p = effective!(addr, offset, std::mem::size_of::<$bits>(), ip, mem, len, cx);
+            let $x = <$t>::from_slot(rd(fp, a.into()));
+            let $y = <$t>::from_bits((p as *const $bits).read_unaligned());
+            wr(fp, dst.into(), ($e).to_slot());
+            next!(ip, fp, mem, len, cx)
+        }}
+    )*};
+}
+
+binary_disp! {
+    F32AddDisp: f32, u32, |x, m| x + m;
+    F32SubDisp: f32, u32, |x, m| x - m;
+    F32RsubDisp: f32, u32, |x, m| m - x;
+    F32MulDisp: f32, u32, |x, m| x * m;
+    F32DivDisp: f32, u32, |x, m| x / m;
+    F32RdivDisp: f32, u32, |x, m| m / x;
+    F64AddDisp: f64, u64, |x, m| x + m;
+    F64SubDisp: f64, u64, |x, m| x - m;
+    F64RsubDisp: f64, u64, |x, m| m - x;
+    F64MulDisp: f64, u64, |x, m| x * m;
+    F64DivDisp: f64, u64, |x, m| x / m;
+    F64RdivDisp: f64, u64, |x, m| m / x;
 }
 
 /// SIMD loads of a narrower memory value: `Name, width, semantic`.

@@ -250,3 +250,26 @@ unary_trapping! {
     I64TruncF64S(x: f64) => float::i64_trunc_f64_s(x);
     I64TruncF64U(x: f64) => float::i64_trunc_f64_u(x);
 }
+
+/// Multiply-add and friends: the product is rounded before the add, exactly
+/// as the two separate instructions (no fused multiply-add).
+macro_rules! ternary {
+    ($( $name:ident($x:ident, $y:ident, $z:ident: $t:ty) => $e:expr; )*) => {$(
+        handler! { $name { dst, a, b, c } |ip, fp, mem, len, cx| {
+            let $x = <$t>::from_slot(rd(fp, a.into()));
+            let $y = <$t>::from_slot(rd(fp, b.into()));
+            let $z = <$t>::from_slot(rd(fp, c.into()));
+            wr(fp, dst.into(), ($e).to_slot());
+            next!(ip, fp, mem, len, cx)
+        }}
+    )*};
+}
+
+ternary! {
+    F32MulAdd(x, y, z: f32) => x * y + z;
+    F32MulSub(x, y, z: f32) => x * y - z;
+    F32MulRsub(x, y, z: f32) => z - x * y;
+    F64MulAdd(x, y, z: f64) => x * y + z;
+    F64MulSub(x, y, z: f64) => x * y - z;
+    F64MulRsub(x, y, z: f64) => z - x * y;
+}

@@ -80,3 +80,62 @@ handler! { GlobalSet128 { src, global } |ip, fp, mem, len, cx| {
     g.bits = [rd(fp, src), rd(fp, src + 1)];
     next!(ip, fp, mem, len, cx)
 }}
+
+// `dst = if cond != 0 { a } else { b }` for an i32 / i64 condition
+// (the i64 form comes from a fused `i64.eqz`, with `a` and `b` swapped).
+handler! { SelectNz32 { dst, a, b, c } |ip, fp, mem, len, cx| {
+    let (x, y) = (rd(fp, a.into()), rd(fp, b.into()));
+    wr(fp, dst.into(), if rd(fp, c.into()) as u32 != 0 { x } else { y });
+    next!(ip, fp, mem, len, cx)
+}}
+
+handler! { SelectNz64 { dst, a, b, c } |ip, fp, mem, len, cx| {
+    let (x, y) = (rd(fp, a.into()), rd(fp, b.into()));
+    wr(fp, dst.into(), if rd(fp, c.into()) != 0 { x } else { y });
+    next!(ip, fp, mem, len, cx)
+}}
+
+/// `select` fused with the integer comparison computing its condition:
+/// `Name / ImmName (x: T) => cond` picks `a` when the comparison of `x`
+/// with `y` (a slot, or the immediate) holds, else `b`.
+macro_rules! select_cmp {
+    ($( $name:ident / $imm:ident ($x:ident, $y:ident: $t:ty) => $e:expr; )*) => {$(
+        handler! { $name { dst, a, b, x, y } |ip, fp, mem, len, cx| {
+            let $x = <$t>::from_slot(rd(fp, x.into()));
+            let $y = <$t>::from_slot(rd(fp, y.into()));
+            let (p, q) = (rd(fp, a.into()), rd(fp, b.into()));
+            wr(fp, dst.into(), if $e { p } else { q });
+            next!(ip, fp, mem, len, cx)
+        }}
+        handler! { $imm { dst, a, b, x, imm } |ip, fp, mem, len, cx| {
+            let $x = <$t>::from_slot(rd(fp, x.into()));
+            let $y = <$t>::from_imm(imm);
+            let (p, q) = (rd(fp, a.into()), rd(fp, b.into()));
+            wr(fp, dst.into(), if $e { p } else { q });
+            next!(ip, fp, mem, len, cx)
+        }}
+    )*};
+}
+
+select_cmp! {
+    SelectI32Eq / SelectI32EqImm (x, y: u32) => x == y;
+    SelectI32Ne / SelectI32NeImm (x, y: u32) => x != y;
+    SelectI32LtS / SelectI32LtSImm (x, y: i32) => x < y;
+    SelectI32LtU / SelectI32LtUImm (x, y: u32) => x < y;
+    SelectI32GtS / SelectI32GtSImm (x, y: i32) => x > y;
+    SelectI32GtU / SelectI32GtUImm (x, y: u32) => x > y;
+    SelectI32LeS / SelectI32LeSImm (x, y: i32) => x <= y;
+    SelectI32LeU / SelectI32LeUImm (x, y: u32) => x <= y;
+    SelectI32GeS / SelectI32GeSImm (x, y: i32) => x >= y;
+    SelectI32GeU / SelectI32GeUImm (x, y: u32) => x >= y;
+    SelectI64Eq / SelectI64EqImm (x, y: u64) => x == y;
+    SelectI64Ne / SelectI64NeImm (x, y: u64) => x != y;
+    SelectI64LtS / SelectI64LtSImm (x, y: i64) => x < y;
+    SelectI64LtU / SelectI64LtUImm (x, y: u64) => x < y;
+    SelectI64GtS / SelectI64GtSImm (x, y: i64) => x > y;
+    SelectI64GtU / SelectI64GtUImm (x, y: u64) => x > y;
+    SelectI64LeS / SelectI64LeSImm (x, y: i64) => x <= y;
+    SelectI64LeU / SelectI64LeUImm (x, y: u64) => x <= y;
+    SelectI64GeS / SelectI64GeSImm (x, y: i64) => x >= y;
+    SelectI64GeU / SelectI64GeUImm (x, y: u64) => x >= y;
+}
