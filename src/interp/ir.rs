@@ -137,9 +137,12 @@ macro_rules! simd_table {
 macro_rules! declare_instr_enum {
     (
         binary: [$($bin:ident),* $(,)?],
+        vector_binary: [$($vbin:ident),* $(,)?],
         binary_imm: [$($bini:ident),* $(,)?],
         unary: [$($un:ident),* $(,)?],
+        vector_unary: [$($vun:ident),* $(,)?],
         load: [$($ld:ident),* $(,)?],
+        vector_load: [$($vld:ident),* $(,)?],
         store: [$($st:ident),* $(,)?],
         branch_cmp: [$($bc:ident),* $(,)?],
         branch_cmp_imm: [$($bci:ident),* $(,)?],
@@ -151,6 +154,15 @@ macro_rules! declare_instr_enum {
         ternary: [$($ter:ident),* $(,)?],
         select_cmp: [$($sc:ident),* $(,)?],
         select_cmp_imm: [$($sci:ident),* $(,)?],
+        binary_acc: [$(($bx:ident, $bxa:ident, $bxb:ident)),* $(,)?],
+        binary_imm_acc: [$(($bix:ident, $bixa:ident)),* $(,)?],
+        unary_acc: [$(($ux:ident, $uxa:ident)),* $(,)?],
+        branch_cmp_acc: [$(($bcx:ident, $bcxa:ident, $bcxb:ident)),* $(,)?],
+        branch_cmp_imm_acc: [$(($bcix:ident, $bcixa:ident)),* $(,)?],
+        branch_acc: [$(($brx:ident, $brxa:ident)),* $(,)?],
+        load_disp_acc: [$(($ldx_:ident, $ldxa:ident)),* $(,)?],
+        store_disp_acc: [$(($stx_:ident, $stxa:ident)),* $(,)?],
+        select_acc: [$(($selx:ident, $selxa:ident)),* $(,)?],
         other: [$( $(#[$om:meta])* $on:ident $({ $($of:ident : $ot:ty),* $(,)? })? ),* $(,)?],
     ) => {
         /// One interpreter instruction. Slots are frame-relative.
@@ -161,9 +173,12 @@ macro_rules! declare_instr_enum {
         #[repr(u16)]
         pub enum Instr {
             $( $bin { dst: Slot, a: Slot, b: Slot }, )*
+            $( $vbin { dst: Slot, a: Slot, b: Slot }, )*
             $( $bini { dst: Slot, a: Slot, imm: i32 }, )*
             $( $un { dst: Slot, src: Slot }, )*
+            $( $vun { dst: Slot, src: Slot }, )*
             $( $ld { dst: Slot, addr: Slot, offset: u32 }, )*
+            $( $vld { dst: Slot, addr: Slot, offset: u32 }, )*
             $( $st { addr: Slot, src: Slot, offset: u32 }, )*
             $( $bc { a: Slot, b: Slot, offset: i32 }, )*
             $( $bci { a: Slot, imm: i32, offset: i32 }, )*
@@ -175,6 +190,15 @@ macro_rules! declare_instr_enum {
             $( $ter { dst: Slot16, a: Slot16, b: Slot16, c: Slot16 }, )*
             $( $sc { dst: Slot16, a: Slot16, b: Slot16, x: Slot16, y: Slot16 }, )*
             $( $sci { dst: Slot16, a: Slot16, b: Slot16, x: Slot16, imm: i32 }, )*
+            $( $bxa { dst: Slot, a: Slot, b: Slot }, $bxb { dst: Slot, a: Slot, b: Slot }, )*
+            $( $bixa { dst: Slot, a: Slot, imm: i32 }, )*
+            $( $uxa { dst: Slot, src: Slot }, )*
+            $( $bcxa { a: Slot, b: Slot, offset: i32 }, $bcxb { a: Slot, b: Slot, offset: i32 }, )*
+            $( $bcixa { a: Slot, imm: i32, offset: i32 }, )*
+            $( $brxa { cond: Slot, offset: i32 }, )*
+            $( $ldxa { dst: Slot16, base: Slot16, imm: i32, offset: u32 }, )*
+            $( $stxa { src: Slot16, base: Slot16, imm: i32, offset: u32 }, )*
+            $( $selxa { dst: Slot16, a: Slot16, b: Slot16, c: Slot16 }, )*
 
             $( $(#[$om])* $on $({ $($of: $ot),* })?, )*
         }
@@ -184,10 +208,14 @@ macro_rules! declare_instr_enum {
         pub(super) static HANDLERS: &[super::exec::Handler] = {
             use super::exec::handlers as h;
             &[
-                $( h::$bin, )* $( h::$bini, )* $( h::$un, )* $( h::$ld, )* $( h::$st, )*
+                $( h::$bin, )* $( h::$vbin, )* $( h::$bini, )* $( h::$un, )* $( h::$vun, )*
+                $( h::$ld, )* $( h::$vld, )* $( h::$st, )*
                 $( h::$bc, )* $( h::$bci, )*
                 $( h::$ldd, )* $( h::$ldx, )* $( h::$std, )* $( h::$stx, )*
                 $( h::$bd, )* $( h::$ter, )* $( h::$sc, )* $( h::$sci, )*
+                $( h::$bxa, h::$bxb, )* $( h::$bixa, )* $( h::$uxa, )*
+                $( h::$bcxa, h::$bcxb, )* $( h::$bcixa, )* $( h::$brxa, )*
+                $( h::$ldxa, )* $( h::$stxa, )* $( h::$selxa, )*
                 $( h::$on, )*
             ]
         };
@@ -198,6 +226,9 @@ macro_rules! declare_instr_enum {
                 match self {
                     $( Instr::$bc { offset, .. } )|*
                     | $( Instr::$bci { offset, .. } )|*
+                    | $( Instr::$bcxa { offset, .. } | Instr::$bcxb { offset, .. } )|*
+                    | $( Instr::$bcixa { offset, .. } )|*
+                    | $( Instr::$brxa { offset, .. } )|*
                     | Instr::Br { offset }
                     | Instr::BrIfNez { offset, .. }
                     | Instr::BrIfEqz { offset, .. }
@@ -214,9 +245,21 @@ macro_rules! declare_instr_enum {
             pub fn map_slots(&mut self, mut f: impl FnMut(&mut Slot)) {
                 match self {
                     $( Instr::$bin { dst, a, b } => { f(dst); f(a); f(b) } )*
+                    $( Instr::$vbin { dst, a, b } => { f(dst); f(a); f(b) } )*
+                    $( Instr::$bxa { dst, a, b } | Instr::$bxb { dst, a, b } => { f(dst); f(a); f(b) } )*
                     $( Instr::$bini { dst, a, .. } => { f(dst); f(a) } )*
+                    $( Instr::$bixa { dst, a, .. } => { f(dst); f(a) } )*
                     $( Instr::$un { dst, src } => { f(dst); f(src) } )*
+                    $( Instr::$vun { dst, src } => { f(dst); f(src) } )*
+                    $( Instr::$uxa { dst, src } => { f(dst); f(src) } )*
                     $( Instr::$ld { dst, addr, .. } => { f(dst); f(addr) } )*
+                    $( Instr::$vld { dst, addr, .. } => { f(dst); f(addr) } )*
+                    $( Instr::$bcxa { a, b, .. } | Instr::$bcxb { a, b, .. } => { f(a); f(b) } )*
+                    $( Instr::$bcixa { a, .. } => f(a), )*
+                    $( Instr::$brxa { cond, .. } => f(cond), )*
+                    $( Instr::$ldxa { dst, base, .. } => { narrow(&mut f, dst); narrow(&mut f, base) } )*
+                    $( Instr::$stxa { src, base, .. } => { narrow(&mut f, src); narrow(&mut f, base) } )*
+                    $( Instr::$selxa { dst, a, b, c } => { narrow(&mut f, dst); narrow(&mut f, a); narrow(&mut f, b); narrow(&mut f, c) } )*
                     $( Instr::$st { addr, src, .. } => { f(addr); f(src) } )*
                     $( Instr::$bc { a, b, .. } => { f(a); f(b) } )*
                     $( Instr::$bci { a, .. } => f(a), )*
@@ -328,9 +371,15 @@ macro_rules! declare_instr_enum {
             pub fn result_slot(&self) -> Option<Slot> {
                 match *self {
                     $( Instr::$bin { dst, .. } )|*
+                    | $( Instr::$vbin { dst, .. } )|*
+                    | $( Instr::$bxa { dst, .. } | Instr::$bxb { dst, .. } )|*
                     | $( Instr::$bini { dst, .. } )|*
+                    | $( Instr::$bixa { dst, .. } )|*
                     | $( Instr::$un { dst, .. } )|*
+                    | $( Instr::$vun { dst, .. } )|*
+                    | $( Instr::$uxa { dst, .. } )|*
                     | $( Instr::$ld { dst, .. } )|*
+                    | $( Instr::$vld { dst, .. } )|*
                     | Instr::Copy { dst, .. }
                     | Instr::Copy128 { dst, .. }
                     | Instr::Const32 { dst, .. }
@@ -354,7 +403,78 @@ macro_rules! declare_instr_enum {
                     | $( Instr::$bd { dst, .. } )|*
                     | $( Instr::$ter { dst, .. } )|*
                     | $( Instr::$sc { dst, .. } )|*
+                    | $( Instr::$sci { dst, .. } )|*
+                    | $( Instr::$ldxa { dst, .. } )|*
+                    | $( Instr::$selxa { dst, .. } )|* => Some(Slot::from(dst)),
+                    _ => None,
+                }
+            }
+
+            /// The slot written by an instruction whose handler also leaves
+            /// the value in the accumulator (every scalar result except
+            /// those of calls, globals of other kinds, tables and vector
+            /// lanes), so the next instruction may read it from there.
+            pub fn sets_acc(&self) -> Option<Slot> {
+                match *self {
+                    $( Instr::$bin { dst, .. } )|*
+                    | $( Instr::$bxa { dst, .. } | Instr::$bxb { dst, .. } )|*
+                    | $( Instr::$bini { dst, .. } )|*
+                    | $( Instr::$bixa { dst, .. } )|*
+                    | $( Instr::$un { dst, .. } )|*
+                    | $( Instr::$uxa { dst, .. } )|*
+                    | $( Instr::$ld { dst, .. } )|*
+                    | Instr::Copy { dst, .. }
+                    | Instr::Const32 { dst, .. }
+                    | Instr::Const64 { dst, .. }
+                    | Instr::GlobalGet { dst, .. } => Some(dst),
+                    $( Instr::$ldd { dst, .. } )|*
+                    | $( Instr::$ldx { dst, .. } )|*
+                    | $( Instr::$ldxa { dst, .. } )|*
+                    | $( Instr::$bd { dst, .. } )|*
+                    | $( Instr::$ter { dst, .. } )|*
+                    | $( Instr::$selxa { dst, .. } )|*
+                    | $( Instr::$sc { dst, .. } )|*
                     | $( Instr::$sci { dst, .. } )|* => Some(Slot::from(dst)),
+                    _ => None,
+                }
+            }
+
+            /// This instruction reading slot `r` from the accumulator
+            /// instead, if it has such a form for an operand that is `r`.
+            pub fn reading_acc(&self, r: Slot) -> Option<Instr> {
+                let r16 = Slot16::try_from(r).ok();
+                match *self {
+                    $(
+                        Instr::$bx { dst, a, b } if a == r => Some(Instr::$bxa { dst, a, b }),
+                        Instr::$bx { dst, a, b } if b == r => Some(Instr::$bxb { dst, a, b }),
+                    )*
+                    $( Instr::$bix { dst, a, imm } if a == r => Some(Instr::$bixa { dst, a, imm }), )*
+                    $( Instr::$ux { dst, src } if src == r => Some(Instr::$uxa { dst, src }), )*
+                    $(
+                        Instr::$bcx { a, b, offset } if a == r => Some(Instr::$bcxa { a, b, offset }),
+                        Instr::$bcx { a, b, offset } if b == r => Some(Instr::$bcxb { a, b, offset }),
+                    )*
+                    $(
+                        Instr::$bcix { a, imm, offset } if a == r => {
+                            Some(Instr::$bcixa { a, imm, offset })
+                        }
+                    )*
+                    $( Instr::$brx { cond, offset } if cond == r => Some(Instr::$brxa { cond, offset }), )*
+                    $(
+                        Instr::$ldx_ { dst, base, imm, offset } if Some(base) == r16 => {
+                            Some(Instr::$ldxa { dst, base, imm, offset })
+                        }
+                    )*
+                    $(
+                        Instr::$stx_ { src, base, imm, offset } if Some(src) == r16 => {
+                            Some(Instr::$stxa { src, base, imm, offset })
+                        }
+                    )*
+                    $(
+                        Instr::$selx { dst, a, b, c } if Some(c) == r16 => {
+                            Some(Instr::$selxa { dst, a, b, c })
+                        }
+                    )*
                     _ => None,
                 }
             }
@@ -363,9 +483,15 @@ macro_rules! declare_instr_enum {
             pub fn set_result_slot(&mut self, to: Slot) {
                 match self {
                     $( Instr::$bin { dst, .. } )|*
+                    | $( Instr::$vbin { dst, .. } )|*
+                    | $( Instr::$bxa { dst, .. } | Instr::$bxb { dst, .. } )|*
                     | $( Instr::$bini { dst, .. } )|*
+                    | $( Instr::$bixa { dst, .. } )|*
                     | $( Instr::$un { dst, .. } )|*
+                    | $( Instr::$vun { dst, .. } )|*
+                    | $( Instr::$uxa { dst, .. } )|*
                     | $( Instr::$ld { dst, .. } )|*
+                    | $( Instr::$vld { dst, .. } )|*
                     | Instr::Copy { dst, .. }
                     | Instr::Copy128 { dst, .. }
                     | Instr::Const32 { dst, .. }
@@ -389,7 +515,9 @@ macro_rules! declare_instr_enum {
                     | $( Instr::$bd { dst, .. } )|*
                     | $( Instr::$ter { dst, .. } )|*
                     | $( Instr::$sc { dst, .. } )|*
-                    | $( Instr::$sci { dst, .. } )|* => *dst = to as Slot16,
+                    | $( Instr::$sci { dst, .. } )|*
+                    | $( Instr::$ldxa { dst, .. } )|*
+                    | $( Instr::$selxa { dst, .. } )|* => *dst = to as Slot16,
                     _ => unreachable!("instruction without a result slot: {self:?}"),
                 }
             }
@@ -419,8 +547,8 @@ macro_rules! declare_from_simd_table {
                 F32Eq, F32Ne, F32Lt, F32Gt, F32Le, F32Ge,
                 F64Add, F64Sub, F64Mul, F64Div, F64Min, F64Max, F64Copysign,
                 F64Eq, F64Ne, F64Lt, F64Gt, F64Le, F64Ge,
-                $($sb,)* $($ss,)*
             ],
+            vector_binary: [$($sb,)* $($ss,)*],
             binary_imm: [
                 I32AddImm, I32SubImm, I32MulImm, I32DivSImm, I32DivUImm,
                 I32RemSImm, I32RemUImm, I32AndImm, I32OrImm, I32XorImm,
@@ -449,13 +577,18 @@ macro_rules! declare_from_simd_table {
                 F64ConvertI32S, F64ConvertI32U, F64ConvertI64S, F64ConvertI64U,
                 F64PromoteF32,
                 RefIsNull,
+            ],
+            vector_unary: [
                 I8x16Splat, I16x8Splat, I32x4Splat, I64x2Splat, F32x4Splat, F64x2Splat,
                 $($su,)* $($st,)*
             ],
             load: [
                 I32Load, I64Load, I32Load8S, I32Load8U, I32Load16S, I32Load16U,
                 I64Load8S, I64Load8U, I64Load16S, I64Load16U, I64Load32S,
-                I64Load32U, V128Load, V128Load8Splat, V128Load16Splat,
+                I64Load32U,
+            ],
+            vector_load: [
+                V128Load, V128Load8Splat, V128Load16Splat,
                 V128Load32Splat, V128Load64Splat, V128Load32Zero, V128Load64Zero,
                 $($sl,)*
             ],
@@ -517,6 +650,89 @@ macro_rules! declare_from_simd_table {
                 SelectI32GeUImm, SelectI64EqImm, SelectI64NeImm, SelectI64LtSImm, SelectI64LtUImm,
                 SelectI64GtSImm, SelectI64GtUImm, SelectI64LeSImm, SelectI64LeUImm,
                 SelectI64GeSImm, SelectI64GeUImm,
+            ],
+            binary_acc: [
+                (I32Add, I32AddA, I32AddB), (I32Sub, I32SubA, I32SubB),
+                (I32Mul, I32MulA, I32MulB), (I32And, I32AndA, I32AndB),
+                (I32Or, I32OrA, I32OrB), (I32Xor, I32XorA, I32XorB),
+                (I32Shl, I32ShlA, I32ShlB), (I32ShrS, I32ShrSA, I32ShrSB),
+                (I32ShrU, I32ShrUA, I32ShrUB), (I32Rotl, I32RotlA, I32RotlB),
+                (I32Rotr, I32RotrA, I32RotrB), (I32Eq, I32EqA, I32EqB),
+                (I32Ne, I32NeA, I32NeB), (I32LtS, I32LtSA, I32LtSB),
+                (I32LtU, I32LtUA, I32LtUB), (I32GtS, I32GtSA, I32GtSB),
+                (I32GtU, I32GtUA, I32GtUB), (I32LeS, I32LeSA, I32LeSB),
+                (I32LeU, I32LeUA, I32LeUB), (I32GeS, I32GeSA, I32GeSB),
+                (I32GeU, I32GeUA, I32GeUB), (I64Add, I64AddA, I64AddB),
+                (I64Sub, I64SubA, I64SubB), (I64Mul, I64MulA, I64MulB),
+                (I64And, I64AndA, I64AndB), (I64Or, I64OrA, I64OrB),
+                (I64Xor, I64XorA, I64XorB), (I64Shl, I64ShlA, I64ShlB),
+                (I64ShrS, I64ShrSA, I64ShrSB), (I64ShrU, I64ShrUA, I64ShrUB),
+                (I64Rotl, I64RotlA, I64RotlB), (I64Rotr, I64RotrA, I64RotrB),
+                (I64Eq, I64EqA, I64EqB), (I64Ne, I64NeA, I64NeB),
+                (I64LtS, I64LtSA, I64LtSB), (I64LtU, I64LtUA, I64LtUB),
+                (I64GtS, I64GtSA, I64GtSB), (I64GtU, I64GtUA, I64GtUB),
+                (I64LeS, I64LeSA, I64LeSB), (I64LeU, I64LeUA, I64LeUB),
+                (I64GeS, I64GeSA, I64GeSB), (I64GeU, I64GeUA, I64GeUB),
+            ],
+            binary_imm_acc: [
+                (I32AddImm, I32AddImmA), (I32SubImm, I32SubImmA), (I32MulImm, I32MulImmA),
+                (I32AndImm, I32AndImmA), (I32OrImm, I32OrImmA), (I32XorImm, I32XorImmA),
+                (I32ShlImm, I32ShlImmA), (I32ShrSImm, I32ShrSImmA), (I32ShrUImm, I32ShrUImmA),
+                (I32RotlImm, I32RotlImmA), (I32RotrImm, I32RotrImmA), (I32EqImm, I32EqImmA),
+                (I32NeImm, I32NeImmA), (I32LtSImm, I32LtSImmA), (I32LtUImm, I32LtUImmA),
+                (I32GtSImm, I32GtSImmA), (I32GtUImm, I32GtUImmA), (I32LeSImm, I32LeSImmA),
+                (I32LeUImm, I32LeUImmA), (I32GeSImm, I32GeSImmA), (I32GeUImm, I32GeUImmA),
+                (I64AddImm, I64AddImmA), (I64SubImm, I64SubImmA), (I64MulImm, I64MulImmA),
+                (I64AndImm, I64AndImmA), (I64OrImm, I64OrImmA), (I64XorImm, I64XorImmA),
+                (I64ShlImm, I64ShlImmA), (I64ShrSImm, I64ShrSImmA), (I64ShrUImm, I64ShrUImmA),
+                (I64RotlImm, I64RotlImmA), (I64RotrImm, I64RotrImmA), (I64EqImm, I64EqImmA),
+                (I64NeImm, I64NeImmA), (I64LtSImm, I64LtSImmA), (I64LtUImm, I64LtUImmA),
+                (I64GtSImm, I64GtSImmA), (I64GtUImm, I64GtUImmA), (I64LeSImm, I64LeSImmA),
+                (I64LeUImm, I64LeUImmA), (I64GeSImm, I64GeSImmA), (I64GeUImm, I64GeUImmA),
+            ],
+            unary_acc: [
+                (I32Eqz, I32EqzA), (I32Clz, I32ClzA), (I32Ctz, I32CtzA), (I32Popcnt, I32PopcntA),
+                (I32Extend8S, I32Extend8SA), (I32Extend16S, I32Extend16SA), (I32WrapI64, I32WrapI64A), (I64Eqz, I64EqzA),
+                (I64Clz, I64ClzA), (I64Ctz, I64CtzA), (I64Popcnt, I64PopcntA), (I64Extend8S, I64Extend8SA),
+                (I64Extend16S, I64Extend16SA), (I64Extend32S, I64Extend32SA), (I64ExtendI32S, I64ExtendI32SA), (I64ExtendI32U, I64ExtendI32UA),
+            ],
+            branch_cmp_acc: [
+                (BrI32Eq, BrI32EqA, BrI32EqB), (BrI32Ne, BrI32NeA, BrI32NeB),
+                (BrI32LtS, BrI32LtSA, BrI32LtSB), (BrI32LtU, BrI32LtUA, BrI32LtUB),
+                (BrI32GtS, BrI32GtSA, BrI32GtSB), (BrI32GtU, BrI32GtUA, BrI32GtUB),
+                (BrI32LeS, BrI32LeSA, BrI32LeSB), (BrI32LeU, BrI32LeUA, BrI32LeUB),
+                (BrI32GeS, BrI32GeSA, BrI32GeSB), (BrI32GeU, BrI32GeUA, BrI32GeUB),
+                (BrI64Eq, BrI64EqA, BrI64EqB), (BrI64Ne, BrI64NeA, BrI64NeB),
+                (BrI64LtS, BrI64LtSA, BrI64LtSB), (BrI64LtU, BrI64LtUA, BrI64LtUB),
+                (BrI64GtS, BrI64GtSA, BrI64GtSB), (BrI64GtU, BrI64GtUA, BrI64GtUB),
+                (BrI64LeS, BrI64LeSA, BrI64LeSB), (BrI64LeU, BrI64LeUA, BrI64LeUB),
+                (BrI64GeS, BrI64GeSA, BrI64GeSB), (BrI64GeU, BrI64GeUA, BrI64GeUB),
+            ],
+            branch_cmp_imm_acc: [
+                (BrI32EqImm, BrI32EqImmA), (BrI32NeImm, BrI32NeImmA), (BrI32LtSImm, BrI32LtSImmA),
+                (BrI32LtUImm, BrI32LtUImmA), (BrI32GtSImm, BrI32GtSImmA), (BrI32GtUImm, BrI32GtUImmA),
+                (BrI32LeSImm, BrI32LeSImmA), (BrI32LeUImm, BrI32LeUImmA), (BrI32GeSImm, BrI32GeSImmA),
+                (BrI32GeUImm, BrI32GeUImmA), (BrI64EqImm, BrI64EqImmA), (BrI64NeImm, BrI64NeImmA),
+                (BrI64LtSImm, BrI64LtSImmA), (BrI64LtUImm, BrI64LtUImmA), (BrI64GtSImm, BrI64GtSImmA),
+                (BrI64GtUImm, BrI64GtUImmA), (BrI64LeSImm, BrI64LeSImmA), (BrI64LeUImm, BrI64LeUImmA),
+                (BrI64GeSImm, BrI64GeSImmA), (BrI64GeUImm, BrI64GeUImmA),
+            ],
+            branch_acc: [
+                (BrIfNez, BrIfNezA), (BrIfEqz, BrIfEqzA), (BrIfNez64, BrIfNez64A), (BrIfEqz64, BrIfEqz64A),
+            ],
+            load_disp_acc: [
+                (I32LoadDisp, I32LoadDispA), (I64LoadDisp, I64LoadDispA), (I32Load8SDisp, I32Load8SDispA),
+                (I32Load8UDisp, I32Load8UDispA), (I32Load16SDisp, I32Load16SDispA), (I32Load16UDisp, I32Load16UDispA),
+                (I64Load8SDisp, I64Load8SDispA), (I64Load8UDisp, I64Load8UDispA), (I64Load16SDisp, I64Load16SDispA),
+                (I64Load16UDisp, I64Load16UDispA), (I64Load32SDisp, I64Load32SDispA), (I64Load32UDisp, I64Load32UDispA),
+            ],
+            store_disp_acc: [
+                (I32StoreDisp, I32StoreDispA), (I64StoreDisp, I64StoreDispA), (I32Store8Disp, I32Store8DispA),
+                (I32Store16Disp, I32Store16DispA), (I64Store8Disp, I64Store8DispA), (I64Store16Disp, I64Store16DispA),
+                (I64Store32Disp, I64Store32DispA),
+            ],
+            select_acc: [
+                (SelectNz32, SelectNz32A), (SelectNz64, SelectNz64A),
             ],
             other: [
             /// Traps with "unreachable".

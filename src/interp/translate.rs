@@ -296,6 +296,7 @@ impl Translator {
             self.code.insert(0, Instr::LoadConsts);
             self.offsets.insert(0, 0);
         }
+        use_accumulator(&mut self.code);
         let code = std::mem::take(&mut self.code).into_boxed_slice();
         Ok(Some(CompiledFunc {
             ty: ty.clone(),
@@ -2143,6 +2144,30 @@ fn check_memory(memarg: &wasmparser::MemArg, offset: usize) -> Result<(), Error>
             "multiple memories and memory64 are not supported yet",
             offset,
         )),
+    }
+}
+
+/// Lets each instruction that reads the result of the instruction just
+/// before it take that value from the accumulator, where it has such a
+/// form (see `exec::Handler`). Only between instructions that follow each
+/// other on every path: an instruction that is a branch target keeps
+/// reading its slots.
+fn use_accumulator(code: &mut [Instr]) {
+    let mut is_target = vec![false; code.len() + 1];
+    for (i, instr) in code.iter_mut().enumerate() {
+        if let Some(offset) = instr.branch_offset_mut() {
+            is_target[(i as isize + *offset as isize) as usize] = true;
+        }
+    }
+    for i in 1..code.len() {
+        if is_target[i] {
+            continue;
+        }
+        if let Some(r) = code[i - 1].sets_acc() {
+            if let Some(reading) = code[i].reading_acc(r) {
+                code[i] = reading;
+            }
+        }
     }
 }
 

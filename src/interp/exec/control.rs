@@ -5,31 +5,51 @@ use super::*;
 
 /// Jumps by `offset` instructions when `cond` holds, else goes on.
 macro_rules! branch {
-    ($cond:expr, $offset:expr, $ip:ident, $fp:ident, $mem:ident, $len:ident, $cx:ident) => {{
+    ($cond:expr, $offset:expr, $ip:ident, $fp:ident, $mem:ident, $len:ident, $cx:ident, $acc:ident) => {{
         let to = if $cond {
             $ip.offset($offset as isize)
         } else {
             $ip.add(1)
         };
-        dispatch!(to, $fp, $mem, $len, $cx)
+        dispatch!(to, $fp, $mem, $len, $cx, $acc)
     }};
 }
 
-/// Compare-and-branch instructions: `Name / ImmName (x: T, y: T) => cond`.
-/// The register form compares two slots; the immediate form (if named)
-/// compares a slot with the instruction's immediate.
+/// Compare-and-branch instructions: `Name / ImmName [NameA, NameB,
+/// ImmNameA] (x: T, y: T) => cond`. The register form compares two slots;
+/// the immediate form (if named) compares a slot with the instruction's
+/// immediate; the accumulator forms (if named) take `x` (`A`) or `y`
+/// (`B`) from the accumulator.
 macro_rules! branch_cmp {
-    ($( $name:ident $(/ $imm:ident)? ($x:ident: $t:ty, $y:ident) => $e:expr; )*) => {$(
-        handler!($name { a, b, offset } |ip, fp, mem, len, cx| {
+    ($( $name:ident $(/ $imm:ident)? $([$na:ident, $nb:ident, $ia:ident])?
+        ($x:ident: $t:ty, $y:ident) => $e:expr; )*) => {$(
+        handler!($name { a, b, offset } |ip, fp, mem, len, cx, acc| {
             let $x = <$t>::from_slot(rd(fp, a));
             let $y = <$t>::from_slot(rd(fp, b));
-            branch!($e, offset, ip, fp, mem, len, cx)
+            branch!($e, offset, ip, fp, mem, len, cx, acc)
         });
         $(
-            handler!($imm { a, imm, offset } |ip, fp, mem, len, cx| {
+            handler!($imm { a, imm, offset } |ip, fp, mem, len, cx, acc| {
                 let $x = <$t>::from_slot(rd(fp, a));
                 let $y = <$t>::from_imm(imm);
-                branch!($e, offset, ip, fp, mem, len, cx)
+                branch!($e, offset, ip, fp, mem, len, cx, acc)
+            });
+        )?
+        $(
+            handler!($na { a, b, offset } |ip, fp, mem, len, cx, acc| {
+                let $x = <$t>::from_slot(acc);
+                let $y = <$t>::from_slot(rd(fp, b));
+                branch!($e, offset, ip, fp, mem, len, cx, acc)
+            });
+            handler!($nb { a, b, offset } |ip, fp, mem, len, cx, acc| {
+                let $x = <$t>::from_slot(rd(fp, a));
+                let $y = <$t>::from_slot(acc);
+                branch!($e, offset, ip, fp, mem, len, cx, acc)
+            });
+            handler!($ia { a, imm, offset } |ip, fp, mem, len, cx, acc| {
+                let $x = <$t>::from_slot(acc);
+                let $y = <$t>::from_imm(imm);
+                branch!($e, offset, ip, fp, mem, len, cx, acc)
             });
         )?
     )*};
@@ -38,26 +58,26 @@ macro_rules! branch_cmp {
 // `!(a < b)` on floats is deliberate: it is true for NaN operands, which
 // `a >= b` is not.
 branch_cmp! {
-    BrI32Eq / BrI32EqImm (x: u32, y) => x == y;
-    BrI32Ne / BrI32NeImm (x: u32, y) => x != y;
-    BrI32LtS / BrI32LtSImm (x: i32, y) => x < y;
-    BrI32LtU / BrI32LtUImm (x: u32, y) => x < y;
-    BrI32GtS / BrI32GtSImm (x: i32, y) => x > y;
-    BrI32GtU / BrI32GtUImm (x: u32, y) => x > y;
-    BrI32LeS / BrI32LeSImm (x: i32, y) => x <= y;
-    BrI32LeU / BrI32LeUImm (x: u32, y) => x <= y;
-    BrI32GeS / BrI32GeSImm (x: i32, y) => x >= y;
-    BrI32GeU / BrI32GeUImm (x: u32, y) => x >= y;
-    BrI64Eq / BrI64EqImm (x: u64, y) => x == y;
-    BrI64Ne / BrI64NeImm (x: u64, y) => x != y;
-    BrI64LtS / BrI64LtSImm (x: i64, y) => x < y;
-    BrI64LtU / BrI64LtUImm (x: u64, y) => x < y;
-    BrI64GtS / BrI64GtSImm (x: i64, y) => x > y;
-    BrI64GtU / BrI64GtUImm (x: u64, y) => x > y;
-    BrI64LeS / BrI64LeSImm (x: i64, y) => x <= y;
-    BrI64LeU / BrI64LeUImm (x: u64, y) => x <= y;
-    BrI64GeS / BrI64GeSImm (x: i64, y) => x >= y;
-    BrI64GeU / BrI64GeUImm (x: u64, y) => x >= y;
+    BrI32Eq / BrI32EqImm [BrI32EqA, BrI32EqB, BrI32EqImmA] (x: u32, y) => x == y;
+    BrI32Ne / BrI32NeImm [BrI32NeA, BrI32NeB, BrI32NeImmA] (x: u32, y) => x != y;
+    BrI32LtS / BrI32LtSImm [BrI32LtSA, BrI32LtSB, BrI32LtSImmA] (x: i32, y) => x < y;
+    BrI32LtU / BrI32LtUImm [BrI32LtUA, BrI32LtUB, BrI32LtUImmA] (x: u32, y) => x < y;
+    BrI32GtS / BrI32GtSImm [BrI32GtSA, BrI32GtSB, BrI32GtSImmA] (x: i32, y) => x > y;
+    BrI32GtU / BrI32GtUImm [BrI32GtUA, BrI32GtUB, BrI32GtUImmA] (x: u32, y) => x > y;
+    BrI32LeS / BrI32LeSImm [BrI32LeSA, BrI32LeSB, BrI32LeSImmA] (x: i32, y) => x <= y;
+    BrI32LeU / BrI32LeUImm [BrI32LeUA, BrI32LeUB, BrI32LeUImmA] (x: u32, y) => x <= y;
+    BrI32GeS / BrI32GeSImm [BrI32GeSA, BrI32GeSB, BrI32GeSImmA] (x: i32, y) => x >= y;
+    BrI32GeU / BrI32GeUImm [BrI32GeUA, BrI32GeUB, BrI32GeUImmA] (x: u32, y) => x >= y;
+    BrI64Eq / BrI64EqImm [BrI64EqA, BrI64EqB, BrI64EqImmA] (x: u64, y) => x == y;
+    BrI64Ne / BrI64NeImm [BrI64NeA, BrI64NeB, BrI64NeImmA] (x: u64, y) => x != y;
+    BrI64LtS / BrI64LtSImm [BrI64LtSA, BrI64LtSB, BrI64LtSImmA] (x: i64, y) => x < y;
+    BrI64LtU / BrI64LtUImm [BrI64LtUA, BrI64LtUB, BrI64LtUImmA] (x: u64, y) => x < y;
+    BrI64GtS / BrI64GtSImm [BrI64GtSA, BrI64GtSB, BrI64GtSImmA] (x: i64, y) => x > y;
+    BrI64GtU / BrI64GtUImm [BrI64GtUA, BrI64GtUB, BrI64GtUImmA] (x: u64, y) => x > y;
+    BrI64LeS / BrI64LeSImm [BrI64LeSA, BrI64LeSB, BrI64LeSImmA] (x: i64, y) => x <= y;
+    BrI64LeU / BrI64LeUImm [BrI64LeUA, BrI64LeUB, BrI64LeUImmA] (x: u64, y) => x <= y;
+    BrI64GeS / BrI64GeSImm [BrI64GeSA, BrI64GeSB, BrI64GeSImmA] (x: i64, y) => x >= y;
+    BrI64GeU / BrI64GeUImm [BrI64GeUA, BrI64GeUB, BrI64GeUImmA] (x: u64, y) => x >= y;
     BrF32Eq (x: f32, y) => x == y;
     BrF32Ne (x: f32, y) => x != y;
     BrF32Lt (x: f32, y) => x < y;
@@ -80,36 +100,52 @@ branch_cmp! {
     BrF64NotGe (x: f64, y) => !(x >= y);
 }
 
-handler! { Br { offset } |ip, fp, mem, len, cx| {
-    dispatch!(ip.offset(offset as isize), fp, mem, len, cx)
+handler! { Br { offset } |ip, fp, mem, len, cx, acc| {
+    dispatch!(ip.offset(offset as isize), fp, mem, len, cx, acc)
 }}
 
-handler! { BrIfNez { cond, offset } |ip, fp, mem, len, cx| {
-    branch!(rd(fp, cond) as u32 != 0, offset, ip, fp, mem, len, cx)
+handler! { BrIfNez { cond, offset } |ip, fp, mem, len, cx, acc| {
+    branch!(rd(fp, cond) as u32 != 0, offset, ip, fp, mem, len, cx, acc)
 }}
 
-handler! { BrIfEqz { cond, offset } |ip, fp, mem, len, cx| {
-    branch!(rd(fp, cond) as u32 == 0, offset, ip, fp, mem, len, cx)
+handler! { BrIfNezA { cond, offset } |ip, fp, mem, len, cx, acc| {
+    branch!(acc as u32 != 0, offset, ip, fp, mem, len, cx, acc)
 }}
 
-handler! { BrIfNez64 { cond, offset } |ip, fp, mem, len, cx| {
-    branch!(rd(fp, cond) != 0, offset, ip, fp, mem, len, cx)
+handler! { BrIfEqz { cond, offset } |ip, fp, mem, len, cx, acc| {
+    branch!(rd(fp, cond) as u32 == 0, offset, ip, fp, mem, len, cx, acc)
 }}
 
-handler! { BrIfEqz64 { cond, offset } |ip, fp, mem, len, cx| {
-    branch!(rd(fp, cond) == 0, offset, ip, fp, mem, len, cx)
+handler! { BrIfEqzA { cond, offset } |ip, fp, mem, len, cx, acc| {
+    branch!(acc as u32 == 0, offset, ip, fp, mem, len, cx, acc)
 }}
 
-handler! { BrTable { index, len: n } |ip, fp, mem, len, cx| {
+handler! { BrIfNez64 { cond, offset } |ip, fp, mem, len, cx, acc| {
+    branch!(rd(fp, cond) != 0, offset, ip, fp, mem, len, cx, acc)
+}}
+
+handler! { BrIfNez64A { cond, offset } |ip, fp, mem, len, cx, acc| {
+    branch!(acc != 0, offset, ip, fp, mem, len, cx, acc)
+}}
+
+handler! { BrIfEqz64 { cond, offset } |ip, fp, mem, len, cx, acc| {
+    branch!(rd(fp, cond) == 0, offset, ip, fp, mem, len, cx, acc)
+}}
+
+handler! { BrIfEqz64A { cond, offset } |ip, fp, mem, len, cx, acc| {
+    branch!(acc == 0, offset, ip, fp, mem, len, cx, acc)
+}}
+
+handler! { BrTable { index, len: n } |ip, fp, mem, len, cx, acc| {
     let i = (rd(fp, index) as u32).min(n);
-    dispatch!(ip.add(1 + i as usize), fp, mem, len, cx)
+    dispatch!(ip.add(1 + i as usize), fp, mem, len, cx, acc)
 }}
 
-handler! { Unreachable |ip, fp, mem, len, cx| {
+handler! { Unreachable |ip, fp, mem, len, cx, acc| {
     trap!(cx, ip, TrapCode::Unreachable)
 }}
 
-handler! { Aux { .. } |ip, fp, mem, len, cx| {
+handler! { Aux { .. } |ip, fp, mem, len, cx, acc| {
     // Aux words are operands of the instruction before them and are
     // always skipped.
     bad_dispatch()
@@ -120,7 +156,7 @@ handler! { Aux { .. } |ip, fp, mem, len, cx| {
 /// # Safety
 /// A consistent handler state whose results are in place.
 #[inline(always)]
-unsafe fn leave(mem: *mut u8, len: usize, cx: *mut Cx) -> Exit {
+unsafe fn leave(mem: *mut u8, len: usize, cx: *mut Cx, acc: u64) -> Exit {
     // SAFETY: guaranteed by the caller; the records between `frames_base`
     // and `frames_top` are the live callers of this invocation.
     unsafe {
@@ -135,36 +171,36 @@ unsafe fn leave(mem: *mut u8, len: usize, cx: *mut Cx) -> Exit {
         if f.vmctx != (*cx).vmctx {
             (*cx).vmctx = f.vmctx;
             let (mem, len) = memory0(f.vmctx);
-            dispatch!(f.ip, f.fp, mem, len, cx)
+            dispatch!(f.ip, f.fp, mem, len, cx, acc)
         }
-        dispatch!(f.ip, f.fp, mem, len, cx)
+        dispatch!(f.ip, f.fp, mem, len, cx, acc)
     }
 }
 
-handler! { Return |ip, fp, mem, len, cx| {
-    leave(mem, len, cx)
+handler! { Return |ip, fp, mem, len, cx, acc| {
+    leave(mem, len, cx, acc)
 }}
 
-handler! { ReturnSlot { src } |ip, fp, mem, len, cx| {
+handler! { ReturnSlot { src } |ip, fp, mem, len, cx, acc| {
     wr(fp, 0, rd(fp, src));
-    leave(mem, len, cx)
+    leave(mem, len, cx, acc)
 }}
 
-handler! { ReturnSlot128 { src } |ip, fp, mem, len, cx| {
+handler! { ReturnSlot128 { src } |ip, fp, mem, len, cx, acc| {
     wr128(fp, 0, rd128(fp, src));
-    leave(mem, len, cx)
+    leave(mem, len, cx, acc)
 }}
 
-handler! { ReturnConst { value } |ip, fp, mem, len, cx| {
+handler! { ReturnConst { value } |ip, fp, mem, len, cx, acc| {
     wr(fp, 0, value);
-    leave(mem, len, cx)
+    leave(mem, len, cx, acc)
 }}
 
-handler! { ReturnMany { src, len: n } |ip, fp, mem, len, cx| {
+handler! { ReturnMany { src, len: n } |ip, fp, mem, len, cx, acc| {
     for i in 0..n {
         wr(fp, i, rd(fp, src + i));
     }
-    leave(mem, len, cx)
+    leave(mem, len, cx, acc)
 }}
 
 /// Enters wasm function `callee` of instance `callee_ctx`, whose frame
@@ -183,6 +219,7 @@ unsafe fn enter(
     mem: *mut u8,
     len: usize,
     cx: *mut Cx,
+    acc: u64,
     callee: *const CompiledFunc,
     callee_ctx: *mut VMContext,
     args: Slot,
@@ -210,9 +247,9 @@ unsafe fn enter(
         if !same_instance && callee_ctx != (*cx).vmctx {
             (*cx).vmctx = callee_ctx;
             let (mem, len) = memory0(callee_ctx);
-            dispatch!(code, new_fp, mem, len, cx)
+            dispatch!(code, new_fp, mem, len, cx, acc)
         }
-        dispatch!(code, new_fp, mem, len, cx)
+        dispatch!(code, new_fp, mem, len, cx, acc)
     }
 }
 
@@ -228,6 +265,7 @@ unsafe fn call_ref(
     mem: *mut u8,
     len: usize,
     cx: *mut Cx,
+    acc: u64,
     f: *const VMFuncRef,
     args: Slot,
     ret: *const Instr,
@@ -241,6 +279,7 @@ unsafe fn call_ref(
                 mem,
                 len,
                 cx,
+                acc,
                 (*f).interp_code as *const CompiledFunc,
                 (*f).vmctx,
                 args,
@@ -254,7 +293,7 @@ unsafe fn call_ref(
         }
         // The host may have grown the memory.
         let (mem, len) = memory0((*cx).vmctx);
-        dispatch!(ret, fp, mem, len, cx)
+        dispatch!(ret, fp, mem, len, cx, acc)
     }
 }
 
@@ -318,26 +357,27 @@ unsafe fn call_host(cx: *mut Cx, fp: *mut u64, f: *const VMFuncRef, args: Slot) 
     }
 }
 
-handler! { CallInternal { func, args } |ip, fp, mem, len, cx| {
+handler! { CallInternal { func, args } |ip, fp, mem, len, cx, acc| {
     let vmctx = (*cx).vmctx;
     let callee = ((*vmctx).interp_funcs as *const CompiledFunc).add(func as usize);
-    enter(ip, fp, mem, len, cx, callee, vmctx, args, ip.add(1), true)
+    enter(ip, fp, mem, len, cx, acc, callee, vmctx, args, ip.add(1), true)
 }}
 
-handler! { Call { func, args } |ip, fp, mem, len, cx| {
+handler! { Call { func, args } |ip, fp, mem, len, cx, acc| {
     call_ref(
         ip,
         fp,
         mem,
         len,
         cx,
+        acc,
         (*(*cx).vmctx).func(func),
         args,
         ip.add(1),
     )
 }}
 
-handler! { CallIndirect { type_index, index, args } |ip, fp, mem, len, cx| {
+handler! { CallIndirect { type_index, index, args } |ip, fp, mem, len, cx, acc| {
     let Instr::Aux { a: table, .. } = *ip.add(1) else {
         bad_dispatch()
     };
@@ -354,5 +394,5 @@ handler! { CallIndirect { type_index, index, args } |ip, fp, mem, len, cx| {
     if (*f).type_id != (*vmctx).type_id(type_index) {
         trap!(cx, ip, TrapCode::IndirectCallTypeMismatch);
     }
-    call_ref(ip, fp, mem, len, cx, f, args, ip.add(2))
+    call_ref(ip, fp, mem, len, cx, acc, f, args, ip.add(2))
 }}

@@ -23,11 +23,11 @@ macro_rules! effective {
 /// Loads: `Name: Memory type => slot type`.
 macro_rules! loads {
     ($( $name:ident: $m:ty => $t:ty; )*) => {$(
-        handler!($name { dst, addr, offset } |ip, fp, mem, len, cx| {
+        handler!($name { dst, addr, offset } |ip, fp, mem, len, cx, acc| {
             let p = effective!(rd(fp, addr), offset, std::mem::size_of::<$m>(), ip, mem, len, cx);
-            let v = (p as *const $m).read_unaligned();
-            wr(fp, dst, (v as $t).to_slot());
-            next!(ip, fp, mem, len, cx)
+            let v = ((p as *const $m).read_unaligned() as $t).to_slot();
+            wr(fp, dst, v);
+            next!(ip, fp, mem, len, cx, v)
         });
     )*};
 }
@@ -35,10 +35,10 @@ macro_rules! loads {
 /// Stores: `Name: memory type` (the value is truncated to it).
 macro_rules! stores {
     ($( $name:ident: $m:ty; )*) => {$(
-        handler!($name { addr, src, offset } |ip, fp, mem, len, cx| {
+        handler!($name { addr, src, offset } |ip, fp, mem, len, cx, acc| {
             let p = effective!(rd(fp, addr), offset, std::mem::size_of::<$m>(), ip, mem, len, cx);
             (p as *mut $m).write_unaligned(rd(fp, src) as $m);
-            next!(ip, fp, mem, len, cx)
+            next!(ip, fp, mem, len, cx, acc)
         });
     )*};
 }
@@ -73,78 +73,94 @@ stores! {
 /// wrapping at 32 bits exactly as the add would) plus the static offset:
 /// `Disp, Indexed, wide form: memory type => slot type`.
 macro_rules! addressed_loads {
-    ($( $disp:ident, $indexed:ident: $m:ty => $t:ty; )*) => {$(
-        handler! { $disp { dst, base, imm, offset } |ip, fp, mem, len, cx| {
+    ($( $disp:ident, $indexed:ident, $disp_acc:ident: $m:ty => $t:ty; )*) => {$(
+        handler! { $disp { dst, base, imm, offset } |ip, fp, mem, len, cx, acc| {
             let addr = (rd(fp, base.into()) as u32).wrapping_add(imm as u32);
             let p = effective!(addr, offset, std::mem::size_of::<$m>(), ip, mem, len, cx);
-            let v = (p as *const $m).read_unaligned();
-            wr(fp, dst.into(), (v as $t).to_slot());
-            next!(ip, fp, mem, len, cx)
+            let v = ((p as *const $m).read_unaligned() as $t).to_slot();
+            wr(fp, dst.into(), v);
+            next!(ip, fp, mem, len, cx, v)
         }}
-        handler! { $indexed { dst, base, index, offset } |ip, fp, mem, len, cx| {
+        handler! { $indexed { dst, base, index, offset } |ip, fp, mem, len, cx, acc| {
             let addr = (rd(fp, base.into()) as u32).wrapping_add(rd(fp, index.into()) as u32);
             let p = effective!(addr, offset, std::mem::size_of::<$m>(), ip, mem, len, cx);
-            let v = (p as *const $m).read_unaligned();
-            wr(fp, dst.into(), (v as $t).to_slot());
-            next!(ip, fp, mem, len, cx)
+            let v = ((p as *const $m).read_unaligned() as $t).to_slot();
+            wr(fp, dst.into(), v);
+            next!(ip, fp, mem, len, cx, v)
+        }}
+        // The base address from the accumulator.
+        handler! { $disp_acc { dst, base, imm, offset } |ip, fp, mem, len, cx, acc| {
+            let addr = (acc as u32).wrapping_add(imm as u32);
+            let p = effective!(addr, offset, std::mem::size_of::<$m>(), ip, mem, len, cx);
+            let v = ((p as *const $m).read_unaligned() as $t).to_slot();
+            wr(fp, dst.into(), v);
+            next!(ip, fp, mem, len, cx, v)
         }}
     )*};
 }
 
 addressed_loads! {
-    I32LoadDisp, I32LoadIndexed: u32 => u32;
-    I64LoadDisp, I64LoadIndexed: u64 => u64;
-    I32Load8SDisp, I32Load8SIndexed: i8 => i32;
-    I32Load8UDisp, I32Load8UIndexed: u8 => u32;
-    I32Load16SDisp, I32Load16SIndexed: i16 => i32;
-    I32Load16UDisp, I32Load16UIndexed: u16 => u32;
-    I64Load8SDisp, I64Load8SIndexed: i8 => i64;
-    I64Load8UDisp, I64Load8UIndexed: u8 => u64;
-    I64Load16SDisp, I64Load16SIndexed: i16 => i64;
-    I64Load16UDisp, I64Load16UIndexed: u16 => u64;
-    I64Load32SDisp, I64Load32SIndexed: i32 => i64;
-    I64Load32UDisp, I64Load32UIndexed: u32 => u64;
+    I32LoadDisp, I32LoadIndexed, I32LoadDispA: u32 => u32;
+    I64LoadDisp, I64LoadIndexed, I64LoadDispA: u64 => u64;
+    I32Load8SDisp, I32Load8SIndexed, I32Load8SDispA: i8 => i32;
+    I32Load8UDisp, I32Load8UIndexed, I32Load8UDispA: u8 => u32;
+    I32Load16SDisp, I32Load16SIndexed, I32Load16SDispA: i16 => i32;
+    I32Load16UDisp, I32Load16UIndexed, I32Load16UDispA: u16 => u32;
+    I64Load8SDisp, I64Load8SIndexed, I64Load8SDispA: i8 => i64;
+    I64Load8UDisp, I64Load8UIndexed, I64Load8UDispA: u8 => u64;
+    I64Load16SDisp, I64Load16SIndexed, I64Load16SDispA: i16 => i64;
+    I64Load16UDisp, I64Load16UIndexed, I64Load16UDispA: u16 => u64;
+    I64Load32SDisp, I64Load32SIndexed, I64Load32SDispA: i32 => i64;
+    I64Load32UDisp, I64Load32UIndexed, I64Load32UDispA: u32 => u64;
 }
 
 /// Narrow stores: `Disp, Indexed: memory type`.
 macro_rules! addressed_stores {
-    ($( $disp:ident, $indexed:ident: $m:ty; )*) => {$(
-        handler! { $disp { src, base, imm, offset } |ip, fp, mem, len, cx| {
+    ($( $disp:ident, $indexed:ident, $disp_acc:ident: $m:ty; )*) => {$(
+        handler! { $disp { src, base, imm, offset } |ip, fp, mem, len, cx, acc| {
             let addr = (rd(fp, base.into()) as u32).wrapping_add(imm as u32);
             let p = effective!(addr, offset, std::mem::size_of::<$m>(), ip, mem, len, cx);
             (p as *mut $m).write_unaligned(rd(fp, src.into()) as $m);
-            next!(ip, fp, mem, len, cx)
+            next!(ip, fp, mem, len, cx, acc)
         }}
-        handler! { $indexed { src, base, index, offset } |ip, fp, mem, len, cx| {
+        handler! { $indexed { src, base, index, offset } |ip, fp, mem, len, cx, acc| {
             let addr = (rd(fp, base.into()) as u32).wrapping_add(rd(fp, index.into()) as u32);
             let p = effective!(addr, offset, std::mem::size_of::<$m>(), ip, mem, len, cx);
             (p as *mut $m).write_unaligned(rd(fp, src.into()) as $m);
-            next!(ip, fp, mem, len, cx)
+            next!(ip, fp, mem, len, cx, acc)
+        }}
+        // The value from the accumulator.
+        handler! { $disp_acc { src, base, imm, offset } |ip, fp, mem, len, cx, acc| {
+            let addr = (rd(fp, base.into()) as u32).wrapping_add(imm as u32);
+            let p = effective!(addr, offset, std::mem::size_of::<$m>(), ip, mem, len, cx);
+            (p as *mut $m).write_unaligned(acc as $m);
+            next!(ip, fp, mem, len, cx, acc)
         }}
     )*};
 }
 
 addressed_stores! {
-    I32StoreDisp, I32StoreIndexed: u32;
-    I64StoreDisp, I64StoreIndexed: u64;
-    I32Store8Disp, I32Store8Indexed: u8;
-    I32Store16Disp, I32Store16Indexed: u16;
-    I64Store8Disp, I64Store8Indexed: u8;
-    I64Store16Disp, I64Store16Indexed: u16;
-    I64Store32Disp, I64Store32Indexed: u32;
+    I32StoreDisp, I32StoreIndexed, I32StoreDispA: u32;
+    I64StoreDisp, I64StoreIndexed, I64StoreDispA: u64;
+    I32Store8Disp, I32Store8Indexed, I32Store8DispA: u8;
+    I32Store16Disp, I32Store16Indexed, I32Store16DispA: u16;
+    I64Store8Disp, I64Store8Indexed, I64Store8DispA: u8;
+    I64Store16Disp, I64Store16Indexed, I64Store16DispA: u16;
+    I64Store32Disp, I64Store32Indexed, I64Store32DispA: u32;
 }
 
 /// Float arithmetic with one operand loaded from memory (`base + imm +
 /// offset`, as for `Disp` loads): `Name: type, |register, memory| result`.
 macro_rules! binary_disp {
     ($( $name:ident: $t:ty, $bits:ty, |$x:ident, $y:ident| $e:expr; )*) => {$(
-        handler! { $name { dst, a, base, imm, offset } |ip, fp, mem, len, cx| {
+        handler! { $name { dst, a, base, imm, offset } |ip, fp, mem, len, cx, acc| {
             let addr = (rd(fp, base.into()) as u32).wrapping_add(imm as u32);
             let p = effective!(addr, offset, std::mem::size_of::<$bits>(), ip, mem, len, cx);
             let $x = <$t>::from_slot(rd(fp, a.into()));
             let $y = <$t>::from_bits((p as *const $bits).read_unaligned());
-            wr(fp, dst.into(), ($e).to_slot());
-            next!(ip, fp, mem, len, cx)
+            let v = ($e).to_slot();
+            wr(fp, dst.into(), v);
+            next!(ip, fp, mem, len, cx, v)
         }}
     )*};
 }
@@ -173,37 +189,37 @@ macro_rules! simd_loads {
         simd_test: [$(($st:ident, $stf:ident)),* $(,)?],
         simd_load: [$(($sl:ident, $sln:literal, $slf:ident)),* $(,)?],
     ) => {$(
-        handler!($sl { dst, addr, offset } |ip, fp, mem, len, cx| {
+        handler!($sl { dst, addr, offset } |ip, fp, mem, len, cx, acc| {
             let p = effective!(rd(fp, addr), offset, $sln, ip, mem, len, cx);
             let bytes = (p as *const [u8; $sln]).read_unaligned();
             wr128(fp, dst, crate::interp::simd::$slf(bytes));
-            next!(ip, fp, mem, len, cx)
+            next!(ip, fp, mem, len, cx, acc)
         });
     )*};
 }
 crate::simd_table!(simd_loads);
 
-handler! { V128Load { dst, addr, offset } |ip, fp, mem, len, cx| {
+handler! { V128Load { dst, addr, offset } |ip, fp, mem, len, cx, acc| {
     let p = effective!(rd(fp, addr), offset, 16, ip, mem, len, cx);
     wr128(fp, dst, (p as *const u128).read_unaligned());
-    next!(ip, fp, mem, len, cx)
+    next!(ip, fp, mem, len, cx, acc)
 }}
 
-handler! { V128Store { addr, src, offset } |ip, fp, mem, len, cx| {
+handler! { V128Store { addr, src, offset } |ip, fp, mem, len, cx, acc| {
     let p = effective!(rd(fp, addr), offset, 16, ip, mem, len, cx);
     (p as *mut u128).write_unaligned(rd128(fp, src));
-    next!(ip, fp, mem, len, cx)
+    next!(ip, fp, mem, len, cx, acc)
 }}
 
 /// Loads of one scalar splatted to every lane, or into lane 0 of zeroes:
 /// `Name: memory type => |value| v128`.
 macro_rules! v128_scalar_loads {
     ($( $name:ident: $m:ty => |$v:ident| $e:expr; )*) => {$(
-        handler!($name { dst, addr, offset } |ip, fp, mem, len, cx| {
+        handler!($name { dst, addr, offset } |ip, fp, mem, len, cx, acc| {
             let p = effective!(rd(fp, addr), offset, std::mem::size_of::<$m>(), ip, mem, len, cx);
             let $v = (p as *const $m).read_unaligned();
             wr128(fp, dst, $e);
-            next!(ip, fp, mem, len, cx)
+            next!(ip, fp, mem, len, cx, acc)
         });
     )*};
 }
@@ -221,18 +237,18 @@ v128_scalar_loads! {
 /// a load leaves the new vector at `args`.
 macro_rules! lane_accesses {
     ($( $load:ident, $store:ident: $n:literal; )*) => {$(
-        handler!($load { args, offset, lane } |ip, fp, mem, len, cx| {
+        handler!($load { args, offset, lane } |ip, fp, mem, len, cx, acc| {
             let p = effective!(rd(fp, args), offset, $n, ip, mem, len, cx);
             let mut v = rd128(fp, args + 1).to_le_bytes();
             std::ptr::copy_nonoverlapping(p, v.as_mut_ptr().add(lane as usize * $n), $n);
             wr128(fp, args, u128::from_le_bytes(v));
-            next!(ip, fp, mem, len, cx)
+            next!(ip, fp, mem, len, cx, acc)
         });
-        handler!($store { args, offset, lane } |ip, fp, mem, len, cx| {
+        handler!($store { args, offset, lane } |ip, fp, mem, len, cx, acc| {
             let p = effective!(rd(fp, args), offset, $n, ip, mem, len, cx);
             let v = rd128(fp, args + 1).to_le_bytes();
             std::ptr::copy_nonoverlapping(v.as_ptr().add(lane as usize * $n), p, $n);
-            next!(ip, fp, mem, len, cx)
+            next!(ip, fp, mem, len, cx, acc)
         });
     )*};
 }
@@ -244,10 +260,10 @@ lane_accesses! {
     V128Load64Lane, V128Store64Lane: 8;
 }
 
-handler! { MemorySize { dst, memory } |ip, fp, mem, len, cx| {
+handler! { MemorySize { dst, memory } |ip, fp, mem, len, cx, acc| {
     let m = (*(*cx).vmctx).memory(memory);
     wr(fp, dst, (*m).current_length as u64 / WASM_PAGE_SIZE);
-    next!(ip, fp, mem, len, cx)
+    next!(ip, fp, mem, len, cx, acc)
 }}
 
 /// `memory.grow`: the old size in pages, or -1.
@@ -270,15 +286,15 @@ unsafe fn grow_memory(cx: *mut Cx, memory: u32, delta: u64) -> u32 {
     }
 }
 
-handler! { MemoryGrow { args, memory } |ip, fp, mem, len, cx| {
+handler! { MemoryGrow { args, memory } |ip, fp, mem, len, cx, acc| {
     let r = grow_memory(cx, memory, rd(fp, args) as u32 as u64);
     wr(fp, args, r as u64);
     // Growing may move memory 0 and always changes its length.
     let (mem, len) = memory0((*cx).vmctx);
-    next!(ip, fp, mem, len, cx)
+    next!(ip, fp, mem, len, cx, acc)
 }}
 
-handler! { MemoryFill { args, memory } |ip, fp, mem, len, cx| {
+handler! { MemoryFill { args, memory } |ip, fp, mem, len, cx, acc| {
     let m = (*(*cx).vmctx).memory(memory);
     let d = rd(fp, args) as u32 as u64;
     let val = rd(fp, args + 1) as u8;
@@ -287,10 +303,10 @@ handler! { MemoryFill { args, memory } |ip, fp, mem, len, cx| {
         trap!(cx, ip, TrapCode::MemoryOutOfBounds);
     }
     std::ptr::write_bytes((*m).base.add(d as usize), val, n as usize);
-    next!(ip, fp, mem, len, cx)
+    next!(ip, fp, mem, len, cx, acc)
 }}
 
-handler! { MemoryCopy { args, dst_memory, src_memory } |ip, fp, mem, len, cx| {
+handler! { MemoryCopy { args, dst_memory, src_memory } |ip, fp, mem, len, cx, acc| {
     let vmctx = (*cx).vmctx;
     let dm = (*vmctx).memory(dst_memory);
     let sm = (*vmctx).memory(src_memory);
@@ -305,10 +321,10 @@ handler! { MemoryCopy { args, dst_memory, src_memory } |ip, fp, mem, len, cx| {
         (*dm).base.add(d as usize),
         n as usize,
     );
-    next!(ip, fp, mem, len, cx)
+    next!(ip, fp, mem, len, cx, acc)
 }}
 
-handler! { MemoryInit { args, segment, memory } |ip, fp, mem, len, cx| {
+handler! { MemoryInit { args, segment, memory } |ip, fp, mem, len, cx, acc| {
     let vmctx = (*cx).vmctx;
     let inst = instance_of(vmctx);
     let m = (*vmctx).memory(memory);
@@ -330,10 +346,10 @@ handler! { MemoryInit { args, segment, memory } |ip, fp, mem, len, cx| {
         (*m).base.add(d as usize),
         n as usize,
     );
-    next!(ip, fp, mem, len, cx)
+    next!(ip, fp, mem, len, cx, acc)
 }}
 
-handler! { DataDrop { segment } |ip, fp, mem, len, cx| {
+handler! { DataDrop { segment } |ip, fp, mem, len, cx, acc| {
     instance_of((*cx).vmctx).data_dropped[segment as usize] = true;
-    next!(ip, fp, mem, len, cx)
+    next!(ip, fp, mem, len, cx, acc)
 }}

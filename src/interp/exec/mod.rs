@@ -105,8 +105,21 @@ pub(crate) struct Cx {
 
 /// A handler: executes the instruction at `ip` and everything after it
 /// until the invocation returns or traps.
-pub(crate) type Handler =
-    unsafe fn(ip: *const Instr, fp: *mut u64, mem: *mut u8, mem_len: usize, cx: *mut Cx) -> Exit;
+///
+/// `acc`, the accumulator, is the value the previous instruction wrote to
+/// its result slot (when it has one, see `Instr::sets_acc`): the
+/// translator turns an instruction that reads that slot right after into
+/// a form that reads `acc` instead (`Instr::reading_acc`), so chains of
+/// dependent instructions pass values in a register instead of through
+/// memory.
+pub(crate) type Handler = unsafe fn(
+    ip: *const Instr,
+    fp: *mut u64,
+    mem: *mut u8,
+    mem_len: usize,
+    cx: *mut Cx,
+    acc: u64,
+) -> Exit;
 
 /// How a run of handlers ended.
 #[cfg(wasmrt_tail_dispatch)]
@@ -132,6 +145,7 @@ pub(crate) struct Regs {
     fp: *mut u64,
     mem: *mut u8,
     mem_len: usize,
+    acc: u64,
 }
 
 /// The handler of the instruction at `ip`.
@@ -148,30 +162,31 @@ unsafe fn handler_of(ip: *const Instr) -> Handler {
 /// Continues with the instruction at `$ip`.
 #[cfg(wasmrt_tail_dispatch)]
 macro_rules! dispatch {
-    ($ip:expr, $fp:expr, $mem:expr, $len:expr, $cx:expr) => {{
+    ($ip:expr, $fp:expr, $mem:expr, $len:expr, $cx:expr, $acc:expr) => {{
         let ip: *const Instr = $ip;
-        return (handler_of(ip))(ip, $fp, $mem, $len, $cx);
+        return (handler_of(ip))(ip, $fp, $mem, $len, $cx, $acc);
     }};
 }
 
 /// Continues with the instruction at `$ip`.
 #[cfg(not(wasmrt_tail_dispatch))]
 macro_rules! dispatch {
-    ($ip:expr, $fp:expr, $mem:expr, $len:expr, $cx:expr) => {{
+    ($ip:expr, $fp:expr, $mem:expr, $len:expr, $cx:expr, $acc:expr) => {{
         let _: *mut Cx = $cx;
         return Exit::Next(Regs {
             ip: $ip,
             fp: $fp,
             mem: $mem,
             mem_len: $len,
+            acc: $acc,
         });
     }};
 }
 
-/// Continues with the next instruction.
+/// Continues with the next instruction (`$acc`: the accumulator it gets).
 macro_rules! next {
-    ($ip:expr, $fp:expr, $mem:expr, $len:expr, $cx:expr) => {
-        dispatch!($ip.add(1), $fp, $mem, $len, $cx)
+    ($ip:expr, $fp:expr, $mem:expr, $len:expr, $cx:expr, $acc:expr) => {
+        dispatch!($ip.add(1), $fp, $mem, $len, $cx, $acc)
     };
 }
 
@@ -185,7 +200,7 @@ macro_rules! trap {
 /// Defines the handler of instruction `$name`: `$fields` destructure the
 /// instruction, the closure-like parameters name the handler's arguments.
 macro_rules! handler {
-    ($name:ident $({ $($fields:tt)* })? |$ip:ident, $fp:ident, $mem:ident, $len:ident, $cx:ident| $body:block) => {
+    ($name:ident $({ $($fields:tt)* })? |$ip:ident, $fp:ident, $mem:ident, $len:ident, $cx:ident, $acc:ident| $body:block) => {
         #[allow(non_snake_case, unused_variables, clippy::neg_cmp_op_on_partial_ord)]
         pub(crate) unsafe fn $name(
             $ip: *const Instr,
@@ -193,6 +208,7 @@ macro_rules! handler {
             $mem: *mut u8,
             $len: usize,
             $cx: *mut Cx,
+            $acc: u64,
         ) -> Exit {
             // SAFETY: handlers are entered only through `dispatch!` from a
             // consistent state: `ip` points at an instruction with this
@@ -567,7 +583,7 @@ unsafe fn run(
 #[inline(always)]
 unsafe fn drive(ip: *const Instr, fp: *mut u64, mem: *mut u8, len: usize, cx: *mut Cx) -> Exit {
     // SAFETY: guaranteed by the caller.
-    unsafe { (handler_of(ip))(ip, fp, mem, len, cx) }
+    unsafe { (handler_of(ip))(ip, fp, mem, len, cx, 0) }
 }
 
 /// Runs handlers from `ip` until the invocation returns or traps.
@@ -581,12 +597,26 @@ unsafe fn drive(ip: *const Instr, fp: *mut u64, mem: *mut u8, len: usize, cx: *m
         fp,
         mem,
         mem_len: len,
+        acc: 0,
     };
     loop {
         // SAFETY: each handler returns the consistent state of the next
         // instruction.
-        match unsafe { (handler_of(r.ip))(r.ip, r.fp, r.mem, r.mem_len, cx) } {
-            Exit::Next(next) => r = next,
+        match unsafe { (handler_of(r.ip))(r.ip, r.fp, r.mem, r.mem_len, cx, r.acc) } {
+            Exit::Next(next) => {
+                // Check the accumulator contract in debug builds: an
+                // instruction that `sets_acc` leaves its result there.
+                #[cfg(debug_assertions)]
+                // SAFETY: `r.ip` is the instruction just executed; its
+                // result slot is in the (unchanged) frame.
+                unsafe {
+                    if let Some(slot) = (*r.ip).sets_acc() {
+                        let written = *next.fp.add(slot as usize);
+                        assert_eq!(next.acc, written, "accumulator after {:?}", *r.ip);
+                    }
+                }
+                r = next
+            }
             done => return done,
         }
     }

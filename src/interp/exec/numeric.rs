@@ -4,24 +4,55 @@
 use super::super::float::{self, TruncError};
 use super::*;
 
-/// Binary operators: `Name / ImmName (x: T, y: U) => result`. The register
-/// form reads both operands from slots; the immediate form (if named)
-/// takes `y` from the instruction's `i32` immediate, sign-extended.
+/// Binary operators: `Name / ImmName [NameA, NameB, ImmNameA] (x: T, y: U)
+/// => result`. The register form reads both operands from slots; the
+/// immediate form (if named) takes `y` from the instruction's `i32`
+/// immediate, sign-extended; the accumulator forms (if named) read `x`
+/// (`A`) or `y` (`B`) from the accumulator. Every form leaves its result
+/// in the accumulator.
 macro_rules! binary {
-    ($( $name:ident $(/ $imm:ident)? ($x:ident: $tx:ty, $y:ident: $ty:ty) => $e:expr; )*) => {$(
-        handler!($name { dst, a, b } |ip, fp, mem, len, cx| {
+    ($( $name:ident $(/ $imm:ident)? $([$na:ident, $nb:ident $(, $ia:ident)?])?
+        ($x:ident: $tx:ty, $y:ident: $ty:ty) => $e:expr; )*) => {$(
+        handler! { $name { dst, a, b } |ip, fp, mem, len, cx, acc| {
             let $x = <$tx>::from_slot(rd(fp, a));
             let $y = <$ty>::from_slot(rd(fp, b));
-            wr(fp, dst, ($e).to_slot());
-            next!(ip, fp, mem, len, cx)
-        });
+            let v = ($e).to_slot();
+            wr(fp, dst, v);
+            next!(ip, fp, mem, len, cx, v)
+        }}
         $(
-            handler!($imm { dst, a, imm } |ip, fp, mem, len, cx| {
+            handler! { $imm { dst, a, imm } |ip, fp, mem, len, cx, acc| {
                 let $x = <$tx>::from_slot(rd(fp, a));
                 let $y = <$ty>::from_imm(imm);
-                wr(fp, dst, ($e).to_slot());
-                next!(ip, fp, mem, len, cx)
-            });
+                let v = ($e).to_slot();
+                wr(fp, dst, v);
+                next!(ip, fp, mem, len, cx, v)
+            }}
+        )?
+        $(
+            handler! { $na { dst, a, b } |ip, fp, mem, len, cx, acc| {
+                let $x = <$tx>::from_slot(acc);
+                let $y = <$ty>::from_slot(rd(fp, b));
+                let v = ($e).to_slot();
+                wr(fp, dst, v);
+                next!(ip, fp, mem, len, cx, v)
+            }}
+            handler! { $nb { dst, a, b } |ip, fp, mem, len, cx, acc| {
+                let $x = <$tx>::from_slot(rd(fp, a));
+                let $y = <$ty>::from_slot(acc);
+                let v = ($e).to_slot();
+                wr(fp, dst, v);
+                next!(ip, fp, mem, len, cx, v)
+            }}
+            $(
+                handler! { $ia { dst, a, imm } |ip, fp, mem, len, cx, acc| {
+                    let $x = <$tx>::from_slot(acc);
+                    let $y = <$ty>::from_imm(imm);
+                    let v = ($e).to_slot();
+                    wr(fp, dst, v);
+                    next!(ip, fp, mem, len, cx, v)
+                }}
+            )?
         )?
     )*};
 }
@@ -29,49 +60,62 @@ macro_rules! binary {
 /// Binary operators that may trap: `result` is a `Result<_, TrapCode>`.
 macro_rules! binary_trapping {
     ($( $name:ident / $imm:ident ($x:ident: $t:ty, $y:ident) => $e:expr; )*) => {$(
-        handler!($name { dst, a, b } |ip, fp, mem, len, cx| {
+        handler! { $name { dst, a, b } |ip, fp, mem, len, cx, acc| {
             let $x = <$t>::from_slot(rd(fp, a));
             let $y = <$t>::from_slot(rd(fp, b));
-            match $e {
-                Ok(v) => wr(fp, dst, v.to_slot()),
+            let v = match $e {
+                Ok(v) => v.to_slot(),
                 Err(code) => trap!(cx, ip, code),
-            }
-            next!(ip, fp, mem, len, cx)
-        });
-        handler!($imm { dst, a, imm } |ip, fp, mem, len, cx| {
+            };
+            wr(fp, dst, v);
+            next!(ip, fp, mem, len, cx, v)
+        }}
+        handler! { $imm { dst, a, imm } |ip, fp, mem, len, cx, acc| {
             let $x = <$t>::from_slot(rd(fp, a));
             let $y = <$t>::from_imm(imm);
-            match $e {
-                Ok(v) => wr(fp, dst, v.to_slot()),
+            let v = match $e {
+                Ok(v) => v.to_slot(),
                 Err(code) => trap!(cx, ip, code),
-            }
-            next!(ip, fp, mem, len, cx)
-        });
+            };
+            wr(fp, dst, v);
+            next!(ip, fp, mem, len, cx, v)
+        }}
     )*};
 }
 
-/// Unary operators: `Name(x: T) => result`.
+/// Unary operators: `Name [NameA] (x: T) => result`; `NameA` reads `x`
+/// from the accumulator.
 macro_rules! unary {
-    ($( $name:ident($x:ident: $t:ty) => $e:expr; )*) => {$(
-        handler!($name { dst, src } |ip, fp, mem, len, cx| {
+    ($( $name:ident $([$na:ident])? ($x:ident: $t:ty) => $e:expr; )*) => {$(
+        handler! { $name { dst, src } |ip, fp, mem, len, cx, acc| {
             let $x = <$t>::from_slot(rd(fp, src));
-            wr(fp, dst, ($e).to_slot());
-            next!(ip, fp, mem, len, cx)
-        });
+            let v = ($e).to_slot();
+            wr(fp, dst, v);
+            next!(ip, fp, mem, len, cx, v)
+        }}
+        $(
+            handler! { $na { dst, src } |ip, fp, mem, len, cx, acc| {
+                let $x = <$t>::from_slot(acc);
+                let v = ($e).to_slot();
+                wr(fp, dst, v);
+                next!(ip, fp, mem, len, cx, v)
+            }}
+        )?
     )*};
 }
 
 /// Unary operators that may trap (float-to-int truncation).
 macro_rules! unary_trapping {
     ($( $name:ident($x:ident: $t:ty) => $e:expr; )*) => {$(
-        handler!($name { dst, src } |ip, fp, mem, len, cx| {
+        handler! { $name { dst, src } |ip, fp, mem, len, cx, acc| {
             let $x = <$t>::from_slot(rd(fp, src));
-            match $e {
-                Ok(v) => wr(fp, dst, v.to_slot()),
+            let v = match $e {
+                Ok(v) => v.to_slot(),
                 Err(e) => trap!(cx, ip, trunc_trap(e)),
-            }
-            next!(ip, fp, mem, len, cx)
-        });
+            };
+            wr(fp, dst, v);
+            next!(ip, fp, mem, len, cx, v)
+        }}
     )*};
 }
 
@@ -83,48 +127,48 @@ fn trunc_trap(e: TruncError) -> TrapCode {
 }
 
 binary! {
-    I32Add / I32AddImm (x: u32, y: u32) => x.wrapping_add(y);
-    I32Sub / I32SubImm (x: u32, y: u32) => x.wrapping_sub(y);
-    I32Mul / I32MulImm (x: u32, y: u32) => x.wrapping_mul(y);
-    I32And / I32AndImm (x: u32, y: u32) => x & y;
-    I32Or / I32OrImm (x: u32, y: u32) => x | y;
-    I32Xor / I32XorImm (x: u32, y: u32) => x ^ y;
-    I32Shl / I32ShlImm (x: u32, y: u32) => x.wrapping_shl(y);
-    I32ShrS / I32ShrSImm (x: i32, y: u32) => x.wrapping_shr(y);
-    I32ShrU / I32ShrUImm (x: u32, y: u32) => x.wrapping_shr(y);
-    I32Rotl / I32RotlImm (x: u32, y: u32) => x.rotate_left(y % 32);
-    I32Rotr / I32RotrImm (x: u32, y: u32) => x.rotate_right(y % 32);
-    I32Eq / I32EqImm (x: u32, y: u32) => x == y;
-    I32Ne / I32NeImm (x: u32, y: u32) => x != y;
-    I32LtS / I32LtSImm (x: i32, y: i32) => x < y;
-    I32LtU / I32LtUImm (x: u32, y: u32) => x < y;
-    I32GtS / I32GtSImm (x: i32, y: i32) => x > y;
-    I32GtU / I32GtUImm (x: u32, y: u32) => x > y;
-    I32LeS / I32LeSImm (x: i32, y: i32) => x <= y;
-    I32LeU / I32LeUImm (x: u32, y: u32) => x <= y;
-    I32GeS / I32GeSImm (x: i32, y: i32) => x >= y;
-    I32GeU / I32GeUImm (x: u32, y: u32) => x >= y;
-    I64Add / I64AddImm (x: u64, y: u64) => x.wrapping_add(y);
-    I64Sub / I64SubImm (x: u64, y: u64) => x.wrapping_sub(y);
-    I64Mul / I64MulImm (x: u64, y: u64) => x.wrapping_mul(y);
-    I64And / I64AndImm (x: u64, y: u64) => x & y;
-    I64Or / I64OrImm (x: u64, y: u64) => x | y;
-    I64Xor / I64XorImm (x: u64, y: u64) => x ^ y;
-    I64Shl / I64ShlImm (x: u64, y: u64) => x.wrapping_shl(y as u32);
-    I64ShrS / I64ShrSImm (x: i64, y: u64) => x.wrapping_shr(y as u32);
-    I64ShrU / I64ShrUImm (x: u64, y: u64) => x.wrapping_shr(y as u32);
-    I64Rotl / I64RotlImm (x: u64, y: u64) => x.rotate_left((y % 64) as u32);
-    I64Rotr / I64RotrImm (x: u64, y: u64) => x.rotate_right((y % 64) as u32);
-    I64Eq / I64EqImm (x: u64, y: u64) => x == y;
-    I64Ne / I64NeImm (x: u64, y: u64) => x != y;
-    I64LtS / I64LtSImm (x: i64, y: i64) => x < y;
-    I64LtU / I64LtUImm (x: u64, y: u64) => x < y;
-    I64GtS / I64GtSImm (x: i64, y: i64) => x > y;
-    I64GtU / I64GtUImm (x: u64, y: u64) => x > y;
-    I64LeS / I64LeSImm (x: i64, y: i64) => x <= y;
-    I64LeU / I64LeUImm (x: u64, y: u64) => x <= y;
-    I64GeS / I64GeSImm (x: i64, y: i64) => x >= y;
-    I64GeU / I64GeUImm (x: u64, y: u64) => x >= y;
+    I32Add / I32AddImm [I32AddA, I32AddB, I32AddImmA] (x: u32, y: u32) => x.wrapping_add(y);
+    I32Sub / I32SubImm [I32SubA, I32SubB, I32SubImmA] (x: u32, y: u32) => x.wrapping_sub(y);
+    I32Mul / I32MulImm [I32MulA, I32MulB, I32MulImmA] (x: u32, y: u32) => x.wrapping_mul(y);
+    I32And / I32AndImm [I32AndA, I32AndB, I32AndImmA] (x: u32, y: u32) => x & y;
+    I32Or / I32OrImm [I32OrA, I32OrB, I32OrImmA] (x: u32, y: u32) => x | y;
+    I32Xor / I32XorImm [I32XorA, I32XorB, I32XorImmA] (x: u32, y: u32) => x ^ y;
+    I32Shl / I32ShlImm [I32ShlA, I32ShlB, I32ShlImmA] (x: u32, y: u32) => x.wrapping_shl(y);
+    I32ShrS / I32ShrSImm [I32ShrSA, I32ShrSB, I32ShrSImmA] (x: i32, y: u32) => x.wrapping_shr(y);
+    I32ShrU / I32ShrUImm [I32ShrUA, I32ShrUB, I32ShrUImmA] (x: u32, y: u32) => x.wrapping_shr(y);
+    I32Rotl / I32RotlImm [I32RotlA, I32RotlB, I32RotlImmA] (x: u32, y: u32) => x.rotate_left(y % 32);
+    I32Rotr / I32RotrImm [I32RotrA, I32RotrB, I32RotrImmA] (x: u32, y: u32) => x.rotate_right(y % 32);
+    I32Eq / I32EqImm [I32EqA, I32EqB, I32EqImmA] (x: u32, y: u32) => x == y;
+    I32Ne / I32NeImm [I32NeA, I32NeB, I32NeImmA] (x: u32, y: u32) => x != y;
+    I32LtS / I32LtSImm [I32LtSA, I32LtSB, I32LtSImmA] (x: i32, y: i32) => x < y;
+    I32LtU / I32LtUImm [I32LtUA, I32LtUB, I32LtUImmA] (x: u32, y: u32) => x < y;
+    I32GtS / I32GtSImm [I32GtSA, I32GtSB, I32GtSImmA] (x: i32, y: i32) => x > y;
+    I32GtU / I32GtUImm [I32GtUA, I32GtUB, I32GtUImmA] (x: u32, y: u32) => x > y;
+    I32LeS / I32LeSImm [I32LeSA, I32LeSB, I32LeSImmA] (x: i32, y: i32) => x <= y;
+    I32LeU / I32LeUImm [I32LeUA, I32LeUB, I32LeUImmA] (x: u32, y: u32) => x <= y;
+    I32GeS / I32GeSImm [I32GeSA, I32GeSB, I32GeSImmA] (x: i32, y: i32) => x >= y;
+    I32GeU / I32GeUImm [I32GeUA, I32GeUB, I32GeUImmA] (x: u32, y: u32) => x >= y;
+    I64Add / I64AddImm [I64AddA, I64AddB, I64AddImmA] (x: u64, y: u64) => x.wrapping_add(y);
+    I64Sub / I64SubImm [I64SubA, I64SubB, I64SubImmA] (x: u64, y: u64) => x.wrapping_sub(y);
+    I64Mul / I64MulImm [I64MulA, I64MulB, I64MulImmA] (x: u64, y: u64) => x.wrapping_mul(y);
+    I64And / I64AndImm [I64AndA, I64AndB, I64AndImmA] (x: u64, y: u64) => x & y;
+    I64Or / I64OrImm [I64OrA, I64OrB, I64OrImmA] (x: u64, y: u64) => x | y;
+    I64Xor / I64XorImm [I64XorA, I64XorB, I64XorImmA] (x: u64, y: u64) => x ^ y;
+    I64Shl / I64ShlImm [I64ShlA, I64ShlB, I64ShlImmA] (x: u64, y: u64) => x.wrapping_shl(y as u32);
+    I64ShrS / I64ShrSImm [I64ShrSA, I64ShrSB, I64ShrSImmA] (x: i64, y: u64) => x.wrapping_shr(y as u32);
+    I64ShrU / I64ShrUImm [I64ShrUA, I64ShrUB, I64ShrUImmA] (x: u64, y: u64) => x.wrapping_shr(y as u32);
+    I64Rotl / I64RotlImm [I64RotlA, I64RotlB, I64RotlImmA] (x: u64, y: u64) => x.rotate_left((y % 64) as u32);
+    I64Rotr / I64RotrImm [I64RotrA, I64RotrB, I64RotrImmA] (x: u64, y: u64) => x.rotate_right((y % 64) as u32);
+    I64Eq / I64EqImm [I64EqA, I64EqB, I64EqImmA] (x: u64, y: u64) => x == y;
+    I64Ne / I64NeImm [I64NeA, I64NeB, I64NeImmA] (x: u64, y: u64) => x != y;
+    I64LtS / I64LtSImm [I64LtSA, I64LtSB, I64LtSImmA] (x: i64, y: i64) => x < y;
+    I64LtU / I64LtUImm [I64LtUA, I64LtUB, I64LtUImmA] (x: u64, y: u64) => x < y;
+    I64GtS / I64GtSImm [I64GtSA, I64GtSB, I64GtSImmA] (x: i64, y: i64) => x > y;
+    I64GtU / I64GtUImm [I64GtUA, I64GtUB, I64GtUImmA] (x: u64, y: u64) => x > y;
+    I64LeS / I64LeSImm [I64LeSA, I64LeSB, I64LeSImmA] (x: i64, y: i64) => x <= y;
+    I64LeU / I64LeUImm [I64LeUA, I64LeUB, I64LeUImmA] (x: u64, y: u64) => x <= y;
+    I64GeS / I64GeSImm [I64GeSA, I64GeSB, I64GeSImmA] (x: i64, y: i64) => x >= y;
+    I64GeU / I64GeUImm [I64GeUA, I64GeUB, I64GeUImmA] (x: u64, y: u64) => x >= y;
     F32Add (x: f32, y: f32) => x + y;
     F32Sub (x: f32, y: f32) => x - y;
     F32Mul (x: f32, y: f32) => x * y;
@@ -189,22 +233,22 @@ binary_trapping! {
 }
 
 unary! {
-    I32Eqz(x: u32) => x == 0;
-    I32Clz(x: u32) => x.leading_zeros();
-    I32Ctz(x: u32) => x.trailing_zeros();
-    I32Popcnt(x: u32) => x.count_ones();
-    I32Extend8S(x: u32) => x as i8 as i32;
-    I32Extend16S(x: u32) => x as i16 as i32;
-    I32WrapI64(x: u64) => x as u32;
-    I64Eqz(x: u64) => x == 0;
-    I64Clz(x: u64) => x.leading_zeros() as u64;
-    I64Ctz(x: u64) => x.trailing_zeros() as u64;
-    I64Popcnt(x: u64) => x.count_ones() as u64;
-    I64Extend8S(x: u64) => x as i8 as i64;
-    I64Extend16S(x: u64) => x as i16 as i64;
-    I64Extend32S(x: u64) => x as i32 as i64;
-    I64ExtendI32S(x: i32) => x as i64;
-    I64ExtendI32U(x: u32) => x as u64;
+    I32Eqz [I32EqzA] (x: u32) => x == 0;
+    I32Clz [I32ClzA] (x: u32) => x.leading_zeros();
+    I32Ctz [I32CtzA] (x: u32) => x.trailing_zeros();
+    I32Popcnt [I32PopcntA] (x: u32) => x.count_ones();
+    I32Extend8S [I32Extend8SA] (x: u32) => x as i8 as i32;
+    I32Extend16S [I32Extend16SA] (x: u32) => x as i16 as i32;
+    I32WrapI64 [I32WrapI64A] (x: u64) => x as u32;
+    I64Eqz [I64EqzA] (x: u64) => x == 0;
+    I64Clz [I64ClzA] (x: u64) => x.leading_zeros() as u64;
+    I64Ctz [I64CtzA] (x: u64) => x.trailing_zeros() as u64;
+    I64Popcnt [I64PopcntA] (x: u64) => x.count_ones() as u64;
+    I64Extend8S [I64Extend8SA] (x: u64) => x as i8 as i64;
+    I64Extend16S [I64Extend16SA] (x: u64) => x as i16 as i64;
+    I64Extend32S [I64Extend32SA] (x: u64) => x as i32 as i64;
+    I64ExtendI32S [I64ExtendI32SA] (x: i32) => x as i64;
+    I64ExtendI32U [I64ExtendI32UA] (x: u32) => x as u64;
     F32Abs(x: u32) => x & 0x7fff_ffff;
     F32Neg(x: u32) => x ^ 0x8000_0000;
     F32Ceil(x: f32) => float::f32_ceil(x);
@@ -255,12 +299,13 @@ unary_trapping! {
 /// as the two separate instructions (no fused multiply-add).
 macro_rules! ternary {
     ($( $name:ident($x:ident, $y:ident, $z:ident: $t:ty) => $e:expr; )*) => {$(
-        handler! { $name { dst, a, b, c } |ip, fp, mem, len, cx| {
+        handler! { $name { dst, a, b, c } |ip, fp, mem, len, cx, acc| {
             let $x = <$t>::from_slot(rd(fp, a.into()));
             let $y = <$t>::from_slot(rd(fp, b.into()));
             let $z = <$t>::from_slot(rd(fp, c.into()));
-            wr(fp, dst.into(), ($e).to_slot());
-            next!(ip, fp, mem, len, cx)
+            let v = ($e).to_slot();
+            wr(fp, dst.into(), v);
+            next!(ip, fp, mem, len, cx, v)
         }}
     )*};
 }

@@ -3,38 +3,39 @@
 
 use super::*;
 
-handler! { Copy { dst, src } |ip, fp, mem, len, cx| {
-    wr(fp, dst, rd(fp, src));
-    next!(ip, fp, mem, len, cx)
+handler! { Copy { dst, src } |ip, fp, mem, len, cx, acc| {
+    let v = rd(fp, src);
+    wr(fp, dst, v);
+    next!(ip, fp, mem, len, cx, v)
 }}
 
-handler! { Copy128 { dst, src } |ip, fp, mem, len, cx| {
+handler! { Copy128 { dst, src } |ip, fp, mem, len, cx, acc| {
     wr128(fp, dst, rd128(fp, src));
-    next!(ip, fp, mem, len, cx)
+    next!(ip, fp, mem, len, cx, acc)
 }}
 
-handler! { LoadConsts |ip, fp, mem, len, cx| {
+handler! { LoadConsts |ip, fp, mem, len, cx, acc| {
     let f = &*(*cx).func;
     std::ptr::copy_nonoverlapping(f.consts.as_ptr(), fp.add(f.locals_end as usize), f.consts.len());
-    next!(ip, fp, mem, len, cx)
+    next!(ip, fp, mem, len, cx, acc)
 }}
 
-handler! { Const32 { dst, value } |ip, fp, mem, len, cx| {
+handler! { Const32 { dst, value } |ip, fp, mem, len, cx, acc| {
     wr(fp, dst, value as u64);
-    next!(ip, fp, mem, len, cx)
+    next!(ip, fp, mem, len, cx, value as u64)
 }}
 
-handler! { Const64 { dst, value } |ip, fp, mem, len, cx| {
+handler! { Const64 { dst, value } |ip, fp, mem, len, cx, acc| {
     wr(fp, dst, value);
-    next!(ip, fp, mem, len, cx)
+    next!(ip, fp, mem, len, cx, value)
 }}
 
-handler! { ConstV128 { dst, index } |ip, fp, mem, len, cx| {
+handler! { ConstV128 { dst, index } |ip, fp, mem, len, cx, acc| {
     wr128(fp, dst, (*(*cx).func).pool[index as usize]);
-    next!(ip, fp, mem, len, cx)
+    next!(ip, fp, mem, len, cx, acc)
 }}
 
-handler! { Select { dst, b, cond } |ip, fp, mem, len, cx| {
+handler! { Select { dst, b, cond } |ip, fp, mem, len, cx, acc| {
     // `dst` already holds the first operand. Written as a data select so
     // an unpredictable condition costs no branch miss.
     let keep = rd(fp, dst);
@@ -48,51 +49,73 @@ handler! { Select { dst, b, cond } |ip, fp, mem, len, cx| {
             other
         },
     );
-    next!(ip, fp, mem, len, cx)
+    next!(ip, fp, mem, len, cx, acc)
 }}
 
-handler! { Select128 { dst, b, cond } |ip, fp, mem, len, cx| {
+handler! { Select128 { dst, b, cond } |ip, fp, mem, len, cx, acc| {
     if rd(fp, cond) as u32 == 0 {
         wr128(fp, dst, rd128(fp, b));
     }
-    next!(ip, fp, mem, len, cx)
+    next!(ip, fp, mem, len, cx, acc)
 }}
 
-handler! { GlobalGet { dst, global } |ip, fp, mem, len, cx| {
-    wr(fp, dst, (*(*(*cx).vmctx).global(global)).bits[0]);
-    next!(ip, fp, mem, len, cx)
+handler! { GlobalGet { dst, global } |ip, fp, mem, len, cx, acc| {
+    let v = (*(*(*cx).vmctx).global(global)).bits[0];
+    wr(fp, dst, v);
+    next!(ip, fp, mem, len, cx, v)
 }}
 
-handler! { GlobalGet128 { dst, global } |ip, fp, mem, len, cx| {
+handler! { GlobalGet128 { dst, global } |ip, fp, mem, len, cx, acc| {
     let g = &*(*(*cx).vmctx).global(global);
     wr(fp, dst, g.bits[0]);
     wr(fp, dst + 1, g.bits[1]);
-    next!(ip, fp, mem, len, cx)
+    next!(ip, fp, mem, len, cx, acc)
 }}
 
-handler! { GlobalSet { src, global } |ip, fp, mem, len, cx| {
+handler! { GlobalSet { src, global } |ip, fp, mem, len, cx, acc| {
     (*(*(*cx).vmctx).global(global)).bits[0] = rd(fp, src);
-    next!(ip, fp, mem, len, cx)
+    next!(ip, fp, mem, len, cx, acc)
 }}
 
-handler! { GlobalSet128 { src, global } |ip, fp, mem, len, cx| {
+handler! { GlobalSet128 { src, global } |ip, fp, mem, len, cx, acc| {
     let g = &mut *(*(*cx).vmctx).global(global);
     g.bits = [rd(fp, src), rd(fp, src + 1)];
-    next!(ip, fp, mem, len, cx)
+    next!(ip, fp, mem, len, cx, acc)
 }}
 
 // `dst = if cond != 0 { a } else { b }` for an i32 / i64 condition
 // (the i64 form comes from a fused `i64.eqz`, with `a` and `b` swapped).
-handler! { SelectNz32 { dst, a, b, c } |ip, fp, mem, len, cx| {
+/// `select` on the condition in slot `$c` (an i32 or i64 test).
+macro_rules! select_nz {
+    ($( $name:ident: |$cond:ident| $test:expr; )*) => {$(
+        handler! { $name { dst, a, b, c } |ip, fp, mem, len, cx, acc| {
+            let (x, y) = (rd(fp, a.into()), rd(fp, b.into()));
+            let $cond = rd(fp, c.into());
+            let v = if $test { x } else { y };
+            wr(fp, dst.into(), v);
+            next!(ip, fp, mem, len, cx, v)
+        }}
+    )*};
+}
+
+select_nz! {
+    SelectNz32: |c| c as u32 != 0;
+    SelectNz64: |c| c != 0;
+}
+
+// The same with the condition in the accumulator.
+handler! { SelectNz32A { dst, a, b, c } |ip, fp, mem, len, cx, acc| {
     let (x, y) = (rd(fp, a.into()), rd(fp, b.into()));
-    wr(fp, dst.into(), if rd(fp, c.into()) as u32 != 0 { x } else { y });
-    next!(ip, fp, mem, len, cx)
+    let v = if acc as u32 != 0 { x } else { y };
+    wr(fp, dst.into(), v);
+    next!(ip, fp, mem, len, cx, v)
 }}
 
-handler! { SelectNz64 { dst, a, b, c } |ip, fp, mem, len, cx| {
+handler! { SelectNz64A { dst, a, b, c } |ip, fp, mem, len, cx, acc| {
     let (x, y) = (rd(fp, a.into()), rd(fp, b.into()));
-    wr(fp, dst.into(), if rd(fp, c.into()) != 0 { x } else { y });
-    next!(ip, fp, mem, len, cx)
+    let v = if acc != 0 { x } else { y };
+    wr(fp, dst.into(), v);
+    next!(ip, fp, mem, len, cx, v)
 }}
 
 /// `select` fused with the integer comparison computing its condition:
@@ -100,19 +123,21 @@ handler! { SelectNz64 { dst, a, b, c } |ip, fp, mem, len, cx| {
 /// with `y` (a slot, or the immediate) holds, else `b`.
 macro_rules! select_cmp {
     ($( $name:ident / $imm:ident ($x:ident, $y:ident: $t:ty) => $e:expr; )*) => {$(
-        handler! { $name { dst, a, b, x, y } |ip, fp, mem, len, cx| {
+        handler! { $name { dst, a, b, x, y } |ip, fp, mem, len, cx, acc| {
             let $x = <$t>::from_slot(rd(fp, x.into()));
             let $y = <$t>::from_slot(rd(fp, y.into()));
             let (p, q) = (rd(fp, a.into()), rd(fp, b.into()));
-            wr(fp, dst.into(), if $e { p } else { q });
-            next!(ip, fp, mem, len, cx)
+            let v = if $e { p } else { q };
+            wr(fp, dst.into(), v);
+            next!(ip, fp, mem, len, cx, v)
         }}
-        handler! { $imm { dst, a, b, x, imm } |ip, fp, mem, len, cx| {
+        handler! { $imm { dst, a, b, x, imm } |ip, fp, mem, len, cx, acc| {
             let $x = <$t>::from_slot(rd(fp, x.into()));
             let $y = <$t>::from_imm(imm);
             let (p, q) = (rd(fp, a.into()), rd(fp, b.into()));
-            wr(fp, dst.into(), if $e { p } else { q });
-            next!(ip, fp, mem, len, cx)
+            let v = if $e { p } else { q };
+            wr(fp, dst.into(), v);
+            next!(ip, fp, mem, len, cx, v)
         }}
     )*};
 }
