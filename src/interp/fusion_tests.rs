@@ -119,6 +119,86 @@ fn module_text(extra_locals: usize) -> String {
         (br $top)))
     (local.get $n))
 
+  ;; Counted loops closed by a fused add-and-branch, in each form.
+  (func (export "loops") (param $n i32) (param $step i32) (result i32)
+    {pad}
+    (local $i i32) (local $acc i32) (local $j i32)
+    ;; i += 1 until i == n: immediate step, slot bound
+    (loop $a
+      (local.set $acc (i32.add (local.get $acc) (local.get $i)))
+      (br_if $a (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+    ;; j += step while j <u 100: slot step, immediate bound
+    (loop $b
+      (local.set $acc (i32.xor (local.get $acc) (local.get $j)))
+      (local.set $j (i32.add (local.get $j) (local.get $step)))
+      (br_if $b (i32.lt_u (local.get $j) (i32.const 100))))
+    ;; while n > i, i += 3: the counter on the right
+    (local.set $i (i32.const 0))
+    (loop $c
+      (local.set $acc (i32.add (local.get $acc) (i32.const 7)))
+      (local.set $i (i32.add (local.get $i) (i32.const 3)))
+      (br_if $c (i32.gt_s (local.get $n) (local.get $i))))
+    ;; while j >= -50, j -= 7: negative step, signed
+    (loop $d
+      (local.set $acc (i32.sub (local.get $acc) (local.get $j)))
+      (local.set $j (i32.add (local.get $j) (i32.const -7)))
+      (br_if $d (i32.ge_s (local.get $j) (i32.const -50))))
+    ;; while i != j, i += step (slot step, slot bound)
+    (local.set $i (i32.sub (local.get $j) (i32.mul (local.get $step) (i32.const 3))))
+    (loop $e
+      (local.set $acc (i32.add (local.get $acc) (i32.const 1)))
+      (local.set $i (i32.add (local.get $step) (local.get $i)))
+      (br_if $e (i32.ne (local.get $i) (local.get $j))))
+    (local.get $acc))
+
+  ;; Branches and selects on bit tests; multiply-add by constants.
+  (func (export "bits") (param $x i64) (param $y i32) (result i64)
+    {pad}
+    (local $r i64)
+    (if (i32.and (local.get $y) (i32.const 4)) (then (local.set $r (i64.const 1))))
+    (if (i32.eqz (i32.and (local.get $y) (i32.const 1)))
+      (then (local.set $r (i64.add (local.get $r) (i64.const 10)))))
+    (if (i64.eqz (i64.and (local.get $x) (i64.const 0x40000000)))
+      (then (local.set $r (i64.add (local.get $r) (i64.const 100)))))
+    (local.set $r (i64.add (local.get $r)
+      (select (i64.const 1000) (i64.const 2000) (i32.and (local.get $y) (i32.const 2)))))
+    (local.set $r (i64.add (local.get $r)
+      (select (local.get $x) (i64.const 3) (i64.eqz (i64.and (local.get $x) (i64.const 1))))))
+    (local.set $r (i64.add (local.get $r)
+      (select (local.get $x) (i64.const 5) (i32.eqz (i32.and (local.get $y) (i32.const 8))))))
+    (local.set $r (i64.add (local.get $r)
+      (i64.add (i64.mul (local.get $x) (i64.const 1664525)) (i64.const 1013904223))))
+    (local.set $r (i64.add (local.get $r) (i64.extend_i32_u
+      (i32.add (i32.mul (local.get $y) (i32.const -1640531535)) (i32.const 12345)))))
+    (local.get $r))
+
+  ;; Two float operators fused: op2(op1(x, y), z) in every combination.
+  (func (export "pairs") (param $x f64) (param $y f64) (param $z f64) (result f64)
+    {pad}
+    (local $r f64) (local $s f32) (local $a f32) (local $b f32) (local $c f32)
+    (local.set $r (f64.add (f64.add (local.get $x) (local.get $y)) (local.get $z)))
+    (local.set $r (f64.mul (local.get $r) (f64.sub (f64.add (local.get $x) (local.get $y)) (local.get $z))))
+    (local.set $r (f64.add (local.get $r) (f64.sub (local.get $z) (f64.add (local.get $x) (local.get $y)))))
+    (local.set $r (f64.sub (local.get $r) (f64.mul (f64.add (local.get $x) (local.get $y)) (local.get $z))))
+    (local.set $r (f64.add (local.get $r) (f64.add (f64.sub (local.get $x) (local.get $y)) (local.get $z))))
+    (local.set $r (f64.mul (local.get $r) (f64.sub (f64.sub (local.get $x) (local.get $y)) (local.get $z))))
+    (local.set $r (f64.add (local.get $r) (f64.sub (local.get $z) (f64.sub (local.get $x) (local.get $y)))))
+    (local.set $r (f64.sub (local.get $r) (f64.mul (f64.sub (local.get $x) (local.get $y)) (local.get $z))))
+    (local.set $r (f64.add (local.get $r) (f64.mul (f64.mul (local.get $x) (local.get $y)) (local.get $z))))
+    (local.set $a (f32.demote_f64 (local.get $x)))
+    (local.set $b (f32.demote_f64 (local.get $y)))
+    (local.set $c (f32.demote_f64 (local.get $z)))
+    (local.set $s (f32.add (f32.add (local.get $a) (local.get $b)) (local.get $c)))
+    (local.set $s (f32.mul (local.get $s) (f32.sub (f32.add (local.get $a) (local.get $b)) (local.get $c))))
+    (local.set $s (f32.add (local.get $s) (f32.sub (local.get $c) (f32.add (local.get $a) (local.get $b)))))
+    (local.set $s (f32.sub (local.get $s) (f32.mul (f32.add (local.get $a) (local.get $b)) (local.get $c))))
+    (local.set $s (f32.add (local.get $s) (f32.add (f32.sub (local.get $a) (local.get $b)) (local.get $c))))
+    (local.set $s (f32.mul (local.get $s) (f32.sub (f32.sub (local.get $a) (local.get $b)) (local.get $c))))
+    (local.set $s (f32.add (local.get $s) (f32.sub (local.get $c) (f32.sub (local.get $a) (local.get $b)))))
+    (local.set $s (f32.sub (local.get $s) (f32.mul (f32.sub (local.get $a) (local.get $b)) (local.get $c))))
+    (local.set $s (f32.add (local.get $s) (f32.mul (f32.mul (local.get $a) (local.get $b)) (local.get $c))))
+    (f64.add (local.get $r) (f64.promote_f32 (local.get $s))))
+
   ;; An address add that wraps at 32 bits.
   (func (export "wrap") (param $p i32) (result i32)
     {pad}
@@ -158,6 +238,10 @@ impl Run {
     }
 }
 
+fn f(x: f64) -> Val {
+    Val::F64(x.to_bits())
+}
+
 /// The calls compared between the two translations.
 fn calls() -> Vec<(&'static str, Vec<Val>)> {
     vec![
@@ -180,6 +264,13 @@ fn calls() -> Vec<(&'static str, Vec<Val>)> {
         ("loads", vec![Val::I32(65534), Val::I32(1)]),
         ("stores", vec![Val::I32(65530), Val::I64(1)]),
         ("floats", vec![Val::I32(-8), Val::F64(0)]),
+        ("loops", vec![Val::I32(10), Val::I32(7)]),
+        ("loops", vec![Val::I32(1), Val::I32(33)]),
+        ("bits", vec![Val::I64(0x4000_0001), Val::I32(0b1110)]),
+        ("bits", vec![Val::I64(-2), Val::I32(0b0001)]),
+        ("pairs", vec![f(1.5), f(-0.25), f(3.0)]),
+        ("pairs", vec![f(1e300), f(1e300), f(-1e-300)]),
+        ("pairs", vec![f(f64::NAN), f(2.0), f(0.0)]),
     ]
 }
 
@@ -202,6 +293,37 @@ fn narrow_and_wide_translations_agree() {
         assert!(!wide.ir.contains(fused), "wide translation has {fused}");
     }
     assert!(narrow.ir.contains("BrF64NotLe"));
+    for fused in [
+        "IncBrI32Ne {",
+        "AddBrI32LtUImm",
+        "IncBrI32LtS {",
+        "IncBrI32GeSImm",
+        "AddBrI32Ne {",
+        "BrI32TestImm",
+        "BrI32NotTestImm",
+        "BrI64TestImm",
+        "SelectI32TestImm",
+        "SelectI64TestImm",
+        "I64MulAddImm",
+        "I32MulAddImm",
+        "F64AddAdd",
+        "F64AddSub",
+        "F64AddRsub",
+        "F64AddMul",
+        "F64SubAdd",
+        "F64SubSub",
+        "F64SubRsub",
+        "F64SubMul",
+        "F64MulMul",
+        "F32AddRsub",
+        "F32SubMul",
+        "F32MulMul",
+    ] {
+        assert!(
+            narrow.ir.contains(fused),
+            "narrow translation lacks {fused}"
+        );
+    }
     for (name, args) in calls() {
         let (n, w) = (narrow.call(name, &args), wide.call(name, &args));
         match (&n, &w) {
@@ -276,5 +398,79 @@ fn huge_frames_fall_back_to_wide_forms() {
             (Err(a), Err(b)) => assert_eq!(a.code(), b.code(), "{name}{args:?}"),
             _ => panic!("{name}{args:?}: narrow {n:?}, huge frame {h:?}"),
         }
+    }
+}
+
+/// `loops` and `bits` worked out in Rust.
+#[test]
+fn fused_branches_and_selects_compute_the_wasm_results() {
+    let loops = |n: i32, step: i32| {
+        let mut acc = 0i32;
+        let mut i = 0i32;
+        loop {
+            acc = acc.wrapping_add(i);
+            i = i.wrapping_add(1);
+            if i == n {
+                break;
+            }
+        }
+        let mut j = 0i32;
+        loop {
+            acc ^= j;
+            j = j.wrapping_add(step);
+            if (j as u32) >= 100 {
+                break;
+            }
+        }
+        i = 0;
+        loop {
+            acc = acc.wrapping_add(7);
+            i += 3;
+            if n <= i {
+                break;
+            }
+        }
+        loop {
+            acc = acc.wrapping_sub(j);
+            j = j.wrapping_add(-7);
+            if j < -50 {
+                break;
+            }
+        }
+        i = j.wrapping_sub(step.wrapping_mul(3));
+        loop {
+            acc = acc.wrapping_add(1);
+            i = step.wrapping_add(i);
+            if i == j {
+                break;
+            }
+        }
+        acc
+    };
+    let bits = |x: i64, y: i32| {
+        let mut r = 0i64;
+        if y & 4 != 0 {
+            r = 1;
+        }
+        if y & 1 == 0 {
+            r += 10;
+        }
+        if x & 0x4000_0000 == 0 {
+            r += 100;
+        }
+        r += if y & 2 != 0 { 1000 } else { 2000 };
+        r += if x & 1 == 0 { x } else { 3 };
+        r += if y & 8 == 0 { x } else { 5 };
+        r = r.wrapping_add(x.wrapping_mul(1664525).wrapping_add(1013904223));
+        r.wrapping_add(y.wrapping_mul(-1640531535).wrapping_add(12345) as u32 as i64)
+    };
+    let mut r = instantiate(0, false);
+    for (n, step) in [(10, 7), (1, 33), (7, 1)] {
+        let got = r.call("loops", &[Val::I32(n), Val::I32(step)]).unwrap();
+        assert_eq!(got, Val::I32(loops(n, step)), "loops({n}, {step})");
+    }
+    for (x, y) in [(0x4000_0001i64, 0b1110), (-2, 0b0001), (12345, 0), (-1, -1)] {
+        let got = r.call("bits", &[Val::I64(x), Val::I32(y)]).unwrap();
+        assert_eq!(got, Val::I64(bits(x, y)), "bits({x}, {y})");
     }
 }

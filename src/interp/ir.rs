@@ -154,6 +154,11 @@ macro_rules! declare_instr_enum {
         ternary: [$($ter:ident),* $(,)?],
         select_cmp: [$($sc:ident),* $(,)?],
         select_cmp_imm: [$($sci:ident),* $(,)?],
+        mul_add_imm: [$($mai:ident),* $(,)?],
+        add_branch: [$($abr:ident),* $(,)?],
+        add_branch_imm: [$($abri:ident),* $(,)?],
+        inc_branch: [$($ibr:ident),* $(,)?],
+        inc_branch_imm: [$($ibri:ident),* $(,)?],
         binary_acc: [$(($bx:ident, $bxa:ident, $bxb:ident)),* $(,)?],
         binary_imm_acc: [$(($bix:ident, $bixa:ident)),* $(,)?],
         unary_acc: [$(($ux:ident, $uxa:ident)),* $(,)?],
@@ -190,6 +195,11 @@ macro_rules! declare_instr_enum {
             $( $ter { dst: Slot16, a: Slot16, b: Slot16, c: Slot16 }, )*
             $( $sc { dst: Slot16, a: Slot16, b: Slot16, x: Slot16, y: Slot16 }, )*
             $( $sci { dst: Slot16, a: Slot16, b: Slot16, x: Slot16, imm: i32 }, )*
+            $( $mai { dst: Slot16, a: Slot16, mul: i32, add: i32 }, )*
+            $( $abr { x: Slot16, d: Slot16, y: Slot16, offset: i32 }, )*
+            $( $abri { x: Slot16, d: Slot16, imm: i32, offset: i32 }, )*
+            $( $ibr { x: Slot16, y: Slot16, inc: i32, offset: i32 }, )*
+            $( $ibri { x: Slot16, inc: i32, imm: i32, offset: i32 }, )*
             $( $bxa { dst: Slot, a: Slot, b: Slot }, $bxb { dst: Slot, a: Slot, b: Slot }, )*
             $( $bixa { dst: Slot, a: Slot, imm: i32 }, )*
             $( $uxa { dst: Slot, src: Slot }, )*
@@ -213,6 +223,7 @@ macro_rules! declare_instr_enum {
                 $( h::$bc, )* $( h::$bci, )*
                 $( h::$ldd, )* $( h::$ldx, )* $( h::$std, )* $( h::$stx, )*
                 $( h::$bd, )* $( h::$ter, )* $( h::$sc, )* $( h::$sci, )*
+                $( h::$mai, )* $( h::$abr, )* $( h::$abri, )* $( h::$ibr, )* $( h::$ibri, )*
                 $( h::$bxa, h::$bxb, )* $( h::$bixa, )* $( h::$uxa, )*
                 $( h::$bcxa, h::$bcxb, )* $( h::$bcixa, )* $( h::$brxa, )*
                 $( h::$ldxa, )* $( h::$stxa, )* $( h::$selxa, )*
@@ -229,6 +240,10 @@ macro_rules! declare_instr_enum {
                     | $( Instr::$bcxa { offset, .. } | Instr::$bcxb { offset, .. } )|*
                     | $( Instr::$bcixa { offset, .. } )|*
                     | $( Instr::$brxa { offset, .. } )|*
+                    | $( Instr::$abr { offset, .. } )|*
+                    | $( Instr::$abri { offset, .. } )|*
+                    | $( Instr::$ibr { offset, .. } )|*
+                    | $( Instr::$ibri { offset, .. } )|*
                     | Instr::Br { offset }
                     | Instr::BrIfNez { offset, .. }
                     | Instr::BrIfEqz { offset, .. }
@@ -259,6 +274,11 @@ macro_rules! declare_instr_enum {
                     $( Instr::$brxa { cond, .. } => f(cond), )*
                     $( Instr::$ldxa { dst, base, .. } => { narrow(&mut f, dst); narrow(&mut f, base) } )*
                     $( Instr::$stxa { src, base, .. } => { narrow(&mut f, src); narrow(&mut f, base) } )*
+                    $( Instr::$mai { dst, a, .. } => { narrow(&mut f, dst); narrow(&mut f, a) } )*
+                    $( Instr::$abr { x, d, y, .. } => { narrow(&mut f, x); narrow(&mut f, d); narrow(&mut f, y) } )*
+                    $( Instr::$abri { x, d, .. } => { narrow(&mut f, x); narrow(&mut f, d) } )*
+                    $( Instr::$ibr { x, y, .. } => { narrow(&mut f, x); narrow(&mut f, y) } )*
+                    $( Instr::$ibri { x, .. } => narrow(&mut f, x), )*
                     $( Instr::$selxa { dst, a, b, c } => { narrow(&mut f, dst); narrow(&mut f, a); narrow(&mut f, b); narrow(&mut f, c) } )*
                     $( Instr::$st { addr, src, .. } => { f(addr); f(src) } )*
                     $( Instr::$bc { a, b, .. } => { f(a); f(b) } )*
@@ -405,7 +425,8 @@ macro_rules! declare_instr_enum {
                     | $( Instr::$sc { dst, .. } )|*
                     | $( Instr::$sci { dst, .. } )|*
                     | $( Instr::$ldxa { dst, .. } )|*
-                    | $( Instr::$selxa { dst, .. } )|* => Some(Slot::from(dst)),
+                    | $( Instr::$selxa { dst, .. } )|*
+                    | $( Instr::$mai { dst, .. } )|* => Some(Slot::from(dst)),
                     _ => None,
                 }
             }
@@ -433,6 +454,7 @@ macro_rules! declare_instr_enum {
                     | $( Instr::$bd { dst, .. } )|*
                     | $( Instr::$ter { dst, .. } )|*
                     | $( Instr::$selxa { dst, .. } )|*
+                    | $( Instr::$mai { dst, .. } )|*
                     | $( Instr::$sc { dst, .. } )|*
                     | $( Instr::$sci { dst, .. } )|* => Some(Slot::from(dst)),
                     _ => None,
@@ -517,7 +539,8 @@ macro_rules! declare_instr_enum {
                     | $( Instr::$sc { dst, .. } )|*
                     | $( Instr::$sci { dst, .. } )|*
                     | $( Instr::$ldxa { dst, .. } )|*
-                    | $( Instr::$selxa { dst, .. } )|* => *dst = to as Slot16,
+                    | $( Instr::$selxa { dst, .. } )|*
+                    | $( Instr::$mai { dst, .. } )|* => *dst = to as Slot16,
                     _ => unreachable!("instruction without a result slot: {self:?}"),
                 }
             }
@@ -611,6 +634,7 @@ macro_rules! declare_from_simd_table {
                 BrI32GtUImm, BrI32LeSImm, BrI32LeUImm, BrI32GeSImm, BrI32GeUImm,
                 BrI64EqImm, BrI64NeImm, BrI64LtSImm, BrI64LtUImm, BrI64GtSImm,
                 BrI64GtUImm, BrI64LeSImm, BrI64LeUImm, BrI64GeSImm, BrI64GeUImm,
+                BrI32TestImm, BrI32NotTestImm, BrI64TestImm, BrI64NotTestImm,
             ],
             load_disp: [
                 I32LoadDisp, I64LoadDisp, I32Load8SDisp, I32Load8UDisp, I32Load16SDisp,
@@ -636,6 +660,9 @@ macro_rules! declare_from_simd_table {
             ],
             ternary: [
                 F32MulAdd, F32MulSub, F32MulRsub, F64MulAdd, F64MulSub, F64MulRsub,
+                F32AddAdd, F32AddSub, F32AddRsub, F32AddMul, F32SubAdd, F32SubSub, F32SubRsub,
+                F32SubMul, F32MulMul, F64AddAdd, F64AddSub, F64AddRsub, F64AddMul, F64SubAdd,
+                F64SubSub, F64SubRsub, F64SubMul, F64MulMul,
                 SelectNz32, SelectNz64,
             ],
             select_cmp: [
@@ -649,7 +676,24 @@ macro_rules! declare_from_simd_table {
                 SelectI32GtUImm, SelectI32LeSImm, SelectI32LeUImm, SelectI32GeSImm,
                 SelectI32GeUImm, SelectI64EqImm, SelectI64NeImm, SelectI64LtSImm, SelectI64LtUImm,
                 SelectI64GtSImm, SelectI64GtUImm, SelectI64LeSImm, SelectI64LeUImm,
-                SelectI64GeSImm, SelectI64GeUImm,
+                SelectI64GeSImm, SelectI64GeUImm, SelectI32TestImm, SelectI64TestImm,
+            ],
+            mul_add_imm: [I32MulAddImm, I64MulAddImm],
+            add_branch: [
+                AddBrI32Eq, AddBrI32Ne, AddBrI32LtS, AddBrI32LtU, AddBrI32GtS, AddBrI32GtU,
+                AddBrI32LeS, AddBrI32LeU, AddBrI32GeS, AddBrI32GeU,
+            ],
+            add_branch_imm: [
+                AddBrI32EqImm, AddBrI32NeImm, AddBrI32LtSImm, AddBrI32LtUImm, AddBrI32GtSImm,
+                AddBrI32GtUImm, AddBrI32LeSImm, AddBrI32LeUImm, AddBrI32GeSImm, AddBrI32GeUImm,
+            ],
+            inc_branch: [
+                IncBrI32Eq, IncBrI32Ne, IncBrI32LtS, IncBrI32LtU, IncBrI32GtS, IncBrI32GtU,
+                IncBrI32LeS, IncBrI32LeU, IncBrI32GeS, IncBrI32GeU,
+            ],
+            inc_branch_imm: [
+                IncBrI32EqImm, IncBrI32NeImm, IncBrI32LtSImm, IncBrI32LtUImm, IncBrI32GtSImm,
+                IncBrI32GtUImm, IncBrI32LeSImm, IncBrI32LeUImm, IncBrI32GeSImm, IncBrI32GeUImm,
             ],
             binary_acc: [
                 (I32Add, I32AddA, I32AddB), (I32Sub, I32SubA, I32SubB),
@@ -945,6 +989,8 @@ pub fn fuse_compare(cmp: Instr, negate: bool) -> Option<Instr> {
         Instr::I64LeUImm { a, imm, .. } => pick_imm!(a, imm, BrI64LeUImm, BrI64GtUImm),
         Instr::I64GeSImm { a, imm, .. } => pick_imm!(a, imm, BrI64GeSImm, BrI64LtSImm),
         Instr::I64GeUImm { a, imm, .. } => pick_imm!(a, imm, BrI64GeUImm, BrI64LtUImm),
+        Instr::I32AndImm { a, imm, .. } => pick_imm!(a, imm, BrI32TestImm, BrI32NotTestImm),
+        Instr::I64AndImm { a, imm, .. } => pick_imm!(a, imm, BrI64TestImm, BrI64NotTestImm),
         Instr::I32Eqz { src, .. } => {
             if negate {
                 Instr::BrIfNez {

@@ -506,7 +506,7 @@ impl Translator {
                 if last.result_slot() == Some(c.slot) {
                     // `eqz` of a comparison: branch on the comparison,
                     // negated.
-                    if let Instr::I32Eqz { src, dst } = last {
+                    if let Instr::I32Eqz { src, dst } | Instr::I64Eqz { src, dst } = last {
                         let cmp = at.checked_sub(1).filter(|&p| p >= self.last_label);
                         if let Some(p) = cmp.filter(|_| src == dst) {
                             if self.code[p].result_slot() == Some(src) {
@@ -516,7 +516,7 @@ impl Translator {
                                     self.code.truncate(at);
                                     self.offsets.truncate(at);
                                     self.fusible = None;
-                                    return p;
+                                    return self.merge_increment(p);
                                 }
                             }
                         }
@@ -524,7 +524,7 @@ impl Translator {
                     if let Some(fused) = super::ir::fuse_compare(last, negate) {
                         self.code[at] = fused;
                         self.fusible = None;
-                        return at;
+                        return self.merge_increment(at);
                     }
                 }
             }
@@ -535,6 +535,28 @@ impl Translator {
         } else {
             self.emit(Instr::BrIfNez { cond, offset: 0 })
         }
+    }
+
+    /// Merges the compare-and-branch at `at` (the last instruction) with
+    /// an in-place `i32.add` of the compared slot just before it, the
+    /// usual end of a counted loop; returns where the branch now is.
+    fn merge_increment(&mut self, at: usize) -> usize {
+        if !self.narrow || at == 0 || self.last_label > at - 1 {
+            return at;
+        }
+        let (x, step) = match self.code[at - 1] {
+            Instr::I32AddImm { dst, a, imm } if dst == a => (dst, Operand::Imm(imm)),
+            Instr::I32Add { dst, a, b } if dst == a && b != dst => (dst, Operand::Slot(b)),
+            Instr::I32Add { dst, a, b } if dst == b && a != dst => (dst, Operand::Slot(a)),
+            _ => return at,
+        };
+        let Some((cmp, bound, offset)) = counter_compare(self.code[at], x) else {
+            return at;
+        };
+        self.code[at - 1] = add_branch(cmp, x, step, bound, offset);
+        self.code.truncate(at);
+        self.offsets.truncate(at);
+        at - 1
     }
 
     // ---- control flow -----------------------------------------------------
@@ -894,6 +916,9 @@ impl Translator {
     fn i32_add(&mut self, subtract: bool) {
         let len = self.stack.len();
         let (a, b) = (self.stack[len - 2], self.stack[len - 1]);
+        if !subtract && self.fuse_mul_add_imm(ValType::I32) {
+            return;
+        }
         let pending = if !self.narrow {
             None
         } else {
@@ -942,6 +967,46 @@ impl Translator {
         }
     }
 
+    /// `(x * k1) + k2` with both constants as immediates: one instruction
+    /// when the multiplication was emitted just before (narrow only).
+    fn fuse_mul_add_imm(&mut self, ty: ValType) -> bool {
+        let len = self.stack.len();
+        let (a, b) = (self.stack[len - 2], self.stack[len - 1]);
+        let Place::Const(v) = b.place else {
+            return false;
+        };
+        let add = if ty == ValType::I32 {
+            Some(v as u32 as i32)
+        } else {
+            i32::try_from(v as i64).ok()
+        };
+        let (Some(add), Some(at)) = (add.filter(|_| self.narrow), self.producer_of(a)) else {
+            return false;
+        };
+        let fused = match self.code[at] {
+            Instr::I32MulImm { a: x, imm, .. } if ty == ValType::I32 => Instr::I32MulAddImm {
+                dst: 0,
+                a: n16(x),
+                mul: imm,
+                add,
+            },
+            Instr::I64MulImm { a: x, imm, .. } if ty == ValType::I64 => Instr::I64MulAddImm {
+                dst: 0,
+                a: n16(x),
+                mul: imm,
+                add,
+            },
+            _ => return false,
+        };
+        self.pop();
+        self.pop();
+        let dst = self.push_temp(ty);
+        self.code[at] = fused;
+        self.code[at].set_result_slot(dst);
+        self.fusible = Some(at);
+        true
+    }
+
     /// The last emitted instruction, if it computed the `Temp` entry `e`
     /// and may still be rewritten (no label since).
     fn producer_of(&self, e: Entry) -> Option<usize> {
@@ -978,7 +1043,7 @@ impl Translator {
         let is_f64 = ty == ValType::F64;
         enum Fuse {
             Load(Slot16, i32, u32),
-            Mul(Slot16, Slot16),
+            Pair(Arith, Slot16, Slot16),
         }
         let how = match self.code[at] {
             Instr::I64LoadDisp {
@@ -987,11 +1052,15 @@ impl Translator {
             Instr::I32LoadDisp {
                 base, imm, offset, ..
             } if !is_f64 => Fuse::Load(base, imm, offset),
-            Instr::F64Mul { a: x, b: y, .. } if is_f64 => Fuse::Mul(n16(x), n16(y)),
-            Instr::F32Mul { a: x, b: y, .. } if !is_f64 => Fuse::Mul(n16(x), n16(y)),
+            Instr::F64Add { a: x, b: y, .. } if is_f64 => Fuse::Pair(Arith::Add, n16(x), n16(y)),
+            Instr::F64Sub { a: x, b: y, .. } if is_f64 => Fuse::Pair(Arith::Sub, n16(x), n16(y)),
+            Instr::F64Mul { a: x, b: y, .. } if is_f64 => Fuse::Pair(Arith::Mul, n16(x), n16(y)),
+            Instr::F32Add { a: x, b: y, .. } if !is_f64 => Fuse::Pair(Arith::Add, n16(x), n16(y)),
+            Instr::F32Sub { a: x, b: y, .. } if !is_f64 => Fuse::Pair(Arith::Sub, n16(x), n16(y)),
+            Instr::F32Mul { a: x, b: y, .. } if !is_f64 => Fuse::Pair(Arith::Mul, n16(x), n16(y)),
             _ => return false,
         };
-        if matches!(how, Fuse::Mul(..)) && !matches!(op, Arith::Add | Arith::Sub) {
+        if matches!(how, Fuse::Pair(..)) && op == Arith::Div {
             return false;
         }
         self.pop();
@@ -1064,15 +1133,32 @@ impl Translator {
                     }
                 ),
             },
-            Fuse::Mul(x, y) => match (op, right) {
-                // o + x*y
-                (Arith::Add, _) => pick!(F32MulAdd, F64MulAdd { a: x, b: y, c: o }),
-                // o - x*y
-                (Arith::Sub, true) => pick!(F32MulRsub, F64MulRsub { a: x, b: y, c: o }),
-                // x*y - o
-                (Arith::Sub, false) => pick!(F32MulSub, F64MulSub { a: x, b: y, c: o }),
-                _ => unreachable!("only add and subtract fuse a multiplication"),
-            },
+            // `o op (x op1 y)` when `right`, else `(x op1 y) op o`.
+            Fuse::Pair(op1, x, y) => {
+                macro_rules! pair {
+                    ($($op1:ident: $add:ident $sub:ident $rsub:ident $mul:ident,
+                       $add64:ident $sub64:ident $rsub64:ident $mul64:ident;)*) => {
+                        match op1 {
+                            $(Arith::$op1 => match (op, right) {
+                                (Arith::Add, _) => pick!($add, $add64 { a: x, b: y, c: o }),
+                                (Arith::Mul, _) => pick!($mul, $mul64 { a: x, b: y, c: o }),
+                                (Arith::Sub, false) => pick!($sub, $sub64 { a: x, b: y, c: o }),
+                                (Arith::Sub, true) => pick!($rsub, $rsub64 { a: x, b: y, c: o }),
+                                (Arith::Div, _) => unreachable!("division does not fuse"),
+                            },)*
+                            Arith::Div => unreachable!("division does not fuse"),
+                        }
+                    };
+                }
+                pair! {
+                    Add: F32AddAdd F32AddSub F32AddRsub F32AddMul,
+                         F64AddAdd F64AddSub F64AddRsub F64AddMul;
+                    Sub: F32SubAdd F32SubSub F32SubRsub F32SubMul,
+                         F64SubAdd F64SubSub F64SubRsub F64SubMul;
+                    Mul: F32MulAdd F32MulSub F32MulRsub F32MulMul,
+                         F64MulAdd F64MulSub F64MulRsub F64MulMul;
+                }
+            }
         };
         self.fusible = Some(at);
         true
@@ -1100,6 +1186,30 @@ impl Translator {
         let sa = n16(self.src(a));
         let dst = n16(self.push_temp(a.ty));
         if let Some(at) = producer {
+            // `select(a, b, eqz(x & imm))` is a bit test with `a` and `b`
+            // swapped: fuse all three.
+            if let Instr::I32Eqz { src, dst: d } | Instr::I64Eqz { src, dst: d } = self.code[at] {
+                let and = at
+                    .checked_sub(1)
+                    .filter(|&p| p >= self.last_label && src == d);
+                let test = and.and_then(|p| match self.code[p] {
+                    Instr::I32AndImm { dst: t, a: x, imm } if t == src => Some((p, x, imm, false)),
+                    Instr::I64AndImm { dst: t, a: x, imm } if t == src => Some((p, x, imm, true)),
+                    _ => None,
+                });
+                if let Some((p, x, imm, wide)) = test {
+                    let (a, b, x) = (sb, sa, n16(x));
+                    self.code[p] = if wide {
+                        Instr::SelectI64TestImm { dst, a, b, x, imm }
+                    } else {
+                        Instr::SelectI32TestImm { dst, a, b, x, imm }
+                    };
+                    self.code.truncate(at);
+                    self.offsets.truncate(at);
+                    self.fusible = Some(p);
+                    return;
+                }
+            }
             if let Some(fused) = Self::fused_select(self.code[at], dst, sa, sb) {
                 self.code[at] = fused;
                 self.fusible = Some(at);
@@ -1128,6 +1238,9 @@ impl Translator {
                             dst, a, b, x: n16(x), imm,
                         }),
                     )*
+                    Instr::I32AndImm { a: x, imm, .. } => Some(Instr::SelectI32TestImm {
+                        dst, a, b, x: n16(x), imm,
+                    }),
                     // `select(a, b, eqz(v))` is `select(b, a, v)`.
                     Instr::I32Eqz { src, .. } => Some(Instr::SelectNz32 {
                         dst, a: b, b: a, c: n16(src),
@@ -1387,7 +1500,8 @@ impl Translator {
                     self.fusible = None;
                     self.materialize_locals();
                     self.materialize_top(n);
-                    self.emit(branch)
+                    let at = self.emit(branch);
+                    self.merge_increment(at)
                 } else if needs_saving {
                     let cond = self.src(c);
                     self.materialize_locals();
@@ -1803,7 +1917,11 @@ impl Translator {
             O::I64Clz => un!(I64, I64Clz),
             O::I64Ctz => un!(I64, I64Ctz),
             O::I64Popcnt => un!(I64, I64Popcnt),
-            O::I64Add => bini!(I64, I64Add, I64AddImm),
+            O::I64Add => {
+                if !self.fuse_mul_add_imm(I64) {
+                    bini!(I64, I64Add, I64AddImm)
+                }
+            }
             O::I64Sub => bini!(I64, I64Sub, I64SubImm),
             O::I64Mul => bini!(I64, I64Mul, I64MulImm),
             O::I64DivS => bini!(I64, I64DivS, I64DivSImm),
@@ -2144,6 +2262,118 @@ fn check_memory(memarg: &wasmparser::MemArg, offset: usize) -> Result<(), Error>
             "multiple memories and memory64 are not supported yet",
             offset,
         )),
+    }
+}
+
+/// A slot or an immediate operand.
+#[derive(Copy, Clone)]
+enum Operand {
+    Slot(Slot),
+    Imm(i32),
+}
+
+/// The i32 comparisons, as fused into loop-closing branches.
+#[derive(Copy, Clone)]
+enum Cmp {
+    Eq,
+    Ne,
+    LtS,
+    LtU,
+    GtS,
+    GtU,
+    LeS,
+    LeU,
+    GeS,
+    GeU,
+}
+
+impl Cmp {
+    /// The comparison with its operands swapped (`a < b` is `b > a`).
+    fn mirror(self) -> Cmp {
+        match self {
+            Cmp::Eq => Cmp::Eq,
+            Cmp::Ne => Cmp::Ne,
+            Cmp::LtS => Cmp::GtS,
+            Cmp::LtU => Cmp::GtU,
+            Cmp::GtS => Cmp::LtS,
+            Cmp::GtU => Cmp::LtU,
+            Cmp::LeS => Cmp::GeS,
+            Cmp::LeU => Cmp::GeU,
+            Cmp::GeS => Cmp::LeS,
+            Cmp::GeU => Cmp::LeU,
+        }
+    }
+}
+
+/// An i32 compare-and-branch of slot `x` as `x cmp bound` (mirrored if
+/// `x` is its right operand), with its branch offset.
+fn counter_compare(branch: Instr, x: Slot) -> Option<(Cmp, Operand, i32)> {
+    macro_rules! table {
+        ($( $reg:ident $imm:ident => $cmp:ident; )*) => {
+            match branch {
+                $(
+                    Instr::$reg { a, b, offset } if a == x && b != x => {
+                        Some((Cmp::$cmp, Operand::Slot(b), offset))
+                    }
+                    Instr::$reg { a, b, offset } if b == x && a != x => {
+                        Some((Cmp::$cmp.mirror(), Operand::Slot(a), offset))
+                    }
+                    Instr::$imm { a, imm, offset } if a == x => {
+                        Some((Cmp::$cmp, Operand::Imm(imm), offset))
+                    }
+                )*
+                _ => None,
+            }
+        };
+    }
+    table! {
+        BrI32Eq BrI32EqImm => Eq;
+        BrI32Ne BrI32NeImm => Ne;
+        BrI32LtS BrI32LtSImm => LtS;
+        BrI32LtU BrI32LtUImm => LtU;
+        BrI32GtS BrI32GtSImm => GtS;
+        BrI32GtU BrI32GtUImm => GtU;
+        BrI32LeS BrI32LeSImm => LeS;
+        BrI32LeU BrI32LeUImm => LeU;
+        BrI32GeS BrI32GeSImm => GeS;
+        BrI32GeU BrI32GeUImm => GeU;
+    }
+}
+
+/// `x += step; branch if x cmp bound` as one instruction.
+fn add_branch(cmp: Cmp, x: Slot, step: Operand, bound: Operand, offset: i32) -> Instr {
+    let x = n16(x);
+    macro_rules! table {
+        ($( $cmp:ident => $add:ident $add_imm:ident $inc:ident $inc_imm:ident; )*) => {
+            match (cmp, step, bound) {
+                $(
+                    (Cmp::$cmp, Operand::Slot(d), Operand::Slot(y)) => Instr::$add {
+                        x, d: n16(d), y: n16(y), offset,
+                    },
+                    (Cmp::$cmp, Operand::Slot(d), Operand::Imm(imm)) => Instr::$add_imm {
+                        x, d: n16(d), imm, offset,
+                    },
+                    (Cmp::$cmp, Operand::Imm(inc), Operand::Slot(y)) => Instr::$inc {
+                        x, y: n16(y), inc, offset,
+                    },
+                    (Cmp::$cmp, Operand::Imm(inc), Operand::Imm(imm)) => Instr::$inc_imm {
+                        x, inc, imm, offset,
+                    },
+                )*
+            }
+        };
+    }
+    table! {
+        Eq => AddBrI32Eq AddBrI32EqImm IncBrI32Eq IncBrI32EqImm;
+        Ne => AddBrI32Ne AddBrI32NeImm IncBrI32Ne IncBrI32NeImm;
+        LtS => AddBrI32LtS AddBrI32LtSImm IncBrI32LtS IncBrI32LtSImm;
+        LtU => AddBrI32LtU AddBrI32LtUImm IncBrI32LtU IncBrI32LtUImm;
+        GtS => AddBrI32GtS AddBrI32GtSImm IncBrI32GtS IncBrI32GtSImm;
+        GtU => AddBrI32GtU AddBrI32GtUImm IncBrI32GtU IncBrI32GtUImm;
+        LeS => AddBrI32LeS AddBrI32LeSImm IncBrI32LeS IncBrI32LeSImm;
+        LeU => AddBrI32LeU AddBrI32LeUImm IncBrI32LeU IncBrI32LeUImm;
+        GeS => AddBrI32GeS AddBrI32GeSImm IncBrI32GeS IncBrI32GeSImm;
+        GeU => AddBrI32GeU AddBrI32GeUImm IncBrI32GeU IncBrI32GeUImm;
     }
 }
 

@@ -100,6 +100,70 @@ branch_cmp! {
     BrF64NotGe (x: f64, y) => !(x >= y);
 }
 
+/// Branches on a bit test, `(x & imm) != 0` (or `== 0` for `Not`), fused
+/// from an `and` with a constant.
+macro_rules! branch_test {
+    ($( $name:ident: $t:ty, $nonzero:expr; )*) => {$(
+        handler! { $name { a, imm, offset } |ip, fp, mem, len, cx, acc| {
+            let bits = <$t>::from_slot(rd(fp, a)) & <$t>::from_imm(imm);
+            branch!((bits != 0) == $nonzero, offset, ip, fp, mem, len, cx, acc)
+        }}
+    )*};
+}
+
+branch_test! {
+    BrI32TestImm: u32, true;
+    BrI32NotTestImm: u32, false;
+    BrI64TestImm: u64, true;
+    BrI64NotTestImm: u64, false;
+}
+
+/// Loop-closing branches: `x += d` (a slot, `AddBr`) or `x += inc` (an
+/// immediate, `IncBr`), wrapping at 32 bits and written back, then a
+/// branch if `x` compares as named with `y` (a slot) or the immediate:
+/// `AddBr, AddBrImm, IncBr, IncBrImm: (x, y: T) => cond`.
+macro_rules! add_branch {
+    ($( $add:ident, $add_imm:ident, $inc:ident, $inc_imm:ident: ($x:ident, $y:ident: $t:ty) => $e:expr; )*) => {$(
+        handler! { $add { x, d, y, offset } |ip, fp, mem, len, cx, acc| {
+            let sum = (rd(fp, x.into()) as u32).wrapping_add(rd(fp, d.into()) as u32);
+            wr(fp, x.into(), sum as u64);
+            let ($x, $y) = (sum as $t, <$t>::from_slot(rd(fp, y.into())));
+            branch!($e, offset, ip, fp, mem, len, cx, acc)
+        }}
+        handler! { $add_imm { x, d, imm, offset } |ip, fp, mem, len, cx, acc| {
+            let sum = (rd(fp, x.into()) as u32).wrapping_add(rd(fp, d.into()) as u32);
+            wr(fp, x.into(), sum as u64);
+            let ($x, $y) = (sum as $t, <$t>::from_imm(imm));
+            branch!($e, offset, ip, fp, mem, len, cx, acc)
+        }}
+        handler! { $inc { x, y, inc, offset } |ip, fp, mem, len, cx, acc| {
+            let sum = (rd(fp, x.into()) as u32).wrapping_add(inc as u32);
+            wr(fp, x.into(), sum as u64);
+            let ($x, $y) = (sum as $t, <$t>::from_slot(rd(fp, y.into())));
+            branch!($e, offset, ip, fp, mem, len, cx, acc)
+        }}
+        handler! { $inc_imm { x, inc, imm, offset } |ip, fp, mem, len, cx, acc| {
+            let sum = (rd(fp, x.into()) as u32).wrapping_add(inc as u32);
+            wr(fp, x.into(), sum as u64);
+            let ($x, $y) = (sum as $t, <$t>::from_imm(imm));
+            branch!($e, offset, ip, fp, mem, len, cx, acc)
+        }}
+    )*};
+}
+
+add_branch! {
+    AddBrI32Eq, AddBrI32EqImm, IncBrI32Eq, IncBrI32EqImm: (x, y: u32) => x == y;
+    AddBrI32Ne, AddBrI32NeImm, IncBrI32Ne, IncBrI32NeImm: (x, y: u32) => x != y;
+    AddBrI32LtS, AddBrI32LtSImm, IncBrI32LtS, IncBrI32LtSImm: (x, y: i32) => x < y;
+    AddBrI32LtU, AddBrI32LtUImm, IncBrI32LtU, IncBrI32LtUImm: (x, y: u32) => x < y;
+    AddBrI32GtS, AddBrI32GtSImm, IncBrI32GtS, IncBrI32GtSImm: (x, y: i32) => x > y;
+    AddBrI32GtU, AddBrI32GtUImm, IncBrI32GtU, IncBrI32GtUImm: (x, y: u32) => x > y;
+    AddBrI32LeS, AddBrI32LeSImm, IncBrI32LeS, IncBrI32LeSImm: (x, y: i32) => x <= y;
+    AddBrI32LeU, AddBrI32LeUImm, IncBrI32LeU, IncBrI32LeUImm: (x, y: u32) => x <= y;
+    AddBrI32GeS, AddBrI32GeSImm, IncBrI32GeS, IncBrI32GeSImm: (x, y: i32) => x >= y;
+    AddBrI32GeU, AddBrI32GeUImm, IncBrI32GeU, IncBrI32GeUImm: (x, y: u32) => x >= y;
+}
+
 handler! { Br { offset } |ip, fp, mem, len, cx, acc| {
     dispatch!(ip.offset(offset as isize), fp, mem, len, cx, acc)
 }}

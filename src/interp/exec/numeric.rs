@@ -295,8 +295,9 @@ unary_trapping! {
     I64TruncF64U(x: f64) => float::i64_trunc_f64_u(x);
 }
 
-/// Multiply-add and friends: the product is rounded before the add, exactly
-/// as the two separate instructions (no fused multiply-add).
+/// Two float operators in one, `op2(op1(x, y), z)` (`R`: `z` on the left):
+/// each result is rounded exactly as by the two separate instructions (no
+/// fused multiply-add).
 macro_rules! ternary {
     ($( $name:ident($x:ident, $y:ident, $z:ident: $t:ty) => $e:expr; )*) => {$(
         handler! { $name { dst, a, b, c } |ip, fp, mem, len, cx, acc| {
@@ -311,10 +312,46 @@ macro_rules! ternary {
 }
 
 ternary! {
+    F32AddAdd(x, y, z: f32) => (x + y) + z;
+    F32AddSub(x, y, z: f32) => (x + y) - z;
+    F32AddRsub(x, y, z: f32) => z - (x + y);
+    F32AddMul(x, y, z: f32) => (x + y) * z;
+    F32SubAdd(x, y, z: f32) => (x - y) + z;
+    F32SubSub(x, y, z: f32) => (x - y) - z;
+    F32SubRsub(x, y, z: f32) => z - (x - y);
+    F32SubMul(x, y, z: f32) => (x - y) * z;
+    F32MulMul(x, y, z: f32) => (x * y) * z;
+    F64AddAdd(x, y, z: f64) => (x + y) + z;
+    F64AddSub(x, y, z: f64) => (x + y) - z;
+    F64AddRsub(x, y, z: f64) => z - (x + y);
+    F64AddMul(x, y, z: f64) => (x + y) * z;
+    F64SubAdd(x, y, z: f64) => (x - y) + z;
+    F64SubSub(x, y, z: f64) => (x - y) - z;
+    F64SubRsub(x, y, z: f64) => z - (x - y);
+    F64SubMul(x, y, z: f64) => (x - y) * z;
+    F64MulMul(x, y, z: f64) => (x * y) * z;
     F32MulAdd(x, y, z: f32) => x * y + z;
     F32MulSub(x, y, z: f32) => x * y - z;
     F32MulRsub(x, y, z: f32) => z - x * y;
     F64MulAdd(x, y, z: f64) => x * y + z;
     F64MulSub(x, y, z: f64) => x * y - z;
     F64MulRsub(x, y, z: f64) => z - x * y;
+}
+
+/// `x * mul + add` (wrapping), fused from a multiplication and an addition
+/// by constants (hashes, random number generators, index arithmetic).
+macro_rules! mul_add_imm {
+    ($( $name:ident: $t:ty; )*) => {$(
+        handler! { $name { dst, a, mul, add } |ip, fp, mem, len, cx, acc| {
+            let x = <$t>::from_slot(rd(fp, a.into()));
+            let v = x.wrapping_mul(<$t>::from_imm(mul)).wrapping_add(<$t>::from_imm(add)).to_slot();
+            wr(fp, dst.into(), v);
+            next!(ip, fp, mem, len, cx, v)
+        }}
+    )*};
+}
+
+mul_add_imm! {
+    I32MulAddImm: u32;
+    I64MulAddImm: u64;
 }

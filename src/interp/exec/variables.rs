@@ -164,3 +164,22 @@ select_cmp! {
     SelectI64GeS / SelectI64GeSImm (x, y: i64) => x >= y;
     SelectI64GeU / SelectI64GeUImm (x, y: u64) => x >= y;
 }
+
+/// `select` on a bit test, `(x & imm) != 0`, fused from an `and` with a
+/// constant (and the `eqz` that may test it).
+macro_rules! select_test {
+    ($( $name:ident: $t:ty; )*) => {$(
+        handler! { $name { dst, a, b, x, imm } |ip, fp, mem, len, cx, acc| {
+            let bits = <$t>::from_slot(rd(fp, x.into())) & <$t>::from_imm(imm);
+            let (p, q) = (rd(fp, a.into()), rd(fp, b.into()));
+            let v = if bits != 0 { p } else { q };
+            wr(fp, dst.into(), v);
+            next!(ip, fp, mem, len, cx, v)
+        }}
+    )*};
+}
+
+select_test! {
+    SelectI32TestImm: u32;
+    SelectI64TestImm: u64;
+}
