@@ -199,6 +199,58 @@ fn module_text(extra_locals: usize) -> String {
     (local.set $s (f32.add (local.get $s) (f32.mul (f32.mul (local.get $a) (local.get $b)) (local.get $c))))
     (f64.add (local.get $r) (f64.promote_f32 (local.get $s))))
 
+  ;; x[i] op= a: read-modify-write of f32 and f64 elements, and the
+  ;; f64 add fused into a compare-and-branch.
+  (func (export "rmw") (param $p i32) (param $a f64) (result f64)
+    {pad}
+    (local $n i32) (local $fa f32)
+    (local.set $fa (f32.demote_f64 (local.get $a)))
+    (f64.store (local.get $p) (f64.add (f64.load (local.get $p)) (local.get $a)))
+    (f64.store offset=8 (local.get $p) (f64.sub (local.get $a) (f64.load offset=8 (local.get $p))))
+    (f64.store (i32.add (local.get $p) (i32.const 8))
+      (f64.sub (f64.load (i32.add (local.get $p) (i32.const 8))) (local.get $a)))
+    (f64.store (local.get $p) (f64.mul (local.get $a) (f64.load (local.get $p))))
+    (f32.store offset=16 (local.get $p)
+      (f32.add (f32.load offset=16 (local.get $p)) (local.get $fa)))
+    (f32.store offset=16 (local.get $p)
+      (f32.sub (local.get $fa) (f32.load offset=16 (local.get $p))))
+    (f32.store offset=16 (local.get $p)
+      (f32.mul (f32.load offset=16 (local.get $p)) (local.get $fa)))
+    (f32.store offset=16 (local.get $p)
+      (f32.sub (f32.load offset=16 (local.get $p)) (local.get $fa)))
+    ;; count how often x + a stays below 100 / above 100 while doubling a
+    (block $out
+      (loop $l
+        (br_if $out (f64.ge (f64.add (local.get $a) (local.get $a)) (f64.const 100)))
+        (if (f64.lt (f64.add (local.get $a) (f64.const 0.5)) (f64.const 1))
+          (then (local.set $n (i32.add (local.get $n) (i32.const 1000)))))
+        (local.set $a (f64.add (local.get $a) (local.get $a)))
+        (local.set $n (i32.add (local.get $n) (i32.const 1)))
+        (br_if $l (f64.lt (f64.const -1e9) (f64.add (local.get $a) (f64.const 1))))))
+    (f64.add
+      (f64.add (f64.load (local.get $p)) (f64.load offset=8 (local.get $p)))
+      (f64.add (f64.promote_f32 (f32.load offset=16 (local.get $p)))
+               (f64.convert_i32_s (local.get $n)))))
+
+  ;; Calls whose first arguments are locals, directly and through a table.
+  (type $binop (func (param i32 i32) (result i32)))
+  (table 2 funcref)
+  (elem (i32.const 0) $sub $mix)
+  (func $sub (type $binop) (i32.sub (local.get 0) (local.get 1)))
+  (func $mix (type $binop) (i32.xor (i32.mul (local.get 0) (i32.const 31)) (local.get 1)))
+  (func $three (param i32 i32 i32) (result i32)
+    (i32.add (i32.mul (local.get 0) (i32.const 100)) (i32.add (i32.mul (local.get 1) (i32.const 10)) (local.get 2))))
+  (func (export "calls") (param $x i32) (param $y i32) (result i32)
+    {pad}
+    (local $r i32)
+    (local.set $r (call $sub (local.get $x) (local.get $y)))
+    (local.set $r (i32.add (local.get $r) (call $sub (local.get $y) (i32.const 5))))
+    (local.set $r (i32.add (local.get $r) (call $sub (i32.const 7) (local.get $x))))
+    (local.set $r (i32.add (local.get $r) (call $three (local.get $y) (local.get $x) (local.get $y))))
+    (local.set $r (i32.add (local.get $r) (call_indirect (type $binop) (local.get $x) (local.get $y) (i32.const 1))))
+    (local.set $r (i32.add (local.get $r) (call_indirect (type $binop) (local.get $y) (local.get $x) (local.get $r))))
+    (local.get $r))
+
   ;; An address add that wraps at 32 bits.
   (func (export "wrap") (param $p i32) (result i32)
     {pad}
@@ -271,6 +323,12 @@ fn calls() -> Vec<(&'static str, Vec<Val>)> {
         ("pairs", vec![f(1.5), f(-0.25), f(3.0)]),
         ("pairs", vec![f(1e300), f(1e300), f(-1e-300)]),
         ("pairs", vec![f(f64::NAN), f(2.0), f(0.0)]),
+        ("rmw", vec![Val::I32(64), f(2.5)]),
+        ("rmw", vec![Val::I32(200), f(-3.0)]),
+        ("rmw", vec![Val::I32(65530), f(1.0)]),
+        ("calls", vec![Val::I32(9), Val::I32(4)]),
+        ("calls", vec![Val::I32(-3), Val::I32(1)]),
+        ("calls", vec![Val::I32(9), Val::I32(7)]),
     ]
 }
 
@@ -318,6 +376,19 @@ fn narrow_and_wide_translations_agree() {
         "F32AddRsub",
         "F32SubMul",
         "F32MulMul",
+        "F64AddDispStore",
+        "F64RsubDispStore",
+        "F64SubDispStore",
+        "F64MulDispStore",
+        "F32AddDispStore",
+        "F32SubDispStore",
+        "F32MulDispStore",
+        "F32RsubDispStore",
+        "BrF64AddGe",
+        "BrF64AddNotLt",
+        "BrF64AddGt",
+        "CallInternalArgs",
+        "CallIndirectArgs",
     ] {
         assert!(
             narrow.ir.contains(fused),
@@ -472,5 +543,31 @@ fn fused_branches_and_selects_compute_the_wasm_results() {
     for (x, y) in [(0x4000_0001i64, 0b1110), (-2, 0b0001), (12345, 0), (-1, -1)] {
         let got = r.call("bits", &[Val::I64(x), Val::I32(y)]).unwrap();
         assert_eq!(got, Val::I64(bits(x, y)), "bits({x}, {y})");
+    }
+}
+
+/// `calls` worked out in Rust (the last call_indirect traps unless `r`
+/// selects a table entry).
+#[test]
+fn calls_with_copied_arguments_compute_the_wasm_results() {
+    let sub = |a: i32, b: i32| a.wrapping_sub(b);
+    let mix = |a: i32, b: i32| a.wrapping_mul(31) ^ b;
+    let mut r = instantiate(0, false);
+    for (x, y) in [(9i32, 4i32), (-3, 1), (9, 7)] {
+        let mut acc = sub(x, y);
+        acc = acc.wrapping_add(sub(y, 5));
+        acc = acc.wrapping_add(sub(7, x));
+        acc = acc.wrapping_add(y * 100 + x * 10 + y);
+        acc = acc.wrapping_add(mix(x, y));
+        let got = r.call("calls", &[Val::I32(x), Val::I32(y)]);
+        match acc {
+            0 => assert_eq!(got.unwrap(), Val::I32(acc.wrapping_add(sub(y, x)))),
+            1 => assert_eq!(got.unwrap(), Val::I32(acc.wrapping_add(mix(y, x)))),
+            _ => assert_eq!(
+                got.unwrap_err().code(),
+                Some(crate::runtime::TrapCode::UndefinedElement),
+                "calls({x}, {y})"
+            ),
+        }
     }
 }

@@ -159,6 +159,8 @@ macro_rules! declare_instr_enum {
         add_branch_imm: [$($abri:ident),* $(,)?],
         inc_branch: [$($ibr:ident),* $(,)?],
         inc_branch_imm: [$($ibri:ident),* $(,)?],
+        disp_store: [$($dst_:ident),* $(,)?],
+        add_branch_f64: [$($abf:ident),* $(,)?],
         binary_acc: [$(($bx:ident, $bxa:ident, $bxb:ident)),* $(,)?],
         binary_imm_acc: [$(($bix:ident, $bixa:ident)),* $(,)?],
         unary_acc: [$(($ux:ident, $uxa:ident)),* $(,)?],
@@ -200,6 +202,8 @@ macro_rules! declare_instr_enum {
             $( $abri { x: Slot16, d: Slot16, imm: i32, offset: i32 }, )*
             $( $ibr { x: Slot16, y: Slot16, inc: i32, offset: i32 }, )*
             $( $ibri { x: Slot16, inc: i32, imm: i32, offset: i32 }, )*
+            $( $dst_ { a: Slot16, base: Slot16, imm: i32, offset: u32 }, )*
+            $( $abf { a: Slot16, b: Slot16, c: Slot16, offset: i32 }, )*
             $( $bxa { dst: Slot, a: Slot, b: Slot }, $bxb { dst: Slot, a: Slot, b: Slot }, )*
             $( $bixa { dst: Slot, a: Slot, imm: i32 }, )*
             $( $uxa { dst: Slot, src: Slot }, )*
@@ -224,6 +228,7 @@ macro_rules! declare_instr_enum {
                 $( h::$ldd, )* $( h::$ldx, )* $( h::$std, )* $( h::$stx, )*
                 $( h::$bd, )* $( h::$ter, )* $( h::$sc, )* $( h::$sci, )*
                 $( h::$mai, )* $( h::$abr, )* $( h::$abri, )* $( h::$ibr, )* $( h::$ibri, )*
+                $( h::$dst_, )* $( h::$abf, )*
                 $( h::$bxa, h::$bxb, )* $( h::$bixa, )* $( h::$uxa, )*
                 $( h::$bcxa, h::$bcxb, )* $( h::$bcixa, )* $( h::$brxa, )*
                 $( h::$ldxa, )* $( h::$stxa, )* $( h::$selxa, )*
@@ -244,6 +249,7 @@ macro_rules! declare_instr_enum {
                     | $( Instr::$abri { offset, .. } )|*
                     | $( Instr::$ibr { offset, .. } )|*
                     | $( Instr::$ibri { offset, .. } )|*
+                    | $( Instr::$abf { offset, .. } )|*
                     | Instr::Br { offset }
                     | Instr::BrIfNez { offset, .. }
                     | Instr::BrIfEqz { offset, .. }
@@ -275,6 +281,8 @@ macro_rules! declare_instr_enum {
                     $( Instr::$ldxa { dst, base, .. } => { narrow(&mut f, dst); narrow(&mut f, base) } )*
                     $( Instr::$stxa { src, base, .. } => { narrow(&mut f, src); narrow(&mut f, base) } )*
                     $( Instr::$mai { dst, a, .. } => { narrow(&mut f, dst); narrow(&mut f, a) } )*
+                    $( Instr::$dst_ { a, base, .. } => { narrow(&mut f, a); narrow(&mut f, base) } )*
+                    $( Instr::$abf { a, b, c, .. } => { narrow(&mut f, a); narrow(&mut f, b); narrow(&mut f, c) } )*
                     $( Instr::$abr { x, d, y, .. } => { narrow(&mut f, x); narrow(&mut f, d); narrow(&mut f, y) } )*
                     $( Instr::$abri { x, d, .. } => { narrow(&mut f, x); narrow(&mut f, d) } )*
                     $( Instr::$ibr { x, y, .. } => { narrow(&mut f, x); narrow(&mut f, y) } )*
@@ -302,6 +310,18 @@ macro_rules! declare_instr_enum {
                     | Instr::GlobalSet { src, .. }
                     | Instr::GlobalSet128 { src, .. } => f(src),
                     Instr::Call { args, .. } | Instr::CallInternal { args, .. } => f(args),
+                    Instr::CallArgs { args, src0, src1, .. }
+                    | Instr::CallInternalArgs { args, src0, src1, .. } => {
+                        narrow(&mut f, args);
+                        narrow(&mut f, src0);
+                        narrow(&mut f, src1)
+                    }
+                    Instr::CallIndirectArgs { index, args, src0, src1, .. } => {
+                        narrow(&mut f, index);
+                        narrow(&mut f, args);
+                        narrow(&mut f, src0);
+                        narrow(&mut f, src1)
+                    }
                     Instr::CallIndirect { index, args, .. } => {
                         f(index);
                         f(args)
@@ -695,6 +715,14 @@ macro_rules! declare_from_simd_table {
                 IncBrI32EqImm, IncBrI32NeImm, IncBrI32LtSImm, IncBrI32LtUImm, IncBrI32GtSImm,
                 IncBrI32GtUImm, IncBrI32LeSImm, IncBrI32LeUImm, IncBrI32GeSImm, IncBrI32GeUImm,
             ],
+            disp_store: [
+                F32AddDispStore, F32SubDispStore, F32RsubDispStore, F32MulDispStore,
+                F64AddDispStore, F64SubDispStore, F64RsubDispStore, F64MulDispStore,
+            ],
+            add_branch_f64: [
+                BrF64AddEq, BrF64AddNe, BrF64AddLt, BrF64AddGt, BrF64AddLe, BrF64AddGe,
+                BrF64AddNotLt, BrF64AddNotGt, BrF64AddNotLe, BrF64AddNotGe,
+            ],
             binary_acc: [
                 (I32Add, I32AddA, I32AddB), (I32Sub, I32SubA, I32SubB),
                 (I32Mul, I32MulA, I32MulB), (I32And, I32AndA, I32AndB),
@@ -816,6 +844,12 @@ macro_rules! declare_from_simd_table {
             /// Calls through table `table`, expecting module type
             /// `type_index`, the i32 element index in `index`.
             CallIndirect { type_index: u32, index: Slot, args: Slot },
+            /// The calls with their first two arguments copied into slots
+            /// `args` and `args + 1` from `src0` and `src1` first (a
+            /// source equal to its destination copies nothing).
+            CallArgs { args: Slot16, src0: Slot16, src1: Slot16, func: u32 },
+            CallInternalArgs { args: Slot16, src0: Slot16, src1: Slot16, func: u32 },
+            CallIndirectArgs { index: Slot16, args: Slot16, src0: Slot16, src1: Slot16, type_index: u32 },
             /// Second word of `CallIndirect` and other instructions that
             /// need a fourth operand.
             Aux { a: u32, b: u32 },

@@ -516,7 +516,7 @@ impl Translator {
                                     self.code.truncate(at);
                                     self.offsets.truncate(at);
                                     self.fusible = None;
-                                    return self.merge_increment(p);
+                                    return self.merge_into_branch(p);
                                 }
                             }
                         }
@@ -524,7 +524,7 @@ impl Translator {
                     if let Some(fused) = super::ir::fuse_compare(last, negate) {
                         self.code[at] = fused;
                         self.fusible = None;
-                        return self.merge_increment(at);
+                        return self.merge_into_branch(at);
                     }
                 }
             }
@@ -535,6 +535,61 @@ impl Translator {
         } else {
             self.emit(Instr::BrIfNez { cond, offset: 0 })
         }
+    }
+
+    /// Merges the compare-and-branch at `at` (the last instruction) with the
+    /// instruction before it where a fused form exists; returns where the
+    /// branch now is.
+    fn merge_into_branch(&mut self, at: usize) -> usize {
+        let at = self.merge_increment(at);
+        self.merge_float_add(at)
+    }
+
+    /// `(x + y) cmp c` on f64: an add whose temporary result only the
+    /// compare-and-branch at `at` reads, fused into it.
+    fn merge_float_add(&mut self, at: usize) -> usize {
+        if !self.narrow || at == 0 || self.last_label > at - 1 {
+            return at;
+        }
+        let Instr::F64Add { dst: t, a: x, b: y } = self.code[at - 1] else {
+            return at;
+        };
+        // Only a temporary: a local would still need the sum.
+        if t < self.locals_end {
+            return at;
+        }
+        macro_rules! table {
+            ($( $cmp:ident $mirror:ident => $fused:ident $fused_mirror:ident; )*) => {
+                match self.code[at] {
+                    $(
+                        Instr::$cmp { a, b, offset } if a == t && b != t => Instr::$fused {
+                            a: n16(x), b: n16(y), c: n16(b), offset,
+                        },
+                        Instr::$cmp { a, b, offset } if b == t && a != t => Instr::$fused_mirror {
+                            a: n16(x), b: n16(y), c: n16(a), offset,
+                        },
+                    )*
+                    _ => return at,
+                }
+            };
+        }
+        // `c < (x + y)` is `(x + y) > c`, also for the NaN-true forms.
+        let fused = table! {
+            BrF64Eq BrF64Eq => BrF64AddEq BrF64AddEq;
+            BrF64Ne BrF64Ne => BrF64AddNe BrF64AddNe;
+            BrF64Lt BrF64Gt => BrF64AddLt BrF64AddGt;
+            BrF64Gt BrF64Lt => BrF64AddGt BrF64AddLt;
+            BrF64Le BrF64Ge => BrF64AddLe BrF64AddGe;
+            BrF64Ge BrF64Le => BrF64AddGe BrF64AddLe;
+            BrF64NotLt BrF64NotGt => BrF64AddNotLt BrF64AddNotGt;
+            BrF64NotGt BrF64NotLt => BrF64AddNotGt BrF64AddNotLt;
+            BrF64NotLe BrF64NotGe => BrF64AddNotLe BrF64AddNotGe;
+            BrF64NotGe BrF64NotLe => BrF64AddNotGe BrF64AddNotLe;
+        };
+        self.code[at - 1] = fused;
+        self.code.truncate(at);
+        self.offsets.truncate(at);
+        at - 1
     }
 
     /// Merges the compare-and-branch at `at` (the last instruction) with
@@ -853,6 +908,58 @@ impl Translator {
         }
     }
 
+    /// `x[i] = x[i] op a`: a float `Disp` operator computed just before the
+    /// store of its result to the address its memory operand came from
+    /// becomes one read-modify-write instruction.
+    fn fuse_disp_store(&mut self, memarg: &wasmparser::MemArg) -> bool {
+        let len = self.stack.len();
+        let (addr, v) = (self.stack[len - 2], self.stack[len - 1]);
+        let Some(at) = self.producer_of(v) else {
+            return false;
+        };
+        // The store's address, as an operator's memory operand.
+        let (base, imm) = match addr.place {
+            Place::Sum(base, imm) => (base, imm),
+            Place::Local(l) => (l, 0),
+            Place::Temp => (addr.slot, 0),
+            _ => return false,
+        };
+        let store = (n16(base), imm, memarg.offset as u32);
+        macro_rules! table {
+            ($( $op:ident => $fused:ident; )*) => {
+                match self.code[at] {
+                    $(
+                        Instr::$op { a, base, imm, offset, .. } if (base, imm, offset) == store => {
+                            Instr::$fused { a, base, imm, offset }
+                        }
+                    )*
+                    _ => return false,
+                }
+            };
+        }
+        // The value's width must match: f32 ops are stored by i32.store
+        // and f64 ops by i64.store (as `v`'s type says).
+        let fused = match v.ty {
+            ValType::F32 | ValType::F64 => table! {
+                F32AddDisp => F32AddDispStore;
+                F32SubDisp => F32SubDispStore;
+                F32RsubDisp => F32RsubDispStore;
+                F32MulDisp => F32MulDispStore;
+                F64AddDisp => F64AddDispStore;
+                F64SubDisp => F64SubDispStore;
+                F64RsubDisp => F64RsubDispStore;
+                F64MulDisp => F64MulDispStore;
+            },
+            _ => return false,
+        };
+        self.pop();
+        self.pop();
+        // A trap still comes from the load part: keep its offset.
+        self.code[at] = fused;
+        self.fusible = None;
+        true
+    }
+
     /// An `i32.add` emitted just before that computed the address entry
     /// `a` (one that could not stay pending, e.g. with a computed right
     /// operand): its position and operands as an address.
@@ -875,6 +982,9 @@ impl Translator {
     ) {
         if !self.narrow {
             return self.store_plain(memarg, wide);
+        }
+        if self.fuse_disp_store(memarg) {
+            return;
         }
         let v = self.pop();
         let a = self.pop();
@@ -1276,6 +1386,34 @@ impl Translator {
         }
     }
 
+    /// In narrow translations, the copies of the first two of `n` call
+    /// arguments that are still locals are left to the call instruction
+    /// (its `Args` form): their entries are marked in place without an
+    /// instruction, and the sources returned (a slot's own number where
+    /// nothing is copied). Materialising the other arguments writes only
+    /// their own stack slots, so it cannot disturb these sources.
+    fn deferred_arg_copies(&mut self, n: usize) -> Option<[Slot16; 2]> {
+        if !self.narrow || n == 0 {
+            return None;
+        }
+        let first = self.stack.len() - n;
+        let base = self.stack[first].slot;
+        let mut srcs = [n16(base), n16(base + 1)];
+        let mut any = false;
+        for (k, src) in srcs.iter_mut().enumerate().take(n.min(2)) {
+            let e = self.stack[first + k];
+            if e.ty == ValType::V128 {
+                break;
+            }
+            if let Place::Local(l) = e.place {
+                *src = n16(l);
+                self.stack[first + k].place = Place::Temp;
+                any = true;
+            }
+        }
+        any.then_some(srcs)
+    }
+
     /// Materialises the top `n` operands, pops them and returns the slot of
     /// the first (for instructions taking consecutive `args`).
     fn pop_args(&mut self, n: usize) -> Slot {
@@ -1292,10 +1430,11 @@ impl Translator {
 
     /// Emits a call sequence: arguments are moved into place and the
     /// callee's results pushed.
-    fn call(&mut self, ty: &FuncType, make: impl FnOnce(Slot) -> Instr) {
+    fn call(&mut self, ty: &FuncType, make: impl FnOnce(Slot, Option<[Slot16; 2]>) -> Instr) {
+        let copies = self.deferred_arg_copies(ty.params().len());
         let args = self.pop_args(ty.params().len());
         // The callee's frame starts at `args`; reserve room for results.
-        self.emit(make(args));
+        self.emit(make(args, copies));
         for &t in ty.results() {
             self.push_temp(t);
         }
@@ -1501,7 +1640,7 @@ impl Translator {
                     self.materialize_locals();
                     self.materialize_top(n);
                     let at = self.emit(branch);
-                    self.merge_increment(at)
+                    self.merge_into_branch(at)
                 } else if needs_saving {
                     let cond = self.src(c);
                     self.materialize_locals();
@@ -1607,11 +1746,25 @@ impl Translator {
                 let ty = env.types[env.func_types[function_index as usize] as usize].clone();
                 if function_index >= env.num_imported_funcs {
                     let func = function_index - env.num_imported_funcs;
-                    self.call(&ty, |args| Instr::CallInternal { func, args });
+                    self.call(&ty, |args, copies| match copies {
+                        Some([src0, src1]) => Instr::CallInternalArgs {
+                            args: n16(args),
+                            src0,
+                            src1,
+                            func,
+                        },
+                        None => Instr::CallInternal { func, args },
+                    });
                 } else {
-                    self.call(&ty, |args| Instr::Call {
-                        func: function_index,
-                        args,
+                    let func = function_index;
+                    self.call(&ty, |args, copies| match copies {
+                        Some([src0, src1]) => Instr::CallArgs {
+                            args: n16(args),
+                            src0,
+                            src1,
+                            func,
+                        },
+                        None => Instr::Call { func, args },
                     });
                 }
             }
@@ -1622,11 +1775,21 @@ impl Translator {
                 let ty = env.types[type_index as usize].clone();
                 let c = self.pop();
                 let index = self.src(c);
+                let copies = self.deferred_arg_copies(ty.params().len());
                 let args = self.pop_args(ty.params().len());
-                self.emit(Instr::CallIndirect {
-                    type_index,
-                    index,
-                    args,
+                self.emit(match copies {
+                    Some([src0, src1]) => Instr::CallIndirectArgs {
+                        index: n16(index),
+                        args: n16(args),
+                        src0,
+                        src1,
+                        type_index,
+                    },
+                    None => Instr::CallIndirect {
+                        type_index,
+                        index,
+                        args,
+                    },
                 });
                 self.emit(Instr::Aux {
                     a: table_index,

@@ -164,6 +164,31 @@ add_branch! {
     AddBrI32GeU, AddBrI32GeUImm, IncBrI32GeU, IncBrI32GeUImm: (x, y: u32) => x >= y;
 }
 
+/// `(a + b) cmp c` on f64 and a branch: a float add fused into the
+/// compare-and-branch that consumes it (`x*x + y*y <= r2`).
+macro_rules! add_branch_f64 {
+    ($( $name:ident: |$x:ident, $y:ident| $e:expr; )*) => {$(
+        handler! { $name { a, b, c, offset } |ip, fp, mem, len, cx, acc| {
+            let $x = f64::from_slot(rd(fp, a.into())) + f64::from_slot(rd(fp, b.into()));
+            let $y = f64::from_slot(rd(fp, c.into()));
+            branch!($e, offset, ip, fp, mem, len, cx, acc)
+        }}
+    )*};
+}
+
+add_branch_f64! {
+    BrF64AddEq: |x, y| x == y;
+    BrF64AddNe: |x, y| x != y;
+    BrF64AddLt: |x, y| x < y;
+    BrF64AddGt: |x, y| x > y;
+    BrF64AddLe: |x, y| x <= y;
+    BrF64AddGe: |x, y| x >= y;
+    BrF64AddNotLt: |x, y| !(x < y);
+    BrF64AddNotGt: |x, y| !(x > y);
+    BrF64AddNotLe: |x, y| !(x <= y);
+    BrF64AddNotGe: |x, y| !(x >= y);
+}
+
 handler! { Br { offset } |ip, fp, mem, len, cx, acc| {
     dispatch!(ip.offset(offset as isize), fp, mem, len, cx, acc)
 }}
@@ -421,6 +446,35 @@ unsafe fn call_host(cx: *mut Cx, fp: *mut u64, f: *const VMFuncRef, args: Slot) 
     }
 }
 
+/// Copies a call's first two arguments into place (`src0`/`src1` to
+/// `args`/`args + 1`; a source equal to its destination copies nothing).
+/// Both slots lie inside the caller's frame, which the translator sizes
+/// with room for them.
+///
+/// # Safety
+/// As for handlers.
+#[inline(always)]
+unsafe fn copy_args(fp: *mut u64, args: Slot16, src0: Slot16, src1: Slot16) {
+    // SAFETY: guaranteed by the caller.
+    unsafe {
+        let (a0, a1) = (rd(fp, src0.into()), rd(fp, src1.into()));
+        wr(fp, args.into(), a0);
+        wr(fp, Slot::from(args) + 1, a1);
+    }
+}
+
+handler! { CallInternalArgs { args, src0, src1, func } |ip, fp, mem, len, cx, acc| {
+    copy_args(fp, args, src0, src1);
+    let vmctx = (*cx).vmctx;
+    let callee = ((*vmctx).interp_funcs as *const CompiledFunc).add(func as usize);
+    enter(ip, fp, mem, len, cx, acc, callee, vmctx, args.into(), ip.add(1), true)
+}}
+
+handler! { CallArgs { args, src0, src1, func } |ip, fp, mem, len, cx, acc| {
+    copy_args(fp, args, src0, src1);
+    call_ref(ip, fp, mem, len, cx, acc, (*(*cx).vmctx).func(func), args.into(), ip.add(1))
+}}
+
 handler! { CallInternal { func, args } |ip, fp, mem, len, cx, acc| {
     let vmctx = (*cx).vmctx;
     let callee = ((*vmctx).interp_funcs as *const CompiledFunc).add(func as usize);
@@ -441,22 +495,54 @@ handler! { Call { func, args } |ip, fp, mem, len, cx, acc| {
     )
 }}
 
+/// The function a `call_indirect` calls, or a trap.
+///
+/// # Safety
+/// As for handlers; `ip` is the `call_indirect`, followed by its `Aux`.
+#[inline(always)]
+unsafe fn indirect_callee(
+    ip: *const Instr,
+    fp: *mut u64,
+    cx: *mut Cx,
+    type_index: u32,
+    index: Slot,
+) -> Result<*const VMFuncRef, TrapCode> {
+    // SAFETY: guaranteed by the caller; the element index is checked
+    // against the table's length.
+    unsafe {
+        let Instr::Aux { a: table, .. } = *ip.add(1) else {
+            bad_dispatch()
+        };
+        let vmctx = (*cx).vmctx;
+        let t = (*vmctx).table(table);
+        let i = rd(fp, index) as u32 as usize;
+        if i >= (*t).current_elements {
+            return Err(TrapCode::UndefinedElement);
+        }
+        let f = *(*t).base.add(i) as *const VMFuncRef;
+        if f.is_null() {
+            return Err(TrapCode::UninitializedElement);
+        }
+        if (*f).type_id != (*vmctx).type_id(type_index) {
+            return Err(TrapCode::IndirectCallTypeMismatch);
+        }
+        Ok(f)
+    }
+}
+
 handler! { CallIndirect { type_index, index, args } |ip, fp, mem, len, cx, acc| {
-    let Instr::Aux { a: table, .. } = *ip.add(1) else {
-        bad_dispatch()
-    };
-    let vmctx = (*cx).vmctx;
-    let t = (*vmctx).table(table);
-    let i = rd(fp, index) as u32 as usize;
-    if i >= (*t).current_elements {
-        trap!(cx, ip, TrapCode::UndefinedElement);
+    match indirect_callee(ip, fp, cx, type_index, index) {
+        Ok(f) => call_ref(ip, fp, mem, len, cx, acc, f, args, ip.add(2)),
+        Err(code) => trap!(cx, ip, code),
     }
-    let f = *(*t).base.add(i) as *const VMFuncRef;
-    if f.is_null() {
-        trap!(cx, ip, TrapCode::UninitializedElement);
+}}
+
+handler! { CallIndirectArgs { index, args, src0, src1, type_index } |ip, fp, mem, len, cx, acc| {
+    match indirect_callee(ip, fp, cx, type_index, index.into()) {
+        Ok(f) => {
+            copy_args(fp, args, src0, src1);
+            call_ref(ip, fp, mem, len, cx, acc, f, args.into(), ip.add(2))
+        }
+        Err(code) => trap!(cx, ip, code),
     }
-    if (*f).type_id != (*vmctx).type_id(type_index) {
-        trap!(cx, ip, TrapCode::IndirectCallTypeMismatch);
-    }
-    call_ref(ip, fp, mem, len, cx, acc, f, args, ip.add(2))
 }}

@@ -211,6 +211,33 @@ handler! { V128Store { addr, src, offset } |ip, fp, mem, len, cx, acc| {
     next!(ip, fp, mem, len, cx, acc)
 }}
 
+/// Float read-modify-write: `store(addr, op(a, load(addr)))` for a
+/// `Disp` float operator whose result is stored back where its memory
+/// operand came from (`x[i] += a`): `Name: type, bits, |register, memory|`.
+macro_rules! disp_store {
+    ($( $name:ident: $t:ty, $bits:ty, |$x:ident, $y:ident| $e:expr; )*) => {$(
+        handler! { $name { a, base, imm, offset } |ip, fp, mem, len, cx, acc| {
+            let addr = (rd(fp, base.into()) as u32).wrapping_add(imm as u32);
+            let p = effective!(addr, offset, std::mem::size_of::<$bits>(), ip, mem, len, cx);
+            let $x = <$t>::from_slot(rd(fp, a.into()));
+            let $y = <$t>::from_bits((p as *const $bits).read_unaligned());
+            (p as *mut $bits).write_unaligned(($e).to_bits());
+            next!(ip, fp, mem, len, cx, acc)
+        }}
+    )*};
+}
+
+disp_store! {
+    F32AddDispStore: f32, u32, |x, m| x + m;
+    F32SubDispStore: f32, u32, |x, m| x - m;
+    F32RsubDispStore: f32, u32, |x, m| m - x;
+    F32MulDispStore: f32, u32, |x, m| x * m;
+    F64AddDispStore: f64, u64, |x, m| x + m;
+    F64SubDispStore: f64, u64, |x, m| x - m;
+    F64RsubDispStore: f64, u64, |x, m| m - x;
+    F64MulDispStore: f64, u64, |x, m| x * m;
+}
+
 /// Loads of one scalar splatted to every lane, or into lane 0 of zeroes:
 /// `Name: memory type => |value| v128`.
 macro_rules! v128_scalar_loads {

@@ -25,7 +25,7 @@
 //! slot is inside the frame, and each call checks that the whole callee
 //! frame fits in the stack.
 
-use super::ir::{Instr, Slot, HANDLERS};
+use super::ir::{Instr, Slot, Slot16, HANDLERS};
 use super::CompiledFunc;
 use crate::engine::{Caller, FrameInfo, HostFunc, InstanceData, Store, Trap, Val, ValType};
 use crate::runtime::{TrapCode, VMContext, VMFuncRef};
