@@ -30,24 +30,36 @@ asm = subprocess.run(
 header = re.compile(r"^[0-9a-f]+ <(.*)>:$")
 table_call = re.compile(r"\bcall\s+\*\(%\w+,%\w+,8\)")
 table_jump = re.compile(r"\bjmp\s+\*\(%\w+,%\w+,8\)")
+# The same in two steps: the handler loaded into a register, then used.
+table_load = re.compile(r"\bmov\s+\(%\w+,%\w+,8\),(%\w+)$")
+reg_call = re.compile(r"\bcall\s+\*(%\w+)$")
+reg_jump = re.compile(r"\bjmp\s+\*(%\w+)$")
 
 # Where an invocation enters the handlers: the one legitimate call.
 ENTRY = ("invoke_inner", "run", "drive")
 
 func = None
+loaded = None  # register holding a handler loaded from the table
 bad = []
 jumping = set()
 for line in asm.splitlines():
     m = header.match(line)
     if m:
         func = m.group(1)
+        loaded = None
         continue
     if func is None or not func.startswith("wasmrt::interp::exec::"):
         continue
-    if table_call.search(line) and func.split("::")[3] not in ENTRY:
-        bad.append(f"{func}: {line.strip()}")
-    if table_jump.search(line):
+    entry = func.split("::")[3] in ENTRY
+    text = line.strip()
+    call = reg_call.search(text)
+    if (table_call.search(text) or (call and call.group(1) == loaded)) and not entry:
+        bad.append(f"{func}: {text}")
+    jump = reg_jump.search(text)
+    if table_jump.search(text) or (jump and jump.group(1) == loaded):
         jumping.add(func)
+    load = table_load.search(text)
+    loaded = load.group(1) if load else loaded
 
 if bad:
     print("handlers that dispatch by call instead of jump:")

@@ -170,6 +170,14 @@ macro_rules! declare_instr_enum {
         load_disp_acc: [$(($ldx_:ident, $ldxa:ident)),* $(,)?],
         store_disp_acc: [$(($stx_:ident, $stxa:ident)),* $(,)?],
         select_acc: [$(($selx:ident, $selxa:ident)),* $(,)?],
+        float_results: [$($fres:ident),* $(,)?],
+        float_binary_acc: [$(($fbx:ident, $fbxa:ident, $fbxb:ident)),* $(,)?],
+        float_branch_acc: [$(($fcx:ident, $fcxa:ident, $fcxb:ident)),* $(,)?],
+        float_unary_acc: [$(($fux:ident, $fuxa:ident)),* $(,)?],
+        float_ternary_acc: [$(($ftx:ident, $ftxa:ident, $ftxc:ident)),* $(,)?],
+        float_disp_acc: [$(($fdx:ident, $fdxa:ident)),* $(,)?],
+        float_disp_store_acc: [$(($fsx:ident, $fsxa:ident)),* $(,)?],
+        float_add_branch_acc: [$(($fax:ident, $faxb:ident)),* $(,)?],
         other: [$( $(#[$om:meta])* $on:ident $({ $($of:ident : $ot:ty),* $(,)? })? ),* $(,)?],
     ) => {
         /// One interpreter instruction. Slots are frame-relative.
@@ -213,6 +221,13 @@ macro_rules! declare_instr_enum {
             $( $ldxa { dst: Slot16, base: Slot16, imm: i32, offset: u32 }, )*
             $( $stxa { src: Slot16, base: Slot16, imm: i32, offset: u32 }, )*
             $( $selxa { dst: Slot16, a: Slot16, b: Slot16, c: Slot16 }, )*
+            $( $fbxa { dst: Slot, a: Slot, b: Slot }, $fbxb { dst: Slot, a: Slot, b: Slot }, )*
+            $( $fcxa { a: Slot, b: Slot, offset: i32 }, $fcxb { a: Slot, b: Slot, offset: i32 }, )*
+            $( $fuxa { dst: Slot, src: Slot }, )*
+            $( $ftxa { dst: Slot16, a: Slot16, b: Slot16, c: Slot16 }, $ftxc { dst: Slot16, a: Slot16, b: Slot16, c: Slot16 }, )*
+            $( $fdxa { dst: Slot16, a: Slot16, base: Slot16, imm: i32, offset: u32 }, )*
+            $( $fsxa { a: Slot16, base: Slot16, imm: i32, offset: u32 }, )*
+            $( $faxb { a: Slot16, b: Slot16, c: Slot16, offset: i32 }, )*
 
             $( $(#[$om])* $on $({ $($of: $ot),* })?, )*
         }
@@ -232,6 +247,8 @@ macro_rules! declare_instr_enum {
                 $( h::$bxa, h::$bxb, )* $( h::$bixa, )* $( h::$uxa, )*
                 $( h::$bcxa, h::$bcxb, )* $( h::$bcixa, )* $( h::$brxa, )*
                 $( h::$ldxa, )* $( h::$stxa, )* $( h::$selxa, )*
+                $( h::$fbxa, h::$fbxb, )* $( h::$fcxa, h::$fcxb, )* $( h::$fuxa, )*
+                $( h::$ftxa, h::$ftxc, )* $( h::$fdxa, )* $( h::$fsxa, )* $( h::$faxb, )*
                 $( h::$on, )*
             ]
         };
@@ -250,6 +267,8 @@ macro_rules! declare_instr_enum {
                     | $( Instr::$ibr { offset, .. } )|*
                     | $( Instr::$ibri { offset, .. } )|*
                     | $( Instr::$abf { offset, .. } )|*
+                    | $( Instr::$fcxa { offset, .. } | Instr::$fcxb { offset, .. } )|*
+                    | $( Instr::$faxb { offset, .. } )|*
                     | Instr::Br { offset }
                     | Instr::BrIfNez { offset, .. }
                     | Instr::BrIfEqz { offset, .. }
@@ -287,6 +306,13 @@ macro_rules! declare_instr_enum {
                     $( Instr::$abri { x, d, .. } => { narrow(&mut f, x); narrow(&mut f, d) } )*
                     $( Instr::$ibr { x, y, .. } => { narrow(&mut f, x); narrow(&mut f, y) } )*
                     $( Instr::$ibri { x, .. } => narrow(&mut f, x), )*
+                    $( Instr::$fbxa { dst, a, b } | Instr::$fbxb { dst, a, b } => { f(dst); f(a); f(b) } )*
+                    $( Instr::$fcxa { a, b, .. } | Instr::$fcxb { a, b, .. } => { f(a); f(b) } )*
+                    $( Instr::$fuxa { dst, src } => { f(dst); f(src) } )*
+                    $( Instr::$ftxa { dst, a, b, c } | Instr::$ftxc { dst, a, b, c } => { narrow(&mut f, dst); narrow(&mut f, a); narrow(&mut f, b); narrow(&mut f, c) } )*
+                    $( Instr::$fdxa { dst, a, base, .. } => { narrow(&mut f, dst); narrow(&mut f, a); narrow(&mut f, base) } )*
+                    $( Instr::$fsxa { a, base, .. } => { narrow(&mut f, a); narrow(&mut f, base) } )*
+                    $( Instr::$faxb { a, b, c, .. } => { narrow(&mut f, a); narrow(&mut f, b); narrow(&mut f, c) } )*
                     $( Instr::$selxa { dst, a, b, c } => { narrow(&mut f, dst); narrow(&mut f, a); narrow(&mut f, b); narrow(&mut f, c) } )*
                     $( Instr::$st { addr, src, .. } => { f(addr); f(src) } )*
                     $( Instr::$bc { a, b, .. } => { f(a); f(b) } )*
@@ -418,6 +444,8 @@ macro_rules! declare_instr_enum {
                     | $( Instr::$un { dst, .. } )|*
                     | $( Instr::$vun { dst, .. } )|*
                     | $( Instr::$uxa { dst, .. } )|*
+                    | $( Instr::$fbxa { dst, .. } | Instr::$fbxb { dst, .. } )|*
+                    | $( Instr::$fuxa { dst, .. } )|*
                     | $( Instr::$ld { dst, .. } )|*
                     | $( Instr::$vld { dst, .. } )|*
                     | Instr::Copy { dst, .. }
@@ -446,7 +474,9 @@ macro_rules! declare_instr_enum {
                     | $( Instr::$sci { dst, .. } )|*
                     | $( Instr::$ldxa { dst, .. } )|*
                     | $( Instr::$selxa { dst, .. } )|*
-                    | $( Instr::$mai { dst, .. } )|* => Some(Slot::from(dst)),
+                    | $( Instr::$mai { dst, .. } )|*
+                    | $( Instr::$ftxa { dst, .. } | Instr::$ftxc { dst, .. } )|*
+                    | $( Instr::$fdxa { dst, .. } )|* => Some(Slot::from(dst)),
                     _ => None,
                 }
             }
@@ -463,6 +493,8 @@ macro_rules! declare_instr_enum {
                     | $( Instr::$bixa { dst, .. } )|*
                     | $( Instr::$un { dst, .. } )|*
                     | $( Instr::$uxa { dst, .. } )|*
+                    | $( Instr::$fbxa { dst, .. } | Instr::$fbxb { dst, .. } )|*
+                    | $( Instr::$fuxa { dst, .. } )|*
                     | $( Instr::$ld { dst, .. } )|*
                     | Instr::Copy { dst, .. }
                     | Instr::Const32 { dst, .. }
@@ -475,16 +507,71 @@ macro_rules! declare_instr_enum {
                     | $( Instr::$ter { dst, .. } )|*
                     | $( Instr::$selxa { dst, .. } )|*
                     | $( Instr::$mai { dst, .. } )|*
+                    | $( Instr::$ftxa { dst, .. } | Instr::$ftxc { dst, .. } )|*
+                    | $( Instr::$fdxa { dst, .. } )|*
                     | $( Instr::$sc { dst, .. } )|*
                     | $( Instr::$sci { dst, .. } )|* => Some(Slot::from(dst)),
                     _ => None,
                 }
             }
 
-            /// This instruction reading slot `r` from the accumulator
-            /// instead, if it has such a form for an operand that is `r`.
-            pub fn reading_acc(&self, r: Slot) -> Option<Instr> {
+            /// The slot written by an instruction whose handler also leaves
+            /// the (f64) value in the float accumulator.
+            pub fn sets_facc(&self) -> Option<Slot> {
+                match *self {
+                    $( Instr::$fres { .. } )|*
+                    | $( Instr::$fbxa { .. } | Instr::$fbxb { .. } )|*
+                    | $( Instr::$fuxa { .. } )|*
+                    | $( Instr::$ftxa { .. } | Instr::$ftxc { .. } )|*
+                    | $( Instr::$fdxa { .. } )|* => self.result_slot(),
+                    _ => None,
+                }
+            }
+
+            /// This instruction reading slot `r` from an accumulator
+            /// instead, if it has such a form for an operand that is `r`:
+            /// integer forms read `acc`, which every producer sets; float
+            /// forms read `facc`, only valid after a producer that
+            /// `sets_facc` (`float`).
+            pub fn reading_acc(&self, r: Slot, float: bool) -> Option<Instr> {
                 let r16 = Slot16::try_from(r).ok();
+                if float {
+                    match *self {
+                        $(
+                            Instr::$fbx { dst, a, b } if a == r => return Some(Instr::$fbxa { dst, a, b }),
+                            Instr::$fbx { dst, a, b } if b == r => return Some(Instr::$fbxb { dst, a, b }),
+                        )*
+                        $(
+                            Instr::$fcx { a, b, offset } if a == r => return Some(Instr::$fcxa { a, b, offset }),
+                            Instr::$fcx { a, b, offset } if b == r => return Some(Instr::$fcxb { a, b, offset }),
+                        )*
+                        $( Instr::$fux { dst, src } if src == r => return Some(Instr::$fuxa { dst, src }), )*
+                        $(
+                            Instr::$ftx { dst, a, b, c } if Some(a) == r16 => {
+                                return Some(Instr::$ftxa { dst, a, b, c })
+                            }
+                            Instr::$ftx { dst, a, b, c } if Some(c) == r16 => {
+                                return Some(Instr::$ftxc { dst, a, b, c })
+                            }
+                        )*
+                        $(
+                            Instr::$fdx { dst, a, base, imm, offset } if Some(a) == r16 => {
+                                return Some(Instr::$fdxa { dst, a, base, imm, offset })
+                            }
+                        )*
+                        $(
+                            Instr::$fsx { a, base, imm, offset } if Some(a) == r16 => {
+                                return Some(Instr::$fsxa { a, base, imm, offset })
+                            }
+                        )*
+                        $(
+                            Instr::$fax { a, b, c, offset } if Some(b) == r16 => {
+                                return Some(Instr::$faxb { a, b, c, offset })
+                            }
+                        )*
+                        _ => {}
+                    }
+                }
                 match *self {
                     $(
                         Instr::$bx { dst, a, b } if a == r => Some(Instr::$bxa { dst, a, b }),
@@ -532,6 +619,8 @@ macro_rules! declare_instr_enum {
                     | $( Instr::$un { dst, .. } )|*
                     | $( Instr::$vun { dst, .. } )|*
                     | $( Instr::$uxa { dst, .. } )|*
+                    | $( Instr::$fbxa { dst, .. } | Instr::$fbxb { dst, .. } )|*
+                    | $( Instr::$fuxa { dst, .. } )|*
                     | $( Instr::$ld { dst, .. } )|*
                     | $( Instr::$vld { dst, .. } )|*
                     | Instr::Copy { dst, .. }
@@ -560,7 +649,9 @@ macro_rules! declare_instr_enum {
                     | $( Instr::$sci { dst, .. } )|*
                     | $( Instr::$ldxa { dst, .. } )|*
                     | $( Instr::$selxa { dst, .. } )|*
-                    | $( Instr::$mai { dst, .. } )|* => *dst = to as Slot16,
+                    | $( Instr::$mai { dst, .. } )|*
+                    | $( Instr::$ftxa { dst, .. } | Instr::$ftxc { dst, .. } )|*
+                    | $( Instr::$fdxa { dst, .. } )|* => *dst = to as Slot16,
                     _ => unreachable!("instruction without a result slot: {self:?}"),
                 }
             }
@@ -805,6 +896,49 @@ macro_rules! declare_from_simd_table {
             ],
             select_acc: [
                 (SelectNz32, SelectNz32A), (SelectNz64, SelectNz64A),
+            ],
+            float_results: [
+                F64Add, F64Sub, F64Mul, F64Div, F64Min, F64Max, F64Copysign, F64Abs, F64Neg,
+                F64Ceil, F64Floor, F64Trunc, F64Nearest, F64Sqrt, F64ConvertI32S, F64ConvertI32U,
+                F64ConvertI64S, F64ConvertI64U, F64PromoteF32, F64MulAdd, F64MulSub, F64MulRsub,
+                F64AddAdd, F64AddSub, F64AddRsub, F64AddMul, F64SubAdd, F64SubSub, F64SubRsub,
+                F64SubMul, F64MulMul, F64AddDisp, F64SubDisp, F64RsubDisp, F64MulDisp, F64DivDisp,
+                F64RdivDisp,
+            ],
+            float_binary_acc: [
+                (F64Add, F64AddA, F64AddB), (F64Sub, F64SubA, F64SubB),
+                (F64Mul, F64MulA, F64MulB), (F64Div, F64DivA, F64DivB),
+                (F64Min, F64MinA, F64MinB), (F64Max, F64MaxA, F64MaxB),
+            ],
+            float_branch_acc: [
+                (BrF64Eq, BrF64EqA, BrF64EqB), (BrF64Ne, BrF64NeA, BrF64NeB),
+                (BrF64Lt, BrF64LtA, BrF64LtB), (BrF64Gt, BrF64GtA, BrF64GtB),
+                (BrF64Le, BrF64LeA, BrF64LeB), (BrF64Ge, BrF64GeA, BrF64GeB),
+                (BrF64NotLt, BrF64NotLtA, BrF64NotLtB), (BrF64NotGt, BrF64NotGtA, BrF64NotGtB),
+                (BrF64NotLe, BrF64NotLeA, BrF64NotLeB), (BrF64NotGe, BrF64NotGeA, BrF64NotGeB),
+            ],
+            float_unary_acc: [(F64Sqrt, F64SqrtA), (F64Neg, F64NegA), (F64Abs, F64AbsA)],
+            float_ternary_acc: [
+                (F64MulAdd, F64MulAddA, F64MulAddC), (F64MulSub, F64MulSubA, F64MulSubC),
+                (F64MulRsub, F64MulRsubA, F64MulRsubC), (F64AddAdd, F64AddAddA, F64AddAddC),
+                (F64AddSub, F64AddSubA, F64AddSubC), (F64AddRsub, F64AddRsubA, F64AddRsubC),
+                (F64AddMul, F64AddMulA, F64AddMulC), (F64SubAdd, F64SubAddA, F64SubAddC),
+                (F64SubSub, F64SubSubA, F64SubSubC), (F64SubRsub, F64SubRsubA, F64SubRsubC),
+                (F64SubMul, F64SubMulA, F64SubMulC), (F64MulMul, F64MulMulA, F64MulMulC),
+            ],
+            float_disp_acc: [
+                (F64AddDisp, F64AddDispA), (F64SubDisp, F64SubDispA), (F64RsubDisp, F64RsubDispA),
+                (F64MulDisp, F64MulDispA), (F64DivDisp, F64DivDispA), (F64RdivDisp, F64RdivDispA),
+            ],
+            float_disp_store_acc: [
+                (F64AddDispStore, F64AddDispStoreA), (F64SubDispStore, F64SubDispStoreA),
+                (F64RsubDispStore, F64RsubDispStoreA), (F64MulDispStore, F64MulDispStoreA),
+            ],
+            float_add_branch_acc: [
+                (BrF64AddEq, BrF64AddEqB), (BrF64AddNe, BrF64AddNeB), (BrF64AddLt, BrF64AddLtB),
+                (BrF64AddGt, BrF64AddGtB), (BrF64AddLe, BrF64AddLeB), (BrF64AddGe, BrF64AddGeB),
+                (BrF64AddNotLt, BrF64AddNotLtB), (BrF64AddNotGt, BrF64AddNotGtB), (BrF64AddNotLe, BrF64AddNotLeB),
+                (BrF64AddNotGe, BrF64AddNotGeB),
             ],
             other: [
             /// Traps with "unreachable".

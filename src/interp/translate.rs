@@ -2557,7 +2557,7 @@ fn use_accumulator(code: &mut [Instr]) {
             continue;
         }
         if let Some(r) = code[i - 1].sets_acc() {
-            if let Some(reading) = code[i].reading_acc(r) {
+            if let Some(reading) = code[i].reading_acc(r, code[i - 1].sets_facc() == Some(r)) {
                 code[i] = reading;
             }
         }

@@ -5,13 +5,13 @@ use super::*;
 
 /// Jumps by `offset` instructions when `cond` holds, else goes on.
 macro_rules! branch {
-    ($cond:expr, $offset:expr, $ip:ident, $fp:ident, $mem:ident, $len:ident, $cx:ident, $acc:ident) => {{
+    ($cond:expr, $offset:expr, $ip:ident, $fp:ident, $mem:ident, $len:ident, $cx:ident, $acc:ident, $facc:ident) => {{
         let to = if $cond {
             $ip.offset($offset as isize)
         } else {
             $ip.add(1)
         };
-        dispatch!(to, $fp, $mem, $len, $cx, $acc)
+        dispatch!(to, $fp, $mem, $len, $cx, $acc, $facc)
     }};
 }
 
@@ -21,36 +21,38 @@ macro_rules! branch {
 /// immediate; the accumulator forms (if named) take `x` (`A`) or `y`
 /// (`B`) from the accumulator.
 macro_rules! branch_cmp {
-    ($( $name:ident $(/ $imm:ident)? $([$na:ident, $nb:ident, $ia:ident])?
+    ($( $name:ident $(/ $imm:ident)? $([$na:ident, $nb:ident $(, $ia:ident)?])?
         ($x:ident: $t:ty, $y:ident) => $e:expr; )*) => {$(
-        handler!($name { a, b, offset } |ip, fp, mem, len, cx, acc| {
+        handler!($name { a, b, offset } |ip, fp, mem, len, cx, acc, facc| {
             let $x = <$t>::from_slot(rd(fp, a));
             let $y = <$t>::from_slot(rd(fp, b));
-            branch!($e, offset, ip, fp, mem, len, cx, acc)
+            branch!($e, offset, ip, fp, mem, len, cx, acc, facc)
         });
         $(
-            handler!($imm { a, imm, offset } |ip, fp, mem, len, cx, acc| {
+            handler!($imm { a, imm, offset } |ip, fp, mem, len, cx, acc, facc| {
                 let $x = <$t>::from_slot(rd(fp, a));
                 let $y = <$t>::from_imm(imm);
-                branch!($e, offset, ip, fp, mem, len, cx, acc)
+                branch!($e, offset, ip, fp, mem, len, cx, acc, facc)
             });
         )?
         $(
-            handler!($na { a, b, offset } |ip, fp, mem, len, cx, acc| {
-                let $x = <$t>::from_slot(acc);
+            handler!($na { a, b, offset } |ip, fp, mem, len, cx, acc, facc| {
+                let $x = <$t>::from_acc(acc, facc);
                 let $y = <$t>::from_slot(rd(fp, b));
-                branch!($e, offset, ip, fp, mem, len, cx, acc)
+                branch!($e, offset, ip, fp, mem, len, cx, acc, facc)
             });
-            handler!($nb { a, b, offset } |ip, fp, mem, len, cx, acc| {
+            handler!($nb { a, b, offset } |ip, fp, mem, len, cx, acc, facc| {
                 let $x = <$t>::from_slot(rd(fp, a));
-                let $y = <$t>::from_slot(acc);
-                branch!($e, offset, ip, fp, mem, len, cx, acc)
+                let $y = <$t>::from_acc(acc, facc);
+                branch!($e, offset, ip, fp, mem, len, cx, acc, facc)
             });
-            handler!($ia { a, imm, offset } |ip, fp, mem, len, cx, acc| {
-                let $x = <$t>::from_slot(acc);
-                let $y = <$t>::from_imm(imm);
-                branch!($e, offset, ip, fp, mem, len, cx, acc)
-            });
+            $(
+                handler!($ia { a, imm, offset } |ip, fp, mem, len, cx, acc, facc| {
+                    let $x = <$t>::from_acc(acc, facc);
+                    let $y = <$t>::from_imm(imm);
+                    branch!($e, offset, ip, fp, mem, len, cx, acc, facc)
+                });
+            )?
         )?
     )*};
 }
@@ -88,25 +90,25 @@ branch_cmp! {
     BrF32NotGt (x: f32, y) => !(x > y);
     BrF32NotLe (x: f32, y) => !(x <= y);
     BrF32NotGe (x: f32, y) => !(x >= y);
-    BrF64Eq (x: f64, y) => x == y;
-    BrF64Ne (x: f64, y) => x != y;
-    BrF64Lt (x: f64, y) => x < y;
-    BrF64Gt (x: f64, y) => x > y;
-    BrF64Le (x: f64, y) => x <= y;
-    BrF64Ge (x: f64, y) => x >= y;
-    BrF64NotLt (x: f64, y) => !(x < y);
-    BrF64NotGt (x: f64, y) => !(x > y);
-    BrF64NotLe (x: f64, y) => !(x <= y);
-    BrF64NotGe (x: f64, y) => !(x >= y);
+    BrF64Eq [BrF64EqA, BrF64EqB] (x: f64, y) => x == y;
+    BrF64Ne [BrF64NeA, BrF64NeB] (x: f64, y) => x != y;
+    BrF64Lt [BrF64LtA, BrF64LtB] (x: f64, y) => x < y;
+    BrF64Gt [BrF64GtA, BrF64GtB] (x: f64, y) => x > y;
+    BrF64Le [BrF64LeA, BrF64LeB] (x: f64, y) => x <= y;
+    BrF64Ge [BrF64GeA, BrF64GeB] (x: f64, y) => x >= y;
+    BrF64NotLt [BrF64NotLtA, BrF64NotLtB] (x: f64, y) => !(x < y);
+    BrF64NotGt [BrF64NotGtA, BrF64NotGtB] (x: f64, y) => !(x > y);
+    BrF64NotLe [BrF64NotLeA, BrF64NotLeB] (x: f64, y) => !(x <= y);
+    BrF64NotGe [BrF64NotGeA, BrF64NotGeB] (x: f64, y) => !(x >= y);
 }
 
 /// Branches on a bit test, `(x & imm) != 0` (or `== 0` for `Not`), fused
 /// from an `and` with a constant.
 macro_rules! branch_test {
     ($( $name:ident: $t:ty, $nonzero:expr; )*) => {$(
-        handler! { $name { a, imm, offset } |ip, fp, mem, len, cx, acc| {
+        handler! { $name { a, imm, offset } |ip, fp, mem, len, cx, acc, facc| {
             let bits = <$t>::from_slot(rd(fp, a)) & <$t>::from_imm(imm);
-            branch!((bits != 0) == $nonzero, offset, ip, fp, mem, len, cx, acc)
+            branch!((bits != 0) == $nonzero, offset, ip, fp, mem, len, cx, acc, facc)
         }}
     )*};
 }
@@ -124,29 +126,29 @@ branch_test! {
 /// `AddBr, AddBrImm, IncBr, IncBrImm: (x, y: T) => cond`.
 macro_rules! add_branch {
     ($( $add:ident, $add_imm:ident, $inc:ident, $inc_imm:ident: ($x:ident, $y:ident: $t:ty) => $e:expr; )*) => {$(
-        handler! { $add { x, d, y, offset } |ip, fp, mem, len, cx, acc| {
+        handler! { $add { x, d, y, offset } |ip, fp, mem, len, cx, acc, facc| {
             let sum = (rd(fp, x.into()) as u32).wrapping_add(rd(fp, d.into()) as u32);
             wr(fp, x.into(), sum as u64);
             let ($x, $y) = (sum as $t, <$t>::from_slot(rd(fp, y.into())));
-            branch!($e, offset, ip, fp, mem, len, cx, acc)
+            branch!($e, offset, ip, fp, mem, len, cx, acc, facc)
         }}
-        handler! { $add_imm { x, d, imm, offset } |ip, fp, mem, len, cx, acc| {
+        handler! { $add_imm { x, d, imm, offset } |ip, fp, mem, len, cx, acc, facc| {
             let sum = (rd(fp, x.into()) as u32).wrapping_add(rd(fp, d.into()) as u32);
             wr(fp, x.into(), sum as u64);
             let ($x, $y) = (sum as $t, <$t>::from_imm(imm));
-            branch!($e, offset, ip, fp, mem, len, cx, acc)
+            branch!($e, offset, ip, fp, mem, len, cx, acc, facc)
         }}
-        handler! { $inc { x, y, inc, offset } |ip, fp, mem, len, cx, acc| {
+        handler! { $inc { x, y, inc, offset } |ip, fp, mem, len, cx, acc, facc| {
             let sum = (rd(fp, x.into()) as u32).wrapping_add(inc as u32);
             wr(fp, x.into(), sum as u64);
             let ($x, $y) = (sum as $t, <$t>::from_slot(rd(fp, y.into())));
-            branch!($e, offset, ip, fp, mem, len, cx, acc)
+            branch!($e, offset, ip, fp, mem, len, cx, acc, facc)
         }}
-        handler! { $inc_imm { x, inc, imm, offset } |ip, fp, mem, len, cx, acc| {
+        handler! { $inc_imm { x, inc, imm, offset } |ip, fp, mem, len, cx, acc, facc| {
             let sum = (rd(fp, x.into()) as u32).wrapping_add(inc as u32);
             wr(fp, x.into(), sum as u64);
             let ($x, $y) = (sum as $t, <$t>::from_imm(imm));
-            branch!($e, offset, ip, fp, mem, len, cx, acc)
+            branch!($e, offset, ip, fp, mem, len, cx, acc, facc)
         }}
     )*};
 }
@@ -167,74 +169,80 @@ add_branch! {
 /// `(a + b) cmp c` on f64 and a branch: a float add fused into the
 /// compare-and-branch that consumes it (`x*x + y*y <= r2`).
 macro_rules! add_branch_f64 {
-    ($( $name:ident: |$x:ident, $y:ident| $e:expr; )*) => {$(
-        handler! { $name { a, b, c, offset } |ip, fp, mem, len, cx, acc| {
+    ($( $name:ident, $name_b:ident: |$x:ident, $y:ident| $e:expr; )*) => {$(
+        handler! { $name { a, b, c, offset } |ip, fp, mem, len, cx, acc, facc| {
             let $x = f64::from_slot(rd(fp, a.into())) + f64::from_slot(rd(fp, b.into()));
             let $y = f64::from_slot(rd(fp, c.into()));
-            branch!($e, offset, ip, fp, mem, len, cx, acc)
+            branch!($e, offset, ip, fp, mem, len, cx, acc, facc)
+        }}
+        // `b` from the float accumulator.
+        handler! { $name_b { a, b, c, offset } |ip, fp, mem, len, cx, acc, facc| {
+            let $x = f64::from_slot(rd(fp, a.into())) + facc;
+            let $y = f64::from_slot(rd(fp, c.into()));
+            branch!($e, offset, ip, fp, mem, len, cx, acc, facc)
         }}
     )*};
 }
 
 add_branch_f64! {
-    BrF64AddEq: |x, y| x == y;
-    BrF64AddNe: |x, y| x != y;
-    BrF64AddLt: |x, y| x < y;
-    BrF64AddGt: |x, y| x > y;
-    BrF64AddLe: |x, y| x <= y;
-    BrF64AddGe: |x, y| x >= y;
-    BrF64AddNotLt: |x, y| !(x < y);
-    BrF64AddNotGt: |x, y| !(x > y);
-    BrF64AddNotLe: |x, y| !(x <= y);
-    BrF64AddNotGe: |x, y| !(x >= y);
+    BrF64AddEq, BrF64AddEqB: |x, y| x == y;
+    BrF64AddNe, BrF64AddNeB: |x, y| x != y;
+    BrF64AddLt, BrF64AddLtB: |x, y| x < y;
+    BrF64AddGt, BrF64AddGtB: |x, y| x > y;
+    BrF64AddLe, BrF64AddLeB: |x, y| x <= y;
+    BrF64AddGe, BrF64AddGeB: |x, y| x >= y;
+    BrF64AddNotLt, BrF64AddNotLtB: |x, y| !(x < y);
+    BrF64AddNotGt, BrF64AddNotGtB: |x, y| !(x > y);
+    BrF64AddNotLe, BrF64AddNotLeB: |x, y| !(x <= y);
+    BrF64AddNotGe, BrF64AddNotGeB: |x, y| !(x >= y);
 }
 
-handler! { Br { offset } |ip, fp, mem, len, cx, acc| {
-    dispatch!(ip.offset(offset as isize), fp, mem, len, cx, acc)
+handler! { Br { offset } |ip, fp, mem, len, cx, acc, facc| {
+    dispatch!(ip.offset(offset as isize), fp, mem, len, cx, acc, facc)
 }}
 
-handler! { BrIfNez { cond, offset } |ip, fp, mem, len, cx, acc| {
-    branch!(rd(fp, cond) as u32 != 0, offset, ip, fp, mem, len, cx, acc)
+handler! { BrIfNez { cond, offset } |ip, fp, mem, len, cx, acc, facc| {
+    branch!(rd(fp, cond) as u32 != 0, offset, ip, fp, mem, len, cx, acc, facc)
 }}
 
-handler! { BrIfNezA { cond, offset } |ip, fp, mem, len, cx, acc| {
-    branch!(acc as u32 != 0, offset, ip, fp, mem, len, cx, acc)
+handler! { BrIfNezA { cond, offset } |ip, fp, mem, len, cx, acc, facc| {
+    branch!(acc as u32 != 0, offset, ip, fp, mem, len, cx, acc, facc)
 }}
 
-handler! { BrIfEqz { cond, offset } |ip, fp, mem, len, cx, acc| {
-    branch!(rd(fp, cond) as u32 == 0, offset, ip, fp, mem, len, cx, acc)
+handler! { BrIfEqz { cond, offset } |ip, fp, mem, len, cx, acc, facc| {
+    branch!(rd(fp, cond) as u32 == 0, offset, ip, fp, mem, len, cx, acc, facc)
 }}
 
-handler! { BrIfEqzA { cond, offset } |ip, fp, mem, len, cx, acc| {
-    branch!(acc as u32 == 0, offset, ip, fp, mem, len, cx, acc)
+handler! { BrIfEqzA { cond, offset } |ip, fp, mem, len, cx, acc, facc| {
+    branch!(acc as u32 == 0, offset, ip, fp, mem, len, cx, acc, facc)
 }}
 
-handler! { BrIfNez64 { cond, offset } |ip, fp, mem, len, cx, acc| {
-    branch!(rd(fp, cond) != 0, offset, ip, fp, mem, len, cx, acc)
+handler! { BrIfNez64 { cond, offset } |ip, fp, mem, len, cx, acc, facc| {
+    branch!(rd(fp, cond) != 0, offset, ip, fp, mem, len, cx, acc, facc)
 }}
 
-handler! { BrIfNez64A { cond, offset } |ip, fp, mem, len, cx, acc| {
-    branch!(acc != 0, offset, ip, fp, mem, len, cx, acc)
+handler! { BrIfNez64A { cond, offset } |ip, fp, mem, len, cx, acc, facc| {
+    branch!(acc != 0, offset, ip, fp, mem, len, cx, acc, facc)
 }}
 
-handler! { BrIfEqz64 { cond, offset } |ip, fp, mem, len, cx, acc| {
-    branch!(rd(fp, cond) == 0, offset, ip, fp, mem, len, cx, acc)
+handler! { BrIfEqz64 { cond, offset } |ip, fp, mem, len, cx, acc, facc| {
+    branch!(rd(fp, cond) == 0, offset, ip, fp, mem, len, cx, acc, facc)
 }}
 
-handler! { BrIfEqz64A { cond, offset } |ip, fp, mem, len, cx, acc| {
-    branch!(acc == 0, offset, ip, fp, mem, len, cx, acc)
+handler! { BrIfEqz64A { cond, offset } |ip, fp, mem, len, cx, acc, facc| {
+    branch!(acc == 0, offset, ip, fp, mem, len, cx, acc, facc)
 }}
 
-handler! { BrTable { index, len: n } |ip, fp, mem, len, cx, acc| {
+handler! { BrTable { index, len: n } |ip, fp, mem, len, cx, acc, facc| {
     let i = (rd(fp, index) as u32).min(n);
-    dispatch!(ip.add(1 + i as usize), fp, mem, len, cx, acc)
+    dispatch!(ip.add(1 + i as usize), fp, mem, len, cx, acc, facc)
 }}
 
-handler! { Unreachable |ip, fp, mem, len, cx, acc| {
+handler! { Unreachable |ip, fp, mem, len, cx, acc, facc| {
     trap!(cx, ip, TrapCode::Unreachable)
 }}
 
-handler! { Aux { .. } |ip, fp, mem, len, cx, acc| {
+handler! { Aux { .. } |ip, fp, mem, len, cx, acc, facc| {
     // Aux words are operands of the instruction before them and are
     // always skipped.
     bad_dispatch()
@@ -242,10 +250,14 @@ handler! { Aux { .. } |ip, fp, mem, len, cx, acc| {
 
 /// Returns to the caller, or ends the invocation at its entry depth.
 ///
+/// No instruction reads the accumulator right after a call (calls do not
+/// set it), so calls and returns pass 0: that frees its register for the
+/// call handlers' own work.
+///
 /// # Safety
 /// A consistent handler state whose results are in place.
 #[inline(always)]
-unsafe fn leave(mem: *mut u8, len: usize, cx: *mut Cx, acc: u64) -> Exit {
+unsafe fn leave(mem: *mut u8, len: usize, cx: *mut Cx, facc: f64) -> Exit {
     // SAFETY: guaranteed by the caller; the records between `frames_base`
     // and `frames_top` are the live callers of this invocation.
     unsafe {
@@ -260,36 +272,36 @@ unsafe fn leave(mem: *mut u8, len: usize, cx: *mut Cx, acc: u64) -> Exit {
         if f.vmctx != (*cx).vmctx {
             (*cx).vmctx = f.vmctx;
             let (mem, len) = memory0(f.vmctx);
-            dispatch!(f.ip, f.fp, mem, len, cx, acc)
+            dispatch!(f.ip, f.fp, mem, len, cx, 0, facc)
         }
-        dispatch!(f.ip, f.fp, mem, len, cx, acc)
+        dispatch!(f.ip, f.fp, mem, len, cx, 0, facc)
     }
 }
 
-handler! { Return |ip, fp, mem, len, cx, acc| {
-    leave(mem, len, cx, acc)
+handler! { Return |ip, fp, mem, len, cx, acc, facc| {
+    leave(mem, len, cx, facc)
 }}
 
-handler! { ReturnSlot { src } |ip, fp, mem, len, cx, acc| {
+handler! { ReturnSlot { src } |ip, fp, mem, len, cx, acc, facc| {
     wr(fp, 0, rd(fp, src));
-    leave(mem, len, cx, acc)
+    leave(mem, len, cx, facc)
 }}
 
-handler! { ReturnSlot128 { src } |ip, fp, mem, len, cx, acc| {
+handler! { ReturnSlot128 { src } |ip, fp, mem, len, cx, acc, facc| {
     wr128(fp, 0, rd128(fp, src));
-    leave(mem, len, cx, acc)
+    leave(mem, len, cx, facc)
 }}
 
-handler! { ReturnConst { value } |ip, fp, mem, len, cx, acc| {
+handler! { ReturnConst { value } |ip, fp, mem, len, cx, acc, facc| {
     wr(fp, 0, value);
-    leave(mem, len, cx, acc)
+    leave(mem, len, cx, facc)
 }}
 
-handler! { ReturnMany { src, len: n } |ip, fp, mem, len, cx, acc| {
+handler! { ReturnMany { src, len: n } |ip, fp, mem, len, cx, acc, facc| {
     for i in 0..n {
         wr(fp, i, rd(fp, src + i));
     }
-    leave(mem, len, cx, acc)
+    leave(mem, len, cx, facc)
 }}
 
 /// Enters wasm function `callee` of instance `callee_ctx`, whose frame
@@ -308,7 +320,7 @@ unsafe fn enter(
     mem: *mut u8,
     len: usize,
     cx: *mut Cx,
-    acc: u64,
+    facc: f64,
     callee: *const CompiledFunc,
     callee_ctx: *mut VMContext,
     args: Slot,
@@ -336,9 +348,9 @@ unsafe fn enter(
         if !same_instance && callee_ctx != (*cx).vmctx {
             (*cx).vmctx = callee_ctx;
             let (mem, len) = memory0(callee_ctx);
-            dispatch!(code, new_fp, mem, len, cx, acc)
+            dispatch!(code, new_fp, mem, len, cx, 0, facc)
         }
-        dispatch!(code, new_fp, mem, len, cx, acc)
+        dispatch!(code, new_fp, mem, len, cx, 0, facc)
     }
 }
 
@@ -354,7 +366,7 @@ unsafe fn call_ref(
     mem: *mut u8,
     len: usize,
     cx: *mut Cx,
-    acc: u64,
+    facc: f64,
     f: *const VMFuncRef,
     args: Slot,
     ret: *const Instr,
@@ -368,7 +380,7 @@ unsafe fn call_ref(
                 mem,
                 len,
                 cx,
-                acc,
+                facc,
                 (*f).interp_code as *const CompiledFunc,
                 (*f).vmctx,
                 args,
@@ -382,7 +394,7 @@ unsafe fn call_ref(
         }
         // The host may have grown the memory.
         let (mem, len) = memory0((*cx).vmctx);
-        dispatch!(ret, fp, mem, len, cx, acc)
+        dispatch!(ret, fp, mem, len, cx, 0, facc)
     }
 }
 
@@ -463,32 +475,32 @@ unsafe fn copy_args(fp: *mut u64, args: Slot16, src0: Slot16, src1: Slot16) {
     }
 }
 
-handler! { CallInternalArgs { args, src0, src1, func } |ip, fp, mem, len, cx, acc| {
+handler! { CallInternalArgs { args, src0, src1, func } |ip, fp, mem, len, cx, acc, facc| {
     copy_args(fp, args, src0, src1);
     let vmctx = (*cx).vmctx;
     let callee = ((*vmctx).interp_funcs as *const CompiledFunc).add(func as usize);
-    enter(ip, fp, mem, len, cx, acc, callee, vmctx, args.into(), ip.add(1), true)
+    enter(ip, fp, mem, len, cx, facc, callee, vmctx, args.into(), ip.add(1), true)
 }}
 
-handler! { CallArgs { args, src0, src1, func } |ip, fp, mem, len, cx, acc| {
+handler! { CallArgs { args, src0, src1, func } |ip, fp, mem, len, cx, acc, facc| {
     copy_args(fp, args, src0, src1);
-    call_ref(ip, fp, mem, len, cx, acc, (*(*cx).vmctx).func(func), args.into(), ip.add(1))
+    call_ref(ip, fp, mem, len, cx, facc, (*(*cx).vmctx).func(func), args.into(), ip.add(1))
 }}
 
-handler! { CallInternal { func, args } |ip, fp, mem, len, cx, acc| {
+handler! { CallInternal { func, args } |ip, fp, mem, len, cx, acc, facc| {
     let vmctx = (*cx).vmctx;
     let callee = ((*vmctx).interp_funcs as *const CompiledFunc).add(func as usize);
-    enter(ip, fp, mem, len, cx, acc, callee, vmctx, args, ip.add(1), true)
+    enter(ip, fp, mem, len, cx, facc, callee, vmctx, args, ip.add(1), true)
 }}
 
-handler! { Call { func, args } |ip, fp, mem, len, cx, acc| {
+handler! { Call { func, args } |ip, fp, mem, len, cx, acc, facc| {
     call_ref(
         ip,
         fp,
         mem,
         len,
         cx,
-        acc,
+        facc,
         (*(*cx).vmctx).func(func),
         args,
         ip.add(1),
@@ -530,18 +542,18 @@ unsafe fn indirect_callee(
     }
 }
 
-handler! { CallIndirect { type_index, index, args } |ip, fp, mem, len, cx, acc| {
+handler! { CallIndirect { type_index, index, args } |ip, fp, mem, len, cx, acc, facc| {
     match indirect_callee(ip, fp, cx, type_index, index) {
-        Ok(f) => call_ref(ip, fp, mem, len, cx, acc, f, args, ip.add(2)),
+        Ok(f) => call_ref(ip, fp, mem, len, cx, facc, f, args, ip.add(2)),
         Err(code) => trap!(cx, ip, code),
     }
 }}
 
-handler! { CallIndirectArgs { index, args, src0, src1, type_index } |ip, fp, mem, len, cx, acc| {
+handler! { CallIndirectArgs { index, args, src0, src1, type_index } |ip, fp, mem, len, cx, acc, facc| {
     match indirect_callee(ip, fp, cx, type_index, index.into()) {
         Ok(f) => {
             copy_args(fp, args, src0, src1);
-            call_ref(ip, fp, mem, len, cx, acc, f, args.into(), ip.add(2))
+            call_ref(ip, fp, mem, len, cx, facc, f, args.into(), ip.add(2))
         }
         Err(code) => trap!(cx, ip, code),
     }

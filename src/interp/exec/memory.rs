@@ -23,11 +23,11 @@ macro_rules! effective {
 /// Loads: `Name: Memory type => slot type`.
 macro_rules! loads {
     ($( $name:ident: $m:ty => $t:ty; )*) => {$(
-        handler!($name { dst, addr, offset } |ip, fp, mem, len, cx, acc| {
+        handler!($name { dst, addr, offset } |ip, fp, mem, len, cx, acc, facc| {
             let p = effective!(rd(fp, addr), offset, std::mem::size_of::<$m>(), ip, mem, len, cx);
             let v = ((p as *const $m).read_unaligned() as $t).to_slot();
             wr(fp, dst, v);
-            next!(ip, fp, mem, len, cx, v)
+            next!(ip, fp, mem, len, cx, v, facc)
         });
     )*};
 }
@@ -35,10 +35,10 @@ macro_rules! loads {
 /// Stores: `Name: memory type` (the value is truncated to it).
 macro_rules! stores {
     ($( $name:ident: $m:ty; )*) => {$(
-        handler!($name { addr, src, offset } |ip, fp, mem, len, cx, acc| {
+        handler!($name { addr, src, offset } |ip, fp, mem, len, cx, acc, facc| {
             let p = effective!(rd(fp, addr), offset, std::mem::size_of::<$m>(), ip, mem, len, cx);
             (p as *mut $m).write_unaligned(rd(fp, src) as $m);
-            next!(ip, fp, mem, len, cx, acc)
+            next!(ip, fp, mem, len, cx, acc, facc)
         });
     )*};
 }
@@ -74,27 +74,27 @@ stores! {
 /// `Disp, Indexed, wide form: memory type => slot type`.
 macro_rules! addressed_loads {
     ($( $disp:ident, $indexed:ident, $disp_acc:ident: $m:ty => $t:ty; )*) => {$(
-        handler! { $disp { dst, base, imm, offset } |ip, fp, mem, len, cx, acc| {
+        handler! { $disp { dst, base, imm, offset } |ip, fp, mem, len, cx, acc, facc| {
             let addr = (rd(fp, base.into()) as u32).wrapping_add(imm as u32);
             let p = effective!(addr, offset, std::mem::size_of::<$m>(), ip, mem, len, cx);
             let v = ((p as *const $m).read_unaligned() as $t).to_slot();
             wr(fp, dst.into(), v);
-            next!(ip, fp, mem, len, cx, v)
+            next!(ip, fp, mem, len, cx, v, facc)
         }}
-        handler! { $indexed { dst, base, index, offset } |ip, fp, mem, len, cx, acc| {
+        handler! { $indexed { dst, base, index, offset } |ip, fp, mem, len, cx, acc, facc| {
             let addr = (rd(fp, base.into()) as u32).wrapping_add(rd(fp, index.into()) as u32);
             let p = effective!(addr, offset, std::mem::size_of::<$m>(), ip, mem, len, cx);
             let v = ((p as *const $m).read_unaligned() as $t).to_slot();
             wr(fp, dst.into(), v);
-            next!(ip, fp, mem, len, cx, v)
+            next!(ip, fp, mem, len, cx, v, facc)
         }}
         // The base address from the accumulator.
-        handler! { $disp_acc { dst, base, imm, offset } |ip, fp, mem, len, cx, acc| {
+        handler! { $disp_acc { dst, base, imm, offset } |ip, fp, mem, len, cx, acc, facc| {
             let addr = (acc as u32).wrapping_add(imm as u32);
             let p = effective!(addr, offset, std::mem::size_of::<$m>(), ip, mem, len, cx);
             let v = ((p as *const $m).read_unaligned() as $t).to_slot();
             wr(fp, dst.into(), v);
-            next!(ip, fp, mem, len, cx, v)
+            next!(ip, fp, mem, len, cx, v, facc)
         }}
     )*};
 }
@@ -117,24 +117,24 @@ addressed_loads! {
 /// Narrow stores: `Disp, Indexed: memory type`.
 macro_rules! addressed_stores {
     ($( $disp:ident, $indexed:ident, $disp_acc:ident: $m:ty; )*) => {$(
-        handler! { $disp { src, base, imm, offset } |ip, fp, mem, len, cx, acc| {
+        handler! { $disp { src, base, imm, offset } |ip, fp, mem, len, cx, acc, facc| {
             let addr = (rd(fp, base.into()) as u32).wrapping_add(imm as u32);
             let p = effective!(addr, offset, std::mem::size_of::<$m>(), ip, mem, len, cx);
             (p as *mut $m).write_unaligned(rd(fp, src.into()) as $m);
-            next!(ip, fp, mem, len, cx, acc)
+            next!(ip, fp, mem, len, cx, acc, facc)
         }}
-        handler! { $indexed { src, base, index, offset } |ip, fp, mem, len, cx, acc| {
+        handler! { $indexed { src, base, index, offset } |ip, fp, mem, len, cx, acc, facc| {
             let addr = (rd(fp, base.into()) as u32).wrapping_add(rd(fp, index.into()) as u32);
             let p = effective!(addr, offset, std::mem::size_of::<$m>(), ip, mem, len, cx);
             (p as *mut $m).write_unaligned(rd(fp, src.into()) as $m);
-            next!(ip, fp, mem, len, cx, acc)
+            next!(ip, fp, mem, len, cx, acc, facc)
         }}
         // The value from the accumulator.
-        handler! { $disp_acc { src, base, imm, offset } |ip, fp, mem, len, cx, acc| {
+        handler! { $disp_acc { src, base, imm, offset } |ip, fp, mem, len, cx, acc, facc| {
             let addr = (rd(fp, base.into()) as u32).wrapping_add(imm as u32);
             let p = effective!(addr, offset, std::mem::size_of::<$m>(), ip, mem, len, cx);
             (p as *mut $m).write_unaligned(acc as $m);
-            next!(ip, fp, mem, len, cx, acc)
+            next!(ip, fp, mem, len, cx, acc, facc)
         }}
     )*};
 }
@@ -152,16 +152,29 @@ addressed_stores! {
 /// Float arithmetic with one operand loaded from memory (`base + imm +
 /// offset`, as for `Disp` loads): `Name: type, |register, memory| result`.
 macro_rules! binary_disp {
-    ($( $name:ident: $t:ty, $bits:ty, |$x:ident, $y:ident| $e:expr; )*) => {$(
-        handler! { $name { dst, a, base, imm, offset } |ip, fp, mem, len, cx, acc| {
+    ($( $name:ident $([$na:ident])?: $t:ty, $bits:ty, |$x:ident, $y:ident| $e:expr; )*) => {$(
+        handler! { $name { dst, a, base, imm, offset } |ip, fp, mem, len, cx, acc, facc| {
             let addr = (rd(fp, base.into()) as u32).wrapping_add(imm as u32);
             let p = effective!(addr, offset, std::mem::size_of::<$bits>(), ip, mem, len, cx);
             let $x = <$t>::from_slot(rd(fp, a.into()));
             let $y = <$t>::from_bits((p as *const $bits).read_unaligned());
-            let v = ($e).to_slot();
+            let r = $e;
+            let v = r.to_slot();
             wr(fp, dst.into(), v);
-            next!(ip, fp, mem, len, cx, v)
+            next!(ip, fp, mem, len, cx, v, r.facc_or(facc))
         }}
+        $(
+            handler! { $na { dst, a, base, imm, offset } |ip, fp, mem, len, cx, acc, facc| {
+                let addr = (rd(fp, base.into()) as u32).wrapping_add(imm as u32);
+                let p = effective!(addr, offset, std::mem::size_of::<$bits>(), ip, mem, len, cx);
+                let $x = <$t>::from_acc(acc, facc);
+                let $y = <$t>::from_bits((p as *const $bits).read_unaligned());
+                let r = $e;
+                let v = r.to_slot();
+                wr(fp, dst.into(), v);
+                next!(ip, fp, mem, len, cx, v, r.facc_or(facc))
+            }}
+        )?
     )*};
 }
 
@@ -172,12 +185,12 @@ binary_disp! {
     F32MulDisp: f32, u32, |x, m| x * m;
     F32DivDisp: f32, u32, |x, m| x / m;
     F32RdivDisp: f32, u32, |x, m| m / x;
-    F64AddDisp: f64, u64, |x, m| x + m;
-    F64SubDisp: f64, u64, |x, m| x - m;
-    F64RsubDisp: f64, u64, |x, m| m - x;
-    F64MulDisp: f64, u64, |x, m| x * m;
-    F64DivDisp: f64, u64, |x, m| x / m;
-    F64RdivDisp: f64, u64, |x, m| m / x;
+    F64AddDisp [F64AddDispA]: f64, u64, |x, m| x + m;
+    F64SubDisp [F64SubDispA]: f64, u64, |x, m| x - m;
+    F64RsubDisp [F64RsubDispA]: f64, u64, |x, m| m - x;
+    F64MulDisp [F64MulDispA]: f64, u64, |x, m| x * m;
+    F64DivDisp [F64DivDispA]: f64, u64, |x, m| x / m;
+    F64RdivDisp [F64RdivDispA]: f64, u64, |x, m| m / x;
 }
 
 /// SIMD loads of a narrower memory value: `Name, width, semantic`.
@@ -189,41 +202,51 @@ macro_rules! simd_loads {
         simd_test: [$(($st:ident, $stf:ident)),* $(,)?],
         simd_load: [$(($sl:ident, $sln:literal, $slf:ident)),* $(,)?],
     ) => {$(
-        handler!($sl { dst, addr, offset } |ip, fp, mem, len, cx, acc| {
+        handler!($sl { dst, addr, offset } |ip, fp, mem, len, cx, acc, facc| {
             let p = effective!(rd(fp, addr), offset, $sln, ip, mem, len, cx);
             let bytes = (p as *const [u8; $sln]).read_unaligned();
             wr128(fp, dst, crate::interp::simd::$slf(bytes));
-            next!(ip, fp, mem, len, cx, acc)
+            next!(ip, fp, mem, len, cx, acc, facc)
         });
     )*};
 }
 crate::simd_table!(simd_loads);
 
-handler! { V128Load { dst, addr, offset } |ip, fp, mem, len, cx, acc| {
+handler! { V128Load { dst, addr, offset } |ip, fp, mem, len, cx, acc, facc| {
     let p = effective!(rd(fp, addr), offset, 16, ip, mem, len, cx);
     wr128(fp, dst, (p as *const u128).read_unaligned());
-    next!(ip, fp, mem, len, cx, acc)
+    next!(ip, fp, mem, len, cx, acc, facc)
 }}
 
-handler! { V128Store { addr, src, offset } |ip, fp, mem, len, cx, acc| {
+handler! { V128Store { addr, src, offset } |ip, fp, mem, len, cx, acc, facc| {
     let p = effective!(rd(fp, addr), offset, 16, ip, mem, len, cx);
     (p as *mut u128).write_unaligned(rd128(fp, src));
-    next!(ip, fp, mem, len, cx, acc)
+    next!(ip, fp, mem, len, cx, acc, facc)
 }}
 
 /// Float read-modify-write: `store(addr, op(a, load(addr)))` for a
 /// `Disp` float operator whose result is stored back where its memory
 /// operand came from (`x[i] += a`): `Name: type, bits, |register, memory|`.
 macro_rules! disp_store {
-    ($( $name:ident: $t:ty, $bits:ty, |$x:ident, $y:ident| $e:expr; )*) => {$(
-        handler! { $name { a, base, imm, offset } |ip, fp, mem, len, cx, acc| {
+    ($( $name:ident $([$na:ident])?: $t:ty, $bits:ty, |$x:ident, $y:ident| $e:expr; )*) => {$(
+        handler! { $name { a, base, imm, offset } |ip, fp, mem, len, cx, acc, facc| {
             let addr = (rd(fp, base.into()) as u32).wrapping_add(imm as u32);
             let p = effective!(addr, offset, std::mem::size_of::<$bits>(), ip, mem, len, cx);
             let $x = <$t>::from_slot(rd(fp, a.into()));
             let $y = <$t>::from_bits((p as *const $bits).read_unaligned());
             (p as *mut $bits).write_unaligned(($e).to_bits());
-            next!(ip, fp, mem, len, cx, acc)
+            next!(ip, fp, mem, len, cx, acc, facc)
         }}
+        $(
+            handler! { $na { a, base, imm, offset } |ip, fp, mem, len, cx, acc, facc| {
+                let addr = (rd(fp, base.into()) as u32).wrapping_add(imm as u32);
+                let p = effective!(addr, offset, std::mem::size_of::<$bits>(), ip, mem, len, cx);
+                let $x = <$t>::from_acc(acc, facc);
+                let $y = <$t>::from_bits((p as *const $bits).read_unaligned());
+                (p as *mut $bits).write_unaligned(($e).to_bits());
+                next!(ip, fp, mem, len, cx, acc, facc)
+            }}
+        )?
     )*};
 }
 
@@ -232,21 +255,21 @@ disp_store! {
     F32SubDispStore: f32, u32, |x, m| x - m;
     F32RsubDispStore: f32, u32, |x, m| m - x;
     F32MulDispStore: f32, u32, |x, m| x * m;
-    F64AddDispStore: f64, u64, |x, m| x + m;
-    F64SubDispStore: f64, u64, |x, m| x - m;
-    F64RsubDispStore: f64, u64, |x, m| m - x;
-    F64MulDispStore: f64, u64, |x, m| x * m;
+    F64AddDispStore [F64AddDispStoreA]: f64, u64, |x, m| x + m;
+    F64SubDispStore [F64SubDispStoreA]: f64, u64, |x, m| x - m;
+    F64RsubDispStore [F64RsubDispStoreA]: f64, u64, |x, m| m - x;
+    F64MulDispStore [F64MulDispStoreA]: f64, u64, |x, m| x * m;
 }
 
 /// Loads of one scalar splatted to every lane, or into lane 0 of zeroes:
 /// `Name: memory type => |value| v128`.
 macro_rules! v128_scalar_loads {
     ($( $name:ident: $m:ty => |$v:ident| $e:expr; )*) => {$(
-        handler!($name { dst, addr, offset } |ip, fp, mem, len, cx, acc| {
+        handler!($name { dst, addr, offset } |ip, fp, mem, len, cx, acc, facc| {
             let p = effective!(rd(fp, addr), offset, std::mem::size_of::<$m>(), ip, mem, len, cx);
             let $v = (p as *const $m).read_unaligned();
             wr128(fp, dst, $e);
-            next!(ip, fp, mem, len, cx, acc)
+            next!(ip, fp, mem, len, cx, acc, facc)
         });
     )*};
 }
@@ -264,18 +287,18 @@ v128_scalar_loads! {
 /// a load leaves the new vector at `args`.
 macro_rules! lane_accesses {
     ($( $load:ident, $store:ident: $n:literal; )*) => {$(
-        handler!($load { args, offset, lane } |ip, fp, mem, len, cx, acc| {
+        handler!($load { args, offset, lane } |ip, fp, mem, len, cx, acc, facc| {
             let p = effective!(rd(fp, args), offset, $n, ip, mem, len, cx);
             let mut v = rd128(fp, args + 1).to_le_bytes();
             std::ptr::copy_nonoverlapping(p, v.as_mut_ptr().add(lane as usize * $n), $n);
             wr128(fp, args, u128::from_le_bytes(v));
-            next!(ip, fp, mem, len, cx, acc)
+            next!(ip, fp, mem, len, cx, acc, facc)
         });
-        handler!($store { args, offset, lane } |ip, fp, mem, len, cx, acc| {
+        handler!($store { args, offset, lane } |ip, fp, mem, len, cx, acc, facc| {
             let p = effective!(rd(fp, args), offset, $n, ip, mem, len, cx);
             let v = rd128(fp, args + 1).to_le_bytes();
             std::ptr::copy_nonoverlapping(v.as_ptr().add(lane as usize * $n), p, $n);
-            next!(ip, fp, mem, len, cx, acc)
+            next!(ip, fp, mem, len, cx, acc, facc)
         });
     )*};
 }
@@ -287,10 +310,10 @@ lane_accesses! {
     V128Load64Lane, V128Store64Lane: 8;
 }
 
-handler! { MemorySize { dst, memory } |ip, fp, mem, len, cx, acc| {
+handler! { MemorySize { dst, memory } |ip, fp, mem, len, cx, acc, facc| {
     let m = (*(*cx).vmctx).memory(memory);
     wr(fp, dst, (*m).current_length as u64 / WASM_PAGE_SIZE);
-    next!(ip, fp, mem, len, cx, acc)
+    next!(ip, fp, mem, len, cx, acc, facc)
 }}
 
 /// `memory.grow`: the old size in pages, or -1.
@@ -313,15 +336,15 @@ unsafe fn grow_memory(cx: *mut Cx, memory: u32, delta: u64) -> u32 {
     }
 }
 
-handler! { MemoryGrow { args, memory } |ip, fp, mem, len, cx, acc| {
+handler! { MemoryGrow { args, memory } |ip, fp, mem, len, cx, acc, facc| {
     let r = grow_memory(cx, memory, rd(fp, args) as u32 as u64);
     wr(fp, args, r as u64);
     // Growing may move memory 0 and always changes its length.
     let (mem, len) = memory0((*cx).vmctx);
-    next!(ip, fp, mem, len, cx, acc)
+    next!(ip, fp, mem, len, cx, acc, facc)
 }}
 
-handler! { MemoryFill { args, memory } |ip, fp, mem, len, cx, acc| {
+handler! { MemoryFill { args, memory } |ip, fp, mem, len, cx, acc, facc| {
     let m = (*(*cx).vmctx).memory(memory);
     let d = rd(fp, args) as u32 as u64;
     let val = rd(fp, args + 1) as u8;
@@ -330,10 +353,10 @@ handler! { MemoryFill { args, memory } |ip, fp, mem, len, cx, acc| {
         trap!(cx, ip, TrapCode::MemoryOutOfBounds);
     }
     std::ptr::write_bytes((*m).base.add(d as usize), val, n as usize);
-    next!(ip, fp, mem, len, cx, acc)
+    next!(ip, fp, mem, len, cx, acc, facc)
 }}
 
-handler! { MemoryCopy { args, dst_memory, src_memory } |ip, fp, mem, len, cx, acc| {
+handler! { MemoryCopy { args, dst_memory, src_memory } |ip, fp, mem, len, cx, acc, facc| {
     let vmctx = (*cx).vmctx;
     let dm = (*vmctx).memory(dst_memory);
     let sm = (*vmctx).memory(src_memory);
@@ -348,10 +371,10 @@ handler! { MemoryCopy { args, dst_memory, src_memory } |ip, fp, mem, len, cx, ac
         (*dm).base.add(d as usize),
         n as usize,
     );
-    next!(ip, fp, mem, len, cx, acc)
+    next!(ip, fp, mem, len, cx, acc, facc)
 }}
 
-handler! { MemoryInit { args, segment, memory } |ip, fp, mem, len, cx, acc| {
+handler! { MemoryInit { args, segment, memory } |ip, fp, mem, len, cx, acc, facc| {
     let vmctx = (*cx).vmctx;
     let inst = instance_of(vmctx);
     let m = (*vmctx).memory(memory);
@@ -373,10 +396,10 @@ handler! { MemoryInit { args, segment, memory } |ip, fp, mem, len, cx, acc| {
         (*m).base.add(d as usize),
         n as usize,
     );
-    next!(ip, fp, mem, len, cx, acc)
+    next!(ip, fp, mem, len, cx, acc, facc)
 }}
 
-handler! { DataDrop { segment } |ip, fp, mem, len, cx, acc| {
+handler! { DataDrop { segment } |ip, fp, mem, len, cx, acc, facc| {
     instance_of((*cx).vmctx).data_dropped[segment as usize] = true;
-    next!(ip, fp, mem, len, cx, acc)
+    next!(ip, fp, mem, len, cx, acc, facc)
 }}

@@ -111,7 +111,9 @@ pub(crate) struct Cx {
 /// translator turns an instruction that reads that slot right after into
 /// a form that reads `acc` instead (`Instr::reading_acc`), so chains of
 /// dependent instructions pass values in a register instead of through
-/// memory.
+/// memory. `facc` is the same for f64 results (in a float register):
+/// every f64-result instruction leaves its value there (`sets_facc`), and
+/// f64 instructions have forms that read it.
 pub(crate) type Handler = unsafe fn(
     ip: *const Instr,
     fp: *mut u64,
@@ -119,6 +121,7 @@ pub(crate) type Handler = unsafe fn(
     mem_len: usize,
     cx: *mut Cx,
     acc: u64,
+    facc: f64,
 ) -> Exit;
 
 /// How a run of handlers ended.
@@ -146,6 +149,7 @@ pub(crate) struct Regs {
     mem: *mut u8,
     mem_len: usize,
     acc: u64,
+    facc: f64,
 }
 
 /// The handler of the instruction at `ip`.
@@ -162,16 +166,16 @@ unsafe fn handler_of(ip: *const Instr) -> Handler {
 /// Continues with the instruction at `$ip`.
 #[cfg(wasmrt_tail_dispatch)]
 macro_rules! dispatch {
-    ($ip:expr, $fp:expr, $mem:expr, $len:expr, $cx:expr, $acc:expr) => {{
+    ($ip:expr, $fp:expr, $mem:expr, $len:expr, $cx:expr, $acc:expr, $facc:expr) => {{
         let ip: *const Instr = $ip;
-        return (handler_of(ip))(ip, $fp, $mem, $len, $cx, $acc);
+        return (handler_of(ip))(ip, $fp, $mem, $len, $cx, $acc, $facc);
     }};
 }
 
 /// Continues with the instruction at `$ip`.
 #[cfg(not(wasmrt_tail_dispatch))]
 macro_rules! dispatch {
-    ($ip:expr, $fp:expr, $mem:expr, $len:expr, $cx:expr, $acc:expr) => {{
+    ($ip:expr, $fp:expr, $mem:expr, $len:expr, $cx:expr, $acc:expr, $facc:expr) => {{
         let _: *mut Cx = $cx;
         return Exit::Next(Regs {
             ip: $ip,
@@ -179,14 +183,16 @@ macro_rules! dispatch {
             mem: $mem,
             mem_len: $len,
             acc: $acc,
+            facc: $facc,
         });
     }};
 }
 
-/// Continues with the next instruction (`$acc`: the accumulator it gets).
+/// Continues with the next instruction (`$acc`, `$facc`: the accumulators
+/// it gets).
 macro_rules! next {
-    ($ip:expr, $fp:expr, $mem:expr, $len:expr, $cx:expr, $acc:expr) => {
-        dispatch!($ip.add(1), $fp, $mem, $len, $cx, $acc)
+    ($ip:expr, $fp:expr, $mem:expr, $len:expr, $cx:expr, $acc:expr, $facc:expr) => {
+        dispatch!($ip.add(1), $fp, $mem, $len, $cx, $acc, $facc)
     };
 }
 
@@ -200,7 +206,7 @@ macro_rules! trap {
 /// Defines the handler of instruction `$name`: `$fields` destructure the
 /// instruction, the closure-like parameters name the handler's arguments.
 macro_rules! handler {
-    ($name:ident $({ $($fields:tt)* })? |$ip:ident, $fp:ident, $mem:ident, $len:ident, $cx:ident, $acc:ident| $body:block) => {
+    ($name:ident $({ $($fields:tt)* })? |$ip:ident, $fp:ident, $mem:ident, $len:ident, $cx:ident, $acc:ident, $facc:ident| $body:block) => {
         #[allow(non_snake_case, unused_variables, clippy::neg_cmp_op_on_partial_ord)]
         pub(crate) unsafe fn $name(
             $ip: *const Instr,
@@ -209,6 +215,7 @@ macro_rules! handler {
             $len: usize,
             $cx: *mut Cx,
             $acc: u64,
+            $facc: f64,
         ) -> Exit {
             // SAFETY: handlers are entered only through `dispatch!` from a
             // consistent state: `ip` points at an instruction with this
@@ -305,6 +312,18 @@ trait SlotValue: Sized {
     fn to_slot(self) -> u64;
     /// An instruction's `i32` immediate as this type (sign-extended).
     fn from_imm(imm: i32) -> Self;
+    /// This type's operand from the accumulators: `facc` for f64, the
+    /// bits in `acc` otherwise.
+    #[inline(always)]
+    fn from_acc(acc: u64, _facc: f64) -> Self {
+        Self::from_slot(acc)
+    }
+    /// The float accumulator after an instruction whose result is this
+    /// value: the value itself for f64, unchanged (`old`) otherwise.
+    #[inline(always)]
+    fn facc_or(&self, old: f64) -> f64 {
+        old
+    }
 }
 
 macro_rules! slot_ints {
@@ -352,6 +371,14 @@ impl SlotValue for f64 {
     }
     fn from_imm(imm: i32) -> Self {
         imm as f64
+    }
+    #[inline(always)]
+    fn facc_or(&self, _old: f64) -> f64 {
+        *self
+    }
+    #[inline(always)]
+    fn from_acc(_acc: u64, facc: f64) -> Self {
+        facc
     }
 }
 
@@ -583,7 +610,7 @@ unsafe fn run(
 #[inline(always)]
 unsafe fn drive(ip: *const Instr, fp: *mut u64, mem: *mut u8, len: usize, cx: *mut Cx) -> Exit {
     // SAFETY: guaranteed by the caller.
-    unsafe { (handler_of(ip))(ip, fp, mem, len, cx, 0) }
+    unsafe { (handler_of(ip))(ip, fp, mem, len, cx, 0, 0.0) }
 }
 
 /// Runs handlers from `ip` until the invocation returns or traps.
@@ -598,11 +625,12 @@ unsafe fn drive(ip: *const Instr, fp: *mut u64, mem: *mut u8, len: usize, cx: *m
         mem,
         mem_len: len,
         acc: 0,
+        facc: 0.0,
     };
     loop {
         // SAFETY: each handler returns the consistent state of the next
         // instruction.
-        match unsafe { (handler_of(r.ip))(r.ip, r.fp, r.mem, r.mem_len, cx, r.acc) } {
+        match unsafe { (handler_of(r.ip))(r.ip, r.fp, r.mem, r.mem_len, cx, r.acc, r.facc) } {
             Exit::Next(next) => {
                 // Check the accumulator contract in debug builds: an
                 // instruction that `sets_acc` leaves its result there.
@@ -613,6 +641,11 @@ unsafe fn drive(ip: *const Instr, fp: *mut u64, mem: *mut u8, len: usize, cx: *m
                     if let Some(slot) = (*r.ip).sets_acc() {
                         let written = *next.fp.add(slot as usize);
                         assert_eq!(next.acc, written, "accumulator after {:?}", *r.ip);
+                    }
+                    if let Some(slot) = (*r.ip).sets_facc() {
+                        let written = *next.fp.add(slot as usize);
+                        let held = next.facc.to_bits();
+                        assert_eq!(held, written, "float accumulator after {:?}", *r.ip);
                     }
                 }
                 r = next

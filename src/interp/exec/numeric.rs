@@ -13,44 +13,49 @@ use super::*;
 macro_rules! binary {
     ($( $name:ident $(/ $imm:ident)? $([$na:ident, $nb:ident $(, $ia:ident)?])?
         ($x:ident: $tx:ty, $y:ident: $ty:ty) => $e:expr; )*) => {$(
-        handler! { $name { dst, a, b } |ip, fp, mem, len, cx, acc| {
+        handler! { $name { dst, a, b } |ip, fp, mem, len, cx, acc, facc| {
             let $x = <$tx>::from_slot(rd(fp, a));
             let $y = <$ty>::from_slot(rd(fp, b));
-            let v = ($e).to_slot();
+            let r = $e;
+            let v = r.to_slot();
             wr(fp, dst, v);
-            next!(ip, fp, mem, len, cx, v)
+            next!(ip, fp, mem, len, cx, v, r.facc_or(facc))
         }}
         $(
-            handler! { $imm { dst, a, imm } |ip, fp, mem, len, cx, acc| {
+            handler! { $imm { dst, a, imm } |ip, fp, mem, len, cx, acc, facc| {
                 let $x = <$tx>::from_slot(rd(fp, a));
                 let $y = <$ty>::from_imm(imm);
-                let v = ($e).to_slot();
+                let r = $e;
+            let v = r.to_slot();
                 wr(fp, dst, v);
-                next!(ip, fp, mem, len, cx, v)
+                next!(ip, fp, mem, len, cx, v, r.facc_or(facc))
             }}
         )?
         $(
-            handler! { $na { dst, a, b } |ip, fp, mem, len, cx, acc| {
-                let $x = <$tx>::from_slot(acc);
+            handler! { $na { dst, a, b } |ip, fp, mem, len, cx, acc, facc| {
+                let $x = <$tx>::from_acc(acc, facc);
                 let $y = <$ty>::from_slot(rd(fp, b));
-                let v = ($e).to_slot();
+                let r = $e;
+            let v = r.to_slot();
                 wr(fp, dst, v);
-                next!(ip, fp, mem, len, cx, v)
+                next!(ip, fp, mem, len, cx, v, r.facc_or(facc))
             }}
-            handler! { $nb { dst, a, b } |ip, fp, mem, len, cx, acc| {
+            handler! { $nb { dst, a, b } |ip, fp, mem, len, cx, acc, facc| {
                 let $x = <$tx>::from_slot(rd(fp, a));
-                let $y = <$ty>::from_slot(acc);
-                let v = ($e).to_slot();
+                let $y = <$ty>::from_acc(acc, facc);
+                let r = $e;
+            let v = r.to_slot();
                 wr(fp, dst, v);
-                next!(ip, fp, mem, len, cx, v)
+                next!(ip, fp, mem, len, cx, v, r.facc_or(facc))
             }}
             $(
-                handler! { $ia { dst, a, imm } |ip, fp, mem, len, cx, acc| {
-                    let $x = <$tx>::from_slot(acc);
+                handler! { $ia { dst, a, imm } |ip, fp, mem, len, cx, acc, facc| {
+                    let $x = <$tx>::from_acc(acc, facc);
                     let $y = <$ty>::from_imm(imm);
-                    let v = ($e).to_slot();
+                    let r = $e;
+            let v = r.to_slot();
                     wr(fp, dst, v);
-                    next!(ip, fp, mem, len, cx, v)
+                    next!(ip, fp, mem, len, cx, v, r.facc_or(facc))
                 }}
             )?
         )?
@@ -60,7 +65,7 @@ macro_rules! binary {
 /// Binary operators that may trap: `result` is a `Result<_, TrapCode>`.
 macro_rules! binary_trapping {
     ($( $name:ident / $imm:ident ($x:ident: $t:ty, $y:ident) => $e:expr; )*) => {$(
-        handler! { $name { dst, a, b } |ip, fp, mem, len, cx, acc| {
+        handler! { $name { dst, a, b } |ip, fp, mem, len, cx, acc, facc| {
             let $x = <$t>::from_slot(rd(fp, a));
             let $y = <$t>::from_slot(rd(fp, b));
             let v = match $e {
@@ -68,9 +73,9 @@ macro_rules! binary_trapping {
                 Err(code) => trap!(cx, ip, code),
             };
             wr(fp, dst, v);
-            next!(ip, fp, mem, len, cx, v)
+            next!(ip, fp, mem, len, cx, v, facc)
         }}
-        handler! { $imm { dst, a, imm } |ip, fp, mem, len, cx, acc| {
+        handler! { $imm { dst, a, imm } |ip, fp, mem, len, cx, acc, facc| {
             let $x = <$t>::from_slot(rd(fp, a));
             let $y = <$t>::from_imm(imm);
             let v = match $e {
@@ -78,7 +83,7 @@ macro_rules! binary_trapping {
                 Err(code) => trap!(cx, ip, code),
             };
             wr(fp, dst, v);
-            next!(ip, fp, mem, len, cx, v)
+            next!(ip, fp, mem, len, cx, v, facc)
         }}
     )*};
 }
@@ -87,18 +92,20 @@ macro_rules! binary_trapping {
 /// from the accumulator.
 macro_rules! unary {
     ($( $name:ident $([$na:ident])? ($x:ident: $t:ty) => $e:expr; )*) => {$(
-        handler! { $name { dst, src } |ip, fp, mem, len, cx, acc| {
+        handler! { $name { dst, src } |ip, fp, mem, len, cx, acc, facc| {
             let $x = <$t>::from_slot(rd(fp, src));
-            let v = ($e).to_slot();
+            let r = $e;
+            let v = r.to_slot();
             wr(fp, dst, v);
-            next!(ip, fp, mem, len, cx, v)
+            next!(ip, fp, mem, len, cx, v, r.facc_or(facc))
         }}
         $(
-            handler! { $na { dst, src } |ip, fp, mem, len, cx, acc| {
-                let $x = <$t>::from_slot(acc);
-                let v = ($e).to_slot();
+            handler! { $na { dst, src } |ip, fp, mem, len, cx, acc, facc| {
+                let $x = <$t>::from_acc(acc, facc);
+                let r = $e;
+            let v = r.to_slot();
                 wr(fp, dst, v);
-                next!(ip, fp, mem, len, cx, v)
+                next!(ip, fp, mem, len, cx, v, r.facc_or(facc))
             }}
         )?
     )*};
@@ -107,14 +114,14 @@ macro_rules! unary {
 /// Unary operators that may trap (float-to-int truncation).
 macro_rules! unary_trapping {
     ($( $name:ident($x:ident: $t:ty) => $e:expr; )*) => {$(
-        handler! { $name { dst, src } |ip, fp, mem, len, cx, acc| {
+        handler! { $name { dst, src } |ip, fp, mem, len, cx, acc, facc| {
             let $x = <$t>::from_slot(rd(fp, src));
             let v = match $e {
                 Ok(v) => v.to_slot(),
                 Err(e) => trap!(cx, ip, trunc_trap(e)),
             };
             wr(fp, dst, v);
-            next!(ip, fp, mem, len, cx, v)
+            next!(ip, fp, mem, len, cx, v, facc)
         }}
     )*};
 }
@@ -182,13 +189,13 @@ binary! {
     F32Gt (x: f32, y: f32) => x > y;
     F32Le (x: f32, y: f32) => x <= y;
     F32Ge (x: f32, y: f32) => x >= y;
-    F64Add (x: f64, y: f64) => x + y;
-    F64Sub (x: f64, y: f64) => x - y;
-    F64Mul (x: f64, y: f64) => x * y;
-    F64Div (x: f64, y: f64) => x / y;
-    F64Min (x: f64, y: f64) => float::f64_min(x, y);
-    F64Max (x: f64, y: f64) => float::f64_max(x, y);
-    F64Copysign (x: u64, y: u64) => (x & 0x7fff_ffff_ffff_ffff) | (y & 0x8000_0000_0000_0000);
+    F64Add [F64AddA, F64AddB] (x: f64, y: f64) => x + y;
+    F64Sub [F64SubA, F64SubB] (x: f64, y: f64) => x - y;
+    F64Mul [F64MulA, F64MulB] (x: f64, y: f64) => x * y;
+    F64Div [F64DivA, F64DivB] (x: f64, y: f64) => x / y;
+    F64Min [F64MinA, F64MinB] (x: f64, y: f64) => float::f64_min(x, y);
+    F64Max [F64MaxA, F64MaxB] (x: f64, y: f64) => float::f64_max(x, y);
+    F64Copysign (x: f64, y: f64) => x.copysign(y);
     F64Eq (x: f64, y: f64) => x == y;
     F64Ne (x: f64, y: f64) => x != y;
     F64Lt (x: f64, y: f64) => x < y;
@@ -256,13 +263,13 @@ unary! {
     F32Trunc(x: f32) => float::f32_trunc(x);
     F32Nearest(x: f32) => float::f32_nearest(x);
     F32Sqrt(x: f32) => x.sqrt();
-    F64Abs(x: u64) => x & 0x7fff_ffff_ffff_ffff;
-    F64Neg(x: u64) => x ^ 0x8000_0000_0000_0000;
+    F64Abs [F64AbsA] (x: f64) => x.abs();
+    F64Neg [F64NegA] (x: f64) => -x;
     F64Ceil(x: f64) => float::f64_ceil(x);
     F64Floor(x: f64) => float::f64_floor(x);
     F64Trunc(x: f64) => float::f64_trunc(x);
     F64Nearest(x: f64) => float::f64_nearest(x);
-    F64Sqrt(x: f64) => x.sqrt();
+    F64Sqrt [F64SqrtA] (x: f64) => x.sqrt();
     I32TruncSatF32S(x: f32) => float::i32_trunc_sat_f32_s(x);
     I32TruncSatF32U(x: f32) => float::i32_trunc_sat_f32_u(x);
     I32TruncSatF64S(x: f64) => float::i32_trunc_sat_f64_s(x);
@@ -299,15 +306,36 @@ unary_trapping! {
 /// each result is rounded exactly as by the two separate instructions (no
 /// fused multiply-add).
 macro_rules! ternary {
-    ($( $name:ident($x:ident, $y:ident, $z:ident: $t:ty) => $e:expr; )*) => {$(
-        handler! { $name { dst, a, b, c } |ip, fp, mem, len, cx, acc| {
+    ($( $name:ident $([$na:ident, $nc:ident])? ($x:ident, $y:ident, $z:ident: $t:ty) => $e:expr; )*) => {$(
+        handler! { $name { dst, a, b, c } |ip, fp, mem, len, cx, acc, facc| {
             let $x = <$t>::from_slot(rd(fp, a.into()));
             let $y = <$t>::from_slot(rd(fp, b.into()));
             let $z = <$t>::from_slot(rd(fp, c.into()));
-            let v = ($e).to_slot();
+            let r = $e;
+            let v = r.to_slot();
             wr(fp, dst.into(), v);
-            next!(ip, fp, mem, len, cx, v)
+            next!(ip, fp, mem, len, cx, v, r.facc_or(facc))
         }}
+        $(
+            handler! { $na { dst, a, b, c } |ip, fp, mem, len, cx, acc, facc| {
+                let $x = <$t>::from_acc(acc, facc);
+                let $y = <$t>::from_slot(rd(fp, b.into()));
+                let $z = <$t>::from_slot(rd(fp, c.into()));
+                let r = $e;
+                let v = r.to_slot();
+                wr(fp, dst.into(), v);
+                next!(ip, fp, mem, len, cx, v, r.facc_or(facc))
+            }}
+            handler! { $nc { dst, a, b, c } |ip, fp, mem, len, cx, acc, facc| {
+                let $x = <$t>::from_slot(rd(fp, a.into()));
+                let $y = <$t>::from_slot(rd(fp, b.into()));
+                let $z = <$t>::from_acc(acc, facc);
+                let r = $e;
+                let v = r.to_slot();
+                wr(fp, dst.into(), v);
+                next!(ip, fp, mem, len, cx, v, r.facc_or(facc))
+            }}
+        )?
     )*};
 }
 
@@ -321,32 +349,32 @@ ternary! {
     F32SubRsub(x, y, z: f32) => z - (x - y);
     F32SubMul(x, y, z: f32) => (x - y) * z;
     F32MulMul(x, y, z: f32) => (x * y) * z;
-    F64AddAdd(x, y, z: f64) => (x + y) + z;
-    F64AddSub(x, y, z: f64) => (x + y) - z;
-    F64AddRsub(x, y, z: f64) => z - (x + y);
-    F64AddMul(x, y, z: f64) => (x + y) * z;
-    F64SubAdd(x, y, z: f64) => (x - y) + z;
-    F64SubSub(x, y, z: f64) => (x - y) - z;
-    F64SubRsub(x, y, z: f64) => z - (x - y);
-    F64SubMul(x, y, z: f64) => (x - y) * z;
-    F64MulMul(x, y, z: f64) => (x * y) * z;
+    F64AddAdd [F64AddAddA, F64AddAddC] (x, y, z: f64) => (x + y) + z;
+    F64AddSub [F64AddSubA, F64AddSubC] (x, y, z: f64) => (x + y) - z;
+    F64AddRsub [F64AddRsubA, F64AddRsubC] (x, y, z: f64) => z - (x + y);
+    F64AddMul [F64AddMulA, F64AddMulC] (x, y, z: f64) => (x + y) * z;
+    F64SubAdd [F64SubAddA, F64SubAddC] (x, y, z: f64) => (x - y) + z;
+    F64SubSub [F64SubSubA, F64SubSubC] (x, y, z: f64) => (x - y) - z;
+    F64SubRsub [F64SubRsubA, F64SubRsubC] (x, y, z: f64) => z - (x - y);
+    F64SubMul [F64SubMulA, F64SubMulC] (x, y, z: f64) => (x - y) * z;
+    F64MulMul [F64MulMulA, F64MulMulC] (x, y, z: f64) => (x * y) * z;
     F32MulAdd(x, y, z: f32) => x * y + z;
     F32MulSub(x, y, z: f32) => x * y - z;
     F32MulRsub(x, y, z: f32) => z - x * y;
-    F64MulAdd(x, y, z: f64) => x * y + z;
-    F64MulSub(x, y, z: f64) => x * y - z;
-    F64MulRsub(x, y, z: f64) => z - x * y;
+    F64MulAdd [F64MulAddA, F64MulAddC] (x, y, z: f64) => x * y + z;
+    F64MulSub [F64MulSubA, F64MulSubC] (x, y, z: f64) => x * y - z;
+    F64MulRsub [F64MulRsubA, F64MulRsubC] (x, y, z: f64) => z - x * y;
 }
 
 /// `x * mul + add` (wrapping), fused from a multiplication and an addition
 /// by constants (hashes, random number generators, index arithmetic).
 macro_rules! mul_add_imm {
     ($( $name:ident: $t:ty; )*) => {$(
-        handler! { $name { dst, a, mul, add } |ip, fp, mem, len, cx, acc| {
+        handler! { $name { dst, a, mul, add } |ip, fp, mem, len, cx, acc, facc| {
             let x = <$t>::from_slot(rd(fp, a.into()));
             let v = x.wrapping_mul(<$t>::from_imm(mul)).wrapping_add(<$t>::from_imm(add)).to_slot();
             wr(fp, dst.into(), v);
-            next!(ip, fp, mem, len, cx, v)
+            next!(ip, fp, mem, len, cx, v, facc)
         }}
     )*};
 }

@@ -3,39 +3,39 @@
 
 use super::*;
 
-handler! { Copy { dst, src } |ip, fp, mem, len, cx, acc| {
+handler! { Copy { dst, src } |ip, fp, mem, len, cx, acc, facc| {
     let v = rd(fp, src);
     wr(fp, dst, v);
-    next!(ip, fp, mem, len, cx, v)
+    next!(ip, fp, mem, len, cx, v, facc)
 }}
 
-handler! { Copy128 { dst, src } |ip, fp, mem, len, cx, acc| {
+handler! { Copy128 { dst, src } |ip, fp, mem, len, cx, acc, facc| {
     wr128(fp, dst, rd128(fp, src));
-    next!(ip, fp, mem, len, cx, acc)
+    next!(ip, fp, mem, len, cx, acc, facc)
 }}
 
-handler! { LoadConsts |ip, fp, mem, len, cx, acc| {
+handler! { LoadConsts |ip, fp, mem, len, cx, acc, facc| {
     let f = &*(*cx).func;
     std::ptr::copy_nonoverlapping(f.consts.as_ptr(), fp.add(f.locals_end as usize), f.consts.len());
-    next!(ip, fp, mem, len, cx, acc)
+    next!(ip, fp, mem, len, cx, acc, facc)
 }}
 
-handler! { Const32 { dst, value } |ip, fp, mem, len, cx, acc| {
+handler! { Const32 { dst, value } |ip, fp, mem, len, cx, acc, facc| {
     wr(fp, dst, value as u64);
-    next!(ip, fp, mem, len, cx, value as u64)
+    next!(ip, fp, mem, len, cx, value as u64, facc)
 }}
 
-handler! { Const64 { dst, value } |ip, fp, mem, len, cx, acc| {
+handler! { Const64 { dst, value } |ip, fp, mem, len, cx, acc, facc| {
     wr(fp, dst, value);
-    next!(ip, fp, mem, len, cx, value)
+    next!(ip, fp, mem, len, cx, value, facc)
 }}
 
-handler! { ConstV128 { dst, index } |ip, fp, mem, len, cx, acc| {
+handler! { ConstV128 { dst, index } |ip, fp, mem, len, cx, acc, facc| {
     wr128(fp, dst, (*(*cx).func).pool[index as usize]);
-    next!(ip, fp, mem, len, cx, acc)
+    next!(ip, fp, mem, len, cx, acc, facc)
 }}
 
-handler! { Select { dst, b, cond } |ip, fp, mem, len, cx, acc| {
+handler! { Select { dst, b, cond } |ip, fp, mem, len, cx, acc, facc| {
     // `dst` already holds the first operand. Written as a data select so
     // an unpredictable condition costs no branch miss.
     let keep = rd(fp, dst);
@@ -49,38 +49,38 @@ handler! { Select { dst, b, cond } |ip, fp, mem, len, cx, acc| {
             other
         },
     );
-    next!(ip, fp, mem, len, cx, acc)
+    next!(ip, fp, mem, len, cx, acc, facc)
 }}
 
-handler! { Select128 { dst, b, cond } |ip, fp, mem, len, cx, acc| {
+handler! { Select128 { dst, b, cond } |ip, fp, mem, len, cx, acc, facc| {
     if rd(fp, cond) as u32 == 0 {
         wr128(fp, dst, rd128(fp, b));
     }
-    next!(ip, fp, mem, len, cx, acc)
+    next!(ip, fp, mem, len, cx, acc, facc)
 }}
 
-handler! { GlobalGet { dst, global } |ip, fp, mem, len, cx, acc| {
+handler! { GlobalGet { dst, global } |ip, fp, mem, len, cx, acc, facc| {
     let v = (*(*(*cx).vmctx).global(global)).bits[0];
     wr(fp, dst, v);
-    next!(ip, fp, mem, len, cx, v)
+    next!(ip, fp, mem, len, cx, v, facc)
 }}
 
-handler! { GlobalGet128 { dst, global } |ip, fp, mem, len, cx, acc| {
+handler! { GlobalGet128 { dst, global } |ip, fp, mem, len, cx, acc, facc| {
     let g = &*(*(*cx).vmctx).global(global);
     wr(fp, dst, g.bits[0]);
     wr(fp, dst + 1, g.bits[1]);
-    next!(ip, fp, mem, len, cx, acc)
+    next!(ip, fp, mem, len, cx, acc, facc)
 }}
 
-handler! { GlobalSet { src, global } |ip, fp, mem, len, cx, acc| {
+handler! { GlobalSet { src, global } |ip, fp, mem, len, cx, acc, facc| {
     (*(*(*cx).vmctx).global(global)).bits[0] = rd(fp, src);
-    next!(ip, fp, mem, len, cx, acc)
+    next!(ip, fp, mem, len, cx, acc, facc)
 }}
 
-handler! { GlobalSet128 { src, global } |ip, fp, mem, len, cx, acc| {
+handler! { GlobalSet128 { src, global } |ip, fp, mem, len, cx, acc, facc| {
     let g = &mut *(*(*cx).vmctx).global(global);
     g.bits = [rd(fp, src), rd(fp, src + 1)];
-    next!(ip, fp, mem, len, cx, acc)
+    next!(ip, fp, mem, len, cx, acc, facc)
 }}
 
 // `dst = if cond != 0 { a } else { b }` for an i32 / i64 condition
@@ -88,12 +88,12 @@ handler! { GlobalSet128 { src, global } |ip, fp, mem, len, cx, acc| {
 /// `select` on the condition in slot `$c` (an i32 or i64 test).
 macro_rules! select_nz {
     ($( $name:ident: |$cond:ident| $test:expr; )*) => {$(
-        handler! { $name { dst, a, b, c } |ip, fp, mem, len, cx, acc| {
+        handler! { $name { dst, a, b, c } |ip, fp, mem, len, cx, acc, facc| {
             let (x, y) = (rd(fp, a.into()), rd(fp, b.into()));
             let $cond = rd(fp, c.into());
             let v = if $test { x } else { y };
             wr(fp, dst.into(), v);
-            next!(ip, fp, mem, len, cx, v)
+            next!(ip, fp, mem, len, cx, v, facc)
         }}
     )*};
 }
@@ -104,18 +104,18 @@ select_nz! {
 }
 
 // The same with the condition in the accumulator.
-handler! { SelectNz32A { dst, a, b, c } |ip, fp, mem, len, cx, acc| {
+handler! { SelectNz32A { dst, a, b, c } |ip, fp, mem, len, cx, acc, facc| {
     let (x, y) = (rd(fp, a.into()), rd(fp, b.into()));
     let v = if acc as u32 != 0 { x } else { y };
     wr(fp, dst.into(), v);
-    next!(ip, fp, mem, len, cx, v)
+    next!(ip, fp, mem, len, cx, v, facc)
 }}
 
-handler! { SelectNz64A { dst, a, b, c } |ip, fp, mem, len, cx, acc| {
+handler! { SelectNz64A { dst, a, b, c } |ip, fp, mem, len, cx, acc, facc| {
     let (x, y) = (rd(fp, a.into()), rd(fp, b.into()));
     let v = if acc != 0 { x } else { y };
     wr(fp, dst.into(), v);
-    next!(ip, fp, mem, len, cx, v)
+    next!(ip, fp, mem, len, cx, v, facc)
 }}
 
 /// `select` fused with the integer comparison computing its condition:
@@ -123,21 +123,21 @@ handler! { SelectNz64A { dst, a, b, c } |ip, fp, mem, len, cx, acc| {
 /// with `y` (a slot, or the immediate) holds, else `b`.
 macro_rules! select_cmp {
     ($( $name:ident / $imm:ident ($x:ident, $y:ident: $t:ty) => $e:expr; )*) => {$(
-        handler! { $name { dst, a, b, x, y } |ip, fp, mem, len, cx, acc| {
+        handler! { $name { dst, a, b, x, y } |ip, fp, mem, len, cx, acc, facc| {
             let $x = <$t>::from_slot(rd(fp, x.into()));
             let $y = <$t>::from_slot(rd(fp, y.into()));
             let (p, q) = (rd(fp, a.into()), rd(fp, b.into()));
             let v = if $e { p } else { q };
             wr(fp, dst.into(), v);
-            next!(ip, fp, mem, len, cx, v)
+            next!(ip, fp, mem, len, cx, v, facc)
         }}
-        handler! { $imm { dst, a, b, x, imm } |ip, fp, mem, len, cx, acc| {
+        handler! { $imm { dst, a, b, x, imm } |ip, fp, mem, len, cx, acc, facc| {
             let $x = <$t>::from_slot(rd(fp, x.into()));
             let $y = <$t>::from_imm(imm);
             let (p, q) = (rd(fp, a.into()), rd(fp, b.into()));
             let v = if $e { p } else { q };
             wr(fp, dst.into(), v);
-            next!(ip, fp, mem, len, cx, v)
+            next!(ip, fp, mem, len, cx, v, facc)
         }}
     )*};
 }
@@ -169,12 +169,12 @@ select_cmp! {
 /// constant (and the `eqz` that may test it).
 macro_rules! select_test {
     ($( $name:ident: $t:ty; )*) => {$(
-        handler! { $name { dst, a, b, x, imm } |ip, fp, mem, len, cx, acc| {
+        handler! { $name { dst, a, b, x, imm } |ip, fp, mem, len, cx, acc, facc| {
             let bits = <$t>::from_slot(rd(fp, x.into())) & <$t>::from_imm(imm);
             let (p, q) = (rd(fp, a.into()), rd(fp, b.into()));
             let v = if bits != 0 { p } else { q };
             wr(fp, dst.into(), v);
-            next!(ip, fp, mem, len, cx, v)
+            next!(ip, fp, mem, len, cx, v, facc)
         }}
     )*};
 }

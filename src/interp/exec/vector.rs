@@ -13,21 +13,21 @@ macro_rules! simd_handlers {
         simd_test: [$(($st:ident, $stf:ident)),* $(,)?],
         simd_load: [$(($sl:ident, $sln:literal, $slf:ident)),* $(,)?],
     ) => {
-        $( handler!($sb { dst, a, b } |ip, fp, mem, len, cx, acc| {
+        $( handler!($sb { dst, a, b } |ip, fp, mem, len, cx, acc, facc| {
             wr128(fp, dst, simd::$sbf(rd128(fp, a), rd128(fp, b)));
-            next!(ip, fp, mem, len, cx, acc)
+            next!(ip, fp, mem, len, cx, acc, facc)
         }); )*
-        $( handler!($ss { dst, a, b } |ip, fp, mem, len, cx, acc| {
+        $( handler!($ss { dst, a, b } |ip, fp, mem, len, cx, acc, facc| {
             wr128(fp, dst, simd::$ssf(rd128(fp, a), rd(fp, b) as u32));
-            next!(ip, fp, mem, len, cx, acc)
+            next!(ip, fp, mem, len, cx, acc, facc)
         }); )*
-        $( handler!($su { dst, src } |ip, fp, mem, len, cx, acc| {
+        $( handler!($su { dst, src } |ip, fp, mem, len, cx, acc, facc| {
             wr128(fp, dst, simd::$suf(rd128(fp, src)));
-            next!(ip, fp, mem, len, cx, acc)
+            next!(ip, fp, mem, len, cx, acc, facc)
         }); )*
-        $( handler!($st { dst, src } |ip, fp, mem, len, cx, acc| {
+        $( handler!($st { dst, src } |ip, fp, mem, len, cx, acc, facc| {
             wr(fp, dst, simd::$stf(rd128(fp, src)) as u32 as u64);
-            next!(ip, fp, mem, len, cx, acc)
+            next!(ip, fp, mem, len, cx, acc, facc)
         }); )*
     };
 }
@@ -36,10 +36,10 @@ crate::simd_table!(simd_handlers);
 /// Splats: `Name => |scalar slot| v128`.
 macro_rules! splats {
     ($( $name:ident => |$x:ident| $e:expr; )*) => {$(
-        handler!($name { dst, src } |ip, fp, mem, len, cx, acc| {
+        handler!($name { dst, src } |ip, fp, mem, len, cx, acc, facc| {
             let $x = rd(fp, src);
             wr128(fp, dst, $e);
-            next!(ip, fp, mem, len, cx, acc)
+            next!(ip, fp, mem, len, cx, acc, facc)
         });
     )*};
 }
@@ -56,11 +56,11 @@ splats! {
 /// Lane extraction: `Name => |vector, lane| slot value`.
 macro_rules! extract_lanes {
     ($( $name:ident => |$v:ident, $l:ident| $e:expr; )*) => {$(
-        handler!($name { dst, src, lane } |ip, fp, mem, len, cx, acc| {
+        handler!($name { dst, src, lane } |ip, fp, mem, len, cx, acc, facc| {
             let $v = rd128(fp, src);
             let $l = lane;
             wr(fp, dst, $e);
-            next!(ip, fp, mem, len, cx, acc)
+            next!(ip, fp, mem, len, cx, acc, facc)
         });
     )*};
 }
@@ -77,12 +77,12 @@ extract_lanes! {
 /// Lane replacement of the vector already in `dst`: `Name: lane bits`.
 macro_rules! replace_lanes {
     ($( $name:ident: $bits:literal; )*) => {$(
-        handler!($name { dst, x, lane } |ip, fp, mem, len, cx, acc| {
+        handler!($name { dst, x, lane } |ip, fp, mem, len, cx, acc, facc| {
             let shift = lane * $bits;
             let mask = (u128::MAX >> (128 - $bits)) << shift;
             let lane_value = (u128::from(rd(fp, x)) << shift) & mask;
             wr128(fp, dst, (rd128(fp, dst) & !mask) | lane_value);
-            next!(ip, fp, mem, len, cx, acc)
+            next!(ip, fp, mem, len, cx, acc, facc)
         });
     )*};
 }
@@ -94,13 +94,13 @@ replace_lanes! {
     I64x2ReplaceLane: 64;
 }
 
-handler! { V128Bitselect { dst, b, c } |ip, fp, mem, len, cx, acc| {
+handler! { V128Bitselect { dst, b, c } |ip, fp, mem, len, cx, acc, facc| {
     let (v1, v2, m) = (rd128(fp, dst), rd128(fp, b), rd128(fp, c));
     wr128(fp, dst, (v1 & m) | (v2 & !m));
-    next!(ip, fp, mem, len, cx, acc)
+    next!(ip, fp, mem, len, cx, acc, facc)
 }}
 
-handler! { I8x16Shuffle { dst, a, b } |ip, fp, mem, len, cx, acc| {
+handler! { I8x16Shuffle { dst, a, b } |ip, fp, mem, len, cx, acc, facc| {
     let Instr::Aux { a: idx, .. } = *ip.add(1) else {
         bad_dispatch()
     };
@@ -110,5 +110,5 @@ handler! { I8x16Shuffle { dst, a, b } |ip, fp, mem, len, cx, acc| {
         dst,
         simd::i8x16_shuffle(rd128(fp, a), rd128(fp, b), &lanes),
     );
-    dispatch!(ip.add(2), fp, mem, len, cx, acc)
+    dispatch!(ip.add(2), fp, mem, len, cx, acc, facc)
 }}
