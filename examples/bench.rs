@@ -57,8 +57,9 @@ fn main() {
         times.push(t.elapsed().as_secs_f64() * 1e3);
     }
     let first_ms = times.remove(0);
-    times.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    let run_ms = times[times.len() / 2];
+    times.sort_by(|a, b| a.total_cmp(b));
+    // With `--repeat 0` the only run is the first one.
+    let run_ms = times.get(times.len() / 2).copied().unwrap_or(first_ms);
     println!(
         "compile_ms={compile_ms:.3} instantiate_ms={instantiate_ms:.3} first_ms={first_ms:.3} run_ms={run_ms:.3} checksum={:?}",
         out[0]

@@ -251,6 +251,36 @@ fn module_text(extra_locals: usize) -> String {
     (local.set $r (i32.add (local.get $r) (call_indirect (type $binop) (local.get $y) (local.get $x) (local.get $r))))
     (local.get $r))
 
+  ;; Pointer walks `*++p` (pre-incrementing loads) of three widths, until
+  ;; a zero byte or `n` steps; the sum mixes the final pointer in.
+  (func (export "walk") (param $p i32) (param $n i32) (result i64)
+    {pad}
+    (local $acc i64) (local $q i32)
+    (local.set $q (local.get $p))
+    (block $done
+      (loop $next
+        (br_if $done (i32.eqz (local.get $n)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (local.set $acc (i64.add (local.get $acc)
+          (i64.extend_i32_u (i32.load8_u (local.tee $p (i32.add (local.get $p) (i32.const 1)))))))
+        (local.set $acc (i64.add (local.get $acc)
+          (i64.load16_s offset=1 (local.tee $q (i32.add (local.get $q) (i32.const 2))))))
+        (local.set $acc (i64.add (local.get $acc)
+          (i64.load (local.tee $q (i32.add (local.get $q) (i32.const -1))))))
+        (br_if $next (i32.load8_u (local.get $p)))))
+    (i64.add (local.get $acc) (i64.extend_i32_u (i32.add (local.get $p) (local.get $q)))))
+
+  ;; Adds stored to two locals at once (`local.set` of a `local.tee`).
+  (func (export "tees") (param $a i32) (param $n i32) (result i32)
+    {pad}
+    (local $b i32) (local $c i32)
+    (loop $again
+      (local.set $a (local.tee $b (i32.add (local.get $a) (i32.const 3))))
+      (local.set $c (i32.add (local.get $c) (local.get $b)))
+      (local.set $n (local.tee $b (i32.add (local.get $n) (i32.const -1))))
+      (br_if $again (local.get $b)))
+    (i32.add (i32.mul (local.get $a) (i32.const 1000)) (local.get $c)))
+
   ;; An address add that wraps at 32 bits.
   (func (export "wrap") (param $p i32) (result i32)
     {pad}
@@ -329,6 +359,12 @@ fn calls() -> Vec<(&'static str, Vec<Val>)> {
         ("calls", vec![Val::I32(9), Val::I32(4)]),
         ("calls", vec![Val::I32(-3), Val::I32(1)]),
         ("calls", vec![Val::I32(9), Val::I32(7)]),
+        ("tees", vec![Val::I32(5), Val::I32(3)]),
+        ("tees", vec![Val::I32(-7), Val::I32(40)]),
+        ("walk", vec![Val::I32(16), Val::I32(100)]),
+        ("walk", vec![Val::I32(19), Val::I32(3)]),
+        ("walk", vec![Val::I32(65530), Val::I32(100)]),
+        ("walk", vec![Val::I32(-1), Val::I32(5)]),
     ]
 }
 
@@ -389,6 +425,10 @@ fn narrow_and_wide_translations_agree() {
         "BrF64AddGt",
         "CallInternalArgs",
         "CallIndirectArgs",
+        "I32Load8UDispInc",
+        "I64Load16SDispInc",
+        "I64LoadDispInc",
+        "I32AddImmCopy",
     ] {
         assert!(
             narrow.ir.contains(fused),
@@ -428,6 +468,22 @@ fn fused_forms_compute_the_wasm_results() {
         + 0x0201_007f // i64.load32_u [19]
         + 0x0504_0302; // i32.load [16 + (3 << 1)]
     assert_eq!(loads, Val::I64(expected));
+    // walk(19, 3): p = 20 reads 0x00, q = 21 reads [22..24] = 0x0302,
+    // q = 20 reads [20..28]; the byte at 20 ends the walk; p + q = 40.
+    assert_eq!(
+        r.call("walk", &[Val::I32(19), Val::I32(3)]).unwrap(),
+        Val::I64(0x0706_0504_0302_0100 + 0x0302 + 40)
+    );
+    // tees(5, 3): a = b = 8, 11, 14 while n counts down to 0; c = 8 + 11 + 14.
+    assert_eq!(
+        r.call("tees", &[Val::I32(5), Val::I32(3)]).unwrap(),
+        Val::I32(14_000 + 33)
+    );
+    // q = 65531 makes the i64 load run past the end.
+    let t = r
+        .call("walk", &[Val::I32(65530), Val::I32(100)])
+        .unwrap_err();
+    assert_eq!(t.code(), Some(crate::runtime::TrapCode::MemoryOutOfBounds));
     // -4 wraps: 20 - 4 = 16.
     assert_eq!(
         r.call("wrap", &[Val::I32(20)]).unwrap(),

@@ -168,6 +168,7 @@ macro_rules! declare_instr_enum {
         branch_cmp_imm_acc: [$(($bcix:ident, $bcixa:ident)),* $(,)?],
         branch_acc: [$(($brx:ident, $brxa:ident)),* $(,)?],
         load_disp_acc: [$(($ldx_:ident, $ldxa:ident)),* $(,)?],
+        load_disp_inc: [$(($ldi_:ident, $ldi:ident)),* $(,)?],
         store_disp_acc: [$(($stx_:ident, $stxa:ident)),* $(,)?],
         select_acc: [$(($selx:ident, $selxa:ident)),* $(,)?],
         float_results: [$($fres:ident),* $(,)?],
@@ -219,6 +220,7 @@ macro_rules! declare_instr_enum {
             $( $bcixa { a: Slot, imm: i32, offset: i32 }, )*
             $( $brxa { cond: Slot, offset: i32 }, )*
             $( $ldxa { dst: Slot16, base: Slot16, imm: i32, offset: u32 }, )*
+            $( $ldi { dst: Slot16, base: Slot16, imm: i32, offset: u32 }, )*
             $( $stxa { src: Slot16, base: Slot16, imm: i32, offset: u32 }, )*
             $( $selxa { dst: Slot16, a: Slot16, b: Slot16, c: Slot16 }, )*
             $( $fbxa { dst: Slot, a: Slot, b: Slot }, $fbxb { dst: Slot, a: Slot, b: Slot }, )*
@@ -246,7 +248,7 @@ macro_rules! declare_instr_enum {
                 $( h::$dst_, )* $( h::$abf, )*
                 $( h::$bxa, h::$bxb, )* $( h::$bixa, )* $( h::$uxa, )*
                 $( h::$bcxa, h::$bcxb, )* $( h::$bcixa, )* $( h::$brxa, )*
-                $( h::$ldxa, )* $( h::$stxa, )* $( h::$selxa, )*
+                $( h::$ldxa, )* $( h::$ldi, )* $( h::$stxa, )* $( h::$selxa, )*
                 $( h::$fbxa, h::$fbxb, )* $( h::$fcxa, h::$fcxb, )* $( h::$fuxa, )*
                 $( h::$ftxa, h::$ftxc, )* $( h::$fdxa, )* $( h::$fsxa, )* $( h::$faxb, )*
                 $( h::$on, )*
@@ -298,6 +300,7 @@ macro_rules! declare_instr_enum {
                     $( Instr::$bcixa { a, .. } => f(a), )*
                     $( Instr::$brxa { cond, .. } => f(cond), )*
                     $( Instr::$ldxa { dst, base, .. } => { narrow(&mut f, dst); narrow(&mut f, base) } )*
+                    $( Instr::$ldi { dst, base, .. } => { narrow(&mut f, dst); narrow(&mut f, base) } )*
                     $( Instr::$stxa { src, base, .. } => { narrow(&mut f, src); narrow(&mut f, base) } )*
                     $( Instr::$mai { dst, a, .. } => { narrow(&mut f, dst); narrow(&mut f, a) } )*
                     $( Instr::$dst_ { a, base, .. } => { narrow(&mut f, a); narrow(&mut f, base) } )*
@@ -355,6 +358,11 @@ macro_rules! declare_instr_enum {
                     Instr::Copy { dst, src } | Instr::Copy128 { dst, src } => {
                         f(dst);
                         f(src)
+                    }
+                    Instr::I32AddImmCopy { dst, copy, a, .. } => {
+                        narrow(&mut f, dst);
+                        narrow(&mut f, copy);
+                        narrow(&mut f, a)
                     }
                     Instr::Const32 { dst, .. }
                     | Instr::Const64 { dst, .. }
@@ -473,10 +481,25 @@ macro_rules! declare_instr_enum {
                     | $( Instr::$sc { dst, .. } )|*
                     | $( Instr::$sci { dst, .. } )|*
                     | $( Instr::$ldxa { dst, .. } )|*
+                    | $( Instr::$ldi { dst, .. } )|*
                     | $( Instr::$selxa { dst, .. } )|*
                     | $( Instr::$mai { dst, .. } )|*
                     | $( Instr::$ftxa { dst, .. } | Instr::$ftxc { dst, .. } )|*
                     | $( Instr::$fdxa { dst, .. } )|* => Some(Slot::from(dst)),
+                    _ => None,
+                }
+            }
+
+            /// The pre-incrementing form of a `Disp` load without a
+            /// displacement of its own, and its base: `base += step`
+            /// (written back), then the load from `base + offset`.
+            pub fn pre_incrementing(&self, step: i32) -> Option<(Slot, Instr)> {
+                match *self {
+                    $(
+                        Instr::$ldi_ { dst, base, imm: 0, offset } => {
+                            Some((Slot::from(base), Instr::$ldi { dst, base, imm: step, offset }))
+                        }
+                    )*
                     _ => None,
                 }
             }
@@ -503,6 +526,7 @@ macro_rules! declare_instr_enum {
                     $( Instr::$ldd { dst, .. } )|*
                     | $( Instr::$ldx { dst, .. } )|*
                     | $( Instr::$ldxa { dst, .. } )|*
+                    | $( Instr::$ldi { dst, .. } )|*
                     | $( Instr::$bd { dst, .. } )|*
                     | $( Instr::$ter { dst, .. } )|*
                     | $( Instr::$selxa { dst, .. } )|*
@@ -510,7 +534,8 @@ macro_rules! declare_instr_enum {
                     | $( Instr::$ftxa { dst, .. } | Instr::$ftxc { dst, .. } )|*
                     | $( Instr::$fdxa { dst, .. } )|*
                     | $( Instr::$sc { dst, .. } )|*
-                    | $( Instr::$sci { dst, .. } )|* => Some(Slot::from(dst)),
+                    | $( Instr::$sci { dst, .. } )|*
+                    | Instr::I32AddImmCopy { dst, .. } => Some(Slot::from(dst)),
                     _ => None,
                 }
             }
@@ -648,6 +673,7 @@ macro_rules! declare_instr_enum {
                     | $( Instr::$sc { dst, .. } )|*
                     | $( Instr::$sci { dst, .. } )|*
                     | $( Instr::$ldxa { dst, .. } )|*
+                    | $( Instr::$ldi { dst, .. } )|*
                     | $( Instr::$selxa { dst, .. } )|*
                     | $( Instr::$mai { dst, .. } )|*
                     | $( Instr::$ftxa { dst, .. } | Instr::$ftxc { dst, .. } )|*
@@ -889,6 +915,12 @@ macro_rules! declare_from_simd_table {
                 (I64Load8SDisp, I64Load8SDispA), (I64Load8UDisp, I64Load8UDispA), (I64Load16SDisp, I64Load16SDispA),
                 (I64Load16UDisp, I64Load16UDispA), (I64Load32SDisp, I64Load32SDispA), (I64Load32UDisp, I64Load32UDispA),
             ],
+            load_disp_inc: [
+                (I32LoadDisp, I32LoadDispInc), (I64LoadDisp, I64LoadDispInc), (I32Load8SDisp, I32Load8SDispInc),
+                (I32Load8UDisp, I32Load8UDispInc), (I32Load16SDisp, I32Load16SDispInc), (I32Load16UDisp, I32Load16UDispInc),
+                (I64Load8SDisp, I64Load8SDispInc), (I64Load8UDisp, I64Load8UDispInc), (I64Load16SDisp, I64Load16SDispInc),
+                (I64Load16UDisp, I64Load16UDispInc), (I64Load32SDisp, I64Load32SDispInc), (I64Load32UDisp, I64Load32UDispInc),
+            ],
             store_disp_acc: [
                 (I32StoreDisp, I32StoreDispA), (I64StoreDisp, I64StoreDispA), (I32Store8Disp, I32Store8DispA),
                 (I32Store16Disp, I32Store16DispA), (I64Store8Disp, I64Store8DispA), (I64Store16Disp, I64Store16DispA),
@@ -989,6 +1021,9 @@ macro_rules! declare_from_simd_table {
             Aux { a: u32, b: u32 },
 
             Copy { dst: Slot, src: Slot },
+            /// `dst = copy = a + imm` (i32): an add stored to two locals
+            /// (`local.tee copy` then `local.set dst`).
+            I32AddImmCopy { dst: Slot16, copy: Slot16, a: Slot16, imm: i32 },
             Copy128 { dst: Slot, src: Slot },
             Const32 { dst: Slot, value: u32 },
             Const64 { dst: Slot, value: u64 },

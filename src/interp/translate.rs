@@ -897,6 +897,9 @@ impl Translator {
             Address::Disp(base, imm) => disp(dst, n16(base), imm, offset),
             Address::Indexed(base, index) => indexed(dst, n16(base), n16(index), offset),
         };
+        if fused_add.is_none() && self.fuse_pre_increment(a, instr) {
+            return;
+        }
         match fused_add {
             Some((at, _)) => {
                 self.code[at] = instr;
@@ -906,6 +909,38 @@ impl Translator {
             }
             None => self.emit_result(instr),
         }
+    }
+
+    /// `*++p`: a load from local `p` just after `p += imm` (the add being
+    /// the last instruction, with no label in between) becomes one
+    /// pre-incrementing load, the add's immediate as its displacement.
+    fn fuse_pre_increment(&mut self, a: Entry, load: Instr) -> bool {
+        let Place::Local(l) = a.place else {
+            return false;
+        };
+        let Some(at) = self.code.len().checked_sub(1) else {
+            return false;
+        };
+        if at < self.last_label {
+            return false;
+        }
+        let Instr::I32AddImm { dst, a: src, imm } = self.code[at] else {
+            return false;
+        };
+        if dst != l || src != l {
+            return false;
+        }
+        let Some((base, fused)) = load.pre_incrementing(imm) else {
+            return false;
+        };
+        if base != l {
+            return false;
+        }
+        self.code[at] = fused;
+        // Traps come from the load part.
+        self.offsets[at] = self.cur_offset;
+        self.fusible = Some(at);
+        true
     }
 
     /// `x[i] = x[i] op a`: a float `Disp` operator computed just before the
@@ -1465,6 +1500,7 @@ impl Translator {
                 },
                 _ => false,
             };
+        let fused = fused || (!saved && self.fuse_add_copy(v, l));
         if !fused {
             self.write_to(v, l);
         }
@@ -1479,6 +1515,33 @@ impl Translator {
                 self.stack.push(v);
             }
         }
+    }
+
+    /// `local.set l` of local `x` just computed by `x = a + imm` (the
+    /// last instruction, no label since): one add writing both locals.
+    fn fuse_add_copy(&mut self, v: Entry, l: Slot) -> bool {
+        let Place::Local(x) = v.place else {
+            return false;
+        };
+        let Some(at) = self.code.len().checked_sub(1) else {
+            return false;
+        };
+        if !self.narrow || at < self.last_label || x == l {
+            return false;
+        }
+        let Instr::I32AddImm { dst, a, imm } = self.code[at] else {
+            return false;
+        };
+        if dst != x {
+            return false;
+        }
+        self.code[at] = Instr::I32AddImmCopy {
+            dst: n16(l),
+            copy: n16(x),
+            a: n16(a),
+            imm,
+        };
+        true
     }
 
     fn operator(

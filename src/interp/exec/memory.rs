@@ -73,7 +73,7 @@ stores! {
 /// wrapping at 32 bits exactly as the add would) plus the static offset:
 /// `Disp, Indexed, wide form: memory type => slot type`.
 macro_rules! addressed_loads {
-    ($( $disp:ident, $indexed:ident, $disp_acc:ident: $m:ty => $t:ty; )*) => {$(
+    ($( $disp:ident, $indexed:ident, $disp_acc:ident, $disp_inc:ident: $m:ty => $t:ty; )*) => {$(
         handler! { $disp { dst, base, imm, offset } |ip, fp, mem, len, cx, acc, facc| {
             let addr = (rd(fp, base.into()) as u32).wrapping_add(imm as u32);
             let p = effective!(addr, offset, std::mem::size_of::<$m>(), ip, mem, len, cx);
@@ -96,22 +96,32 @@ macro_rules! addressed_loads {
             wr(fp, dst.into(), v);
             next!(ip, fp, mem, len, cx, v, facc)
         }}
+        // Pre-increment: the base local advances by `imm` first (the fused
+        // `local.tee base (i32.add base imm)`), then the access.
+        handler! { $disp_inc { dst, base, imm, offset } |ip, fp, mem, len, cx, acc, facc| {
+            let addr = (rd(fp, base.into()) as u32).wrapping_add(imm as u32);
+            wr(fp, base.into(), addr.to_slot());
+            let p = effective!(addr, offset, std::mem::size_of::<$m>(), ip, mem, len, cx);
+            let v = ((p as *const $m).read_unaligned() as $t).to_slot();
+            wr(fp, dst.into(), v);
+            next!(ip, fp, mem, len, cx, v, facc)
+        }}
     )*};
 }
 
 addressed_loads! {
-    I32LoadDisp, I32LoadIndexed, I32LoadDispA: u32 => u32;
-    I64LoadDisp, I64LoadIndexed, I64LoadDispA: u64 => u64;
-    I32Load8SDisp, I32Load8SIndexed, I32Load8SDispA: i8 => i32;
-    I32Load8UDisp, I32Load8UIndexed, I32Load8UDispA: u8 => u32;
-    I32Load16SDisp, I32Load16SIndexed, I32Load16SDispA: i16 => i32;
-    I32Load16UDisp, I32Load16UIndexed, I32Load16UDispA: u16 => u32;
-    I64Load8SDisp, I64Load8SIndexed, I64Load8SDispA: i8 => i64;
-    I64Load8UDisp, I64Load8UIndexed, I64Load8UDispA: u8 => u64;
-    I64Load16SDisp, I64Load16SIndexed, I64Load16SDispA: i16 => i64;
-    I64Load16UDisp, I64Load16UIndexed, I64Load16UDispA: u16 => u64;
-    I64Load32SDisp, I64Load32SIndexed, I64Load32SDispA: i32 => i64;
-    I64Load32UDisp, I64Load32UIndexed, I64Load32UDispA: u32 => u64;
+    I32LoadDisp, I32LoadIndexed, I32LoadDispA, I32LoadDispInc: u32 => u32;
+    I64LoadDisp, I64LoadIndexed, I64LoadDispA, I64LoadDispInc: u64 => u64;
+    I32Load8SDisp, I32Load8SIndexed, I32Load8SDispA, I32Load8SDispInc: i8 => i32;
+    I32Load8UDisp, I32Load8UIndexed, I32Load8UDispA, I32Load8UDispInc: u8 => u32;
+    I32Load16SDisp, I32Load16SIndexed, I32Load16SDispA, I32Load16SDispInc: i16 => i32;
+    I32Load16UDisp, I32Load16UIndexed, I32Load16UDispA, I32Load16UDispInc: u16 => u32;
+    I64Load8SDisp, I64Load8SIndexed, I64Load8SDispA, I64Load8SDispInc: i8 => i64;
+    I64Load8UDisp, I64Load8UIndexed, I64Load8UDispA, I64Load8UDispInc: u8 => u64;
+    I64Load16SDisp, I64Load16SIndexed, I64Load16SDispA, I64Load16SDispInc: i16 => i64;
+    I64Load16UDisp, I64Load16UIndexed, I64Load16UDispA, I64Load16UDispInc: u16 => u64;
+    I64Load32SDisp, I64Load32SIndexed, I64Load32SDispA, I64Load32SDispInc: i32 => i64;
+    I64Load32UDisp, I64Load32UIndexed, I64Load32UDispA, I64Load32UDispInc: u32 => u64;
 }
 
 /// Narrow stores: `Disp, Indexed: memory type`.

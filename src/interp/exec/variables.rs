@@ -9,6 +9,13 @@ handler! { Copy { dst, src } |ip, fp, mem, len, cx, acc, facc| {
     next!(ip, fp, mem, len, cx, v, facc)
 }}
 
+handler! { I32AddImmCopy { dst, copy, a, imm } |ip, fp, mem, len, cx, acc, facc| {
+    let v = (rd(fp, a.into()) as u32).wrapping_add(imm as u32).to_slot();
+    wr(fp, dst.into(), v);
+    wr(fp, copy.into(), v);
+    next!(ip, fp, mem, len, cx, v, facc)
+}}
+
 handler! { Copy128 { dst, src } |ip, fp, mem, len, cx, acc, facc| {
     wr128(fp, dst, rd128(fp, src));
     next!(ip, fp, mem, len, cx, acc, facc)
