@@ -45,16 +45,12 @@ handler! { ConstV128 { dst, index } |ip, fp, mem, len, cx, acc, facc| {
 handler! { Select { dst, b, cond } |ip, fp, mem, len, cx, acc, facc| {
     // `dst` already holds the first operand. Written as a data select so
     // an unpredictable condition costs no branch miss.
-    let keep = rd(fp, dst);
-    let other = rd(fp, b);
+    let keep = rd_operand(fp, dst);
+    let other = rd_operand(fp, b);
     wr(
         fp,
         dst,
-        if rd(fp, cond) as u32 != 0 {
-            keep
-        } else {
-            other
-        },
+        std::hint::select_unpredictable(rd(fp, cond) as u32 != 0, keep, other),
     );
     next!(ip, fp, mem, len, cx, acc, facc)
 }}
@@ -96,9 +92,9 @@ handler! { GlobalSet128 { src, global } |ip, fp, mem, len, cx, acc, facc| {
 macro_rules! select_nz {
     ($( $name:ident: |$cond:ident| $test:expr; )*) => {$(
         handler! { $name { dst, a, b, c } |ip, fp, mem, len, cx, acc, facc| {
-            let (x, y) = (rd(fp, a.into()), rd(fp, b.into()));
+            let (x, y) = (rd_operand(fp, a.into()), rd_operand(fp, b.into()));
             let $cond = rd(fp, c.into());
-            let v = if $test { x } else { y };
+            let v = std::hint::select_unpredictable($test, x, y);
             wr(fp, dst.into(), v);
             next!(ip, fp, mem, len, cx, v, facc)
         }}
@@ -112,15 +108,15 @@ select_nz! {
 
 // The same with the condition in the accumulator.
 handler! { SelectNz32A { dst, a, b, c } |ip, fp, mem, len, cx, acc, facc| {
-    let (x, y) = (rd(fp, a.into()), rd(fp, b.into()));
-    let v = if acc as u32 != 0 { x } else { y };
+    let (x, y) = (rd_operand(fp, a.into()), rd_operand(fp, b.into()));
+    let v = std::hint::select_unpredictable(acc as u32 != 0, x, y);
     wr(fp, dst.into(), v);
     next!(ip, fp, mem, len, cx, v, facc)
 }}
 
 handler! { SelectNz64A { dst, a, b, c } |ip, fp, mem, len, cx, acc, facc| {
-    let (x, y) = (rd(fp, a.into()), rd(fp, b.into()));
-    let v = if acc != 0 { x } else { y };
+    let (x, y) = (rd_operand(fp, a.into()), rd_operand(fp, b.into()));
+    let v = std::hint::select_unpredictable(acc != 0, x, y);
     wr(fp, dst.into(), v);
     next!(ip, fp, mem, len, cx, v, facc)
 }}
@@ -133,16 +129,16 @@ macro_rules! select_cmp {
         handler! { $name { dst, a, b, x, y } |ip, fp, mem, len, cx, acc, facc| {
             let $x = <$t>::from_slot(rd(fp, x.into()));
             let $y = <$t>::from_slot(rd(fp, y.into()));
-            let (p, q) = (rd(fp, a.into()), rd(fp, b.into()));
-            let v = if $e { p } else { q };
+            let (p, q) = (rd_operand(fp, a.into()), rd_operand(fp, b.into()));
+            let v = std::hint::select_unpredictable($e, p, q);
             wr(fp, dst.into(), v);
             next!(ip, fp, mem, len, cx, v, facc)
         }}
         handler! { $imm { dst, a, b, x, imm } |ip, fp, mem, len, cx, acc, facc| {
             let $x = <$t>::from_slot(rd(fp, x.into()));
             let $y = <$t>::from_imm(imm);
-            let (p, q) = (rd(fp, a.into()), rd(fp, b.into()));
-            let v = if $e { p } else { q };
+            let (p, q) = (rd_operand(fp, a.into()), rd_operand(fp, b.into()));
+            let v = std::hint::select_unpredictable($e, p, q);
             wr(fp, dst.into(), v);
             next!(ip, fp, mem, len, cx, v, facc)
         }}
@@ -178,8 +174,8 @@ macro_rules! select_test {
     ($( $name:ident: $t:ty; )*) => {$(
         handler! { $name { dst, a, b, x, imm } |ip, fp, mem, len, cx, acc, facc| {
             let bits = <$t>::from_slot(rd(fp, x.into())) & <$t>::from_imm(imm);
-            let (p, q) = (rd(fp, a.into()), rd(fp, b.into()));
-            let v = if bits != 0 { p } else { q };
+            let (p, q) = (rd_operand(fp, a.into()), rd_operand(fp, b.into()));
+            let v = std::hint::select_unpredictable(bits != 0, p, q);
             wr(fp, dst.into(), v);
             next!(ip, fp, mem, len, cx, v, facc)
         }}
