@@ -19,6 +19,12 @@ pub type Slot = u32;
 /// bits.
 pub type Slot16 = u16;
 
+/// An instruction's result slot, to read or retarget.
+enum ResultSlotMut<'a> {
+    Wide(&'a mut Slot),
+    Narrow(&'a mut Slot16),
+}
+
 /// Applies a renumbering of slots to a narrow operand.
 fn narrow(f: &mut impl FnMut(&mut Slot), s: &mut Slot16) {
     let mut wide = Slot::from(*s);
@@ -441,9 +447,10 @@ macro_rules! declare_instr_enum {
             /// The result slot of an instruction whose only effect is to
             /// write one value there, so the translator may retarget it
             /// (fusing a following `local.set`) or fuse it into its
-            /// consumer.
-            pub fn result_slot(&self) -> Option<Slot> {
-                match *self {
+            /// consumer: the one list behind `result_slot` and
+            /// `set_result_slot`.
+            fn result_slot_mut(&mut self) -> Option<ResultSlotMut<'_>> {
+                match self {
                     $( Instr::$bin { dst, .. } )|*
                     | $( Instr::$vbin { dst, .. } )|*
                     | $( Instr::$bxa { dst, .. } | Instr::$bxb { dst, .. } )|*
@@ -473,7 +480,7 @@ macro_rules! declare_instr_enum {
                     | Instr::I16x8ExtractLaneU { dst, .. }
                     | Instr::I32x4ExtractLane { dst, .. }
                     | Instr::I64x2ExtractLane { dst, .. }
-                    | Instr::I8x16Shuffle { dst, .. } => Some(dst),
+                    | Instr::I8x16Shuffle { dst, .. } => Some(ResultSlotMut::Wide(dst)),
                     $( Instr::$ldd { dst, .. } )|*
                     | $( Instr::$ldx { dst, .. } )|*
                     | $( Instr::$bd { dst, .. } )|*
@@ -485,9 +492,19 @@ macro_rules! declare_instr_enum {
                     | $( Instr::$selxa { dst, .. } )|*
                     | $( Instr::$mai { dst, .. } )|*
                     | $( Instr::$ftxa { dst, .. } | Instr::$ftxc { dst, .. } )|*
-                    | $( Instr::$fdxa { dst, .. } )|* => Some(Slot::from(dst)),
+                    | $( Instr::$fdxa { dst, .. } )|* => Some(ResultSlotMut::Narrow(dst)),
                     _ => None,
                 }
+            }
+
+            /// The result slot, if the instruction has one (see
+            /// `result_slot_mut`).
+            pub fn result_slot(&self) -> Option<Slot> {
+                let mut copy = *self;
+                copy.result_slot_mut().map(|r| match r {
+                    ResultSlotMut::Wide(s) => *s,
+                    ResultSlotMut::Narrow(s) => Slot::from(*s),
+                })
             }
 
             /// The pre-incrementing form of a `Disp` load without a
@@ -635,50 +652,10 @@ macro_rules! declare_instr_enum {
 
             /// Makes an instruction with a `result_slot` write to `to`.
             pub fn set_result_slot(&mut self, to: Slot) {
-                match self {
-                    $( Instr::$bin { dst, .. } )|*
-                    | $( Instr::$vbin { dst, .. } )|*
-                    | $( Instr::$bxa { dst, .. } | Instr::$bxb { dst, .. } )|*
-                    | $( Instr::$bini { dst, .. } )|*
-                    | $( Instr::$bixa { dst, .. } )|*
-                    | $( Instr::$un { dst, .. } )|*
-                    | $( Instr::$vun { dst, .. } )|*
-                    | $( Instr::$uxa { dst, .. } )|*
-                    | $( Instr::$fbxa { dst, .. } | Instr::$fbxb { dst, .. } )|*
-                    | $( Instr::$fuxa { dst, .. } )|*
-                    | $( Instr::$ld { dst, .. } )|*
-                    | $( Instr::$vld { dst, .. } )|*
-                    | Instr::Copy { dst, .. }
-                    | Instr::Copy128 { dst, .. }
-                    | Instr::Const32 { dst, .. }
-                    | Instr::Const64 { dst, .. }
-                    | Instr::ConstV128 { dst, .. }
-                    | Instr::GlobalGet { dst, .. }
-                    | Instr::GlobalGet128 { dst, .. }
-                    | Instr::MemorySize { dst, .. }
-                    | Instr::TableGet { dst, .. }
-                    | Instr::TableSize { dst, .. }
-                    | Instr::RefFunc { dst, .. }
-                    | Instr::I8x16ExtractLaneS { dst, .. }
-                    | Instr::I8x16ExtractLaneU { dst, .. }
-                    | Instr::I16x8ExtractLaneS { dst, .. }
-                    | Instr::I16x8ExtractLaneU { dst, .. }
-                    | Instr::I32x4ExtractLane { dst, .. }
-                    | Instr::I64x2ExtractLane { dst, .. }
-                    | Instr::I8x16Shuffle { dst, .. } => *dst = to,
-                    $( Instr::$ldd { dst, .. } )|*
-                    | $( Instr::$ldx { dst, .. } )|*
-                    | $( Instr::$bd { dst, .. } )|*
-                    | $( Instr::$ter { dst, .. } )|*
-                    | $( Instr::$sc { dst, .. } )|*
-                    | $( Instr::$sci { dst, .. } )|*
-                    | $( Instr::$ldxa { dst, .. } )|*
-                    | $( Instr::$ldi { dst, .. } )|*
-                    | $( Instr::$selxa { dst, .. } )|*
-                    | $( Instr::$mai { dst, .. } )|*
-                    | $( Instr::$ftxa { dst, .. } | Instr::$ftxc { dst, .. } )|*
-                    | $( Instr::$fdxa { dst, .. } )|* => *dst = to as Slot16,
-                    _ => unreachable!("instruction without a result slot: {self:?}"),
+                match self.result_slot_mut() {
+                    Some(ResultSlotMut::Wide(s)) => *s = to,
+                    Some(ResultSlotMut::Narrow(s)) => *s = to as Slot16,
+                    None => unreachable!("instruction without a result slot: {self:?}"),
                 }
             }
         }
