@@ -326,6 +326,20 @@ impl Translator {
         self.fusible = Some(at);
     }
 
+    /// Whether the instruction at `at` may still be rewritten or fused
+    /// with what follows: no label lies after it.
+    fn rewritable(&self, at: usize) -> bool {
+        at >= self.last_label
+    }
+
+    /// The last emitted instruction, if it is still `rewritable`.
+    fn last_rewritable(&self) -> Option<usize> {
+        self.code
+            .len()
+            .checked_sub(1)
+            .filter(|&at| self.rewritable(at))
+    }
+
     /// Marks the current position as a branch target: results of earlier
     /// instructions can no longer be retargeted.
     fn label(&mut self) -> usize {
@@ -507,7 +521,7 @@ impl Translator {
                     // `eqz` of a comparison: branch on the comparison,
                     // negated.
                     if let Instr::I32Eqz { src, dst } | Instr::I64Eqz { src, dst } = last {
-                        let cmp = at.checked_sub(1).filter(|&p| p >= self.last_label);
+                        let cmp = at.checked_sub(1).filter(|&p| self.rewritable(p));
                         if let Some(p) = cmp.filter(|_| src == dst) {
                             if self.code[p].result_slot() == Some(src) {
                                 if let Some(fused) = super::ir::fuse_compare(self.code[p], !negate)
@@ -548,7 +562,7 @@ impl Translator {
     /// `(x + y) cmp c` on f64: an add whose temporary result only the
     /// compare-and-branch at `at` reads, fused into it.
     fn merge_float_add(&mut self, at: usize) -> usize {
-        if !self.narrow || at == 0 || self.last_label > at - 1 {
+        if !self.narrow || at == 0 || !self.rewritable(at - 1) {
             return at;
         }
         let Instr::F64Add { dst: t, a: x, b: y } = self.code[at - 1] else {
@@ -596,7 +610,7 @@ impl Translator {
     /// an in-place `i32.add` of the compared slot just before it, the
     /// usual end of a counted loop; returns where the branch now is.
     fn merge_increment(&mut self, at: usize) -> usize {
-        if !self.narrow || at == 0 || self.last_label > at - 1 {
+        if !self.narrow || at == 0 || !self.rewritable(at - 1) {
             return at;
         }
         let (x, step) = match self.code[at - 1] {
@@ -918,12 +932,9 @@ impl Translator {
         let Place::Local(l) = a.place else {
             return false;
         };
-        let Some(at) = self.code.len().checked_sub(1) else {
+        let Some(at) = self.last_rewritable() else {
             return false;
         };
-        if at < self.last_label {
-            return false;
-        }
         let Instr::I32AddImm { dst, a: src, imm } = self.code[at] else {
             return false;
         };
@@ -1336,7 +1347,7 @@ impl Translator {
             if let Instr::I32Eqz { src, dst: d } | Instr::I64Eqz { src, dst: d } = self.code[at] {
                 let and = at
                     .checked_sub(1)
-                    .filter(|&p| p >= self.last_label && src == d);
+                    .filter(|&p| self.rewritable(p) && src == d);
                 let test = and.and_then(|p| match self.code[p] {
                     Instr::I32AndImm { dst: t, a: x, imm } if t == src => Some((p, x, imm, false)),
                     Instr::I64AndImm { dst: t, a: x, imm } if t == src => Some((p, x, imm, true)),
@@ -1523,10 +1534,10 @@ impl Translator {
         let Place::Local(x) = v.place else {
             return false;
         };
-        let Some(at) = self.code.len().checked_sub(1) else {
+        let Some(at) = self.last_rewritable() else {
             return false;
         };
-        if !self.narrow || at < self.last_label || x == l {
+        if !self.narrow || x == l {
             return false;
         }
         let Instr::I32AddImm { dst, a, imm } = self.code[at] else {
