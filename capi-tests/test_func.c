@@ -79,7 +79,22 @@ int main(void) {
   wasm_trap_delete(trap);
   wasm_val_vec_t no_results = WASM_EMPTY_VEC;
   trap = wasm_func_call(export_func(&ex, 0), &argv, &no_results);
-  CHECK(trap != NULL);
+  CHECK(trap != NULL && trap_says(trap, "results"));
+  wasm_trap_delete(trap);
+  /* A results vector of the wrong size does not stop the call, as in the
+     reference implementation: the function runs, and a trap it raises is
+     the one returned (6: div, here dividing by zero). */
+  wasm_val_t dz[2] = {WASM_I32_VAL(1), WASM_I32_VAL(0)};
+  wasm_val_vec_t dzv = WASM_ARRAY_VEC(dz);
+  trap = wasm_func_call(export_func(&ex, 6), &dzv, &no_results);
+  CHECK(trap != NULL && trap_says(trap, "integer divide by zero"));
+  wasm_trap_delete(trap);
+  /* Too much room: the call runs, the vector is left untouched. */
+  wasm_val_t two[2] = {WASM_I64_VAL(-5), WASM_I64_VAL(-6)};
+  wasm_val_vec_t twov = WASM_ARRAY_VEC(two);
+  trap = wasm_func_call(export_func(&ex, 0), &argv, &twov);
+  CHECK(trap != NULL && trap_says(trap, "results"));
+  CHECK(two[0].kind == WASM_I64 && two[0].of.i64 == -5 && two[1].of.i64 == -6);
   wasm_trap_delete(trap);
 
   /* 1: call_host goes through the env callback. */

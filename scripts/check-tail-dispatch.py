@@ -36,7 +36,7 @@ reg_call = re.compile(r"\bcall\s+\*(%\w+)$")
 reg_jump = re.compile(r"\bjmp\s+\*(%\w+)$")
 
 # Where an invocation enters the handlers: the one legitimate call.
-ENTRY = ("invoke_inner", "run", "drive")
+ENTRY = ("array_call", "run", "drive")
 
 func = None
 loaded = None  # register holding a handler loaded from the table

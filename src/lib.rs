@@ -3,11 +3,15 @@
 //!
 //! Layers (see `docs/ARCHITECTURE.md`): `capi` converts and delegates to
 //! `engine`; `engine` decodes, validates, links and owns objects; `interp`
-//! executes; `runtime` is the data layout both execution tiers share.
+//! executes; `module` describes a validated module to the tiers; `runtime`
+//! is the data layout and the runtime functions both execution tiers share.
+
+#![deny(unsafe_op_in_unsafe_fn)]
 
 pub mod capi;
 pub mod engine;
-pub mod interp;
-pub mod runtime;
+mod interp;
+mod module;
+mod runtime;
 
 pub use engine::*;

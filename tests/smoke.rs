@@ -285,3 +285,88 @@ fn fused_address_adds_keep_wrapping_semantics() {
     let t = call(&mut s, i, "store_imm", &[Val::I32(65528), Val::I32(1)]).unwrap_err();
     assert_eq!(t.message(), "out of bounds memory access");
 }
+
+/// A host function that calls back into wasm (which calls the host again)
+/// gets a usable store each time, and the outer call goes on afterwards.
+#[test]
+fn host_functions_reenter_wasm() {
+    let engine = Engine::default();
+    let wasm = wat2wasm(
+        r#"(module
+             (import "host" "down" (func $down (param i32) (result i32)))
+             (memory (export "memory") 1)
+             (func (export "count") (param i32) (result i32)
+               (i32.store (i32.const 0) (i32.add (i32.load (i32.const 0)) (i32.const 1)))
+               (if (result i32) (i32.eqz (local.get 0))
+                 (then (i32.load (i32.const 0)))
+                 (else (call $down (i32.sub (local.get 0) (i32.const 1)))))))"#,
+    )
+    .unwrap();
+    let module = Module::new(&engine, &wasm).unwrap();
+    let mut store = Store::new(&engine);
+    let ty = FuncType::new([ValType::I32], [ValType::I32]);
+    let down = Func::new(&mut store, ty, |caller, args, results| {
+        let count = caller.get_export("count").unwrap().into_func().unwrap();
+        count.call(caller.store, args, results)
+    });
+    let inst = Instance::new(&mut store, &module, &[Extern::Func(down)]).unwrap();
+    assert_eq!(
+        call(&mut store, inst, "count", &[Val::I32(50)]).unwrap(),
+        vec![Val::I32(51)]
+    );
+    let mem = inst
+        .get_export(&store, "memory")
+        .unwrap()
+        .into_memory()
+        .unwrap();
+    assert_eq!(mem.data(&store)[0], 51);
+}
+
+/// A panic in a host function unwinds through wasm frames to the caller of
+/// `Func::call`, and the store stays usable.
+#[test]
+fn host_panics_reach_the_caller() {
+    let engine = Engine::default();
+    let wasm = wat2wasm(
+        r#"(module (import "host" "boom" (func $boom))
+                   (func (export "f") (call $boom))
+                   (func (export "ok") (result i32) (i32.const 7)))"#,
+    )
+    .unwrap();
+    let module = Module::new(&engine, &wasm).unwrap();
+    let mut store = Store::new(&engine);
+    let boom = Func::new(&mut store, FuncType::new([], []), |_, _, _| {
+        panic!("host went boom")
+    });
+    let inst = Instance::new(&mut store, &module, &[Extern::Func(boom)]).unwrap();
+    let f = inst.get_func(&store, "f").unwrap();
+    let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let _ = f.call(&mut store, &[], &mut []);
+    }));
+    let payload = caught.expect_err("the panic must reach the caller");
+    assert_eq!(payload.downcast_ref::<&str>(), Some(&"host went boom"));
+    assert_eq!(
+        call(&mut store, inst, "ok", &[]).unwrap(),
+        vec![Val::I32(7)]
+    );
+}
+
+/// A results slice of the wrong length does not stop the call: the
+/// function runs (its trap wins), then the mismatch is reported.
+#[test]
+fn wrong_result_count_still_runs_the_function() {
+    let (mut s, i) = instance(
+        r#"(module (memory (export "m") 1)
+             (func (export "bump") (result i32)
+               (i32.store (i32.const 0) (i32.const 9)) (i32.const 1))
+             (func (export "trap") (result i32) unreachable))"#,
+    );
+    let bump = i.get_func(&s, "bump").unwrap();
+    let err = bump.call(&mut s, &[], &mut []).unwrap_err();
+    assert!(err.message().contains("results"), "{}", err.message());
+    let mem = i.get_export(&s, "m").unwrap().into_memory().unwrap();
+    assert_eq!(mem.data(&s)[0], 9);
+    let trap = i.get_func(&s, "trap").unwrap();
+    let err = trap.call(&mut s, &[], &mut []).unwrap_err();
+    assert_eq!(err.code(), Some(TrapCode::Unreachable));
+}

@@ -239,9 +239,13 @@ fn error_trap(store: *mut wasm_store_t, msg: String) -> *mut wasm_trap_t {
     wasm_trap_t::from_trap(store, Trap::new(msg))
 }
 
-/// Calls `f`. Argument and result counts and kinds are checked first: a
-/// mismatch returns a trap and runs nothing. No heap allocation happens on
-/// the success path for up to 16 arguments and results without references.
+/// Calls `f`. Argument counts and kinds are checked first: a mismatch
+/// returns a trap and runs nothing. A results vector of the wrong size does
+/// not stop the call, as in the reference implementation: the function
+/// runs, a trap it raises is returned as it is, and only if it returns
+/// normally is a trap saying the results do not fit returned (the vector
+/// is left untouched). No heap allocation happens on the success path for
+/// up to 16 arguments and results without references.
 #[no_mangle]
 pub unsafe extern "C" fn wasm_func_call(
     f: *const wasm_func_t,
@@ -251,10 +255,11 @@ pub unsafe extern "C" fn wasm_func_call(
     if f.is_null() {
         return error_trap(ptr::null_mut(), "wasm_func_call: null function".into());
     }
-    // SAFETY: a live handle; its store is alive (C API contract). Re-entry
-    // from a host callback forms this `&mut Store` while the interpreter
-    // up the stack holds one too; the engine re-reads all store state after
-    // every host call, so no stale view survives the nested call.
+    // SAFETY: a live handle; its store is alive (C API contract). When a
+    // host callback re-enters here, the engine is using the store only
+    // through the raw pointer it took at its entry (see
+    // `engine::func::call_raw`), so this fresh reference is the only one in
+    // use while the nested call lasts.
     let (store_ptr, func, store) = unsafe {
         let store_ptr = (*f).r.store;
         (store_ptr, (*f).func(), &mut (*store_ptr).store)
@@ -273,15 +278,6 @@ pub unsafe extern "C" fn wasm_func_call(
         return error_trap(
             store_ptr,
             format!("function expects {nparams} arguments, got {}", cargs.len()),
-        );
-    }
-    if cres.len() != nresults {
-        return error_trap(
-            store_ptr,
-            format!(
-                "function returns {nresults} results, but the results vector has room for {}",
-                cres.len()
-            ),
         );
     }
     let mut argv = [Val::I32(0); INLINE_VALS];
@@ -311,6 +307,13 @@ pub unsafe extern "C" fn wasm_func_call(
     // SAFETY: see above.
     let store = unsafe { &mut (*store_ptr).store };
     match func.call(store, argv, resv) {
+        Ok(()) if cres.len() != nresults => error_trap(
+            store_ptr,
+            format!(
+                "function returned {nresults} results, but the results vector has room for {}",
+                cres.len()
+            ),
+        ),
         Ok(()) => {
             for (c, v) in cres.iter_mut().zip(resv.iter()) {
                 *c = from_val(store_ptr, v);

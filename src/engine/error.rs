@@ -54,6 +54,15 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+impl From<crate::module::CompileError> for Error {
+    fn from(e: crate::module::CompileError) -> Error {
+        Error::Compile {
+            message: e.message,
+            offset: e.offset,
+        }
+    }
+}
+
 impl From<Trap> for Error {
     fn from(t: Trap) -> Error {
         Error::Trap(t)

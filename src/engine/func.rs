@@ -1,13 +1,27 @@
 //! Functions: handles to wasm or host functions, and calling them.
+//!
+//! Every function, whatever runs it, is called through the one entry in
+//! its [`VMFuncRef`] (`array_call`): the engine writes the arguments into a
+//! buffer of raw values, calls the entry, and reads the results back.
+//! Host functions get an entry of their own here ([`host_array_call`])
+//! that turns raw values into [`Val`]s and calls the host's closure.
 
-use super::instance::{Extern, Instance};
-use super::store::{HostFuncRecord, Store, StoreId};
-use super::trap::Trap;
-use super::types::FuncType;
-use super::val::Val;
-use crate::interp;
-use crate::runtime::VMFuncRef;
+use super::instance::{Extern, Instance, InstanceData};
+use super::store::{FuncEntry, HostFuncRecord, Store, StoreId};
+use super::trap::{FrameInfo, Trap};
+use super::types::{FuncType, ValType};
+use super::val::{from_raw, to_raw, Val};
+use crate::runtime::{PendingTrap, TrapCode, TrapReason, VMContext, VMFuncRef};
 use std::ffi::c_void;
+use std::panic::{self, AssertUnwindSafe};
+
+/// Bytes of host stack a chain of nested host->wasm->host calls may use
+/// before further nesting traps with "call stack exhausted".
+const MAX_NATIVE_NESTING_BYTES: usize = 1 << 20;
+
+/// Raw value slots kept on the host stack for a call; more spill to the
+/// heap.
+const INLINE_SLOTS: usize = 32;
 
 /// What a host function gets: the store (to reach memories, call other
 /// functions, ...) and the instance of the calling wasm code, if any.
@@ -33,6 +47,10 @@ pub struct HostFunc {
     pub(crate) callback: Box<HostCallback>,
 }
 
+/// A panic of a host function, carried through wasm frames as a trap and
+/// resumed when it reaches the host-to-wasm entry.
+struct HostPanic(Box<dyn std::any::Any + Send>);
+
 /// A function in a store.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Func {
@@ -56,11 +74,16 @@ impl Func {
                 ty,
                 callback: Box::new(callback),
             },
+            ctx: inner.ctx,
         });
+        record.vm.array_call = host_array_call;
         record.vm.type_id = type_id;
         record.vm.store_index = index;
-        record.vm.host = &record.func as *const HostFunc as *const c_void;
-        inner.funcs.push(&record.vm as *const VMFuncRef);
+        record.vm.host = &*record as *const HostFuncRecord as *const c_void;
+        inner.funcs.push(FuncEntry {
+            vm: &record.vm,
+            ty: &record.func.ty,
+        });
         inner.host_funcs.push(record);
         Func {
             store: inner.id,
@@ -82,7 +105,7 @@ impl Func {
 
     pub(crate) fn vm(&self, store: &Store) -> *const VMFuncRef {
         store.check(self.store);
-        store.inner.funcs[self.index as usize]
+        store.inner.funcs[self.index as usize].vm
     }
 
     pub fn ty(&self, store: &Store) -> FuncType {
@@ -91,22 +114,17 @@ impl Func {
 
     /// The function's type, borrowed from its definition (no allocation).
     pub(crate) fn ty_ref<'s>(&self, store: &'s Store) -> &'s FuncType {
-        let vm = self.vm(store);
-        // SAFETY: function references in `store.funcs` and what they point
-        // to (host records, compiled code of modules kept alive by their
-        // instances) live as long as the store.
-        unsafe {
-            if !(*vm).host.is_null() {
-                &(*((*vm).host as *const HostFunc)).ty
-            } else {
-                &(*((*vm).interp_code as *const interp::CompiledFunc)).ty
-            }
-        }
+        store.check(self.store);
+        // SAFETY: the type lives in a host record of the store or in the
+        // module of one of its instances, both as long as the store.
+        unsafe { &*store.inner.funcs[self.index as usize].ty }
     }
 
-    /// Calls the function. `args` must match the parameter types and
-    /// `results` must have one slot per result; otherwise a trap describing
-    /// the mismatch is returned and nothing runs.
+    /// Calls the function. `args` must match the parameter types;
+    /// otherwise a trap describing the mismatch is returned and nothing
+    /// runs. When `results` does not have one slot per result, the function
+    /// still runs (its own trap, if it traps, is what is returned), and a
+    /// trap saying the results do not fit is returned after it.
     pub fn call(&self, store: &mut Store, args: &[Val], results: &mut [Val]) -> Result<(), Trap> {
         let ty = self.ty_ref(store);
         if args.len() != ty.params().len() {
@@ -134,6 +152,34 @@ impl Func {
                 )));
             }
         }
+        let ty: *const FuncType = ty;
+        // SAFETY: the type outlives the call (see `ty_ref`); the store is
+        // not dropped while borrowed here.
+        let ty = unsafe { &*ty };
+        let param_slots: usize = ty.params().iter().map(|t| t.slots() as usize).sum();
+        let result_slots: usize = ty.results().iter().map(|t| t.slots() as usize).sum();
+        let capacity = param_slots.max(result_slots);
+        let mut inline = [0u64; INLINE_SLOTS];
+        let mut heap = Vec::new();
+        let values: &mut [u64] = if capacity <= INLINE_SLOTS {
+            &mut inline[..]
+        } else {
+            heap.resize(capacity, 0);
+            &mut heap
+        };
+        let mut slot = 0;
+        for a in args {
+            let raw = to_raw(store, a);
+            values[slot] = raw[0];
+            if a.ty() == ValType::V128 {
+                values[slot + 1] = raw[1];
+            }
+            slot += a.ty().slots() as usize;
+        }
+        let vm = self.vm(store);
+        // SAFETY: `vm` is a live reference of this store and `values` holds
+        // its arguments with room for its results.
+        unsafe { call_raw(store, vm, values.as_mut_ptr(), values.len())? };
         if results.len() != ty.results().len() {
             return Err(Trap::new(format!(
                 "function returns {} results, but {} were expected",
@@ -141,7 +187,186 @@ impl Func {
                 results.len()
             )));
         }
-        let vm = self.vm(store);
-        interp::invoke(store, vm, args, results)
+        let mut slot = 0;
+        for (r, t) in results.iter_mut().zip(ty.results()) {
+            *r = from_raw(
+                store,
+                *t,
+                [values[slot], values.get(slot + 1).copied().unwrap_or(0)],
+            );
+            slot += t.slots() as usize;
+        }
+        Ok(())
     }
+}
+
+/// Calls `vm` through its `array_call` from the host: bounds the nesting
+/// of host<->wasm calls, lets host functions reach the store, and turns a
+/// pending trap into a [`Trap`].
+///
+/// The store is used only through a raw pointer for the duration of the
+/// call: a host function called inside gets a fresh `&mut Store` made from
+/// it, so no two live mutable references to the store are ever in use.
+///
+/// # Safety
+/// `vm` is a live function reference of `store`; `values` holds its
+/// arguments and has room for `capacity >=` its parameter and result slots.
+pub(crate) unsafe fn call_raw(
+    store: &mut Store,
+    vm: *const VMFuncRef,
+    values: *mut u64,
+    capacity: usize,
+) -> Result<(), Trap> {
+    let store_ptr: *mut Store = store;
+    // SAFETY: `ctx` is owned by the store; see the function's contract for
+    // the rest. Nothing below uses `store` until the call has returned.
+    unsafe {
+        let ctx = (*store_ptr).inner.ctx;
+        let marker = 0u8;
+        let here = &marker as *const u8 as usize;
+        let outermost = (*ctx).native_start == 0;
+        if outermost {
+            (*ctx).native_start = here;
+        } else if (*ctx).native_start.abs_diff(here) > MAX_NATIVE_NESTING_BYTES {
+            return Err(Trap::from_code(TrapCode::StackExhausted, Vec::new()));
+        }
+        let saved_store = (*ctx).store;
+        (*ctx).store = store_ptr.cast();
+        let ok = ((*vm).array_call)(vm, std::ptr::null_mut(), values, capacity);
+        (*ctx).store = saved_store;
+        if outermost {
+            (*ctx).native_start = 0;
+        }
+        if ok {
+            return Ok(());
+        }
+        let pending = (*ctx).trap.take();
+        Err(trap_from_pending(&*store_ptr, pending))
+    }
+}
+
+/// Turns the runtime's record of a trap into a [`Trap`] with its backtrace;
+/// a host function's panic resumes here.
+fn trap_from_pending(store: &Store, pending: Option<PendingTrap>) -> Trap {
+    let Some(pending) = pending else {
+        return Trap::new("wasm call failed without a trap record");
+    };
+    let trace: Vec<FrameInfo> = pending
+        .frames
+        .iter()
+        .map(|f| {
+            // SAFETY: frames name live contexts of this store's instances,
+            // whose `owner` is their engine record.
+            let inst = unsafe { &*((*(*f.vmctx).instance).owner as *const InstanceData) };
+            let func_offset = f.func_offset as usize;
+            FrameInfo {
+                instance: Some(inst.handle),
+                func_index: f.func_index,
+                func_offset,
+                module_offset: inst
+                    .module
+                    .inner()
+                    .info
+                    .module_offset(f.func_index, func_offset),
+            }
+        })
+        .collect();
+    let _ = store;
+    match pending.reason {
+        TrapReason::Code(code) => Trap::from_code(code, trace),
+        TrapReason::Host(payload) => match payload.downcast::<Trap>() {
+            Ok(t) => t.with_trace(trace),
+            Err(other) => match other.downcast::<HostPanic>() {
+                Ok(p) => panic::resume_unwind(p.0),
+                Err(_) => Trap::new("unknown trap payload"),
+            },
+        },
+    }
+}
+
+/// The entry of every host function in the array calling convention:
+/// decodes the arguments, runs the closure with a fresh `&mut Store`, and
+/// encodes its results (or records its trap).
+///
+/// # Safety
+/// As for [`VMArrayCallFn`](crate::runtime::VMArrayCallFn): `callee` is the
+/// reference of a live host record whose store is in a call (its context
+/// holds the store pointer).
+unsafe extern "C" fn host_array_call(
+    callee: *const VMFuncRef,
+    caller: *mut VMContext,
+    values: *mut u64,
+    capacity: usize,
+) -> bool {
+    // SAFETY: guaranteed by the caller: the record and its store are live,
+    // and the store is reachable only through the pointer in its context
+    // while the call lasts.
+    unsafe {
+        let record = &*((*callee).host as *const HostFuncRecord);
+        let ctx = record.ctx;
+        let store = &mut *((*ctx).store as *mut Store);
+        let instance = if caller.is_null() {
+            None
+        } else {
+            Some((*((*(*caller).instance).owner as *const InstanceData)).handle)
+        };
+        let values = std::slice::from_raw_parts_mut(values, capacity);
+        let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
+            call_host_func(store, &record.func, instance, values)
+        }));
+        match outcome {
+            Ok(Ok(())) => true,
+            Ok(Err(trap)) => {
+                (*ctx).raise_host(Box::new(trap));
+                false
+            }
+            Err(panic) => {
+                (*ctx).raise_host(Box::new(HostPanic(panic)));
+                false
+            }
+        }
+    }
+}
+
+/// Runs a host function over raw values: decodes the arguments, calls,
+/// checks what it returns against its type and encodes it.
+fn call_host_func(
+    store: &mut Store,
+    host: &HostFunc,
+    instance: Option<Instance>,
+    values: &mut [u64],
+) -> Result<(), Trap> {
+    let (mut args, mut results) = store.inner.host_bufs.pop().unwrap_or_default();
+    args.clear();
+    results.clear();
+    let mut slot = 0;
+    for t in host.ty.params() {
+        let raw = [values[slot], values.get(slot + 1).copied().unwrap_or(0)];
+        args.push(from_raw(store, *t, raw));
+        slot += t.slots() as usize;
+    }
+    results.extend(host.ty.results().iter().map(|t| Val::default_for(*t)));
+    let mut caller = Caller { store, instance };
+    let r = (host.callback)(&mut caller, &args, &mut results);
+    let store = caller.store;
+    let r = r.and_then(|()| {
+        let mut slot = 0;
+        for (v, t) in results.iter().zip(host.ty.results()) {
+            if v.ty() != *t {
+                return Err(Trap::new(format!(
+                    "host function returned a {} where its type says {t}",
+                    v.ty()
+                )));
+            }
+            let raw = to_raw(store, v);
+            values[slot] = raw[0];
+            if *t == ValType::V128 {
+                values[slot + 1] = raw[1];
+            }
+            slot += t.slots() as usize;
+        }
+        Ok(())
+    });
+    store.inner.host_bufs.push((args, results));
+    r
 }

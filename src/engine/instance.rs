@@ -5,14 +5,16 @@ use super::error::Error;
 use super::func::Func;
 use super::global::Global;
 use super::memory::Memory;
-use super::module::{ConstExpr, ConstOp, DataMode, ElemMode, ExportItem, Module};
-use super::store::{GlobalRecord, MemoryRecord, Store, StoreId, TableRecord};
+use super::module::{ExportItem, Module};
+use super::store::{FuncEntry, GlobalRecord, MemoryRecord, Store, StoreId, TableRecord};
 use super::table::Table;
 use super::trap::Trap;
 use super::types::*;
+use crate::interp;
+use crate::module::{ConstExpr, ConstOp, DataMode, ElemMode};
 use crate::runtime::{
-    LinearMemory, TableData, TrapCode, VMContext, VMFuncRef, VMGlobal, VMMemoryDefinition,
-    VMTableDefinition,
+    DataBytes, LinearMemory, TableData, TrapCode, VMContext, VMFuncRef, VMGlobal, VMInstance,
+    VMMemoryDefinition, VMTableDefinition,
 };
 use std::ffi::c_void;
 use std::ptr;
@@ -84,6 +86,8 @@ pub struct InstanceData {
     /// can always cache memory 0's extent.
     _no_memory: Box<VMMemoryDefinition>,
     pub(crate) vmctx: VMContext,
+    /// What the runtime functions need beyond the context.
+    rt: VMInstance,
     memories: Box<[*mut VMMemoryDefinition]>,
     tables: Box<[*mut VMTableDefinition]>,
     globals: Box<[*mut VMGlobal]>,
@@ -95,10 +99,6 @@ pub struct InstanceData {
     pub(crate) memory_handles: Box<[Memory]>,
     pub(crate) table_handles: Box<[Table]>,
     pub(crate) global_handles: Box<[Global]>,
-    /// Element segments as raw references; emptied by `elem.drop`.
-    pub(crate) elems: Vec<Box<[u64]>>,
-    /// Whether each data segment has been dropped.
-    pub(crate) data_dropped: Vec<bool>,
     pub(crate) exports: Vec<(String, Extern)>,
 }
 
@@ -202,10 +202,10 @@ fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result
 
     let store_id = store.id();
     let index = store.inner.instances.len() as u32;
-    let mut func_handles = Vec::with_capacity(m.func_types.len());
-    let mut memory_handles = Vec::with_capacity(m.memories.len());
-    let mut table_handles = Vec::with_capacity(m.tables.len());
-    let mut global_handles = Vec::with_capacity(m.globals.len());
+    let mut func_handles = Vec::with_capacity(m.info.func_types.len());
+    let mut memory_handles = Vec::with_capacity(m.info.memories.len());
+    let mut table_handles = Vec::with_capacity(m.info.tables.len());
+    let mut global_handles = Vec::with_capacity(m.info.globals.len());
     for ext in imports {
         match *ext {
             Extern::Func(f) => func_handles.push(f),
@@ -217,7 +217,7 @@ fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result
 
     // Defined memories.
     let ceiling = store.engine().config().max_memory_pages;
-    for ty in &m.memories[m.num_imported_memories as usize..] {
+    for ty in &m.info.memories[m.info.num_imported_memories as usize..] {
         let max = ty.limits.max.unwrap_or(ceiling).min(ceiling);
         if ty.limits.min > max {
             return Err(Error::Limit(format!(
@@ -244,13 +244,18 @@ fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result
         (0..num_defined_funcs).map(|_| VMFuncRef::null()).collect();
     let first_func_index = store.inner.funcs.len() as u32;
     for (i, vm) in own_funcs.iter_mut().enumerate() {
-        let func_index = m.num_imported_funcs as usize + i;
-        vm.type_id = m.type_ids[m.func_types[func_index] as usize];
+        let func_index = m.info.num_imported_funcs as usize + i;
+        vm.array_call = interp::array_call;
+        vm.type_id = m.info.type_ids[m.info.func_types[func_index] as usize];
         vm.store_index = first_func_index + i as u32;
         vm.interp_code = &m.funcs[i] as *const _ as *const c_void;
     }
     for i in 0..num_defined_funcs {
-        store.inner.funcs.push(&own_funcs[i] as *const VMFuncRef);
+        let func_index = m.info.num_imported_funcs + i as u32;
+        store.inner.funcs.push(FuncEntry {
+            vm: &own_funcs[i],
+            ty: m.info.func_type(func_index),
+        });
         func_handles.push(Func {
             store: store_id,
             index: first_func_index + i as u32,
@@ -258,7 +263,7 @@ fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result
     }
     let funcs: Box<[*const VMFuncRef]> = func_handles
         .iter()
-        .map(|f| store.inner.funcs[f.index as usize])
+        .map(|f| store.inner.funcs[f.index as usize].vm)
         .collect();
     let mut no_memory = Box::new(VMMemoryDefinition {
         base: ptr::NonNull::dangling().as_ptr(),
@@ -284,10 +289,23 @@ fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result
             tables: ptr::null(),
             globals: ptr::null(),
             funcs: ptr::null(),
-            type_ids: m.type_ids.as_ptr(),
-            store: &mut *store.inner as *mut _ as *mut c_void,
-            instance: ptr::null(),
+            type_ids: m.info.type_ids.as_ptr(),
+            store: store.inner.ctx,
+            instance: ptr::null_mut(),
             interp_funcs: m.funcs.as_ptr() as *const c_void,
+        },
+        rt: VMInstance {
+            memories: memory_handles
+                .iter()
+                .map(|h| &mut store.inner.memories[h.index as usize].mem as *mut LinearMemory)
+                .collect(),
+            datas: m
+                .info
+                .datas
+                .iter()
+                .map(|d| DataBytes::new(&m.bytes[d.range.clone()]))
+                .collect(),
+            ..VMInstance::new()
         },
         memories,
         tables: Box::new([]),
@@ -298,15 +316,14 @@ fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result
         memory_handles: memory_handles.into_boxed_slice(),
         table_handles: Box::new([]),
         global_handles: Box::new([]),
-        elems: Vec::new(),
-        data_dropped: vec![false; m.datas.len()],
         exports: Vec::new(),
     });
     let vmctx_ptr: *mut VMContext = &mut data.vmctx;
     for vm in data.own_funcs.iter_mut() {
         vm.vmctx = vmctx_ptr;
     }
-    data.vmctx.instance = &*data as *const InstanceData as *const c_void;
+    data.rt.owner = &*data as *const InstanceData as *const c_void;
+    data.vmctx.instance = &mut data.rt;
     data.vmctx.memories = data.memories.as_ptr();
     data.vmctx.funcs = data.funcs.as_ptr();
     store.inner.instances.push(data);
@@ -316,11 +333,11 @@ fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result
     };
 
     // Defined globals, in order (an initialiser may read earlier globals).
-    for (i, ty) in m.globals[m.num_imported_globals as usize..]
+    for (i, ty) in m.info.globals[m.info.num_imported_globals as usize..]
         .iter()
         .enumerate()
     {
-        let value = eval_const(store, index, &global_handles, &m.global_inits[i]);
+        let value = eval_const(store, index, &global_handles, &m.info.global_inits[i]);
         let idx = store.inner.globals.len() as u32;
         store.inner.globals.push(Box::new(GlobalRecord {
             cell: VMGlobal { bits: value },
@@ -333,11 +350,11 @@ fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result
     }
 
     // Defined tables.
-    for (i, ty) in m.tables[m.num_imported_tables as usize..]
+    for (i, ty) in m.info.tables[m.info.num_imported_tables as usize..]
         .iter()
         .enumerate()
     {
-        let init = match &m.table_inits[i] {
+        let init = match &m.info.table_inits[i] {
             Some(e) => eval_const(store, index, &global_handles, e)[0],
             None => 0,
         };
@@ -354,8 +371,8 @@ fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result
     }
 
     // Element segments, evaluated once.
-    let mut elems = Vec::with_capacity(m.elems.len());
-    for seg in &m.elems {
+    let mut elems = Vec::with_capacity(m.info.elems.len());
+    for seg in &m.info.elems {
         let items: Box<[u64]> = seg
             .items
             .iter()
@@ -374,14 +391,19 @@ fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result
             .iter()
             .map(|h| &mut inner.globals[h.index as usize].cell as *mut _)
             .collect();
+        let table_objs: Box<[*mut TableData]> = table_handles
+            .iter()
+            .map(|h| &mut inner.tables[h.index as usize].data as *mut TableData)
+            .collect();
         let data = &mut inner.instances[index as usize];
+        data.rt.tables = table_objs;
         data.tables = tables;
         data.globals = globals;
         data.vmctx.tables = data.tables.as_ptr();
         data.vmctx.globals = data.globals.as_ptr();
         data.table_handles = table_handles.into_boxed_slice();
         data.global_handles = global_handles.into_boxed_slice();
-        data.elems = elems;
+        data.rt.elems = elems;
         let exports = m
             .exports
             .iter()
@@ -401,14 +423,14 @@ fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result
 
     // Active element segments, then active data segments, in order; the
     // first out-of-bounds one traps (earlier writes stay, as the spec says).
-    for (i, seg) in m.elems.iter().enumerate() {
+    for (i, seg) in m.info.elems.iter().enumerate() {
         match &seg.mode {
             ElemMode::Active { table, offset } => {
                 let globals = store.inner.instances[index as usize].global_handles.clone();
                 let offset = eval_const(store, index, &globals, offset)[0] as u32;
                 let table = store.inner.instances[index as usize].table_handles[*table as usize];
                 let inner = &mut *store.inner;
-                let items = std::mem::take(&mut inner.instances[index as usize].elems[i]);
+                let items = std::mem::take(&mut inner.instances[index as usize].rt.elems[i]);
                 let dst = inner.tables[table.index as usize].data.elements_mut();
                 let start = offset as usize;
                 match dst.get_mut(start..start + items.len()) {
@@ -422,12 +444,12 @@ fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result
                 }
             }
             ElemMode::Declared => {
-                store.inner.instances[index as usize].elems[i] = Box::new([]);
+                store.inner.instances[index as usize].rt.elems[i] = Box::new([]);
             }
             ElemMode::Passive => {}
         }
     }
-    for (i, seg) in m.datas.iter().enumerate() {
+    for (i, seg) in m.info.datas.iter().enumerate() {
         if let DataMode::Active { memory, offset } = &seg.mode {
             let globals = store.inner.instances[index as usize].global_handles.clone();
             let offset = eval_const(store, index, &globals, offset)[0] as u32 as usize;
@@ -444,11 +466,11 @@ fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result
                     )))
                 }
             }
-            inner.instances[index as usize].data_dropped[i] = true;
+            inner.instances[index as usize].rt.datas[i] = DataBytes::EMPTY;
         }
     }
 
-    if let Some(start) = m.start {
+    if let Some(start) = m.info.start {
         let f = store.inner.instances[index as usize].func_handles[start as usize];
         f.call(store, &[], &mut [])?;
     }
@@ -470,7 +492,7 @@ fn eval_const(store: &Store, instance: u32, globals: &[Global], expr: &ConstExpr
             ConstOp::RefNull => [0, 0],
             ConstOp::RefFunc(f) => {
                 let h = inner.instances[instance as usize].func_handles[f as usize];
-                [inner.funcs[h.index as usize] as u64, 0]
+                [inner.funcs[h.index as usize].vm as u64, 0]
             }
             ConstOp::GlobalGet(g) => inner.globals[globals[g as usize].index as usize].cell.bits,
             ConstOp::I32Add | ConstOp::I32Sub | ConstOp::I32Mul => {

@@ -13,9 +13,14 @@ mod serialize;
 mod store;
 mod table;
 mod trap;
-mod types;
 mod val;
 
+/// The types of the WebAssembly type system (shared with the tiers).
+pub mod types {
+    pub use crate::module::types::*;
+}
+
+pub use crate::runtime::TrapCode;
 pub use config::{Config, Features, Strategy};
 pub use error::Error;
 pub use externref::ExternRef;
@@ -29,9 +34,6 @@ pub use table::Table;
 pub use trap::{FrameInfo, Trap};
 pub use types::*;
 pub use val::Val;
-
-pub(crate) use instance::InstanceData;
-pub(crate) use val::{from_raw as val_from_raw, to_raw as val_to_raw};
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

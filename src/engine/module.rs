@@ -8,94 +8,11 @@ use super::error::Error;
 use super::types::*;
 use super::Engine;
 use crate::interp::{self, CompiledFunc};
+use crate::module::{
+    CompileError, ConstExpr, ConstOp, DataMode, DataSegment, ElemMode, ElemSegment, ModuleInfo,
+};
 use std::sync::Arc;
 use wasmparser::{Parser, Payload, Validator};
-
-/// One operation of a constant expression (global initialisers, segment
-/// offsets and element items), evaluated on a tiny stack at instantiation.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub(crate) enum ConstOp {
-    I32(i32),
-    I64(i64),
-    F32(u32),
-    F64(u64),
-    V128(u128),
-    RefNull,
-    RefFunc(u32),
-    GlobalGet(u32),
-    I32Add,
-    I32Sub,
-    I32Mul,
-    I64Add,
-    I64Sub,
-    I64Mul,
-}
-
-/// A constant expression; most are a single operation.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) struct ConstExpr(pub Box<[ConstOp]>);
-
-impl ConstExpr {
-    fn parse(expr: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr, Error> {
-        use wasmparser::Operator as O;
-        let mut ops = Vec::new();
-        let mut reader = expr.get_operators_reader();
-        loop {
-            let offset = reader.original_position();
-            let op = reader.read().map_err(Error::from_wasmparser)?;
-            ops.push(match op {
-                O::End => break,
-                O::I32Const { value } => ConstOp::I32(value),
-                O::I64Const { value } => ConstOp::I64(value),
-                O::F32Const { value } => ConstOp::F32(value.bits()),
-                O::F64Const { value } => ConstOp::F64(value.bits()),
-                O::V128Const { value } => ConstOp::V128(u128::from_le_bytes(*value.bytes())),
-                O::RefNull { .. } => ConstOp::RefNull,
-                O::RefFunc { function_index } => ConstOp::RefFunc(function_index),
-                O::GlobalGet { global_index } => ConstOp::GlobalGet(global_index),
-                O::I32Add => ConstOp::I32Add,
-                O::I32Sub => ConstOp::I32Sub,
-                O::I32Mul => ConstOp::I32Mul,
-                O::I64Add => ConstOp::I64Add,
-                O::I64Sub => ConstOp::I64Sub,
-                O::I64Mul => ConstOp::I64Mul,
-                other => {
-                    return Err(Error::Compile {
-                        message: format!("unsupported constant expression operator {other:?}"),
-                        offset: offset as usize,
-                    })
-                }
-            });
-        }
-        Ok(ConstExpr(ops.into_boxed_slice()))
-    }
-}
-
-#[derive(Clone, Debug)]
-pub(crate) enum ElemMode {
-    Active { table: u32, offset: ConstExpr },
-    Passive,
-    Declared,
-}
-
-#[derive(Clone, Debug)]
-pub(crate) struct ElemSegment {
-    pub mode: ElemMode,
-    pub items: Box<[ConstExpr]>,
-}
-
-#[derive(Clone, Debug)]
-pub(crate) enum DataMode {
-    Active { memory: u32, offset: ConstExpr },
-    Passive,
-}
-
-#[derive(Clone, Debug)]
-pub(crate) struct DataSegment {
-    pub mode: DataMode,
-    /// Range of the segment's bytes within `ModuleInner::bytes`.
-    pub range: std::ops::Range<usize>,
-}
 
 /// Which index space an export refers to.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -112,32 +29,13 @@ pub struct ModuleInner {
     /// The original binary (data segments point into it; serialization
     /// stores it).
     pub(crate) bytes: Box<[u8]>,
-    pub(crate) types: Vec<FuncType>,
-    /// Canonical (engine-wide) id of each type index.
-    pub(crate) type_ids: Box<[u32]>,
+    /// The tier-neutral description both tiers translate against.
+    pub(crate) info: ModuleInfo,
     pub(crate) imports: Vec<ImportType>,
-    /// Type index of every function, imports first.
-    pub(crate) func_types: Vec<u32>,
-    pub(crate) num_imported_funcs: u32,
-    pub(crate) num_imported_tables: u32,
-    pub(crate) num_imported_memories: u32,
-    pub(crate) num_imported_globals: u32,
-    /// All tables (imported first) with the initialiser of defined ones.
-    pub(crate) tables: Vec<TableType>,
-    pub(crate) table_inits: Vec<Option<ConstExpr>>,
-    pub(crate) memories: Vec<MemoryType>,
-    /// All globals (imported first); initialisers of defined ones.
-    pub(crate) globals: Vec<GlobalType>,
-    pub(crate) global_inits: Vec<ConstExpr>,
     pub(crate) exports: Vec<ExportType>,
     pub(crate) export_items: Vec<ExportItem>,
-    pub(crate) start: Option<u32>,
-    pub(crate) elems: Vec<ElemSegment>,
-    pub(crate) datas: Vec<DataSegment>,
-    /// Translated bodies of the defined functions.
+    /// The interpreter's code of the defined functions.
     pub(crate) funcs: Box<[CompiledFunc]>,
-    /// Module offset of each defined function's body (for backtraces).
-    pub(crate) func_body_offsets: Vec<usize>,
 }
 
 /// A compiled WebAssembly module. Cheap to clone, `Send + Sync`.
@@ -214,33 +112,14 @@ impl Module {
 pub(crate) fn compile(engine: &Engine, bytes: &[u8], _eager: bool) -> Result<ModuleInner, Error> {
     let features = engine.config().features.to_wasmparser();
     let mut validator = Validator::new_with_features(features);
-    let mut m = ModuleInner {
-        engine: engine.clone(),
-        bytes: bytes.into(),
-        types: Vec::new(),
-        type_ids: Box::new([]),
-        imports: Vec::new(),
-        func_types: Vec::new(),
-        num_imported_funcs: 0,
-        num_imported_tables: 0,
-        num_imported_memories: 0,
-        num_imported_globals: 0,
-        tables: Vec::new(),
-        table_inits: Vec::new(),
-        memories: Vec::new(),
-        globals: Vec::new(),
-        global_inits: Vec::new(),
-        exports: Vec::new(),
-        export_items: Vec::new(),
-        start: None,
-        elems: Vec::new(),
-        datas: Vec::new(),
-        funcs: Box::new([]),
-        func_body_offsets: Vec::new(),
-    };
+    let mut info = ModuleInfo::default();
+    let mut imports = Vec::new();
+    let mut exports = Vec::new();
+    let mut export_items = Vec::new();
     let mut funcs = Vec::new();
     let mut bodies = Vec::new();
     let werr = Error::from_wasmparser;
+    let cerr = |e: CompileError| Error::from(e);
     for payload in Parser::new(0).parse_all(bytes) {
         let payload = payload.map_err(werr)?;
         let valid = validator.payload(&payload).map_err(werr)?;
@@ -251,13 +130,13 @@ pub(crate) fn compile(engine: &Engine, bytes: &[u8], _eager: bool) -> Result<Mod
                     for sub in group.types() {
                         match &sub.composite_type.inner {
                             wasmparser::CompositeInnerType::Func(ft) => {
-                                m.types.push(convert_func_type(ft, 0)?)
+                                info.types.push(convert_func_type(ft, 0)?)
                             }
                             _ => return Err(unsupported("GC composite types", 0)),
                         }
                     }
                 }
-                m.type_ids = m.types.iter().map(|t| engine.type_id(t)).collect();
+                info.type_ids = info.types.iter().map(|t| engine.type_id(t)).collect();
             }
             Payload::ImportSection(reader) => {
                 for imp in reader.into_imports_with_offsets() {
@@ -265,33 +144,33 @@ pub(crate) fn compile(engine: &Engine, bytes: &[u8], _eager: bool) -> Result<Mod
                     let offset = offset as usize;
                     let ty = match imp.ty {
                         wasmparser::TypeRef::Func(idx) | wasmparser::TypeRef::FuncExact(idx) => {
-                            m.func_types.push(idx);
-                            m.num_imported_funcs += 1;
-                            ExternType::Func(m.types[idx as usize].clone())
+                            info.func_types.push(idx);
+                            info.num_imported_funcs += 1;
+                            ExternType::Func(info.types[idx as usize].clone())
                         }
                         wasmparser::TypeRef::Table(t) => {
                             let t = convert_table_type(&t, offset)?;
-                            m.tables.push(t);
-                            m.num_imported_tables += 1;
+                            info.tables.push(t);
+                            info.num_imported_tables += 1;
                             ExternType::Table(t)
                         }
                         wasmparser::TypeRef::Memory(t) => {
                             let t = convert_memory_type(&t, offset)?;
-                            m.memories.push(t);
-                            m.num_imported_memories += 1;
+                            info.memories.push(t);
+                            info.num_imported_memories += 1;
                             ExternType::Memory(t)
                         }
                         wasmparser::TypeRef::Global(g) => {
                             let g = convert_global_type(&g, offset)?;
-                            m.globals.push(g);
-                            m.num_imported_globals += 1;
+                            info.globals.push(g);
+                            info.num_imported_globals += 1;
                             ExternType::Global(g)
                         }
                         wasmparser::TypeRef::Tag(_) => {
                             return Err(unsupported("exception tags", offset))
                         }
                     };
-                    m.imports.push(ImportType {
+                    imports.push(ImportType {
                         module: imp.module.to_string(),
                         name: imp.name.to_string(),
                         ty,
@@ -300,24 +179,25 @@ pub(crate) fn compile(engine: &Engine, bytes: &[u8], _eager: bool) -> Result<Mod
             }
             Payload::FunctionSection(reader) => {
                 for idx in reader {
-                    m.func_types.push(idx.map_err(werr)?);
+                    info.func_types.push(idx.map_err(werr)?);
                 }
             }
             Payload::TableSection(reader) => {
                 for table in reader.into_iter_with_offsets() {
                     let (offset, table) = table.map_err(werr)?;
-                    m.tables
+                    info.tables
                         .push(convert_table_type(&table.ty, offset as usize)?);
-                    m.table_inits.push(match table.init {
+                    info.table_inits.push(match table.init {
                         wasmparser::TableInit::RefNull => None,
-                        wasmparser::TableInit::Expr(e) => Some(ConstExpr::parse(&e)?),
+                        wasmparser::TableInit::Expr(e) => Some(ConstExpr::parse(&e).map_err(cerr)?),
                     });
                 }
             }
             Payload::MemorySection(reader) => {
                 for mem in reader.into_iter_with_offsets() {
                     let (offset, mem) = mem.map_err(werr)?;
-                    m.memories.push(convert_memory_type(&mem, offset as usize)?);
+                    info.memories
+                        .push(convert_memory_type(&mem, offset as usize)?);
                 }
             }
             Payload::TagSection(reader) => {
@@ -326,8 +206,10 @@ pub(crate) fn compile(engine: &Engine, bytes: &[u8], _eager: bool) -> Result<Mod
             Payload::GlobalSection(reader) => {
                 for g in reader.into_iter_with_offsets() {
                     let (offset, g) = g.map_err(werr)?;
-                    m.globals.push(convert_global_type(&g.ty, offset as usize)?);
-                    m.global_inits.push(ConstExpr::parse(&g.init_expr)?);
+                    info.globals
+                        .push(convert_global_type(&g.ty, offset as usize)?);
+                    info.global_inits
+                        .push(ConstExpr::parse(&g.init_expr).map_err(cerr)?);
                 }
             }
             Payload::ExportSection(reader) => {
@@ -337,33 +219,33 @@ pub(crate) fn compile(engine: &Engine, bytes: &[u8], _eager: bool) -> Result<Mod
                         wasmparser::ExternalKind::Func | wasmparser::ExternalKind::FuncExact => (
                             ExportItem::Func(e.index),
                             ExternType::Func(
-                                m.types[m.func_types[e.index as usize] as usize].clone(),
+                                info.types[info.func_types[e.index as usize] as usize].clone(),
                             ),
                         ),
                         wasmparser::ExternalKind::Table => (
                             ExportItem::Table(e.index),
-                            ExternType::Table(m.tables[e.index as usize]),
+                            ExternType::Table(info.tables[e.index as usize]),
                         ),
                         wasmparser::ExternalKind::Memory => (
                             ExportItem::Memory(e.index),
-                            ExternType::Memory(m.memories[e.index as usize]),
+                            ExternType::Memory(info.memories[e.index as usize]),
                         ),
                         wasmparser::ExternalKind::Global => (
                             ExportItem::Global(e.index),
-                            ExternType::Global(m.globals[e.index as usize]),
+                            ExternType::Global(info.globals[e.index as usize]),
                         ),
                         wasmparser::ExternalKind::Tag => {
                             return Err(unsupported("exception tags", 0));
                         }
                     };
-                    m.export_items.push(item);
-                    m.exports.push(ExportType {
+                    export_items.push(item);
+                    exports.push(ExportType {
                         name: e.name.to_string(),
                         ty,
                     });
                 }
             }
-            Payload::StartSection { func, .. } => m.start = Some(func),
+            Payload::StartSection { func, .. } => info.start = Some(func),
             Payload::ElementSection(reader) => {
                 for e in reader {
                     let e = e.map_err(werr)?;
@@ -377,7 +259,7 @@ pub(crate) fn compile(engine: &Engine, bytes: &[u8], _eager: bool) -> Result<Mod
                             .collect::<Result<_, _>>()?,
                         wasmparser::ElementItems::Expressions(_, r) => r
                             .into_iter()
-                            .map(|e| ConstExpr::parse(&e.map_err(werr)?))
+                            .map(|e| ConstExpr::parse(&e.map_err(werr)?).map_err(cerr))
                             .collect::<Result<_, _>>()?,
                     };
                     let mode = match e.kind {
@@ -388,10 +270,10 @@ pub(crate) fn compile(engine: &Engine, bytes: &[u8], _eager: bool) -> Result<Mod
                             offset_expr,
                         } => ElemMode::Active {
                             table: table_index.unwrap_or(0),
-                            offset: ConstExpr::parse(&offset_expr)?,
+                            offset: ConstExpr::parse(&offset_expr).map_err(cerr)?,
                         },
                     };
-                    m.elems.push(ElemSegment { mode, items });
+                    info.elems.push(ElemSegment { mode, items });
                 }
             }
             Payload::DataSection(reader) => {
@@ -405,10 +287,10 @@ pub(crate) fn compile(engine: &Engine, bytes: &[u8], _eager: bool) -> Result<Mod
                             offset_expr,
                         } => DataMode::Active {
                             memory: memory_index,
-                            offset: ConstExpr::parse(&offset_expr)?,
+                            offset: ConstExpr::parse(&offset_expr).map_err(cerr)?,
                         },
                     };
-                    m.datas.push(DataSegment {
+                    info.datas.push(DataSegment {
                         mode,
                         range: start..start + d.data.len(),
                     });
@@ -428,23 +310,25 @@ pub(crate) fn compile(engine: &Engine, bytes: &[u8], _eager: bool) -> Result<Mod
     // several threads for large modules. The first error in module order
     // is reported, whatever thread found it.
     let env = interp::TranslateEnv {
-        types: &m.types,
-        func_types: &m.func_types,
-        globals: &m.globals,
-        tables: &m.tables,
-        num_imported_funcs: m.num_imported_funcs,
+        types: &info.types,
+        func_types: &info.func_types,
+        globals: &info.globals,
+        tables: &info.tables,
+        num_imported_funcs: info.num_imported_funcs,
     };
     for (_, body) in &bodies {
-        m.func_body_offsets.push(body.range().start as usize);
+        info.func_body_offsets.push(body.range().start as usize);
     }
-    let first_index = m.num_imported_funcs;
+    let first_index = info.num_imported_funcs;
     let compile_one = |translator: &mut interp::Translator,
                        i: usize,
                        to_validate: wasmparser::FuncToValidate<wasmparser::ValidatorResources>,
                        body: &wasmparser::FunctionBody<'_>| {
         let mut fv = to_validate.into_validator(Default::default());
         fv.validate(body).map_err(werr)?;
-        translator.translate(&env, first_index + i as u32, body)
+        translator
+            .translate(&env, first_index + i as u32, body)
+            .map_err(cerr)
     };
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
     let results: Vec<Result<CompiledFunc, Error>> =
@@ -490,8 +374,15 @@ pub(crate) fn compile(engine: &Engine, bytes: &[u8], _eager: bool) -> Result<Mod
     for r in results {
         funcs.push(r?);
     }
-    m.funcs = funcs.into_boxed_slice();
-    Ok(m)
+    Ok(ModuleInner {
+        engine: engine.clone(),
+        bytes: bytes.into(),
+        info,
+        imports,
+        exports,
+        export_items,
+        funcs: funcs.into_boxed_slice(),
+    })
 }
 
 /// Modules with at least this many function bodies are validated and

@@ -8,9 +8,10 @@
 use super::func::HostFunc;
 use super::instance::InstanceData;
 use super::types::*;
+use super::val::Val;
 use super::Engine;
 use crate::interp::ExecState;
-use crate::runtime::{LinearMemory, TableData, VMFuncRef, VMGlobal};
+use crate::runtime::{LinearMemory, TableData, VMFuncRef, VMGlobal, VMStoreContext};
 use std::any::Any;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -29,6 +30,17 @@ impl StoreId {
 pub(crate) struct HostFuncRecord {
     pub vm: VMFuncRef,
     pub func: HostFunc,
+    /// The owning store's context (through which the host trampoline finds
+    /// the store).
+    pub ctx: *mut VMStoreContext,
+}
+
+/// A function of the store: its reference and its type (owned by the
+/// module of a live instance, or by a host record).
+#[derive(Copy, Clone)]
+pub(crate) struct FuncEntry {
+    pub vm: *const VMFuncRef,
+    pub ty: *const FuncType,
 }
 
 pub(crate) struct MemoryRecord {
@@ -54,17 +66,34 @@ pub(crate) struct GlobalRecord {
 pub struct StoreInner {
     pub(crate) id: StoreId,
     pub(crate) engine: Engine,
-    /// Function index -> its reference, owned by an instance or by
-    /// `host_funcs`.
-    pub(crate) funcs: Vec<*const VMFuncRef>,
+    /// Function index -> its reference and type, owned by an instance or
+    /// by `host_funcs`.
+    pub(crate) funcs: Vec<FuncEntry>,
     pub(crate) host_funcs: Vec<Box<HostFuncRecord>>,
     pub(crate) instances: Vec<Box<InstanceData>>,
     pub(crate) memories: Vec<Box<MemoryRecord>>,
     pub(crate) tables: Vec<Box<TableRecord>>,
     pub(crate) globals: Vec<Box<GlobalRecord>>,
     pub(crate) externrefs: Vec<Box<dyn Any>>,
-    /// The interpreter's value stack and call state.
-    pub(crate) exec: ExecState,
+    /// The context both tiers read (owned; a separate allocation that
+    /// compiled code and the interpreter reach only through raw pointers,
+    /// so host code borrowing the store never overlaps it).
+    pub(crate) ctx: *mut VMStoreContext,
+    /// The interpreter's value stack and call state (owned, like `ctx`).
+    exec: *mut ExecState,
+    /// Reused argument/result buffers for host calls.
+    pub(crate) host_bufs: Vec<(Vec<Val>, Vec<Val>)>,
+}
+
+impl Drop for StoreInner {
+    fn drop(&mut self) {
+        // SAFETY: both were created by `Box::into_raw` in `Store::new` and
+        // are freed only here.
+        unsafe {
+            drop(Box::from_raw(self.ctx));
+            drop(Box::from_raw(self.exec));
+        }
+    }
 }
 
 /// A collection of instances and host objects. Not thread-safe: use one
@@ -76,6 +105,12 @@ pub struct Store {
 impl Store {
     pub fn new(engine: &Engine) -> Store {
         let config = engine.config();
+        let exec = Box::into_raw(Box::new(ExecState::new(
+            config.max_wasm_stack,
+            config.max_call_depth,
+        )));
+        let mut ctx = Box::new(VMStoreContext::new());
+        ctx.interp = exec.cast();
         Store {
             inner: Box::new(StoreInner {
                 id: StoreId::fresh(),
@@ -87,7 +122,9 @@ impl Store {
                 tables: Vec::new(),
                 globals: Vec::new(),
                 externrefs: Vec::new(),
-                exec: ExecState::new(config.max_wasm_stack, config.max_call_depth),
+                ctx: Box::into_raw(ctx),
+                exec,
+                host_bufs: Vec::new(),
             }),
         }
     }

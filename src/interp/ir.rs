@@ -730,8 +730,7 @@ macro_rules! declare_from_simd_table {
                 $($sl,)*
             ],
             store: [
-                I32Store, I64Store, I32Store8, I32Store16, I64Store8, I64Store16,
-                I64Store32, V128Store,
+                I32Store, I64Store, I32Store8, I32Store16, I64Store32, V128Store,
             ],
             branch_cmp: [
                 BrI32Eq, BrI32Ne, BrI32LtS, BrI32LtU, BrI32GtS, BrI32GtU, BrI32LeS,
@@ -761,12 +760,11 @@ macro_rules! declare_from_simd_table {
                 I64Load16SIndexed, I64Load16UIndexed, I64Load32SIndexed, I64Load32UIndexed,
             ],
             store_disp: [
-                I32StoreDisp, I64StoreDisp, I32Store8Disp, I32Store16Disp, I64Store8Disp,
-                I64Store16Disp, I64Store32Disp,
+                I32StoreDisp, I64StoreDisp, I32Store8Disp, I32Store16Disp, I64Store32Disp,
             ],
             store_indexed: [
                 I32StoreIndexed, I64StoreIndexed, I32Store8Indexed, I32Store16Indexed,
-                I64Store8Indexed, I64Store16Indexed, I64Store32Indexed,
+                I64Store32Indexed,
             ],
             binary_disp: [
                 F32AddDisp, F32SubDisp, F32RsubDisp, F32MulDisp, F32DivDisp, F32RdivDisp,
@@ -900,7 +898,7 @@ macro_rules! declare_from_simd_table {
             ],
             store_disp_acc: [
                 (I32StoreDisp, I32StoreDispA), (I64StoreDisp, I64StoreDispA), (I32Store8Disp, I32Store8DispA),
-                (I32Store16Disp, I32Store16DispA), (I64Store8Disp, I64Store8DispA), (I64Store16Disp, I64Store16DispA),
+                (I32Store16Disp, I32Store16DispA),
                 (I64Store32Disp, I64Store32DispA),
             ],
             select_acc: [

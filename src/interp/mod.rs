@@ -12,10 +12,10 @@ pub mod ir;
 pub mod simd;
 mod translate;
 
-pub use exec::{invoke, ExecState};
+pub use exec::{array_call, ExecState};
 pub use translate::{TranslateEnv, Translator};
 
-use crate::engine::FuncType;
+use crate::module::types::FuncType;
 use ir::Instr;
 
 /// A function body in interpreter form.
@@ -32,6 +32,8 @@ pub struct CompiledFunc {
     pub consts: Box<[u64]>,
     /// Slots taken by parameters (they arrive in slots 0..param_slots).
     pub param_slots: u32,
+    /// Slots taken by the results (they leave in slots 0..result_slots).
+    pub result_slots: u32,
     /// End of the locals (slots param_slots..locals_end start zeroed; the
     /// constants follow).
     pub locals_end: u32,

@@ -22,7 +22,8 @@
 
 use super::ir::{Instr, Slot, Slot16};
 use super::CompiledFunc;
-use crate::engine::{Error, FuncType, GlobalType, TableType, ValType};
+use crate::module::types::{FuncType, GlobalType, TableType, ValType};
+use crate::module::CompileError as Error;
 use wasmparser::{BlockType, FunctionBody, Operator};
 
 /// What the translator needs to know about the module.
@@ -167,10 +168,7 @@ fn slots_of(ty: ValType) -> Slot {
 }
 
 fn err(msg: impl Into<String>, offset: usize) -> Error {
-    Error::Compile {
-        message: msg.into(),
-        offset,
-    }
+    Error::new(msg, offset)
 }
 
 impl Translator {
@@ -305,6 +303,7 @@ impl Translator {
             pool: std::mem::take(&mut self.pool).into_boxed_slice(),
             consts: std::mem::take(&mut self.consts).into_boxed_slice(),
             param_slots,
+            result_slots: ty.results().iter().map(|t| slots_of(*t)).sum(),
             locals_end: self.locals_end,
             frame_slots: self.max_slot + n + 2,
             func_index,

@@ -84,11 +84,6 @@ impl LinearMemory {
         self.pages
     }
 
-    /// Growth limit in pages.
-    pub fn max_pages(&self) -> u64 {
-        self.max_pages
-    }
-
     /// Grows by `delta` pages, returning the old size in pages, or `None`
     /// (leaving the memory unchanged) if the limit would be exceeded or the
     /// system refuses the memory.

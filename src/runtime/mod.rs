@@ -1,13 +1,20 @@
 //! What both execution tiers run against: the per-instance context
-//! ([`VMContext`]), linear memories, tables, globals, function references,
-//! and trap codes. Nothing here knows how code is executed.
+//! ([`VMContext`]), the per-store context ([`VMStoreContext`]), linear
+//! memories, tables, globals, function references, the runtime functions
+//! both tiers call, and trap codes. Nothing here knows how code is
+//! executed or what the engine's objects look like.
 
+pub mod instance;
+pub mod libcalls;
 pub mod memory;
+pub mod store;
 pub mod table;
 pub mod trap;
 pub mod vmcontext;
 
+pub use instance::{DataBytes, VMInstance};
 pub use memory::LinearMemory;
+pub use store::{PendingTrap, RawFrame, TrapReason, VMStoreContext};
 pub use table::TableData;
 pub use trap::TrapCode;
 pub use vmcontext::*;

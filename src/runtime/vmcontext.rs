@@ -15,6 +15,8 @@
 //! * funcref: `*const VMFuncRef` as `u64`, 0 for null;
 //! * externref: store extern-object index + 1, 0 for null.
 
+use super::instance::VMInstance;
+use super::store::VMStoreContext;
 use std::ffi::c_void;
 use std::ptr;
 
@@ -43,42 +45,64 @@ pub struct VMGlobal {
     pub bits: [u64; 2],
 }
 
-/// Host-to-wasm "array call" entry point of natively compiled code:
-/// `(callee_vmctx, caller_vmctx, values, values_len)`. Arguments are read
-/// from and results written to `values` in the raw encoding above.
+/// The one calling convention every function has, whatever runs it
+/// ("array call"): `(callee, caller_vmctx, values, capacity)`.
+///
+/// `callee` is the function's own reference (so one entry point can serve
+/// every function of a tier: the interpreter finds its code there, a host
+/// trampoline its host record); `caller_vmctx` is the calling instance's
+/// context, or null when the host calls. Arguments are read from `values`
+/// and results written over them, in the raw encoding above; `capacity`
+/// is how many slots `values` has room for (at least the larger of the
+/// parameter and result slot counts). Returns false when the call trapped:
+/// the trap's details are then pending in the store context
+/// ([`VMStoreContext::trap`](super::VMStoreContext)).
 pub type VMArrayCallFn =
-    unsafe extern "C" fn(*mut VMContext, *mut VMContext, *mut u64, usize) -> bool;
+    unsafe extern "C" fn(*const VMFuncRef, *mut VMContext, *mut u64, usize) -> bool;
 
-/// How to call one function, whatever defines it.
+/// How to call one function, whatever defines it: wasm code of any
+/// instance in any tier, or the host.
 #[repr(C)]
 #[derive(Debug)]
 pub struct VMFuncRef {
+    /// The entry point every caller may use: interpreter entry, native
+    /// trampoline or host trampoline.
+    pub array_call: VMArrayCallFn,
+    /// The defining instance's context; null for host functions.
+    pub vmctx: *mut VMContext,
     /// Engine-wide canonical id of the function's type; `call_indirect`
     /// compares it with the expected type's id.
     pub type_id: u32,
     /// Index of this function in its store (so a raw funcref can be turned
-    /// back into a `Func` handle).
+    /// back into a store handle).
     pub store_index: u32,
-    /// Native code of the JIT tier, when the function has been compiled.
-    pub array_call: Option<VMArrayCallFn>,
-    /// Interpreter code (`*const interp::CompiledFunc`), or null for host
-    /// functions.
+    /// The interpreter's code for this function, or null: the interpreter
+    /// enters such a callee inline instead of through `array_call`.
     pub interp_code: *const c_void,
-    /// The defining instance's context; null for host functions.
-    pub vmctx: *mut VMContext,
-    /// The host function record (`*const engine::HostFunc`) for host
-    /// functions, null otherwise.
+    /// The host's data for host functions (opaque to both tiers), null
+    /// otherwise.
     pub host: *const c_void,
+}
+
+/// The entry of a reference that is not callable yet (never called: every
+/// reference gets its real entry before wasm or the host can reach it).
+unsafe extern "C" fn not_callable(
+    _callee: *const VMFuncRef,
+    _caller: *mut VMContext,
+    _values: *mut u64,
+    _capacity: usize,
+) -> bool {
+    false
 }
 
 impl VMFuncRef {
     pub const fn null() -> VMFuncRef {
         VMFuncRef {
+            array_call: not_callable,
+            vmctx: ptr::null_mut(),
             type_id: u32::MAX,
             store_index: u32::MAX,
-            array_call: None,
             interp_code: ptr::null(),
-            vmctx: ptr::null_mut(),
             host: ptr::null(),
         }
     }
@@ -100,13 +124,14 @@ pub struct VMContext {
     pub funcs: *const *const VMFuncRef,
     /// Module type index -> canonical type id.
     pub type_ids: *const u32,
-    /// Opaque pointer to the owning store's internals.
-    pub store: *mut c_void,
-    /// Opaque pointer to the instance record (`engine::InstanceData`).
-    pub instance: *const c_void,
-    /// The interpreter's compiled functions of this instance's module
+    /// The owning store's context (limits, fuel, pending trap).
+    pub store: *mut VMStoreContext,
+    /// What the runtime functions need beyond this context (memory and
+    /// table objects, segments).
+    pub instance: *mut VMInstance,
+    /// The interpreter's code of this instance's module
     /// (`*const interp::CompiledFunc`, indexed by defined-function index),
-    /// so a direct call finds its callee with one load.
+    /// so a direct call in the interpreter finds its callee with one load.
     pub interp_funcs: *const c_void,
 }
 

@@ -5,7 +5,7 @@ use crate::Tally;
 use std::collections::{HashMap, HashSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use wasmrt::capi::{self, testing};
-use wasmrt::runtime::TrapCode;
+use wasmrt::TrapCode;
 use wasmrt::*;
 use wast::core::{Module as WastModule, ModuleKind};
 use wast::parser::{self, ParseBuffer};

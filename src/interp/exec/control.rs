@@ -354,7 +354,8 @@ unsafe fn enter(
     }
 }
 
-/// Calls any function reference: wasm of any instance, or a host function.
+/// Calls any function reference: interpreted code of any instance inline,
+/// anything else (native code, host functions) through its `array_call`.
 ///
 /// # Safety
 /// As for `enter`; `f` is a live function reference of the store.
@@ -388,30 +389,30 @@ unsafe fn call_ref(
                 false,
             );
         }
-        if !call_host(cx, fp, f, args) {
+        if !call_array(cx, fp, f, args) {
             (*cx).trap_ip = ip;
+            (*cx).callee_trapped = true;
             return Exit::Trapped;
         }
-        // The host may have grown the memory.
+        // The callee may have grown (or moved) the memory.
         let (mem, len) = memory0((*cx).vmctx);
         dispatch!(ret, fp, mem, len, cx, 0, facc)
     }
 }
 
-/// Calls host function `f` with the arguments at slot `args` of the frame
-/// at `fp`, leaving its results there. On a trap, records it in `cx` and
-/// returns false.
+/// Calls `f` through its `array_call` with the arguments at slot `args` of
+/// the frame at `fp`, leaving its results there. Returns false if it
+/// trapped (the trap is then pending in the store context).
 ///
 /// # Safety
-/// A consistent handler state; `f` is a live host function reference.
+/// A consistent handler state; `f` is a live function reference.
 #[inline(never)]
-unsafe fn call_host(cx: *mut Cx, fp: *mut u64, f: *const VMFuncRef, args: Slot) -> bool {
-    // SAFETY: guaranteed by the caller. Nested invocations from the host
-    // start above this frame, so they leave it intact.
+unsafe fn call_array(cx: *mut Cx, fp: *mut u64, f: *const VMFuncRef, args: Slot) -> bool {
+    // SAFETY: guaranteed by the caller. Nested invocations (a host
+    // function calling back into wasm) start above this frame and these
+    // caller records, so they leave them intact.
     unsafe {
         let exec = (*cx).exec;
-        let host = &*((*f).host as *const HostFunc);
-        let args_fp = fp.add(args as usize);
         (*exec).top = fp
             .add((*(*cx).func).frame_slots as usize)
             .offset_from((*cx).stack_start) as usize;
@@ -419,42 +420,9 @@ unsafe fn call_host(cx: *mut Cx, fp: *mut u64, f: *const VMFuncRef, args: Slot) 
             .frames_top
             .offset_from((*exec).frames.as_ptr() as *const Frame)
             as usize;
-        let (mut hargs, mut hres) = (*exec).host_bufs.pop().unwrap_or_default();
-        hargs.clear();
-        hres.clear();
-        let st = &mut *(*cx).store;
-        let mut s = 0u32;
-        for t in host.ty.params() {
-            let raw = [
-                rd(args_fp, s),
-                if *t == ValType::V128 {
-                    rd(args_fp, s + 1)
-                } else {
-                    0
-                },
-            ];
-            hargs.push(crate::engine::val_from_raw(st, *t, raw));
-            s += (*t).slots();
-        }
-        hres.resize(host.ty.results().len(), Val::I32(0));
-        let inst = instance_of((*cx).vmctx).handle;
-        let r = call_host_func(st, host, Some(inst), &hargs, &mut hres);
-        if let Err(t) = r {
-            (*exec).host_bufs.push((hargs, hres));
-            (*cx).host_trap = Some(t);
-            return false;
-        }
-        let mut s = 0u32;
-        for (v, t) in hres.iter().zip(host.ty.results()) {
-            let raw = crate::engine::val_to_raw(&*(*cx).store, v);
-            wr(args_fp, s, raw[0]);
-            if *t == ValType::V128 {
-                wr(args_fp, s + 1, raw[1]);
-            }
-            s += (*t).slots();
-        }
-        (*exec).host_bufs.push((hargs, hres));
-        true
+        let values = fp.add(args as usize);
+        let capacity = (*cx).stack_end.offset_from(values) as usize;
+        ((*f).array_call)(f, (*cx).vmctx, values, capacity)
     }
 }
 

@@ -6,7 +6,6 @@
 //! bits, so `address + offset + size` cannot wrap).
 
 use super::*;
-use crate::runtime::WASM_PAGE_SIZE;
 
 /// The host address of the `$n` bytes at wasm address `$addr + $offset`
 /// in memory 0, or a trap.
@@ -63,8 +62,6 @@ stores! {
     I64Store: u64;
     I32Store8: u8;
     I32Store16: u16;
-    I64Store8: u8;
-    I64Store16: u16;
     I64Store32: u32;
 }
 
@@ -154,8 +151,6 @@ addressed_stores! {
     I64StoreDisp, I64StoreIndexed, I64StoreDispA: u64;
     I32Store8Disp, I32Store8Indexed, I32Store8DispA: u8;
     I32Store16Disp, I32Store16Indexed, I32Store16DispA: u16;
-    I64Store8Disp, I64Store8Indexed, I64Store8DispA: u8;
-    I64Store16Disp, I64Store16Indexed, I64Store16DispA: u16;
     I64Store32Disp, I64Store32Indexed, I64Store32DispA: u32;
 }
 
@@ -321,8 +316,7 @@ lane_accesses! {
 }
 
 handler! { MemorySize { dst, memory } |ip, fp, mem, len, cx, acc, facc| {
-    let m = (*(*cx).vmctx).memory(memory);
-    wr(fp, dst, (*m).current_length as u64 / WASM_PAGE_SIZE);
+    wr(fp, dst, libcalls::memory_size((*cx).vmctx, memory));
     next!(ip, fp, mem, len, cx, acc, facc)
 }}
 
@@ -337,13 +331,7 @@ handler! { MemorySize { dst, memory } |ip, fp, mem, len, cx, acc, facc| {
 #[inline(never)]
 unsafe fn grow_memory(cx: *mut Cx, memory: u32, delta: u64) -> u32 {
     // SAFETY: guaranteed by the caller.
-    unsafe {
-        let h = instance_of((*cx).vmctx).memory_handles[memory as usize];
-        match h.grow(&mut *(*cx).store, delta) {
-            Ok(old) => old as u32,
-            Err(_) => u32::MAX,
-        }
-    }
+    unsafe { libcalls::memory_grow((*cx).vmctx, memory, delta).map_or(u32::MAX, |old| old as u32) }
 }
 
 handler! { MemoryGrow { args, memory } |ip, fp, mem, len, cx, acc, facc| {
@@ -355,61 +343,29 @@ handler! { MemoryGrow { args, memory } |ip, fp, mem, len, cx, acc, facc| {
 }}
 
 handler! { MemoryFill { args, memory } |ip, fp, mem, len, cx, acc, facc| {
-    let m = (*(*cx).vmctx).memory(memory);
     let d = rd(fp, args) as u32 as u64;
     let val = rd(fp, args + 1) as u8;
     let n = rd(fp, args + 2) as u32 as u64;
-    if d + n > (*m).current_length as u64 {
-        trap!(cx, ip, TrapCode::MemoryOutOfBounds);
-    }
-    std::ptr::write_bytes((*m).base.add(d as usize), val, n as usize);
-    next!(ip, fp, mem, len, cx, acc, facc)
+    check!(libcalls::memory_fill((*cx).vmctx, memory, d, val, n), ip, fp, mem, len, cx, acc, facc)
 }}
 
 handler! { MemoryCopy { args, dst_memory, src_memory } |ip, fp, mem, len, cx, acc, facc| {
-    let vmctx = (*cx).vmctx;
-    let dm = (*vmctx).memory(dst_memory);
-    let sm = (*vmctx).memory(src_memory);
     let d = rd(fp, args) as u32 as u64;
     let s = rd(fp, args + 1) as u32 as u64;
     let n = rd(fp, args + 2) as u32 as u64;
-    if d + n > (*dm).current_length as u64 || s + n > (*sm).current_length as u64 {
-        trap!(cx, ip, TrapCode::MemoryOutOfBounds);
-    }
-    std::ptr::copy(
-        (*sm).base.add(s as usize),
-        (*dm).base.add(d as usize),
-        n as usize,
-    );
-    next!(ip, fp, mem, len, cx, acc, facc)
+    let r = libcalls::memory_copy((*cx).vmctx, dst_memory, src_memory, d, s, n);
+    check!(r, ip, fp, mem, len, cx, acc, facc)
 }}
 
 handler! { MemoryInit { args, segment, memory } |ip, fp, mem, len, cx, acc, facc| {
-    let vmctx = (*cx).vmctx;
-    let inst = instance_of(vmctx);
-    let m = (*vmctx).memory(memory);
     let d = rd(fp, args) as u32 as u64;
     let s = rd(fp, args + 1) as u32 as u64;
     let n = rd(fp, args + 2) as u32 as u64;
-    let module = inst.module.inner();
-    let seg = &module.datas[segment as usize];
-    let bytes: &[u8] = if inst.data_dropped[segment as usize] {
-        &[]
-    } else {
-        &module.bytes[seg.range.clone()]
-    };
-    if s + n > bytes.len() as u64 || d + n > (*m).current_length as u64 {
-        trap!(cx, ip, TrapCode::MemoryOutOfBounds);
-    }
-    std::ptr::copy_nonoverlapping(
-        bytes.as_ptr().add(s as usize),
-        (*m).base.add(d as usize),
-        n as usize,
-    );
-    next!(ip, fp, mem, len, cx, acc, facc)
+    let r = libcalls::memory_init((*cx).vmctx, memory, segment, d, s, n);
+    check!(r, ip, fp, mem, len, cx, acc, facc)
 }}
 
 handler! { DataDrop { segment } |ip, fp, mem, len, cx, acc, facc| {
-    instance_of((*cx).vmctx).data_dropped[segment as usize] = true;
+    libcalls::data_drop((*cx).vmctx, segment);
     next!(ip, fp, mem, len, cx, acc, facc)
 }}

@@ -27,13 +27,8 @@
 
 use super::ir::{Instr, Slot, Slot16, HANDLERS};
 use super::CompiledFunc;
-use crate::engine::{Caller, FrameInfo, HostFunc, InstanceData, Store, Trap, Val, ValType};
-use crate::runtime::{TrapCode, VMContext, VMFuncRef};
+use crate::runtime::{libcalls, RawFrame, TrapCode, VMContext, VMFuncRef, VMStoreContext};
 use std::mem::MaybeUninit;
-
-/// Bytes of host stack a chain of nested host->wasm->host calls may use
-/// before further nesting traps with "call stack exhausted".
-const MAX_NATIVE_NESTING_BYTES: usize = 1 << 20;
 
 /// A suspended caller.
 #[derive(Copy, Clone)]
@@ -58,10 +53,6 @@ pub struct ExecState {
     max_depth: usize,
     /// First free slot: where a nested invocation starts its frame.
     top: usize,
-    /// Host stack address at the outermost invocation (0 when idle).
-    native_start: usize,
-    /// Reused argument/result buffers for host calls.
-    host_bufs: Vec<(Vec<Val>, Vec<Val>)>,
 }
 
 impl ExecState {
@@ -73,8 +64,6 @@ impl ExecState {
             frame_top: 0,
             max_depth,
             top: 0,
-            native_start: 0,
-            host_bufs: Vec::new(),
         }
     }
 }
@@ -85,7 +74,6 @@ pub(crate) struct Cx {
     vmctx: *mut VMContext,
     /// The running function.
     func: *const CompiledFunc,
-    store: *mut Store,
     exec: *mut ExecState,
     stack_start: *mut u64,
     stack_end: *mut u64,
@@ -99,8 +87,10 @@ pub(crate) struct Cx {
     /// Where a trap happened, and why.
     trap_ip: *const Instr,
     trap_code: TrapCode,
-    /// A trap raised by a host function (takes precedence over `trap_code`).
-    host_trap: Option<Trap>,
+    /// Whether the trap was raised by a function called through its
+    /// `array_call` (then it is already pending in the store context, and
+    /// `trap_code` means nothing).
+    callee_trapped: bool,
 }
 
 /// A handler: executes the instruction at `ip` and everything after it
@@ -200,6 +190,17 @@ macro_rules! next {
 macro_rules! trap {
     ($cx:expr, $ip:expr, $code:expr) => {
         return raise($cx, $ip, $code)
+    };
+}
+
+/// Ends the invocation with `r`'s trap, or goes on with the next
+/// instruction.
+macro_rules! check {
+    ($r:expr, $ip:ident, $fp:ident, $mem:ident, $len:ident, $cx:ident, $acc:ident, $facc:ident) => {
+        match $r {
+            Ok(()) => next!($ip, $fp, $mem, $len, $cx, $acc, $facc),
+            Err(code) => trap!($cx, $ip, code),
+        }
     };
 }
 
@@ -421,16 +422,6 @@ unsafe fn memory0(vmctx: *mut VMContext) -> (*mut u8, usize) {
     }
 }
 
-/// The instance record behind a context.
-///
-/// # Safety
-/// `vmctx` must be the live context of an instance.
-#[inline(always)]
-unsafe fn instance_of<'a>(vmctx: *mut VMContext) -> &'a mut InstanceData {
-    // SAFETY: every context's `instance` points at its boxed record.
-    unsafe { &mut *((*vmctx).instance as *mut InstanceData) }
-}
-
 /// Zeroes a new frame's locals (constants are written by the function's
 /// first instruction, `LoadConsts`).
 ///
@@ -455,130 +446,75 @@ unsafe fn init_frame(fp: *mut u64, func: *const CompiledFunc) {
     }
 }
 
-/// Calls `func` with `args` (already type-checked), writing `results`.
-pub fn invoke(
-    store: &mut Store,
-    func: *const VMFuncRef,
-    args: &[Val],
-    results: &mut [Val],
-) -> Result<(), Trap> {
-    // Guard the host stack against unbounded host<->wasm recursion.
-    let marker = 0u8;
-    let here = &marker as *const u8 as usize;
-    let outermost = store.inner.exec.native_start == 0;
-    if outermost {
-        store.inner.exec.native_start = here;
-    } else if store.inner.exec.native_start.abs_diff(here) > MAX_NATIVE_NESTING_BYTES {
-        return Err(Trap::from_code(TrapCode::StackExhausted, Vec::new()));
-    }
-    let r = invoke_inner(store, func, args, results);
-    if outermost {
-        store.inner.exec.native_start = 0;
-    }
-    r
-}
-
-fn invoke_inner(
-    store: &mut Store,
-    func: *const VMFuncRef,
-    args: &[Val],
-    results: &mut [Val],
-) -> Result<(), Trap> {
-    // SAFETY: `func` is a live function reference of `store` (the caller
-    // took it from the store).
-    let vm = unsafe { &*func };
-    if !vm.host.is_null() {
-        // SAFETY: `host` points at the `HostFunc` of a record owned by the
-        // store.
-        let host = unsafe { &*(vm.host as *const HostFunc) };
-        return call_host_func(store, host, None, args, results);
-    }
-    // SAFETY: non-host references carry interpreter code owned by a module
-    // that the defining instance keeps alive.
-    let f = unsafe { &*(vm.interp_code as *const CompiledFunc) };
-    let exec = &mut store.inner.exec;
-    if exec.stack.is_empty() {
-        exec.stack = vec![0; exec.stack_slots];
-        exec.frames = Box::new_uninit_slice(exec.max_depth);
-    }
-    let base = exec.top;
-    if base + f.frame_slots as usize > exec.stack.len() {
-        return Err(Trap::from_code(TrapCode::StackExhausted, Vec::new()));
-    }
-    let mut slot = base;
-    for a in args {
-        let raw = crate::engine::val_to_raw(store, a);
-        let exec = &mut store.inner.exec;
-        exec.stack[slot] = raw[0];
-        if a.ty() == ValType::V128 {
-            exec.stack[slot + 1] = raw[1];
-            slot += 2;
-        } else {
-            slot += 1;
+/// The interpreter's entry in the array calling convention
+/// ([`VMArrayCallFn`](crate::runtime::VMArrayCallFn)): runs `callee`, whose
+/// reference carries interpreter code, with the arguments in `values`,
+/// leaving its results there.
+///
+/// # Safety
+/// `callee` is a live reference with interpreter code whose context is
+/// live and belongs to a store whose context has its interpreter state
+/// set; `values` holds the arguments and has room for `capacity` slots,
+/// at least the larger of the parameter and result slot counts.
+pub unsafe extern "C" fn array_call(
+    callee: *const VMFuncRef,
+    _caller: *mut VMContext,
+    values: *mut u64,
+    capacity: usize,
+) -> bool {
+    // SAFETY: guaranteed by the caller; the value stack is allocated before
+    // its first use and never reallocated, and the callee's frame is
+    // checked to fit in it before anything is written.
+    unsafe {
+        let f = (*callee).interp_code as *const CompiledFunc;
+        let vmctx = (*callee).vmctx;
+        let store = (*vmctx).store;
+        let exec = (*store).interp as *mut ExecState;
+        debug_assert!(!exec.is_null(), "store without interpreter state");
+        let exec = &mut *exec;
+        if exec.stack.is_empty() {
+            exec.stack = vec![0; exec.stack_slots];
+            exec.frames = Box::new_uninit_slice(exec.max_depth);
         }
-    }
-    let saved_top = store.inner.exec.top;
-    let saved_frame_top = store.inner.exec.frame_top;
-    // SAFETY: the frame fits in the stack (checked above), arguments are in
-    // place, and `vm.vmctx` is the defining instance's live context.
-    let r = unsafe { run(store, f, vm.vmctx, base) };
-    let exec = &mut store.inner.exec;
-    exec.top = saved_top;
-    exec.frame_top = saved_frame_top;
-    r?;
-    let mut slot = base;
-    for (r, t) in results.iter_mut().zip(f.ty.results()) {
-        let exec = &store.inner.exec;
-        let raw = [
-            exec.stack[slot],
-            exec.stack.get(slot + 1).copied().unwrap_or(0),
-        ];
-        slot += if *t == ValType::V128 { 2 } else { 1 };
-        *r = crate::engine::val_from_raw(store, *t, raw);
-    }
-    Ok(())
-}
-
-/// Runs a host function: checks what it returns against its type.
-fn call_host_func(
-    store: &mut Store,
-    host: &HostFunc,
-    instance: Option<crate::engine::Instance>,
-    args: &[Val],
-    results: &mut [Val],
-) -> Result<(), Trap> {
-    for (r, t) in results.iter_mut().zip(host.ty.results()) {
-        *r = Val::default_for(*t);
-    }
-    let mut caller = Caller { store, instance };
-    (host.callback)(&mut caller, args, results)?;
-    for (r, t) in results.iter().zip(host.ty.results()) {
-        if r.ty() != *t {
-            return Err(Trap::new(format!(
-                "host function returned a {} where its type says {t}",
-                r.ty()
-            )));
+        let base = exec.top;
+        if base + (*f).frame_slots as usize > exec.stack.len() {
+            (*store).raise(TrapCode::StackExhausted);
+            return false;
         }
+        let params = (*f).param_slots as usize;
+        debug_assert!(params <= capacity);
+        let stack = exec.stack.as_mut_ptr();
+        std::ptr::copy_nonoverlapping(values, stack.add(base), params);
+        let (saved_top, saved_frame_top) = (exec.top, exec.frame_top);
+        let ok = run(store, exec, f, vmctx, base);
+        exec.top = saved_top;
+        exec.frame_top = saved_frame_top;
+        if ok {
+            let results = (*f).result_slots as usize;
+            debug_assert!(results <= capacity);
+            std::ptr::copy_nonoverlapping(stack.add(base), values, results);
+        }
+        ok
     }
-    Ok(())
 }
 
-/// Executes `func` in a frame at slot `base` until it returns.
+/// Executes `func` in a frame at slot `base` until it returns (true) or
+/// traps (false, the trap pending in `store` with this invocation's
+/// frames).
 ///
 /// # Safety
 /// Arguments must be in place at `base`, the frame must fit in the value
 /// stack, and `vmctx` must be the live context of `func`'s instance.
 unsafe fn run(
-    store: &mut Store,
+    store: *mut VMStoreContext,
+    exec: *mut ExecState,
     func: *const CompiledFunc,
     vmctx: *mut VMContext,
     base: usize,
-) -> Result<(), Trap> {
-    let store_ptr: *mut Store = store;
+) -> bool {
     // SAFETY: see the function's contract; all pointers below stay valid
     // while the store lives, and the value stack never reallocates.
     unsafe {
-        let exec: *mut ExecState = &mut (*store_ptr).inner.exec;
         let stack_start = (*exec).stack.as_mut_ptr();
         let records: &mut [MaybeUninit<Frame>] = &mut (*exec).frames;
         let frames_len = records.len();
@@ -586,7 +522,6 @@ unsafe fn run(
         let mut cx = Cx {
             vmctx,
             func,
-            store: store_ptr,
             exec,
             stack_start,
             stack_end: stack_start.add((*exec).stack.len()),
@@ -595,19 +530,19 @@ unsafe fn run(
             frames_end: frames.add(frames_len),
             trap_ip: std::ptr::null(),
             trap_code: TrapCode::Unreachable,
-            host_trap: None,
+            callee_trapped: false,
         };
         let fp = stack_start.add(base);
         init_frame(fp, func);
         let (mem, mem_len) = memory0(vmctx);
         match drive((*func).code.as_ptr(), fp, mem, mem_len, &mut cx) {
-            Exit::Returned => Ok(()),
+            Exit::Returned => true,
             _ => {
-                let trace = backtrace(&cx);
-                Err(match cx.host_trap.take() {
-                    Some(t) => t.with_trace(trace),
-                    None => Trap::from_code(cx.trap_code, trace),
-                })
+                if !cx.callee_trapped {
+                    (*store).raise(cx.trap_code);
+                }
+                (*store).push_frames(backtrace(&cx));
+                false
             }
         }
     }
@@ -666,50 +601,43 @@ unsafe fn drive(ip: *const Instr, fp: *mut u64, mem: *mut u8, len: usize, cx: *m
     }
 }
 
-/// Builds the backtrace of a trap: the trapping frame, then the suspended
-/// callers of this invocation.
+/// The frames of a trap: the trapping frame, then the suspended callers
+/// of this invocation.
 ///
 /// # Safety
 /// `cx` must hold the state of the trapping invocation.
-unsafe fn backtrace(cx: &Cx) -> Vec<FrameInfo> {
+unsafe fn backtrace(cx: &Cx) -> Vec<RawFrame> {
     let mut out = Vec::new();
     // SAFETY: guaranteed by the caller; the records from `frames_base`
     // to `frames_top` were written by this invocation's calls.
     unsafe {
-        out.push(frame_info(cx.func, cx.trap_ip, cx.vmctx));
+        out.push(raw_frame(cx.func, cx.trap_ip, cx.vmctx));
         let mut f = cx.frames_top;
         while f > cx.frames_base {
             f = f.sub(1);
             // The return address is one past the call (or two for
             // call_indirect); step back onto the call instruction.
-            out.push(frame_info((*f).func, (*f).ip.sub(1), (*f).vmctx));
+            out.push(raw_frame((*f).func, (*f).ip.sub(1), (*f).vmctx));
         }
     }
     out
 }
 
-unsafe fn frame_info(
+/// # Safety
+/// `ip` points into `func.code`.
+unsafe fn raw_frame(
     func: *const CompiledFunc,
     ip: *const Instr,
     vmctx: *mut VMContext,
-) -> FrameInfo {
-    // SAFETY: `ip` points into `func.code`; `vmctx` is live.
+) -> RawFrame {
+    // SAFETY: guaranteed by the caller.
     unsafe {
         let f = &*func;
         let idx = ip.offset_from(f.code.as_ptr()).max(0) as usize;
-        let func_offset = f.offsets.get(idx).copied().unwrap_or(0) as usize;
-        let inst = instance_of(vmctx);
-        let m = inst.module.inner();
-        let body = m
-            .func_body_offsets
-            .get((f.func_index - m.num_imported_funcs) as usize)
-            .copied()
-            .unwrap_or(0);
-        FrameInfo {
-            instance: Some(inst.handle),
+        RawFrame {
+            vmctx,
             func_index: f.func_index,
-            func_offset,
-            module_offset: body + func_offset,
+            func_offset: f.offsets.get(idx).copied().unwrap_or(0),
         }
     }
 }

@@ -1,0 +1,11 @@
+//! The tier-neutral description of a validated module: its types, function
+//! signatures, constant expressions and segment metadata.
+//!
+//! The engine builds a [`ModuleInfo`] while it decodes and validates a
+//! binary; both execution tiers translate function bodies against it and
+//! never see the engine itself (see `docs/ARCHITECTURE.md`).
+
+mod info;
+pub mod types;
+
+pub use info::*;

@@ -1,0 +1,106 @@
+//! The per-store context both tiers read: limits and the state of the
+//! current call (the pending trap), at fixed offsets.
+
+use super::trap::TrapCode;
+use super::vmcontext::VMContext;
+use std::any::Any;
+use std::ffi::c_void;
+
+/// Why a call trapped, as the runtime knows it.
+pub enum TrapReason {
+    /// Raised by wasm code or a runtime function.
+    Code(TrapCode),
+    /// Raised by a host function; the payload is the host's own trap value
+    /// (the engine's `Trap`), carried through the tiers untouched.
+    Host(Box<dyn Any>),
+}
+
+impl std::fmt::Debug for TrapReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TrapReason::Code(c) => write!(f, "Code({c:?})"),
+            TrapReason::Host(_) => f.write_str("Host(..)"),
+        }
+    }
+}
+
+/// One wasm frame a trap unwound through, as a tier reports it.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct RawFrame {
+    /// The context of the frame's instance.
+    pub vmctx: *mut VMContext,
+    /// Function index in the module's function index space.
+    pub func_index: u32,
+    /// Byte offset of the instruction from the start of the function body.
+    pub func_offset: u32,
+}
+
+/// A trap on its way out to the host: set by whoever raises it, frames
+/// appended (innermost first) by every tier it unwinds through, taken by
+/// the engine at the host-to-wasm entry.
+#[derive(Debug)]
+pub struct PendingTrap {
+    pub reason: TrapReason,
+    pub frames: Vec<RawFrame>,
+}
+
+/// Per-store state shared by the engine and both tiers. `#[repr(C)]`: the
+/// leading fields sit at fixed offsets for native code.
+#[repr(C)]
+pub struct VMStoreContext {
+    /// Host stack addresses below this are out of bounds for wasm (native
+    /// code compares its stack pointer with it); 0 when no call is active.
+    pub stack_limit: usize,
+    /// The host stack address at the outermost host-to-wasm entry (0 when
+    /// idle): nested host<->wasm calls are bounded from it.
+    pub native_start: usize,
+    /// The interpreter's per-store state (`*mut interp::ExecState`), owned
+    /// by the engine's store.
+    pub interp: *mut c_void,
+    /// The engine's store (`*mut engine::Store`) for the duration of the
+    /// outermost call, so host functions get a fresh reference to it.
+    pub store: *mut c_void,
+    /// The trap being propagated, if any.
+    pub trap: Option<PendingTrap>,
+}
+
+impl VMStoreContext {
+    pub fn new() -> VMStoreContext {
+        VMStoreContext {
+            stack_limit: 0,
+            native_start: 0,
+            interp: std::ptr::null_mut(),
+            store: std::ptr::null_mut(),
+            trap: None,
+        }
+    }
+
+    /// Starts a trap raised by wasm code or a runtime function.
+    pub fn raise(&mut self, code: TrapCode) {
+        self.trap = Some(PendingTrap {
+            reason: TrapReason::Code(code),
+            frames: Vec::new(),
+        });
+    }
+
+    /// Starts a trap raised by a host function.
+    pub fn raise_host(&mut self, payload: Box<dyn Any>) {
+        self.trap = Some(PendingTrap {
+            reason: TrapReason::Host(payload),
+            frames: Vec::new(),
+        });
+    }
+
+    /// Adds the frames of a tier the pending trap unwinds through.
+    pub fn push_frames(&mut self, frames: impl IntoIterator<Item = RawFrame>) {
+        if let Some(t) = &mut self.trap {
+            t.frames.extend(frames);
+        }
+    }
+}
+
+impl Default for VMStoreContext {
+    fn default() -> VMStoreContext {
+        VMStoreContext::new()
+    }
+}
