@@ -10,6 +10,7 @@ use std::path::PathBuf;
 
 fn main() {
     select_dispatch();
+    build_jit_helpers();
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("manifest dir"));
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("out dir")).join("wasmrt.h");
     println!("cargo:rerun-if-changed=src/capi/ext.rs");
@@ -42,5 +43,31 @@ fn select_dispatch() {
     let forced_loop = std::env::var("WASMRT_DISPATCH").as_deref() == Ok("loop");
     if optimised && arch_ok && !forced_loop {
         println!("cargo:rustc-cfg=wasmrt_tail_dispatch");
+    }
+}
+
+/// The JIT tier's landing points for traps (`src/jit/catch.c`): setjmp
+/// and longjmp cannot be written in Rust. Where no C compiler for the
+/// target exists (`cargo check` for another architecture), the file is
+/// skipped with a warning: checking does not link.
+fn build_jit_helpers() {
+    println!("cargo:rerun-if-changed=src/jit/catch.c");
+    if std::env::var_os("CARGO_FEATURE_JIT").is_none() {
+        return;
+    }
+    let result = cc::Build::new()
+        .file("src/jit/catch.c")
+        .flag_if_supported("-fvisibility=hidden")
+        .cargo_warnings(false)
+        .try_compile("wasmrt_jit_catch");
+    if let Err(e) = result {
+        let host = std::env::var("HOST").unwrap_or_default();
+        let target = std::env::var("TARGET").unwrap_or_default();
+        if host == target {
+            panic!("cannot compile src/jit/catch.c: {e}");
+        }
+        println!(
+            "cargo:warning=src/jit/catch.c not compiled for {target} ({e}); linking will fail"
+        );
     }
 }

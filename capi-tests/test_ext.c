@@ -13,6 +13,12 @@ static int contains(const wasm_name_t *name, const char *want) {
   return 0;
 }
 
+static wasm_trap_t *nop_callback(const wasm_val_vec_t *args, wasm_val_vec_t *results) {
+  (void)args;
+  (void)results;
+  return NULL;
+}
+
 int main(void) {
   /* WASMRT_STRATEGY chooses the tier of engines made with defaults. */
   setenv("WASMRT_STRATEGY", "jit", 1);
@@ -96,9 +102,55 @@ int main(void) {
   CHECK(trap != NULL);
   wasm_trap_delete(trap);
 
+  /* The interpreter runs everything with this engine's strategy. */
+  CHECK(wasmrt_module_native_functions(v) == 0);
+  CHECK(wasmrt_func_tier(wasm_extern_as_func(ex.data[0])) == WASMRT_TIER_INTERPRETER);
+
   wasm_extern_vec_delete(&ex);
   wasm_instance_delete(inst);
   wasm_module_delete(v);
+  wasm_store_delete(store);
+  wasm_engine_delete(engine);
+
+  /* With the JIT strategy, scalar functions run as native code; a host
+     function is reported as such. */
+  config = wasm_config_new();
+  wasmrt_config_strategy_set(config, WASMRT_STRATEGY_JIT);
+  engine = wasm_engine_new_with_config(config);
+  store = wasm_store_new(engine);
+  const char *jit_text =
+      "(module (func (export \"add\") (param i32 i32) (result i32)"
+      "  (i32.add (local.get 0) (local.get 1)))"
+      " (func (export \"div\") (param i32 i32) (result i32)"
+      "  (i32.div_s (local.get 0) (local.get 1))))";
+  CHECK(wasmrt_wat2wasm(jit_text, strlen(jit_text), &bin) == NULL);
+  CHECK(wasmrt_module_new(store, &bin, &m) == NULL && m != NULL);
+  wasm_byte_vec_delete(&bin);
+  CHECK(wasmrt_module_native_functions(m) == 2);
+  inst = wasm_instance_new(store, m, &none, NULL);
+  CHECK(inst != NULL);
+  wasm_instance_exports(inst, &ex);
+  wasm_func_t *add = wasm_extern_as_func(ex.data[0]);
+  CHECK(wasmrt_func_tier(add) == WASMRT_TIER_NATIVE);
+  wasm_val_t sargs[2] = {WASM_I32_VAL(40), WASM_I32_VAL(2)};
+  wasm_val_t sres[1] = {WASM_INIT_VAL};
+  wasm_val_vec_t sargv = WASM_ARRAY_VEC(sargs), sresv = WASM_ARRAY_VEC(sres);
+  CHECK(wasm_func_call(add, &sargv, &sresv) == NULL && sres[0].of.i32 == 42);
+  /* A trap in native code, and the store is usable afterwards. */
+  sargs[1] = (wasm_val_t)WASM_I32_VAL(0);
+  trap = wasm_func_call(wasm_extern_as_func(ex.data[1]), &sargv, &sresv);
+  CHECK(trap != NULL && trap_says(trap, "integer divide by zero"));
+  wasm_trap_delete(trap);
+  sargs[1] = (wasm_val_t)WASM_I32_VAL(2);
+  CHECK(wasm_func_call(add, &sargv, &sresv) == NULL && sres[0].of.i32 == 42);
+  wasm_functype_t *nop_ty = wasm_functype_new_0_0();
+  wasm_func_t *host = wasm_func_new(store, nop_ty, nop_callback);
+  CHECK(wasmrt_func_tier(host) == WASMRT_TIER_HOST);
+  wasm_func_delete(host);
+  wasm_functype_delete(nop_ty);
+  wasm_extern_vec_delete(&ex);
+  wasm_instance_delete(inst);
+  wasm_module_delete(m);
   wasm_store_delete(store);
   wasm_engine_delete(engine);
   return check_done("test_ext");

@@ -19,13 +19,25 @@
 #include <stdint.h>
 #include "wasm.h"
 
+// Which tier runs a function (`wasmrt_func_tier`).
+typedef enum wasmrt_tier_t {
+  // A host function.
+  WASMRT_TIER_HOST = 0,
+  // Interpreted.
+  WASMRT_TIER_INTERPRETER = 1,
+  // Native code compiled by the JIT.
+  WASMRT_TIER_NATIVE = 2,
+} wasmrt_tier_t;
+
 // Which tier runs WebAssembly code.
 typedef enum wasmrt_strategy_t {
   // The engine chooses (today: the interpreter).
   WASMRT_STRATEGY_AUTO = 0,
   // The interpreter: instant start-up, no native code.
   WASMRT_STRATEGY_INTERPRETER = 1,
-  // The Cranelift JIT (not available yet: runs the interpreter).
+  // The Cranelift JIT: every function the JIT supports is compiled to
+  // native code when the module is compiled; the others (today: those
+  // using SIMD) are interpreted.
   WASMRT_STRATEGY_JIT = 2,
 } wasmrt_strategy_t;
 
@@ -67,6 +79,14 @@ typedef struct wasmrt_val_t {
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+// Which tier runs `func` now (host functions: `WASMRT_TIER_HOST`; a null
+// `func` too).
+enum wasmrt_tier_t wasmrt_func_tier(const wasm_func_t *func);
+
+// How many of `module`'s defined functions have native code (0 for a null
+// `module`).
+size_t wasmrt_module_native_functions(const wasm_module_t *module);
 
 // Sets the execution strategy of engines made from `config`. The
 // environment variable `WASMRT_STRATEGY` applies only when this is not

@@ -11,6 +11,8 @@
 pub mod capi;
 pub mod engine;
 mod interp;
+#[cfg(feature = "jit")]
+mod jit;
 mod module;
 mod runtime;
 

@@ -26,8 +26,49 @@ pub enum wasmrt_strategy_t {
     WASMRT_STRATEGY_AUTO = 0,
     /// The interpreter: instant start-up, no native code.
     WASMRT_STRATEGY_INTERPRETER = 1,
-    /// The Cranelift JIT (not available yet: runs the interpreter).
+    /// The Cranelift JIT: every function the JIT supports is compiled to
+    /// native code when the module is compiled; the others (today: those
+    /// using SIMD) are interpreted.
     WASMRT_STRATEGY_JIT = 2,
+}
+
+/// Which tier runs a function (`wasmrt_func_tier`).
+#[repr(C)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum wasmrt_tier_t {
+    /// A host function.
+    WASMRT_TIER_HOST = 0,
+    /// Interpreted.
+    WASMRT_TIER_INTERPRETER = 1,
+    /// Native code compiled by the JIT.
+    WASMRT_TIER_NATIVE = 2,
+}
+
+/// Which tier runs `func` now (host functions: `WASMRT_TIER_HOST`; a null
+/// `func` too).
+#[no_mangle]
+pub unsafe extern "C" fn wasmrt_func_tier(func: *const wasm_func_t) -> wasmrt_tier_t {
+    if func.is_null() {
+        return wasmrt_tier_t::WASMRT_TIER_HOST;
+    }
+    // SAFETY: a live function handle whose store is alive (C API contract).
+    let (f, store) = unsafe { ((*func).func(), &(*(*func).r.store).store) };
+    match f.tier(store) {
+        crate::engine::Tier::Host => wasmrt_tier_t::WASMRT_TIER_HOST,
+        crate::engine::Tier::Interpreter => wasmrt_tier_t::WASMRT_TIER_INTERPRETER,
+        crate::engine::Tier::Native => wasmrt_tier_t::WASMRT_TIER_NATIVE,
+    }
+}
+
+/// How many of `module`'s defined functions have native code (0 for a null
+/// `module`).
+#[no_mangle]
+pub unsafe extern "C" fn wasmrt_module_native_functions(module: *const wasm_module_t) -> usize {
+    // SAFETY: a live module (C API contract), or null.
+    match unsafe { module.as_ref() } {
+        Some(m) => m.module().native_function_count(),
+        None => 0,
+    }
 }
 
 /// WebAssembly proposals that can be switched off (all are on by default).

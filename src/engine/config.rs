@@ -7,7 +7,8 @@ pub enum Strategy {
     Auto,
     /// The interpreter: starts instantly, no native code.
     Interpreter,
-    /// The Cranelift JIT (not yet available: falls back to the interpreter).
+    /// The Cranelift JIT: functions it supports are compiled to native code
+    /// with the module; the others (today: those using SIMD) are interpreted.
     Jit,
 }
 

@@ -51,6 +51,17 @@ pub struct HostFunc {
 /// resumed when it reaches the host-to-wasm entry.
 struct HostPanic(Box<dyn std::any::Any + Send>);
 
+/// Which tier runs a function.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Tier {
+    /// A host function.
+    Host,
+    /// Interpreted.
+    Interpreter,
+    /// Compiled to native code by the JIT.
+    Native,
+}
+
 /// A function in a store.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Func {
@@ -106,6 +117,21 @@ impl Func {
     pub(crate) fn vm(&self, store: &Store) -> *const VMFuncRef {
         store.check(self.store);
         store.inner.funcs[self.index as usize].vm
+    }
+
+    /// The tier that runs this function now.
+    pub fn tier(&self, store: &Store) -> Tier {
+        let vm = self.vm(store);
+        // SAFETY: references of the store live as long as the store.
+        unsafe {
+            if !(*vm).host.is_null() {
+                Tier::Host
+            } else if !(*vm).interp_code.is_null() {
+                Tier::Interpreter
+            } else {
+                Tier::Native
+            }
+        }
     }
 
     pub fn ty(&self, store: &Store) -> FuncType {
@@ -227,6 +253,8 @@ pub(crate) unsafe fn call_raw(
         let outermost = (*ctx).native_start == 0;
         if outermost {
             (*ctx).native_start = here;
+            let max = (*store_ptr).inner.engine.config().max_wasm_stack;
+            (*ctx).stack_limit = crate::runtime::stack::stack_limit(here, max);
         } else if (*ctx).native_start.abs_diff(here) > MAX_NATIVE_NESTING_BYTES {
             return Err(Trap::from_code(TrapCode::StackExhausted, Vec::new()));
         }

@@ -245,10 +245,9 @@ fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result
     let first_func_index = store.inner.funcs.len() as u32;
     for (i, vm) in own_funcs.iter_mut().enumerate() {
         let func_index = m.info.num_imported_funcs as usize + i;
-        vm.array_call = interp::array_call;
         vm.type_id = m.info.type_ids[m.info.func_types[func_index] as usize];
         vm.store_index = first_func_index + i as u32;
-        vm.interp_code = &m.funcs[i] as *const _ as *const c_void;
+        set_tier(vm, &m, i);
     }
     for i in 0..num_defined_funcs {
         let func_index = m.info.num_imported_funcs + i as u32;
@@ -475,6 +474,21 @@ fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result
         f.call(store, &[], &mut [])?;
     }
     Ok(instance)
+}
+
+/// Points `vm`, the reference of defined function `i` of `m`, at the tier
+/// that runs it: native code when the JIT compiled it, the interpreter
+/// otherwise.
+fn set_tier(vm: &mut VMFuncRef, m: &super::module::ModuleInner, i: usize) {
+    #[cfg(feature = "jit")]
+    if let Some(native) = m.jit.as_ref().and_then(|j| j.func(i)) {
+        vm.array_call = crate::jit::array_call;
+        vm.wasm_call = native.wasm_call.cast();
+        vm.array_trampoline = native.array_trampoline.cast();
+        return;
+    }
+    vm.array_call = interp::array_call;
+    vm.interp_code = &m.funcs[i] as *const _ as *const c_void;
 }
 
 /// Evaluates a constant expression in the context of instance `instance`

@@ -24,7 +24,7 @@ pub use crate::runtime::TrapCode;
 pub use config::{Config, Features, Strategy};
 pub use error::Error;
 pub use externref::ExternRef;
-pub use func::{Caller, Func, HostFunc};
+pub use func::{Caller, Func, HostFunc, Tier};
 pub use global::Global;
 pub use instance::{Extern, Instance};
 pub use memory::Memory;

@@ -36,6 +36,10 @@ pub struct ModuleInner {
     pub(crate) export_items: Vec<ExportItem>,
     /// The interpreter's code of the defined functions.
     pub(crate) funcs: Box<[CompiledFunc]>,
+    /// Native code of the defined functions the JIT compiled (with the
+    /// `jit` strategy).
+    #[cfg(feature = "jit")]
+    pub(crate) jit: Option<crate::jit::JitModule>,
 }
 
 /// A compiled WebAssembly module. Cheap to clone, `Send + Sync`.
@@ -80,6 +84,15 @@ impl Module {
     /// The original binary this module was compiled from.
     pub fn bytes(&self) -> &[u8] {
         &self.0.bytes
+    }
+
+    /// How many of the module's defined functions have native code.
+    pub fn native_function_count(&self) -> usize {
+        #[cfg(feature = "jit")]
+        if let Some(jit) = &self.0.jit {
+            return jit.compiled_count();
+        }
+        0
     }
 
     pub fn same(a: &Module, b: &Module) -> bool {
@@ -319,6 +332,9 @@ pub(crate) fn compile(engine: &Engine, bytes: &[u8], _eager: bool) -> Result<Mod
     for (_, body) in &bodies {
         info.func_body_offsets.push(body.range().start as usize);
     }
+    #[cfg(feature = "jit")]
+    let jit_bodies: Vec<wasmparser::FunctionBody<'_>> =
+        bodies.iter().map(|(_, b)| b.clone()).collect();
     let first_index = info.num_imported_funcs;
     let compile_one = |translator: &mut interp::Translator,
                        i: usize,
@@ -374,6 +390,11 @@ pub(crate) fn compile(engine: &Engine, bytes: &[u8], _eager: bool) -> Result<Mod
     for r in results {
         funcs.push(r?);
     }
+    #[cfg(feature = "jit")]
+    let jit = match engine.config().strategy {
+        super::Strategy::Jit => Some(crate::jit::compile_module(&info, &jit_bodies, threads)?),
+        _ => None,
+    };
     Ok(ModuleInner {
         engine: engine.clone(),
         bytes: bytes.into(),
@@ -382,6 +403,8 @@ pub(crate) fn compile(engine: &Engine, bytes: &[u8], _eager: bool) -> Result<Mod
         exports,
         export_items,
         funcs: funcs.into_boxed_slice(),
+        #[cfg(feature = "jit")]
+        jit,
     })
 }
 

@@ -7,6 +7,7 @@
 pub mod instance;
 pub mod libcalls;
 pub mod memory;
+pub mod stack;
 pub mod store;
 pub mod table;
 pub mod trap;

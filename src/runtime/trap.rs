@@ -37,6 +37,37 @@ pub enum TrapCode {
 }
 
 impl TrapCode {
+    /// Every code, in the order of their numbers (see [`TrapCode::number`]).
+    pub const ALL: [TrapCode; 13] = [
+        TrapCode::Unreachable,
+        TrapCode::MemoryOutOfBounds,
+        TrapCode::TableOutOfBounds,
+        TrapCode::UndefinedElement,
+        TrapCode::UninitializedElement,
+        TrapCode::IndirectCallTypeMismatch,
+        TrapCode::IntegerDivisionByZero,
+        TrapCode::IntegerOverflow,
+        TrapCode::InvalidConversionToInteger,
+        TrapCode::StackExhausted,
+        TrapCode::NullReference,
+        TrapCode::OutOfFuel,
+        TrapCode::Interrupted,
+    ];
+
+    /// A number for the code, from 1 (0 means "no trap" where runtime
+    /// functions return a code to native code).
+    pub fn number(self) -> u32 {
+        TrapCode::ALL
+            .iter()
+            .position(|&c| c == self)
+            .map_or(0, |i| i as u32 + 1)
+    }
+
+    /// The code numbered `n` by [`TrapCode::number`].
+    pub fn from_number(n: u32) -> Option<TrapCode> {
+        TrapCode::ALL.get((n as usize).checked_sub(1)?).copied()
+    }
+
     pub fn message(self) -> &'static str {
         match self {
             TrapCode::Unreachable => "unreachable",
@@ -59,5 +90,19 @@ impl TrapCode {
 impl fmt::Display for TrapCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.message())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_round_trip() {
+        for code in TrapCode::ALL {
+            assert_eq!(TrapCode::from_number(code.number()), Some(code));
+        }
+        assert_eq!(TrapCode::from_number(0), None);
+        assert_eq!(TrapCode::from_number(99), None);
     }
 }

@@ -76,6 +76,15 @@ pub struct VMFuncRef {
     /// Index of this function in its store (so a raw funcref can be turned
     /// back into a store handle).
     pub store_index: u32,
+    /// Native code in the wasm calling convention
+    /// (`(callee_vmctx, caller_vmctx, params...) -> results`), or null:
+    /// native callers call it directly when set, through `array_call`
+    /// otherwise.
+    pub wasm_call: *const c_void,
+    /// For native functions: the per-signature trampoline that `array_call`
+    /// runs (it reads the arguments from the values array and calls
+    /// `wasm_call`); null otherwise.
+    pub array_trampoline: *const c_void,
     /// The interpreter's code for this function, or null: the interpreter
     /// enters such a callee inline instead of through `array_call`.
     pub interp_code: *const c_void,
@@ -102,6 +111,8 @@ impl VMFuncRef {
             vmctx: ptr::null_mut(),
             type_id: u32::MAX,
             store_index: u32::MAX,
+            wasm_call: ptr::null(),
+            array_trampoline: ptr::null(),
             interp_code: ptr::null(),
             host: ptr::null(),
         }

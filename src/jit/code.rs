@@ -1,0 +1,135 @@
+//! Executable memory for a module's native code, and the process-wide
+//! registry that maps a return address back to a wasm function and
+//! offset (for backtraces through native frames).
+
+use std::collections::BTreeMap;
+use std::ptr;
+use std::sync::{Arc, RwLock};
+
+/// Where one wasm function's code lies, and its offset map.
+pub struct FuncCode {
+    pub func_index: u32,
+    /// Offset of the function's code in the module's code memory.
+    pub start: usize,
+    pub len: usize,
+    /// `(code offset, wasm offset)` pairs sorted by code offset: native
+    /// code from each code offset on comes from the wasm operator at that
+    /// offset (from the start of the function body).
+    pub srclocs: Vec<(u32, u32)>,
+}
+
+/// The wasm functions of one region of code.
+struct RegionInfo {
+    base: usize,
+    funcs: Vec<FuncCode>,
+}
+
+/// Code regions by start address.
+static REGISTRY: RwLock<BTreeMap<usize, (usize, Arc<RegionInfo>)>> = RwLock::new(BTreeMap::new());
+
+/// An executable mapping holding a module's code; unregistered and
+/// unmapped when dropped.
+pub struct CodeMemory {
+    base: *mut u8,
+    len: usize,
+}
+
+// SAFETY: the mapping is immutable (read + execute) once built and owned
+// by this value alone.
+unsafe impl Send for CodeMemory {}
+// SAFETY: as above: shared access only reads or executes it.
+unsafe impl Sync for CodeMemory {}
+
+impl CodeMemory {
+    /// Maps `code` executable and registers `funcs` (offsets into `code`).
+    pub fn new(code: &[u8], funcs: Vec<FuncCode>) -> Result<CodeMemory, String> {
+        let page = page_size();
+        let len = code.len().max(1).div_ceil(page) * page;
+        // SAFETY: a fresh anonymous private mapping; checked for failure.
+        let base = unsafe {
+            libc::mmap(
+                ptr::null_mut(),
+                len,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+                -1,
+                0,
+            )
+        };
+        if base == libc::MAP_FAILED {
+            return Err("cannot map memory for native code".into());
+        }
+        let base = base as *mut u8;
+        // SAFETY: `base` is a fresh writable mapping of `len >= code.len()`
+        // bytes; it is made read + execute only after the copy.
+        unsafe {
+            ptr::copy_nonoverlapping(code.as_ptr(), base, code.len());
+            if libc::mprotect(base.cast(), len, libc::PROT_READ | libc::PROT_EXEC) != 0 {
+                libc::munmap(base.cast(), len);
+                return Err("cannot make native code executable".into());
+            }
+        }
+        let info = Arc::new(RegionInfo {
+            base: base as usize,
+            funcs,
+        });
+        REGISTRY
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(base as usize, (len, info));
+        Ok(CodeMemory { base, len })
+    }
+
+    /// The address of byte `offset` of the code.
+    pub fn at(&self, offset: usize) -> *const u8 {
+        debug_assert!(offset < self.len);
+        // SAFETY: in bounds of the mapping (checked in debug builds;
+        // callers pass offsets of code they placed).
+        unsafe { self.base.add(offset) }
+    }
+}
+
+impl Drop for CodeMemory {
+    fn drop(&mut self) {
+        REGISTRY
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&(self.base as usize));
+        // SAFETY: unmapping exactly the mapping made in `new`; no code in
+        // it can run any more (its module is being dropped).
+        unsafe {
+            libc::munmap(self.base.cast(), self.len);
+        }
+    }
+}
+
+fn page_size() -> usize {
+    // SAFETY: sysconf has no preconditions.
+    let n = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+    if n > 0 {
+        n as usize
+    } else {
+        4096
+    }
+}
+
+/// The wasm function and offset that the return address `ret` returns
+/// into, or `None` if `ret` is not in a wasm function's native code.
+pub fn lookup_return_address(ret: usize) -> Option<(u32, u32)> {
+    let registry = REGISTRY.read().unwrap_or_else(|e| e.into_inner());
+    let (&start, (len, info)) = registry.range(..=ret).next_back()?;
+    if ret >= start + len {
+        return None;
+    }
+    let offset = ret - info.base;
+    let i = info.funcs.partition_point(|f| f.start <= offset);
+    let f = info.funcs.get(i.checked_sub(1)?)?;
+    if offset >= f.start + f.len {
+        return None;
+    }
+    // The call instruction ends at `ret`: look up the byte before it.
+    let code_offset = (offset - f.start).saturating_sub(1) as u32;
+    let j = f.srclocs.partition_point(|&(c, _)| c <= code_offset);
+    let wasm_offset = j.checked_sub(1).map_or(0, |j| f.srclocs[j].1);
+    Some((f.func_index, wasm_offset))
+}

@@ -1,0 +1,228 @@
+//! The ways into and out of native code: the array-call entry every
+//! natively compiled function's reference carries, the runtime functions
+//! native code calls (as `extern "C"` wrappers of `runtime::libcalls`),
+//! and trap raising, which records the trap and its frames and unwinds to
+//! the innermost landing point (`catch.c`).
+
+use super::code;
+use crate::runtime::{libcalls, RawFrame, TrapCode, VMContext, VMFuncRef};
+use std::ffi::c_void;
+
+/// An array trampoline, as `catch.c` sees it (the structures behind the
+/// pointers are opaque there).
+type EntryFn = unsafe extern "C" fn(*const c_void, *mut c_void, *mut u64, usize) -> u8;
+
+extern "C" {
+    fn wasmrt_jit_catch(
+        entry: EntryFn,
+        callee: *const c_void,
+        caller: *mut c_void,
+        values: *mut u64,
+        capacity: usize,
+    ) -> i32;
+    fn wasmrt_jit_unwind() -> !;
+}
+
+/// The `array_call` of natively compiled functions: runs the function's
+/// array trampoline under a landing point, so a trap inside returns false
+/// here (the trap pending in the store context).
+///
+/// # Safety
+/// As for [`VMArrayCallFn`](crate::runtime::VMArrayCallFn); `callee` has
+/// native code (`array_trampoline` and `wasm_call` set).
+pub unsafe extern "C" fn array_call(
+    callee: *const VMFuncRef,
+    caller: *mut VMContext,
+    values: *mut u64,
+    capacity: usize,
+) -> bool {
+    // SAFETY: guaranteed by the caller; the trampoline is compiled code of
+    // the array signature for the callee's type.
+    unsafe {
+        let trampoline: EntryFn = std::mem::transmute((*callee).array_trampoline);
+        wasmrt_jit_catch(trampoline, callee.cast(), caller.cast(), values, capacity) != 0
+    }
+}
+
+/// Records frames of native code for a trap, starting with the frame that
+/// raised it (`func_index`, `offset`, whose frame pointer is `fp`) and
+/// walking the frame-pointer chain through its native callers.
+///
+/// # Safety
+/// `vmctx` is the live context of the raising function; `fp` its frame
+/// pointer.
+unsafe fn record_frames(vmctx: *mut VMContext, func_index: u32, offset: u32, fp: *const usize) {
+    let mut frames = vec![RawFrame {
+        vmctx,
+        func_index,
+        func_offset: offset,
+    }];
+    // SAFETY: native functions keep frame pointers; each frame holds the
+    // caller's frame pointer at `fp` and the return address above it. The
+    // walk stops at the first return address outside wasm code (a
+    // trampoline or the runtime).
+    unsafe {
+        let mut fp = fp;
+        while !fp.is_null() {
+            let ret = *fp.add(1);
+            let Some((index, offset)) = code::lookup_return_address(ret) else {
+                break;
+            };
+            frames.push(RawFrame {
+                vmctx,
+                func_index: index,
+                func_offset: offset,
+            });
+            fp = *fp as *const usize;
+        }
+        (*(*vmctx).store).push_frames(frames);
+    }
+}
+
+/// Raises trap `code` (a [`TrapCode::number`]) at `offset` of function
+/// `func_index` and unwinds.
+///
+/// # Safety
+/// Called by native code only, with its own context and frame pointer.
+pub unsafe extern "C" fn raise(
+    vmctx: *mut VMContext,
+    code: u32,
+    func_index: u32,
+    offset: u32,
+    fp: *const usize,
+) -> ! {
+    // SAFETY: guaranteed by the caller. Nothing with a destructor is live
+    // when `wasmrt_jit_unwind` is called.
+    unsafe {
+        let code = TrapCode::from_number(code).unwrap_or(TrapCode::Unreachable);
+        (*(*vmctx).store).raise(code);
+        record_frames(vmctx, func_index, offset, fp);
+        wasmrt_jit_unwind()
+    }
+}
+
+/// Unwinds a trap raised by a callee reached through its `array_call`
+/// (already pending), adding the frames of native code.
+///
+/// # Safety
+/// As for [`raise`].
+pub unsafe extern "C" fn raise_pending(
+    vmctx: *mut VMContext,
+    func_index: u32,
+    offset: u32,
+    fp: *const usize,
+) -> ! {
+    // SAFETY: as for `raise`.
+    unsafe {
+        record_frames(vmctx, func_index, offset, fp);
+        wasmrt_jit_unwind()
+    }
+}
+
+/// 0 for success, or the number of the trap.
+fn status(r: Result<(), TrapCode>) -> u32 {
+    match r {
+        Ok(()) => 0,
+        Err(code) => code.number(),
+    }
+}
+
+// The runtime functions, as native code calls them. Each is
+// `unsafe extern "C"` with the contract of the function it wraps in
+// `runtime::libcalls`: a live context and valid indices, which
+// validation and the translator guarantee.
+
+pub unsafe extern "C" fn memory_grow(vmctx: *mut VMContext, memory: u32, delta: u64) -> u64 {
+    // SAFETY: see above.
+    unsafe { libcalls::memory_grow(vmctx, memory, delta).unwrap_or(u64::MAX) }
+}
+
+pub unsafe extern "C" fn memory_fill(
+    vmctx: *mut VMContext,
+    memory: u32,
+    dst: u64,
+    value: u32,
+    len: u64,
+) -> u32 {
+    // SAFETY: see above.
+    status(unsafe { libcalls::memory_fill(vmctx, memory, dst, value as u8, len) })
+}
+
+pub unsafe extern "C" fn memory_copy(
+    vmctx: *mut VMContext,
+    dst_memory: u32,
+    src_memory: u32,
+    dst: u64,
+    src: u64,
+    len: u64,
+) -> u32 {
+    // SAFETY: see above.
+    status(unsafe { libcalls::memory_copy(vmctx, dst_memory, src_memory, dst, src, len) })
+}
+
+pub unsafe extern "C" fn memory_init(
+    vmctx: *mut VMContext,
+    memory: u32,
+    segment: u32,
+    dst: u64,
+    src: u64,
+    len: u64,
+) -> u32 {
+    // SAFETY: see above.
+    status(unsafe { libcalls::memory_init(vmctx, memory, segment, dst, src, len) })
+}
+
+pub unsafe extern "C" fn data_drop(vmctx: *mut VMContext, segment: u32) {
+    // SAFETY: see above.
+    unsafe { libcalls::data_drop(vmctx, segment) }
+}
+
+pub unsafe extern "C" fn table_grow(
+    vmctx: *mut VMContext,
+    table: u32,
+    delta: u64,
+    init: u64,
+) -> u64 {
+    // SAFETY: see above.
+    unsafe { libcalls::table_grow(vmctx, table, delta, init).unwrap_or(u64::MAX) }
+}
+
+pub unsafe extern "C" fn table_fill(
+    vmctx: *mut VMContext,
+    table: u32,
+    dst: u64,
+    value: u64,
+    len: u64,
+) -> u32 {
+    // SAFETY: see above.
+    status(unsafe { libcalls::table_fill(vmctx, table, dst, value, len) })
+}
+
+pub unsafe extern "C" fn table_copy(
+    vmctx: *mut VMContext,
+    dst_table: u32,
+    src_table: u32,
+    dst: u64,
+    src: u64,
+    len: u64,
+) -> u32 {
+    // SAFETY: see above.
+    status(unsafe { libcalls::table_copy(vmctx, dst_table, src_table, dst, src, len) })
+}
+
+pub unsafe extern "C" fn table_init(
+    vmctx: *mut VMContext,
+    table: u32,
+    segment: u32,
+    dst: u64,
+    src: u64,
+    len: u64,
+) -> u32 {
+    // SAFETY: see above.
+    status(unsafe { libcalls::table_init(vmctx, table, segment, dst, src, len) })
+}
+
+pub unsafe extern "C" fn elem_drop(vmctx: *mut VMContext, segment: u32) {
+    // SAFETY: see above.
+    unsafe { libcalls::elem_drop(vmctx, segment) }
+}

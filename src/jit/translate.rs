@@ -1,0 +1,1447 @@
+//! Translation of one validated wasm function body into Cranelift IR.
+//!
+//! The operand stack is kept at translation time as a stack of SSA values;
+//! locals are frontend variables; each wasm block, loop and if becomes
+//! Cranelift blocks whose parameters carry the block's results (or, for a
+//! loop header, its parameters). Memory 0's base and length live in
+//! variables too, so an access is a compare and a load, and they are
+//! reloaded after anything that may grow or move the memory (calls,
+//! `memory.grow`).
+//!
+//! Every trap is a call to [`entry::raise`](super::entry::raise) in a cold
+//! block, with the trap code and the wasm offset of the trapping operator:
+//! no trap depends on a hardware fault or a signal handler.
+
+use super::abi::{self, PTR};
+use super::entry;
+use crate::module::types::{FuncType, ValType};
+use crate::module::{CompileError, ModuleInfo};
+use crate::runtime::TrapCode;
+use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
+use cranelift_codegen::ir::immediates::{Ieee32, Ieee64};
+use cranelift_codegen::ir::{
+    self, types, AbiParam, Block, BlockArg, Function, InstBuilder, MemFlagsData, SigRef, Signature,
+    StackSlotData, StackSlotKind, Type, UserFuncName, Value,
+};
+use cranelift_codegen::isa::{CallConv, TargetFrontendConfig};
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
+use std::collections::HashMap;
+use wasmparser::{BlockType, FunctionBody, MemArg, Operator};
+
+/// Why a function stays in the interpreter: something this tier does not
+/// compile (yet), or a real error.
+pub enum Untranslatable {
+    /// A feature this tier does not compile; the interpreter runs the
+    /// function instead.
+    Unsupported(String),
+    /// The body could not be read (cannot happen for validated code).
+    Error(CompileError),
+}
+
+type Result<T> = std::result::Result<T, Untranslatable>;
+
+fn unsupported<T>(what: impl Into<String>) -> Result<T> {
+    Err(Untranslatable::Unsupported(what.into()))
+}
+
+fn read_error(e: wasmparser::BinaryReaderError) -> Untranslatable {
+    Untranslatable::Error(CompileError::from_wasmparser(e))
+}
+
+/// A control frame of the wasm body being translated.
+struct Control {
+    kind: ControlKind,
+    /// Where control continues after the construct; its parameters are the
+    /// construct's results.
+    next: Block,
+    /// Whether anything branches or falls through to `next`.
+    next_reached: bool,
+    params: Vec<Type>,
+    results: Vec<Type>,
+    /// Operand stack height below the construct's parameters.
+    height: usize,
+    /// Whether the construct was entered in reachable code.
+    live: bool,
+}
+
+enum ControlKind {
+    Block,
+    Loop { header: Block },
+    If { else_block: Block, has_else: bool },
+    Function,
+}
+
+impl Control {
+    /// The block a branch to this construct goes to, and the types it
+    /// carries.
+    fn branch_target(&self) -> (Block, &[Type]) {
+        match self.kind {
+            ControlKind::Loop { header } => (header, &self.params),
+            _ => (self.next, &self.results),
+        }
+    }
+}
+
+/// Stores `v` into a 64-bit raw value slot at `addr + offset`, in the raw
+/// encoding (32-bit values zero-extended).
+pub fn store_raw(b: &mut FunctionBuilder<'_>, v: Value, addr: Value, offset: i32) {
+    let v = match b.func.dfg.value_type(v) {
+        types::I32 => b.ins().uextend(types::I64, v),
+        types::F32 => {
+            let bits = b.ins().bitcast(types::I32, MemFlagsData::new(), v);
+            b.ins().uextend(types::I64, bits)
+        }
+        _ => v,
+    };
+    b.ins().store(MemFlagsData::trusted(), v, addr, offset);
+}
+
+fn block_args(values: &[Value]) -> Vec<BlockArg> {
+    values.iter().map(|v| BlockArg::Value(*v)).collect()
+}
+
+/// Flags of loads from the instance context and the arrays it points to:
+/// fixed at instantiation, so they may be hoisted and shared.
+fn readonly() -> MemFlagsData {
+    MemFlagsData::trusted().with_readonly().with_can_move()
+}
+
+/// Flags of loads and stores whose address was checked.
+fn checked() -> MemFlagsData {
+    MemFlagsData::new().with_notrap()
+}
+
+/// Addresses of the runtime functions native code calls.
+fn libcall_address(f: usize) -> i64 {
+    f as i64
+}
+
+pub struct FuncTranslator<'a, 'b> {
+    b: FunctionBuilder<'b>,
+    info: &'a ModuleInfo,
+    func_index: u32,
+    /// Module offset of the body (operator offsets are made relative).
+    body_start: u64,
+    /// Offset of the operator being translated, from the body start.
+    offset: u32,
+    vmctx: Value,
+    locals: Vec<(Variable, Type)>,
+    stack: Vec<Value>,
+    control: Vec<Control>,
+    reachable: bool,
+    /// Memory 0's definition, base and length, when the module has memory.
+    memory0: Option<(Value, Variable, Variable)>,
+    wasm_sigs: HashMap<u32, SigRef>,
+    array_sig: Option<SigRef>,
+}
+
+/// Translates function `func_index` of `info` into `func`.
+pub fn translate_function(
+    info: &ModuleInfo,
+    func_index: u32,
+    body: &FunctionBody<'_>,
+    func: &mut Function,
+    fctx: &mut FunctionBuilderContext,
+    frontend: TargetFrontendConfig,
+) -> Result<()> {
+    let ty = info.func_type(func_index).clone();
+    if ty
+        .params()
+        .iter()
+        .chain(ty.results())
+        .any(|t| *t == ValType::V128)
+    {
+        return unsupported("v128 values");
+    }
+    func.signature = abi::wasm_signature(&ty);
+    func.name = UserFuncName::user(0, func_index);
+    let b = FunctionBuilder::new(func, fctx);
+    let mut t = FuncTranslator {
+        b,
+        info,
+        func_index,
+        body_start: body.range().start,
+        offset: 0,
+        vmctx: Value::from_u32(0),
+        locals: Vec::new(),
+        stack: Vec::new(),
+        control: Vec::new(),
+        reachable: true,
+        memory0: None,
+        wasm_sigs: HashMap::new(),
+        array_sig: None,
+    };
+    let r = t.translate_body(&ty, body);
+    let FuncTranslator { b, .. } = t;
+    r?;
+    b.finalize(frontend);
+    Ok(())
+}
+
+impl FuncTranslator<'_, '_> {
+    fn translate_body(&mut self, ty: &FuncType, body: &FunctionBody<'_>) -> Result<()> {
+        let entry = self.b.create_block();
+        self.b.append_block_params_for_function_params(entry);
+        self.b.switch_to_block(entry);
+        self.b.seal_block(entry);
+        let params: Vec<Value> = self.b.block_params(entry).to_vec();
+        self.vmctx = params[0];
+        for (i, t) in ty.params().iter().enumerate() {
+            let v = self.b.declare_var(abi::value_type(*t));
+            self.b.def_var(v, params[2 + i]);
+            self.locals.push((v, abi::value_type(*t)));
+        }
+        let mut locals = body.get_locals_reader().map_err(read_error)?;
+        for _ in 0..locals.get_count() {
+            let (count, vt) = locals.read().map_err(read_error)?;
+            let Some(vt) = ValType::from_wasmparser(vt) else {
+                return unsupported("typed references");
+            };
+            if vt == ValType::V128 {
+                return unsupported("v128 values");
+            }
+            let cl = abi::value_type(vt);
+            for _ in 0..count {
+                let v = self.b.declare_var(cl);
+                let zero = self.zero(cl);
+                self.b.def_var(v, zero);
+                self.locals.push((v, cl));
+            }
+        }
+        self.stack_check();
+        if !self.info.memories.is_empty() {
+            let memories = self
+                .b
+                .ins()
+                .load(PTR, readonly(), self.vmctx, abi::VMCTX_MEMORIES);
+            let def = self.b.ins().load(PTR, readonly(), memories, 0);
+            let base = self.b.declare_var(PTR);
+            let len = self.b.declare_var(types::I64);
+            self.memory0 = Some((def, base, len));
+            self.reload_memory();
+        }
+        let results: Vec<Type> = ty.results().iter().map(|t| abi::value_type(*t)).collect();
+        let ret = self.b.create_block();
+        for t in &results {
+            self.b.append_block_param(ret, *t);
+        }
+        self.control.push(Control {
+            kind: ControlKind::Function,
+            next: ret,
+            next_reached: false,
+            params: Vec::new(),
+            results,
+            height: 0,
+            live: true,
+        });
+        let mut ops = body.get_operators_reader().map_err(read_error)?;
+        while !ops.eof() {
+            let (op, offset) = ops.read_with_offset().map_err(read_error)?;
+            self.offset = (offset - self.body_start) as u32;
+            self.b.set_srcloc(ir::SourceLoc::new(self.offset));
+            self.operator(op)?;
+        }
+        Ok(())
+    }
+
+    fn zero(&mut self, ty: Type) -> Value {
+        match ty {
+            types::F32 => self.b.ins().f32const(Ieee32::with_bits(0)),
+            types::F64 => self.b.ins().f64const(Ieee64::with_bits(0)),
+            _ => self.b.ins().iconst(ty, 0),
+        }
+    }
+
+    fn pop(&mut self) -> Value {
+        self.stack.pop().expect("validated operand stack")
+    }
+
+    fn pop2(&mut self) -> (Value, Value) {
+        let b = self.pop();
+        let a = self.pop();
+        (a, b)
+    }
+
+    fn popn(&mut self, n: usize) -> Vec<Value> {
+        let at = self.stack.len() - n;
+        self.stack.split_off(at)
+    }
+
+    fn push(&mut self, v: Value) {
+        self.stack.push(v);
+    }
+
+    /// A boolean (`i8` from a comparison) as a wasm i32.
+    fn push_bool(&mut self, v: Value) {
+        let v = self.b.ins().uextend(types::I32, v);
+        self.push(v);
+    }
+
+    // ---- traps ----------------------------------------------------------
+
+    /// Emits a call that raises `code` at the current operator; the block
+    /// it is in ends there.
+    fn raise_here(&mut self, code: TrapCode) {
+        let mut sig = Signature::new(CallConv::SystemV);
+        sig.params.push(AbiParam::new(PTR));
+        sig.params.extend([AbiParam::new(types::I32); 3]);
+        sig.params.push(AbiParam::new(PTR));
+        let sig = self.b.import_signature(sig);
+        let f = self
+            .b
+            .ins()
+            .iconst(PTR, libcall_address(entry::raise as *const () as usize));
+        let code = self.b.ins().iconst(types::I32, i64::from(code.number()));
+        let index = self.b.ins().iconst(types::I32, i64::from(self.func_index));
+        let offset = self.b.ins().iconst(types::I32, i64::from(self.offset));
+        let fp = self.b.ins().get_frame_pointer(PTR);
+        self.b
+            .ins()
+            .call_indirect(sig, f, &[self.vmctx, code, index, offset, fp]);
+        self.b.ins().trap(ir::TrapCode::unwrap_user(1));
+    }
+
+    /// Traps with `code` when `cond` is non-zero.
+    fn trap_if(&mut self, cond: Value, code: TrapCode) {
+        let trap = self.b.create_block();
+        let cont = self.b.create_block();
+        self.b.set_cold_block(trap);
+        self.b.ins().brif(cond, trap, &[], cont, &[]);
+        self.b.switch_to_block(trap);
+        self.b.seal_block(trap);
+        self.raise_here(code);
+        self.b.switch_to_block(cont);
+        self.b.seal_block(cont);
+    }
+
+    /// Traps with "call stack exhausted" when the stack pointer is below the
+    /// store's limit.
+    fn stack_check(&mut self) {
+        let store = self
+            .b
+            .ins()
+            .load(PTR, readonly(), self.vmctx, abi::VMCTX_STORE);
+        let limit = self
+            .b
+            .ins()
+            .load(PTR, MemFlagsData::trusted(), store, abi::STORE_STACK_LIMIT);
+        let sp = self.b.ins().get_stack_pointer(PTR);
+        let low = self.b.ins().icmp(IntCC::UnsignedLessThan, sp, limit);
+        self.trap_if(low, TrapCode::StackExhausted);
+    }
+
+    // ---- memory ---------------------------------------------------------
+
+    fn reload_memory(&mut self) {
+        if let Some((def, base, len)) = self.memory0 {
+            let b = self.b.ins().load(PTR, checked(), def, abi::MEMORY_BASE);
+            let l = self
+                .b
+                .ins()
+                .load(types::I64, checked(), def, abi::MEMORY_LENGTH);
+            self.b.def_var(base, b);
+            self.b.def_var(len, l);
+        }
+    }
+
+    /// Pops an address and returns the host address of an access of
+    /// `size` bytes at it plus `memarg.offset`, trapping when out of bounds.
+    fn address(&mut self, memarg: &MemArg, size: u64) -> Result<Value> {
+        if !matches!(memarg.target, wasmparser::MemArgTarget::Memory(0))
+            || memarg.offset > u64::from(u32::MAX)
+        {
+            return unsupported("multiple memories");
+        }
+        let Some((_, base, len)) = self.memory0 else {
+            return unsupported("memory access without a memory");
+        };
+        let index = self.pop();
+        let index = self.b.ins().uextend(types::I64, index);
+        let end = memarg.offset + size;
+        let last = self.b.ins().iadd_imm_u(index, end as i64);
+        let len = self.b.use_var(len);
+        let oob = self.b.ins().icmp(IntCC::UnsignedGreaterThan, last, len);
+        self.trap_if(oob, TrapCode::MemoryOutOfBounds);
+        let base = self.b.use_var(base);
+        let addr = self.b.ins().iadd(base, index);
+        Ok(self.b.ins().iadd_imm_u(addr, memarg.offset as i64))
+    }
+
+    fn load(&mut self, memarg: &MemArg, ty: Type, size: u64, signed: Option<bool>) -> Result<()> {
+        let addr = self.address(memarg, size)?;
+        let v = match (size, signed) {
+            (_, None) => self.b.ins().load(ty, checked(), addr, 0),
+            (1, Some(true)) => self.b.ins().sload8(ty, checked(), addr, 0),
+            (1, Some(false)) => self.b.ins().uload8(ty, checked(), addr, 0),
+            (2, Some(true)) => self.b.ins().sload16(ty, checked(), addr, 0),
+            (2, Some(false)) => self.b.ins().uload16(ty, checked(), addr, 0),
+            (4, Some(true)) => self.b.ins().sload32(checked(), addr, 0),
+            (4, Some(false)) => self.b.ins().uload32(checked(), addr, 0),
+            _ => unreachable!("load size"),
+        };
+        self.push(v);
+        Ok(())
+    }
+
+    fn store(&mut self, memarg: &MemArg, size: u64, narrow: bool) -> Result<()> {
+        let v = self.pop();
+        let addr = self.address(memarg, size)?;
+        match (size, narrow) {
+            (_, false) => self.b.ins().store(checked(), v, addr, 0),
+            (1, true) => self.b.ins().istore8(checked(), v, addr, 0),
+            (2, true) => self.b.ins().istore16(checked(), v, addr, 0),
+            (4, true) => self.b.ins().istore32(checked(), v, addr, 0),
+            _ => unreachable!("store size"),
+        };
+        Ok(())
+    }
+
+    // ---- calls ----------------------------------------------------------
+
+    fn wasm_sig(&mut self, type_index: u32) -> SigRef {
+        if let Some(s) = self.wasm_sigs.get(&type_index) {
+            return *s;
+        }
+        let sig = abi::wasm_signature(&self.info.types[type_index as usize]);
+        let s = self.b.import_signature(sig);
+        self.wasm_sigs.insert(type_index, s);
+        s
+    }
+
+    /// Calls a runtime function at `addr` with the system calling
+    /// convention.
+    fn libcall(
+        &mut self,
+        addr: usize,
+        params: &[Type],
+        ret: Option<Type>,
+        args: &[Value],
+    ) -> Option<Value> {
+        let mut sig = Signature::new(CallConv::SystemV);
+        sig.params.extend(params.iter().map(|t| AbiParam::new(*t)));
+        sig.returns.extend(ret.map(AbiParam::new));
+        let sig = self.b.import_signature(sig);
+        let f = self.b.ins().iconst(PTR, libcall_address(addr));
+        let call = self.b.ins().call_indirect(sig, f, args);
+        self.b.inst_results(call).first().copied()
+    }
+
+    /// Calls a runtime function that returns 0 or a trap number, and
+    /// raises the trap.
+    fn fallible_libcall(&mut self, addr: usize, params: &[Type], args: &[Value]) {
+        let status = self
+            .libcall(addr, params, Some(types::I32), args)
+            .expect("status result");
+        let trap = self.b.create_block();
+        let cont = self.b.create_block();
+        self.b.set_cold_block(trap);
+        self.b.ins().brif(status, trap, &[], cont, &[]);
+        self.b.switch_to_block(trap);
+        self.b.seal_block(trap);
+        // The status is the trap's number: raise it as such.
+        let mut sig = Signature::new(CallConv::SystemV);
+        sig.params.push(AbiParam::new(PTR));
+        sig.params.extend([AbiParam::new(types::I32); 3]);
+        sig.params.push(AbiParam::new(PTR));
+        let sig = self.b.import_signature(sig);
+        let f = self
+            .b
+            .ins()
+            .iconst(PTR, libcall_address(entry::raise as *const () as usize));
+        let index = self.b.ins().iconst(types::I32, i64::from(self.func_index));
+        let offset = self.b.ins().iconst(types::I32, i64::from(self.offset));
+        let fp = self.b.ins().get_frame_pointer(PTR);
+        self.b
+            .ins()
+            .call_indirect(sig, f, &[self.vmctx, status, index, offset, fp]);
+        self.b.ins().trap(ir::TrapCode::unwrap_user(1));
+        self.b.switch_to_block(cont);
+        self.b.seal_block(cont);
+    }
+
+    /// Calls the function whose `VMFuncRef` is `funcref`, of module type
+    /// `type_index`, with the arguments on the stack: directly when it has
+    /// native code, through its `array_call` otherwise.
+    fn call_funcref(&mut self, funcref: Value, type_index: u32) -> Result<()> {
+        let ty = self.info.types[type_index as usize].clone();
+        let args = self.popn(ty.params().len());
+        let results: Vec<Type> = ty.results().iter().map(|t| abi::value_type(*t)).collect();
+        let sig = self.wasm_sig(type_index);
+        let native = self.b.create_block();
+        let slow = self.b.create_block();
+        let join = self.b.create_block();
+        for t in &results {
+            self.b.append_block_param(join, *t);
+        }
+        let wasm_call = self.b.ins().load(
+            PTR,
+            MemFlagsData::trusted(),
+            funcref,
+            abi::FUNCREF_WASM_CALL,
+        );
+        self.b.ins().brif(wasm_call, native, &[], slow, &[]);
+
+        self.b.switch_to_block(native);
+        self.b.seal_block(native);
+        let callee_vmctx =
+            self.b
+                .ins()
+                .load(PTR, MemFlagsData::trusted(), funcref, abi::FUNCREF_VMCTX);
+        let mut call_args = vec![callee_vmctx, self.vmctx];
+        call_args.extend(&args);
+        let call = self.b.ins().call_indirect(sig, wasm_call, &call_args);
+        let rets = self.b.inst_results(call).to_vec();
+        self.b.ins().jump(join, &block_args(&rets));
+
+        self.b.switch_to_block(slow);
+        self.b.seal_block(slow);
+        let capacity = ty.params().len().max(ty.results().len()).max(1);
+        let slot = self.b.create_sized_stack_slot(StackSlotData::new(
+            StackSlotKind::ExplicitSlot,
+            (capacity * 8) as u32,
+            3,
+        ));
+        let values = self.b.ins().stack_addr(PTR, slot, 0);
+        for (i, a) in args.iter().enumerate() {
+            store_raw(&mut self.b, *a, values, (i * 8) as i32);
+        }
+        let array_sig = match self.array_sig {
+            Some(s) => s,
+            None => {
+                let s = self
+                    .b
+                    .import_signature(abi::array_signature(CallConv::SystemV));
+                self.array_sig = Some(s);
+                s
+            }
+        };
+        let array_call = self.b.ins().load(
+            PTR,
+            MemFlagsData::trusted(),
+            funcref,
+            abi::FUNCREF_ARRAY_CALL,
+        );
+        let cap = self.b.ins().iconst(PTR, capacity as i64);
+        let call =
+            self.b
+                .ins()
+                .call_indirect(array_sig, array_call, &[funcref, self.vmctx, values, cap]);
+        let ok = self.b.inst_results(call)[0];
+        let trapped = self.b.create_block();
+        let done = self.b.create_block();
+        self.b.set_cold_block(trapped);
+        self.b.ins().brif(ok, done, &[], trapped, &[]);
+        self.b.switch_to_block(trapped);
+        self.b.seal_block(trapped);
+        let index = self.b.ins().iconst(types::I32, i64::from(self.func_index));
+        let offset = self.b.ins().iconst(types::I32, i64::from(self.offset));
+        let fp = self.b.ins().get_frame_pointer(PTR);
+        self.libcall(
+            entry::raise_pending as *const () as usize,
+            &[PTR, types::I32, types::I32, PTR],
+            None,
+            &[self.vmctx, index, offset, fp],
+        );
+        self.b.ins().trap(ir::TrapCode::unwrap_user(1));
+        self.b.switch_to_block(done);
+        self.b.seal_block(done);
+        let rets: Vec<Value> = results
+            .iter()
+            .enumerate()
+            .map(|(i, t)| self.b.ins().stack_load(PTR, *t, slot, (i * 8) as i32))
+            .collect();
+        self.b.ins().jump(join, &block_args(&rets));
+
+        self.b.switch_to_block(join);
+        self.b.seal_block(join);
+        let rets = self.b.block_params(join).to_vec();
+        self.stack.extend(rets);
+        self.reload_memory();
+        Ok(())
+    }
+
+    fn funcref_of(&mut self, func: u32) -> Value {
+        let funcs = self
+            .b
+            .ins()
+            .load(PTR, readonly(), self.vmctx, abi::VMCTX_FUNCS);
+        self.b.ins().load(PTR, readonly(), funcs, (func as i32) * 8)
+    }
+
+    fn table_def(&mut self, table: u32) -> Value {
+        let tables = self
+            .b
+            .ins()
+            .load(PTR, readonly(), self.vmctx, abi::VMCTX_TABLES);
+        self.b
+            .ins()
+            .load(PTR, readonly(), tables, (table as i32) * 8)
+    }
+
+    /// Pops a table index and returns the address of that element,
+    /// trapping with `code` when it is out of bounds.
+    fn table_element(&mut self, table: u32, code: TrapCode) -> Value {
+        let index = self.pop();
+        let index = self.b.ins().uextend(types::I64, index);
+        let def = self.table_def(table);
+        let len = self
+            .b
+            .ins()
+            .load(types::I64, MemFlagsData::trusted(), def, abi::TABLE_LENGTH);
+        let oob = self
+            .b
+            .ins()
+            .icmp(IntCC::UnsignedGreaterThanOrEqual, index, len);
+        self.trap_if(oob, code);
+        let base = self
+            .b
+            .ins()
+            .load(PTR, MemFlagsData::trusted(), def, abi::TABLE_BASE);
+        let offset = self.b.ins().ishl_imm_u(index, 3);
+        self.b.ins().iadd(base, offset)
+    }
+
+    fn global_cell(&mut self, global: u32) -> Value {
+        let globals = self
+            .b
+            .ins()
+            .load(PTR, readonly(), self.vmctx, abi::VMCTX_GLOBALS);
+        self.b
+            .ins()
+            .load(PTR, readonly(), globals, (global as i32) * 8)
+    }
+
+    // ---- control --------------------------------------------------------
+
+    fn block_types(&self, bt: BlockType) -> Result<(Vec<Type>, Vec<Type>)> {
+        Ok(match bt {
+            BlockType::Empty => (Vec::new(), Vec::new()),
+            BlockType::Type(t) => {
+                let Some(t) = ValType::from_wasmparser(t) else {
+                    return unsupported("typed references");
+                };
+                if t == ValType::V128 {
+                    return unsupported("v128 values");
+                }
+                (Vec::new(), vec![abi::value_type(t)])
+            }
+            BlockType::FuncType(i) => {
+                let ty = &self.info.types[i as usize];
+                if ty
+                    .params()
+                    .iter()
+                    .chain(ty.results())
+                    .any(|t| *t == ValType::V128)
+                {
+                    return unsupported("v128 values");
+                }
+                (
+                    ty.params().iter().map(|t| abi::value_type(*t)).collect(),
+                    ty.results().iter().map(|t| abi::value_type(*t)).collect(),
+                )
+            }
+        })
+    }
+
+    fn new_block_with(&mut self, types: &[Type]) -> Block {
+        let block = self.b.create_block();
+        for t in types {
+            self.b.append_block_param(block, *t);
+        }
+        block
+    }
+
+    /// Branches to the construct `depth` levels out, passing the values
+    /// its target expects from the top of the stack.
+    fn branch_args(&mut self, depth: u32) -> (Block, Vec<Value>) {
+        let i = self.control.len() - 1 - depth as usize;
+        let (target, types) = self.control[i].branch_target();
+        let n = types.len();
+        if !matches!(self.control[i].kind, ControlKind::Loop { .. }) {
+            self.control[i].next_reached = true;
+        }
+        let args = self.stack[self.stack.len() - n..].to_vec();
+        (target, args)
+    }
+
+    /// Skips an operator in unreachable code, keeping track of nesting.
+    fn unreachable_operator(&mut self, op: &Operator<'_>) -> Result<()> {
+        match op {
+            Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => {
+                // A construct that can never run: only its nesting matters.
+                let next = self.b.create_block();
+                self.control.push(Control {
+                    kind: ControlKind::Block,
+                    next,
+                    next_reached: false,
+                    params: Vec::new(),
+                    results: Vec::new(),
+                    height: self.stack.len(),
+                    live: false,
+                });
+                Ok(())
+            }
+            Operator::Else => {
+                let frame = self.control.last_mut().expect("control frame");
+                if let (
+                    ControlKind::If {
+                        else_block,
+                        has_else,
+                    },
+                    true,
+                ) = (&mut frame.kind, frame.live)
+                {
+                    *has_else = true;
+                    let else_block = *else_block;
+                    let height = frame.height;
+                    self.stack.truncate(height);
+                    self.b.switch_to_block(else_block);
+                    self.b.seal_block(else_block);
+                    let params = self.b.block_params(else_block).to_vec();
+                    self.stack.extend(params);
+                    self.reachable = true;
+                }
+                Ok(())
+            }
+            Operator::End => self.end(),
+            _ => Ok(()),
+        }
+    }
+
+    fn end(&mut self) -> Result<()> {
+        let frame = self.control.pop().expect("control frame");
+        if self.reachable {
+            let n = frame.results.len();
+            let args = self.stack[self.stack.len() - n..].to_vec();
+            self.b.ins().jump(frame.next, &block_args(&args));
+        }
+        let mut reached = frame.next_reached || self.reachable;
+        if let ControlKind::If {
+            else_block,
+            has_else: false,
+        } = frame.kind
+        {
+            if frame.live {
+                // No else: the parameters flow through as the results.
+                self.b.switch_to_block(else_block);
+                self.b.seal_block(else_block);
+                let params = self.b.block_params(else_block).to_vec();
+                self.b.ins().jump(frame.next, &block_args(&params));
+                reached = true;
+            }
+        }
+        if let ControlKind::Loop { header } = frame.kind {
+            self.b.seal_block(header);
+        }
+        self.stack.truncate(frame.height);
+        self.b.switch_to_block(frame.next);
+        self.b.seal_block(frame.next);
+        if let ControlKind::Function = frame.kind {
+            let rets = self.b.block_params(frame.next).to_vec();
+            if reached {
+                self.b.ins().return_(&rets);
+            } else {
+                self.b.ins().trap(ir::TrapCode::unwrap_user(1));
+            }
+            self.reachable = false;
+            return Ok(());
+        }
+        if reached && frame.live {
+            let params = self.b.block_params(frame.next).to_vec();
+            self.stack.extend(params);
+            self.reachable = true;
+        } else {
+            // Nothing reaches the continuation: it stays unreachable.
+            self.b.ins().trap(ir::TrapCode::unwrap_user(1));
+            self.reachable = false;
+        }
+        Ok(())
+    }
+
+    fn operator(&mut self, op: Operator<'_>) -> Result<()> {
+        use Operator as O;
+        if !self.reachable {
+            return self.unreachable_operator(&op);
+        }
+        match op {
+            O::Nop => {}
+            O::Unreachable => {
+                self.raise_here(TrapCode::Unreachable);
+                self.reachable = false;
+            }
+            O::Block { blockty } => {
+                let (params, results) = self.block_types(blockty)?;
+                let next = self.new_block_with(&results);
+                self.control.push(Control {
+                    kind: ControlKind::Block,
+                    next,
+                    next_reached: false,
+                    height: self.stack.len() - params.len(),
+                    params,
+                    results,
+                    live: true,
+                });
+            }
+            O::Loop { blockty } => {
+                let (params, results) = self.block_types(blockty)?;
+                let header = self.new_block_with(&params);
+                let next = self.new_block_with(&results);
+                let args = self.popn(params.len());
+                self.b.ins().jump(header, &block_args(&args));
+                self.b.switch_to_block(header);
+                let vals = self.b.block_params(header).to_vec();
+                let height = self.stack.len();
+                self.stack.extend(vals);
+                self.control.push(Control {
+                    kind: ControlKind::Loop { header },
+                    next,
+                    next_reached: false,
+                    height,
+                    params,
+                    results,
+                    live: true,
+                });
+            }
+            O::If { blockty } => {
+                let (params, results) = self.block_types(blockty)?;
+                let cond = self.pop();
+                let then_block = self.b.create_block();
+                let else_block = self.new_block_with(&params);
+                let next = self.new_block_with(&results);
+                let args = self.stack[self.stack.len() - params.len()..].to_vec();
+                self.b
+                    .ins()
+                    .brif(cond, then_block, &[], else_block, &block_args(&args));
+                // The then block takes no parameters: the stack values
+                // dominate it.
+                self.b.switch_to_block(then_block);
+                self.b.seal_block(then_block);
+                self.control.push(Control {
+                    kind: ControlKind::If {
+                        else_block,
+                        has_else: false,
+                    },
+                    next,
+                    next_reached: false,
+                    height: self.stack.len() - params.len(),
+                    params,
+                    results,
+                    live: true,
+                });
+            }
+            O::Else => {
+                let frame = self.control.last_mut().expect("control frame");
+                let n = frame.results.len();
+                let next = frame.next;
+                let height = frame.height;
+                let ControlKind::If {
+                    else_block,
+                    has_else,
+                } = &mut frame.kind
+                else {
+                    unreachable!("else without if (validated)")
+                };
+                *has_else = true;
+                let else_block = *else_block;
+                frame.next_reached = true;
+                let args = self.stack[self.stack.len() - n..].to_vec();
+                self.b.ins().jump(next, &block_args(&args));
+                self.stack.truncate(height);
+                self.b.switch_to_block(else_block);
+                self.b.seal_block(else_block);
+                let params = self.b.block_params(else_block).to_vec();
+                self.stack.extend(params);
+            }
+            O::End => self.end()?,
+            O::Br { relative_depth } => {
+                let (target, args) = self.branch_args(relative_depth);
+                self.b.ins().jump(target, &block_args(&args));
+                self.reachable = false;
+            }
+            O::BrIf { relative_depth } => {
+                let cond = self.pop();
+                let (target, args) = self.branch_args(relative_depth);
+                let cont = self.b.create_block();
+                self.b
+                    .ins()
+                    .brif(cond, target, &block_args(&args), cont, &[]);
+                self.b.switch_to_block(cont);
+                self.b.seal_block(cont);
+            }
+            O::BrTable { targets } => {
+                let index = self.pop();
+                let default = targets.default();
+                let depths: Vec<u32> = targets
+                    .targets()
+                    .collect::<std::result::Result<_, _>>()
+                    .map_err(read_error)?;
+                let (dblock, dargs) = self.branch_args(default);
+                let dargs = block_args(&dargs);
+                let default_call = self.b.func.dfg.block_call(dblock, &dargs);
+                let mut calls = Vec::with_capacity(depths.len());
+                for d in depths {
+                    let (block, args) = self.branch_args(d);
+                    let args = block_args(&args);
+                    calls.push(self.b.func.dfg.block_call(block, &args));
+                }
+                let jt = self
+                    .b
+                    .create_jump_table(ir::JumpTableData::new(default_call, &calls));
+                self.b.ins().br_table(index, jt);
+                self.reachable = false;
+            }
+            O::Return => {
+                let n = self.control[0].results.len();
+                let rets = self.stack[self.stack.len() - n..].to_vec();
+                self.b.ins().return_(&rets);
+                self.reachable = false;
+            }
+            O::Call { function_index } => {
+                let funcref = self.funcref_of(function_index);
+                let ty = self.info.func_types[function_index as usize];
+                self.call_funcref(funcref, ty)?;
+            }
+            O::CallIndirect {
+                type_index,
+                table_index,
+            } => {
+                let elem = self.table_element(table_index, TrapCode::UndefinedElement);
+                let funcref = self.b.ins().load(PTR, MemFlagsData::trusted(), elem, 0);
+                let null = self.b.ins().icmp_imm_s(IntCC::Equal, funcref, 0);
+                self.trap_if(null, TrapCode::UninitializedElement);
+                let actual =
+                    self.b
+                        .ins()
+                        .uload32(MemFlagsData::trusted(), funcref, abi::FUNCREF_TYPE_ID);
+                let ids = self
+                    .b
+                    .ins()
+                    .load(PTR, readonly(), self.vmctx, abi::VMCTX_TYPE_IDS);
+                let expected = self
+                    .b
+                    .ins()
+                    .uload32(readonly(), ids, (type_index as i32) * 4);
+                let wrong = self.b.ins().icmp(IntCC::NotEqual, actual, expected);
+                self.trap_if(wrong, TrapCode::IndirectCallTypeMismatch);
+                self.call_funcref(funcref, type_index)?;
+            }
+            O::Drop => {
+                self.pop();
+            }
+            O::Select | O::TypedSelect { .. } => {
+                let cond = self.pop();
+                let (a, b) = self.pop2();
+                let v = self.b.ins().select(cond, a, b);
+                self.push(v);
+            }
+            O::TypedSelectMulti { .. } => return unsupported("multi-value select"),
+            O::LocalGet { local_index } => {
+                let v = self.b.use_var(self.locals[local_index as usize].0);
+                self.push(v);
+            }
+            O::LocalSet { local_index } => {
+                let v = self.pop();
+                self.b.def_var(self.locals[local_index as usize].0, v);
+            }
+            O::LocalTee { local_index } => {
+                let v = *self.stack.last().expect("operand");
+                self.b.def_var(self.locals[local_index as usize].0, v);
+            }
+            O::GlobalGet { global_index } => {
+                let ty = self.info.globals[global_index as usize].content;
+                if ty == ValType::V128 {
+                    return unsupported("v128 values");
+                }
+                let cell = self.global_cell(global_index);
+                let v = self.b.ins().load(
+                    abi::value_type(ty),
+                    MemFlagsData::trusted(),
+                    cell,
+                    abi::GLOBAL_BITS,
+                );
+                self.push(v);
+            }
+            O::GlobalSet { global_index } => {
+                let ty = self.info.globals[global_index as usize].content;
+                if ty == ValType::V128 {
+                    return unsupported("v128 values");
+                }
+                let v = self.pop();
+                let cell = self.global_cell(global_index);
+                // Narrow values are stored zero-extended to the 64-bit
+                // slot, as the raw encoding says.
+                let v = match abi::value_type(ty) {
+                    types::I32 => self.b.ins().uextend(types::I64, v),
+                    types::F32 => {
+                        let bits = self.b.ins().bitcast(types::I32, MemFlagsData::new(), v);
+                        self.b.ins().uextend(types::I64, bits)
+                    }
+                    _ => v,
+                };
+                self.b
+                    .ins()
+                    .store(MemFlagsData::trusted(), v, cell, abi::GLOBAL_BITS);
+            }
+            O::TableGet { table } => {
+                let elem = self.table_element(table, TrapCode::TableOutOfBounds);
+                let v = self.b.ins().load(PTR, MemFlagsData::trusted(), elem, 0);
+                self.push(v);
+            }
+            O::TableSet { table } => {
+                let v = self.pop();
+                let elem = self.table_element(table, TrapCode::TableOutOfBounds);
+                self.b.ins().store(MemFlagsData::trusted(), v, elem, 0);
+            }
+            O::TableSize { table } => {
+                let def = self.table_def(table);
+                let len =
+                    self.b
+                        .ins()
+                        .load(types::I64, MemFlagsData::trusted(), def, abi::TABLE_LENGTH);
+                let v = self.b.ins().ireduce(types::I32, len);
+                self.push(v);
+            }
+            O::TableGrow { table } => {
+                let delta = self.pop();
+                let init = self.pop();
+                let delta = self.b.ins().uextend(types::I64, delta);
+                let t = self.b.ins().iconst(types::I32, i64::from(table));
+                let r = self
+                    .libcall(
+                        entry::table_grow as *const () as usize,
+                        &[PTR, types::I32, types::I64, types::I64],
+                        Some(types::I64),
+                        &[self.vmctx, t, delta, init],
+                    )
+                    .expect("result");
+                let v = self.b.ins().ireduce(types::I32, r);
+                self.push(v);
+            }
+            O::TableFill { table } => {
+                let n = self.pop();
+                let v = self.pop();
+                let d = self.pop();
+                let n = self.b.ins().uextend(types::I64, n);
+                let d = self.b.ins().uextend(types::I64, d);
+                let t = self.b.ins().iconst(types::I32, i64::from(table));
+                self.fallible_libcall(
+                    entry::table_fill as *const () as usize,
+                    &[PTR, types::I32, types::I64, types::I64, types::I64],
+                    &[self.vmctx, t, d, v, n],
+                );
+            }
+            O::TableCopy {
+                dst_table,
+                src_table,
+            } => {
+                let (n, s, d) = self.pop_three_u64();
+                let dt = self.b.ins().iconst(types::I32, i64::from(dst_table));
+                let st = self.b.ins().iconst(types::I32, i64::from(src_table));
+                self.fallible_libcall(
+                    entry::table_copy as *const () as usize,
+                    &[
+                        PTR,
+                        types::I32,
+                        types::I32,
+                        types::I64,
+                        types::I64,
+                        types::I64,
+                    ],
+                    &[self.vmctx, dt, st, d, s, n],
+                );
+            }
+            O::TableInit { elem_index, table } => {
+                let (n, s, d) = self.pop_three_u64();
+                let t = self.b.ins().iconst(types::I32, i64::from(table));
+                let e = self.b.ins().iconst(types::I32, i64::from(elem_index));
+                self.fallible_libcall(
+                    entry::table_init as *const () as usize,
+                    &[
+                        PTR,
+                        types::I32,
+                        types::I32,
+                        types::I64,
+                        types::I64,
+                        types::I64,
+                    ],
+                    &[self.vmctx, t, e, d, s, n],
+                );
+            }
+            O::ElemDrop { elem_index } => {
+                let e = self.b.ins().iconst(types::I32, i64::from(elem_index));
+                self.libcall(
+                    entry::elem_drop as *const () as usize,
+                    &[PTR, types::I32],
+                    None,
+                    &[self.vmctx, e],
+                );
+            }
+            O::RefNull { .. } => {
+                let v = self.b.ins().iconst(PTR, 0);
+                self.push(v);
+            }
+            O::RefIsNull => {
+                let v = self.pop();
+                let z = self.b.ins().icmp_imm_s(IntCC::Equal, v, 0);
+                self.push_bool(z);
+            }
+            O::RefFunc { function_index } => {
+                let v = self.funcref_of(function_index);
+                self.push(v);
+            }
+
+            O::I32Load { memarg } => self.load(&memarg, types::I32, 4, None)?,
+            O::I64Load { memarg } => self.load(&memarg, types::I64, 8, None)?,
+            O::F32Load { memarg } => self.load(&memarg, types::F32, 4, None)?,
+            O::F64Load { memarg } => self.load(&memarg, types::F64, 8, None)?,
+            O::I32Load8S { memarg } => self.load(&memarg, types::I32, 1, Some(true))?,
+            O::I32Load8U { memarg } => self.load(&memarg, types::I32, 1, Some(false))?,
+            O::I32Load16S { memarg } => self.load(&memarg, types::I32, 2, Some(true))?,
+            O::I32Load16U { memarg } => self.load(&memarg, types::I32, 2, Some(false))?,
+            O::I64Load8S { memarg } => self.load(&memarg, types::I64, 1, Some(true))?,
+            O::I64Load8U { memarg } => self.load(&memarg, types::I64, 1, Some(false))?,
+            O::I64Load16S { memarg } => self.load(&memarg, types::I64, 2, Some(true))?,
+            O::I64Load16U { memarg } => self.load(&memarg, types::I64, 2, Some(false))?,
+            O::I64Load32S { memarg } => self.load(&memarg, types::I64, 4, Some(true))?,
+            O::I64Load32U { memarg } => self.load(&memarg, types::I64, 4, Some(false))?,
+            O::I32Store { memarg } | O::F32Store { memarg } => self.store(&memarg, 4, false)?,
+            O::I64Store { memarg } | O::F64Store { memarg } => self.store(&memarg, 8, false)?,
+            O::I32Store8 { memarg } | O::I64Store8 { memarg } => self.store(&memarg, 1, true)?,
+            O::I32Store16 { memarg } | O::I64Store16 { memarg } => self.store(&memarg, 2, true)?,
+            O::I64Store32 { memarg } => self.store(&memarg, 4, true)?,
+            O::MemorySize { mem } => {
+                if mem != 0 {
+                    return unsupported("multiple memories");
+                }
+                let Some((_, _, len)) = self.memory0 else {
+                    return unsupported("memory.size without a memory");
+                };
+                let len = self.b.use_var(len);
+                let pages = self.b.ins().ushr_imm_u(len, 16);
+                let v = self.b.ins().ireduce(types::I32, pages);
+                self.push(v);
+            }
+            O::MemoryGrow { mem } => {
+                if mem != 0 {
+                    return unsupported("multiple memories");
+                }
+                let delta = self.pop();
+                let delta = self.b.ins().uextend(types::I64, delta);
+                let m = self.b.ins().iconst(types::I32, 0);
+                let r = self
+                    .libcall(
+                        entry::memory_grow as *const () as usize,
+                        &[PTR, types::I32, types::I64],
+                        Some(types::I64),
+                        &[self.vmctx, m, delta],
+                    )
+                    .expect("result");
+                let v = self.b.ins().ireduce(types::I32, r);
+                self.push(v);
+                self.reload_memory();
+            }
+            O::MemoryFill { mem } => {
+                let n = self.pop();
+                let v = self.pop();
+                let d = self.pop();
+                let n = self.b.ins().uextend(types::I64, n);
+                let d = self.b.ins().uextend(types::I64, d);
+                let m = self.b.ins().iconst(types::I32, i64::from(mem));
+                self.fallible_libcall(
+                    entry::memory_fill as *const () as usize,
+                    &[PTR, types::I32, types::I64, types::I32, types::I64],
+                    &[self.vmctx, m, d, v, n],
+                );
+            }
+            O::MemoryCopy { dst_mem, src_mem } => {
+                let (n, s, d) = self.pop_three_u64();
+                let dm = self.b.ins().iconst(types::I32, i64::from(dst_mem));
+                let sm = self.b.ins().iconst(types::I32, i64::from(src_mem));
+                self.fallible_libcall(
+                    entry::memory_copy as *const () as usize,
+                    &[
+                        PTR,
+                        types::I32,
+                        types::I32,
+                        types::I64,
+                        types::I64,
+                        types::I64,
+                    ],
+                    &[self.vmctx, dm, sm, d, s, n],
+                );
+            }
+            O::MemoryInit { data_index, mem } => {
+                let (n, s, d) = self.pop_three_u64();
+                let m = self.b.ins().iconst(types::I32, i64::from(mem));
+                let seg = self.b.ins().iconst(types::I32, i64::from(data_index));
+                self.fallible_libcall(
+                    entry::memory_init as *const () as usize,
+                    &[
+                        PTR,
+                        types::I32,
+                        types::I32,
+                        types::I64,
+                        types::I64,
+                        types::I64,
+                    ],
+                    &[self.vmctx, m, seg, d, s, n],
+                );
+            }
+            O::DataDrop { data_index } => {
+                let seg = self.b.ins().iconst(types::I32, i64::from(data_index));
+                self.libcall(
+                    entry::data_drop as *const () as usize,
+                    &[PTR, types::I32],
+                    None,
+                    &[self.vmctx, seg],
+                );
+            }
+
+            O::I32Const { value } => {
+                let v = self.b.ins().iconst(types::I32, i64::from(value));
+                self.push(v);
+            }
+            O::I64Const { value } => {
+                let v = self.b.ins().iconst(types::I64, value);
+                self.push(v);
+            }
+            O::F32Const { value } => {
+                let v = self.b.ins().f32const(Ieee32::with_bits(value.bits()));
+                self.push(v);
+            }
+            O::F64Const { value } => {
+                let v = self.b.ins().f64const(Ieee64::with_bits(value.bits()));
+                self.push(v);
+            }
+
+            O::I32Eqz | O::I64Eqz => {
+                let v = self.pop();
+                let z = self.b.ins().icmp_imm_s(IntCC::Equal, v, 0);
+                self.push_bool(z);
+            }
+            O::I32Eq | O::I64Eq => self.icmp(IntCC::Equal),
+            O::I32Ne | O::I64Ne => self.icmp(IntCC::NotEqual),
+            O::I32LtS | O::I64LtS => self.icmp(IntCC::SignedLessThan),
+            O::I32LtU | O::I64LtU => self.icmp(IntCC::UnsignedLessThan),
+            O::I32GtS | O::I64GtS => self.icmp(IntCC::SignedGreaterThan),
+            O::I32GtU | O::I64GtU => self.icmp(IntCC::UnsignedGreaterThan),
+            O::I32LeS | O::I64LeS => self.icmp(IntCC::SignedLessThanOrEqual),
+            O::I32LeU | O::I64LeU => self.icmp(IntCC::UnsignedLessThanOrEqual),
+            O::I32GeS | O::I64GeS => self.icmp(IntCC::SignedGreaterThanOrEqual),
+            O::I32GeU | O::I64GeU => self.icmp(IntCC::UnsignedGreaterThanOrEqual),
+            O::F32Eq | O::F64Eq => self.fcmp(FloatCC::Equal),
+            O::F32Ne | O::F64Ne => self.fcmp(FloatCC::NotEqual),
+            O::F32Lt | O::F64Lt => self.fcmp(FloatCC::LessThan),
+            O::F32Gt | O::F64Gt => self.fcmp(FloatCC::GreaterThan),
+            O::F32Le | O::F64Le => self.fcmp(FloatCC::LessThanOrEqual),
+            O::F32Ge | O::F64Ge => self.fcmp(FloatCC::GreaterThanOrEqual),
+
+            O::I32Clz | O::I64Clz => self.unary(|b, x| b.ins().clz(x)),
+            O::I32Ctz | O::I64Ctz => self.unary(|b, x| b.ins().ctz(x)),
+            O::I32Popcnt | O::I64Popcnt => self.unary(|b, x| b.ins().popcnt(x)),
+            O::I32Add | O::I64Add => self.binary(|b, x, y| b.ins().iadd(x, y)),
+            O::I32Sub | O::I64Sub => self.binary(|b, x, y| b.ins().isub(x, y)),
+            O::I32Mul | O::I64Mul => self.binary(|b, x, y| b.ins().imul(x, y)),
+            O::I32DivS | O::I64DivS => self.div(true, false),
+            O::I32DivU | O::I64DivU => self.div(false, false),
+            O::I32RemS | O::I64RemS => self.div(true, true),
+            O::I32RemU | O::I64RemU => self.div(false, true),
+            O::I32And | O::I64And => self.binary(|b, x, y| b.ins().band(x, y)),
+            O::I32Or | O::I64Or => self.binary(|b, x, y| b.ins().bor(x, y)),
+            O::I32Xor | O::I64Xor => self.binary(|b, x, y| b.ins().bxor(x, y)),
+            O::I32Shl | O::I64Shl => self.binary(|b, x, y| b.ins().ishl(x, y)),
+            O::I32ShrS | O::I64ShrS => self.binary(|b, x, y| b.ins().sshr(x, y)),
+            O::I32ShrU | O::I64ShrU => self.binary(|b, x, y| b.ins().ushr(x, y)),
+            O::I32Rotl | O::I64Rotl => self.binary(|b, x, y| b.ins().rotl(x, y)),
+            O::I32Rotr | O::I64Rotr => self.binary(|b, x, y| b.ins().rotr(x, y)),
+
+            O::F32Abs | O::F64Abs => self.unary(|b, x| b.ins().fabs(x)),
+            O::F32Neg | O::F64Neg => self.unary(|b, x| b.ins().fneg(x)),
+            O::F32Ceil | O::F64Ceil => self.unary(|b, x| b.ins().ceil(x)),
+            O::F32Floor | O::F64Floor => self.unary(|b, x| b.ins().floor(x)),
+            O::F32Trunc | O::F64Trunc => self.unary(|b, x| b.ins().trunc(x)),
+            O::F32Nearest | O::F64Nearest => self.unary(|b, x| b.ins().nearest(x)),
+            O::F32Sqrt | O::F64Sqrt => self.unary(|b, x| b.ins().sqrt(x)),
+            O::F32Add | O::F64Add => self.binary(|b, x, y| b.ins().fadd(x, y)),
+            O::F32Sub | O::F64Sub => self.binary(|b, x, y| b.ins().fsub(x, y)),
+            O::F32Mul | O::F64Mul => self.binary(|b, x, y| b.ins().fmul(x, y)),
+            O::F32Div | O::F64Div => self.binary(|b, x, y| b.ins().fdiv(x, y)),
+            O::F32Min | O::F64Min => self.binary(|b, x, y| b.ins().fmin(x, y)),
+            O::F32Max | O::F64Max => self.binary(|b, x, y| b.ins().fmax(x, y)),
+            O::F32Copysign | O::F64Copysign => self.binary(|b, x, y| b.ins().fcopysign(x, y)),
+
+            O::I32WrapI64 => self.unary(|b, x| b.ins().ireduce(types::I32, x)),
+            O::I64ExtendI32S => self.unary(|b, x| b.ins().sextend(types::I64, x)),
+            O::I64ExtendI32U => self.unary(|b, x| b.ins().uextend(types::I64, x)),
+            O::I32Extend8S => self.extend_narrow(types::I8, types::I32),
+            O::I32Extend16S => self.extend_narrow(types::I16, types::I32),
+            O::I64Extend8S => self.extend_narrow(types::I8, types::I64),
+            O::I64Extend16S => self.extend_narrow(types::I16, types::I64),
+            O::I64Extend32S => self.extend_narrow(types::I32, types::I64),
+            O::F32DemoteF64 => self.unary(|b, x| b.ins().fdemote(types::F32, x)),
+            O::F64PromoteF32 => self.unary(|b, x| b.ins().fpromote(types::F64, x)),
+            O::F32ConvertI32S | O::F32ConvertI64S => {
+                self.unary(|b, x| b.ins().fcvt_from_sint(types::F32, x))
+            }
+            O::F32ConvertI32U | O::F32ConvertI64U => {
+                self.unary(|b, x| b.ins().fcvt_from_uint(types::F32, x))
+            }
+            O::F64ConvertI32S | O::F64ConvertI64S => {
+                self.unary(|b, x| b.ins().fcvt_from_sint(types::F64, x))
+            }
+            O::F64ConvertI32U | O::F64ConvertI64U => {
+                self.unary(|b, x| b.ins().fcvt_from_uint(types::F64, x))
+            }
+            O::I32ReinterpretF32 => self.bitcast(types::I32),
+            O::I64ReinterpretF64 => self.bitcast(types::I64),
+            O::F32ReinterpretI32 => self.bitcast(types::F32),
+            O::F64ReinterpretI64 => self.bitcast(types::F64),
+            O::I32TruncF32S => self.trunc(types::I32, true, false),
+            O::I32TruncF32U => self.trunc(types::I32, false, false),
+            O::I32TruncF64S => self.trunc(types::I32, true, true),
+            O::I32TruncF64U => self.trunc(types::I32, false, true),
+            O::I64TruncF32S => self.trunc(types::I64, true, false),
+            O::I64TruncF32U => self.trunc(types::I64, false, false),
+            O::I64TruncF64S => self.trunc(types::I64, true, true),
+            O::I64TruncF64U => self.trunc(types::I64, false, true),
+            O::I32TruncSatF32S | O::I32TruncSatF64S => {
+                self.unary(|b, x| b.ins().fcvt_to_sint_sat(types::I32, x))
+            }
+            O::I32TruncSatF32U | O::I32TruncSatF64U => {
+                self.unary(|b, x| b.ins().fcvt_to_uint_sat(types::I32, x))
+            }
+            O::I64TruncSatF32S | O::I64TruncSatF64S => {
+                self.unary(|b, x| b.ins().fcvt_to_sint_sat(types::I64, x))
+            }
+            O::I64TruncSatF32U | O::I64TruncSatF64U => {
+                self.unary(|b, x| b.ins().fcvt_to_uint_sat(types::I64, x))
+            }
+            other => return unsupported(format!("operator {other:?}")),
+        }
+        Ok(())
+    }
+
+    /// Pops `d, s, n` (pushed in that order) as u64 operands, returning
+    /// `(n, s, d)`.
+    fn pop_three_u64(&mut self) -> (Value, Value, Value) {
+        let n = self.pop();
+        let s = self.pop();
+        let d = self.pop();
+        let n = self.b.ins().uextend(types::I64, n);
+        let s = self.b.ins().uextend(types::I64, s);
+        let d = self.b.ins().uextend(types::I64, d);
+        (n, s, d)
+    }
+
+    fn unary(&mut self, f: impl FnOnce(&mut FunctionBuilder<'_>, Value) -> Value) {
+        let x = self.pop();
+        let v = f(&mut self.b, x);
+        self.push(v);
+    }
+
+    fn binary(&mut self, f: impl FnOnce(&mut FunctionBuilder<'_>, Value, Value) -> Value) {
+        let (x, y) = self.pop2();
+        let v = f(&mut self.b, x, y);
+        self.push(v);
+    }
+
+    fn icmp(&mut self, cc: IntCC) {
+        let (x, y) = self.pop2();
+        let v = self.b.ins().icmp(cc, x, y);
+        self.push_bool(v);
+    }
+
+    fn fcmp(&mut self, cc: FloatCC) {
+        let (x, y) = self.pop2();
+        let v = self.b.ins().fcmp(cc, x, y);
+        self.push_bool(v);
+    }
+
+    fn bitcast(&mut self, to: Type) {
+        let x = self.pop();
+        let v = self.b.ins().bitcast(to, MemFlagsData::new(), x);
+        self.push(v);
+    }
+
+    fn extend_narrow(&mut self, narrow: Type, to: Type) {
+        let x = self.pop();
+        let n = self.b.ins().ireduce(narrow, x);
+        let v = self.b.ins().sextend(to, n);
+        self.push(v);
+    }
+
+    /// Integer division and remainder with the wasm traps: division by
+    /// zero, and signed division overflow (`MIN / -1`; the remainder of
+    /// that is 0).
+    fn div(&mut self, signed: bool, rem: bool) {
+        let (x, y) = self.pop2();
+        let zero = self.b.ins().icmp_imm_s(IntCC::Equal, y, 0);
+        self.trap_if(zero, TrapCode::IntegerDivisionByZero);
+        let ty = self.b.func.dfg.value_type(x);
+        let v = match (signed, rem) {
+            (true, false) => {
+                let min = if ty == types::I32 {
+                    i64::from(i32::MIN)
+                } else {
+                    i64::MIN
+                };
+                let is_min = self.b.ins().icmp_imm_s(IntCC::Equal, x, min);
+                let is_neg1 = self.b.ins().icmp_imm_s(IntCC::Equal, y, -1);
+                let overflow = self.b.ins().band(is_min, is_neg1);
+                self.trap_if(overflow, TrapCode::IntegerOverflow);
+                self.b.ins().sdiv(x, y)
+            }
+            (true, true) => {
+                // `MIN % -1` is 0; dividing by 1 instead gives that
+                // without the machine's overflow.
+                let is_neg1 = self.b.ins().icmp_imm_s(IntCC::Equal, y, -1);
+                let one = self.b.ins().iconst(ty, 1);
+                let y = self.b.ins().select(is_neg1, one, y);
+                self.b.ins().srem(x, y)
+            }
+            (false, false) => self.b.ins().udiv(x, y),
+            (false, true) => self.b.ins().urem(x, y),
+        };
+        self.push(v);
+    }
+
+    /// A trapping float-to-int truncation: NaN is an invalid conversion,
+    /// a value outside the target range an overflow.
+    fn trunc(&mut self, to: Type, signed: bool, from_f64: bool) {
+        let x = self.pop();
+        let nan = self.b.ins().fcmp(FloatCC::Unordered, x, x);
+        self.trap_if(nan, TrapCode::InvalidConversionToInteger);
+        // The exclusive bounds of values that truncate into range.
+        let (low, high): (f64, f64) = match (to == types::I32, signed) {
+            (true, true) => (-2147483649.0, 2147483648.0),
+            (true, false) => (-1.0, 4294967296.0),
+            (false, true) => (-9223372036854777856.0, 9223372036854775808.0),
+            (false, false) => (-1.0, 18446744073709551616.0),
+        };
+        let (lo, hi) = if from_f64 {
+            (self.b.ins().f64const(low), self.b.ins().f64const(high))
+        } else {
+            // For f32, the lower bound of signed truncation is the exact
+            // minimum (inclusive), which the next f32 below would exceed.
+            let low32 = match (to == types::I32, signed) {
+                (true, true) => -2147483904.0f32,
+                (false, true) => -9223373136366403584.0f32,
+                _ => low as f32,
+            };
+            (
+                self.b.ins().f32const(low32),
+                self.b.ins().f32const(high as f32),
+            )
+        };
+        let too_low = self.b.ins().fcmp(FloatCC::LessThanOrEqual, x, lo);
+        let too_high = self.b.ins().fcmp(FloatCC::GreaterThanOrEqual, x, hi);
+        let out = self.b.ins().bor(too_low, too_high);
+        self.trap_if(out, TrapCode::IntegerOverflow);
+        let v = if signed {
+            self.b.ins().fcvt_to_sint_sat(to, x)
+        } else {
+            self.b.ins().fcvt_to_uint_sat(to, x)
+        };
+        self.push(v);
+    }
+}
