@@ -67,6 +67,10 @@ impl Features {
     }
 }
 
+/// Calls plus loop iterations after which the `auto` strategy compiles a
+/// function to native code.
+pub const DEFAULT_TIER_UP_THRESHOLD: u32 = 1000;
+
 /// Settings of an [`Engine`](super::Engine), fixed when it is created.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -75,6 +79,8 @@ pub struct Config {
     pub(crate) max_wasm_stack: usize,
     pub(crate) max_call_depth: usize,
     pub(crate) max_memory_pages: u64,
+    pub(crate) tier_up_threshold: u32,
+    pub(crate) tier_up_in_background: bool,
 }
 
 impl Default for Config {
@@ -85,6 +91,8 @@ impl Default for Config {
             max_wasm_stack: 8 << 20,
             max_call_depth: 50_000,
             max_memory_pages: super::super::runtime::memory::MAX_PAGES_32,
+            tier_up_threshold: DEFAULT_TIER_UP_THRESHOLD,
+            tier_up_in_background: true,
         }
     }
 }
@@ -96,6 +104,9 @@ impl Config {
 
     /// A default config with `WASMRT_STRATEGY` from the environment
     /// applied, as used by engines created without an explicit config.
+    /// `WASMRT_TIER_UP=eager` makes `auto` compile every function on its
+    /// first call, on the calling thread (so tests run native code in
+    /// `auto`).
     pub fn from_env() -> Config {
         let mut c = Config::default();
         if let Some(s) = std::env::var("WASMRT_STRATEGY")
@@ -103,6 +114,9 @@ impl Config {
             .and_then(|v| Strategy::from_env_value(&v))
         {
             c.strategy = s;
+        }
+        if std::env::var("WASMRT_TIER_UP").as_deref() == Ok("eager") {
+            c.tier_up_threshold(1).tier_up_in_background(false);
         }
         c
     }
@@ -114,6 +128,23 @@ impl Config {
 
     pub fn get_strategy(&self) -> Strategy {
         self.strategy
+    }
+
+    /// With the `auto` strategy: how many calls plus loop iterations make a
+    /// function hot enough to compile (at least 1).
+    pub fn tier_up_threshold(&mut self, count: u32) -> &mut Config {
+        self.tier_up_threshold = count.max(1);
+        self
+    }
+
+    /// With the `auto` strategy: whether hot functions are compiled on a
+    /// background thread (the default) while the program goes on in the
+    /// interpreter, or at once on the thread that found them hot (for
+    /// tests and for predictable timing: with a threshold of 1, every
+    /// function runs natively from its first call).
+    pub fn tier_up_in_background(&mut self, background: bool) -> &mut Config {
+        self.tier_up_in_background = background;
+        self
     }
 
     pub fn features(&mut self, f: Features) -> &mut Config {

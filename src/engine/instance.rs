@@ -252,7 +252,8 @@ fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result
     for i in 0..num_defined_funcs {
         let func_index = m.info.num_imported_funcs + i as u32;
         store.inner.funcs.push(FuncEntry {
-            vm: &own_funcs[i],
+            // Mutable: tier-up switches a reference to native code in place.
+            vm: own_funcs.as_mut_ptr().wrapping_add(i),
             ty: m.info.func_type(func_index),
         });
         func_handles.push(Func {

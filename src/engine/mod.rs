@@ -12,6 +12,8 @@ mod module;
 mod serialize;
 mod store;
 mod table;
+#[cfg(feature = "jit")]
+mod tier_up;
 mod trap;
 mod val;
 

@@ -40,6 +40,9 @@ pub struct ModuleInner {
     /// `jit` strategy).
     #[cfg(feature = "jit")]
     pub(crate) jit: Option<crate::jit::JitModule>,
+    /// Functions compiled since, by tier-up (`auto` strategy).
+    #[cfg(feature = "jit")]
+    pub(crate) tiered: std::sync::Mutex<super::tier_up::Tiered>,
 }
 
 /// A compiled WebAssembly module. Cheap to clone, `Send + Sync`.
@@ -86,12 +89,20 @@ impl Module {
         &self.0.bytes
     }
 
-    /// How many of the module's defined functions have native code.
+    /// How many of the module's defined functions have native code (with
+    /// the `auto` strategy: how many have been tiered up so far).
     pub fn native_function_count(&self) -> usize {
         #[cfg(feature = "jit")]
-        if let Some(jit) = &self.0.jit {
-            return jit.compiled_count();
+        {
+            let tiered = self
+                .0
+                .tiered
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .compiled_count();
+            tiered + self.0.jit.as_ref().map_or(0, |j| j.compiled_count())
         }
+        #[cfg(not(feature = "jit"))]
         0
     }
 
@@ -328,13 +339,19 @@ pub(crate) fn compile(engine: &Engine, bytes: &[u8], _eager: bool) -> Result<Mod
         globals: &info.globals,
         tables: &info.tables,
         num_imported_funcs: info.num_imported_funcs,
+        count_hotness: cfg!(feature = "jit") && engine.config().strategy == super::Strategy::Auto,
     };
     for (_, body) in &bodies {
-        info.func_body_offsets.push(body.range().start as usize);
+        let range = body.range();
+        info.func_bodies
+            .push(range.start as usize..range.end as usize);
     }
     #[cfg(feature = "jit")]
-    let jit_bodies: Vec<wasmparser::FunctionBody<'_>> =
-        bodies.iter().map(|(_, b)| b.clone()).collect();
+    let jit_bodies: Vec<(u32, wasmparser::FunctionBody<'_>)> = bodies
+        .iter()
+        .enumerate()
+        .map(|(i, (_, b))| (info.num_imported_funcs + i as u32, b.clone()))
+        .collect();
     let first_index = info.num_imported_funcs;
     let compile_one = |translator: &mut interp::Translator,
                        i: usize,
@@ -392,7 +409,7 @@ pub(crate) fn compile(engine: &Engine, bytes: &[u8], _eager: bool) -> Result<Mod
     }
     #[cfg(feature = "jit")]
     let jit = match engine.config().strategy {
-        super::Strategy::Jit => Some(crate::jit::compile_module(&info, &jit_bodies, threads)?),
+        super::Strategy::Jit => Some(crate::jit::compile_functions(&info, &jit_bodies, threads)?),
         _ => None,
     };
     Ok(ModuleInner {
@@ -405,6 +422,8 @@ pub(crate) fn compile(engine: &Engine, bytes: &[u8], _eager: bool) -> Result<Mod
         funcs: funcs.into_boxed_slice(),
         #[cfg(feature = "jit")]
         jit,
+        #[cfg(feature = "jit")]
+        tiered: Default::default(),
     })
 }
 

@@ -111,6 +111,11 @@ impl Store {
         )));
         let mut ctx = Box::new(VMStoreContext::new());
         ctx.interp = exec.cast();
+        #[cfg(feature = "jit")]
+        if config.strategy == super::Strategy::Auto {
+            ctx.hot_threshold = config.tier_up_threshold;
+            ctx.tier_up = Some(super::tier_up::hot);
+        }
         Store {
             inner: Box::new(StoreInner {
                 id: StoreId::fresh(),

@@ -434,6 +434,7 @@ macro_rules! declare_instr_enum {
                         f(b)
                     }
                     Instr::Unreachable
+                    | Instr::Hot
                     | Instr::Br { .. }
                     | Instr::Return
                     | Instr::LoadConsts
@@ -950,6 +951,10 @@ macro_rules! declare_from_simd_table {
             other: [
             /// Traps with "unreachable".
             Unreachable,
+            /// Counts a call or a loop iteration of the running function,
+            /// and reports the function to the engine when it is hot
+            /// (emitted only where the engine tiers up).
+            Hot,
             /// Jumps by `offset` instructions (relative to this one).
             Br { offset: i32 },
             /// Jumps if the i32 in `cond` is non-zero.

@@ -16,7 +16,9 @@ pub use exec::{array_call, ExecState};
 pub use translate::{TranslateEnv, Translator};
 
 use crate::module::types::FuncType;
+use crate::runtime::NativeCode;
 use ir::Instr;
+use std::sync::atomic::{AtomicPtr, AtomicU32};
 
 /// A function body in interpreter form.
 #[derive(Debug)]
@@ -41,4 +43,10 @@ pub struct CompiledFunc {
     pub frame_slots: u32,
     /// Index in the module's function index space.
     pub func_index: u32,
+    /// Calls and loop iterations counted by `Instr::Hot` (tier-up).
+    pub hotness: AtomicU32,
+    /// Native code for this function once it has been compiled (tier-up):
+    /// callers then call it instead of interpreting, and references to the
+    /// function adopt it.
+    pub native: AtomicPtr<NativeCode>,
 }

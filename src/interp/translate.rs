@@ -33,6 +33,9 @@ pub struct TranslateEnv<'a> {
     pub globals: &'a [GlobalType],
     pub tables: &'a [TableType],
     pub num_imported_funcs: u32,
+    /// Whether to count calls and loop iterations (`Instr::Hot`) for
+    /// tier-up.
+    pub count_hotness: bool,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq)]
@@ -263,6 +266,9 @@ impl Translator {
             else_fixup: None,
             reachable_at_entry: true,
         });
+        if env.count_hotness {
+            self.emit(Instr::Hot);
+        }
 
         let mut reader = body.get_operators_reader().map_err(werr)?;
         while !reader.eof() {
@@ -304,6 +310,8 @@ impl Translator {
             consts: std::mem::take(&mut self.consts).into_boxed_slice(),
             param_slots,
             result_slots: ty.results().iter().map(|t| slots_of(*t)).sum(),
+            hotness: Default::default(),
+            native: Default::default(),
             locals_end: self.locals_end,
             frame_slots: self.max_slot + n + 2,
             func_index,
@@ -1688,6 +1696,9 @@ impl Translator {
                 self.push_control(ControlKind::Loop, params, results);
                 let head = self.label();
                 self.controls.last_mut().expect("loop").head = head;
+                if env.count_hotness {
+                    self.emit(Instr::Hot);
+                }
             }
             O::If { blockty } => {
                 let (params, results) = self.block_type(env, blockty);

@@ -31,6 +31,17 @@ use std::sync::OnceLock;
 use translate::Untranslatable;
 use wasmparser::FunctionBody;
 
+impl NativeFunc {
+    /// The entries as a function reference adopts them on tier-up.
+    pub fn code(&self) -> crate::runtime::NativeCode {
+        crate::runtime::NativeCode {
+            array_call,
+            wasm_call: self.wasm_call.cast(),
+            array_trampoline: self.array_trampoline.cast(),
+        }
+    }
+}
+
 /// The entries of one natively compiled function.
 #[derive(Copy, Clone, Debug)]
 pub struct NativeFunc {
@@ -200,22 +211,22 @@ fn compile_trampoline(
     compile(&mut ctx, isa)
 }
 
-/// Compiles every defined function of a module that this tier supports,
-/// on up to `threads` threads. `bodies[i]` is defined function `i`.
-pub fn compile_module(
+/// Compiles the functions `funcs` (function index and body) of a module,
+/// those this tier supports, on up to `threads` threads. The result's
+/// `func(i)` is `funcs[i]`'s native code.
+pub fn compile_functions(
     info: &ModuleInfo,
-    bodies: &[FunctionBody<'_>],
+    funcs: &[(u32, FunctionBody<'_>)],
     threads: usize,
 ) -> Result<JitModule, CompileError> {
     let isa = isa()?;
-    let first = info.num_imported_funcs;
     let compile_range = |range: std::ops::Range<usize>| {
         let mut fctx = FunctionBuilderContext::new();
         range
-            .map(|i| compile_function(info, first + i as u32, &bodies[i], &mut fctx, isa))
+            .map(|i| compile_function(info, funcs[i].0, &funcs[i].1, &mut fctx, isa))
             .collect::<Vec<_>>()
     };
-    let n = bodies.len();
+    let n = funcs.len();
     let results: Vec<Result<Compiled, Untranslatable>> = if threads < 2 || n < 16 {
         compile_range(0..n)
     } else {
@@ -237,15 +248,16 @@ pub fn compile_module(
     // Lay out: functions, then one trampoline per distinct signature.
     let mut image = Vec::new();
     let mut placed = Vec::with_capacity(n);
-    let mut funcs = Vec::new();
+    let mut code_map = Vec::new();
     let mut skipped = Vec::new();
     for (i, r) in results.into_iter().enumerate() {
+        let func_index = funcs[i].0;
         match r {
             Ok(c) => {
                 let start = align(&mut image);
                 image.extend_from_slice(&c.code);
-                funcs.push(code::FuncCode {
-                    func_index: first + i as u32,
+                code_map.push(code::FuncCode {
+                    func_index,
                     start,
                     len: c.code.len(),
                     srclocs: c.srclocs,
@@ -253,7 +265,7 @@ pub fn compile_module(
                 placed.push(Some(start));
             }
             Err(Untranslatable::Unsupported(why)) => {
-                skipped.push((first + i as u32, why));
+                skipped.push((func_index, why));
                 placed.push(None);
             }
             Err(Untranslatable::Error(e)) => return Err(e),
@@ -266,7 +278,7 @@ pub fn compile_module(
         if p.is_none() {
             continue;
         }
-        let ty_index = info.func_types[first as usize + i];
+        let ty_index = info.func_types[funcs[i].0 as usize];
         let canonical = info.type_ids[ty_index as usize];
         let start = match trampolines.iter().find(|(c, _)| *c == canonical) {
             Some(&(_, start)) => start,
@@ -280,7 +292,7 @@ pub fn compile_module(
                         start
                     }
                     Err(Untranslatable::Unsupported(why)) => {
-                        skipped.push((first + i as u32, format!("trampoline: {why}")));
+                        skipped.push((funcs[i].0, format!("trampoline: {why}")));
                         continue;
                     }
                     Err(Untranslatable::Error(e)) => return Err(e),
@@ -294,7 +306,7 @@ pub fn compile_module(
             eprintln!("wasmrt jit: function {index} left to the interpreter: {why}");
         }
     }
-    let memory = code::CodeMemory::new(&image, funcs).map_err(|e| CompileError::new(e, 0))?;
+    let memory = code::CodeMemory::new(&image, code_map).map_err(|e| CompileError::new(e, 0))?;
     let funcs = placed
         .iter()
         .zip(&tramp_of)

@@ -141,8 +141,9 @@ pub struct ModuleInfo {
     pub start: Option<u32>,
     pub elems: Vec<ElemSegment>,
     pub datas: Vec<DataSegment>,
-    /// Module offset of each defined function's body (for backtraces).
-    pub func_body_offsets: Vec<usize>,
+    /// Where each defined function's body lies in the module binary (for
+    /// backtraces, and for compiling a function on its own later).
+    pub func_bodies: Vec<std::ops::Range<usize>>,
 }
 
 impl ModuleInfo {
@@ -156,7 +157,7 @@ impl ModuleInfo {
     pub fn module_offset(&self, func_index: u32, func_offset: usize) -> usize {
         func_index
             .checked_sub(self.num_imported_funcs)
-            .and_then(|i| self.func_body_offsets.get(i as usize))
-            .map_or(0, |body| body + func_offset)
+            .and_then(|i| self.func_bodies.get(i as usize))
+            .map_or(0, |body| body.start + func_offset)
     }
 }

@@ -60,6 +60,13 @@ pub struct VMStoreContext {
     /// The engine's store (`*mut engine::Store`) for the duration of the
     /// outermost call, so host functions get a fresh reference to it.
     pub store: *mut c_void,
+    /// Tier-up: the interpreter counts calls and loop iterations of each
+    /// function and reports the function once its count reaches this (0:
+    /// never).
+    pub hot_threshold: u32,
+    /// Where the interpreter reports a hot function: the instance's context
+    /// and the function's index.
+    pub tier_up: Option<unsafe fn(*mut VMContext, u32)>,
     /// The trap being propagated, if any.
     pub trap: Option<PendingTrap>,
 }
@@ -71,6 +78,8 @@ impl VMStoreContext {
             native_start: 0,
             interp: std::ptr::null_mut(),
             store: std::ptr::null_mut(),
+            hot_threshold: 0,
+            tier_up: None,
             trap: None,
         }
     }

@@ -93,6 +93,33 @@ pub struct VMFuncRef {
     pub host: *const c_void,
 }
 
+/// The entries of a function compiled to native code after it started
+/// out interpreted (tier-up): a function's references adopt them in place
+/// of the interpreter's.
+#[repr(C)]
+#[derive(Debug)]
+pub struct NativeCode {
+    pub array_call: VMArrayCallFn,
+    pub wasm_call: *const c_void,
+    pub array_trampoline: *const c_void,
+}
+
+// SAFETY: the pointers are entries of immutable native code, valid as
+// long as the module that owns it; the struct itself is never mutated.
+unsafe impl Send for NativeCode {}
+// SAFETY: as above.
+unsafe impl Sync for NativeCode {}
+
+impl VMFuncRef {
+    /// Switches this reference to native code.
+    pub fn adopt(&mut self, native: &NativeCode) {
+        self.array_call = native.array_call;
+        self.wasm_call = native.wasm_call;
+        self.array_trampoline = native.array_trampoline;
+        self.interp_code = ptr::null();
+    }
+}
+
 /// The entry of a reference that is not callable yet (never called: every
 /// reference gets its real entry before wasm or the host can reach it).
 unsafe extern "C" fn not_callable(

@@ -2,6 +2,8 @@
 //! and returns.
 
 use super::*;
+use crate::runtime::NativeCode;
+use std::sync::atomic::Ordering;
 
 /// Jumps by `offset` instructions when `cond` holds, else goes on.
 macro_rules! branch {
@@ -330,6 +332,17 @@ unsafe fn enter(
     // SAFETY: guaranteed by the caller; the new frame is checked to fit in
     // the value stack before it is touched.
     unsafe {
+        let native = (*callee).native.load(Ordering::Acquire);
+        if !native.is_null() {
+            // Tiered up: call the native code instead.
+            if !call_tiered(cx, fp, callee, callee_ctx, native, args) {
+                (*cx).trap_ip = ip;
+                (*cx).callee_trapped = true;
+                return Exit::Trapped;
+            }
+            let (mem, len) = memory0((*cx).vmctx);
+            dispatch!(ret, fp, mem, len, cx, 0, facc)
+        }
         let new_fp = fp.add(args as usize);
         let top = (*cx).frames_top;
         if new_fp.add((*callee).frame_slots as usize) > (*cx).stack_end || top == (*cx).frames_end {
@@ -351,6 +364,59 @@ unsafe fn enter(
             dispatch!(code, new_fp, mem, len, cx, 0, facc)
         }
         dispatch!(code, new_fp, mem, len, cx, 0, facc)
+    }
+}
+
+/// Calls `callee` of instance `callee_ctx`, which has been compiled to
+/// `native` code since: switches the instance's reference to the function
+/// to the native code, then calls it through it.
+///
+/// # Safety
+/// As for `call_array`; `native` is `callee`'s published native code.
+#[cold]
+#[inline(never)]
+unsafe fn call_tiered(
+    cx: *mut Cx,
+    fp: *mut u64,
+    callee: *const CompiledFunc,
+    callee_ctx: *mut VMContext,
+    native: *const NativeCode,
+    args: Slot,
+) -> bool {
+    // SAFETY: guaranteed by the caller; the instance's references are
+    // mutable and used by this thread only.
+    unsafe {
+        let vm = (*callee_ctx).func((*callee).func_index) as *mut VMFuncRef;
+        (*vm).adopt(&*native);
+        call_array(cx, fp, vm, args)
+    }
+}
+
+// Counts a call or loop iteration; reports the function when it becomes
+// hot.
+handler! { Hot |ip, fp, mem, len, cx, acc, facc| {
+    let f = &*(*cx).func;
+    let n = f.hotness.load(Ordering::Relaxed).wrapping_add(1);
+    f.hotness.store(n, Ordering::Relaxed);
+    if n == (*cx).hot_threshold {
+        report_hot(cx);
+    }
+    next!(ip, fp, mem, len, cx, acc, facc)
+}}
+
+/// Reports the running function to the engine's tier-up hook.
+///
+/// # Safety
+/// `cx` is the live invocation state.
+#[cold]
+#[inline(never)]
+unsafe fn report_hot(cx: *mut Cx) {
+    // SAFETY: guaranteed by the caller.
+    unsafe {
+        let vmctx = (*cx).vmctx;
+        if let Some(hook) = (*(*vmctx).store).tier_up {
+            hook(vmctx, (*(*cx).func).func_index);
+        }
     }
 }
 

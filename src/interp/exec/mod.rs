@@ -84,6 +84,8 @@ pub(crate) struct Cx {
     frames_top: *mut Frame,
     /// The end of the records: a call here is "call stack exhausted".
     frames_end: *mut Frame,
+    /// The store's tier-up threshold (see `Instr::Hot`).
+    hot_threshold: u32,
     /// Where a trap happened, and why.
     trap_ip: *const Instr,
     trap_code: TrapCode,
@@ -452,7 +454,7 @@ unsafe fn init_frame(fp: *mut u64, func: *const CompiledFunc) {
 /// leaving its results there.
 ///
 /// # Safety
-/// `callee` is a live reference with interpreter code whose context is
+/// `callee` is a live, mutable reference with interpreter code whose context is
 /// live and belongs to a store whose context has its interpreter state
 /// set; `values` holds the arguments and has room for `capacity` slots,
 /// at least the larger of the parameter and result slot counts.
@@ -467,6 +469,13 @@ pub unsafe extern "C" fn array_call(
     // checked to fit in it before anything is written.
     unsafe {
         let f = (*callee).interp_code as *const CompiledFunc;
+        let native = (*f).native.load(std::sync::atomic::Ordering::Acquire);
+        if !native.is_null() {
+            // Tiered up since this reference was made: switch it over.
+            let vm = callee as *mut VMFuncRef;
+            (*vm).adopt(&*native);
+            return ((*vm).array_call)(vm, _caller, values, capacity);
+        }
         let vmctx = (*callee).vmctx;
         let store = (*vmctx).store;
         let exec = (*store).interp as *mut ExecState;
@@ -528,6 +537,7 @@ unsafe fn run(
             frames_base: frames.add((*exec).frame_top),
             frames_top: frames.add((*exec).frame_top),
             frames_end: frames.add(frames_len),
+            hot_threshold: (*store).hot_threshold,
             trap_ip: std::ptr::null(),
             trap_code: TrapCode::Unreachable,
             callee_trapped: false,
