@@ -31,7 +31,9 @@ typedef enum wasmrt_tier_t {
 
 // Which tier runs WebAssembly code.
 typedef enum wasmrt_strategy_t {
-  // The engine chooses (today: the interpreter).
+  // The default: functions start in the interpreter; those that run
+  // often are compiled to native code on a background thread and run
+  // natively from then on (tier-up).
   WASMRT_STRATEGY_AUTO = 0,
   // The interpreter: instant start-up, no native code.
   WASMRT_STRATEGY_INTERPRETER = 1,
@@ -92,6 +94,17 @@ size_t wasmrt_module_native_functions(const wasm_module_t *module);
 // environment variable `WASMRT_STRATEGY` applies only when this is not
 // called.
 void wasmrt_config_strategy_set(wasm_config_t *config, enum wasmrt_strategy_t strategy);
+
+// With `WASMRT_STRATEGY_AUTO`: the number of calls plus loop iterations
+// after which a function is compiled to native code (at least 1; default
+// 1000).
+void wasmrt_config_tier_up_threshold_set(wasm_config_t *config, uint32_t count);
+
+// With `WASMRT_STRATEGY_AUTO`: whether hot functions are compiled on a
+// background thread while the program goes on (true, the default), or at
+// once on the thread that found them hot (false; with a threshold of 1,
+// every function runs as native code from its second call on).
+void wasmrt_config_tier_up_in_background_set(wasm_config_t *config, bool background);
 
 // The execution strategy an engine was configured with.
 enum wasmrt_strategy_t wasmrt_engine_strategy(const wasm_engine_t *engine);

@@ -22,7 +22,9 @@ pub const WASMRT_V128: wasm_valkind_t = 4;
 #[repr(C)]
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum wasmrt_strategy_t {
-    /// The engine chooses (today: the interpreter).
+    /// The default: functions start in the interpreter; those that run
+    /// often are compiled to native code on a background thread and run
+    /// natively from then on (tier-up).
     WASMRT_STRATEGY_AUTO = 0,
     /// The interpreter: instant start-up, no native code.
     WASMRT_STRATEGY_INTERPRETER = 1,
@@ -139,6 +141,35 @@ pub unsafe extern "C" fn wasmrt_config_strategy_set(
             wasmrt_strategy_t::WASMRT_STRATEGY_INTERPRETER => Strategy::Interpreter,
             wasmrt_strategy_t::WASMRT_STRATEGY_JIT => Strategy::Jit,
         });
+    }
+}
+
+/// With `WASMRT_STRATEGY_AUTO`: the number of calls plus loop iterations
+/// after which a function is compiled to native code (at least 1; default
+/// 1000).
+#[no_mangle]
+pub unsafe extern "C" fn wasmrt_config_tier_up_threshold_set(
+    config: *mut wasm_config_t,
+    count: u32,
+) {
+    // SAFETY: a live config or null (C API contract).
+    if let Some(c) = unsafe { config.as_mut() } {
+        c.config.tier_up_threshold(count);
+    }
+}
+
+/// With `WASMRT_STRATEGY_AUTO`: whether hot functions are compiled on a
+/// background thread while the program goes on (true, the default), or at
+/// once on the thread that found them hot (false; with a threshold of 1,
+/// every function runs as native code from its second call on).
+#[no_mangle]
+pub unsafe extern "C" fn wasmrt_config_tier_up_in_background_set(
+    config: *mut wasm_config_t,
+    background: bool,
+) {
+    // SAFETY: a live config or null (C API contract).
+    if let Some(c) = unsafe { config.as_mut() } {
+        c.config.tier_up_in_background(background);
     }
 }
 

@@ -3,7 +3,8 @@
 /// Which tier runs WebAssembly code.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum Strategy {
-    /// The engine decides (today: the interpreter).
+    /// Start in the interpreter and compile hot functions to native code
+    /// in the background (tier-up).
     Auto,
     /// The interpreter: starts instantly, no native code.
     Interpreter,

@@ -6,10 +6,14 @@
 //! `WASMRT_SPEC_VERBOSE=1`) and prints a per-file table and, last, the line
 //! `N passed, M failed, K skipped`. It exits non-zero if anything failed.
 //!
-//! The suite runs twice: once calling functions through the Rust API, once
-//! through the C API (`wasmrt_func_call`, values converted at the C
-//! boundary as an embedder would), so the same modules are shown to behave
-//! identically both ways. `WASMRT_SPEC_API=rust` or `=c` runs one pass.
+//! The suite runs once per execution strategy — `interp`, `jit`, and `auto`
+//! with every function tiered up at its first call (so native code runs
+//! behind the interpreter's entries) — and each of those twice: once
+//! calling functions through the Rust API, once through the C API
+//! (`wasmrt_func_call`, values converted at the C boundary as an embedder
+//! would), so the same modules are shown to behave identically every way.
+//! `WASMRT_SPEC_STRATEGY=interp,jit,auto` (any subset) and
+//! `WASMRT_SPEC_API=rust` or `=c` select passes.
 //!
 //! Counting rules: every directive that checks something is one assertion
 //! (module definitions, `register`, `invoke`, and all `assert_*` forms).
@@ -54,6 +58,25 @@ impl Tally {
     }
 }
 
+/// The strategy a pass runs with.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Tier {
+    Interp,
+    Jit,
+    /// `auto`, tiering every function up at its first call.
+    AutoEager,
+}
+
+impl Tier {
+    fn name(self) -> &'static str {
+        match self {
+            Tier::Interp => "interp",
+            Tier::Jit => "jit",
+            Tier::AutoEager => "auto",
+        }
+    }
+}
+
 fn testsuite_dir() -> PathBuf {
     match std::env::var_os("WASMRT_TESTSUITE") {
         Some(d) => PathBuf::from(d),
@@ -87,11 +110,24 @@ fn main() {
         "c" => vec![true],
         _ => vec![false, true],
     };
+    let all = [Tier::Interp, Tier::Jit, Tier::AutoEager];
+    let strategies: Vec<Tier> = match std::env::var("WASMRT_SPEC_STRATEGY") {
+        Ok(list) => all
+            .into_iter()
+            .filter(|t| list.split(',').any(|s| s.trim() == t.name()))
+            .collect(),
+        Err(_) => all.to_vec(),
+    };
+    let passes: Vec<(Tier, bool)> = strategies
+        .iter()
+        .flat_map(|t| passes.iter().map(move |p| (*t, *p)))
+        .collect();
     let (mut passed, mut failed, mut skipped) = (0, 0, 0);
-    for via_capi in passes {
+    for (strategy, via_capi) in passes {
         let before = (passed, failed, skipped);
         println!(
-            "\n== calls through the {} API",
+            "\n== strategy {}, calls through the {} API",
+            strategy.name(),
             if via_capi { "C" } else { "Rust" }
         );
         println!(
@@ -104,7 +140,7 @@ fn main() {
             }
             let path = dir.join(file);
             let tally = match std::fs::read_to_string(&path) {
-                Ok(text) => script::run_file(&text, via_capi),
+                Ok(text) => script::run_file(&text, via_capi, strategy),
                 Err(e) => {
                     let mut t = Tally::default();
                     t.fail(0, format!("cannot read {}: {e}", path.display()));
@@ -136,7 +172,8 @@ fn main() {
             skipped += tally.skipped_total();
         }
         println!(
-            "-- {} API: {} passed, {} failed, {} skipped",
+            "-- {}, {} API: {} passed, {} failed, {} skipped",
+            strategy.name(),
             if via_capi { "C" } else { "Rust" },
             passed - before.0,
             failed - before.1,

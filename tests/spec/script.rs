@@ -1,5 +1,6 @@
 //! Executes one `.wast` script against the engine and tallies assertions.
 
+use super::Tier;
 use crate::values::{self, ExternRefs};
 use crate::Tally;
 use std::collections::{HashMap, HashSet};
@@ -79,7 +80,7 @@ fn is_binary(q: &QuoteWat<'_>) -> bool {
     )
 }
 
-pub fn run_file(text: &str, via_capi: bool) -> Tally {
+pub fn run_file(text: &str, via_capi: bool, strategy: Tier) -> Tally {
     // names.wast deliberately uses bidirectional and invisible characters.
     let mut lexer = wast::lexer::Lexer::new(text);
     lexer.allow_confusing_unicode(true);
@@ -99,7 +100,7 @@ pub fn run_file(text: &str, via_capi: bool) -> Tally {
             return t;
         }
     };
-    let mut s = Script::new(via_capi);
+    let mut s = Script::new(via_capi, strategy);
     for directive in wast.directives {
         let line = line_of(text, directive.span());
         let r = catch_unwind(AssertUnwindSafe(|| s.directive(line, directive)));
@@ -138,10 +139,22 @@ impl Drop for Script {
 }
 
 impl Script {
-    fn new(via_capi: bool) -> Script {
+    fn new(via_capi: bool, strategy: Tier) -> Script {
         // SAFETY: plain constructor calls of the C API.
         let (c_engine, c_store) = unsafe {
-            let e = capi::wasm_engine_new_with_config(capi::wasm_config_new());
+            let config = capi::wasm_config_new();
+            use capi::wasmrt_strategy_t as S;
+            let s = match strategy {
+                Tier::Interp => S::WASMRT_STRATEGY_INTERPRETER,
+                Tier::Jit => S::WASMRT_STRATEGY_JIT,
+                Tier::AutoEager => S::WASMRT_STRATEGY_AUTO,
+            };
+            capi::wasmrt_config_strategy_set(config, s);
+            if strategy == Tier::AutoEager {
+                capi::wasmrt_config_tier_up_threshold_set(config, 1);
+                capi::wasmrt_config_tier_up_in_background_set(config, false);
+            }
+            let e = capi::wasm_engine_new_with_config(config);
             (e, capi::wasm_store_new(e))
         };
         let engine = st(c_store).engine().clone();
