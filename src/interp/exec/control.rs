@@ -482,10 +482,7 @@ unsafe fn call_array(cx: *mut Cx, fp: *mut u64, f: *const VMFuncRef, args: Slot)
         (*exec).top = fp
             .add((*(*cx).func).frame_slots as usize)
             .offset_from((*cx).stack_start) as usize;
-        (*exec).frame_top = (*cx)
-            .frames_top
-            .offset_from((*exec).frames.as_ptr() as *const Frame)
-            as usize;
+        (*exec).frame_top = (*cx).frames_top.offset_from((*exec).frames as *const Frame) as usize;
         let values = fp.add(args as usize);
         let capacity = (*cx).stack_end.offset_from(values) as usize;
         ((*f).array_call)(f, (*cx).vmctx, values, capacity)

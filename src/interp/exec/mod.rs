@@ -28,6 +28,7 @@
 use super::ir::{Instr, Slot, Slot16, HANDLERS};
 use super::CompiledFunc;
 use crate::runtime::{libcalls, RawFrame, TrapCode, VMContext, VMFuncRef, VMStoreContext};
+use stack::StackMemory;
 use std::mem::MaybeUninit;
 
 /// A suspended caller.
@@ -42,12 +43,15 @@ struct Frame {
 
 /// Per-store interpreter state.
 pub struct ExecState {
-    stack: Vec<u64>,
+    /// The value stack and the caller records, mapped on first use.
+    memory: Option<StackMemory>,
+    /// The value stack: `stack_slots` slots (null until mapped).
+    stack: *mut u64,
     stack_slots: usize,
     /// Suspended callers of all active invocations, a fixed array of
-    /// `max_depth` records (allocated on first use) filled from the start:
-    /// a call is one bounds check and four stores.
-    frames: Box<[MaybeUninit<Frame>]>,
+    /// `max_depth` records filled from the start: a call is one bounds
+    /// check and four stores.
+    frames: *mut MaybeUninit<Frame>,
     /// Records in use in `frames`.
     frame_top: usize,
     max_depth: usize,
@@ -58,12 +62,35 @@ pub struct ExecState {
 impl ExecState {
     pub fn new(max_stack_bytes: usize, max_depth: usize) -> ExecState {
         ExecState {
-            stack: Vec::new(),
+            memory: None,
+            stack: std::ptr::null_mut(),
             stack_slots: (max_stack_bytes / 8).max(512),
-            frames: Box::new([]),
+            frames: std::ptr::null_mut(),
             frame_top: 0,
             max_depth,
             top: 0,
+        }
+    }
+
+    /// Maps the stack and the caller records; false if the system refuses.
+    #[cold]
+    fn map(&mut self) -> bool {
+        let frames_bytes = (self.max_depth * std::mem::size_of::<Frame>()).next_multiple_of(64);
+        let Some(memory) = StackMemory::take(frames_bytes + self.stack_slots * 8) else {
+            return false;
+        };
+        self.frames = memory.as_ptr().cast();
+        // SAFETY: the stack lies after the records, inside the mapping.
+        self.stack = unsafe { memory.as_ptr().add(frames_bytes).cast() };
+        self.memory = Some(memory);
+        true
+    }
+}
+
+impl Drop for ExecState {
+    fn drop(&mut self) {
+        if let Some(m) = self.memory.take() {
+            m.release();
         }
     }
 }
@@ -240,6 +267,7 @@ macro_rules! handler {
 mod control;
 mod memory;
 mod numeric;
+mod stack;
 mod tables;
 mod variables;
 mod vector;
@@ -481,18 +509,18 @@ pub unsafe extern "C" fn array_call(
         let exec = (*store).interp as *mut ExecState;
         debug_assert!(!exec.is_null(), "store without interpreter state");
         let exec = &mut *exec;
-        if exec.stack.is_empty() {
-            exec.stack = vec![0; exec.stack_slots];
-            exec.frames = Box::new_uninit_slice(exec.max_depth);
+        if exec.stack.is_null() && !exec.map() {
+            (*store).raise(TrapCode::StackExhausted);
+            return false;
         }
         let base = exec.top;
-        if base + (*f).frame_slots as usize > exec.stack.len() {
+        if base + (*f).frame_slots as usize > exec.stack_slots {
             (*store).raise(TrapCode::StackExhausted);
             return false;
         }
         let params = (*f).param_slots as usize;
         debug_assert!(params <= capacity);
-        let stack = exec.stack.as_mut_ptr();
+        let stack = exec.stack;
         std::ptr::copy_nonoverlapping(values, stack.add(base), params);
         let (saved_top, saved_frame_top) = (exec.top, exec.frame_top);
         let ok = run(store, exec, f, vmctx, base);
@@ -524,16 +552,15 @@ unsafe fn run(
     // SAFETY: see the function's contract; all pointers below stay valid
     // while the store lives, and the value stack never reallocates.
     unsafe {
-        let stack_start = (*exec).stack.as_mut_ptr();
-        let records: &mut [MaybeUninit<Frame>] = &mut (*exec).frames;
-        let frames_len = records.len();
-        let frames = records.as_mut_ptr() as *mut Frame;
+        let stack_start = (*exec).stack;
+        let frames_len = (*exec).max_depth;
+        let frames = (*exec).frames as *mut Frame;
         let mut cx = Cx {
             vmctx,
             func,
             exec,
             stack_start,
-            stack_end: stack_start.add((*exec).stack.len()),
+            stack_end: stack_start.add((*exec).stack_slots),
             frames_base: frames.add((*exec).frame_top),
             frames_top: frames.add((*exec).frame_top),
             frames_end: frames.add(frames_len),
