@@ -22,11 +22,14 @@ pub use entry::array_call;
 
 use crate::module::types::FuncType;
 use crate::module::{CompileError, ModuleInfo};
+use cranelift_codegen::binemit::Reloc;
+use cranelift_codegen::ir::ExternalName;
 use cranelift_codegen::ir::{types, Function, InstBuilder, MemFlagsData, UserFuncName};
 use cranelift_codegen::isa::{CallConv, OwnedTargetIsa};
 use cranelift_codegen::settings::{self, Configurable};
 use cranelift_codegen::{control::ControlPlane, Context, FinalizedRelocTarget};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 use translate::Untranslatable;
 use wasmparser::FunctionBody;
@@ -110,24 +113,50 @@ fn isa() -> Result<&'static OwnedTargetIsa, CompileError> {
     .map_err(|e| CompileError::new(e.clone(), 0))
 }
 
+/// A direct call to patch once code is placed.
+struct CallSite {
+    /// Offset of the relocated field in the caller's code.
+    offset: u32,
+    kind: Reloc,
+    addend: i64,
+    /// The callee's function index.
+    callee: u32,
+}
+
 /// One compiled function before placement.
 struct Compiled {
     code: Vec<u8>,
     srclocs: Vec<(u32, u32)>,
+    calls: Vec<CallSite>,
 }
 
 fn compile(ctx: &mut Context, isa: &OwnedTargetIsa) -> Result<Compiled, Untranslatable> {
+    let names = ctx.func.params.user_named_funcs().clone();
     let compiled = ctx
         .compile(&**isa, &mut ControlPlane::default())
         .map_err(|e| Untranslatable::Unsupported(format!("code generation: {:?}", e.inner)))?;
-    // Code is placed anywhere, so it must not need relocations (every call
-    // goes through an address in a register).
-    if let Some(r) = compiled.buffer.relocs().first() {
-        let what = match &r.target {
-            FinalizedRelocTarget::ExternalName(n) => format!("{n:?}"),
-            FinalizedRelocTarget::Func(o) => format!("offset {o}"),
+    // The only relocations native code may have are direct calls to
+    // functions of the same batch (everything else is called through an
+    // address in a register).
+    let mut calls = Vec::new();
+    for r in compiled.buffer.relocs() {
+        let callee = match (&r.target, r.kind) {
+            (
+                FinalizedRelocTarget::ExternalName(ExternalName::User(name)),
+                Reloc::X86CallPCRel4 | Reloc::Arm64Call,
+            ) => names[*name].index,
+            (target, kind) => {
+                return Err(Untranslatable::Unsupported(format!(
+                    "relocation {kind:?} to {target:?}"
+                )))
+            }
         };
-        return Err(Untranslatable::Unsupported(format!("relocation to {what}")));
+        calls.push(CallSite {
+            offset: r.offset,
+            kind: r.kind,
+            addend: r.addend,
+            callee,
+        });
     }
     let srclocs = compiled
         .buffer
@@ -139,6 +168,7 @@ fn compile(ctx: &mut Context, isa: &OwnedTargetIsa) -> Result<Compiled, Untransl
     Ok(Compiled {
         code: compiled.code_buffer().to_vec(),
         srclocs,
+        calls,
     })
 }
 
@@ -149,6 +179,7 @@ fn compile_function(
     body: &FunctionBody<'_>,
     fctx: &mut FunctionBuilderContext,
     isa: &OwnedTargetIsa,
+    calls: translate::Calls<'_>,
 ) -> Result<Compiled, Untranslatable> {
     let mut func = Function::new();
     let r = translate::translate_function(
@@ -158,6 +189,7 @@ fn compile_function(
         &mut func,
         fctx,
         isa.frontend_config(),
+        calls,
     );
     if r.is_err() {
         // A translation abandoned midway leaves the builder context in use.
@@ -166,6 +198,40 @@ fn compile_function(
     r?;
     let mut ctx = Context::for_function(func);
     compile(&mut ctx, isa)
+}
+
+/// Compiles `funcs` on up to `threads` threads, in order.
+fn compile_all(
+    info: &ModuleInfo,
+    funcs: &[(u32, FunctionBody<'_>)],
+    threads: usize,
+    isa: &OwnedTargetIsa,
+    calls: translate::Calls<'_>,
+) -> Vec<Result<Compiled, Untranslatable>> {
+    let compile_range = |range: std::ops::Range<usize>| {
+        let mut fctx = FunctionBuilderContext::new();
+        range
+            .map(|i| compile_function(info, funcs[i].0, &funcs[i].1, &mut fctx, isa, calls))
+            .collect::<Vec<_>>()
+    };
+    let n = funcs.len();
+    if threads < 2 || n < 16 {
+        return compile_range(0..n);
+    }
+    let per = n.div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..n)
+            .step_by(per)
+            .map(|start| {
+                let compile_range = &compile_range;
+                s.spawn(move || compile_range(start..(start + per).min(n)))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("JIT compilation thread panicked"))
+            .collect()
+    })
 }
 
 /// The array trampoline of signature `ty`: reads the arguments from the
@@ -220,42 +286,55 @@ pub fn compile_functions(
     threads: usize,
 ) -> Result<JitModule, CompileError> {
     let isa = isa()?;
-    let compile_range = |range: std::ops::Range<usize>| {
-        let mut fctx = FunctionBuilderContext::new();
-        range
-            .map(|i| compile_function(info, funcs[i].0, &funcs[i].1, &mut fctx, isa))
-            .collect::<Vec<_>>()
+    // Calls between the functions of the batch are direct machine calls
+    // when the batch is a whole module's functions. A callee the JIT does
+    // not support is only known after compiling it: then the functions
+    // are compiled again, calling such callees through their references.
+    let direct = funcs.len() > 1;
+    let mut excluded = HashSet::new();
+    let calls = translate::Calls {
+        direct,
+        excluded: &excluded,
     };
+    let mut results = compile_all(info, funcs, threads, isa, calls);
+    let compiled: HashSet<u32> = funcs
+        .iter()
+        .zip(&results)
+        .filter(|(_, r)| r.is_ok())
+        .map(|(f, _)| f.0)
+        .collect();
+    let dangling = results
+        .iter()
+        .flatten()
+        .any(|c| c.calls.iter().any(|s| !compiled.contains(&s.callee)));
+    if dangling {
+        excluded = funcs
+            .iter()
+            .map(|f| f.0)
+            .filter(|i| !compiled.contains(i))
+            .collect();
+        let calls = translate::Calls {
+            direct,
+            excluded: &excluded,
+        };
+        results = compile_all(info, funcs, threads, isa, calls);
+    }
     let n = funcs.len();
-    let results: Vec<Result<Compiled, Untranslatable>> = if threads < 2 || n < 16 {
-        compile_range(0..n)
-    } else {
-        let per = n.div_ceil(threads);
-        std::thread::scope(|s| {
-            let handles: Vec<_> = (0..n)
-                .step_by(per)
-                .map(|start| {
-                    let compile_range = &compile_range;
-                    s.spawn(move || compile_range(start..(start + per).min(n)))
-                })
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().expect("JIT compilation thread panicked"))
-                .collect()
-        })
-    };
     // Lay out: functions, then one trampoline per distinct signature.
     let mut image = Vec::new();
     let mut placed = Vec::with_capacity(n);
     let mut code_map = Vec::new();
     let mut skipped = Vec::new();
+    let mut call_sites = Vec::new();
+    let mut start_of = HashMap::new();
     for (i, r) in results.into_iter().enumerate() {
         let func_index = funcs[i].0;
         match r {
             Ok(c) => {
                 let start = align(&mut image);
                 image.extend_from_slice(&c.code);
+                start_of.insert(func_index, start);
+                call_sites.extend(c.calls.into_iter().map(|s| (start, s)));
                 code_map.push(code::FuncCode {
                     func_index,
                     start,
@@ -301,6 +380,15 @@ pub fn compile_functions(
         };
         tramp_of[i] = Some(start);
     }
+    for (start, site) in call_sites {
+        let Some(&target) = start_of.get(&site.callee) else {
+            return Err(CompileError::new(
+                format!("direct call to function {} with no code", site.callee),
+                0,
+            ));
+        };
+        patch_call(&mut image, start + site.offset as usize, target, &site);
+    }
     if std::env::var_os("WASMRT_JIT_LOG").is_some() {
         for (index, why) in &skipped {
             eprintln!("wasmrt jit: function {index} left to the interpreter: {why}");
@@ -322,6 +410,25 @@ pub fn compile_functions(
         _code: memory,
         funcs,
     })
+}
+
+/// Writes the displacement of a direct call at `at` to code at `target`
+/// (both offsets in `image`).
+fn patch_call(image: &mut [u8], at: usize, target: usize, site: &CallSite) {
+    let delta = target as i64 + site.addend - at as i64;
+    match site.kind {
+        Reloc::X86CallPCRel4 => {
+            let v = i32::try_from(delta).expect("code image under 2 GiB");
+            image[at..at + 4].copy_from_slice(&v.to_le_bytes());
+        }
+        Reloc::Arm64Call => {
+            let imm26 = ((delta >> 2) as u32) & 0x03ff_ffff;
+            let mut word = u32::from_le_bytes(image[at..at + 4].try_into().expect("4 bytes"));
+            word = (word & !0x03ff_ffff) | imm26;
+            image[at..at + 4].copy_from_slice(&word.to_le_bytes());
+        }
+        _ => unreachable!("only call relocations are accepted"),
+    }
 }
 
 /// Pads `image` to a 16-byte boundary and returns its length.

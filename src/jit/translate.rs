@@ -25,7 +25,7 @@ use cranelift_codegen::ir::{
 };
 use cranelift_codegen::isa::{CallConv, TargetFrontendConfig};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use wasmparser::{BlockType, FunctionBody, MemArg, Operator};
 
 /// Why a function stays in the interpreter: something this tier does not
@@ -116,9 +116,21 @@ fn libcall_address(f: usize) -> i64 {
     f as i64
 }
 
+/// Which calls may be direct machine calls to code compiled in the same
+/// batch (the callee's context is then the caller's).
+#[derive(Copy, Clone)]
+pub struct Calls<'a> {
+    /// Whether calls to the module's own functions may be direct.
+    pub direct: bool,
+    /// Functions that must be called through their reference anyway (not
+    /// compiled in this batch).
+    pub excluded: &'a HashSet<u32>,
+}
+
 pub struct FuncTranslator<'a, 'b> {
     b: FunctionBuilder<'b>,
     info: &'a ModuleInfo,
+    calls: Calls<'a>,
     func_index: u32,
     /// Module offset of the body (operator offsets are made relative).
     body_start: u64,
@@ -143,6 +155,7 @@ pub fn translate_function(
     func: &mut Function,
     fctx: &mut FunctionBuilderContext,
     frontend: TargetFrontendConfig,
+    calls: Calls<'_>,
 ) -> Result<()> {
     let ty = info.func_type(func_index).clone();
     if ty
@@ -159,6 +172,7 @@ pub fn translate_function(
     let mut t = FuncTranslator {
         b,
         info,
+        calls,
         func_index,
         body_start: body.range().start,
         offset: 0,
@@ -560,6 +574,29 @@ impl FuncTranslator<'_, '_> {
         Ok(())
     }
 
+    /// Calls function `func` of this module, compiled in the same batch, by
+    /// a machine call (the code is placed and the call patched later).
+    fn call_direct(&mut self, func: u32, type_index: u32) {
+        let sig = self.wasm_sig(type_index);
+        let n = self.info.types[type_index as usize].params().len();
+        let name = self
+            .b
+            .func
+            .declare_imported_user_function(ir::UserExternalName::new(0, func));
+        let callee = self.b.import_function(ir::ExtFuncData {
+            name: ir::ExternalName::user(name),
+            signature: sig,
+            colocated: true,
+            patchable: false,
+        });
+        let mut args = vec![self.vmctx, self.vmctx];
+        args.extend(self.popn(n));
+        let call = self.b.ins().call(callee, &args);
+        let rets = self.b.inst_results(call).to_vec();
+        self.stack.extend(rets);
+        self.reload_memory();
+    }
+
     fn funcref_of(&mut self, func: u32) -> Value {
         let funcs = self
             .b
@@ -897,9 +934,16 @@ impl FuncTranslator<'_, '_> {
                 self.reachable = false;
             }
             O::Call { function_index } => {
-                let funcref = self.funcref_of(function_index);
                 let ty = self.info.func_types[function_index as usize];
-                self.call_funcref(funcref, ty)?;
+                if self.calls.direct
+                    && function_index >= self.info.num_imported_funcs
+                    && !self.calls.excluded.contains(&function_index)
+                {
+                    self.call_direct(function_index, ty);
+                } else {
+                    let funcref = self.funcref_of(function_index);
+                    self.call_funcref(funcref, ty)?;
+                }
             }
             O::CallIndirect {
                 type_index,
