@@ -144,3 +144,348 @@ fn simd_matches_interpreter() {
     assert_eq!(jit[4], Ok(vec![v64([0x2_0000_0007, 0x4_0000_0003])]));
     assert!(jit[12].is_err(), "out-of-bounds lane store traps");
 }
+
+const BINARY: &[&str] = &[
+    "i8x16.swizzle",
+    "i8x16.eq",
+    "i8x16.ne",
+    "i8x16.lt_s",
+    "i8x16.lt_u",
+    "i8x16.gt_s",
+    "i8x16.gt_u",
+    "i8x16.le_s",
+    "i8x16.le_u",
+    "i8x16.ge_s",
+    "i8x16.ge_u",
+    "i16x8.eq",
+    "i16x8.ne",
+    "i16x8.lt_s",
+    "i16x8.lt_u",
+    "i16x8.gt_s",
+    "i16x8.gt_u",
+    "i16x8.le_s",
+    "i16x8.le_u",
+    "i16x8.ge_s",
+    "i16x8.ge_u",
+    "i32x4.eq",
+    "i32x4.ne",
+    "i32x4.lt_s",
+    "i32x4.lt_u",
+    "i32x4.gt_s",
+    "i32x4.gt_u",
+    "i32x4.le_s",
+    "i32x4.le_u",
+    "i32x4.ge_s",
+    "i32x4.ge_u",
+    "i64x2.eq",
+    "i64x2.ne",
+    "i64x2.lt_s",
+    "i64x2.gt_s",
+    "i64x2.le_s",
+    "i64x2.ge_s",
+    "f32x4.eq",
+    "f32x4.ne",
+    "f32x4.lt",
+    "f32x4.gt",
+    "f32x4.le",
+    "f32x4.ge",
+    "f64x2.eq",
+    "f64x2.ne",
+    "f64x2.lt",
+    "f64x2.gt",
+    "f64x2.le",
+    "f64x2.ge",
+    "v128.and",
+    "v128.andnot",
+    "v128.or",
+    "v128.xor",
+    "i8x16.narrow_i16x8_s",
+    "i8x16.narrow_i16x8_u",
+    "i8x16.add",
+    "i8x16.add_sat_s",
+    "i8x16.add_sat_u",
+    "i8x16.sub",
+    "i8x16.sub_sat_s",
+    "i8x16.sub_sat_u",
+    "i8x16.min_s",
+    "i8x16.min_u",
+    "i8x16.max_s",
+    "i8x16.max_u",
+    "i8x16.avgr_u",
+    "i16x8.q15mulr_sat_s",
+    "i16x8.narrow_i32x4_s",
+    "i16x8.narrow_i32x4_u",
+    "i16x8.add",
+    "i16x8.add_sat_s",
+    "i16x8.add_sat_u",
+    "i16x8.sub",
+    "i16x8.sub_sat_s",
+    "i16x8.sub_sat_u",
+    "i16x8.mul",
+    "i16x8.min_s",
+    "i16x8.min_u",
+    "i16x8.max_s",
+    "i16x8.max_u",
+    "i16x8.avgr_u",
+    "i16x8.extmul_low_i8x16_s",
+    "i16x8.extmul_high_i8x16_s",
+    "i16x8.extmul_low_i8x16_u",
+    "i16x8.extmul_high_i8x16_u",
+    "i32x4.add",
+    "i32x4.sub",
+    "i32x4.mul",
+    "i32x4.min_s",
+    "i32x4.min_u",
+    "i32x4.max_s",
+    "i32x4.max_u",
+    "i32x4.dot_i16x8_s",
+    "i32x4.extmul_low_i16x8_s",
+    "i32x4.extmul_high_i16x8_s",
+    "i32x4.extmul_low_i16x8_u",
+    "i32x4.extmul_high_i16x8_u",
+    "i64x2.add",
+    "i64x2.sub",
+    "i64x2.mul",
+    "i64x2.extmul_low_i32x4_s",
+    "i64x2.extmul_high_i32x4_s",
+    "i64x2.extmul_low_i32x4_u",
+    "i64x2.extmul_high_i32x4_u",
+    "f32x4.add",
+    "f32x4.sub",
+    "f32x4.mul",
+    "f32x4.div",
+    "f32x4.min",
+    "f32x4.max",
+    "f32x4.pmin",
+    "f32x4.pmax",
+    "f64x2.add",
+    "f64x2.sub",
+    "f64x2.mul",
+    "f64x2.div",
+    "f64x2.min",
+    "f64x2.max",
+    "f64x2.pmin",
+    "f64x2.pmax",
+];
+
+const UNARY: &[&str] = &[
+    "v128.not",
+    "f32x4.demote_f64x2_zero",
+    "f64x2.promote_low_f32x4",
+    "i8x16.abs",
+    "i8x16.neg",
+    "i8x16.popcnt",
+    "f32x4.ceil",
+    "f32x4.floor",
+    "f32x4.trunc",
+    "f32x4.nearest",
+    "f64x2.ceil",
+    "f64x2.floor",
+    "f64x2.trunc",
+    "f64x2.nearest",
+    "i16x8.extadd_pairwise_i8x16_s",
+    "i16x8.extadd_pairwise_i8x16_u",
+    "i32x4.extadd_pairwise_i16x8_s",
+    "i32x4.extadd_pairwise_i16x8_u",
+    "i16x8.abs",
+    "i16x8.neg",
+    "i16x8.extend_low_i8x16_s",
+    "i16x8.extend_high_i8x16_s",
+    "i16x8.extend_low_i8x16_u",
+    "i16x8.extend_high_i8x16_u",
+    "i32x4.abs",
+    "i32x4.neg",
+    "i32x4.extend_low_i16x8_s",
+    "i32x4.extend_high_i16x8_s",
+    "i32x4.extend_low_i16x8_u",
+    "i32x4.extend_high_i16x8_u",
+    "i64x2.abs",
+    "i64x2.neg",
+    "i64x2.extend_low_i32x4_s",
+    "i64x2.extend_high_i32x4_s",
+    "i64x2.extend_low_i32x4_u",
+    "i64x2.extend_high_i32x4_u",
+    "f32x4.abs",
+    "f32x4.neg",
+    "f32x4.sqrt",
+    "f64x2.abs",
+    "f64x2.neg",
+    "f64x2.sqrt",
+    "i32x4.trunc_sat_f32x4_s",
+    "i32x4.trunc_sat_f32x4_u",
+    "f32x4.convert_i32x4_s",
+    "f32x4.convert_i32x4_u",
+    "i32x4.trunc_sat_f64x2_s_zero",
+    "i32x4.trunc_sat_f64x2_u_zero",
+    "f64x2.convert_low_i32x4_s",
+    "f64x2.convert_low_i32x4_u",
+];
+
+const SHIFT: &[&str] = &[
+    "i8x16.shl",
+    "i8x16.shr_s",
+    "i8x16.shr_u",
+    "i16x8.shl",
+    "i16x8.shr_s",
+    "i16x8.shr_u",
+    "i32x4.shl",
+    "i32x4.shr_s",
+    "i32x4.shr_u",
+    "i64x2.shl",
+    "i64x2.shr_s",
+    "i64x2.shr_u",
+];
+
+const TEST: &[&str] = &[
+    "v128.any_true",
+    "i8x16.all_true",
+    "i16x8.all_true",
+    "i32x4.all_true",
+    "i64x2.all_true",
+    "i8x16.bitmask",
+    "i16x8.bitmask",
+    "i32x4.bitmask",
+    "i64x2.bitmask",
+];
+
+/// Operand vectors: float lanes around the edge cases (NaN payloads,
+/// signalling NaNs, ±0, infinities, conversion bounds) and pseudo-random
+/// bits.
+fn operands() -> Vec<u128> {
+    let f32s: [u32; 16] = [
+        0x7f80_0001,
+        0xffc0_0000,
+        0x7fc1_2345,
+        0x8000_0000,
+        0,
+        0x3f80_0000,
+        0xbf00_0000,
+        0x4b00_0001,
+        0x7f80_0000,
+        0xff80_0000,
+        0x4f00_0000,
+        0xcf00_0001,
+        0x4f80_0000,
+        0x3fc0_0000,
+        0x4020_0000,
+        0xff80_0001,
+    ];
+    let f64s: [u64; 12] = [
+        0x7ff0_0000_0000_0001,
+        0xfff8_0000_0000_0000,
+        0x7ff8_dead_0000_beef,
+        0x8000_0000_0000_0000,
+        0,
+        1.0f64.to_bits(),
+        (-0.5f64).to_bits(),
+        2147483648.0f64.to_bits(),
+        4294967296.5f64.to_bits(),
+        (-2147483649.0f64).to_bits(),
+        2.5f64.to_bits(),
+        f64::INFINITY.to_bits(),
+    ];
+    let mut out = Vec::new();
+    for i in 0..f32s.len() {
+        let l = |k: usize| u128::from(f32s[(i + k * 5) % f32s.len()]);
+        out.push(l(0) | (l(1) << 32) | (l(2) << 64) | (l(3) << 96));
+    }
+    for i in 0..f64s.len() {
+        out.push(u128::from(f64s[i]) | (u128::from(f64s[(i + 7) % f64s.len()]) << 64));
+    }
+    let mut x: u128 = 0x1234_5678_9abc_def0_0fed_cba9_8765_4321;
+    for _ in 0..8 {
+        x = x
+            .wrapping_mul(0x2360_ed05_1fc6_5da4_4385_df64_9fcc_f645)
+            .wrapping_add(0x5851_f42d_4c95_7f2d_1405_7b7e_f767_814f);
+        out.push(x);
+    }
+    out.extend([0, u128::MAX, 0x8000_7fff_8000_7fff_8000_7fff_8000_7fff]);
+    out
+}
+
+#[test]
+fn every_simd_operator_matches_interpreter() {
+    let mut wat = String::from("(module\n");
+    for (i, op) in BINARY.iter().enumerate() {
+        wat += &format!(
+            "(func (export \"b{i}\") (param v128 v128) (result v128) ({op} (local.get 0) (local.get 1)))\n"
+        );
+    }
+    for (i, op) in UNARY.iter().enumerate() {
+        wat +=
+            &format!("(func (export \"u{i}\") (param v128) (result v128) ({op} (local.get 0)))\n");
+    }
+    for (i, op) in SHIFT.iter().enumerate() {
+        wat += &format!(
+            "(func (export \"s{i}\") (param v128 i32) (result v128) ({op} (local.get 0) (local.get 1)))\n"
+        );
+    }
+    for (i, op) in TEST.iter().enumerate() {
+        wat +=
+            &format!("(func (export \"t{i}\") (param v128) (result i32) ({op} (local.get 0)))\n");
+    }
+    wat += ")";
+    let wasm = wat2wasm(&wat).unwrap();
+    let inputs = operands();
+    let run = |strategy: Strategy| {
+        let mut config = Config::new();
+        config.strategy(strategy);
+        let engine = Engine::new(&config);
+        let module = Module::new(&engine, &wasm).unwrap();
+        if strategy == Strategy::Jit {
+            let n = BINARY.len() + UNARY.len() + SHIFT.len() + TEST.len();
+            assert_eq!(module.native_function_count(), n);
+        }
+        let mut store = Store::new(&engine);
+        let inst = Instance::new(&mut store, &module, &[]).unwrap();
+        let mut results = Vec::new();
+        let mut call = |name: String, args: &[Val], what: String| {
+            let f = inst.get_func(&store, &name).unwrap();
+            let mut out = [Val::I32(0)];
+            f.call(&mut store, args, &mut out).unwrap();
+            results.push((what, out[0]));
+        };
+        for (i, op) in BINARY.iter().enumerate() {
+            for a in &inputs {
+                for b in &inputs {
+                    let what = format!("{op} {a:#034x} {b:#034x}");
+                    call(format!("b{i}"), &[Val::V128(*a), Val::V128(*b)], what);
+                }
+            }
+        }
+        for (i, op) in UNARY.iter().enumerate() {
+            for a in &inputs {
+                call(format!("u{i}"), &[Val::V128(*a)], format!("{op} {a:#034x}"));
+            }
+        }
+        for (i, op) in SHIFT.iter().enumerate() {
+            for a in &inputs {
+                for s in [0, 1, 7, 8, 15, 16, 31, 32, 63, 64, 65, -1] {
+                    let what = format!("{op} {a:#034x} {s}");
+                    call(format!("s{i}"), &[Val::V128(*a), Val::I32(s)], what);
+                }
+            }
+        }
+        for (i, op) in TEST.iter().enumerate() {
+            for a in &inputs {
+                call(format!("t{i}"), &[Val::V128(*a)], format!("{op} {a:#034x}"));
+            }
+        }
+        results
+    };
+    let interp = run(Strategy::Interpreter);
+    let jit = run(Strategy::Jit);
+    assert_eq!(interp.len(), jit.len());
+    let mismatches: Vec<String> = interp
+        .iter()
+        .zip(&jit)
+        .filter(|(i, j)| i.1 != j.1)
+        .map(|(i, j)| format!("{}: interpreter {:x?}, jit {:x?}", i.0, i.1, j.1))
+        .collect();
+    assert!(
+        mismatches.is_empty(),
+        "{} mismatches, first:\n{}",
+        mismatches.len(),
+        mismatches[..mismatches.len().min(20)].join("\n")
+    );
+}
