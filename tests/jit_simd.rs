@@ -43,6 +43,14 @@ const MODULE: &str = r#"(module
     (f64x2.convert_low_i32x4_u (local.get 0))
     (f32x4.demote_f64x2_zero (local.get 0))
     (i32x4.trunc_sat_f32x4_s (local.get 0)))
+  (func (export "loop") (param $n i32) (param v128) (result v128 v128)
+    (local.get 1)
+    (v128.const i64x2 0 0)
+    (loop $l (param v128 v128) (result v128 v128)
+      (if (param v128 v128) (result v128 v128) (i32.and (local.get $n) (i32.const 1))
+        (then (i16x8.add) (i8x16.splat (local.get $n)))
+        (else (i32x4.sub) (block (result v128) (local.get 1))))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
   (func (export "mem") (param i32) (result v128 v128 i32)
     (v128.store8_lane 3 (local.get 0) (v128.const i8x16 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16))
     (v128.load16_lane 5 (local.get 0) (v128.load8x8_s offset=8 (local.get 0)))
@@ -55,7 +63,7 @@ fn run(strategy: Strategy, calls: &[(&str, Vec<Val>)]) -> Vec<Result<Vec<Val>, S
     let engine = Engine::new(&config);
     let module = Module::new(&engine, &wat2wasm(MODULE).unwrap()).unwrap();
     if strategy == Strategy::Jit {
-        assert_eq!(module.native_function_count(), 7, "a function was left out");
+        assert_eq!(module.native_function_count(), 8, "a function was left out");
     }
     let mut store = Store::new(&engine);
     let inst = Instance::new(&mut store, &module, &[]).unwrap();
@@ -130,6 +138,8 @@ fn simd_matches_interpreter() {
         ),
         ("convs", vec![v64([f64::NAN.to_bits(), 3.75f64.to_bits()])]),
         ("convs", vec![v([u32::MAX, 0x8000_0000, 0x7fc0_0001, 1])]),
+        ("loop", vec![Val::I32(5), v([1, 2, 0xffff_ffff, 4])]),
+        ("loop", vec![Val::I32(1), v([7, 8, 9, 10])]),
         ("mem", vec![Val::I32(0)]),
         ("mem", vec![Val::I32(65530)]),
         ("mem", vec![Val::I32(16)]),
@@ -142,7 +152,7 @@ fn simd_matches_interpreter() {
     // A spot check of the expected values, not only agreement.
     assert_eq!(interp[0], Ok(vec![v([11, 22, 33, 1])]));
     assert_eq!(jit[4], Ok(vec![v64([0x2_0000_0007, 0x4_0000_0003])]));
-    assert!(jit[12].is_err(), "out-of-bounds lane store traps");
+    assert!(jit[14].is_err(), "out-of-bounds lane store traps");
 }
 
 const BINARY: &[&str] = &[
@@ -488,4 +498,75 @@ fn every_simd_operator_matches_interpreter() {
         mismatches.len(),
         mismatches[..mismatches.len().min(20)].join("\n")
     );
+}
+
+/// Native code calling a host function with v128 arguments and results:
+/// the slow path of a call, through the array convention (two slots per
+/// v128, slot offsets from the types).
+#[test]
+fn v128_through_a_host_call() {
+    let wasm = wat2wasm(
+        r#"(module
+          (import "host" "f" (func $f (param i32 v128 f32 v128) (result v128 i64 v128 i32)))
+          (table funcref (elem $f))
+          (type $t (func (param i32 v128 f32 v128) (result v128 i64 v128 i32)))
+          (func (export "run") (param v128) (result v128 i64 v128 i32)
+            (call $f (i32.const 3) (local.get 0) (f32.const 1.5) (i32x4.splat (i32.const 9))))
+          (func (export "run_indirect") (param v128) (result v128 i64 v128 i32)
+            (call_indirect (type $t)
+              (i32.const 4) (local.get 0) (f32.const 2.5) (i64x2.splat (i64.const -1))
+              (i32.const 0))))"#,
+    )
+    .unwrap();
+    for strategy in [Strategy::Interpreter, Strategy::Jit] {
+        let mut config = Config::new();
+        config.strategy(strategy);
+        let engine = Engine::new(&config);
+        let module = Module::new(&engine, &wasm).unwrap();
+        if strategy == Strategy::Jit {
+            assert_eq!(module.native_function_count(), 2);
+        }
+        let mut store = Store::new(&engine);
+        let ty = FuncType::new(
+            [ValType::I32, ValType::V128, ValType::F32, ValType::V128],
+            [ValType::V128, ValType::I64, ValType::V128, ValType::I32],
+        );
+        let f = Func::new(&mut store, ty, |_, args, res| {
+            let (Val::I32(n), Val::V128(a), Val::F32(x), Val::V128(b)) =
+                (args[0], args[1], args[2], args[3])
+            else {
+                panic!("argument types {args:?}");
+            };
+            res[0] = Val::V128(b.rotate_left(8 * n as u32));
+            res[1] = Val::I64(f32::from_bits(x) as i64 + 100);
+            res[2] = Val::V128(a ^ b);
+            res[3] = Val::I32(n * 2);
+            Ok(())
+        });
+        let inst = Instance::new(&mut store, &module, &[Extern::Func(f)]).unwrap();
+        let a = 0x0011_2233_4455_6677_8899_aabb_ccdd_eeffu128;
+        for (name, n, x, b) in [
+            (
+                "run",
+                3,
+                1.5f32,
+                0x0000_0009_0000_0009_0000_0009_0000_0009u128,
+            ),
+            ("run_indirect", 4, 2.5, u128::MAX),
+        ] {
+            let func = inst.get_func(&store, name).unwrap();
+            let mut out = [Val::I32(0); 4];
+            func.call(&mut store, &[Val::V128(a)], &mut out).unwrap();
+            assert_eq!(
+                out,
+                [
+                    Val::V128(b.rotate_left(8 * n as u32)),
+                    Val::I64(x as i64 + 100),
+                    Val::V128(a ^ b),
+                    Val::I32(n * 2),
+                ],
+                "{name} with {strategy:?}"
+            );
+        }
+    }
 }
