@@ -159,14 +159,9 @@ impl FuncTranslator<'_, '_> {
         self.push_vec(v);
     }
 
-    /// The lane type of a vector type.
-    fn lane_of(ty: Type) -> Type {
-        ty.lane_type()
-    }
-
     /// Loads a `lane` (scalar type) and splats it into a vector of `ty`.
     fn load_splat(&mut self, memarg: &MemArg, ty: Type) -> Result<()> {
-        let lane = Self::lane_of(ty);
+        let lane = ty.lane_type();
         let addr = self.address(memarg, u64::from(lane.bytes()))?;
         let x = self.b.ins().load(lane, checked(), addr, 0);
         let v = self.b.ins().splat(ty, x);
@@ -177,7 +172,7 @@ impl FuncTranslator<'_, '_> {
     /// Loads 32 or 64 bits into lane 0 of a vector of `ty`, zeroing the
     /// others.
     fn load_zero(&mut self, memarg: &MemArg, ty: Type) -> Result<()> {
-        let lane = Self::lane_of(ty);
+        let lane = ty.lane_type();
         let addr = self.address(memarg, u64::from(lane.bytes()))?;
         let x = self.b.ins().load(lane, checked(), addr, 0);
         let v = self.b.ins().scalar_to_vector(ty, x);
@@ -187,8 +182,8 @@ impl FuncTranslator<'_, '_> {
 
     fn load_lane(&mut self, memarg: &MemArg, ty: Type, lane: u8) -> Result<()> {
         let v = self.pop_vec(ty);
-        let addr = self.address(memarg, u64::from(Self::lane_of(ty).bytes()))?;
-        let x = self.b.ins().load(Self::lane_of(ty), checked(), addr, 0);
+        let addr = self.address(memarg, u64::from(ty.lane_type().bytes()))?;
+        let x = self.b.ins().load(ty.lane_type(), checked(), addr, 0);
         let v = self.b.ins().insertlane(v, x, lane);
         self.push_vec(v);
         Ok(())
@@ -196,7 +191,7 @@ impl FuncTranslator<'_, '_> {
 
     fn store_lane(&mut self, memarg: &MemArg, ty: Type, lane: u8) -> Result<()> {
         let v = self.pop_vec(ty);
-        let addr = self.address(memarg, u64::from(Self::lane_of(ty).bytes()))?;
+        let addr = self.address(memarg, u64::from(ty.lane_type().bytes()))?;
         let x = self.b.ins().extractlane(v, lane);
         self.b.ins().store(checked(), x, addr, 0);
         Ok(())
@@ -218,7 +213,7 @@ impl FuncTranslator<'_, '_> {
     /// of narrower lanes are truncated).
     fn splat(&mut self, ty: Type) {
         let x = self.pop();
-        let lane = Self::lane_of(ty);
+        let lane = ty.lane_type();
         let x = if self.b.func.dfg.value_type(x) == lane {
             x
         } else {
@@ -244,7 +239,7 @@ impl FuncTranslator<'_, '_> {
     fn replace_lane(&mut self, ty: Type, lane: u8) {
         let x = self.pop();
         let v = self.pop_vec(ty);
-        let l = Self::lane_of(ty);
+        let l = ty.lane_type();
         let x = if self.b.func.dfg.value_type(x) == l {
             x
         } else {

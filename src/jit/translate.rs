@@ -11,6 +11,8 @@
 //! Every trap is a call to [`entry::raise`](super::entry::raise) in a cold
 //! block, with the trap code and the wasm offset of the trapping operator:
 //! no trap depends on a hardware fault or a signal handler.
+//!
+//! The v128 (SIMD) operators are translated in the child module `simd`.
 
 use super::abi::{self, PTR};
 use super::entry;
