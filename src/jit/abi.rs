@@ -45,6 +45,21 @@ pub fn value_type(ty: ValType) -> Type {
     }
 }
 
+/// The offsets in a raw values array of values of types `tys` (a v128
+/// takes two 8-byte slots), and the number of slots they take.
+pub fn slot_offsets(tys: &[ValType]) -> (Vec<i32>, usize) {
+    let mut slots = 0;
+    let offsets = tys
+        .iter()
+        .map(|t| {
+            let at = slots;
+            slots += t.slots() as usize;
+            (at * 8) as i32
+        })
+        .collect();
+    (offsets, slots)
+}
+
 /// The calling convention of wasm functions compiled natively: `tail`, so
 /// that wasm tail calls can become native tail calls.
 pub const WASM_CALL_CONV: CallConv = CallConv::Tail;

@@ -8,8 +8,8 @@
 //! landing point for traps) and out (runtime functions, trap raising).
 //! See `docs/JIT.md`.
 //!
-//! A function the tier does not compile (today: any function using v128
-//! values or a post-2.0 feature) is reported as `None`; the engine runs it
+//! A function the tier does not compile (today: any function using a
+//! post-2.0 feature) is reported as `None`; the engine runs it
 //! in the interpreter, and calls between the two tiers go through
 //! `array_call`.
 
@@ -258,17 +258,18 @@ fn compile_trampoline(
         .ins()
         .load(abi::PTR, flags, funcref, abi::FUNCREF_WASM_CALL);
     let mut args = vec![vmctx, caller];
-    for (i, t) in ty.params().iter().enumerate() {
-        let v = b
-            .ins()
-            .load(abi::value_type(*t), flags, values, (i * 8) as i32);
+    let (param_offsets, _) = abi::slot_offsets(ty.params());
+    for (t, offset) in ty.params().iter().zip(param_offsets) {
+        let t = abi::value_type(*t);
+        let v = b.ins().load(t, translate::raw_flags(t), values, offset);
         args.push(v);
     }
     let sig = b.import_signature(abi::wasm_signature(ty));
     let call = b.ins().call_indirect(sig, wasm, &args);
     let rets = b.inst_results(call).to_vec();
-    for (i, v) in rets.into_iter().enumerate() {
-        translate::store_raw(&mut b, v, values, (i * 8) as i32);
+    let (result_offsets, _) = abi::slot_offsets(ty.results());
+    for (v, offset) in rets.into_iter().zip(result_offsets) {
+        translate::store_raw(&mut b, v, values, offset);
     }
     let one = b.ins().iconst(types::I8, 1);
     b.ins().return_(&[one]);

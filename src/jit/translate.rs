@@ -11,6 +11,8 @@
 //! Every trap is a call to [`entry::raise`](super::entry::raise) in a cold
 //! block, with the trap code and the wasm offset of the trapping operator:
 //! no trap depends on a hardware fault or a signal handler.
+//!
+//! The v128 (SIMD) operators are translated in the child module `simd`.
 
 use super::abi::{self, PTR};
 use super::entry;
@@ -27,6 +29,9 @@ use cranelift_codegen::isa::{CallConv, TargetFrontendConfig};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
 use std::collections::{HashMap, HashSet};
 use wasmparser::{BlockType, FunctionBody, MemArg, Operator};
+
+#[path = "simd.rs"]
+mod simd;
 
 /// Why a function stays in the interpreter: something this tier does not
 /// compile (yet), or a real error.
@@ -83,7 +88,8 @@ impl Control {
 }
 
 /// Stores `v` into a 64-bit raw value slot at `addr + offset`, in the raw
-/// encoding (32-bit values zero-extended).
+/// encoding (32-bit values zero-extended; a v128 fills two slots, low half
+/// first).
 pub fn store_raw(b: &mut FunctionBuilder<'_>, v: Value, addr: Value, offset: i32) {
     let v = match b.func.dfg.value_type(v) {
         types::I32 => b.ins().uextend(types::I64, v),
@@ -93,7 +99,18 @@ pub fn store_raw(b: &mut FunctionBuilder<'_>, v: Value, addr: Value, offset: i32
         }
         _ => v,
     };
-    b.ins().store(MemFlagsData::trusted(), v, addr, offset);
+    let flags = raw_flags(b.func.dfg.value_type(v));
+    b.ins().store(flags, v, addr, offset);
+}
+
+/// Flags of an access to a raw value slot of type `ty`: slots are 8-byte
+/// aligned, so a v128 is not known to be aligned.
+pub fn raw_flags(ty: Type) -> MemFlagsData {
+    if ty.is_vector() {
+        MemFlagsData::new().with_notrap()
+    } else {
+        MemFlagsData::trusted()
+    }
 }
 
 fn block_args(values: &[Value]) -> Vec<BlockArg> {
@@ -158,14 +175,6 @@ pub fn translate_function(
     calls: Calls<'_>,
 ) -> Result<()> {
     let ty = info.func_type(func_index).clone();
-    if ty
-        .params()
-        .iter()
-        .chain(ty.results())
-        .any(|t| *t == ValType::V128)
-    {
-        return unsupported("v128 values");
-    }
     func.signature = abi::wasm_signature(&ty);
     func.name = UserFuncName::user(0, func_index);
     let b = FunctionBuilder::new(func, fctx);
@@ -211,9 +220,6 @@ impl FuncTranslator<'_, '_> {
             let Some(vt) = ValType::from_wasmparser(vt) else {
                 return unsupported("typed references");
             };
-            if vt == ValType::V128 {
-                return unsupported("v128 values");
-            }
             let cl = abi::value_type(vt);
             for _ in 0..count {
                 let v = self.b.declare_var(cl);
@@ -262,6 +268,7 @@ impl FuncTranslator<'_, '_> {
         match ty {
             types::F32 => self.b.ins().f32const(Ieee32::with_bits(0)),
             types::F64 => self.b.ins().f64const(Ieee64::with_bits(0)),
+            types::I8X16 => self.vconst(ty, 0),
             _ => self.b.ins().iconst(ty, 0),
         }
     }
@@ -509,15 +516,17 @@ impl FuncTranslator<'_, '_> {
 
         self.b.switch_to_block(slow);
         self.b.seal_block(slow);
-        let capacity = ty.params().len().max(ty.results().len()).max(1);
+        let (param_offsets, param_slots) = abi::slot_offsets(ty.params());
+        let (result_offsets, result_slots) = abi::slot_offsets(ty.results());
+        let capacity = param_slots.max(result_slots).max(1);
         let slot = self.b.create_sized_stack_slot(StackSlotData::new(
             StackSlotKind::ExplicitSlot,
             (capacity * 8) as u32,
             3,
         ));
         let values = self.b.ins().stack_addr(PTR, slot, 0);
-        for (i, a) in args.iter().enumerate() {
-            store_raw(&mut self.b, *a, values, (i * 8) as i32);
+        for (a, offset) in args.iter().zip(&param_offsets) {
+            store_raw(&mut self.b, *a, values, *offset);
         }
         let array_sig = match self.array_sig {
             Some(s) => s,
@@ -561,8 +570,8 @@ impl FuncTranslator<'_, '_> {
         self.b.seal_block(done);
         let rets: Vec<Value> = results
             .iter()
-            .enumerate()
-            .map(|(i, t)| self.b.ins().stack_load(PTR, *t, slot, (i * 8) as i32))
+            .zip(&result_offsets)
+            .map(|(t, offset)| self.b.ins().load(*t, raw_flags(*t), values, *offset))
             .collect();
         self.b.ins().jump(join, &block_args(&rets));
 
@@ -657,21 +666,10 @@ impl FuncTranslator<'_, '_> {
                 let Some(t) = ValType::from_wasmparser(t) else {
                     return unsupported("typed references");
                 };
-                if t == ValType::V128 {
-                    return unsupported("v128 values");
-                }
                 (Vec::new(), vec![abi::value_type(t)])
             }
             BlockType::FuncType(i) => {
                 let ty = &self.info.types[i as usize];
-                if ty
-                    .params()
-                    .iter()
-                    .chain(ty.results())
-                    .any(|t| *t == ValType::V128)
-                {
-                    return unsupported("v128 values");
-                }
                 (
                     ty.params().iter().map(|t| abi::value_type(*t)).collect(),
                     ty.results().iter().map(|t| abi::value_type(*t)).collect(),
@@ -993,9 +991,6 @@ impl FuncTranslator<'_, '_> {
             }
             O::GlobalGet { global_index } => {
                 let ty = self.info.globals[global_index as usize].content;
-                if ty == ValType::V128 {
-                    return unsupported("v128 values");
-                }
                 let cell = self.global_cell(global_index);
                 let v = self.b.ins().load(
                     abi::value_type(ty),
@@ -1007,9 +1002,6 @@ impl FuncTranslator<'_, '_> {
             }
             O::GlobalSet { global_index } => {
                 let ty = self.info.globals[global_index as usize].content;
-                if ty == ValType::V128 {
-                    return unsupported("v128 values");
-                }
                 let v = self.pop();
                 let cell = self.global_cell(global_index);
                 // Narrow values are stored zero-extended to the 64-bit
@@ -1360,7 +1352,11 @@ impl FuncTranslator<'_, '_> {
             O::I64TruncSatF32U | O::I64TruncSatF64U => {
                 self.unary(|b, x| b.ins().fcvt_to_uint_sat(types::I64, x))
             }
-            other => return unsupported(format!("operator {other:?}")),
+            other => {
+                if !self.simd_operator(&other)? {
+                    return unsupported(format!("operator {other:?}"));
+                }
+            }
         }
         Ok(())
     }
