@@ -38,8 +38,8 @@ typedef enum wasmrt_strategy_t {
   // The interpreter: instant start-up, no native code.
   WASMRT_STRATEGY_INTERPRETER = 1,
   // The Cranelift JIT: every function the JIT supports is compiled to
-  // native code when the module is compiled; the others (today: those
-  // using SIMD) are interpreted.
+  // native code when the module is compiled (all of WebAssembly 2.0);
+  // the others are interpreted.
   WASMRT_STRATEGY_JIT = 2,
 } wasmrt_strategy_t;
 

@@ -9,7 +9,7 @@ pub enum Strategy {
     /// The interpreter: starts instantly, no native code.
     Interpreter,
     /// The Cranelift JIT: functions it supports are compiled to native code
-    /// with the module; the others (today: those using SIMD) are interpreted.
+    /// with the module (all of WebAssembly 2.0); the others are interpreted.
     Jit,
 }
 
