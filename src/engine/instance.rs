@@ -159,7 +159,9 @@ fn check_import(store: &Store, i: usize, imp: &ImportType, ext: &Extern) -> Resu
         (ExternType::Func(want), ExternType::Func(have)) => want == have,
         (ExternType::Global(want), ExternType::Global(have)) => want == have,
         (ExternType::Table(want), ExternType::Table(have)) => {
-            want.element == have.element && limits_match(&have.limits, &want.limits)
+            want.element == have.element
+                && want.table64 == have.table64
+                && limits_match(&have.limits, &want.limits)
         }
         (ExternType::Memory(want), ExternType::Memory(have)) => {
             want.memory64 == have.memory64
@@ -218,7 +220,7 @@ fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result
     // Defined memories.
     let ceiling = store.engine().config().max_memory_pages;
     for ty in &m.info.memories[m.info.num_imported_memories as usize..] {
-        let max = ty.limits.max.unwrap_or(ceiling).min(ceiling);
+        let max = crate::runtime::memory::max_pages(ty.limits.max, ty.memory64, ceiling);
         if ty.limits.min > max {
             return Err(Error::Limit(format!(
                 "memory of {} pages exceeds the limit of {max} pages",
