@@ -16,9 +16,13 @@
 //! Nothing skipped is counted as passed; skips are listed with their reason:
 //! * `text-format`: `assert_malformed` of a `module quote` tests the text
 //!   parser, not the runtime;
-//! * `3.0 feature`: a module that is valid WebAssembly 3.0 but not 2.0, and
-//!   every assertion that uses it (the 2.0 list contains such modules, marked
-//!   "3.0 inside");
+//! * `needs typed function references`, `needs exception handling`,
+//!   `needs GC`, `needs other 3.0 proposals`: a module that is valid
+//!   WebAssembly 3.0 but needs a proposal the engine does not implement yet,
+//!   and every assertion that uses it (the 2.0 list contains such modules,
+//!   marked "3.0 inside"). A module valid with the implemented proposals
+//!   that the engine rejects is a failure, never a skip;
+//! * `3.0 value kind`: arguments or results of GC/typed-reference kinds;
 //! * `3.0 directive`: exception and thread assertions.
 
 mod script;
