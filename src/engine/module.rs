@@ -314,6 +314,7 @@ pub(crate) fn compile(engine: &Engine, bytes: &[u8], _eager: bool) -> Result<Mod
         func_types: &info.func_types,
         globals: &info.globals,
         tables: &info.tables,
+        memories: &info.memories,
         num_imported_funcs: info.num_imported_funcs,
     };
     for (_, body) in &bodies {

@@ -361,6 +361,10 @@ macro_rules! declare_instr_enum {
                         f(index);
                         f(args)
                     }
+                    Instr::MemAccess { a, b, .. } => {
+                        f(a);
+                        f(b)
+                    }
                     Instr::Copy { dst, src } | Instr::Copy128 { dst, src } => {
                         f(dst);
                         f(src)
@@ -1013,6 +1017,19 @@ macro_rules! declare_from_simd_table {
             GlobalSet { src: Slot, global: u32 },
             GlobalSet128 { src: Slot, global: u32 },
 
+            /// A load or store in any memory but a 32-bit memory 0 (another
+            /// memory index, or a 64-bit memory): `op` is the access, a
+            /// [`MemOp`] in the low byte and the lane in the high byte;
+            /// `memory` the memory index, with [`INDEX64`] set for 64-bit
+            /// addresses. Loads: `a` = result, `b` = address; stores: `a` =
+            /// address, `b` = value; lane accesses: `a` = address and
+            /// vector (as in `V128Load8Lane`). Followed by an `Aux` holding
+            /// the 64-bit static offset (`a` low half, `b` high half).
+            MemAccess { op: u16, memory: u32, a: Slot, b: Slot },
+
+            /// `memory` here and in the other memory instructions: the
+            /// memory index, with [`INDEX64`] set for a 64-bit memory
+            /// (whose addresses, lengths and sizes are i64).
             MemorySize { dst: Slot, memory: u32 },
             /// `args`: delta (i32); the result replaces it.
             MemoryGrow { args: Slot, memory: u32 },
@@ -1024,6 +1041,9 @@ macro_rules! declare_from_simd_table {
             MemoryInit { args: Slot, segment: u32, memory: u32 },
             DataDrop { segment: u32 },
 
+            /// `table` here and in the other table instructions: the table
+            /// index, with [`INDEX64`] set for a 64-bit table (`call_indirect`
+            /// marks it in `b` of its `Aux` word instead).
             TableGet { dst: Slot, index: Slot, table: u32 },
             TableSet { index: Slot, src: Slot, table: u32 },
             TableSize { dst: Slot, table: u32 },
@@ -1071,6 +1091,132 @@ macro_rules! declare_from_simd_table {
     };
 }
 simd_table!(declare_from_simd_table);
+
+/// The bit of a memory or table index operand that marks a 64-bit memory
+/// or table (indices are far below it).
+pub const INDEX64: u32 = 1 << 31;
+
+/// The index without its [`INDEX64`] mark.
+#[inline(always)]
+pub const fn index_of(operand: u32) -> u32 {
+    operand & !INDEX64
+}
+
+/// The accesses of [`Instr::MemAccess`]. f32/f64 loads and stores use the
+/// i32/i64 forms (slots hold float bit patterns); a store writes the low
+/// bytes of its value.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum MemOp {
+    I32Load,
+    I64Load,
+    I32Load8S,
+    I32Load8U,
+    I32Load16S,
+    I32Load16U,
+    I64Load8S,
+    I64Load8U,
+    I64Load16S,
+    I64Load16U,
+    I64Load32S,
+    I64Load32U,
+    V128Load,
+    V128Load8x8S,
+    V128Load8x8U,
+    V128Load16x4S,
+    V128Load16x4U,
+    V128Load32x2S,
+    V128Load32x2U,
+    V128Load8Splat,
+    V128Load16Splat,
+    V128Load32Splat,
+    V128Load64Splat,
+    V128Load32Zero,
+    V128Load64Zero,
+    Store8,
+    Store16,
+    Store32,
+    Store64,
+    V128Store,
+    V128Load8Lane,
+    V128Load16Lane,
+    V128Load32Lane,
+    V128Load64Lane,
+    V128Store8Lane,
+    V128Store16Lane,
+    V128Store32Lane,
+    V128Store64Lane,
+}
+
+impl MemOp {
+    /// Every access, in tag order (to decode the byte in `MemAccess`).
+    pub const ALL: [MemOp; 38] = {
+        use MemOp::*;
+        [
+            I32Load,
+            I64Load,
+            I32Load8S,
+            I32Load8U,
+            I32Load16S,
+            I32Load16U,
+            I64Load8S,
+            I64Load8U,
+            I64Load16S,
+            I64Load16U,
+            I64Load32S,
+            I64Load32U,
+            V128Load,
+            V128Load8x8S,
+            V128Load8x8U,
+            V128Load16x4S,
+            V128Load16x4U,
+            V128Load32x2S,
+            V128Load32x2U,
+            V128Load8Splat,
+            V128Load16Splat,
+            V128Load32Splat,
+            V128Load64Splat,
+            V128Load32Zero,
+            V128Load64Zero,
+            Store8,
+            Store16,
+            Store32,
+            Store64,
+            V128Store,
+            V128Load8Lane,
+            V128Load16Lane,
+            V128Load32Lane,
+            V128Load64Lane,
+            V128Store8Lane,
+            V128Store16Lane,
+            V128Store32Lane,
+            V128Store64Lane,
+        ]
+    };
+
+    /// Bytes of memory accessed.
+    pub fn width(self) -> u64 {
+        use MemOp::*;
+        match self {
+            I32Load8S | I32Load8U | I64Load8S | I64Load8U | V128Load8Splat | Store8
+            | V128Load8Lane | V128Store8Lane => 1,
+            I32Load16S | I32Load16U | I64Load16S | I64Load16U | V128Load16Splat | Store16
+            | V128Load16Lane | V128Store16Lane => 2,
+            I32Load | I64Load32S | I64Load32U | V128Load32Splat | V128Load32Zero | Store32
+            | V128Load32Lane | V128Store32Lane => 4,
+            I64Load | V128Load8x8S | V128Load8x8U | V128Load16x4S | V128Load16x4U
+            | V128Load32x2S | V128Load32x2U | V128Load64Splat | V128Load64Zero | Store64
+            | V128Load64Lane | V128Store64Lane => 8,
+            V128Load | V128Store => 16,
+        }
+    }
+
+    /// Whether the address is in `a` (stores and lane accesses) rather
+    /// than in `b` (loads).
+    pub fn address_in_a(self) -> bool {
+        self as u8 >= MemOp::Store8 as u8
+    }
+}
 
 const _: () = assert!(std::mem::size_of::<Instr>() == 16);
 

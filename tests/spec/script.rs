@@ -235,6 +235,10 @@ impl Script {
             Val::FuncRef(None),
         );
         exports.push(("table".into(), Extern::Table(table.unwrap())));
+        let mut ty64 = TableType::new(FuncRef, 10, Some(20));
+        ty64.table64 = true;
+        let table64 = Table::new(st, ty64, Val::FuncRef(None));
+        exports.push(("table64".into(), Extern::Table(table64.unwrap())));
         let memory = Memory::new(st, MemoryType::new(1, Some(2)));
         exports.push(("memory".into(), Extern::Memory(memory.unwrap())));
         self.registered.insert("spectest".into(), exports);

@@ -490,16 +490,21 @@ unsafe fn indirect_callee(
     // SAFETY: guaranteed by the caller; the element index is checked
     // against the table's length.
     unsafe {
-        let Instr::Aux { a: table, .. } = *ip.add(1) else {
+        let Instr::Aux {
+            a: table,
+            b: table64,
+        } = *ip.add(1)
+        else {
             bad_dispatch()
         };
         let vmctx = (*cx).vmctx;
         let t = (*vmctx).table(table);
-        let i = rd(fp, index) as u32 as usize;
-        if i >= (*t).current_elements {
+        let raw = rd(fp, index);
+        let i = if table64 != 0 { raw } else { raw as u32 as u64 };
+        if i >= (*t).current_elements as u64 {
             return Err(TrapCode::UndefinedElement);
         }
-        let f = *(*t).base.add(i) as *const VMFuncRef;
+        let f = *(*t).base.add(i as usize) as *const VMFuncRef;
         if f.is_null() {
             return Err(TrapCode::UninitializedElement);
         }
