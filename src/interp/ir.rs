@@ -357,10 +357,12 @@ macro_rules! declare_instr_enum {
                         narrow(&mut f, src0);
                         narrow(&mut f, src1)
                     }
-                    Instr::CallIndirect { index, args, .. } => {
+                    Instr::CallIndirect { index, args, .. }
+                    | Instr::ReturnCallIndirect { index, args, .. } => {
                         f(index);
                         f(args)
                     }
+                    Instr::ReturnCall { args, .. } => f(args),
                     Instr::MemAccess { a, b, .. } => {
                         f(a);
                         f(b)
@@ -989,6 +991,15 @@ macro_rules! declare_from_simd_table {
             /// Calls through table `table`, expecting module type
             /// `type_index`, the i32 element index in `index`.
             CallIndirect { type_index: u32, index: Slot, args: Slot },
+            /// Tail calls (`return_call`): calls function `func` of this
+            /// instance in place of the running one. The arguments at slot
+            /// `args` move down to the frame base and the callee reuses the
+            /// frame (no caller record is pushed), so a chain of tail calls
+            /// runs in constant stack.
+            ReturnCall { func: u32, args: Slot },
+            /// `return_call_indirect`, followed by an `Aux` like
+            /// `CallIndirect`.
+            ReturnCallIndirect { type_index: u32, index: Slot, args: Slot },
             /// The calls with their first two arguments copied into slots
             /// `args` and `args + 1` from `src0` and `src1` first (a
             /// source equal to its destination copies nothing).

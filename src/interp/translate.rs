@@ -1879,6 +1879,34 @@ impl Translator {
                     self.push_temp(t);
                 }
             }
+            O::ReturnCall { function_index } => {
+                let ty = &env.types[env.func_types[function_index as usize] as usize];
+                let args = self.pop_args(ty.params().len());
+                self.emit(Instr::ReturnCall {
+                    func: function_index,
+                    args,
+                });
+                self.reachable = false;
+            }
+            O::ReturnCallIndirect {
+                type_index,
+                table_index,
+            } => {
+                let ty = &env.types[type_index as usize];
+                let c = self.pop();
+                let index = self.src(c);
+                let args = self.pop_args(ty.params().len());
+                self.emit(Instr::ReturnCallIndirect {
+                    type_index,
+                    index,
+                    args,
+                });
+                self.emit(Instr::Aux {
+                    a: table_index,
+                    b: env.tables[table_index as usize].table64.into(),
+                });
+                self.reachable = false;
+            }
             O::Drop => {
                 self.pop();
             }
