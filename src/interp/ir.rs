@@ -89,6 +89,11 @@ macro_rules! simd_table {
             (F32x4Min, f32x4_min), (F32x4Max, f32x4_max), (F32x4PMin, f32x4_pmin), (F32x4PMax, f32x4_pmax),
             (F64x2Add, f64x2_add), (F64x2Sub, f64x2_sub), (F64x2Mul, f64x2_mul), (F64x2Div, f64x2_div),
             (F64x2Min, f64x2_min), (F64x2Max, f64x2_max), (F64x2PMin, f64x2_pmin), (F64x2PMax, f64x2_pmax),
+            (I8x16RelaxedSwizzle, i8x16_relaxed_swizzle),
+            (F32x4RelaxedMin, f32x4_relaxed_min), (F32x4RelaxedMax, f32x4_relaxed_max),
+            (F64x2RelaxedMin, f64x2_relaxed_min), (F64x2RelaxedMax, f64x2_relaxed_max),
+            (I16x8RelaxedQ15mulrS, i16x8_relaxed_q15mulr_s),
+            (I16x8RelaxedDotI8x16I7x16S, i16x8_relaxed_dot_i8x16_i7x16_s),
             ],
             simd_shift: [
             (I8x16Shl, i8x16_shl), (I8x16ShrS, i8x16_shr_s), (I8x16ShrU, i8x16_shr_u),
@@ -123,6 +128,10 @@ macro_rules! simd_table {
             (I32x4TruncSatF64x2SZero, i32x4_trunc_sat_f64x2_s_zero),
             (I32x4TruncSatF64x2UZero, i32x4_trunc_sat_f64x2_u_zero),
             (F64x2ConvertLowI32x4S, f64x2_convert_low_i32x4_s), (F64x2ConvertLowI32x4U, f64x2_convert_low_i32x4_u),
+            (I32x4RelaxedTruncF32x4S, i32x4_relaxed_trunc_f32x4_s),
+            (I32x4RelaxedTruncF32x4U, i32x4_relaxed_trunc_f32x4_u),
+            (I32x4RelaxedTruncF64x2SZero, i32x4_relaxed_trunc_f64x2_s_zero),
+            (I32x4RelaxedTruncF64x2UZero, i32x4_relaxed_trunc_f64x2_u_zero),
             ],
             simd_test: [
             (V128AnyTrue, v128_any_true),
@@ -429,7 +438,13 @@ macro_rules! declare_instr_enum {
                         f(dst);
                         f(x)
                     }
-                    Instr::V128Bitselect { dst, b, c } => {
+                    Instr::V128Bitselect { dst, b, c }
+                    | Instr::F32x4RelaxedMadd { dst, b, c }
+                    | Instr::F32x4RelaxedNmadd { dst, b, c }
+                    | Instr::F64x2RelaxedMadd { dst, b, c }
+                    | Instr::F64x2RelaxedNmadd { dst, b, c }
+                    | Instr::RelaxedLaneselect { dst, b, c }
+                    | Instr::I32x4RelaxedDotI8x16I7x16AddS { dst, b, c } => {
                         f(dst);
                         f(b);
                         f(c)
@@ -1084,6 +1099,14 @@ macro_rules! declare_from_simd_table {
             I64x2ReplaceLane { dst: Slot, x: Slot, lane: u32 },
             /// `dst = bitselect(dst, b, c)`.
             V128Bitselect { dst: Slot, b: Slot, c: Slot },
+            /// The ternary relaxed SIMD instructions, in the shape of
+            /// `V128Bitselect`: `dst = f(dst, b, c)` (see `simd.rs`).
+            F32x4RelaxedMadd { dst: Slot, b: Slot, c: Slot },
+            F32x4RelaxedNmadd { dst: Slot, b: Slot, c: Slot },
+            F64x2RelaxedMadd { dst: Slot, b: Slot, c: Slot },
+            F64x2RelaxedNmadd { dst: Slot, b: Slot, c: Slot },
+            RelaxedLaneselect { dst: Slot, b: Slot, c: Slot },
+            I32x4RelaxedDotI8x16I7x16AddS { dst: Slot, b: Slot, c: Slot },
             /// `dst = shuffle(a, b, pool[next Aux.a])`.
             I8x16Shuffle { dst: Slot, a: Slot, b: Slot },
             /// `args`: address, vector; loads one lane into the vector and

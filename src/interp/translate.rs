@@ -2373,15 +2373,27 @@ impl Translator {
                     lane,
                 })
             }
-            O::V128Bitselect => {
-                let c = self.pop();
-                let b = self.pop();
-                let a = self.pop();
-                let sc = self.src(c);
-                let sb = self.src(b);
-                self.write_to(a, a.slot);
-                let dst = self.push_temp(V128);
-                self.emit(Instr::V128Bitselect { dst, b: sb, c: sc });
+            O::V128Bitselect => self.ternary_v128(|dst, b, c| Instr::V128Bitselect { dst, b, c }),
+            O::F32x4RelaxedMadd => {
+                self.ternary_v128(|dst, b, c| Instr::F32x4RelaxedMadd { dst, b, c })
+            }
+            O::F32x4RelaxedNmadd => {
+                self.ternary_v128(|dst, b, c| Instr::F32x4RelaxedNmadd { dst, b, c })
+            }
+            O::F64x2RelaxedMadd => {
+                self.ternary_v128(|dst, b, c| Instr::F64x2RelaxedMadd { dst, b, c })
+            }
+            O::F64x2RelaxedNmadd => {
+                self.ternary_v128(|dst, b, c| Instr::F64x2RelaxedNmadd { dst, b, c })
+            }
+            O::I8x16RelaxedLaneselect
+            | O::I16x8RelaxedLaneselect
+            | O::I32x4RelaxedLaneselect
+            | O::I64x2RelaxedLaneselect => {
+                self.ternary_v128(|dst, b, c| Instr::RelaxedLaneselect { dst, b, c })
+            }
+            O::I32x4RelaxedDotI8x16I7x16AddS => {
+                self.ternary_v128(|dst, b, c| Instr::I32x4RelaxedDotI8x16I7x16AddS { dst, b, c })
             }
             O::V128Load8Lane { memarg, lane } => self.lane_mem(
                 memarg,
@@ -2486,6 +2498,19 @@ impl Translator {
             self.push_temp(ValType::V128);
         }
         Ok(())
+    }
+
+    /// A three-operand v128 instruction `dst = f(a, b, c)` whose first
+    /// operand is written to the result slot first (`V128Bitselect`).
+    fn ternary_v128(&mut self, make: impl FnOnce(Slot, Slot, Slot) -> Instr) {
+        let c = self.pop();
+        let b = self.pop();
+        let a = self.pop();
+        let sc = self.src(c);
+        let sb = self.src(b);
+        self.write_to(a, a.slot);
+        let dst = self.push_temp(ValType::V128);
+        self.emit(make(dst, sb, sc));
     }
 
     /// A load or store as a generic `MemAccess` (see `generic_memory`),
