@@ -437,7 +437,7 @@ fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result
                 let items = std::mem::take(&mut inner.instances[index as usize].rt.elems[i]);
                 let dst = inner.tables[table.index as usize].data.elements_mut();
                 let start = usize::try_from(offset).unwrap_or(usize::MAX);
-                let end = start.checked_add(items.len()).unwrap_or(usize::MAX);
+                let end = start.saturating_add(items.len());
                 match dst.get_mut(start..end) {
                     Some(d) => d.copy_from_slice(&items),
                     None => {

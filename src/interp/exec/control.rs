@@ -543,6 +543,7 @@ handler! { CallIndirectArgs { index, args, src0, src1, type_index } |ip, fp, mem
 /// As for `enter`; `f` is a live function reference of the store whose
 /// type's results are the running function's (validation checks this).
 #[inline(always)]
+#[allow(clippy::too_many_arguments)]
 unsafe fn tail_call(
     ip: *const Instr,
     fp: *mut u64,

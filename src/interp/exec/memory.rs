@@ -406,7 +406,7 @@ unsafe fn access_memory(
             V128Load64Splat => wr128(fp, a, simd::i64x2_splat(ld!(u64) as i64)),
             V128Load32Zero => wr128(fp, a, u128::from(ld!(u32))),
             V128Load64Zero => wr128(fp, a, u128::from(ld!(u64))),
-            Store8 => (p as *mut u8).write_unaligned(rd(fp, b) as u8),
+            Store8 => p.write(rd(fp, b) as u8),
             Store16 => (p as *mut u16).write_unaligned(rd(fp, b) as u16),
             Store32 => (p as *mut u32).write_unaligned(rd(fp, b) as u32),
             Store64 => (p as *mut u64).write_unaligned(rd(fp, b)),
