@@ -117,9 +117,12 @@ fn table64_call_indirect_takes_an_i64_index() {
     assert_eq!(call(&mut s, i, "size", &[]).unwrap(), vec![Val::I64(2)]);
 }
 
+/// Switches one proposal off.
+type SwitchOff = fn(&mut Features);
+
 #[test]
 fn proposals_can_be_switched_off() {
-    let cases: [(&str, fn(&mut Features)); 5] = [
+    let cases: [(&str, SwitchOff); 5] = [
         ("(module (memory 1) (memory 1))", |f| f.multi_memory = false),
         ("(module (memory i64 1))", |f| f.memory64 = false),
         (
