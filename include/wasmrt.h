@@ -52,6 +52,16 @@ typedef enum wasmrt_feature_t {
   WASMRT_FEATURE_SIGN_EXTENSION = 4,
   WASMRT_FEATURE_SATURATING_FLOAT_TO_INT = 5,
   WASMRT_FEATURE_MUTABLE_GLOBAL = 6,
+  // Extended constant expressions (WebAssembly 3.0).
+  WASMRT_FEATURE_EXTENDED_CONST = 7,
+  // Multiple memories (WebAssembly 3.0).
+  WASMRT_FEATURE_MULTI_MEMORY = 8,
+  // 64-bit memories and tables (WebAssembly 3.0).
+  WASMRT_FEATURE_MEMORY64 = 9,
+  // Tail calls (WebAssembly 3.0).
+  WASMRT_FEATURE_TAIL_CALL = 10,
+  // Relaxed SIMD (WebAssembly 3.0).
+  WASMRT_FEATURE_RELAXED_SIMD = 11,
 } wasmrt_feature_t;
 
 // An error with a message and, for compilation errors, the byte offset in

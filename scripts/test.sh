@@ -20,5 +20,7 @@ WASMRT_VALGRIND=${WASMRT_VALGRIND:-1} cargo test --quiet
 # build too, and check that every handler's dispatch compiled as a jump.
 echo "== cargo test --release --test spec (tail-call dispatch)"
 cargo test --release --quiet --test spec
+echo "== cargo test --release --test tail_call (a billion return_calls in constant stack)"
+cargo test --release --quiet --test tail_call
 cargo build --release --quiet
 python3 scripts/check-tail-dispatch.py target/release/libwasmrt.so

@@ -84,6 +84,16 @@ pub enum wasmrt_feature_t {
     WASMRT_FEATURE_SIGN_EXTENSION = 4,
     WASMRT_FEATURE_SATURATING_FLOAT_TO_INT = 5,
     WASMRT_FEATURE_MUTABLE_GLOBAL = 6,
+    /// Extended constant expressions (WebAssembly 3.0).
+    WASMRT_FEATURE_EXTENDED_CONST = 7,
+    /// Multiple memories (WebAssembly 3.0).
+    WASMRT_FEATURE_MULTI_MEMORY = 8,
+    /// 64-bit memories and tables (WebAssembly 3.0).
+    WASMRT_FEATURE_MEMORY64 = 9,
+    /// Tail calls (WebAssembly 3.0).
+    WASMRT_FEATURE_TAIL_CALL = 10,
+    /// Relaxed SIMD (WebAssembly 3.0).
+    WASMRT_FEATURE_RELAXED_SIMD = 11,
 }
 
 /// An error with a message and, for compilation errors, the byte offset in
@@ -206,6 +216,11 @@ pub unsafe extern "C" fn wasmrt_config_feature_set(
             f.saturating_float_to_int = enable
         }
         wasmrt_feature_t::WASMRT_FEATURE_MUTABLE_GLOBAL => f.mutable_global = enable,
+        wasmrt_feature_t::WASMRT_FEATURE_EXTENDED_CONST => f.extended_const = enable,
+        wasmrt_feature_t::WASMRT_FEATURE_MULTI_MEMORY => f.multi_memory = enable,
+        wasmrt_feature_t::WASMRT_FEATURE_MEMORY64 => f.memory64 = enable,
+        wasmrt_feature_t::WASMRT_FEATURE_TAIL_CALL => f.tail_call = enable,
+        wasmrt_feature_t::WASMRT_FEATURE_RELAXED_SIMD => f.relaxed_simd = enable,
     }
     c.config.features(f);
 }

@@ -481,6 +481,7 @@ pub unsafe extern "C" fn wasm_tabletype_new(
     wasm_tabletype_t::boxed(ExternType::Table(TableType {
         element,
         limits: limits.to_limits(),
+        table64: false,
     }))
 }
 

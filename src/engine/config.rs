@@ -26,7 +26,11 @@ impl Strategy {
 }
 
 /// WebAssembly proposals the engine accepts. The defaults are the
-/// WebAssembly 2.0 feature set.
+/// WebAssembly 2.0 feature set plus the WebAssembly 3.0 proposals the
+/// engine implements (extended constant expressions, multiple memories,
+/// memory64 and table64, tail calls, relaxed SIMD). The other 3.0
+/// proposals (GC, exceptions, typed function references) are not
+/// implemented and always off.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct Features {
     pub mutable_global: bool,
@@ -36,6 +40,18 @@ pub struct Features {
     pub bulk_memory: bool,
     pub reference_types: bool,
     pub simd: bool,
+    /// `i32/i64.add/sub/mul` and `global.get` in constant expressions (3.0).
+    pub extended_const: bool,
+    /// More than one memory per module, memory indices on memory
+    /// instructions (3.0).
+    pub multi_memory: bool,
+    /// 64-bit memories and tables (`i64` addresses and sizes) (3.0).
+    pub memory64: bool,
+    /// `return_call` and `return_call_indirect` (3.0).
+    pub tail_call: bool,
+    /// The relaxed SIMD instructions (3.0), with the deterministic results
+    /// documented in docs/INTERPRETER.md.
+    pub relaxed_simd: bool,
 }
 
 impl Default for Features {
@@ -48,6 +64,11 @@ impl Default for Features {
             bulk_memory: true,
             reference_types: true,
             simd: true,
+            extended_const: true,
+            multi_memory: true,
+            memory64: true,
+            tail_call: true,
+            relaxed_simd: true,
         }
     }
 }
@@ -63,6 +84,11 @@ impl Features {
         f.set(F::BULK_MEMORY, self.bulk_memory);
         f.set(F::REFERENCE_TYPES, self.reference_types);
         f.set(F::SIMD, self.simd);
+        f.set(F::EXTENDED_CONST, self.extended_const);
+        f.set(F::MULTI_MEMORY, self.multi_memory);
+        f.set(F::MEMORY64, self.memory64);
+        f.set(F::TAIL_CALL, self.tail_call);
+        f.set(F::RELAXED_SIMD, self.relaxed_simd);
         f.insert(F::MVP);
         f
     }
@@ -91,7 +117,7 @@ impl Default for Config {
             features: Features::default(),
             max_wasm_stack: 8 << 20,
             max_call_depth: 50_000,
-            max_memory_pages: super::super::runtime::memory::MAX_PAGES_32,
+            max_memory_pages: super::super::runtime::memory::MAX_PAGES_64,
             tier_up_threshold: DEFAULT_TIER_UP_THRESHOLD,
             tier_up_in_background: true,
         }
@@ -171,9 +197,10 @@ impl Config {
     }
 
     /// Ceiling on any linear memory's size in pages: `memory.grow` beyond it
-    /// returns -1 and instantiating a larger memory fails.
+    /// returns -1 and instantiating a larger memory fails. (32-bit memories
+    /// never exceed 65536 pages, 64-bit ones 2^48, whatever the ceiling.)
     pub fn max_memory_pages(&mut self, pages: u64) -> &mut Config {
-        self.max_memory_pages = pages.min(super::super::runtime::memory::MAX_PAGES_32);
+        self.max_memory_pages = pages.min(super::super::runtime::memory::MAX_PAGES_64);
         self
     }
 }

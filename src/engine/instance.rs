@@ -159,7 +159,9 @@ fn check_import(store: &Store, i: usize, imp: &ImportType, ext: &Extern) -> Resu
         (ExternType::Func(want), ExternType::Func(have)) => want == have,
         (ExternType::Global(want), ExternType::Global(have)) => want == have,
         (ExternType::Table(want), ExternType::Table(have)) => {
-            want.element == have.element && limits_match(&have.limits, &want.limits)
+            want.element == have.element
+                && want.table64 == have.table64
+                && limits_match(&have.limits, &want.limits)
         }
         (ExternType::Memory(want), ExternType::Memory(have)) => {
             want.memory64 == have.memory64
@@ -218,7 +220,7 @@ fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result
     // Defined memories.
     let ceiling = store.engine().config().max_memory_pages;
     for ty in &m.info.memories[m.info.num_imported_memories as usize..] {
-        let max = ty.limits.max.unwrap_or(ceiling).min(ceiling);
+        let max = crate::runtime::memory::max_pages(ty.limits.max, ty.memory64, ceiling);
         if ty.limits.min > max {
             return Err(Error::Limit(format!(
                 "memory of {} pages exceeds the limit of {max} pages",
@@ -427,13 +429,16 @@ fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result
         match &seg.mode {
             ElemMode::Active { table, offset } => {
                 let globals = store.inner.instances[index as usize].global_handles.clone();
-                let offset = eval_const(store, index, &globals, offset)[0] as u32;
+                // An i32 offset is zero-extended, an i64 one (table64) is
+                // used as is.
+                let offset = eval_const(store, index, &globals, offset)[0];
                 let table = store.inner.instances[index as usize].table_handles[*table as usize];
                 let inner = &mut *store.inner;
                 let items = std::mem::take(&mut inner.instances[index as usize].rt.elems[i]);
                 let dst = inner.tables[table.index as usize].data.elements_mut();
-                let start = offset as usize;
-                match dst.get_mut(start..start + items.len()) {
+                let start = usize::try_from(offset).unwrap_or(usize::MAX);
+                let end = start.saturating_add(items.len());
+                match dst.get_mut(start..end) {
                     Some(d) => d.copy_from_slice(&items),
                     None => {
                         return Err(Error::Trap(Trap::from_code(
@@ -452,7 +457,9 @@ fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result
     for (i, seg) in m.info.datas.iter().enumerate() {
         if let DataMode::Active { memory, offset } = &seg.mode {
             let globals = store.inner.instances[index as usize].global_handles.clone();
-            let offset = eval_const(store, index, &globals, offset)[0] as u32 as usize;
+            // Zero-extended i32, or i64 for 64-bit memories.
+            let offset = eval_const(store, index, &globals, offset)[0];
+            let offset = usize::try_from(offset).unwrap_or(usize::MAX);
             let mem = store.inner.instances[index as usize].memory_handles[*memory as usize];
             let inner = &mut *store.inner;
             let bytes = &m.bytes[seg.range.clone()];

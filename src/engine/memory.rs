@@ -14,7 +14,7 @@ pub struct Memory {
 impl Memory {
     pub fn new(store: &mut Store, ty: MemoryType) -> Result<Memory, Error> {
         let ceiling = store.engine().config().max_memory_pages;
-        let max = ty.limits.max.unwrap_or(ceiling).min(ceiling);
+        let max = crate::runtime::memory::max_pages(ty.limits.max, ty.memory64, ceiling);
         let mem = LinearMemory::new(ty.limits.min, max).map_err(Error::Limit)?;
         let inner = &mut *store.inner;
         let index = inner.memories.len() as u32;

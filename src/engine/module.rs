@@ -338,6 +338,7 @@ pub(crate) fn compile(engine: &Engine, bytes: &[u8], _eager: bool) -> Result<Mod
         func_types: &info.func_types,
         globals: &info.globals,
         tables: &info.tables,
+        memories: &info.memories,
         num_imported_funcs: info.num_imported_funcs,
         count_hotness: cfg!(feature = "jit") && engine.config().strategy == super::Strategy::Auto,
     };
@@ -457,31 +458,26 @@ fn convert_func_type(ft: &wasmparser::FuncType, offset: usize) -> Result<FuncTyp
 }
 
 fn convert_table_type(t: &wasmparser::TableType, offset: usize) -> Result<TableType, Error> {
-    if t.table64 {
-        return Err(unsupported("64-bit tables", offset));
-    }
     Ok(TableType {
         element: convert_val_type(wasmparser::ValType::Ref(t.element_type), offset)?,
         limits: Limits {
             min: t.initial,
             max: t.maximum,
         },
+        table64: t.table64,
     })
 }
 
 fn convert_memory_type(t: &wasmparser::MemoryType, offset: usize) -> Result<MemoryType, Error> {
-    if t.memory64 || t.shared || t.page_size_log2.is_some() {
-        return Err(unsupported(
-            "memory64, shared and custom-page-size memories",
-            offset,
-        ));
+    if t.shared || t.page_size_log2.is_some() {
+        return Err(unsupported("shared and custom-page-size memories", offset));
     }
     Ok(MemoryType {
         limits: Limits {
             min: t.initial,
             max: t.maximum,
         },
-        memory64: false,
+        memory64: t.memory64,
         shared: false,
     })
 }
@@ -545,10 +541,18 @@ mod tests {
 
     #[test]
     fn features_beyond_the_config_are_rejected() {
-        // Multiple memories are 3.0, not enabled by default.
+        // Multiple memories are 3.0: on by default, rejected when off.
         let wasm = wat2wasm("(module (memory 1) (memory 1))").unwrap();
-        let (msg, _) = compile_err(&wasm);
-        assert!(msg.contains("multiple memories"), "{msg}");
+        assert!(Module::new(&Engine::default(), &wasm).is_ok());
+        let mut config = Config::new();
+        let mut f = config.get_features();
+        f.multi_memory = false;
+        config.features(f);
+        let err = Module::new(&Engine::new(&config), &wasm).err().unwrap();
+        assert!(err.to_string().contains("multiple memories"), "{err}");
+        // Proposals the engine does not implement stay off (GC here).
+        let gc = wat2wasm("(module (type (struct)))").unwrap();
+        assert!(Module::new(&Engine::default(), &gc).is_err());
         // SIMD switched off in the config.
         let mut config = Config::new();
         let mut f = config.get_features();

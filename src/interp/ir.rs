@@ -89,6 +89,11 @@ macro_rules! simd_table {
             (F32x4Min, f32x4_min), (F32x4Max, f32x4_max), (F32x4PMin, f32x4_pmin), (F32x4PMax, f32x4_pmax),
             (F64x2Add, f64x2_add), (F64x2Sub, f64x2_sub), (F64x2Mul, f64x2_mul), (F64x2Div, f64x2_div),
             (F64x2Min, f64x2_min), (F64x2Max, f64x2_max), (F64x2PMin, f64x2_pmin), (F64x2PMax, f64x2_pmax),
+            (I8x16RelaxedSwizzle, i8x16_relaxed_swizzle),
+            (F32x4RelaxedMin, f32x4_relaxed_min), (F32x4RelaxedMax, f32x4_relaxed_max),
+            (F64x2RelaxedMin, f64x2_relaxed_min), (F64x2RelaxedMax, f64x2_relaxed_max),
+            (I16x8RelaxedQ15mulrS, i16x8_relaxed_q15mulr_s),
+            (I16x8RelaxedDotI8x16I7x16S, i16x8_relaxed_dot_i8x16_i7x16_s),
             ],
             simd_shift: [
             (I8x16Shl, i8x16_shl), (I8x16ShrS, i8x16_shr_s), (I8x16ShrU, i8x16_shr_u),
@@ -123,6 +128,10 @@ macro_rules! simd_table {
             (I32x4TruncSatF64x2SZero, i32x4_trunc_sat_f64x2_s_zero),
             (I32x4TruncSatF64x2UZero, i32x4_trunc_sat_f64x2_u_zero),
             (F64x2ConvertLowI32x4S, f64x2_convert_low_i32x4_s), (F64x2ConvertLowI32x4U, f64x2_convert_low_i32x4_u),
+            (I32x4RelaxedTruncF32x4S, i32x4_relaxed_trunc_f32x4_s),
+            (I32x4RelaxedTruncF32x4U, i32x4_relaxed_trunc_f32x4_u),
+            (I32x4RelaxedTruncF64x2SZero, i32x4_relaxed_trunc_f64x2_s_zero),
+            (I32x4RelaxedTruncF64x2UZero, i32x4_relaxed_trunc_f64x2_u_zero),
             ],
             simd_test: [
             (V128AnyTrue, v128_any_true),
@@ -357,9 +366,15 @@ macro_rules! declare_instr_enum {
                         narrow(&mut f, src0);
                         narrow(&mut f, src1)
                     }
-                    Instr::CallIndirect { index, args, .. } => {
+                    Instr::CallIndirect { index, args, .. }
+                    | Instr::ReturnCallIndirect { index, args, .. } => {
                         f(index);
                         f(args)
+                    }
+                    Instr::ReturnCall { args, .. } => f(args),
+                    Instr::MemAccess { a, b, .. } => {
+                        f(a);
+                        f(b)
                     }
                     Instr::Copy { dst, src } | Instr::Copy128 { dst, src } => {
                         f(dst);
@@ -423,7 +438,13 @@ macro_rules! declare_instr_enum {
                         f(dst);
                         f(x)
                     }
-                    Instr::V128Bitselect { dst, b, c } => {
+                    Instr::V128Bitselect { dst, b, c }
+                    | Instr::F32x4RelaxedMadd { dst, b, c }
+                    | Instr::F32x4RelaxedNmadd { dst, b, c }
+                    | Instr::F64x2RelaxedMadd { dst, b, c }
+                    | Instr::F64x2RelaxedNmadd { dst, b, c }
+                    | Instr::RelaxedLaneselect { dst, b, c }
+                    | Instr::I32x4RelaxedDotI8x16I7x16AddS { dst, b, c } => {
                         f(dst);
                         f(b);
                         f(c)
@@ -990,6 +1011,15 @@ macro_rules! declare_from_simd_table {
             /// Calls through table `table`, expecting module type
             /// `type_index`, the i32 element index in `index`.
             CallIndirect { type_index: u32, index: Slot, args: Slot },
+            /// Tail calls (`return_call`): calls function `func` of this
+            /// instance in place of the running one. The arguments at slot
+            /// `args` move down to the frame base and the callee reuses the
+            /// frame (no caller record is pushed), so a chain of tail calls
+            /// runs in constant stack.
+            ReturnCall { func: u32, args: Slot },
+            /// `return_call_indirect`, followed by an `Aux` like
+            /// `CallIndirect`.
+            ReturnCallIndirect { type_index: u32, index: Slot, args: Slot },
             /// The calls with their first two arguments copied into slots
             /// `args` and `args + 1` from `src0` and `src1` first (a
             /// source equal to its destination copies nothing).
@@ -1018,6 +1048,19 @@ macro_rules! declare_from_simd_table {
             GlobalSet { src: Slot, global: u32 },
             GlobalSet128 { src: Slot, global: u32 },
 
+            /// A load or store in any memory but a 32-bit memory 0 (another
+            /// memory index, or a 64-bit memory): `op` is the access, a
+            /// [`MemOp`] in the low byte and the lane in the high byte;
+            /// `memory` the memory index, with [`INDEX64`] set for 64-bit
+            /// addresses. Loads: `a` = result, `b` = address; stores: `a` =
+            /// address, `b` = value; lane accesses: `a` = address and
+            /// vector (as in `V128Load8Lane`). Followed by an `Aux` holding
+            /// the 64-bit static offset (`a` low half, `b` high half).
+            MemAccess { op: u16, memory: u32, a: Slot, b: Slot },
+
+            /// `memory` here and in the other memory instructions: the
+            /// memory index, with [`INDEX64`] set for a 64-bit memory
+            /// (whose addresses, lengths and sizes are i64).
             MemorySize { dst: Slot, memory: u32 },
             /// `args`: delta (i32); the result replaces it.
             MemoryGrow { args: Slot, memory: u32 },
@@ -1029,6 +1072,9 @@ macro_rules! declare_from_simd_table {
             MemoryInit { args: Slot, segment: u32, memory: u32 },
             DataDrop { segment: u32 },
 
+            /// `table` here and in the other table instructions: the table
+            /// index, with [`INDEX64`] set for a 64-bit table (`call_indirect`
+            /// marks it in `b` of its `Aux` word instead).
             TableGet { dst: Slot, index: Slot, table: u32 },
             TableSet { index: Slot, src: Slot, table: u32 },
             TableSize { dst: Slot, table: u32 },
@@ -1058,6 +1104,14 @@ macro_rules! declare_from_simd_table {
             I64x2ReplaceLane { dst: Slot, x: Slot, lane: u32 },
             /// `dst = bitselect(dst, b, c)`.
             V128Bitselect { dst: Slot, b: Slot, c: Slot },
+            /// The ternary relaxed SIMD instructions, in the shape of
+            /// `V128Bitselect`: `dst = f(dst, b, c)` (see `simd.rs`).
+            F32x4RelaxedMadd { dst: Slot, b: Slot, c: Slot },
+            F32x4RelaxedNmadd { dst: Slot, b: Slot, c: Slot },
+            F64x2RelaxedMadd { dst: Slot, b: Slot, c: Slot },
+            F64x2RelaxedNmadd { dst: Slot, b: Slot, c: Slot },
+            RelaxedLaneselect { dst: Slot, b: Slot, c: Slot },
+            I32x4RelaxedDotI8x16I7x16AddS { dst: Slot, b: Slot, c: Slot },
             /// `dst = shuffle(a, b, pool[next Aux.a])`.
             I8x16Shuffle { dst: Slot, a: Slot, b: Slot },
             /// `args`: address, vector; loads one lane into the vector and
@@ -1076,6 +1130,132 @@ macro_rules! declare_from_simd_table {
     };
 }
 simd_table!(declare_from_simd_table);
+
+/// The bit of a memory or table index operand that marks a 64-bit memory
+/// or table (indices are far below it).
+pub const INDEX64: u32 = 1 << 31;
+
+/// The index without its [`INDEX64`] mark.
+#[inline(always)]
+pub const fn index_of(operand: u32) -> u32 {
+    operand & !INDEX64
+}
+
+/// The accesses of [`Instr::MemAccess`]. f32/f64 loads and stores use the
+/// i32/i64 forms (slots hold float bit patterns); a store writes the low
+/// bytes of its value.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum MemOp {
+    I32Load,
+    I64Load,
+    I32Load8S,
+    I32Load8U,
+    I32Load16S,
+    I32Load16U,
+    I64Load8S,
+    I64Load8U,
+    I64Load16S,
+    I64Load16U,
+    I64Load32S,
+    I64Load32U,
+    V128Load,
+    V128Load8x8S,
+    V128Load8x8U,
+    V128Load16x4S,
+    V128Load16x4U,
+    V128Load32x2S,
+    V128Load32x2U,
+    V128Load8Splat,
+    V128Load16Splat,
+    V128Load32Splat,
+    V128Load64Splat,
+    V128Load32Zero,
+    V128Load64Zero,
+    Store8,
+    Store16,
+    Store32,
+    Store64,
+    V128Store,
+    V128Load8Lane,
+    V128Load16Lane,
+    V128Load32Lane,
+    V128Load64Lane,
+    V128Store8Lane,
+    V128Store16Lane,
+    V128Store32Lane,
+    V128Store64Lane,
+}
+
+impl MemOp {
+    /// Every access, in tag order (to decode the byte in `MemAccess`).
+    pub const ALL: [MemOp; 38] = {
+        use MemOp::*;
+        [
+            I32Load,
+            I64Load,
+            I32Load8S,
+            I32Load8U,
+            I32Load16S,
+            I32Load16U,
+            I64Load8S,
+            I64Load8U,
+            I64Load16S,
+            I64Load16U,
+            I64Load32S,
+            I64Load32U,
+            V128Load,
+            V128Load8x8S,
+            V128Load8x8U,
+            V128Load16x4S,
+            V128Load16x4U,
+            V128Load32x2S,
+            V128Load32x2U,
+            V128Load8Splat,
+            V128Load16Splat,
+            V128Load32Splat,
+            V128Load64Splat,
+            V128Load32Zero,
+            V128Load64Zero,
+            Store8,
+            Store16,
+            Store32,
+            Store64,
+            V128Store,
+            V128Load8Lane,
+            V128Load16Lane,
+            V128Load32Lane,
+            V128Load64Lane,
+            V128Store8Lane,
+            V128Store16Lane,
+            V128Store32Lane,
+            V128Store64Lane,
+        ]
+    };
+
+    /// Bytes of memory accessed.
+    pub fn width(self) -> u64 {
+        use MemOp::*;
+        match self {
+            I32Load8S | I32Load8U | I64Load8S | I64Load8U | V128Load8Splat | Store8
+            | V128Load8Lane | V128Store8Lane => 1,
+            I32Load16S | I32Load16U | I64Load16S | I64Load16U | V128Load16Splat | Store16
+            | V128Load16Lane | V128Store16Lane => 2,
+            I32Load | I64Load32S | I64Load32U | V128Load32Splat | V128Load32Zero | Store32
+            | V128Load32Lane | V128Store32Lane => 4,
+            I64Load | V128Load8x8S | V128Load8x8U | V128Load16x4S | V128Load16x4U
+            | V128Load32x2S | V128Load32x2U | V128Load64Splat | V128Load64Zero | Store64
+            | V128Load64Lane | V128Store64Lane => 8,
+            V128Load | V128Store => 16,
+        }
+    }
+
+    /// Whether the address is in `a` (stores and lane accesses) rather
+    /// than in `b` (loads).
+    pub fn address_in_a(self) -> bool {
+        self as u8 >= MemOp::Store8 as u8
+    }
+}
 
 const _: () = assert!(std::mem::size_of::<Instr>() == 16);
 

@@ -1,4 +1,5 @@
-//! Fixed-width SIMD (v128) semantics of WebAssembly 2.0 as pure functions
+//! Fixed-width SIMD (v128) semantics of WebAssembly 2.0, and the relaxed
+//! SIMD instructions of 3.0 (one deterministic choice each), as pure functions
 //! on `u128` values (lane 0 in the lowest bits, as in memory).
 //!
 //! Each function is named after its instruction (`i16x8.add_sat_s` ->
@@ -561,6 +562,122 @@ pub fn f64x2_promote_low_f32x4(a: V128) -> V128 {
     from_f64s([a[0] as f64, a[1] as f64])
 }
 
+// ---- relaxed SIMD (WebAssembly 3.0) ------------------------------------
+//
+// Each relaxed instruction has one deterministic result here, chosen among
+// those the specification allows (docs/INTERPRETER.md lists the choices;
+// every tier must produce exactly these).
+
+/// `i8x16.relaxed_swizzle`: as `i8x16.swizzle` (indices >= 16 give 0).
+#[inline]
+pub fn i8x16_relaxed_swizzle(a: V128, b: V128) -> V128 {
+    i8x16_swizzle(a, b)
+}
+
+/// `i32x4.relaxed_trunc_f32x4_s` and friends: as the saturating
+/// conversions (NaN gives 0, out-of-range values saturate).
+#[inline]
+pub fn i32x4_relaxed_trunc_f32x4_s(a: V128) -> V128 {
+    i32x4_trunc_sat_f32x4_s(a)
+}
+
+#[inline]
+pub fn i32x4_relaxed_trunc_f32x4_u(a: V128) -> V128 {
+    i32x4_trunc_sat_f32x4_u(a)
+}
+
+#[inline]
+pub fn i32x4_relaxed_trunc_f64x2_s_zero(a: V128) -> V128 {
+    i32x4_trunc_sat_f64x2_s_zero(a)
+}
+
+#[inline]
+pub fn i32x4_relaxed_trunc_f64x2_u_zero(a: V128) -> V128 {
+    i32x4_trunc_sat_f64x2_u_zero(a)
+}
+
+/// `relaxed_madd(a, b, c) = a * b + c`, unfused: the product is rounded
+/// before the addition (as `mul` then `add`).
+#[inline]
+pub fn f32x4_relaxed_madd(a: V128, b: V128, c: V128) -> V128 {
+    f32x4_add(f32x4_mul(a, b), c)
+}
+
+/// `relaxed_nmadd(a, b, c) = -(a * b) + c`, unfused.
+#[inline]
+pub fn f32x4_relaxed_nmadd(a: V128, b: V128, c: V128) -> V128 {
+    f32x4_add(f32x4_neg(f32x4_mul(a, b)), c)
+}
+
+#[inline]
+pub fn f64x2_relaxed_madd(a: V128, b: V128, c: V128) -> V128 {
+    f64x2_add(f64x2_mul(a, b), c)
+}
+
+#[inline]
+pub fn f64x2_relaxed_nmadd(a: V128, b: V128, c: V128) -> V128 {
+    f64x2_add(f64x2_neg(f64x2_mul(a, b)), c)
+}
+
+/// `relaxed_laneselect(a, b, m)` for every lane width: `v128.bitselect`
+/// (each bit from `a` where `m` has a one, else from `b`).
+#[inline]
+pub fn relaxed_laneselect(a: V128, b: V128, m: V128) -> V128 {
+    (a & m) | (b & !m)
+}
+
+/// `relaxed_min`/`relaxed_max`: as `min`/`max` (NaN-propagating,
+/// -0 < +0).
+#[inline]
+pub fn f32x4_relaxed_min(a: V128, b: V128) -> V128 {
+    f32x4_min(a, b)
+}
+
+#[inline]
+pub fn f32x4_relaxed_max(a: V128, b: V128) -> V128 {
+    f32x4_max(a, b)
+}
+
+#[inline]
+pub fn f64x2_relaxed_min(a: V128, b: V128) -> V128 {
+    f64x2_min(a, b)
+}
+
+#[inline]
+pub fn f64x2_relaxed_max(a: V128, b: V128) -> V128 {
+    f64x2_max(a, b)
+}
+
+/// `i16x8.relaxed_q15mulr_s`: as `i16x8.q15mulr_sat_s` (saturating).
+#[inline]
+pub fn i16x8_relaxed_q15mulr_s(a: V128, b: V128) -> V128 {
+    i16x8_q15mulr_sat_s(a, b)
+}
+
+/// `i16x8.relaxed_dot_i8x16_i7x16_s`: both operands' bytes signed, each
+/// pair of products added with i16 saturation.
+#[inline]
+pub fn i16x8_relaxed_dot_i8x16_i7x16_s(a: V128, b: V128) -> V128 {
+    let (a, b) = (i8s(a), i8s(b));
+    from_i16s(std::array::from_fn(|i| {
+        let lo = i32::from(a[2 * i]) * i32::from(b[2 * i]);
+        let hi = i32::from(a[2 * i + 1]) * i32::from(b[2 * i + 1]);
+        (lo + hi).clamp(i32::from(i16::MIN), i32::from(i16::MAX)) as i16
+    }))
+}
+
+/// `i32x4.relaxed_dot_i8x16_i7x16_add_s`: the i16 pair sums of
+/// `i16x8.relaxed_dot_i8x16_i7x16_s`, added in pairs and to `c` with
+/// 32-bit wrapping.
+#[inline]
+pub fn i32x4_relaxed_dot_i8x16_i7x16_add_s(a: V128, b: V128, c: V128) -> V128 {
+    let d = i16s(i16x8_relaxed_dot_i8x16_i7x16_s(a, b));
+    let c = i32s(c);
+    from_i32s(std::array::from_fn(|i| {
+        (i32::from(d[2 * i]) + i32::from(d[2 * i + 1])).wrapping_add(c[i])
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -597,6 +714,10 @@ mod tests {
         assert_eq!(u8s(i8x16_sub_sat_u(i8x16_splat(1), i8x16_splat(2)))[0], 0);
         let r = i8x16_narrow_i16x8_u(i16x8_splat(-5), i16x8_splat(300));
         assert_eq!((u8s(r)[0], u8s(r)[15]), (0, 255));
+        let d = i16x8_relaxed_dot_i8x16_i7x16_s(i8x16_splat(-128), i8x16_splat(-128));
+        assert_eq!(i16s(d)[0], i16::MAX);
+        let d = i32x4_relaxed_dot_i8x16_i7x16_add_s(i8x16_splat(-128), i8x16_splat(-127), 1);
+        assert_eq!(i32s(d), [65025, 65024, 65024, 65024]);
         let q = i16x8_q15mulr_sat_s(i16x8_splat(-0x8000), i16x8_splat(-0x8000));
         assert_eq!(i16s(q)[0], 0x7fff);
     }

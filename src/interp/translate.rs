@@ -20,9 +20,9 @@
 //! Only valid code reaches the translator (the module was validated
 //! first), so operand-stack underflow and type errors cannot happen here.
 
-use super::ir::{Instr, Slot, Slot16};
+use super::ir::{Instr, MemOp, Slot, Slot16, INDEX64};
 use super::CompiledFunc;
-use crate::module::types::{FuncType, GlobalType, TableType, ValType};
+use crate::module::types::{FuncType, GlobalType, MemoryType, TableType, ValType};
 use crate::module::CompileError as Error;
 use wasmparser::{BlockType, FunctionBody, Operator};
 
@@ -32,6 +32,7 @@ pub struct TranslateEnv<'a> {
     pub func_types: &'a [u32],
     pub globals: &'a [GlobalType],
     pub tables: &'a [TableType],
+    pub memories: &'a [MemoryType],
     pub num_imported_funcs: u32,
     /// Whether to count calls and loop iterations (`Instr::Hot`) for
     /// tier-up.
@@ -1573,6 +1574,12 @@ impl Translator {
         if !self.reachable {
             return self.unreachable_operator(op);
         }
+        if let Some((kind, ty, memarg, lane)) = mem_access_of(&op) {
+            if let Some(memory) = generic_memory(env, &memarg) {
+                self.mem_access(kind, ty, memory, memarg.offset, lane);
+                return Ok(());
+            }
+        }
         macro_rules! bin {
             ($t:expr, $v:ident) => {
                 self.binary($t, |dst, a, b| Instr::$v { dst, a, b })
@@ -1877,11 +1884,39 @@ impl Translator {
                 });
                 self.emit(Instr::Aux {
                     a: table_index,
-                    b: 0,
+                    b: env.tables[table_index as usize].table64.into(),
                 });
                 for &t in ty.results() {
                     self.push_temp(t);
                 }
+            }
+            O::ReturnCall { function_index } => {
+                let ty = &env.types[env.func_types[function_index as usize] as usize];
+                let args = self.pop_args(ty.params().len());
+                self.emit(Instr::ReturnCall {
+                    func: function_index,
+                    args,
+                });
+                self.reachable = false;
+            }
+            O::ReturnCallIndirect {
+                type_index,
+                table_index,
+            } => {
+                let ty = &env.types[type_index as usize];
+                let c = self.pop();
+                let index = self.src(c);
+                let args = self.pop_args(ty.params().len());
+                self.emit(Instr::ReturnCallIndirect {
+                    type_index,
+                    index,
+                    args,
+                });
+                self.emit(Instr::Aux {
+                    a: table_index,
+                    b: env.tables[table_index as usize].table64.into(),
+                });
+                self.reachable = false;
             }
             O::Drop => {
                 self.pop();
@@ -1992,24 +2027,27 @@ impl Translator {
                 store!(memarg, I64Store32, I64Store32Disp, I64Store32Indexed)
             }
             O::MemorySize { mem } => {
-                let dst = self.push_temp(I32);
-                self.emit_result(Instr::MemorySize { dst, memory: mem });
+                let (memory, ty) = memory_operand(env, mem);
+                let dst = self.push_temp(ty);
+                self.emit_result(Instr::MemorySize { dst, memory });
             }
             O::MemoryGrow { mem } => {
+                let (memory, ty) = memory_operand(env, mem);
                 let args = self.pop_args(1);
-                self.emit(Instr::MemoryGrow { args, memory: mem });
-                self.push_temp(I32);
+                self.emit(Instr::MemoryGrow { args, memory });
+                self.push_temp(ty);
             }
             O::MemoryFill { mem } => {
                 let args = self.pop_args(3);
-                self.emit(Instr::MemoryFill { args, memory: mem });
+                let memory = memory_operand(env, mem).0;
+                self.emit(Instr::MemoryFill { args, memory });
             }
             O::MemoryCopy { dst_mem, src_mem } => {
                 let args = self.pop_args(3);
                 self.emit(Instr::MemoryCopy {
                     args,
-                    dst_memory: dst_mem,
-                    src_memory: src_mem,
+                    dst_memory: memory_operand(env, dst_mem).0,
+                    src_memory: memory_operand(env, src_mem).0,
                 });
             }
             O::MemoryInit { data_index, mem } => {
@@ -2017,7 +2055,7 @@ impl Translator {
                 self.emit(Instr::MemoryInit {
                     args,
                     segment: data_index,
-                    memory: mem,
+                    memory: memory_operand(env, mem).0,
                 });
             }
             O::DataDrop { data_index } => {
@@ -2030,6 +2068,7 @@ impl Translator {
                 let i = self.pop();
                 let index = self.src(i);
                 let dst = self.push_temp(t);
+                let table = table_operand(env, table).0;
                 self.emit_result(Instr::TableGet { dst, index, table });
             }
             O::TableSet { table } => {
@@ -2037,19 +2076,23 @@ impl Translator {
                 let i = self.pop();
                 let index = self.src(i);
                 let src = self.src(v);
+                let table = table_operand(env, table).0;
                 self.emit(Instr::TableSet { index, src, table });
             }
             O::TableSize { table } => {
-                let dst = self.push_temp(I32);
+                let (table, ty) = table_operand(env, table);
+                let dst = self.push_temp(ty);
                 self.emit_result(Instr::TableSize { dst, table });
             }
             O::TableGrow { table } => {
+                let (table, ty) = table_operand(env, table);
                 let args = self.pop_args(2);
                 self.emit(Instr::TableGrow { args, table });
-                self.push_temp(I32);
+                self.push_temp(ty);
             }
             O::TableFill { table } => {
                 let args = self.pop_args(3);
+                let table = table_operand(env, table).0;
                 self.emit(Instr::TableFill { args, table });
             }
             O::TableCopy {
@@ -2059,8 +2102,8 @@ impl Translator {
                 let args = self.pop_args(3);
                 self.emit(Instr::TableCopy {
                     args,
-                    dst_table,
-                    src_table,
+                    dst_table: table_operand(env, dst_table).0,
+                    src_table: table_operand(env, src_table).0,
                 });
             }
             O::TableInit { elem_index, table } => {
@@ -2068,7 +2111,7 @@ impl Translator {
                 self.emit(Instr::TableInit {
                     args,
                     segment: elem_index,
-                    table,
+                    table: table_operand(env, table).0,
                 });
             }
             O::ElemDrop { elem_index } => {
@@ -2341,15 +2384,27 @@ impl Translator {
                     lane,
                 })
             }
-            O::V128Bitselect => {
-                let c = self.pop();
-                let b = self.pop();
-                let a = self.pop();
-                let sc = self.src(c);
-                let sb = self.src(b);
-                self.write_to(a, a.slot);
-                let dst = self.push_temp(V128);
-                self.emit(Instr::V128Bitselect { dst, b: sb, c: sc });
+            O::V128Bitselect => self.ternary_v128(|dst, b, c| Instr::V128Bitselect { dst, b, c }),
+            O::F32x4RelaxedMadd => {
+                self.ternary_v128(|dst, b, c| Instr::F32x4RelaxedMadd { dst, b, c })
+            }
+            O::F32x4RelaxedNmadd => {
+                self.ternary_v128(|dst, b, c| Instr::F32x4RelaxedNmadd { dst, b, c })
+            }
+            O::F64x2RelaxedMadd => {
+                self.ternary_v128(|dst, b, c| Instr::F64x2RelaxedMadd { dst, b, c })
+            }
+            O::F64x2RelaxedNmadd => {
+                self.ternary_v128(|dst, b, c| Instr::F64x2RelaxedNmadd { dst, b, c })
+            }
+            O::I8x16RelaxedLaneselect
+            | O::I16x8RelaxedLaneselect
+            | O::I32x4RelaxedLaneselect
+            | O::I64x2RelaxedLaneselect => {
+                self.ternary_v128(|dst, b, c| Instr::RelaxedLaneselect { dst, b, c })
+            }
+            O::I32x4RelaxedDotI8x16I7x16AddS => {
+                self.ternary_v128(|dst, b, c| Instr::I32x4RelaxedDotI8x16I7x16AddS { dst, b, c })
             }
             O::V128Load8Lane { memarg, lane } => self.lane_mem(
                 memarg,
@@ -2456,6 +2511,60 @@ impl Translator {
         Ok(())
     }
 
+    /// A three-operand v128 instruction `dst = f(a, b, c)` whose first
+    /// operand is written to the result slot first (`V128Bitselect`).
+    fn ternary_v128(&mut self, make: impl FnOnce(Slot, Slot, Slot) -> Instr) {
+        let c = self.pop();
+        let b = self.pop();
+        let a = self.pop();
+        let sc = self.src(c);
+        let sb = self.src(b);
+        self.write_to(a, a.slot);
+        let dst = self.push_temp(ValType::V128);
+        self.emit(make(dst, sb, sc));
+    }
+
+    /// A load or store as a generic `MemAccess` (see `generic_memory`),
+    /// followed by its 64-bit static offset.
+    fn mem_access(&mut self, kind: MemOp, ty: ValType, memory: u32, offset: u64, lane: u8) {
+        let op = kind as u16 | (u16::from(lane) << 8);
+        let (a, b) = match kind {
+            MemOp::V128Load8Lane
+            | MemOp::V128Load16Lane
+            | MemOp::V128Load32Lane
+            | MemOp::V128Load64Lane => {
+                let args = self.pop_args(2);
+                self.push_temp(ValType::V128);
+                (args, args)
+            }
+            MemOp::V128Store8Lane
+            | MemOp::V128Store16Lane
+            | MemOp::V128Store32Lane
+            | MemOp::V128Store64Lane => {
+                let args = self.pop_args(2);
+                (args, args)
+            }
+            _ if kind.address_in_a() => {
+                let v = self.pop();
+                let a = self.pop();
+                let addr = self.src(a);
+                let src = self.src(v);
+                (addr, src)
+            }
+            _ => {
+                let a = self.pop();
+                let addr = self.src(a);
+                let dst = self.push_temp(ty);
+                (dst, addr)
+            }
+        };
+        self.emit(Instr::MemAccess { op, memory, a, b });
+        self.emit(Instr::Aux {
+            a: offset as u32,
+            b: (offset >> 32) as u32,
+        });
+    }
+
     /// In unreachable code only the block structure matters.
     fn unreachable_operator(&mut self, op: Operator<'_>) -> Result<(), Error> {
         use Operator as O;
@@ -2502,6 +2611,95 @@ impl Translator {
     }
 }
 
+/// The memory operand of `memory.*` instructions (the index with its
+/// `INDEX64` mark) and the type of their sizes.
+fn memory_operand(env: &TranslateEnv<'_>, memory: u32) -> (u32, ValType) {
+    match env.memories.get(memory as usize) {
+        Some(m) if m.memory64 => (memory | INDEX64, ValType::I64),
+        _ => (memory, ValType::I32),
+    }
+}
+
+/// The table operand of `table.*` instructions (the index with its
+/// `INDEX64` mark) and the type of their sizes.
+fn table_operand(env: &TranslateEnv<'_>, table: u32) -> (u32, ValType) {
+    match env.tables.get(table as usize) {
+        Some(t) if t.table64 => (table | INDEX64, ValType::I64),
+        _ => (table, ValType::I32),
+    }
+}
+
+/// The memory operand of a load or store that needs the generic
+/// `MemAccess` form: any memory but a 32-bit memory 0 (whose base and
+/// length the executor keeps in registers). `None` for the fast forms.
+fn generic_memory(env: &TranslateEnv<'_>, memarg: &wasmparser::MemArg) -> Option<u32> {
+    let wasmparser::MemArgTarget::Memory(index) = memarg.target else {
+        return None;
+    };
+    let (operand, _) = memory_operand(env, index);
+    (operand != 0).then_some(operand)
+}
+
+/// A load or store operator as a `MemAccess`: the access, the type it
+/// pushes (loads) or pops as its value (stores), its memory argument and
+/// lane.
+fn mem_access_of(op: &Operator<'_>) -> Option<(MemOp, ValType, wasmparser::MemArg, u8)> {
+    use MemOp as M;
+    use Operator as O;
+    use ValType::*;
+    let (kind, ty, memarg, lane) = match *op {
+        O::I32Load { memarg } => (M::I32Load, I32, memarg, 0),
+        O::I64Load { memarg } => (M::I64Load, I64, memarg, 0),
+        O::F32Load { memarg } => (M::I32Load, F32, memarg, 0),
+        O::F64Load { memarg } => (M::I64Load, F64, memarg, 0),
+        O::I32Load8S { memarg } => (M::I32Load8S, I32, memarg, 0),
+        O::I32Load8U { memarg } => (M::I32Load8U, I32, memarg, 0),
+        O::I32Load16S { memarg } => (M::I32Load16S, I32, memarg, 0),
+        O::I32Load16U { memarg } => (M::I32Load16U, I32, memarg, 0),
+        O::I64Load8S { memarg } => (M::I64Load8S, I64, memarg, 0),
+        O::I64Load8U { memarg } => (M::I64Load8U, I64, memarg, 0),
+        O::I64Load16S { memarg } => (M::I64Load16S, I64, memarg, 0),
+        O::I64Load16U { memarg } => (M::I64Load16U, I64, memarg, 0),
+        O::I64Load32S { memarg } => (M::I64Load32S, I64, memarg, 0),
+        O::I64Load32U { memarg } => (M::I64Load32U, I64, memarg, 0),
+        O::V128Load { memarg } => (M::V128Load, V128, memarg, 0),
+        O::V128Load8x8S { memarg } => (M::V128Load8x8S, V128, memarg, 0),
+        O::V128Load8x8U { memarg } => (M::V128Load8x8U, V128, memarg, 0),
+        O::V128Load16x4S { memarg } => (M::V128Load16x4S, V128, memarg, 0),
+        O::V128Load16x4U { memarg } => (M::V128Load16x4U, V128, memarg, 0),
+        O::V128Load32x2S { memarg } => (M::V128Load32x2S, V128, memarg, 0),
+        O::V128Load32x2U { memarg } => (M::V128Load32x2U, V128, memarg, 0),
+        O::V128Load8Splat { memarg } => (M::V128Load8Splat, V128, memarg, 0),
+        O::V128Load16Splat { memarg } => (M::V128Load16Splat, V128, memarg, 0),
+        O::V128Load32Splat { memarg } => (M::V128Load32Splat, V128, memarg, 0),
+        O::V128Load64Splat { memarg } => (M::V128Load64Splat, V128, memarg, 0),
+        O::V128Load32Zero { memarg } => (M::V128Load32Zero, V128, memarg, 0),
+        O::V128Load64Zero { memarg } => (M::V128Load64Zero, V128, memarg, 0),
+        O::I32Store8 { memarg } => (M::Store8, I32, memarg, 0),
+        O::I64Store8 { memarg } => (M::Store8, I64, memarg, 0),
+        O::I32Store16 { memarg } => (M::Store16, I32, memarg, 0),
+        O::I64Store16 { memarg } => (M::Store16, I64, memarg, 0),
+        O::I32Store { memarg } => (M::Store32, I32, memarg, 0),
+        O::F32Store { memarg } => (M::Store32, F32, memarg, 0),
+        O::I64Store32 { memarg } => (M::Store32, I64, memarg, 0),
+        O::I64Store { memarg } => (M::Store64, I64, memarg, 0),
+        O::F64Store { memarg } => (M::Store64, F64, memarg, 0),
+        O::V128Store { memarg } => (M::V128Store, V128, memarg, 0),
+        O::V128Load8Lane { memarg, lane } => (M::V128Load8Lane, V128, memarg, lane),
+        O::V128Load16Lane { memarg, lane } => (M::V128Load16Lane, V128, memarg, lane),
+        O::V128Load32Lane { memarg, lane } => (M::V128Load32Lane, V128, memarg, lane),
+        O::V128Load64Lane { memarg, lane } => (M::V128Load64Lane, V128, memarg, lane),
+        O::V128Store8Lane { memarg, lane } => (M::V128Store8Lane, V128, memarg, lane),
+        O::V128Store16Lane { memarg, lane } => (M::V128Store16Lane, V128, memarg, lane),
+        O::V128Store32Lane { memarg, lane } => (M::V128Store32Lane, V128, memarg, lane),
+        O::V128Store64Lane { memarg, lane } => (M::V128Store64Lane, V128, memarg, lane),
+        _ => return None,
+    };
+    Some((kind, ty, memarg, lane))
+}
+
+/// The fast forms only serve 32-bit memory 0 (`generic_memory` sends
+/// everything else to `MemAccess`), whose static offsets fit in 32 bits.
 fn check_memory(memarg: &wasmparser::MemArg, offset: usize) -> Result<(), Error> {
     match memarg.target {
         wasmparser::MemArgTarget::Memory(0) if memarg.offset <= u32::MAX as u64 => Ok(()),

@@ -87,6 +87,76 @@ impl Control {
     }
 }
 
+/// Whether a body reads memory 0's base or length (loads, stores, and
+/// `memory.size`): only such functions load them, at entry and after calls.
+fn uses_memory0(body: &FunctionBody<'_>) -> Result<bool> {
+    let mut ops = body.get_operators_reader().map_err(read_error)?;
+    while !ops.eof() {
+        let op = ops.read().map_err(read_error)?;
+        let memarg = match &op {
+            Operator::MemorySize { .. } => return Ok(true),
+            _ => op_memarg(&op),
+        };
+        if memarg.is_some() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// The memory immediate of a load or store (scalar or vector).
+fn op_memarg(op: &Operator<'_>) -> Option<MemArg> {
+    use Operator as O;
+    match *op {
+        O::I32Load { memarg }
+        | O::I64Load { memarg }
+        | O::F32Load { memarg }
+        | O::F64Load { memarg }
+        | O::I32Load8S { memarg }
+        | O::I32Load8U { memarg }
+        | O::I32Load16S { memarg }
+        | O::I32Load16U { memarg }
+        | O::I64Load8S { memarg }
+        | O::I64Load8U { memarg }
+        | O::I64Load16S { memarg }
+        | O::I64Load16U { memarg }
+        | O::I64Load32S { memarg }
+        | O::I64Load32U { memarg }
+        | O::I32Store { memarg }
+        | O::I64Store { memarg }
+        | O::F32Store { memarg }
+        | O::F64Store { memarg }
+        | O::I32Store8 { memarg }
+        | O::I32Store16 { memarg }
+        | O::I64Store8 { memarg }
+        | O::I64Store16 { memarg }
+        | O::I64Store32 { memarg }
+        | O::V128Load { memarg }
+        | O::V128Load8x8S { memarg }
+        | O::V128Load8x8U { memarg }
+        | O::V128Load16x4S { memarg }
+        | O::V128Load16x4U { memarg }
+        | O::V128Load32x2S { memarg }
+        | O::V128Load32x2U { memarg }
+        | O::V128Load8Splat { memarg }
+        | O::V128Load16Splat { memarg }
+        | O::V128Load32Splat { memarg }
+        | O::V128Load64Splat { memarg }
+        | O::V128Load32Zero { memarg }
+        | O::V128Load64Zero { memarg }
+        | O::V128Store { memarg } => Some(memarg),
+        O::V128Load8Lane { memarg, .. }
+        | O::V128Load16Lane { memarg, .. }
+        | O::V128Load32Lane { memarg, .. }
+        | O::V128Load64Lane { memarg, .. }
+        | O::V128Store8Lane { memarg, .. }
+        | O::V128Store16Lane { memarg, .. }
+        | O::V128Store32Lane { memarg, .. }
+        | O::V128Store64Lane { memarg, .. } => Some(memarg),
+        _ => None,
+    }
+}
+
 /// Stores `v` into a 64-bit raw value slot at `addr + offset`, in the raw
 /// encoding (32-bit values zero-extended; a v128 fills two slots, low half
 /// first).
@@ -175,6 +245,9 @@ pub fn translate_function(
     calls: Calls<'_>,
 ) -> Result<()> {
     let ty = info.func_type(func_index).clone();
+    if info.memories.iter().any(|m| m.memory64) || info.tables.iter().any(|t| t.table64) {
+        return unsupported("64-bit memories and tables");
+    }
     func.signature = abi::wasm_signature(&ty);
     func.name = UserFuncName::user(0, func_index);
     let b = FunctionBuilder::new(func, fctx);
@@ -229,7 +302,7 @@ impl FuncTranslator<'_, '_> {
             }
         }
         self.stack_check();
-        if !self.info.memories.is_empty() {
+        if !self.info.memories.is_empty() && uses_memory0(body)? {
             let memories = self
                 .b
                 .ins()

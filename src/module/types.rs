@@ -175,6 +175,8 @@ impl fmt::Display for Limits {
 pub struct TableType {
     pub element: ValType,
     pub limits: Limits,
+    /// Indexed by i64 (table64, part of the memory64 proposal).
+    pub table64: bool,
 }
 
 impl TableType {
@@ -185,13 +187,15 @@ impl TableType {
                 min: min.into(),
                 max: max.map(Into::into),
             },
+            table64: false,
         }
     }
 }
 
 impl fmt::Display for TableType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "table {} {}", self.limits, self.element)
+        let index = if self.table64 { "i64 " } else { "" };
+        write!(f, "table {index}{} {}", self.limits, self.element)
     }
 }
 
@@ -220,7 +224,8 @@ impl MemoryType {
 
 impl fmt::Display for MemoryType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "memory {}", self.limits)
+        let index = if self.memory64 { "i64 " } else { "" };
+        write!(f, "memory {index}{}", self.limits)
     }
 }
 

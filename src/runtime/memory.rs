@@ -18,6 +18,21 @@ use std::ptr;
 /// Largest number of pages a 32-bit memory can have (4 GiB).
 pub const MAX_PAGES_32: u64 = 65536;
 
+/// Largest number of pages a 64-bit memory can have (2^64 bytes).
+pub const MAX_PAGES_64: u64 = 1 << 48;
+
+/// Most address space a memory reserves at creation (the 4 GiB of a full
+/// 32-bit memory). A 64-bit memory whose maximum is larger reserves this
+/// much and moves to a larger reservation if it ever outgrows it.
+const MAX_RESERVATION: u64 = MAX_PAGES_32 * WASM_PAGE_SIZE;
+
+/// The growth limit in pages of a memory with maximum `max` (from its
+/// type) and index type `memory64`, under the engine's `ceiling`.
+pub fn max_pages(max: Option<u64>, memory64: bool, ceiling: u64) -> u64 {
+    let index_limit = if memory64 { MAX_PAGES_64 } else { MAX_PAGES_32 };
+    max.unwrap_or(index_limit).min(index_limit).min(ceiling)
+}
+
 pub struct LinearMemory {
     pub def: VMMemoryDefinition,
     /// Bytes reserved at `def.base` (0 when nothing was mapped).
@@ -41,10 +56,16 @@ impl LinearMemory {
                 "memory minimum of {min} pages exceeds the limit of {max} pages"
             ));
         }
-        let reserve_bytes = max
+        let min_bytes = min
             .checked_mul(WASM_PAGE_SIZE)
             .and_then(|b| usize::try_from(b).ok())
-            .ok_or_else(|| "memory reservation does not fit the address space".to_string())?;
+            .ok_or_else(|| format!("a memory of {min} pages does not fit the address space"))?;
+        // Reserve the whole maximum where it is reasonable (never less
+        // than the minimum); larger maximums are reached by relocation.
+        let reserve_bytes = max
+            .saturating_mul(WASM_PAGE_SIZE)
+            .min(MAX_RESERVATION)
+            .max(min_bytes as u64) as usize;
         let mut mem = LinearMemory {
             def: VMMemoryDefinition {
                 base: ptr::NonNull::<u8>::dangling().as_ptr(),
@@ -55,7 +76,6 @@ impl LinearMemory {
             max_pages: max,
         };
         if reserve_bytes > 0 {
-            let min_bytes = (min * WASM_PAGE_SIZE) as usize;
             let (base, reserved) = match reserve(reserve_bytes) {
                 Some(base) => (base, reserve_bytes),
                 None if min_bytes < reserve_bytes => match reserve(min_bytes.max(1)) {
@@ -97,7 +117,7 @@ impl LinearMemory {
             return Some(old);
         }
         let old_bytes = self.def.current_length;
-        let new_bytes = usize::try_from(new * WASM_PAGE_SIZE).ok()?;
+        let new_bytes = usize::try_from(new.checked_mul(WASM_PAGE_SIZE)?).ok()?;
         if new_bytes > self.reserved {
             self.relocate(new_bytes)?;
         }
@@ -121,7 +141,8 @@ impl LinearMemory {
     /// Moves to a reservation of at least `needed` bytes (used only when
     /// the full reservation could not be made at creation).
     fn relocate(&mut self, needed: usize) -> Option<()> {
-        let max_bytes = usize::try_from(self.max_pages * WASM_PAGE_SIZE).ok()?;
+        let max_bytes =
+            usize::try_from(self.max_pages.saturating_mul(WASM_PAGE_SIZE)).unwrap_or(usize::MAX);
         let size = needed.max(self.reserved.saturating_mul(2)).min(max_bytes);
         let base = reserve(size).or_else(|| reserve(needed))?;
         let size = if size >= needed { size } else { needed };
@@ -224,6 +245,21 @@ mod tests {
         assert!(m.data().is_empty());
         assert_eq!(m.grow(0), Some(0));
         assert_eq!(m.grow(1), None);
+    }
+
+    #[test]
+    fn huge_maximum_reserves_part_and_relocates() {
+        // A 64-bit memory whose maximum exceeds any reservation.
+        let mut m = LinearMemory::new(1, MAX_PAGES_64).unwrap();
+        assert!(m.reserved as u64 <= MAX_RESERVATION);
+        m.data_mut()[5] = 9;
+        assert_eq!(m.grow(3), Some(1));
+        assert_eq!(m.data()[5], 9);
+        assert_eq!(m.grow(MAX_PAGES_64), None);
+        assert_eq!(m.grow(u64::MAX), None);
+        assert_eq!(max_pages(None, true, u64::MAX), MAX_PAGES_64);
+        assert_eq!(max_pages(None, false, u64::MAX), MAX_PAGES_32);
+        assert_eq!(max_pages(Some(10), true, 5), 5);
     }
 
     #[test]

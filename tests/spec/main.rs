@@ -1,9 +1,11 @@
 //! The WebAssembly spec testsuite runner.
 //!
 //! Runs every `.wast` file listed in `../shared/testsuite/core-2.0.txt`
-//! (override the directory with `WASMRT_TESTSUITE`, select files with
+//! and then, by proposal, those of `core-3.0-extra.txt` (override the
+//! directory with `WASMRT_TESTSUITE`, select files with
 //! `WASMRT_SPEC_FILTER=substring`, see every failure with
-//! `WASMRT_SPEC_VERBOSE=1`) and prints a per-file table and, last, the line
+//! `WASMRT_SPEC_VERBOSE=1`) and prints a per-file table, a table per
+//! proposal (`2.0`, then each 3.0 group) and, last, the line
 //! `N passed, M failed, K skipped`. It exits non-zero if anything failed.
 //!
 //! The suite runs once per execution strategy — `interp`, `jit`, and `auto`
@@ -20,9 +22,13 @@
 //! Nothing skipped is counted as passed; skips are listed with their reason:
 //! * `text-format`: `assert_malformed` of a `module quote` tests the text
 //!   parser, not the runtime;
-//! * `3.0 feature`: a module that is valid WebAssembly 3.0 but not 2.0, and
-//!   every assertion that uses it (the 2.0 list contains such modules, marked
-//!   "3.0 inside");
+//! * `needs typed function references`, `needs exception handling`,
+//!   `needs GC`, `needs other 3.0 proposals`: a module that is valid
+//!   WebAssembly 3.0 but needs a proposal the engine does not implement yet,
+//!   and every assertion that uses it (the 2.0 list contains such modules,
+//!   marked "3.0 inside"). A module valid with the implemented proposals
+//!   that the engine rejects is a failure, never a skip;
+//! * `3.0 value kind`: arguments or results of GC/typed-reference kinds;
 //! * `3.0 directive`: exception and thread assertions.
 
 mod script;
@@ -95,12 +101,49 @@ fn read_list(path: &Path) -> Vec<String> {
         .collect()
 }
 
+/// The files of `core-3.0-extra.txt` by proposal: a comment line
+/// `# memory64 (test/core/memory64/): 25` starts the group `memory64`.
+fn read_groups(path: &Path) -> Vec<(String, Vec<String>)> {
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("cannot read the test list {}: {e}", path.display()));
+    let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+    let mut current: Option<String> = None;
+    for line in text.lines() {
+        let line = line.trim();
+        if let Some(comment) = line.strip_prefix('#') {
+            // A group header names the proposal and ends in its file count.
+            let header = comment.trim();
+            if let Some((name, count)) = header.rsplit_once(':') {
+                if count.trim().parse::<usize>().is_ok() {
+                    let name = name.split(" (").next().unwrap_or(name).trim();
+                    current = Some(name.to_string());
+                }
+            }
+            continue;
+        }
+        let file = line.split('#').next().unwrap_or("").trim();
+        if file.is_empty() {
+            continue;
+        }
+        let group = current.clone().unwrap_or_else(|| "3.0".into());
+        match groups.last_mut() {
+            Some((g, files)) if *g == group => files.push(file.to_string()),
+            _ => groups.push((group, vec![file.to_string()])),
+        }
+    }
+    groups
+}
+
 fn main() {
     let dir = testsuite_dir();
     let filter = std::env::var("WASMRT_SPEC_FILTER").ok();
     let verbose = std::env::var_os("WASMRT_SPEC_VERBOSE").is_some();
     // Read first: a missing testsuite should panic with its message.
-    let files = read_list(&dir.join("core-2.0.txt"));
+    let mut groups = vec![("2.0".to_string(), read_list(&dir.join("core-2.0.txt")))];
+    let extra = dir.join("core-3.0-extra.txt");
+    if extra.exists() {
+        groups.extend(read_groups(&extra));
+    }
     // Engine panics are caught and counted as failures; keep their noise
     // out of the report.
     std::panic::set_hook(Box::new(|_| {}));
@@ -134,42 +177,66 @@ fn main() {
             "{:<40} {:>7} {:>7} {:>7}  skipped because",
             "file", "passed", "failed", "skipped"
         );
-        for file in &files {
-            if filter.as_deref().is_some_and(|f| !file.contains(f)) {
-                continue;
-            }
-            let path = dir.join(file);
-            let tally = match std::fs::read_to_string(&path) {
-                Ok(text) => script::run_file(&text, via_capi, strategy),
-                Err(e) => {
-                    let mut t = Tally::default();
-                    t.fail(0, format!("cannot read {}: {e}", path.display()));
-                    t
+        let mut per_group = Vec::new();
+        for (group, files) in &groups {
+            let at_start = (passed, failed, skipped);
+            let mut ran = false;
+            for file in files {
+                if filter.as_deref().is_some_and(|f| !file.contains(f)) {
+                    continue;
                 }
-            };
-            let reasons: Vec<String> = tally
-                .skipped
-                .iter()
-                .map(|(r, n)| format!("{r} ({n})"))
-                .collect();
-            println!(
-                "{:<40} {:>7} {:>7} {:>7}  {}",
-                file,
-                tally.passed,
-                tally.failed,
-                tally.skipped_total(),
-                reasons.join(", ")
-            );
-            let shown = if verbose { usize::MAX } else { 3 };
-            for f in tally.failures.iter().take(shown) {
-                println!("    FAIL {f}");
+                if !ran && group != "2.0" {
+                    println!("-- 3.0: {group}");
+                }
+                ran = true;
+                let path = dir.join(file);
+                let tally = match std::fs::read_to_string(&path) {
+                    Ok(text) => script::run_file(&text, via_capi, strategy),
+                    Err(e) => {
+                        let mut t = Tally::default();
+                        t.fail(0, format!("cannot read {}: {e}", path.display()));
+                        t
+                    }
+                };
+                let reasons: Vec<String> = tally
+                    .skipped
+                    .iter()
+                    .map(|(r, n)| format!("{r} ({n})"))
+                    .collect();
+                println!(
+                    "{:<40} {:>7} {:>7} {:>7}  {}",
+                    file,
+                    tally.passed,
+                    tally.failed,
+                    tally.skipped_total(),
+                    reasons.join(", ")
+                );
+                let shown = if verbose { usize::MAX } else { 3 };
+                for f in tally.failures.iter().take(shown) {
+                    println!("    FAIL {f}");
+                }
+                if tally.failures.len() > shown {
+                    println!("    ... {} more failures", tally.failures.len() - shown);
+                }
+                passed += tally.passed;
+                failed += tally.failed;
+                skipped += tally.skipped_total();
             }
-            if tally.failures.len() > shown {
-                println!("    ... {} more failures", tally.failures.len() - shown);
+            if ran {
+                per_group.push((
+                    group.clone(),
+                    passed - at_start.0,
+                    failed - at_start.1,
+                    skipped - at_start.2,
+                ));
             }
-            passed += tally.passed;
-            failed += tally.failed;
-            skipped += tally.skipped_total();
+        }
+        println!(
+            "\n{:<40} {:>7} {:>7} {:>7}",
+            "proposal", "passed", "failed", "skipped"
+        );
+        for (group, p, f, k) in &per_group {
+            println!("{group:<40} {p:>7} {f:>7} {k:>7}");
         }
         println!(
             "-- {}, {} API: {} passed, {} failed, {} skipped",

@@ -3,7 +3,7 @@
 use super::Tier;
 use crate::values::{self, ExternRefs};
 use crate::Tally;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use wasmrt::capi::{self, testing};
 use wasmrt::TrapCode;
@@ -12,15 +12,14 @@ use wast::core::{Module as WastModule, ModuleKind};
 use wast::parser::{self, ParseBuffer};
 use wast::{QuoteWat, Wast, WastDirective, WastExecute, WastInvoke, Wat};
 
-/// A module this engine cannot run because it uses WebAssembly 3.0
-/// features: assertions against it are skipped.
-const SKIP_3_0: &str = "3.0 feature";
-
-/// An instance, or the marker that the module was skipped.
+/// An instance, or the marker that the module was skipped (and why).
 #[derive(Copy, Clone)]
 enum Slot {
     Live(Instance),
-    Skipped,
+    Skipped(&'static str),
+    /// The module failed (counted once, where it failed): what uses it
+    /// fails too.
+    Failed,
 }
 
 struct Script {
@@ -33,10 +32,11 @@ struct Script {
     refs: ExternRefs,
     /// Exports importable by module name (`register`, plus "spectest").
     registered: HashMap<String, Vec<(String, Extern)>>,
-    /// Registered names whose module was skipped.
-    registered_skipped: HashSet<String>,
+    /// Registered names whose module was skipped, and why.
+    registered_skipped: HashMap<String, &'static str>,
     named: HashMap<String, Slot>,
-    definitions: HashMap<String, Option<Module>>,
+    /// Module definitions, or why the definition was skipped.
+    definitions: HashMap<String, Result<Module, &'static str>>,
     current: Option<Slot>,
     tally: Tally,
 }
@@ -55,12 +55,36 @@ fn line_of(text: &str, span: wast::token::Span) -> usize {
     span.linecol_in(text).0 + 1
 }
 
-/// Whether `bytes` is valid WebAssembly 3.0 but not valid 2.0.
-fn is_3_0_module(bytes: &[u8]) -> bool {
-    use wasmparser::{Validator, WasmFeatures};
-    let v2 = Validator::new_with_features(WasmFeatures::WASM2).validate_all(bytes);
-    let v3 = Validator::new_with_features(WasmFeatures::all()).validate_all(bytes);
-    v2.is_err() && v3.is_ok()
+/// The WebAssembly 3.0 proposals the engine implements (on by default).
+fn implemented() -> wasmparser::WasmFeatures {
+    use wasmparser::WasmFeatures as F;
+    F::WASM2 | F::EXTENDED_CONST | F::MULTI_MEMORY | F::MEMORY64 | F::TAIL_CALL | F::RELAXED_SIMD
+}
+
+/// Why a module the engine rejected is skipped rather than failed: the
+/// 3.0 proposal it needs that the engine does not implement yet. `None`
+/// when the module is valid with the implemented proposals (then the
+/// rejection is a failure) or invalid under every proposal.
+pub fn missing_feature(bytes: &[u8]) -> Option<&'static str> {
+    use wasmparser::{Validator, WasmFeatures as F};
+    let valid = |f: F| Validator::new_with_features(f).validate_all(bytes).is_ok();
+    if valid(implemented()) || !valid(F::all()) {
+        return None;
+    }
+    let refs = F::FUNCTION_REFERENCES;
+    let candidates = [
+        ("needs typed function references", refs),
+        ("needs exception handling", F::EXCEPTIONS),
+        ("needs exception handling", F::EXCEPTIONS | refs),
+        ("needs GC", F::GC | refs),
+        ("needs GC", F::GC | refs | F::EXCEPTIONS),
+    ];
+    for (why, extra) in candidates {
+        if valid(implemented() | extra) {
+            return Some(why);
+        }
+    }
+    Some("needs other 3.0 proposals")
 }
 
 fn module_id<'a>(q: &QuoteWat<'a>) -> Option<String> {
@@ -165,7 +189,7 @@ impl Script {
             via_capi,
             refs: ExternRefs::default(),
             registered: HashMap::new(),
-            registered_skipped: HashSet::new(),
+            registered_skipped: HashMap::new(),
             named: HashMap::new(),
             definitions: HashMap::new(),
             current: None,
@@ -224,6 +248,10 @@ impl Script {
             Val::FuncRef(None),
         );
         exports.push(("table".into(), Extern::Table(table.unwrap())));
+        let mut ty64 = TableType::new(FuncRef, 10, Some(20));
+        ty64.table64 = true;
+        let table64 = Table::new(st, ty64, Val::FuncRef(None));
+        exports.push(("table64".into(), Extern::Table(table64.unwrap())));
         let memory = Memory::new(st, MemoryType::new(1, Some(2)));
         exports.push(("memory".into(), Extern::Memory(memory.unwrap())));
         self.registered.insert("spectest".into(), exports);
@@ -236,20 +264,23 @@ impl Script {
         }
     }
 
-    /// Compiles a module; `Skip` for 3.0 modules.
+    /// Compiles a module; `Skip` for modules that need a 3.0 proposal
+    /// the engine does not implement.
     fn compile(&self, bytes: &[u8]) -> Result<Module, Failure> {
         match Module::new(&self.engine, bytes) {
             Ok(m) => Ok(m),
-            Err(_) if is_3_0_module(bytes) => Err(Failure::Skip(SKIP_3_0)),
-            Err(e) => Err(Failure::Error(format!("compile error: {e}"))),
+            Err(e) => match missing_feature(bytes) {
+                Some(why) => Err(Failure::Skip(why)),
+                None => Err(Failure::Error(format!("compile error: {e}"))),
+            },
         }
     }
 
     fn instantiate(&mut self, module: &Module) -> Result<Instance, Failure> {
         let mut imports = Vec::new();
         for imp in module.imports() {
-            if self.registered_skipped.contains(&imp.module) {
-                return Err(Failure::Skip(SKIP_3_0));
+            if let Some(why) = self.registered_skipped.get(&imp.module) {
+                return Err(Failure::Skip(why));
             }
             let found = self
                 .registered
@@ -285,7 +316,8 @@ impl Script {
     fn invoke(&mut self, inv: &WastInvoke<'_>) -> Result<Vec<Val>, Failure> {
         let inst = match self.slot(inv.module) {
             Some(Slot::Live(i)) => i,
-            Some(Slot::Skipped) => return Err(Failure::Skip(SKIP_3_0)),
+            Some(Slot::Skipped(why)) => return Err(Failure::Skip(why)),
+            Some(Slot::Failed) => return Err(Failure::Error("the module failed".into())),
             None => return Err(Failure::Error("no module to invoke".into())),
         };
         let func = inst
@@ -442,7 +474,8 @@ impl Script {
             WastExecute::Get { module, global, .. } => {
                 let inst = match self.slot(*module) {
                     Some(Slot::Live(i)) => i,
-                    Some(Slot::Skipped) => return Err(Failure::Skip(SKIP_3_0)),
+                    Some(Slot::Skipped(why)) => return Err(Failure::Skip(why)),
+                    Some(Slot::Failed) => return Err(Failure::Error("the module failed".into())),
                     None => return Err(Failure::Error("no module".into())),
                 };
                 match inst.get_export(st(self.c_store), global) {
@@ -480,9 +513,13 @@ impl Script {
                 self.tally.pass();
                 Slot::Live(i)
             }
+            Err(Failure::Skip(why)) => {
+                self.tally.skip(why);
+                Slot::Skipped(why)
+            }
             Err(f) => {
                 self.expect_ok::<()>(line, Err(f));
-                Slot::Skipped
+                Slot::Failed
             }
         }
     }
@@ -504,12 +541,20 @@ impl Script {
                     .encode()
                     .map_err(|e| Failure::Error(format!("cannot encode module: {e}")))
                     .and_then(|bytes| self.compile(&bytes));
+                let skip_reason = match &compiled {
+                    Err(Failure::Skip(why)) => Some(*why),
+                    _ => None,
+                };
                 let module = self.expect_ok(line, compiled);
                 if module.is_some() {
                     self.tally.pass();
                 }
                 if let Some(id) = id {
-                    self.definitions.insert(id, module);
+                    let skipped = match &module {
+                        Some(_) => "",
+                        None => skip_reason.unwrap_or(""),
+                    };
+                    self.definitions.insert(id, module.ok_or(skipped));
                 }
             }
             WastDirective::ModuleInstance {
@@ -517,17 +562,21 @@ impl Script {
             } => {
                 let def = module.and_then(|m| self.definitions.get(m.name()).cloned());
                 let slot = match def {
-                    Some(Some(m)) => {
+                    Some(Ok(m)) => {
                         let r = self.instantiate(&m);
                         self.instance_slot(line, r)
                     }
-                    Some(None) => {
-                        self.tally.skip(SKIP_3_0);
-                        Slot::Skipped
+                    Some(Err("")) => {
+                        self.tally.fail(line, "the module definition failed".into());
+                        Slot::Failed
+                    }
+                    Some(Err(why)) => {
+                        self.tally.skip(why);
+                        Slot::Skipped(why)
                     }
                     None => {
                         self.tally.fail(line, "unknown module definition".into());
-                        Slot::Skipped
+                        Slot::Failed
                     }
                 };
                 self.current = Some(slot);
@@ -542,10 +591,11 @@ impl Script {
                     self.registered_skipped.remove(name);
                     self.tally.pass();
                 }
-                Some(Slot::Skipped) => {
-                    self.registered_skipped.insert(name.to_string());
-                    self.tally.skip(SKIP_3_0);
+                Some(Slot::Skipped(why)) => {
+                    self.registered_skipped.insert(name.to_string(), why);
+                    self.tally.skip(why);
                 }
+                Some(Slot::Failed) => self.tally.fail(line, "register: the module failed".into()),
                 None => self.tally.fail(line, "register: no such module".into()),
             },
             WastDirective::Invoke(inv) => {

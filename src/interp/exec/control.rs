@@ -553,16 +553,21 @@ unsafe fn indirect_callee(
     // SAFETY: guaranteed by the caller; the element index is checked
     // against the table's length.
     unsafe {
-        let Instr::Aux { a: table, .. } = *ip.add(1) else {
+        let Instr::Aux {
+            a: table,
+            b: table64,
+        } = *ip.add(1)
+        else {
             bad_dispatch()
         };
         let vmctx = (*cx).vmctx;
         let t = (*vmctx).table(table);
-        let i = rd(fp, index) as u32 as usize;
-        if i >= (*t).current_elements {
+        let raw = rd(fp, index);
+        let i = if table64 != 0 { raw } else { raw as u32 as u64 };
+        if i >= (*t).current_elements as u64 {
             return Err(TrapCode::UndefinedElement);
         }
-        let f = *(*t).base.add(i) as *const VMFuncRef;
+        let f = *(*t).base.add(i as usize) as *const VMFuncRef;
         if f.is_null() {
             return Err(TrapCode::UninitializedElement);
         }
@@ -586,6 +591,77 @@ handler! { CallIndirectArgs { index, args, src0, src1, type_index } |ip, fp, mem
             copy_args(fp, args, src0, src1);
             call_ref(ip, fp, mem, len, cx, facc, f, args.into(), ip.add(2))
         }
+        Err(code) => trap!(cx, ip, code),
+    }
+}}
+
+/// A tail call: `f` runs in place of the running function, in its frame.
+/// The arguments at slot `args` move down to the frame base; no caller
+/// record is pushed, so when `f` returns it returns to the running
+/// function's caller, and a chain of tail calls runs in constant stack.
+/// A callee that is not interpreted (host or native code) is called
+/// through its `array_call` and its results returned at once.
+///
+/// # Safety
+/// As for `enter`; `f` is a live function reference of the store whose
+/// type's results are the running function's (validation checks this).
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+unsafe fn tail_call(
+    ip: *const Instr,
+    fp: *mut u64,
+    mem: *mut u8,
+    len: usize,
+    cx: *mut Cx,
+    facc: f64,
+    f: *const VMFuncRef,
+    args: Slot,
+) -> Exit {
+    // SAFETY: guaranteed by the caller; the reused frame is checked to fit
+    // the callee before anything is written.
+    unsafe {
+        if (*f).interp_code.is_null() {
+            if !call_array(cx, fp, f, args) {
+                (*cx).trap_ip = ip;
+                (*cx).callee_trapped = true;
+                return Exit::Trapped;
+            }
+            let results = (*(*cx).func).result_slots;
+            for i in 0..results {
+                wr(fp, i, rd(fp, args + i));
+            }
+            // The callee may have grown (or moved) memory 0.
+            let (mem, len) = memory0((*cx).vmctx);
+            return leave(mem, len, cx, facc);
+        }
+        let callee = (*f).interp_code as *const CompiledFunc;
+        if fp.add((*callee).frame_slots as usize) > (*cx).stack_end {
+            trap!(cx, ip, TrapCode::StackExhausted);
+        }
+        // The destination starts below the source: a forward copy is safe.
+        for i in 0..(*callee).param_slots {
+            wr(fp, i, rd(fp, args + i));
+        }
+        (*cx).func = callee;
+        init_frame(fp, callee);
+        let code = (*callee).code.as_ptr();
+        let callee_ctx = (*f).vmctx;
+        if callee_ctx != (*cx).vmctx {
+            (*cx).vmctx = callee_ctx;
+            let (mem, len) = memory0(callee_ctx);
+            dispatch!(code, fp, mem, len, cx, 0, facc)
+        }
+        dispatch!(code, fp, mem, len, cx, 0, facc)
+    }
+}
+
+handler! { ReturnCall { func, args } |ip, fp, mem, len, cx, acc, facc| {
+    tail_call(ip, fp, mem, len, cx, facc, (*(*cx).vmctx).func(func), args)
+}}
+
+handler! { ReturnCallIndirect { type_index, index, args } |ip, fp, mem, len, cx, acc, facc| {
+    match indirect_callee(ip, fp, cx, type_index, index) {
+        Ok(f) => tail_call(ip, fp, mem, len, cx, facc, f, args),
         Err(code) => trap!(cx, ip, code),
     }
 }}

@@ -6,6 +6,7 @@
 //! bits, so `address + offset + size` cannot wrap).
 
 use super::*;
+use crate::interp::ir::{index_of, MemOp, INDEX64};
 
 /// The host address of the `$n` bytes at wasm address `$addr + $offset`
 /// in memory 0, or a trap.
@@ -315,53 +316,174 @@ lane_accesses! {
     V128Load64Lane, V128Store64Lane: 8;
 }
 
+/// The address operand of a memory (or table) instruction: an i64 for
+/// a 64-bit one (`INDEX64` set in its index operand), else an i32.
+#[inline(always)]
+pub(super) fn address(raw: u64, operand: u32) -> u64 {
+    if operand & INDEX64 != 0 {
+        raw
+    } else {
+        raw as u32 as u64
+    }
+}
+
+handler! { MemAccess { op, memory, a, b } |ip, fp, mem, len, cx, acc, facc| {
+    let Instr::Aux { a: lo, b: hi } = *ip.add(1) else {
+        bad_dispatch()
+    };
+    let offset = (u64::from(hi) << 32) | u64::from(lo);
+    match access_memory(cx, fp, op, memory, a, b, offset) {
+        Ok(()) => dispatch!(ip.add(2), fp, mem, len, cx, acc, facc),
+        Err(code) => trap!(cx, ip, code),
+    }
+}}
+
+/// Executes a `MemAccess`: any load or store in any memory, its base and
+/// length read through the context, its bounds checked in 64 bits without
+/// overflow (`address + offset + width` may exceed 2^64 for a 64-bit
+/// memory). Out of line: it is the slow path, and keeps `MemAccess`
+/// frameless.
+///
+/// # Safety
+/// As for handlers; `memory` is a memory index of the running instance
+/// (with its `INDEX64` mark), the slots are in the frame.
+#[inline(never)]
+unsafe fn access_memory(
+    cx: *mut Cx,
+    fp: *mut u64,
+    op: u16,
+    memory: u32,
+    a: Slot,
+    b: Slot,
+    offset: u64,
+) -> Result<(), TrapCode> {
+    use crate::interp::simd;
+    // SAFETY: guaranteed by the caller; the access is checked against the
+    // memory's current length before it is made.
+    unsafe {
+        let m = (*(*cx).vmctx).memory(index_of(memory));
+        let kind = MemOp::ALL[(op & 0xff) as usize];
+        let lane = (op >> 8) as usize;
+        let raw = rd(fp, if kind.address_in_a() { a } else { b });
+        let width = kind.width();
+        let ea = address(raw, memory)
+            .checked_add(offset)
+            .filter(|ea| {
+                ea.checked_add(width)
+                    .is_some_and(|end| end <= (*m).current_length as u64)
+            })
+            .ok_or(TrapCode::MemoryOutOfBounds)?;
+        let p = (*m).base.add(ea as usize);
+        macro_rules! ld {
+            ($t:ty) => {
+                (p as *const $t).read_unaligned()
+            };
+        }
+        use MemOp::*;
+        match kind {
+            I32Load => wr(fp, a, u64::from(ld!(u32))),
+            I64Load => wr(fp, a, ld!(u64)),
+            I32Load8S => wr(fp, a, (ld!(i8) as i32).to_slot()),
+            I32Load8U => wr(fp, a, u64::from(ld!(u8))),
+            I32Load16S => wr(fp, a, (ld!(i16) as i32).to_slot()),
+            I32Load16U => wr(fp, a, u64::from(ld!(u16))),
+            I64Load8S => wr(fp, a, ld!(i8) as i64 as u64),
+            I64Load8U => wr(fp, a, u64::from(ld!(u8))),
+            I64Load16S => wr(fp, a, ld!(i16) as i64 as u64),
+            I64Load16U => wr(fp, a, u64::from(ld!(u16))),
+            I64Load32S => wr(fp, a, ld!(i32) as i64 as u64),
+            I64Load32U => wr(fp, a, u64::from(ld!(u32))),
+            V128Load => wr128(fp, a, ld!(u128)),
+            V128Load8x8S => wr128(fp, a, simd::v128_load8x8_s(ld!([u8; 8]))),
+            V128Load8x8U => wr128(fp, a, simd::v128_load8x8_u(ld!([u8; 8]))),
+            V128Load16x4S => wr128(fp, a, simd::v128_load16x4_s(ld!([u8; 8]))),
+            V128Load16x4U => wr128(fp, a, simd::v128_load16x4_u(ld!([u8; 8]))),
+            V128Load32x2S => wr128(fp, a, simd::v128_load32x2_s(ld!([u8; 8]))),
+            V128Load32x2U => wr128(fp, a, simd::v128_load32x2_u(ld!([u8; 8]))),
+            V128Load8Splat => wr128(fp, a, simd::i8x16_splat(ld!(u8) as i32)),
+            V128Load16Splat => wr128(fp, a, simd::i16x8_splat(ld!(u16) as i32)),
+            V128Load32Splat => wr128(fp, a, simd::i32x4_splat(ld!(u32) as i32)),
+            V128Load64Splat => wr128(fp, a, simd::i64x2_splat(ld!(u64) as i64)),
+            V128Load32Zero => wr128(fp, a, u128::from(ld!(u32))),
+            V128Load64Zero => wr128(fp, a, u128::from(ld!(u64))),
+            Store8 => p.write(rd(fp, b) as u8),
+            Store16 => (p as *mut u16).write_unaligned(rd(fp, b) as u16),
+            Store32 => (p as *mut u32).write_unaligned(rd(fp, b) as u32),
+            Store64 => (p as *mut u64).write_unaligned(rd(fp, b)),
+            V128Store => (p as *mut u128).write_unaligned(rd128(fp, b)),
+            V128Load8Lane | V128Load16Lane | V128Load32Lane | V128Load64Lane => {
+                let n = width as usize;
+                let mut v = rd128(fp, a + 1).to_le_bytes();
+                std::ptr::copy_nonoverlapping(p, v.as_mut_ptr().add(lane * n), n);
+                wr128(fp, a, u128::from_le_bytes(v));
+            }
+            V128Store8Lane | V128Store16Lane | V128Store32Lane | V128Store64Lane => {
+                let n = width as usize;
+                let v = rd128(fp, a + 1).to_le_bytes();
+                std::ptr::copy_nonoverlapping(v.as_ptr().add(lane * n), p, n);
+            }
+        }
+    }
+    Ok(())
+}
+
 handler! { MemorySize { dst, memory } |ip, fp, mem, len, cx, acc, facc| {
-    wr(fp, dst, libcalls::memory_size((*cx).vmctx, memory));
+    wr(fp, dst, libcalls::memory_size((*cx).vmctx, index_of(memory)));
     next!(ip, fp, mem, len, cx, acc, facc)
 }}
 
-/// `memory.grow`: the old size in pages, or -1.
+/// `memory.grow`: the old size in pages, or -1 (of the memory's index
+/// type).
 ///
 /// Out of line, so the handler keeps no stack frame that would stop its
 /// dispatch from being a jump.
 ///
 /// # Safety
 /// `cx` is the live invocation state; `memory` is a memory index of its
-/// instance.
+/// instance, with its `INDEX64` mark.
 #[inline(never)]
-unsafe fn grow_memory(cx: *mut Cx, memory: u32, delta: u64) -> u32 {
+unsafe fn grow_memory(cx: *mut Cx, memory: u32, delta: u64) -> u64 {
     // SAFETY: guaranteed by the caller.
-    unsafe { libcalls::memory_grow((*cx).vmctx, memory, delta).map_or(u32::MAX, |old| old as u32) }
+    let r = unsafe { libcalls::memory_grow((*cx).vmctx, index_of(memory), delta) };
+    match r {
+        Some(old) => old,
+        None if memory & INDEX64 != 0 => u64::MAX,
+        None => u64::from(u32::MAX),
+    }
 }
 
 handler! { MemoryGrow { args, memory } |ip, fp, mem, len, cx, acc, facc| {
-    let r = grow_memory(cx, memory, rd(fp, args) as u32 as u64);
-    wr(fp, args, r as u64);
+    let r = grow_memory(cx, memory, address(rd(fp, args), memory));
+    wr(fp, args, r);
     // Growing may move memory 0 and always changes its length.
     let (mem, len) = memory0((*cx).vmctx);
     next!(ip, fp, mem, len, cx, acc, facc)
 }}
 
 handler! { MemoryFill { args, memory } |ip, fp, mem, len, cx, acc, facc| {
-    let d = rd(fp, args) as u32 as u64;
+    let d = address(rd(fp, args), memory);
     let val = rd(fp, args + 1) as u8;
-    let n = rd(fp, args + 2) as u32 as u64;
-    check!(libcalls::memory_fill((*cx).vmctx, memory, d, val, n), ip, fp, mem, len, cx, acc, facc)
-}}
-
-handler! { MemoryCopy { args, dst_memory, src_memory } |ip, fp, mem, len, cx, acc, facc| {
-    let d = rd(fp, args) as u32 as u64;
-    let s = rd(fp, args + 1) as u32 as u64;
-    let n = rd(fp, args + 2) as u32 as u64;
-    let r = libcalls::memory_copy((*cx).vmctx, dst_memory, src_memory, d, s, n);
+    let n = address(rd(fp, args + 2), memory);
+    let r = libcalls::memory_fill((*cx).vmctx, index_of(memory), d, val, n);
     check!(r, ip, fp, mem, len, cx, acc, facc)
 }}
 
+// `memory.copy`: the length is an i64 only when both memories are
+// 64-bit.
+handler! { MemoryCopy { args, dst_memory, src_memory } |ip, fp, mem, len, cx, acc, facc| {
+    let d = address(rd(fp, args), dst_memory);
+    let s = address(rd(fp, args + 1), src_memory);
+    let n = address(rd(fp, args + 2), dst_memory & src_memory);
+    let r = libcalls::memory_copy((*cx).vmctx, index_of(dst_memory), index_of(src_memory), d, s, n);
+    check!(r, ip, fp, mem, len, cx, acc, facc)
+}}
+
+// `memory.init`: the segment offset and length are always i32.
 handler! { MemoryInit { args, segment, memory } |ip, fp, mem, len, cx, acc, facc| {
-    let d = rd(fp, args) as u32 as u64;
+    let d = address(rd(fp, args), memory);
     let s = rd(fp, args + 1) as u32 as u64;
     let n = rd(fp, args + 2) as u32 as u64;
-    let r = libcalls::memory_init((*cx).vmctx, memory, segment, d, s, n);
+    let r = libcalls::memory_init((*cx).vmctx, index_of(memory), segment, d, s, n);
     check!(r, ip, fp, mem, len, cx, acc, facc)
 }}
 

@@ -100,6 +100,26 @@ handler! { V128Bitselect { dst, b, c } |ip, fp, mem, len, cx, acc, facc| {
     next!(ip, fp, mem, len, cx, acc, facc)
 }}
 
+/// The ternary relaxed SIMD instructions: `Name: semantic in simd.rs`.
+macro_rules! relaxed_ternary {
+    ($( $name:ident: $f:ident; )*) => {$(
+        handler! { $name { dst, b, c } |ip, fp, mem, len, cx, acc, facc| {
+            let r = crate::interp::simd::$f(rd128(fp, dst), rd128(fp, b), rd128(fp, c));
+            wr128(fp, dst, r);
+            next!(ip, fp, mem, len, cx, acc, facc)
+        }}
+    )*};
+}
+
+relaxed_ternary! {
+    F32x4RelaxedMadd: f32x4_relaxed_madd;
+    F32x4RelaxedNmadd: f32x4_relaxed_nmadd;
+    F64x2RelaxedMadd: f64x2_relaxed_madd;
+    F64x2RelaxedNmadd: f64x2_relaxed_nmadd;
+    RelaxedLaneselect: relaxed_laneselect;
+    I32x4RelaxedDotI8x16I7x16AddS: i32x4_relaxed_dot_i8x16_i7x16_add_s;
+}
+
 handler! { I8x16Shuffle { dst, a, b } |ip, fp, mem, len, cx, acc, facc| {
     let Instr::Aux { a: idx, .. } = *ip.add(1) else {
         bad_dispatch()

@@ -1,0 +1,132 @@
+//! Tail calls run in constant stack.
+//!
+//! The engine here allows a call depth of only 64 and a value stack of a
+//! few KiB, so any tail call that pushed a frame would trap with "call
+//! stack exhausted" long before the loops below end.
+//!
+//! Iteration counts: a release build (`cargo test --release`, which
+//! `scripts/test.sh` runs) loops 1,000,000,000 times through `return_call`;
+//! a debug build, about fifty times slower, loops 2,000,000 times (the
+//! same code path, a smaller count). The other loops are smaller in both.
+
+use wasmrt::*;
+
+/// The `return_call` loop's count: a billion in release builds.
+const ITERATIONS: i64 = if cfg!(debug_assertions) {
+    2_000_000
+} else {
+    1_000_000_000
+};
+
+fn engine() -> Engine {
+    let mut config = Config::new();
+    config.max_call_depth(64).max_wasm_stack(4096);
+    Engine::new(&config)
+}
+
+fn call(store: &mut Store, inst: Instance, name: &str, args: &[Val]) -> Result<Vec<Val>, Trap> {
+    let f = inst.get_func(store, name).unwrap();
+    let n = f.ty(store).results().len();
+    let mut out = vec![Val::I32(0); n];
+    f.call(store, args, &mut out)?;
+    Ok(out)
+}
+
+const LOOPS: &str = r#"(module
+  (import "host" "add" (func $host_add (param i64 i64) (result i64)))
+  (type $step (func (param i64 i64) (result i64)))
+  (table funcref (elem $even $odd))
+  ;; count down n, counting the steps in acc
+  (func $loop (export "loop") (param $n i64) (param $acc i64) (result i64)
+    (if (result i64) (i64.eqz (local.get $n))
+      (then (local.get $acc))
+      (else (return_call $loop (i64.sub (local.get $n) (i64.const 1))
+                               (i64.add (local.get $acc) (i64.const 1))))))
+  ;; mutual recursion through the table: even/odd alternate
+  (func $even (param $n i64) (param $acc i64) (result i64)
+    (if (result i64) (i64.eqz (local.get $n))
+      (then (local.get $acc))
+      (else (return_call_indirect (type $step)
+              (i64.sub (local.get $n) (i64.const 1)) (local.get $acc) (i32.const 1)))))
+  (func $odd (param $n i64) (param $acc i64) (result i64)
+    (if (result i64) (i64.eqz (local.get $n))
+      (then (local.get $acc))
+      (else (return_call_indirect (type $step)
+              (i64.sub (local.get $n) (i64.const 1)) (i64.add (local.get $acc) (i64.const 1))
+              (i32.const 0)))))
+  (func (export "even_odd") (param i64) (result i64)
+    (return_call $even (local.get 0) (i64.const 0)))
+  ;; a tail call whose callee has more parameters and locals than the caller
+  (func (export "widen") (param i64) (result i64)
+    (return_call $wide (local.get 0) (i64.const 1) (i64.const 2) (i64.const 3)))
+  (func $wide (param i64 i64 i64 i64) (result i64) (local i64 i64 i64)
+    (i64.add (i64.add (local.get 0) (local.get 1))
+             (i64.add (local.get 2) (i64.add (local.get 3) (local.get 4)))))
+  ;; a tail call to a host function
+  (func (export "to_host") (param i64) (result i64)
+    (return_call $host_add (local.get 0) (i64.const 100))))"#;
+
+fn loops() -> (Store, Instance) {
+    let engine = engine();
+    let module = Module::new(&engine, &wat2wasm(LOOPS).unwrap()).unwrap();
+    let mut store = Store::new(&engine);
+    let ty = FuncType::new([ValType::I64, ValType::I64], [ValType::I64]);
+    let add = Func::new(&mut store, ty, |_, args, results| {
+        let (Val::I64(a), Val::I64(b)) = (args[0], args[1]) else {
+            unreachable!()
+        };
+        results[0] = Val::I64(a + b);
+        Ok(())
+    });
+    let inst = Instance::new(&mut store, &module, &[Extern::Func(add)]).unwrap();
+    (store, inst)
+}
+
+/// `ITERATIONS` `return_call`s of a function to itself.
+#[test]
+fn return_call_loop_runs_in_constant_stack() {
+    let (mut s, i) = loops();
+    let r = call(&mut s, i, "loop", &[Val::I64(ITERATIONS), Val::I64(0)]).unwrap();
+    assert_eq!(r, vec![Val::I64(ITERATIONS)]);
+}
+
+#[test]
+fn return_call_indirect_mutual_recursion_runs_in_constant_stack() {
+    let (mut s, i) = loops();
+    let n = 1_000_001;
+    let r = call(&mut s, i, "even_odd", &[Val::I64(n)]).unwrap();
+    // Every odd-numbered step counts one: (n + 1) / 2 when starting even.
+    assert_eq!(r, vec![Val::I64(n / 2)]);
+}
+
+#[test]
+fn tail_calls_to_larger_frames_and_to_the_host() {
+    let (mut s, i) = loops();
+    assert_eq!(
+        call(&mut s, i, "widen", &[Val::I64(10)]).unwrap(),
+        vec![Val::I64(16)]
+    );
+    assert_eq!(
+        call(&mut s, i, "to_host", &[Val::I64(5)]).unwrap(),
+        vec![Val::I64(105)]
+    );
+}
+
+/// The same loop with a plain call does exhaust this engine's stack: the
+/// limits above are small enough to tell the two apart.
+#[test]
+fn the_same_loop_without_tail_calls_exhausts_the_stack() {
+    let engine = engine();
+    let wasm = wat2wasm(
+        r#"(module (func $loop (export "loop") (param i64) (result i64)
+             (if (result i64) (i64.eqz (local.get 0))
+               (then (i64.const 0))
+               (else (call $loop (i64.sub (local.get 0) (i64.const 1)))))))"#,
+    )
+    .unwrap();
+    let module = Module::new(&engine, &wasm).unwrap();
+    let mut store = Store::new(&engine);
+    let inst = Instance::new(&mut store, &module, &[]).unwrap();
+    let t = call(&mut store, inst, "loop", &[Val::I64(1000)]).unwrap_err();
+    assert_eq!(t.code(), Some(TrapCode::StackExhausted));
+}

@@ -1,0 +1,150 @@
+//! WebAssembly 3.0 proposals through the Rust API: multiple memories,
+//! memory64 bounds near 2^64, table64, and switching proposals off.
+
+use wasmrt::*;
+
+fn instance(src: &str) -> (Store, Instance) {
+    let engine = Engine::default();
+    let module = Module::new(&engine, &wat2wasm(src).unwrap()).unwrap();
+    let mut store = Store::new(&engine);
+    let inst = Instance::new(&mut store, &module, &[]).unwrap();
+    (store, inst)
+}
+
+fn call(store: &mut Store, inst: Instance, name: &str, args: &[Val]) -> Result<Vec<Val>, Trap> {
+    let f = inst.get_func(store, name).unwrap();
+    let n = f.ty(store).results().len();
+    let mut out = vec![Val::I32(0); n];
+    f.call(store, args, &mut out)?;
+    Ok(out)
+}
+
+#[test]
+fn multiple_memories_are_separate() {
+    let (mut s, i) = instance(
+        r#"(module
+          (memory $a (export "a") 1)
+          (memory $b (export "b") 1 3)
+          (data (memory $b) (i32.const 8) "\2a")
+          (func (export "copy") (param i32) (result i32)
+            (i32.store $a (local.get 0) (i32.load8_u $b (i32.const 8)))
+            (i32.add (i32.load $a (local.get 0)) (i32.load $b (local.get 0))))
+          (func (export "grow_b") (result i32) (memory.grow $b (i32.const 2)))
+          (func (export "size_b") (result i32) (memory.size $b))
+          (func (export "last_b") (result i32) (i32.load8_u $b (i32.const 196607))))"#,
+    );
+    assert_eq!(
+        call(&mut s, i, "copy", &[Val::I32(100)]).unwrap(),
+        vec![Val::I32(42)]
+    );
+    assert_eq!(
+        call(&mut s, i, "last_b", &[]).unwrap_err().code(),
+        Some(TrapCode::MemoryOutOfBounds)
+    );
+    assert_eq!(call(&mut s, i, "grow_b", &[]).unwrap(), vec![Val::I32(1)]);
+    assert_eq!(call(&mut s, i, "size_b", &[]).unwrap(), vec![Val::I32(3)]);
+    assert_eq!(call(&mut s, i, "last_b", &[]).unwrap(), vec![Val::I32(0)]);
+    assert_eq!(call(&mut s, i, "grow_b", &[]).unwrap(), vec![Val::I32(-1)]);
+    let a = i.get_export(&s, "a").unwrap().into_memory().unwrap();
+    assert_eq!(a.data(&s)[100], 42);
+    assert_eq!(a.size(&s), 1);
+}
+
+#[test]
+fn memory64_bounds_do_not_wrap_near_2_pow_64() {
+    let (mut s, i) = instance(
+        r#"(module
+          (memory i64 1)
+          (func (export "load") (param i64) (result i32) (i32.load (local.get 0)))
+          (func (export "load_off") (param i64) (result i32)
+            (i32.load offset=0xffff_ffff_ffff_fff0 (local.get 0)))
+          (func (export "store") (param i64 i32) (i32.store (local.get 0) (local.get 1)))
+          (func (export "size") (result i64) (memory.size))
+          (func (export "grow") (param i64) (result i64) (memory.grow (local.get 0))))"#,
+    );
+    let oob =
+        |r: Result<Vec<Val>, Trap>| r.unwrap_err().code() == Some(TrapCode::MemoryOutOfBounds);
+    call(&mut s, i, "store", &[Val::I64(65532), Val::I32(7)]).unwrap();
+    assert_eq!(
+        call(&mut s, i, "load", &[Val::I64(65532)]).unwrap(),
+        vec![Val::I32(7)]
+    );
+    assert!(oob(call(&mut s, i, "load", &[Val::I64(65533)])));
+    for addr in [-1i64, -4, -16, i64::MIN, 1 << 32] {
+        assert!(oob(call(&mut s, i, "load", &[Val::I64(addr)])), "{addr}");
+    }
+    // address + offset overflows 64 bits.
+    for addr in [0x10i64, 0x20, -1] {
+        assert!(
+            oob(call(&mut s, i, "load_off", &[Val::I64(addr)])),
+            "{addr}"
+        );
+    }
+    assert_eq!(call(&mut s, i, "size", &[]).unwrap(), vec![Val::I64(1)]);
+    assert_eq!(
+        call(&mut s, i, "grow", &[Val::I64(1)]).unwrap(),
+        vec![Val::I64(1)]
+    );
+    assert_eq!(
+        call(&mut s, i, "grow", &[Val::I64(1 << 48)]).unwrap(),
+        vec![Val::I64(-1)]
+    );
+    assert_eq!(
+        call(&mut s, i, "grow", &[Val::I64(-1)]).unwrap(),
+        vec![Val::I64(-1)]
+    );
+    assert_eq!(call(&mut s, i, "size", &[]).unwrap(), vec![Val::I64(2)]);
+}
+
+#[test]
+fn table64_call_indirect_takes_an_i64_index() {
+    let (mut s, i) = instance(
+        r#"(module
+          (type $t (func (result i32)))
+          (table i64 2 funcref)
+          (elem (i64.const 1) func $seven)
+          (func $seven (result i32) (i32.const 7))
+          (func (export "call") (param i64) (result i32)
+            (call_indirect (type $t) (local.get 0)))
+          (func (export "size") (result i64) (table.size)))"#,
+    );
+    assert_eq!(
+        call(&mut s, i, "call", &[Val::I64(1)]).unwrap(),
+        vec![Val::I32(7)]
+    );
+    let t = call(&mut s, i, "call", &[Val::I64(1 << 32 | 1)]).unwrap_err();
+    assert_eq!(t.code(), Some(TrapCode::UndefinedElement));
+    assert_eq!(call(&mut s, i, "size", &[]).unwrap(), vec![Val::I64(2)]);
+}
+
+/// Switches one proposal off.
+type SwitchOff = fn(&mut Features);
+
+#[test]
+fn proposals_can_be_switched_off() {
+    let cases: [(&str, SwitchOff); 5] = [
+        ("(module (memory 1) (memory 1))", |f| f.multi_memory = false),
+        ("(module (memory i64 1))", |f| f.memory64 = false),
+        (
+            "(module (func $f) (func (return_call $f)))",
+            |f| f.tail_call = false,
+        ),
+        (
+            "(module (func (param v128) (result v128) (f32x4.relaxed_min (local.get 0) (local.get 0))))",
+            |f| f.relaxed_simd = false,
+        ),
+        (
+            "(module (global i32 (i32.add (i32.const 1) (i32.const 2))))",
+            |f| f.extended_const = false,
+        ),
+    ];
+    for (src, off) in cases {
+        let wasm = wat2wasm(src).unwrap();
+        assert!(Module::new(&Engine::default(), &wasm).is_ok(), "{src}");
+        let mut config = Config::new();
+        let mut f = config.get_features();
+        off(&mut f);
+        config.features(f);
+        assert!(Module::new(&Engine::new(&config), &wasm).is_err(), "{src}");
+    }
+}
