@@ -1,10 +1,15 @@
 //! The WebAssembly spec testsuite runner.
 //!
-//! Runs every `.wast` file listed in `../shared/testsuite/core-2.0.txt`
-//! (override the directory with `WASMRT_TESTSUITE`, select files with
+//! Runs every `.wast` file listed in `core-2.0.txt` (select files with
 //! `WASMRT_SPEC_FILTER=substring`, see every failure with
 //! `WASMRT_SPEC_VERBOSE=1`) and prints a per-file table and, last, the line
 //! `N passed, M failed, K skipped`. It exits non-zero if anything failed.
+//!
+//! The testsuite is `WASMRT_TESTSUITE`, else `../shared/testsuite`, else
+//! the official testsuite at a pinned commit fetched into `target/`; with
+//! none of them, every file is skipped and one line says so (see
+//! `suite.rs`). The list is the testsuite directory's `core-2.0.txt` when
+//! it has one, else the copy in `tests/spec/`.
 //!
 //! The suite runs twice: once calling functions through the Rust API, once
 //! through the C API (`wasmrt_func_call`, values converted at the C
@@ -22,9 +27,10 @@
 //! * `3.0 directive`: exception and thread assertions.
 
 mod script;
+mod suite;
 mod values;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Assertion counts of one file.
 #[derive(Default)]
@@ -54,17 +60,8 @@ impl Tally {
     }
 }
 
-fn testsuite_dir() -> PathBuf {
-    match std::env::var_os("WASMRT_TESTSUITE") {
-        Some(d) => PathBuf::from(d),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/testsuite"),
-    }
-}
-
 /// The files of a list like `core-2.0.txt`: one name per line, `#` comments.
-fn read_list(path: &Path) -> Vec<String> {
-    let text = std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("cannot read the test list {}: {e}", path.display()));
+fn parse_list(text: &str) -> Vec<String> {
     text.lines()
         .map(|l| l.split('#').next().unwrap_or("").trim())
         .filter(|l| !l.is_empty())
@@ -72,12 +69,63 @@ fn read_list(path: &Path) -> Vec<String> {
         .collect()
 }
 
+/// Reads the list; a missing or unreadable list ends the run with a
+/// message and a failure.
+fn read_list(path: &Path) -> Vec<String> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => parse_list(&text),
+        Err(e) => {
+            println!(
+                "spec: FAILED: cannot read the test list {}: {e}",
+                path.display()
+            );
+            std::process::exit(1);
+        }
+    }
+}
+
 fn main() {
-    let dir = testsuite_dir();
+    const LIST: &str = "core-2.0.txt";
     let filter = std::env::var("WASMRT_SPEC_FILTER").ok();
     let verbose = std::env::var_os("WASMRT_SPEC_VERBOSE").is_some();
-    // Read first: a missing testsuite should panic with its message.
-    let files = read_list(&dir.join("core-2.0.txt"));
+    let suite = match suite::locate() {
+        Ok(s) => s,
+        Err(suite::Unavailable::Error(why)) => {
+            println!("spec: FAILED: {why}");
+            std::process::exit(1);
+        }
+        Err(suite::Unavailable::Skip(why)) => {
+            let n = read_list(&suite::committed_list(LIST)).len();
+            println!(
+                "spec: SKIPPED all {n} files of {LIST}, no assertion run: {why}. \
+                 Set WASMRT_TESTSUITE=DIR to run them."
+            );
+            if std::env::var_os("WASMRT_REQUIRE_TESTSUITE").is_some() {
+                println!("spec: FAILED: WASMRT_REQUIRE_TESTSUITE is set");
+                std::process::exit(1);
+            }
+            return;
+        }
+    };
+    let dir = suite.dir;
+    let list = suite::list_path(&dir, LIST);
+    let files = read_list(&list);
+    println!(
+        "spec: testsuite {} ({}), list {}",
+        dir.display(),
+        suite.origin,
+        list.display()
+    );
+    let committed = suite::committed_list(LIST);
+    if list != committed
+        && std::fs::read_to_string(&committed).is_ok_and(|t| parse_list(&t) != files)
+    {
+        println!(
+            "spec: note: {} lists other files than {}; update the committed copy",
+            list.display(),
+            committed.display()
+        );
+    }
     // Engine panics are caught and counted as failures; keep their noise
     // out of the report.
     std::panic::set_hook(Box::new(|_| {}));
