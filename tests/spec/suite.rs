@@ -124,6 +124,7 @@ fn fetch(dest: &Path) -> Result<(), String> {
         .map_err(|e| format!("cannot run curl: {e}"))?;
     if !curl.status.success() {
         let _ = std::fs::remove_file(&tarball);
+        let _ = std::fs::remove_dir_all(&partial);
         return Err(format!(
             "curl {url}: {}",
             String::from_utf8_lossy(&curl.stderr).trim()
@@ -139,6 +140,7 @@ fn fetch(dest: &Path) -> Result<(), String> {
         .map_err(|e| format!("cannot run tar: {e}"))?;
     let _ = std::fs::remove_file(&tarball);
     if !tar.status.success() {
+        let _ = std::fs::remove_dir_all(&partial);
         return Err(format!(
             "unpacking {url}: {}",
             String::from_utf8_lossy(&tar.stderr).trim()
