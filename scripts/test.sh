@@ -21,4 +21,9 @@ WASMRT_VALGRIND=${WASMRT_VALGRIND:-1} cargo test --quiet
 echo "== cargo test --release --test spec (tail-call dispatch)"
 cargo test --release --quiet --test spec
 cargo build --release --quiet
-python3 scripts/check-tail-dispatch.py target/release/libwasmrt.so
+python3 scripts/check-tail-dispatch.py "${CARGO_TARGET_DIR:-target}/release/libwasmrt.so"
+# The C tests and examples again, against the release library and under
+# valgrind with the suppressions we ship (scripts/wasmrt.supp).
+echo "== C API tests against the release library, under valgrind"
+WASMRT_VALGRIND=1 WASMRT_CAPI_LIB_DIR="${CARGO_TARGET_DIR:-target}/release" \
+  cargo test --quiet --test capi

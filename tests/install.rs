@@ -72,6 +72,7 @@ fn install_and_consume() {
         "python3",
         "nm",
         "readelf",
+        "valgrind",
     ] {
         assert!(
             have(tool),
@@ -96,6 +97,7 @@ fn install_and_consume() {
         "lib/pkgconfig/wasmrt.pc",
         "lib/cmake/wasmrt/wasmrtConfig.cmake",
         "lib/cmake/wasmrt/wasmrtConfigVersion.cmake",
+        "share/wasmrt/wasmrt.supp",
     ] {
         let p = prefix.join(f.replace(
             "lib/",
@@ -170,6 +172,21 @@ fn install_and_consume() {
         let text = run(Command::new(&out).env("LD_LIBRARY_PATH", &ld_path));
         assert!(text.contains("trap checked: ok"), "{text}");
     }
+    // The installed (release) library under valgrind, with the installed
+    // suppressions: clean, no errors and no definite leaks.
+    let supp = prefix.join("share/wasmrt/wasmrt.supp");
+    let text = run(Command::new("valgrind")
+        .args([
+            "-q",
+            "--error-exitcode=97",
+            "--leak-check=full",
+            "--errors-for-leak-kinds=definite",
+        ])
+        .arg(format!("--suppressions={}", supp.display()))
+        .arg(work.join("pc-shared"))
+        .env("LD_LIBRARY_PATH", &ld_path));
+    assert!(text.contains("trap checked: ok"), "{text}");
+
     // pkg-config, static: no libwasmrt.so needed at run time.
     let out = work.join("pc-static");
     run(Command::new("cc")
