@@ -3,6 +3,9 @@
 //!
 //!     cargo run --release --example bench -- ../shared/bench/wasm/fib.wasm 35 [--repeat R]
 //!
+//! (In a clone without `../shared`, the small kernels are also in
+//! `tests/seeds/`.)
+//!
 //! Prints `key=value` pairs like `bench.c`; side-by-side comparisons with
 //! other runtimes use `bench.c` over the C API.
 

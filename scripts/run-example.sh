@@ -7,12 +7,12 @@ name="${1:-hello}"
 src="c-examples/$name.c"
 [ -f "$src" ] || { echo "no such example: $src" >&2; exit 2; }
 cargo build --release --quiet --lib --example wat2wasm
-target="${CARGO_TARGET_DIR:-target}"
+target="$(cd "${CARGO_TARGET_DIR:-target}" && pwd)"   # absolute: it goes into the rpath
 out="$target/c-examples"
 mkdir -p "$out"
 for wat in c-examples/*.wat; do
   "$target/release/examples/wat2wasm" "$wat" "$out/$(basename "${wat%.wat}").wasm"
 done
 cc -std=c11 -Wall -Wextra -O2 -Iinclude "$src" -o "$out/$name" \
-  -L"$target/release" -lwasmrt -Wl,-rpath,"$PWD/$target/release" -lpthread
+  -L"$target/release" -lwasmrt -Wl,-rpath,"$target/release" -lpthread
 cd "$out" && exec "./$name"

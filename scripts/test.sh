@@ -23,4 +23,9 @@ cargo test --release --quiet --test spec
 echo "== cargo test --release --test tail_call (a billion return_calls in constant stack)"
 cargo test --release --quiet --test tail_call
 cargo build --release --quiet
-python3 scripts/check-tail-dispatch.py target/release/libwasmrt.so
+python3 scripts/check-tail-dispatch.py "${CARGO_TARGET_DIR:-target}/release/libwasmrt.so"
+# The C tests and examples again, against the release library and under
+# valgrind with the suppressions we ship (scripts/wasmrt.supp).
+echo "== C API tests against the release library, under valgrind"
+WASMRT_VALGRIND=1 WASMRT_CAPI_LIB_DIR="${CARGO_TARGET_DIR:-target}/release" \
+  cargo test --quiet --test capi

@@ -3,11 +3,16 @@
 //! program with pkg-config (shared and static) and with CMake
 //! find_package (shared and static targets), the same program as C++, and
 //! consumers in other languages loading the shared library: Python
-//! (ctypes), Go (cgo), Zig (@cImport of wasm.h) and Ruby (ruby-ffi). Also checks the
+//! (ctypes), Go (cgo) and Zig (@cImport of wasm.h), each both linked with
+//! `-lwasmrt` and opening the library at run time (dlopen, std.DynLib),
+//! and Ruby (ruby-ffi). Also checks the
 //! installed layout (SONAME and version symlinks) and that the shared
 //! library exports only `wasm_*`, `wasi_*` and `wasmrt_*` symbols.
 //!
-//! Needs cmake, pkg-config, go, ruby-ffi and ziglang
+//! Runs the pkg-config C consumer under valgrind with the installed
+//! suppression file, `share/wasmrt/wasmrt.supp`.
+//!
+//! Needs cmake, pkg-config, valgrind, go, ruby-ffi and ziglang
 //! (`scripts/install-test-deps.sh` installs them); without them the test
 //! fails with a message saying so.
 
@@ -72,6 +77,7 @@ fn install_and_consume() {
         "python3",
         "nm",
         "readelf",
+        "valgrind",
     ] {
         assert!(
             have(tool),
@@ -96,6 +102,7 @@ fn install_and_consume() {
         "lib/pkgconfig/wasmrt.pc",
         "lib/cmake/wasmrt/wasmrtConfig.cmake",
         "lib/cmake/wasmrt/wasmrtConfigVersion.cmake",
+        "share/wasmrt/wasmrt.supp",
     ] {
         let p = prefix.join(f.replace(
             "lib/",
@@ -170,6 +177,21 @@ fn install_and_consume() {
         let text = run(Command::new(&out).env("LD_LIBRARY_PATH", &ld_path));
         assert!(text.contains("trap checked: ok"), "{text}");
     }
+    // The installed (release) library under valgrind, with the installed
+    // suppressions: clean, no errors and no definite leaks.
+    let supp = prefix.join("share/wasmrt/wasmrt.supp");
+    let text = run(Command::new("valgrind")
+        .args([
+            "-q",
+            "--error-exitcode=97",
+            "--leak-check=full",
+            "--errors-for-leak-kinds=definite",
+        ])
+        .arg(format!("--suppressions={}", supp.display()))
+        .arg(work.join("pc-shared"))
+        .env("LD_LIBRARY_PATH", &ld_path));
+    assert!(text.contains("trap checked: ok"), "{text}");
+
     // pkg-config, static: no libwasmrt.so needed at run time.
     let out = work.join("pc-static");
     run(Command::new("cc")
@@ -213,37 +235,76 @@ fn install_and_consume() {
         .arg(&so));
     assert!(text.contains("trap checked: ok"), "{text}");
 
-    // Go through cgo, outside any module, with its caches in the scratch dir.
+    // Go through cgo, outside any module, with its caches in the scratch
+    // dir: linked with -lwasmrt, and loading the library with dlopen.
     let go_dir = work.join("go");
     std::fs::create_dir_all(&go_dir).unwrap();
-    std::fs::copy(
-        root().join("tests/consumers/consumer.go"),
-        go_dir.join("consumer.go"),
-    )
-    .unwrap();
     let include = prefix.join("include");
-    run(Command::new("go")
-        .args(["build", "-o", "consumer-go", "consumer.go"])
-        .current_dir(&go_dir)
-        .env("CGO_CFLAGS", format!("-I{}", include.display()))
-        .env("CGO_LDFLAGS", format!("-L{ld_path} -lwasmrt"))
-        .env("GOCACHE", work.join("go-cache"))
-        .env("GOPATH", work.join("go-path"))
-        .env("GO111MODULE", "off"));
-    let text = run(Command::new(go_dir.join("consumer-go")).env("LD_LIBRARY_PATH", &ld_path));
-    assert!(text.contains("trap checked: ok"), "{text}");
+    let go_build = |src: &str, exe: &str, ldflags: &str| {
+        std::fs::copy(root().join("tests/consumers").join(src), go_dir.join(src)).unwrap();
+        run(Command::new("go")
+            .args(["build", "-o", exe, src])
+            .current_dir(&go_dir)
+            .env("CGO_CFLAGS", format!("-I{}", include.display()))
+            .env("CGO_LDFLAGS", ldflags)
+            .env("GOCACHE", work.join("go-cache"))
+            .env("GOPATH", work.join("go-path"))
+            .env("GO111MODULE", "off"));
+        go_dir.join(exe)
+    };
+    let go_linked = go_build(
+        "consumer.go",
+        "consumer-go",
+        &format!("-L{ld_path} -lwasmrt"),
+    );
+    let linked = run(Command::new(&go_linked).env("LD_LIBRARY_PATH", &ld_path));
+    assert!(linked.contains("trap checked: ok"), "{linked}");
+    let go_dlopen = go_build("consumer_dlopen.go", "consumer-go-dlopen", "");
+    assert_not_linked(&go_dlopen);
+    // The path by argument; no LD_LIBRARY_PATH.
+    let loaded = run(Command::new(&go_dlopen)
+        .arg(&so)
+        .env_remove("LD_LIBRARY_PATH"));
+    assert_eq!(loaded, linked, "Go: dlopen and linked consumers differ");
 
-    // Zig with @cImport("wasm.h").
-    let zig_out = work.join("consumer-zig");
-    run(Command::new("python3")
-        .args(["-m", "ziglang", "build-exe"])
-        .arg(root().join("tests/consumers/consumer.zig"))
-        .arg(format!("-I{}", include.display()))
-        .arg(format!("-L{ld_path}"))
-        .args(["-lwasmrt", "-lc"])
-        .arg(format!("-femit-bin={}", zig_out.display()))
-        .env("ZIG_GLOBAL_CACHE_DIR", work.join("zig-cache"))
-        .env("ZIG_LOCAL_CACHE_DIR", work.join("zig-cache")));
-    let text = run(Command::new(&zig_out).env("LD_LIBRARY_PATH", &ld_path));
-    assert!(text.contains("trap checked: ok"), "{text}");
+    // Zig: linked with -lwasmrt (@cImport of wasm.h), and loading the
+    // library with std.DynLib.
+    let zig_build = |src: &str, exe: &str, link: &[String]| {
+        let out = work.join(exe);
+        run(Command::new("python3")
+            .args(["-m", "ziglang", "build-exe"])
+            .arg(root().join("tests/consumers").join(src))
+            .arg(format!("-I{}", include.display()))
+            .args(link)
+            .arg("-lc")
+            .arg(format!("-femit-bin={}", out.display()))
+            .env("ZIG_GLOBAL_CACHE_DIR", work.join("zig-cache"))
+            .env("ZIG_LOCAL_CACHE_DIR", work.join("zig-cache")));
+        out
+    };
+    let zig_linked = zig_build(
+        "consumer.zig",
+        "consumer-zig",
+        &[format!("-L{ld_path}"), "-lwasmrt".into()],
+    );
+    let linked = run(Command::new(&zig_linked).env("LD_LIBRARY_PATH", &ld_path));
+    assert!(linked.contains("trap checked: ok"), "{linked}");
+    let zig_dynlib = zig_build("consumer_dynlib.zig", "consumer-zig-dynlib", &[]);
+    assert_not_linked(&zig_dynlib);
+    // The path in WASMRT_LIB; no LD_LIBRARY_PATH.
+    let loaded = run(Command::new(&zig_dynlib)
+        .env("WASMRT_LIB", &so)
+        .env_remove("LD_LIBRARY_PATH"));
+    assert_eq!(loaded, linked, "Zig: DynLib and linked consumers differ");
+}
+
+/// `exe` does not need libwasmrt at load time (no DT_NEEDED entry), so it
+/// can only reach the library by opening it itself.
+fn assert_not_linked(exe: &Path) {
+    let dynamic = run(Command::new("readelf").arg("-d").arg(exe));
+    assert!(
+        dynamic.contains("(NEEDED)") && !dynamic.contains("libwasmrt"),
+        "{} links libwasmrt:\n{dynamic}",
+        exe.display()
+    );
 }

@@ -25,28 +25,42 @@ impl Rng {
     }
 }
 
+/// The seed modules, in a fixed order (sorted by path) so that a failing
+/// mutation number names the same case on every machine: the `.wat`
+/// files of `c-examples/` and `capi-tests/`, the small benchmark kernels
+/// copied into `tests/seeds/` (from `../shared/bench/wasm`, so a clone
+/// without `../shared` runs the same cases), and any further kernel under
+/// 64 KiB in `../shared/bench/wasm` when that directory exists.
 fn seeds() -> Vec<Vec<u8>> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut out = Vec::new();
+    let sorted = |dir: std::path::PathBuf, ext: &str| -> Vec<std::path::PathBuf> {
+        let mut paths: Vec<_> = match std::fs::read_dir(&dir) {
+            Ok(d) => d
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.extension().is_some_and(|x| x == ext))
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        paths.sort();
+        paths
+    };
+    let mut out: Vec<Vec<u8>> = Vec::new();
     for dir in ["c-examples", "capi-tests"] {
-        for e in std::fs::read_dir(root.join(dir)).unwrap() {
-            let p = e.unwrap().path();
-            if p.extension().is_some_and(|x| x == "wat") {
-                out.push(wat2wasm(&std::fs::read_to_string(&p).unwrap()).unwrap());
-            }
+        for p in sorted(root.join(dir), "wat") {
+            out.push(wat2wasm(&std::fs::read_to_string(&p).unwrap()).unwrap());
         }
     }
-    let bench = root.join("../shared/bench/wasm");
-    if let Ok(dir) = std::fs::read_dir(&bench) {
-        for e in dir {
-            let p = e.unwrap().path();
-            let bytes = std::fs::read(&p).unwrap();
-            if bytes.len() < 64 * 1024 {
-                out.push(bytes);
-            }
+    let committed = sorted(root.join("tests/seeds"), "wasm");
+    assert!(committed.len() >= 10, "tests/seeds/ lost its modules");
+    for p in committed
+        .into_iter()
+        .chain(sorted(root.join("../shared/bench/wasm"), "wasm"))
+    {
+        let bytes = std::fs::read(&p).unwrap();
+        if bytes.len() < 64 * 1024 && !out.contains(&bytes) {
+            out.push(bytes);
         }
     }
-    assert!(out.len() >= 10, "too few seed modules");
     out
 }
 
@@ -132,7 +146,10 @@ fn mutated_modules_never_panic() {
             Err(_) => panic!("engine panicked on mutation #{i} ({} bytes)", bytes.len()),
         }
     }
-    println!("{iterations} mutations: {compiled} compiled, {instantiated} instantiated");
+    println!(
+        "{iterations} mutations of {} seeds: {compiled} compiled, {instantiated} instantiated",
+        seeds.len()
+    );
     assert!(
         compiled > 0,
         "no mutation compiled: the mutator is too destructive"

@@ -1,12 +1,17 @@
 //! The WebAssembly spec testsuite runner.
 //!
-//! Runs every `.wast` file listed in `../shared/testsuite/core-2.0.txt`
-//! and then, by proposal, those of `core-3.0-extra.txt` (override the
-//! directory with `WASMRT_TESTSUITE`, select files with
+//! Runs every `.wast` file listed in `core-2.0.txt` and then, by
+//! proposal, those of `core-3.0-extra.txt` (select files with
 //! `WASMRT_SPEC_FILTER=substring`, see every failure with
 //! `WASMRT_SPEC_VERBOSE=1`) and prints a per-file table, a table per
 //! proposal (`2.0`, then each 3.0 group) and, last, the line
 //! `N passed, M failed, K skipped`. It exits non-zero if anything failed.
+//!
+//! The testsuite is `WASMRT_TESTSUITE`, else `../shared/testsuite`, else
+//! the official testsuite at a pinned commit fetched into `target/`; with
+//! none of them, every file is skipped and one line says so (see
+//! `suite.rs`). The list is the testsuite directory's `core-2.0.txt` when
+//! it has one, else the copy in `tests/spec/`.
 //!
 //! The suite runs once per execution strategy — `interp`, `jit`, and `auto`
 //! with every function tiered up at its first call (so native code runs
@@ -32,9 +37,10 @@
 //! * `3.0 directive`: exception and thread assertions.
 
 mod script;
+mod suite;
 mod values;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Assertion counts of one file.
 #[derive(Default)]
@@ -83,22 +89,28 @@ impl Tier {
     }
 }
 
-fn testsuite_dir() -> PathBuf {
-    match std::env::var_os("WASMRT_TESTSUITE") {
-        Some(d) => PathBuf::from(d),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/testsuite"),
-    }
-}
-
 /// The files of a list like `core-2.0.txt`: one name per line, `#` comments.
-fn read_list(path: &Path) -> Vec<String> {
-    let text = std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("cannot read the test list {}: {e}", path.display()));
+fn parse_list(text: &str) -> Vec<String> {
     text.lines()
         .map(|l| l.split('#').next().unwrap_or("").trim())
         .filter(|l| !l.is_empty())
         .map(String::from)
         .collect()
+}
+
+/// Reads the list; a missing or unreadable list ends the run with a
+/// message and a failure.
+fn read_list(path: &Path) -> Vec<String> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => parse_list(&text),
+        Err(e) => {
+            println!(
+                "spec: FAILED: cannot read the test list {}: {e}",
+                path.display()
+            );
+            std::process::exit(1);
+        }
+    }
 }
 
 /// The files of `core-3.0-extra.txt` by proposal: a comment line
@@ -135,13 +147,50 @@ fn read_groups(path: &Path) -> Vec<(String, Vec<String>)> {
 }
 
 fn main() {
-    let dir = testsuite_dir();
+    const LIST: &str = "core-2.0.txt";
     let filter = std::env::var("WASMRT_SPEC_FILTER").ok();
     let verbose = std::env::var_os("WASMRT_SPEC_VERBOSE").is_some();
-    // Read first: a missing testsuite should panic with its message.
-    let mut groups = vec![("2.0".to_string(), read_list(&dir.join("core-2.0.txt")))];
-    let extra = dir.join("core-3.0-extra.txt");
-    if extra.exists() {
+    let suite = match suite::locate() {
+        Ok(s) => s,
+        Err(suite::Unavailable::Error(why)) => {
+            println!("spec: FAILED: {why}");
+            std::process::exit(1);
+        }
+        Err(suite::Unavailable::Skip(why)) => {
+            let n = read_list(&suite::committed_list(LIST)).len();
+            println!(
+                "spec: SKIPPED all {n} files of {LIST}, no assertion run: {why}. \
+                 Set WASMRT_TESTSUITE=DIR to run them."
+            );
+            if std::env::var("WASMRT_REQUIRE_TESTSUITE").is_ok_and(|v| v == "1") {
+                println!("spec: FAILED: WASMRT_REQUIRE_TESTSUITE is set");
+                std::process::exit(1);
+            }
+            return;
+        }
+    };
+    let dir = suite.dir;
+    let list = suite::list_path(&dir, LIST);
+    let files = read_list(&list);
+    println!(
+        "spec: testsuite {} ({}), list {}",
+        dir.display(),
+        suite.origin,
+        list.display()
+    );
+    let committed = suite::committed_list(LIST);
+    if list != committed
+        && std::fs::read_to_string(&committed).is_ok_and(|t| parse_list(&t) != files)
+    {
+        println!(
+            "spec: note: {} lists other files than {}; update the committed copy",
+            list.display(),
+            committed.display()
+        );
+    }
+    let mut groups = vec![("2.0".to_string(), files)];
+    let extra = suite::list_path(&dir, "core-3.0-extra.txt");
+    if extra.is_file() {
         groups.extend(read_groups(&extra));
     }
     // Engine panics are caught and counted as failures; keep their noise
