@@ -9,5 +9,6 @@ pub mod capi;
 pub mod engine;
 pub mod interp;
 pub mod runtime;
+pub mod wasi;
 
 pub use engine::*;
