@@ -66,7 +66,8 @@ pub fn openat2_beneath(
     };
     let how = OpenHow {
         flags: (flags | libc::O_CLOEXEC) as u32 as u64,
-        mode: if flags & (libc::O_CREAT | libc::O_TMPFILE) != 0 {
+        // O_TMPFILE includes the O_DIRECTORY bit: test it as a whole.
+        mode: if flags & libc::O_CREAT != 0 || flags & libc::O_TMPFILE == libc::O_TMPFILE {
             mode as u64
         } else {
             0
