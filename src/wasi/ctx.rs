@@ -165,6 +165,12 @@ impl WasiCtxBuilder {
         self
     }
 
+    /// Removes every environment variable set so far.
+    pub fn clear_env(&mut self) -> &mut Self {
+        self.env.clear();
+        self
+    }
+
     /// Replaces the environment with the host process's.
     pub fn inherit_env(&mut self) -> &mut Self {
         self.env = std::env::vars_os()
