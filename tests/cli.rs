@@ -362,3 +362,20 @@ fn bad_arguments_and_help() {
         assert!(text(&o.stdout).contains("Usage: wasmrt"), "{args:?}");
     }
 }
+
+/// proc_exit from a start function (during instantiation) is an exit too.
+#[test]
+fn exit_during_instantiation() {
+    let d = tmp("start-exit");
+    let wat = write(
+        &d,
+        "m.wat",
+        br#"(module
+          (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+          (func $s (call $exit (i32.const 5)))
+          (start $s)
+          (func (export "_start")))"#,
+    );
+    let o = output(wasmrt().arg("run").arg(&wat), b"");
+    assert_eq!(o.status.code(), Some(5), "{}", text(&o.stderr));
+}

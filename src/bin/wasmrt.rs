@@ -198,7 +198,7 @@ fn run(args: RunArgs) -> ExitCode {
     };
     let instance = match Instance::new(&mut store, &module, &imports) {
         Ok(i) => i,
-        Err(Error::Trap(t)) => return report_trap(&t),
+        Err(Error::Trap(t)) => return exit_or_trap(&t),
         Err(e) => return fail(e),
     };
     let outcome = match &args.invoke {
@@ -224,10 +224,16 @@ fn run(args: RunArgs) -> ExitCode {
             }
             emit(&out)
         }
-        Err(t) => match t.exit_status() {
-            Some(status) => ExitCode::from(status as u8),
-            None => report_trap(&t),
-        },
+        Err(t) => exit_or_trap(&t),
+    }
+}
+
+/// The guest's exit status if `t` is its `proc_exit` (the low 8 bits, as
+/// a host process's), otherwise the trap reported.
+fn exit_or_trap(t: &Trap) -> ExitCode {
+    match t.exit_status() {
+        Some(status) => ExitCode::from(status as u8),
+        None => report_trap(t),
     }
 }
 

@@ -296,11 +296,9 @@ fn stdio_entry(kind: FdKind, rights_base: u64) -> FdEntry {
             .unwrap_or(filetype::UNKNOWN),
         _ => filetype::CHARACTER_DEVICE,
     };
-    let rights_base = if filetype == filetype::REGULAR_FILE {
-        rights_base | rights::FD_SEEK | rights::FD_TELL
-    } else {
-        rights_base
-    };
+    // Seeking is allowed so that a stream answers `spipe` (what programs
+    // probing with lseek expect) and a redirected file can seek.
+    let rights_base = rights_base | rights::FD_SEEK | rights::FD_TELL;
     FdEntry {
         kind,
         filetype,

@@ -13,10 +13,12 @@ use crate::engine::Val;
 use std::fs::File;
 use std::os::fd::AsFd;
 
-/// Whether `path_open` tries `openat2(RESOLVE_BENEATH)` first. Tests turn
-/// it off to exercise the manual resolution on kernels that have openat2.
-pub(crate) static USE_OPENAT2: std::sync::atomic::AtomicBool =
-    std::sync::atomic::AtomicBool::new(true);
+thread_local! {
+    /// Whether `path_open` tries `openat2(RESOLVE_BENEATH)` first. Tests
+    /// turn it off (per thread, so tests running in parallel do not
+    /// interfere) to exercise the manual resolution on kernels with openat2.
+    pub(crate) static USE_OPENAT2: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
+}
 
 pub fn path_create_directory(cx: &mut WasiCtx, mem: &mut GuestMem<'_>, a: &[Val]) -> WasiResult {
     let dir = cx
@@ -126,7 +128,7 @@ pub fn path_open(cx: &mut WasiCtx, mem: &mut GuestMem<'_>, a: &[Val]) -> WasiRes
     if ff & (fdflags::SYNC | fdflags::RSYNC) != 0 {
         flags |= libc::O_SYNC;
     }
-    let use_openat2 = USE_OPENAT2.load(std::sync::atomic::Ordering::Relaxed);
+    let use_openat2 = USE_OPENAT2.with(|c| c.get());
     let host = sandbox::open_beneath(dir, &path, flags, 0o666, follow, use_openat2)?;
     let file = File::from(host);
     let ft = filetype_of(file.metadata()?.file_type());

@@ -91,7 +91,7 @@ fn sandbox_refuses_every_escape() {
     std::os::unix::fs::symlink("inside", root.join("good_link")).unwrap();
     std::os::unix::fs::symlink("../inside", root.join("sub/good_up")).unwrap();
     for openat2 in [true, false] {
-        path::USE_OPENAT2.store(openat2, std::sync::atomic::Ordering::Relaxed);
+        path::USE_OPENAT2.with(|c| c.set(openat2));
         let mut cx = ctx_with_root(&d);
         let abs = d.join("outside/secret");
         let escapes = [
@@ -138,7 +138,7 @@ fn sandbox_refuses_every_escape() {
             assert!(open(&mut cx, p, true).is_ok(), "{p:?} (openat2: {openat2})");
         }
     }
-    path::USE_OPENAT2.store(true, std::sync::atomic::Ordering::Relaxed);
+    path::USE_OPENAT2.with(|c| c.set(true));
     let _ = std::fs::remove_dir_all(&d);
 }
 
@@ -650,5 +650,44 @@ fn openat2_refuses_escapes_when_available() {
         let r = super::sys::openat2_beneath(dir.as_fd(), p, libc::O_RDONLY, 0);
         assert_eq!(r.map(|r| r.err()), Some(Some(Errno::NOTCAPABLE)), "{p}");
     }
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+/// Opening directories (`oflags::DIRECTORY`, as opendir does) both ways,
+/// and a file with it (`notdir`).
+#[test]
+fn open_directory_flag() {
+    let d = scratch("odir");
+    for openat2 in [true, false] {
+        path::USE_OPENAT2.with(|c| c.set(openat2));
+        let mut cx = ctx_with_root(&d);
+        let rights = super::types::rights::FD_READDIR | super::types::rights::FD_READ;
+        for (p, want) in [
+            ("sub", Ok(())),
+            (".", Ok(())),
+            ("sub/", Ok(())),
+            ("inside", Err(Errno::NOTDIR)),
+        ] {
+            let mut m = mem_with(&[p]);
+            let r = call(
+                &mut cx,
+                &mut m,
+                path::path_open,
+                &[
+                    i(3),
+                    i(1),
+                    i(1024),
+                    i(p.len() as u32),
+                    i(2),
+                    l(rights),
+                    l(rights),
+                    i(4),
+                    i(512),
+                ],
+            );
+            assert_eq!(r, want, "{p} (openat2: {openat2})");
+        }
+    }
+    path::USE_OPENAT2.with(|c| c.set(true));
     let _ = std::fs::remove_dir_all(&d);
 }
