@@ -298,7 +298,12 @@ fn stdio_entry(kind: FdKind, rights_base: u64) -> FdEntry {
     };
     // Seeking is allowed so that a stream answers `spipe` (what programs
     // probing with lseek expect) and a redirected file can seek.
-    let rights_base = rights_base | rights::FD_SEEK | rights::FD_TELL;
+    let mut rights_base = rights_base | rights::FD_SEEK | rights::FD_TELL;
+    // A socket handed over as a standard stream (inetd style) is what the
+    // preview 1 sock_* functions are for.
+    if filetype == filetype::SOCKET_STREAM || filetype == filetype::SOCKET_DGRAM {
+        rights_base |= rights::SOCK_SHUTDOWN | rights::SOCK_ACCEPT;
+    }
     FdEntry {
         kind,
         filetype,

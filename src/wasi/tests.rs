@@ -691,3 +691,295 @@ fn open_directory_flag() {
     path::USE_OPENAT2.with(|c| c.set(true));
     let _ = std::fs::remove_dir_all(&d);
 }
+
+#[test]
+fn times_sizes_flags_and_sync() {
+    use super::types::rights;
+    let d = scratch("times");
+    let mut cx = ctx_with_root(&d);
+    let all = rights::FILE;
+    let mut m = mem_with(&["inside"]);
+    let open_args = [i(3), i(0), i(1024), i(6), i(0), l(all), l(0), i(0), i(512)];
+    assert_eq!(call(&mut cx, &mut m, path::path_open, &open_args), Ok(()));
+    let fd = u32::from_le_bytes(m[512..516].try_into().unwrap());
+    // path_filestat_set_times: mtime to a fixed instant, atime now.
+    let t = 1_500_000_000_123_456_789u64;
+    let fst = u32::from(super::types::fstflags::MTIM | super::types::fstflags::ATIM_NOW);
+    let args = [i(3), i(0), i(1024), i(6), l(0), l(t), i(fst)];
+    assert_eq!(
+        call(&mut cx, &mut m, path::path_filestat_set_times, &args),
+        Ok(())
+    );
+    assert_eq!(
+        call(
+            &mut cx,
+            &mut m,
+            path::path_filestat_get,
+            &[i(3), i(0), i(1024), i(6), i(600)]
+        ),
+        Ok(())
+    );
+    assert_eq!(u64::from_le_bytes(m[648..656].try_into().unwrap()), t);
+    // Both a value and "now" for one timestamp is invalid.
+    let bad = u32::from(super::types::fstflags::MTIM | super::types::fstflags::MTIM_NOW);
+    assert_eq!(
+        call(
+            &mut cx,
+            &mut m,
+            fd::fd_filestat_set_times,
+            &[i(fd), l(0), l(t), i(bad)]
+        ),
+        Err(Errno::INVAL)
+    );
+    let fst = u32::from(super::types::fstflags::MTIM);
+    assert_eq!(
+        call(
+            &mut cx,
+            &mut m,
+            fd::fd_filestat_set_times,
+            &[i(fd), l(0), l(t + 1), i(fst)]
+        ),
+        Ok(())
+    );
+    assert_eq!(
+        call(&mut cx, &mut m, fd::fd_filestat_get, &[i(fd), i(600)]),
+        Ok(())
+    );
+    assert_eq!(u64::from_le_bytes(m[648..656].try_into().unwrap()), t + 1);
+    // fd_allocate grows the file; advise and syncs succeed.
+    assert_eq!(
+        call(&mut cx, &mut m, fd::fd_allocate, &[i(fd), l(0), l(100)]),
+        Ok(())
+    );
+    assert_eq!(std::fs::metadata(d.join("root/inside")).unwrap().len(), 100);
+    assert_eq!(
+        call(&mut cx, &mut m, fd::fd_advise, &[i(fd), l(0), l(10), i(1)]),
+        Ok(())
+    );
+    assert_eq!(
+        call(&mut cx, &mut m, fd::fd_advise, &[i(fd), l(0), l(10), i(9)]),
+        Err(Errno::INVAL)
+    );
+    assert_eq!(call(&mut cx, &mut m, fd::fd_datasync, &[i(fd)]), Ok(()));
+    assert_eq!(call(&mut cx, &mut m, fd::fd_sync, &[i(fd)]), Ok(()));
+    // Append mode: set, then visible in fdstat; sync flags are refused.
+    let append = u32::from(super::types::fdflags::APPEND);
+    assert_eq!(
+        call(
+            &mut cx,
+            &mut m,
+            fd::fd_fdstat_set_flags,
+            &[i(fd), i(append)]
+        ),
+        Ok(())
+    );
+    assert_eq!(
+        call(&mut cx, &mut m, fd::fd_fdstat_get, &[i(fd), i(700)]),
+        Ok(())
+    );
+    assert_eq!(m[700], super::types::filetype::REGULAR_FILE);
+    assert_eq!(
+        u16::from_le_bytes([m[702], m[703]]),
+        super::types::fdflags::APPEND
+    );
+    let sync = u32::from(super::types::fdflags::SYNC);
+    assert_eq!(
+        call(&mut cx, &mut m, fd::fd_fdstat_set_flags, &[i(fd), i(sync)]),
+        Err(Errno::NOTSUP)
+    );
+    // Renumber onto stdin: the file is now fd 0, its old number is gone.
+    assert_eq!(
+        call(&mut cx, &mut m, fd::fd_renumber, &[i(fd), i(0)]),
+        Ok(())
+    );
+    assert_eq!(
+        call(&mut cx, &mut m, fd::fd_fdstat_get, &[i(0), i(700)]),
+        Ok(())
+    );
+    assert_eq!(m[700], super::types::filetype::REGULAR_FILE);
+    assert_eq!(
+        call(&mut cx, &mut m, fd::fd_close, &[i(fd)]),
+        Err(Errno::BADF)
+    );
+    assert_eq!(
+        call(&mut cx, &mut m, fd::fd_renumber, &[i(0), i(99)]),
+        Err(Errno::BADF)
+    );
+    // Seeking a stream.
+    assert_eq!(
+        call(&mut cx, &mut m, fd::fd_seek, &[i(1), l(0), i(1), i(520)]),
+        Err(Errno::SPIPE)
+    );
+    assert_eq!(
+        call(&mut cx, &mut m, fd::fd_seek, &[i(0), l(0), i(7), i(520)]),
+        Err(Errno::INVAL)
+    );
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+/// poll_oneoff: a relative clock, an absolute one in the past, a bad fd,
+/// and an in-memory stdin that is always ready.
+#[test]
+fn poll_clocks_and_fds() {
+    let mut cx = WasiCtx::builder()
+        .stdin(Input::Bytes(b"abc".to_vec()))
+        .build()
+        .unwrap();
+    let mut m = vec![0u8; 4096];
+    let sub =
+        |m: &mut Vec<u8>, at: usize, userdata: u64, tag: u8, a: u32, timeout: u64, flags: u16| {
+            m[at..at + 48].fill(0);
+            m[at..at + 8].copy_from_slice(&userdata.to_le_bytes());
+            m[at + 8] = tag;
+            m[at + 16..at + 20].copy_from_slice(&a.to_le_bytes());
+            m[at + 24..at + 32].copy_from_slice(&timeout.to_le_bytes());
+            m[at + 40..at + 42].copy_from_slice(&flags.to_le_bytes());
+        };
+    let event = |m: &Vec<u8>, k: usize| {
+        let at = 1024 + 32 * k;
+        (
+            u64::from_le_bytes(m[at..at + 8].try_into().unwrap()),
+            u16::from_le_bytes([m[at + 8], m[at + 9]]),
+            m[at + 10],
+            u64::from_le_bytes(m[at + 16..at + 24].try_into().unwrap()),
+        )
+    };
+    // One relative 20 ms monotonic timeout: it waits, then reports it.
+    sub(&mut m, 0, 7, 0, 1, 20_000_000, 0);
+    let start = std::time::Instant::now();
+    assert_eq!(
+        call(
+            &mut cx,
+            &mut m,
+            super::poll::poll_oneoff,
+            &[i(0), i(1024), i(1), i(2000)]
+        ),
+        Ok(())
+    );
+    assert!(start.elapsed() >= std::time::Duration::from_millis(20));
+    assert_eq!(u32::from_le_bytes(m[2000..2004].try_into().unwrap()), 1);
+    assert_eq!(event(&m, 0), (7, 0, 0, 0));
+    // A long timeout beside a ready stdin and a bad fd: no waiting.
+    sub(&mut m, 0, 1, 0, 1, 60_000_000_000, 0);
+    sub(&mut m, 48, 2, 1, 0, 0, 0);
+    sub(&mut m, 96, 3, 1, 42, 0, 0);
+    let start = std::time::Instant::now();
+    assert_eq!(
+        call(
+            &mut cx,
+            &mut m,
+            super::poll::poll_oneoff,
+            &[i(0), i(1024), i(3), i(2000)]
+        ),
+        Ok(())
+    );
+    assert!(start.elapsed() < std::time::Duration::from_secs(10));
+    assert_eq!(u32::from_le_bytes(m[2000..2004].try_into().unwrap()), 2);
+    let mut evs = vec![event(&m, 0), event(&m, 1)];
+    evs.sort();
+    assert_eq!(evs, [(2, 0, 1, 3), (3, Errno::BADF.0, 1, 0)]);
+    // An absolute realtime deadline in the past fires at once.
+    sub(&mut m, 0, 9, 0, 0, 1, 1);
+    assert_eq!(
+        call(
+            &mut cx,
+            &mut m,
+            super::poll::poll_oneoff,
+            &[i(0), i(1024), i(1), i(2000)]
+        ),
+        Ok(())
+    );
+    assert_eq!(event(&m, 0), (9, 0, 0, 0));
+    // No subscriptions, or a subscription array out of memory.
+    assert_eq!(
+        call(
+            &mut cx,
+            &mut m,
+            super::poll::poll_oneoff,
+            &[i(0), i(1024), i(0), i(2000)]
+        ),
+        Err(Errno::INVAL)
+    );
+    assert_eq!(
+        call(
+            &mut cx,
+            &mut m,
+            super::poll::poll_oneoff,
+            &[i(4060), i(1024), i(1), i(2000)]
+        ),
+        Err(Errno::FAULT)
+    );
+}
+
+/// sock_*: a socket handed over as stdin works; anything else is notsock
+/// (or badf for no descriptor at all).
+#[test]
+fn sockets_only_on_sockets() {
+    use std::io::{Read, Write};
+    let (mine, theirs) = std::os::unix::net::UnixStream::pair().unwrap();
+    let file = std::fs::File::from(std::os::fd::OwnedFd::from(theirs));
+    let mut cx = WasiCtx::builder().stdin(Input::File(file)).build().unwrap();
+    let mut m = vec![0u8; 4096];
+    (&mine).write_all(b"ping").unwrap();
+    m[0..4].copy_from_slice(&100u32.to_le_bytes());
+    m[4..8].copy_from_slice(&16u32.to_le_bytes());
+    let r = call(
+        &mut cx,
+        &mut m,
+        super::sock::sock_recv,
+        &[i(0), i(0), i(1), i(0), i(20), i(24)],
+    );
+    assert_eq!(r, Ok(()));
+    assert_eq!(u32::from_le_bytes(m[20..24].try_into().unwrap()), 4);
+    assert_eq!(&m[100..104], b"ping");
+    // Peek is not supported.
+    let r = call(
+        &mut cx,
+        &mut m,
+        super::sock::sock_recv,
+        &[i(0), i(0), i(1), i(1), i(20), i(24)],
+    );
+    assert_eq!(r, Err(Errno::NOTSUP));
+    // stdin has no write right: sending through it is not allowed.
+    let r = call(
+        &mut cx,
+        &mut m,
+        super::sock::sock_send,
+        &[i(0), i(0), i(1), i(0), i(20)],
+    );
+    assert_eq!(r, Err(Errno::NOTCAPABLE));
+    assert_eq!(
+        call(&mut cx, &mut m, super::sock::sock_shutdown, &[i(0), i(3)]),
+        Ok(())
+    );
+    let mut rest = Vec::new();
+    (&mine).read_to_end(&mut rest).unwrap();
+    // Not sockets, and no descriptor.
+    assert_eq!(
+        call(&mut cx, &mut m, super::sock::sock_shutdown, &[i(1), i(3)]),
+        Err(Errno::NOTSOCK)
+    );
+    assert_eq!(
+        call(
+            &mut cx,
+            &mut m,
+            super::sock::sock_accept,
+            &[i(1), i(0), i(20)]
+        ),
+        Err(Errno::NOTSOCK)
+    );
+    assert_eq!(
+        call(
+            &mut cx,
+            &mut m,
+            super::sock::sock_send,
+            &[i(9), i(0), i(1), i(0), i(20)]
+        ),
+        Err(Errno::BADF)
+    );
+    assert_eq!(
+        call(&mut cx, &mut m, proc::proc_raise, &[i(6)]),
+        Err(Errno::NOSYS)
+    );
+    assert_eq!(call(&mut cx, &mut m, proc::sched_yield, &[]), Ok(()));
+}
