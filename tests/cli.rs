@@ -379,3 +379,27 @@ fn exit_during_instantiation() {
     let o = output(wasmrt().arg("run").arg(&wat), b"");
     assert_eq!(o.status.code(), Some(5), "{}", text(&o.stderr));
 }
+
+/// A host stream that is closed reads as empty for the guest.
+#[test]
+fn closed_host_stdin_is_empty() {
+    let wasm = wasi_test_wasm();
+    let o = wasmrt()
+        .arg("run")
+        .arg(&wasm)
+        .arg("stdio")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(text(&o.stdout), "");
+    // Really closed: run through a shell that closes fd 0.
+    let cmd = format!(
+        "{} run {} stdio <&-",
+        env!("CARGO_BIN_EXE_wasmrt"),
+        wasm.display()
+    );
+    let o = Command::new("sh").arg("-c").arg(&cmd).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(text(&o.stderr), "to stderr\n");
+}

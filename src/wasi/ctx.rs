@@ -230,7 +230,7 @@ impl WasiCtxBuilder {
             | rights::FD_SYNC;
         let stdin_kind = match stdin {
             Input::Null => FdKind::Null,
-            Input::Inherit => FdKind::Host(dup_std(0)?),
+            Input::Inherit => inherit(0)?,
             Input::File(f) => FdKind::Host(f),
             Input::Bytes(b) => FdKind::Bytes(Cursor::new(b)),
         };
@@ -238,7 +238,7 @@ impl WasiCtxBuilder {
         for (fd, out) in [(1u32, stdout), (2, stderr)] {
             let kind = match out {
                 Output::Null => FdKind::Null,
-                Output::Inherit => FdKind::Host(dup_std(fd as i32)?),
+                Output::Inherit => inherit(fd as i32)?,
                 Output::File(f) => FdKind::Host(f),
                 Output::Buffer(b) => FdKind::Buffer(b),
             };
@@ -271,6 +271,18 @@ impl WasiCtxBuilder {
 }
 
 use std::os::unix::fs::OpenOptionsExt;
+
+/// The host's stream `fd` for the guest; a stream the host process does
+/// not have open (started with it closed) reads as empty and swallows
+/// writes, as if it were /dev/null.
+fn inherit(fd: i32) -> Result<FdKind, String> {
+    // SAFETY: F_GETFD takes no argument; on a closed descriptor it fails
+    // with EBADF.
+    if unsafe { libc::fcntl(fd, libc::F_GETFD) } < 0 {
+        return Ok(FdKind::Null);
+    }
+    dup_std(fd).map(FdKind::Host)
+}
 
 /// A descriptor of our own for host stream `fd` (0, 1 or 2), so the guest
 /// closing its stdout does not close the host's.
