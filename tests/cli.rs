@@ -403,3 +403,51 @@ fn closed_host_stdin_is_empty() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     assert_eq!(text(&o.stderr), "to stderr\n");
 }
+
+/// `--dir HOST` (same name inside), and a directory that does not exist.
+#[test]
+fn dir_forms() {
+    let d = tmp("dirforms");
+    std::fs::write(d.join("f.txt"), "content").unwrap();
+    // The guest reads the file through the guest name "/data"; with
+    // `--dir HOST` the guest name is the host path itself.
+    let wat = write(
+        &d,
+        "m.wat",
+        br#"(module
+          (import "wasi_snapshot_preview1" "fd_prestat_dir_name" (func $name (param i32 i32 i32) (result i32)))
+          (import "wasi_snapshot_preview1" "fd_prestat_get" (func $get (param i32 i32) (result i32)))
+          (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
+          (memory (export "memory") 1)
+          (func (export "_start")
+            (drop (call $get (i32.const 3) (i32.const 0)))
+            (drop (call $name (i32.const 3) (i32.const 100) (i32.load (i32.const 4))))
+            (i32.store (i32.const 8) (i32.const 100))
+            (i32.store (i32.const 12) (i32.load (i32.const 4)))
+            (drop (call $w (i32.const 1) (i32.const 8) (i32.const 1) (i32.const 16)))))"#,
+    );
+    let host = d.to_str().unwrap();
+    let o = output(wasmrt().args(["run", "--dir", host]).arg(&wat), b"");
+    assert_eq!(text(&o.stdout), host);
+    let o = output(
+        wasmrt()
+            .args(["run", "--dir", &format!("{host}::/data")])
+            .arg(&wat),
+        b"",
+    );
+    assert_eq!(text(&o.stdout), "/data");
+    let o = output(
+        wasmrt()
+            .args(["run", "--dir", "/no/such/dir::/x"])
+            .arg(&wat),
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stderr).contains("/no/such/dir"),
+        "{}",
+        text(&o.stderr)
+    );
+    let o = output(wasmrt().args(["run", "--dir", "::/x"]).arg(&wat), b"");
+    assert_eq!(o.status.code(), Some(2));
+}
