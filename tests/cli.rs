@@ -356,6 +356,7 @@ fn bad_arguments_and_help() {
         &["run", "--help"],
         &["validate", "--help"],
         &["inspect", "--help"],
+        &["compile", "--help"],
     ] {
         let o = output(wasmrt().args(args), b"");
         assert_eq!(o.status.code(), Some(0), "{args:?}");
@@ -450,4 +451,55 @@ fn dir_forms() {
     );
     let o = output(wasmrt().args(["run", "--dir", "::/x"]).arg(&wat), b"");
     assert_eq!(o.status.code(), Some(2));
+}
+
+/// `compile` writes a .cwasm that run, validate and inspect accept; a
+/// damaged one is refused.
+#[test]
+fn compile_then_run() {
+    let d = tmp("compile");
+    let wat = write(&d, "add.wat", ADD.as_bytes());
+    let o = output(wasmrt().arg("compile").arg(&wat), b"");
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let cwasm = d.join("add.cwasm");
+    let o = output(
+        wasmrt()
+            .args(["run", "--invoke", "add"])
+            .arg(&cwasm)
+            .args(["20", "22"]),
+        b"",
+    );
+    assert_eq!(text(&o.stdout), "42\n", "{}", text(&o.stderr));
+    let o = output(wasmrt().arg("validate").arg(&cwasm), b"");
+    assert_eq!(o.status.code(), Some(0));
+    let o = output(wasmrt().arg("inspect").arg(&cwasm), b"");
+    assert!(text(&o.stdout).contains("add: function"));
+    // -o, and a WASI program.
+    let out = d.join("prog.cwasm");
+    let o = output(
+        wasmrt()
+            .arg("compile")
+            .arg(wasi_test_wasm())
+            .arg("-o")
+            .arg(&out),
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let o = output(wasmrt().arg("run").arg(&out).args(["exit", "4"]), b"");
+    assert_eq!(o.status.code(), Some(4));
+    // One byte changed in the payload: refused, not run.
+    let mut bytes = std::fs::read(&cwasm).unwrap();
+    let last = bytes.len() - 3;
+    bytes[last] ^= 0xff;
+    let bad = write(&d, "bad.cwasm", &bytes);
+    let o = output(
+        wasmrt()
+            .args(["run", "--invoke", "add"])
+            .arg(&bad)
+            .args(["1", "2"]),
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stdout));
+    let o = output(wasmrt().arg("validate").arg(&bad), b"");
+    assert_eq!(o.status.code(), Some(1));
 }

@@ -33,6 +33,15 @@ enum Command {
         /// The module (.wasm binary or .wat text)
         file: PathBuf,
     },
+    /// Compile a module to a .cwasm file that run, validate and inspect
+    /// load without parsing text (see docs/CLI.md for what it holds today)
+    Compile {
+        /// Where to write (default: FILE with the extension .cwasm)
+        #[arg(short, long, value_name = "OUT")]
+        output: Option<PathBuf>,
+        /// The module (.wasm binary or .wat text)
+        file: PathBuf,
+    },
     /// List a module's imports, exports, sections and function count
     Inspect {
         /// Print JSON instead of text
@@ -98,18 +107,57 @@ fn main() -> ExitCode {
         Command::Run(args) => run(args),
         Command::Validate { file } => validate(&file),
         Command::Inspect { json, file } => inspect(&file, json),
+        Command::Compile { output, file } => compile(&file, output),
     }
 }
 
-/// Reads a module: binary as is, text converted.
-fn read_module(file: &Path) -> Result<Vec<u8>, String> {
+/// The first bytes of a module serialized by `wasmrt compile`
+/// (`Module::serialize`).
+const CWASM_MAGIC: &[u8] = b"WASMRT\0M";
+
+/// What a module file holds.
+enum ModuleFile {
+    /// A binary module (text is converted on reading).
+    Binary(Vec<u8>),
+    /// A module serialized by `wasmrt compile`.
+    Compiled(Vec<u8>),
+}
+
+/// Reads a module file: binary, compiled (.cwasm) or text.
+fn read_module(file: &Path) -> Result<ModuleFile, String> {
     let bytes = std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
     if bytes.starts_with(b"\0asm") {
-        return Ok(bytes);
+        return Ok(ModuleFile::Binary(bytes));
+    }
+    if bytes.starts_with(CWASM_MAGIC) {
+        return Ok(ModuleFile::Compiled(bytes));
     }
     let text = std::str::from_utf8(&bytes)
         .map_err(|_| format!("{}: neither a wasm binary nor UTF-8 text", file.display()))?;
-    wasmrt::wat2wasm(text).map_err(|e| format!("{}: {}", file.display(), e.message()))
+    wasmrt::wat2wasm(text)
+        .map(ModuleFile::Binary)
+        .map_err(|e| format!("{}: {}", file.display(), e.message()))
+}
+
+/// Reads and compiles a module file.
+fn load(engine: &Engine, file: &Path) -> Result<Module, String> {
+    let module = match read_module(file)? {
+        ModuleFile::Binary(b) => Module::new(engine, &b),
+        ModuleFile::Compiled(c) => Module::deserialize(engine, &c),
+    };
+    module.map_err(|e| format!("{}: {e}", file.display()))
+}
+
+fn compile(file: &Path, output: Option<PathBuf>) -> ExitCode {
+    let module = match load(&Engine::default(), file) {
+        Ok(m) => m,
+        Err(e) => return fail(e),
+    };
+    let out = output.unwrap_or_else(|| file.with_extension("cwasm"));
+    match std::fs::write(&out, module.serialize()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(format!("cannot write {}: {e}", out.display())),
+    }
 }
 
 /// `writeln!` into a String (which cannot fail).
@@ -173,13 +221,9 @@ fn run(args: RunArgs) -> ExitCode {
         }
     }
     let engine = Engine::new(&config);
-    let bytes = match read_module(&args.file) {
-        Ok(b) => b,
-        Err(e) => return fail(e),
-    };
-    let module = match Module::new(&engine, &bytes) {
+    let module = match load(&engine, &args.file) {
         Ok(m) => m,
-        Err(e) => return fail(format!("{}: {e}", args.file.display())),
+        Err(e) => return fail(e),
     };
     let program = args.file.to_string_lossy().into_owned();
     if args.invoke.is_some() {
@@ -327,11 +371,13 @@ fn report_trap(t: &Trap) -> ExitCode {
 }
 
 fn validate(file: &Path) -> ExitCode {
-    let bytes = match read_module(file) {
-        Ok(b) => b,
+    let engine = Engine::default();
+    let result = match read_module(file) {
+        Ok(ModuleFile::Binary(b)) => Module::validate(&engine, &b),
+        Ok(ModuleFile::Compiled(c)) => Module::deserialize(&engine, &c).map(|_| ()),
         Err(e) => return fail(e),
     };
-    match Module::validate(&Engine::default(), &bytes) {
+    match result {
         Ok(()) => emit(&format!("{}: valid\n", file.display())),
         Err(Error::Compile { message, offset }) => {
             eprintln!(
@@ -403,21 +449,18 @@ fn json_str(s: &str) -> String {
 }
 
 fn inspect(file: &Path, json: bool) -> ExitCode {
-    let bytes = match read_module(file) {
-        Ok(b) => b,
+    let module = match load(&Engine::default(), file) {
+        Ok(m) => m,
         Err(e) => return fail(e),
     };
-    let module = match Module::new(&Engine::default(), &bytes) {
-        Ok(m) => m,
-        Err(e) => return fail(format!("{}: {e}", file.display())),
-    };
-    let sections = match sections(&bytes) {
+    let bytes = module.bytes();
+    let sections = match sections(bytes) {
         Ok(s) => s,
         Err(e) => return fail(e),
     };
     let is_func = |t: &wasmrt::ExternType| matches!(t, wasmrt::ExternType::Func(_));
     let imported = module.imports().iter().filter(|i| is_func(&i.ty)).count();
-    let defined = count_defined_functions(&bytes);
+    let defined = count_defined_functions(bytes);
     let mut out = String::new();
     if json {
         let imports: Vec<String> = module
