@@ -191,6 +191,13 @@ fn trap_prints_message_and_backtrace() {
     let err = text(&o.stderr);
     assert!(err.contains("wasm trap: unreachable"), "{err}");
     assert!(err.contains("wasm backtrace:\n    0: func "), "{err}");
+    // Names from the name section: the trap is in `main` (the scenario
+    // dispatch), called from wasi-libc's start code.
+    assert!(
+        err.contains("<main>") || err.contains("<__original_main>"),
+        "{err}"
+    );
+    assert!(err.contains("<_start>"), "{err}");
 }
 
 const ADD: &str = r#"(module

@@ -242,7 +242,7 @@ fn run(args: RunArgs) -> ExitCode {
     };
     let instance = match Instance::new(&mut store, &module, &imports) {
         Ok(i) => i,
-        Err(Error::Trap(t)) => return exit_or_trap(&t),
+        Err(Error::Trap(t)) => return exit_or_trap(&t, &module),
         Err(e) => return fail(e),
     };
     let outcome = match &args.invoke {
@@ -268,16 +268,16 @@ fn run(args: RunArgs) -> ExitCode {
             }
             emit(&out)
         }
-        Err(t) => exit_or_trap(&t),
+        Err(t) => exit_or_trap(&t, &module),
     }
 }
 
 /// The guest's exit status if `t` is its `proc_exit` (the low 8 bits, as
 /// a host process's), otherwise the trap reported.
-fn exit_or_trap(t: &Trap) -> ExitCode {
+fn exit_or_trap(t: &Trap, module: &Module) -> ExitCode {
     match t.exit_status() {
         Some(status) => ExitCode::from(status as u8),
-        None => report_trap(t),
+        None => report_trap(t, &function_names(module.bytes())),
     }
 }
 
@@ -355,19 +355,45 @@ fn format_val(v: &Val) -> String {
     }
 }
 
-/// Prints a trap's message and wasm backtrace; exit status 134.
-fn report_trap(t: &Trap) -> ExitCode {
+/// Prints a trap's message and wasm backtrace (with function names from
+/// the module's name section, where it has them); exit status 134.
+fn report_trap(t: &Trap, names: &std::collections::HashMap<u32, String>) -> ExitCode {
     eprintln!("error: wasm trap: {}", t.message());
     if !t.trace().is_empty() {
         eprintln!("wasm backtrace:");
         for (i, f) in t.trace().iter().enumerate() {
+            let name = names
+                .get(&f.func_index)
+                .map(|n| format!(" <{n}>"))
+                .unwrap_or_default();
             eprintln!(
-                "  {i:>3}: func {} at offset {:#x} (function offset {:#x})",
+                "  {i:>3}: func {}{name} at offset {:#x} (function offset {:#x})",
                 f.func_index, f.module_offset, f.func_offset
             );
         }
     }
     ExitCode::from(TRAP_EXIT)
+}
+
+/// Function names from the module's `name` section (none if it has no
+/// such section or it is malformed: names only decorate a backtrace).
+fn function_names(bytes: &[u8]) -> std::collections::HashMap<u32, String> {
+    let mut names = std::collections::HashMap::new();
+    for payload in wasmparser::Parser::new(0).parse_all(bytes) {
+        let Ok(wasmparser::Payload::CustomSection(c)) = payload else {
+            continue;
+        };
+        if let wasmparser::KnownCustom::Name(reader) = c.as_known() {
+            for sub in reader.flatten() {
+                if let wasmparser::Name::Function(map) = sub {
+                    for n in map.into_iter().flatten() {
+                        names.insert(n.index, n.name.to_string());
+                    }
+                }
+            }
+        }
+    }
+    names
 }
 
 fn validate(file: &Path) -> ExitCode {
