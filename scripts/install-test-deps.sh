@@ -2,7 +2,9 @@
 # Installs what the test suite needs beyond a fresh machine's Rust, gcc and
 # Python: valgrind (C API tests), cmake and pkg-config (install tests), and
 # the FFI consumers' toolchains: Go (cgo), Ruby with ruby-ffi, and Zig
-# (the PyPI package ziglang; 0.15 is the last release with @cImport).
+# (the PyPI package ziglang; 0.15 is the last release with @cImport); and
+# clang, lld and wasi-libc, which compile the WASI test programs
+# (tests/wasi/*.c) to wasm32-wasi.
 set -euo pipefail
 packages=()
 command -v valgrind >/dev/null 2>&1 || packages+=(valgrind)
@@ -10,6 +12,9 @@ command -v cmake >/dev/null 2>&1 || packages+=(cmake)
 command -v pkg-config >/dev/null 2>&1 || packages+=(pkg-config)
 command -v go >/dev/null 2>&1 || packages+=(golang-go)
 ruby -e 'require "ffi"' >/dev/null 2>&1 || packages+=(ruby-ffi)
+command -v clang >/dev/null 2>&1 || packages+=(clang)
+command -v wasm-ld >/dev/null 2>&1 || packages+=(lld)
+[ -f /usr/lib/wasm32-wasi/libc.a ] || [ -f /usr/share/wasi-sysroot/lib/wasm32-wasi/libc.a ] || packages+=(wasi-libc)
 if [ ${#packages[@]} -gt 0 ]; then
   echo "== installing: ${packages[*]}"
   if [ "$(id -u)" = 0 ]; then apt=(apt-get); else apt=(sudo apt-get); fi

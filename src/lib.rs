@@ -15,5 +15,6 @@ mod interp;
 mod jit;
 mod module;
 mod runtime;
+pub mod wasi;
 
 pub use engine::*;

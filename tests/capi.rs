@@ -210,16 +210,18 @@ fn c_examples() {
 /// shared library.
 #[test]
 fn every_declared_function_is_exported() {
-    let header = root().join("include/wasmrt.h");
-    let pre = Command::new("cc")
-        .args(["-E", "-P", "-x", "c"])
-        .arg("-I")
-        .arg(root().join("include"))
-        .arg(&header)
-        .output()
-        .expect("run the preprocessor");
-    assert!(pre.status.success());
-    let text = String::from_utf8_lossy(&pre.stdout);
+    let mut text = String::new();
+    for header in ["wasmrt.h", "wasi.h"] {
+        let pre = Command::new("cc")
+            .args(["-E", "-P", "-x", "c"])
+            .arg("-I")
+            .arg(root().join("include"))
+            .arg(root().join("include").join(header))
+            .output()
+            .expect("run the preprocessor");
+        assert!(pre.status.success(), "{header}");
+        text.push_str(&String::from_utf8_lossy(&pre.stdout));
+    }
     let mut declared = std::collections::BTreeSet::new();
     for stmt in text.split(';') {
         let s = stmt.trim();
@@ -234,7 +236,9 @@ fn every_declared_function_is_exported() {
                 .rsplit(|c: char| !c.is_alphanumeric() && c != '_')
                 .next()
             {
-                if (name.starts_with("wasm_") || name.starts_with("wasmrt_"))
+                if (name.starts_with("wasm_")
+                    || name.starts_with("wasmrt_")
+                    || name.starts_with("wasi_"))
                     && !s.starts_with("typedef")
                 {
                     declared.insert(name.to_string());
@@ -262,8 +266,9 @@ fn every_declared_function_is_exported() {
         "declared in wasm.h but not exported: {missing:?}"
     );
     assert!(declared.iter().any(|d| d.starts_with("wasmrt_")));
+    assert!(declared.iter().any(|d| d.starts_with("wasi_config_")));
     println!(
-        "{} wasm.h and wasmrt.h functions, all exported",
+        "{} wasm.h, wasmrt.h and wasi.h functions, all exported",
         declared.len()
     );
 }
@@ -280,4 +285,96 @@ fn wasmrt_h_is_up_to_date() {
         generated == committed,
         "include/wasmrt.h is stale: run WASMRT_UPDATE_HEADER=1 cargo build and commit it"
     );
+}
+
+/// The WASI test programs (tests/wasi/wasi_test.c, compiled to wasm32-wasi
+/// with clang) run through the C API: c-examples/wasi.c is a complete
+/// WASI runner on wasm.h + wasi.h, preopening its working directory as
+/// /data. The same scenarios run through the CLI in tests/cli.rs.
+#[test]
+fn wasi_programs_through_c_api() {
+    let work = scratch("wasi-programs");
+    let wasm = work.join("wasi_test.wasm");
+    let status = Command::new("clang")
+        .args(["--target=wasm32-wasi", "-O1", "-Wall", "-Werror", "-o"])
+        .arg(&wasm)
+        .arg(root().join("tests/wasi/wasi_test.c"))
+        .status();
+    assert!(
+        status.is_ok_and(|s| s.success()),
+        "cannot compile tests/wasi/wasi_test.c for wasm32-wasi: install clang, lld and \
+         wasi-libc (scripts/install-test-deps.sh)"
+    );
+    let exe = work.join("wasi");
+    let lib = lib_dir();
+    run(Command::new("cc")
+        .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-g", "-I"])
+        .arg(root().join("include"))
+        .arg("-o")
+        .arg(&exe)
+        .arg(root().join("c-examples/wasi.c"))
+        .arg("-L")
+        .arg(&lib)
+        .arg("-lwasmrt")
+        .arg(format!("-Wl,-rpath,{}", lib.display())))
+    .expect("build c-examples/wasi.c");
+    let guest = |dir: &Path, args: &[&str], stdin: &[u8]| {
+        use std::io::Write;
+        let mut child = Command::new(&exe)
+            .arg(&wasm)
+            .args(args)
+            .current_dir(dir)
+            .env("LD_LIBRARY_PATH", &lib)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("run the wasi example");
+        child.stdin.take().unwrap().write_all(stdin).unwrap();
+        let out = child.wait_with_output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, out, _) = guest(&work, &["args", "x y"], b"");
+    assert_eq!(code, Some(0));
+    assert!(out.ends_with("argv[1]=args\nargv[2]=x y\n"), "{out}");
+    assert_eq!(guest(&work, &["env"], b"").1, "EXAMPLE=1\n");
+    assert_eq!(guest(&work, &["exit", "9"], b"").0, Some(9));
+    let (code, out, err) = guest(&work, &["stdio"], b"abc\n");
+    assert_eq!(
+        (code, out.as_str(), err.as_str()),
+        (Some(0), "ABC\n", "to stderr\n")
+    );
+    for s in ["clock", "random"] {
+        assert_eq!(guest(&work, &[s], b"").1, format!("{s} ok\n"));
+    }
+    assert_eq!(guest(&work, &["poll"], b"x").1, "poll ok\n");
+    let files = work.join("files");
+    std::fs::create_dir_all(&files).unwrap();
+    let (code, out, err) = guest(&files, &["files"], b"");
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(out.ends_with("files ok\n"), "{out}");
+    // The sandbox: /data is `root`, with symlinks pointing out of it.
+    let d = work.join("escape");
+    let root_dir = d.join("root");
+    std::fs::create_dir_all(root_dir.join("nested")).unwrap();
+    std::fs::write(d.join("secret"), "secret").unwrap();
+    std::fs::write(root_dir.join("inside"), "inside").unwrap();
+    std::os::unix::fs::symlink(d.join("secret"), root_dir.join("abs")).unwrap();
+    std::os::unix::fs::symlink("../secret", root_dir.join("rel")).unwrap();
+    std::os::unix::fs::symlink("..", root_dir.join("up")).unwrap();
+    std::os::unix::fs::symlink("../../secret", root_dir.join("nested/deep")).unwrap();
+    std::os::unix::fs::symlink("../inside", root_dir.join("nested/ok")).unwrap();
+    let (code, out, err) = guest(&root_dir, &["escape"], b"");
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(
+        !out.contains("ESCAPED") && out.matches("refused").count() == 12,
+        "{out}"
+    );
+    let (code, _, err) = guest(&work, &["trap"], b"");
+    assert_eq!(code, Some(134));
+    assert!(err.contains("unreachable"), "{err}");
 }

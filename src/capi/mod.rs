@@ -35,6 +35,7 @@ mod trap;
 mod types;
 mod val;
 mod vec;
+mod wasi;
 
 pub use self::engine::*;
 pub use self::ext::*;
@@ -53,3 +54,4 @@ pub use self::trap::*;
 pub use self::types::*;
 pub use self::val::*;
 pub use self::vec::*;
+pub use self::wasi::*;

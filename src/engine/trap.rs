@@ -25,6 +25,8 @@ struct TrapInner {
     code: Option<TrapCode>,
     message: String,
     trace: Vec<FrameInfo>,
+    /// Set when the trap is a guest's request to exit (WASI `proc_exit`).
+    exit_status: Option<i32>,
 }
 
 /// A trap: cheap to clone, immutable.
@@ -38,7 +40,25 @@ impl Trap {
             code: None,
             message: message.into(),
             trace: Vec::new(),
+            exit_status: None,
         }))
+    }
+
+    /// A trap that ends the guest with exit status `status` (WASI
+    /// `proc_exit`): host functions return it to unwind the guest, and
+    /// embedders tell it from a failure with [`Trap::exit_status`].
+    pub fn exit(status: i32) -> Trap {
+        Trap(Arc::new(TrapInner {
+            code: None,
+            message: format!("guest exited with status {status}"),
+            trace: Vec::new(),
+            exit_status: Some(status),
+        }))
+    }
+
+    /// The status of a trap made by [`Trap::exit`]; `None` for any other.
+    pub fn exit_status(&self) -> Option<i32> {
+        self.0.exit_status
     }
 
     pub(crate) fn from_code(code: TrapCode, trace: Vec<FrameInfo>) -> Trap {
@@ -46,6 +66,7 @@ impl Trap {
             code: Some(code),
             message: code.message().to_string(),
             trace,
+            exit_status: None,
         }))
     }
 
@@ -59,6 +80,7 @@ impl Trap {
             code: self.0.code,
             message: self.0.message.clone(),
             trace,
+            exit_status: self.0.exit_status,
         }))
     }
 

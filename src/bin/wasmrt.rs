@@ -1,0 +1,564 @@
+//! `wasmrt`: run, validate and inspect WebAssembly modules from the
+//! command line, on the same engine and WASI implementation the library
+//! ships. See `docs/CLI.md`.
+//!
+//! Exit codes: the guest's own exit status for `run`; 134 when the guest
+//! traps (as a process killed by SIGABRT reports itself); 1 when the
+//! module cannot be read, validated or linked; 2 for a bad command line.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use wasmrt::wasi::{self, Input, Output, WasiCtx};
+use wasmrt::{
+    Config, Engine, Error, Extern, Instance, Module, Store, Strategy, Trap, Val, ValType,
+};
+
+/// Exit status of a run that ended in a trap.
+const TRAP_EXIT: u8 = 134;
+
+#[derive(Parser)]
+#[command(name = "wasmrt", version, about = "A WebAssembly runtime")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a WebAssembly module (a WASI command, or one export with --invoke)
+    Run(RunArgs),
+    /// Check that a module is valid; report the first error and its offset
+    Validate {
+        /// The module (.wasm binary or .wat text)
+        file: PathBuf,
+    },
+    /// Compile a module to a .cwasm file that run, validate and inspect
+    /// load without parsing text (see docs/CLI.md for what it holds today)
+    Compile {
+        /// Where to write (default: FILE with the extension .cwasm)
+        #[arg(short, long, value_name = "OUT")]
+        output: Option<PathBuf>,
+        /// The module (.wasm binary or .wat text)
+        file: PathBuf,
+    },
+    /// List a module's imports, exports, sections and function count
+    Inspect {
+        /// Print JSON instead of text
+        #[arg(long)]
+        json: bool,
+        /// The module (.wasm binary or .wat text)
+        file: PathBuf,
+    },
+}
+
+#[derive(Copy, Clone, ValueEnum)]
+enum StrategyArg {
+    Interp,
+    Jit,
+    Auto,
+}
+
+#[derive(Args)]
+struct RunArgs {
+    /// Grant the guest a host directory, under the name GUEST (default: HOST)
+    #[arg(long = "dir", value_name = "HOST[::GUEST]")]
+    dirs: Vec<String>,
+    /// Set an environment variable for the guest (it sees no others)
+    #[arg(long = "env", value_name = "NAME=VALUE")]
+    envs: Vec<String>,
+    /// Call this export instead of `_start`; ARGS are its arguments and its
+    /// results are printed, one per line
+    #[arg(long, value_name = "NAME")]
+    invoke: Option<String>,
+    /// Execution tier
+    #[arg(long, value_enum)]
+    strategy: Option<StrategyArg>,
+    /// The module (.wasm binary or .wat text)
+    file: PathBuf,
+    /// Arguments for the guest (after its name), or for the --invoke'd export
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    args: Vec<String>,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion)
+                || e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            {
+                let _ = e.print();
+                return if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                    ExitCode::from(2)
+                } else {
+                    ExitCode::SUCCESS
+                };
+            }
+            // One line: the error itself, without clap's usage block.
+            let text = e.render().to_string();
+            let first = text.lines().next().unwrap_or("error: bad arguments");
+            eprintln!("{first} (see `wasmrt --help`)");
+            return ExitCode::from(2);
+        }
+    };
+    match cli.command {
+        Command::Run(args) => run(args),
+        Command::Validate { file } => validate(&file),
+        Command::Inspect { json, file } => inspect(&file, json),
+        Command::Compile { output, file } => compile(&file, output),
+    }
+}
+
+/// The first bytes of a module serialized by `wasmrt compile`
+/// (`Module::serialize`).
+const CWASM_MAGIC: &[u8] = b"WASMRT\0M";
+
+/// What a module file holds.
+enum ModuleFile {
+    /// A binary module (text is converted on reading).
+    Binary(Vec<u8>),
+    /// A module serialized by `wasmrt compile`.
+    Compiled(Vec<u8>),
+}
+
+/// Reads a module file: binary, compiled (.cwasm) or text.
+fn read_module(file: &Path) -> Result<ModuleFile, String> {
+    let bytes = std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    if bytes.starts_with(b"\0asm") {
+        return Ok(ModuleFile::Binary(bytes));
+    }
+    if bytes.starts_with(CWASM_MAGIC) {
+        return Ok(ModuleFile::Compiled(bytes));
+    }
+    let text = std::str::from_utf8(&bytes)
+        .map_err(|_| format!("{}: neither a wasm binary nor UTF-8 text", file.display()))?;
+    wasmrt::wat2wasm(text)
+        .map(ModuleFile::Binary)
+        .map_err(|e| format!("{}: {}", file.display(), e.message()))
+}
+
+/// Reads and compiles a module file.
+fn load(engine: &Engine, file: &Path) -> Result<Module, String> {
+    let module = match read_module(file)? {
+        ModuleFile::Binary(b) => Module::new(engine, &b),
+        ModuleFile::Compiled(c) => Module::deserialize(engine, &c),
+    };
+    module.map_err(|e| format!("{}: {e}", file.display()))
+}
+
+fn compile(file: &Path, output: Option<PathBuf>) -> ExitCode {
+    let module = match load(&Engine::default(), file) {
+        Ok(m) => m,
+        Err(e) => return fail(e),
+    };
+    let out = output.unwrap_or_else(|| file.with_extension("cwasm"));
+    match std::fs::write(&out, module.serialize()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(format!("cannot write {}: {e}", out.display())),
+    }
+}
+
+/// `writeln!` into a String (which cannot fail).
+macro_rules! outln {
+    ($out:expr, $($arg:tt)*) => {{
+        use std::fmt::Write as _;
+        let _ = writeln!($out, $($arg)*);
+    }};
+}
+
+/// Writes `text` to stdout. A closed stdout (`wasmrt inspect | head`) is
+/// not an error worth a panic.
+fn emit(text: &str) -> ExitCode {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush());
+    ExitCode::SUCCESS
+}
+
+fn fail(msg: impl std::fmt::Display) -> ExitCode {
+    eprintln!("error: {msg}");
+    ExitCode::from(1)
+}
+
+fn run(args: RunArgs) -> ExitCode {
+    let mut config = Config::from_env();
+    if let Some(s) = args.strategy {
+        config.strategy(match s {
+            StrategyArg::Interp => Strategy::Interpreter,
+            StrategyArg::Jit => Strategy::Jit,
+            StrategyArg::Auto => Strategy::Auto,
+        });
+    }
+    let mut builder = WasiCtx::builder();
+    builder
+        .stdin(Input::Inherit)
+        .stdout(Output::Inherit)
+        .stderr(Output::Inherit);
+    for d in &args.dirs {
+        let (host, guest) = match d.split_once("::") {
+            Some((h, g)) => (h, g),
+            None => (d.as_str(), d.as_str()),
+        };
+        if host.is_empty() || guest.is_empty() {
+            eprintln!("error: --dir {d:?}: expected HOST or HOST::GUEST (see `wasmrt --help`)");
+            return ExitCode::from(2);
+        }
+        builder.preopen_dir(host, guest);
+    }
+    for kv in &args.envs {
+        match kv.split_once('=') {
+            Some((k, v)) if !k.is_empty() => {
+                builder.env(k, v);
+            }
+            _ => {
+                eprintln!("error: --env {kv:?}: expected NAME=VALUE (see `wasmrt --help`)");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let engine = Engine::new(&config);
+    let module = match load(&engine, &args.file) {
+        Ok(m) => m,
+        Err(e) => return fail(e),
+    };
+    let program = args.file.to_string_lossy().into_owned();
+    if args.invoke.is_some() {
+        builder.arg(program);
+    } else {
+        builder.args(std::iter::once(program).chain(args.args.iter().cloned()));
+    }
+    let ctx = match builder.build() {
+        Ok(c) => c,
+        Err(e) => return fail(e),
+    };
+    let mut store = Store::new(&engine);
+    let imports = match wasi::imports(&mut store, &module, ctx) {
+        Ok(i) => i,
+        Err(e) => return fail(e),
+    };
+    let instance = match Instance::new(&mut store, &module, &imports) {
+        Ok(i) => i,
+        Err(Error::Trap(t)) => return exit_or_trap(&t, &module),
+        Err(e) => return fail(e),
+    };
+    let outcome = match &args.invoke {
+        None => {
+            let Some(start) = instance.get_func(&store, "_start") else {
+                return fail(format!(
+                    "{}: no `_start` export to run (use --invoke NAME to call another export)",
+                    args.file.display()
+                ));
+            };
+            start.call(&mut store, &[], &mut []).map(|_| Vec::new())
+        }
+        Some(name) => match invoke(&mut store, instance, name, &args.args) {
+            Ok(r) => r,
+            Err(code) => return code,
+        },
+    };
+    match outcome {
+        Ok(results) => {
+            let mut out = String::new();
+            for r in results {
+                outln!(out, "{}", format_val(&r));
+            }
+            emit(&out)
+        }
+        Err(t) => exit_or_trap(&t, &module),
+    }
+}
+
+/// The guest's exit status if `t` is its `proc_exit` (the low 8 bits, as
+/// a host process's), otherwise the trap reported.
+fn exit_or_trap(t: &Trap, module: &Module) -> ExitCode {
+    match t.exit_status() {
+        Some(status) => ExitCode::from(status as u8),
+        None => report_trap(t, &function_names(module.bytes())),
+    }
+}
+
+/// Calls export `name` with `args` parsed for its parameter types.
+/// A reactor's `_initialize` runs first.
+fn invoke(
+    store: &mut Store,
+    instance: Instance,
+    name: &str,
+    args: &[String],
+) -> Result<Result<Vec<Val>, Trap>, ExitCode> {
+    if let Some(init) = instance.get_func(store, "_initialize") {
+        if let Err(t) = init.call(store, &[], &mut []) {
+            return Ok(Err(t));
+        }
+    }
+    let func = match instance.get_export(store, name) {
+        Some(Extern::Func(f)) => f,
+        Some(_) => return Err(fail(format!("export `{name}` is not a function"))),
+        None => return Err(fail(format!("no export named `{name}`"))),
+    };
+    let ty = func.ty(store);
+    if args.len() != ty.params().len() {
+        eprintln!(
+            "error: `{name}` takes {} arguments ({ty}), {} given",
+            ty.params().len(),
+            args.len()
+        );
+        return Err(ExitCode::from(2));
+    }
+    let mut vals = Vec::with_capacity(args.len());
+    for (a, t) in args.iter().zip(ty.params()) {
+        match parse_val(a, *t) {
+            Some(v) => vals.push(v),
+            None => {
+                eprintln!("error: argument {a:?} is not a valid {t}");
+                return Err(ExitCode::from(2));
+            }
+        }
+    }
+    let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
+    Ok(func.call(store, &vals, &mut results).map(|_| results))
+}
+
+/// Parses a command-line argument as a value of type `t`. Integers may be
+/// given signed or unsigned (`-1` and `4294967295` are the same i32).
+fn parse_val(s: &str, t: ValType) -> Option<Val> {
+    Some(match t {
+        ValType::I32 => Val::I32(
+            s.parse::<i32>()
+                .ok()
+                .or_else(|| s.parse::<u32>().ok().map(|v| v as i32))?,
+        ),
+        ValType::I64 => Val::I64(
+            s.parse::<i64>()
+                .ok()
+                .or_else(|| s.parse::<u64>().ok().map(|v| v as i64))?,
+        ),
+        ValType::F32 => Val::f32(s.parse().ok()?),
+        ValType::F64 => Val::f64(s.parse().ok()?),
+        _ => return None,
+    })
+}
+
+fn format_val(v: &Val) -> String {
+    match v {
+        Val::I32(x) => x.to_string(),
+        Val::I64(x) => x.to_string(),
+        Val::F32(b) => f32::from_bits(*b).to_string(),
+        Val::F64(b) => f64::from_bits(*b).to_string(),
+        Val::V128(x) => format!("{x:#034x}"),
+        Val::FuncRef(None) | Val::ExternRef(None) => "null".into(),
+        Val::FuncRef(Some(_)) => "funcref".into(),
+        Val::ExternRef(Some(_)) => "externref".into(),
+    }
+}
+
+/// Prints a trap's message and wasm backtrace (with function names from
+/// the module's name section, where it has them); exit status 134.
+fn report_trap(t: &Trap, names: &std::collections::HashMap<u32, String>) -> ExitCode {
+    eprintln!("error: wasm trap: {}", t.message());
+    if !t.trace().is_empty() {
+        eprintln!("wasm backtrace:");
+        for (i, f) in t.trace().iter().enumerate() {
+            let name = names
+                .get(&f.func_index)
+                .map(|n| format!(" <{n}>"))
+                .unwrap_or_default();
+            eprintln!(
+                "  {i:>3}: func {}{name} at offset {:#x} (function offset {:#x})",
+                f.func_index, f.module_offset, f.func_offset
+            );
+        }
+    }
+    ExitCode::from(TRAP_EXIT)
+}
+
+/// Function names from the module's `name` section (none if it has no
+/// such section or it is malformed: names only decorate a backtrace).
+fn function_names(bytes: &[u8]) -> std::collections::HashMap<u32, String> {
+    let mut names = std::collections::HashMap::new();
+    for payload in wasmparser::Parser::new(0).parse_all(bytes) {
+        let Ok(wasmparser::Payload::CustomSection(c)) = payload else {
+            continue;
+        };
+        if let wasmparser::KnownCustom::Name(reader) = c.as_known() {
+            for sub in reader.flatten() {
+                if let wasmparser::Name::Function(map) = sub {
+                    for n in map.into_iter().flatten() {
+                        names.insert(n.index, n.name.to_string());
+                    }
+                }
+            }
+        }
+    }
+    names
+}
+
+fn validate(file: &Path) -> ExitCode {
+    let engine = Engine::default();
+    let result = match read_module(file) {
+        Ok(ModuleFile::Binary(b)) => Module::validate(&engine, &b),
+        Ok(ModuleFile::Compiled(c)) => Module::deserialize(&engine, &c).map(|_| ()),
+        Err(e) => return fail(e),
+    };
+    match result {
+        Ok(()) => emit(&format!("{}: valid\n", file.display())),
+        Err(Error::Compile { message, offset }) => {
+            eprintln!(
+                "{}: invalid at byte offset {offset} ({offset:#x}): {message}",
+                file.display()
+            );
+            ExitCode::from(1)
+        }
+        Err(e) => fail(format!("{}: {e}", file.display())),
+    }
+}
+
+/// One section of a module: its name and payload size in bytes.
+struct Section {
+    name: String,
+    size: u64,
+}
+
+fn sections(bytes: &[u8]) -> Result<Vec<Section>, String> {
+    use wasmparser::Payload;
+    let mut out = Vec::new();
+    for payload in wasmparser::Parser::new(0).parse_all(bytes) {
+        let payload = payload.map_err(|e| e.to_string())?;
+        if let Payload::CustomSection(c) = &payload {
+            out.push(Section {
+                name: format!("custom \"{}\"", c.name()),
+                size: c.data().len() as u64,
+            });
+            continue;
+        }
+        if let Some((id, range)) = payload.as_section() {
+            let name = match id {
+                1 => "type",
+                2 => "import",
+                3 => "function",
+                4 => "table",
+                5 => "memory",
+                6 => "global",
+                7 => "export",
+                8 => "start",
+                9 => "element",
+                10 => "code",
+                11 => "data",
+                12 => "datacount",
+                13 => "tag",
+                _ => "unknown",
+            };
+            out.push(Section {
+                name: name.to_string(),
+                size: range.end - range.start,
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn json_str(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn inspect(file: &Path, json: bool) -> ExitCode {
+    let module = match load(&Engine::default(), file) {
+        Ok(m) => m,
+        Err(e) => return fail(e),
+    };
+    let bytes = module.bytes();
+    let sections = match sections(bytes) {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
+    let is_func = |t: &wasmrt::ExternType| matches!(t, wasmrt::ExternType::Func(_));
+    let imported = module.imports().iter().filter(|i| is_func(&i.ty)).count();
+    let defined = count_defined_functions(bytes);
+    let mut out = String::new();
+    if json {
+        let imports: Vec<String> = module
+            .imports()
+            .iter()
+            .map(|i| {
+                format!(
+                    "{{\"module\":{},\"name\":{},\"kind\":{},\"type\":{}}}",
+                    json_str(&i.module),
+                    json_str(&i.name),
+                    json_str(i.ty.kind_name()),
+                    json_str(&i.ty.to_string())
+                )
+            })
+            .collect();
+        let exports: Vec<String> = module
+            .exports()
+            .iter()
+            .map(|e| {
+                format!(
+                    "{{\"name\":{},\"kind\":{},\"type\":{}}}",
+                    json_str(&e.name),
+                    json_str(e.ty.kind_name()),
+                    json_str(&e.ty.to_string())
+                )
+            })
+            .collect();
+        let secs: Vec<String> = sections
+            .iter()
+            .map(|s| format!("{{\"name\":{},\"size\":{}}}", json_str(&s.name), s.size))
+            .collect();
+        outln!(out,
+            "{{\"imports\":[{}],\"exports\":[{}],\"sections\":[{}],\"functions\":{{\"imported\":{imported},\"defined\":{defined},\"total\":{}}}}}",
+            imports.join(","),
+            exports.join(","),
+            secs.join(","),
+            imported + defined
+        );
+    } else {
+        outln!(out, "imports ({}):", module.imports().len());
+        for i in module.imports() {
+            outln!(
+                out,
+                "  {}::{}: {} {}",
+                i.module,
+                i.name,
+                i.ty.kind_name(),
+                i.ty
+            );
+        }
+        outln!(out, "exports ({}):", module.exports().len());
+        for e in module.exports() {
+            outln!(out, "  {}: {} {}", e.name, e.ty.kind_name(), e.ty);
+        }
+        outln!(out, "sections:");
+        for s in &sections {
+            outln!(out, "  {:<24} {:>10} bytes", s.name, s.size);
+        }
+        outln!(
+            out,
+            "functions: {} ({imported} imported, {defined} defined)",
+            imported + defined
+        );
+    }
+    emit(&out)
+}
+
+fn count_defined_functions(bytes: &[u8]) -> usize {
+    for payload in wasmparser::Parser::new(0).parse_all(bytes) {
+        if let Ok(wasmparser::Payload::FunctionSection(r)) = payload {
+            return r.count() as usize;
+        }
+    }
+    0
+}

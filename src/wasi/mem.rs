@@ -1,0 +1,156 @@
+//! Bounds-checked access to the guest's linear memory.
+//!
+//! Every pointer a guest passes is an untrusted 32-bit offset: each access
+//! checks `ptr + len` against the memory's current size and answers
+//! `Errno::FAULT` when it does not fit, so a bad pointer is a WASI error
+//! for the guest, never a host crash. Values are little-endian and need no
+//! alignment (WASI allows unaligned structures).
+
+use super::errno::{Errno, WasiResult};
+
+/// A view of the calling instance's memory for the duration of one call.
+/// A module without an exported memory gets an empty view, where every
+/// access faults.
+pub struct GuestMem<'a> {
+    bytes: &'a mut [u8],
+}
+
+impl<'a> GuestMem<'a> {
+    pub fn new(bytes: &'a mut [u8]) -> GuestMem<'a> {
+        GuestMem { bytes }
+    }
+
+    fn range(&self, ptr: u32, len: u32) -> WasiResult<std::ops::Range<usize>> {
+        let start = ptr as usize;
+        let end = start.checked_add(len as usize).ok_or(Errno::FAULT)?;
+        if end > self.bytes.len() {
+            return Err(Errno::FAULT);
+        }
+        Ok(start..end)
+    }
+
+    pub fn slice(&self, ptr: u32, len: u32) -> WasiResult<&[u8]> {
+        let r = self.range(ptr, len)?;
+        Ok(&self.bytes[r])
+    }
+
+    pub fn slice_mut(&mut self, ptr: u32, len: u32) -> WasiResult<&mut [u8]> {
+        let r = self.range(ptr, len)?;
+        Ok(&mut self.bytes[r])
+    }
+
+    /// A UTF-8 string (paths); invalid UTF-8 is `ILSEQ`.
+    pub fn str(&self, ptr: u32, len: u32) -> WasiResult<&str> {
+        std::str::from_utf8(self.slice(ptr, len)?).map_err(|_| Errno::ILSEQ)
+    }
+
+    pub fn write(&mut self, ptr: u32, data: &[u8]) -> WasiResult {
+        let len = u32::try_from(data.len()).map_err(|_| Errno::FAULT)?;
+        self.slice_mut(ptr, len)?.copy_from_slice(data);
+        Ok(())
+    }
+
+    fn read_array<const N: usize>(&self, ptr: u32) -> WasiResult<[u8; N]> {
+        let mut out = [0u8; N];
+        out.copy_from_slice(self.slice(ptr, N as u32)?);
+        Ok(out)
+    }
+
+    pub fn read_u8(&self, ptr: u32) -> WasiResult<u8> {
+        Ok(self.read_array::<1>(ptr)?[0])
+    }
+
+    pub fn read_u16(&self, ptr: u32) -> WasiResult<u16> {
+        Ok(u16::from_le_bytes(self.read_array(ptr)?))
+    }
+
+    pub fn read_u32(&self, ptr: u32) -> WasiResult<u32> {
+        Ok(u32::from_le_bytes(self.read_array(ptr)?))
+    }
+
+    pub fn read_u64(&self, ptr: u32) -> WasiResult<u64> {
+        Ok(u64::from_le_bytes(self.read_array(ptr)?))
+    }
+
+    pub fn write_u8(&mut self, ptr: u32, v: u8) -> WasiResult {
+        self.write(ptr, &[v])
+    }
+
+    pub fn write_u16(&mut self, ptr: u32, v: u16) -> WasiResult {
+        self.write(ptr, &v.to_le_bytes())
+    }
+
+    pub fn write_u32(&mut self, ptr: u32, v: u32) -> WasiResult {
+        self.write(ptr, &v.to_le_bytes())
+    }
+
+    pub fn write_u64(&mut self, ptr: u32, v: u64) -> WasiResult {
+        self.write(ptr, &v.to_le_bytes())
+    }
+
+    /// The `(buf, buf_len)` pairs of an `iovec`/`ciovec` array, each
+    /// checked to lie inside memory.
+    pub fn iovecs(&self, ptr: u32, count: u32) -> WasiResult<Vec<(u32, u32)>> {
+        let bytes = count.checked_mul(8).ok_or(Errno::FAULT)?;
+        self.range(ptr, bytes)?;
+        let mut out = Vec::with_capacity(count as usize);
+        for i in 0..count {
+            let buf = self.read_u32(ptr + i * 8)?;
+            let len = self.read_u32(ptr + i * 8 + 4)?;
+            self.range(buf, len)?;
+            out.push((buf, len));
+        }
+        Ok(out)
+    }
+
+    /// The bytes of all `iovecs`, concatenated (what one write sends).
+    pub fn gather(&self, iovecs: &[(u32, u32)]) -> WasiResult<Vec<u8>> {
+        let mut out = Vec::new();
+        for &(buf, len) in iovecs {
+            out.extend_from_slice(self.slice(buf, len)?);
+        }
+        Ok(out)
+    }
+
+    /// Spreads `data` over `iovecs` in order (what one read fills).
+    pub fn scatter(&mut self, iovecs: &[(u32, u32)], mut data: &[u8]) -> WasiResult {
+        for &(buf, len) in iovecs {
+            if data.is_empty() {
+                break;
+            }
+            let n = (len as usize).min(data.len());
+            self.slice_mut(buf, n as u32)?.copy_from_slice(&data[..n]);
+            data = &data[n..];
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn out_of_range_is_fault() {
+        let mut bytes = vec![0u8; 16];
+        let mut m = GuestMem::new(&mut bytes);
+        assert_eq!(m.write_u32(12, 7), Ok(()));
+        assert_eq!(m.read_u32(12), Ok(7));
+        assert_eq!(m.write_u32(13, 7), Err(Errno::FAULT));
+        assert_eq!(m.read_u64(u32::MAX), Err(Errno::FAULT));
+        assert_eq!(m.slice(16, 0).map(|s| s.len()), Ok(0));
+        assert_eq!(m.slice(17, 0).map(|s| s.len()), Err(Errno::FAULT));
+        assert_eq!(m.iovecs(0, u32::MAX), Err(Errno::FAULT));
+        // An iovec whose buffer lies outside memory.
+        m.write_u32(0, 8).unwrap();
+        m.write_u32(4, 100).unwrap();
+        assert_eq!(m.iovecs(0, 1), Err(Errno::FAULT));
+    }
+
+    #[test]
+    fn empty_memory_faults() {
+        let mut none: [u8; 0] = [];
+        let m = GuestMem::new(&mut none);
+        assert_eq!(m.read_u8(0), Err(Errno::FAULT));
+    }
+}

@@ -1,0 +1,512 @@
+//! Runs the `wasmrt` binary: WASI programs (tests/wasi/wasi_test.c,
+//! compiled to wasm32-wasi with clang and wasi-libc, see
+//! scripts/install-test-deps.sh), `--invoke`, `validate`, `inspect`, and
+//! command-line errors.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+
+fn wasmrt() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_wasmrt"))
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let d = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("cli")
+        .join(name);
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// tests/wasi/wasi_test.c as wasm32-wasi, built once per run.
+fn wasi_test_wasm() -> PathBuf {
+    static WASM: OnceLock<PathBuf> = OnceLock::new();
+    WASM.get_or_init(|| {
+        let out = tmp("build").join("wasi_test.wasm");
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/wasi/wasi_test.c");
+        let status = Command::new("clang")
+            .args([
+                "--target=wasm32-wasi",
+                "-O1",
+                "-Wall",
+                "-Wextra",
+                "-Werror",
+                "-o",
+            ])
+            .arg(&out)
+            .arg(&src)
+            .status();
+        match status {
+            Ok(s) if s.success() => out,
+            other => panic!(
+                "cannot compile {} for wasm32-wasi ({other:?}); \
+                 install clang, lld and wasi-libc (scripts/install-test-deps.sh)",
+                src.display()
+            ),
+        }
+    })
+    .clone()
+}
+
+/// Runs `cmd` with `stdin` piped in.
+fn output(cmd: &mut Command, stdin: &[u8]) -> Output {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn wasmrt");
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn run_scenario(args: &[&str], stdin: &[u8]) -> Output {
+    let wasm = wasi_test_wasm();
+    let mut cmd = wasmrt();
+    cmd.arg("run");
+    let (opts, rest): (Vec<&str>, Vec<&str>) = {
+        let split = args.iter().position(|a| *a == "--").unwrap_or(0);
+        if split == 0 {
+            (vec![], args.to_vec())
+        } else {
+            (args[..split].to_vec(), args[split + 1..].to_vec())
+        }
+    };
+    cmd.args(opts).arg(&wasm).args(rest);
+    output(&mut cmd, stdin)
+}
+
+#[test]
+fn args_reach_the_guest() {
+    let o = run_scenario(&["args", "one", "two words", "--flag"], b"");
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(out.starts_with("argc=5\nargv[0]="), "{out}");
+    assert!(
+        out.contains("argv[1]=args\nargv[2]=one\nargv[3]=two words\nargv[4]=--flag\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn guest_sees_only_env_given() {
+    let wasm = wasi_test_wasm();
+    let o = output(
+        wasmrt()
+            .env("WASMRT_HOST_ONLY", "secret")
+            .args(["run", "--env", "A=1", "--env", "B=x=y"])
+            .arg(&wasm)
+            .arg("env"),
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(text(&o.stdout), "A=1\nB=x=y\n");
+}
+
+#[test]
+fn exit_code_is_the_guests() {
+    for code in [0, 3, 7, 255] {
+        let o = run_scenario(&["exit", &code.to_string()], b"");
+        assert_eq!(o.status.code(), Some(code));
+    }
+    // Returning from main also sets the status (2: usage error).
+    let o = run_scenario(&[], b"");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("usage"));
+}
+
+#[test]
+fn files_and_directories() {
+    let d = tmp("files");
+    let dir = format!("{}::/data", d.display());
+    let o = run_scenario(&["--dir", &dir, "--", "files"], b"");
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}{}",
+        text(&o.stdout),
+        text(&o.stderr)
+    );
+    assert_eq!(
+        text(&o.stdout),
+        "size=29\nread=one\npread=line\nreadlink=b.txt\nentries=3\nfiles ok\n"
+    );
+    // The guest cleaned up after itself, in the host directory.
+    assert_eq!(std::fs::read_dir(&d).unwrap().count(), 0);
+}
+
+#[test]
+fn clocks_random_poll() {
+    for s in ["clock", "random"] {
+        let o = run_scenario(&[s], b"");
+        assert_eq!(text(&o.stdout), format!("{s} ok\n"), "{}", text(&o.stderr));
+    }
+    let o = run_scenario(&["poll"], b"ready");
+    assert_eq!(text(&o.stdout), "poll ok\n", "{}", text(&o.stderr));
+}
+
+#[test]
+fn stdin_stdout_stderr() {
+    let o = run_scenario(&["stdio"], b"hello, wasi\n");
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(text(&o.stdout), "HELLO, WASI\n");
+    assert_eq!(text(&o.stderr), "to stderr\n");
+}
+
+#[test]
+fn sandbox_escapes_are_refused() {
+    let d = tmp("escape");
+    let root = d.join("root");
+    std::fs::create_dir_all(root.join("nested")).unwrap();
+    std::fs::write(d.join("secret"), "secret").unwrap();
+    std::fs::write(root.join("inside"), "inside").unwrap();
+    std::os::unix::fs::symlink(d.join("secret"), root.join("abs")).unwrap();
+    std::os::unix::fs::symlink("../secret", root.join("rel")).unwrap();
+    std::os::unix::fs::symlink("..", root.join("up")).unwrap();
+    std::os::unix::fs::symlink("../../secret", root.join("nested/deep")).unwrap();
+    std::os::unix::fs::symlink("../inside", root.join("nested/ok")).unwrap();
+    let dir = format!("{}::/data", root.display());
+    let o = run_scenario(&["--dir", &dir, "--", "escape"], b"");
+    let out = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{out}{}", text(&o.stderr));
+    assert!(!out.contains("ESCAPED"), "{out}");
+    assert_eq!(out.matches("refused").count(), 12, "{out}");
+    assert!(out.contains("inside: inside"), "{out}");
+    assert!(!root.join("stolen").exists() && !root.join("pw").exists());
+    assert!(!d.join("made").exists() && !d.join("moved").exists());
+    assert!(root.join("inside").exists());
+}
+
+#[test]
+fn trap_prints_message_and_backtrace() {
+    let o = run_scenario(&["trap"], b"");
+    assert_eq!(o.status.code(), Some(134));
+    let err = text(&o.stderr);
+    assert!(err.contains("wasm trap: unreachable"), "{err}");
+    assert!(err.contains("wasm backtrace:\n    0: func "), "{err}");
+    // Names from the name section: the trap is in `main` (the scenario
+    // dispatch), called from wasi-libc's start code.
+    assert!(
+        err.contains("<main>") || err.contains("<__original_main>"),
+        "{err}"
+    );
+    assert!(err.contains("<_start>"), "{err}");
+}
+
+const ADD: &str = r#"(module
+  (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
+  (func (export "pair") (param i64 f64) (result i64 f64) (local.get 0) (local.get 1))
+  (func (export "boom") unreachable)
+  (global (export "g") i32 (i32.const 1)))"#;
+
+fn write(dir: &Path, name: &str, content: &[u8]) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, content).unwrap();
+    p
+}
+
+#[test]
+fn invoke_parses_args_and_prints_results() {
+    let d = tmp("invoke");
+    let wat = write(&d, "add.wat", ADD.as_bytes());
+    let o = output(
+        wasmrt()
+            .args(["run", "--invoke", "add"])
+            .arg(&wat)
+            .args(["2", "-5"]),
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(text(&o.stdout), "-3\n");
+    let o = output(
+        wasmrt()
+            .args(["run", "--invoke", "add"])
+            .arg(&wat)
+            .args(["4294967295", "1"]),
+        b"",
+    );
+    assert_eq!(text(&o.stdout), "0\n");
+    let o = output(
+        wasmrt()
+            .args(["run", "--strategy", "interp", "--invoke", "pair"])
+            .arg(&wat)
+            .args(["-9000000000", "2.5"]),
+        b"",
+    );
+    assert_eq!(text(&o.stdout), "-9000000000\n2.5\n");
+    // Wrong count or a bad value: a command-line error.
+    let o = output(
+        wasmrt().args(["run", "--invoke", "add"]).arg(&wat).arg("1"),
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(text(&o.stderr).lines().count(), 1);
+    let o = output(
+        wasmrt()
+            .args(["run", "--invoke", "add"])
+            .arg(&wat)
+            .args(["1", "x"]),
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(2));
+    // Missing export, not a function, a trap.
+    let o = output(wasmrt().args(["run", "--invoke", "nope"]).arg(&wat), b"");
+    assert_eq!(o.status.code(), Some(1));
+    let o = output(wasmrt().args(["run", "--invoke", "g"]).arg(&wat), b"");
+    assert_eq!(o.status.code(), Some(1));
+    let o = output(wasmrt().args(["run", "--invoke", "boom"]).arg(&wat), b"");
+    assert_eq!(o.status.code(), Some(134));
+    assert!(text(&o.stderr).contains("unreachable"));
+    // No _start and no --invoke.
+    let o = output(wasmrt().arg("run").arg(&wat), b"");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stderr).contains("_start"));
+}
+
+#[test]
+fn unknown_import_is_named() {
+    let d = tmp("unknown");
+    let wat = write(
+        &d,
+        "m.wat",
+        br#"(module (import "env" "host_fn" (func)) (func (export "_start")))"#,
+    );
+    let o = output(wasmrt().arg("run").arg(&wat), b"");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stderr).contains("env::host_fn"),
+        "{}",
+        text(&o.stderr)
+    );
+}
+
+#[test]
+fn validate_reports_offset_and_reason() {
+    let d = tmp("validate");
+    let good = write(&d, "good.wat", ADD.as_bytes());
+    let o = output(wasmrt().arg("validate").arg(&good), b"");
+    assert_eq!(o.status.code(), Some(0));
+    // A type mismatch in the only function body.
+    let bad = wasmrt_wat(r#"(module (func (result i32) (i64.const 1)))"#);
+    let badp = write(&d, "bad.wasm", &bad);
+    let o = output(wasmrt().arg("validate").arg(&badp), b"");
+    assert_eq!(o.status.code(), Some(1));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("byte offset") && err.contains("type mismatch"),
+        "{err}"
+    );
+    let trunc = write(&d, "trunc.wasm", b"\0asm\x01\0\0\0\x01\x05");
+    let o = output(wasmrt().arg("validate").arg(&trunc), b"");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stderr).contains("offset 10"), "{}", text(&o.stderr));
+    let o = output(wasmrt().arg("validate").arg(d.join("missing.wasm")), b"");
+    assert_eq!(o.status.code(), Some(1));
+}
+
+/// Text to binary without validating (so invalid modules can be written).
+fn wasmrt_wat(text: &str) -> Vec<u8> {
+    let buf = wast::parser::ParseBuffer::new(text).unwrap();
+    let mut wat: wast::Wat = wast::parser::parse(&buf).unwrap();
+    wat.encode().unwrap()
+}
+
+#[test]
+fn inspect_lists_everything() {
+    let wasm = wasi_test_wasm();
+    let o = output(wasmrt().arg("inspect").arg(&wasm), b"");
+    assert_eq!(o.status.code(), Some(0));
+    let out = text(&o.stdout);
+    assert!(
+        out.contains("wasi_snapshot_preview1::fd_write: function"),
+        "{out}"
+    );
+    assert!(out.contains("_start: function"), "{out}");
+    assert!(out.contains("memory: memory"), "{out}");
+    assert!(out.contains("\n  code "), "{out}");
+    assert!(out.contains("functions: "), "{out}");
+    let d = tmp("inspect");
+    let wat = write(&d, "add.wat", ADD.as_bytes());
+    let o = output(wasmrt().args(["inspect", "--json"]).arg(&wat), b"");
+    assert_eq!(
+        text(&o.stdout).trim(),
+        r#"{"imports":[],"exports":[{"name":"add","kind":"function","type":"func [i32 i32] -> [i32]"},{"name":"pair","kind":"function","type":"func [i64 f64] -> [i64 f64]"},{"name":"boom","kind":"function","type":"func [] -> []"},{"name":"g","kind":"global","type":"global i32"}],"sections":[{"name":"type","size":17},{"name":"function","size":4},{"name":"global","size":6},{"name":"export","size":25},{"name":"code","size":20}],"functions":{"imported":0,"defined":3,"total":3}}"#
+    );
+}
+
+#[test]
+fn bad_arguments_and_help() {
+    for args in [
+        &["run", "--bogus", "x.wasm"][..],
+        &["frobnicate"],
+        &["run"],
+        &["run", "--strategy", "fast", "x"],
+        &["inspect"],
+    ] {
+        let o = output(wasmrt().args(args), b"");
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = text(&o.stderr);
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(err.starts_with("error:"), "{err}");
+    }
+    let o = output(wasmrt().args(["run", "--env", "NOEQUALS", "x.wasm"]), b"");
+    assert_eq!(o.status.code(), Some(2));
+    for args in [
+        &["--help"][..],
+        &["run", "--help"],
+        &["validate", "--help"],
+        &["inspect", "--help"],
+        &["compile", "--help"],
+    ] {
+        let o = output(wasmrt().args(args), b"");
+        assert_eq!(o.status.code(), Some(0), "{args:?}");
+        assert!(text(&o.stdout).contains("Usage: wasmrt"), "{args:?}");
+    }
+}
+
+/// proc_exit from a start function (during instantiation) is an exit too.
+#[test]
+fn exit_during_instantiation() {
+    let d = tmp("start-exit");
+    let wat = write(
+        &d,
+        "m.wat",
+        br#"(module
+          (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+          (func $s (call $exit (i32.const 5)))
+          (start $s)
+          (func (export "_start")))"#,
+    );
+    let o = output(wasmrt().arg("run").arg(&wat), b"");
+    assert_eq!(o.status.code(), Some(5), "{}", text(&o.stderr));
+}
+
+/// A host stream that is closed reads as empty for the guest.
+#[test]
+fn closed_host_stdin_is_empty() {
+    let wasm = wasi_test_wasm();
+    let o = wasmrt()
+        .arg("run")
+        .arg(&wasm)
+        .arg("stdio")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(text(&o.stdout), "");
+    // Really closed: run through a shell that closes fd 0.
+    let cmd = format!(
+        "{} run {} stdio <&-",
+        env!("CARGO_BIN_EXE_wasmrt"),
+        wasm.display()
+    );
+    let o = Command::new("sh").arg("-c").arg(&cmd).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(text(&o.stderr), "to stderr\n");
+}
+
+/// `--dir HOST` (same name inside), and a directory that does not exist.
+#[test]
+fn dir_forms() {
+    let d = tmp("dirforms");
+    std::fs::write(d.join("f.txt"), "content").unwrap();
+    // The guest reads the file through the guest name "/data"; with
+    // `--dir HOST` the guest name is the host path itself.
+    let wat = write(
+        &d,
+        "m.wat",
+        br#"(module
+          (import "wasi_snapshot_preview1" "fd_prestat_dir_name" (func $name (param i32 i32 i32) (result i32)))
+          (import "wasi_snapshot_preview1" "fd_prestat_get" (func $get (param i32 i32) (result i32)))
+          (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
+          (memory (export "memory") 1)
+          (func (export "_start")
+            (drop (call $get (i32.const 3) (i32.const 0)))
+            (drop (call $name (i32.const 3) (i32.const 100) (i32.load (i32.const 4))))
+            (i32.store (i32.const 8) (i32.const 100))
+            (i32.store (i32.const 12) (i32.load (i32.const 4)))
+            (drop (call $w (i32.const 1) (i32.const 8) (i32.const 1) (i32.const 16)))))"#,
+    );
+    let host = d.to_str().unwrap();
+    let o = output(wasmrt().args(["run", "--dir", host]).arg(&wat), b"");
+    assert_eq!(text(&o.stdout), host);
+    let o = output(
+        wasmrt()
+            .args(["run", "--dir", &format!("{host}::/data")])
+            .arg(&wat),
+        b"",
+    );
+    assert_eq!(text(&o.stdout), "/data");
+    let o = output(
+        wasmrt()
+            .args(["run", "--dir", "/no/such/dir::/x"])
+            .arg(&wat),
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stderr).contains("/no/such/dir"),
+        "{}",
+        text(&o.stderr)
+    );
+    let o = output(wasmrt().args(["run", "--dir", "::/x"]).arg(&wat), b"");
+    assert_eq!(o.status.code(), Some(2));
+}
+
+/// `compile` writes a .cwasm that run, validate and inspect accept; a
+/// damaged one is refused.
+#[test]
+fn compile_then_run() {
+    let d = tmp("compile");
+    let wat = write(&d, "add.wat", ADD.as_bytes());
+    let o = output(wasmrt().arg("compile").arg(&wat), b"");
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let cwasm = d.join("add.cwasm");
+    let o = output(
+        wasmrt()
+            .args(["run", "--invoke", "add"])
+            .arg(&cwasm)
+            .args(["20", "22"]),
+        b"",
+    );
+    assert_eq!(text(&o.stdout), "42\n", "{}", text(&o.stderr));
+    let o = output(wasmrt().arg("validate").arg(&cwasm), b"");
+    assert_eq!(o.status.code(), Some(0));
+    let o = output(wasmrt().arg("inspect").arg(&cwasm), b"");
+    assert!(text(&o.stdout).contains("add: function"));
+    // -o, and a WASI program.
+    let out = d.join("prog.cwasm");
+    let o = output(
+        wasmrt()
+            .arg("compile")
+            .arg(wasi_test_wasm())
+            .arg("-o")
+            .arg(&out),
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let o = output(wasmrt().arg("run").arg(&out).args(["exit", "4"]), b"");
+    assert_eq!(o.status.code(), Some(4));
+    // One byte changed in the payload: refused, not run.
+    let mut bytes = std::fs::read(&cwasm).unwrap();
+    let last = bytes.len() - 3;
+    bytes[last] ^= 0xff;
+    let bad = write(&d, "bad.cwasm", &bytes);
+    let o = output(
+        wasmrt()
+            .args(["run", "--invoke", "add"])
+            .arg(&bad)
+            .args(["1", "2"]),
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stdout));
+    let o = output(wasmrt().arg("validate").arg(&bad), b"");
+    assert_eq!(o.status.code(), Some(1));
+}
