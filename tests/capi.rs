@@ -153,12 +153,26 @@ fn build_and_run(src: &Path, dir: &Path) -> Vec<String> {
             failures.push(format!("{name} ({what} build): {e}"));
             continue;
         }
-        match run(Command::new(exe).current_dir(dir)) {
-            Ok(out) => print!("{name} [{what}]: {out}"),
-            Err(e) => failures.push(format!("{name} ({what} run): {e}")),
+        // The C build runs in each execution strategy (`auto` tiering
+        // every function up at its first call); the C++ build once.
+        let strategies: &[(&str, &[(&str, &str)])] = if what == "C11" {
+            STRATEGIES
+        } else {
+            &STRATEGIES[..1]
+        };
+        for (strategy, env) in strategies {
+            let mut cmd = Command::new(exe);
+            cmd.current_dir(dir).envs(env.iter().copied());
+            match run(&mut cmd) {
+                Ok(out) => print!("{name} [{what}, {strategy}]: {out}"),
+                Err(e) => failures.push(format!("{name} ({what} run, {strategy}): {e}")),
+            }
         }
     }
-    if valgrind_wanted() && exe_c.exists() {
+    for (strategy, env) in STRATEGIES {
+        if !valgrind_wanted() || !exe_c.exists() {
+            break;
+        }
         let mut vg = Command::new("valgrind");
         vg.args([
             "-q",
@@ -171,14 +185,26 @@ fn build_and_run(src: &Path, dir: &Path) -> Vec<String> {
             root().join("scripts/wasmrt.supp").display()
         ))
         .arg(&exe_c)
-        .current_dir(dir);
+        .current_dir(dir)
+        .envs(env.iter().copied());
         match run(&mut vg) {
-            Ok(_) => println!("{name}: valgrind clean"),
-            Err(e) => failures.push(format!("{name} (valgrind): {e}")),
+            Ok(_) => println!("{name} [{strategy}]: valgrind clean"),
+            Err(e) => failures.push(format!("{name} (valgrind, {strategy}): {e}")),
         }
     }
     failures
 }
+
+/// The environments that select each execution strategy for engines
+/// created with defaults (`wasm_engine_new`).
+const STRATEGIES: &[(&str, &[(&str, &str)])] = &[
+    (
+        "auto",
+        &[("WASMRT_STRATEGY", "auto"), ("WASMRT_TIER_UP", "eager")],
+    ),
+    ("interp", &[("WASMRT_STRATEGY", "interp")]),
+    ("jit", &[("WASMRT_STRATEGY", "jit")]),
+];
 
 fn run_all(dir: &Path, prefix: &str, scratch_name: &str) {
     let work = scratch(scratch_name);
