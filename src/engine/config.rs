@@ -135,7 +135,8 @@ impl Config {
     /// applied, as used by engines created without an explicit config.
     /// `WASMRT_TIER_UP=eager` makes `auto` compile every function on its
     /// first call, on the calling thread (so tests run native code in
-    /// `auto`).
+    /// `auto`); `WASMRT_GUARD_PAGES=0` turns guard pages off (for valgrind,
+    /// which reports the faulting accesses of out-of-bounds traps).
     pub fn from_env() -> Config {
         let mut c = Config::default();
         if let Some(s) = std::env::var("WASMRT_STRATEGY")
@@ -143,6 +144,9 @@ impl Config {
             .and_then(|v| Strategy::from_env_value(&v))
         {
             c.strategy = s;
+        }
+        if std::env::var("WASMRT_GUARD_PAGES").as_deref() == Ok("0") {
+            c.guard_pages(false);
         }
         if std::env::var("WASMRT_TIER_UP").as_deref() == Ok("eager") {
             c.tier_up_threshold(1).tier_up_in_background(false);
