@@ -105,6 +105,13 @@ size_t wasmrt_module_native_functions(const wasm_module_t *module);
 // called.
 void wasmrt_config_strategy_set(wasm_config_t *config, enum wasmrt_strategy_t strategy);
 
+// Whether 32-bit memories reserve 8 GiB of address space each so that
+// native code accesses them without bounds checks, a fault in the
+// reservation being the trap (default: on, on 64-bit Linux). wasmrt then
+// installs a SIGSEGV/SIGBUS handler that passes faults outside wasm code on
+// to the handler installed before it. Off: every access is checked.
+void wasmrt_config_guard_pages_set(wasm_config_t *config, bool on);
+
 // With `WASMRT_STRATEGY_AUTO`: the number of calls plus loop iterations
 // after which a function is compiled to native code (at least 1; default
 // 1000).

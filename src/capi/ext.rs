@@ -154,6 +154,19 @@ pub unsafe extern "C" fn wasmrt_config_strategy_set(
     }
 }
 
+/// Whether 32-bit memories reserve 8 GiB of address space each so that
+/// native code accesses them without bounds checks, a fault in the
+/// reservation being the trap (default: on, on 64-bit Linux). wasmrt then
+/// installs a SIGSEGV/SIGBUS handler that passes faults outside wasm code on
+/// to the handler installed before it. Off: every access is checked.
+#[no_mangle]
+pub unsafe extern "C" fn wasmrt_config_guard_pages_set(config: *mut wasm_config_t, on: bool) {
+    // SAFETY: a live config or null (C API contract).
+    if let Some(c) = unsafe { config.as_mut() } {
+        c.config.guard_pages(on);
+    }
+}
+
 /// With `WASMRT_STRATEGY_AUTO`: the number of calls plus loop iterations
 /// after which a function is compiled to native code (at least 1; default
 /// 1000).

@@ -108,6 +108,7 @@ pub struct Config {
     pub(crate) max_memory_pages: u64,
     pub(crate) tier_up_threshold: u32,
     pub(crate) tier_up_in_background: bool,
+    pub(crate) guard_pages: bool,
 }
 
 impl Default for Config {
@@ -120,6 +121,7 @@ impl Default for Config {
             max_memory_pages: super::super::runtime::memory::MAX_PAGES_64,
             tier_up_threshold: DEFAULT_TIER_UP_THRESHOLD,
             tier_up_in_background: true,
+            guard_pages: cfg!(all(target_pointer_width = "64", target_os = "linux")),
         }
     }
 }
@@ -133,7 +135,8 @@ impl Config {
     /// applied, as used by engines created without an explicit config.
     /// `WASMRT_TIER_UP=eager` makes `auto` compile every function on its
     /// first call, on the calling thread (so tests run native code in
-    /// `auto`).
+    /// `auto`); `WASMRT_GUARD_PAGES=0` turns guard pages off (for valgrind,
+    /// which reports the faulting accesses of out-of-bounds traps).
     pub fn from_env() -> Config {
         let mut c = Config::default();
         if let Some(s) = std::env::var("WASMRT_STRATEGY")
@@ -141,6 +144,9 @@ impl Config {
             .and_then(|v| Strategy::from_env_value(&v))
         {
             c.strategy = s;
+        }
+        if std::env::var("WASMRT_GUARD_PAGES").as_deref() == Ok("0") {
+            c.guard_pages(false);
         }
         if std::env::var("WASMRT_TIER_UP").as_deref() == Ok("eager") {
             c.tier_up_threshold(1).tier_up_in_background(false);
@@ -155,6 +161,16 @@ impl Config {
 
     pub fn get_strategy(&self) -> Strategy {
         self.strategy
+    }
+
+    /// Whether 32-bit memories reserve 8 GiB of address space each, so that
+    /// native code (the `jit` strategy) accesses them without bounds
+    /// checks, a fault in the reservation being the trap (the default on
+    /// 64-bit Linux). Where a reservation cannot be made, that instance
+    /// runs in the interpreter. Off: every access is checked explicitly.
+    pub fn guard_pages(&mut self, on: bool) -> &mut Config {
+        self.guard_pages = on;
+        self
     }
 
     /// With the `auto` strategy: how many calls plus loop iterations make a

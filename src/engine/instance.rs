@@ -227,7 +227,9 @@ fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result
                 ty.limits.min
             )));
         }
-        let mem = LinearMemory::new(ty.limits.min, max).map_err(Error::Limit)?;
+        let guarded = store.engine().config().guard_pages;
+        let mem = crate::runtime::memory::create(ty.limits.min, max, ty.memory64, guarded)
+            .map_err(Error::Limit)?;
         let idx = store.inner.memories.len() as u32;
         store
             .inner
@@ -245,11 +247,15 @@ fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result
     let mut own_funcs: Box<[VMFuncRef]> =
         (0..num_defined_funcs).map(|_| VMFuncRef::null()).collect();
     let first_func_index = store.inner.funcs.len() as u32;
+    // Native code compiled for a guarded memory 0 runs only with one.
+    let memory0_guarded = memory_handles
+        .first()
+        .is_none_or(|h| store.inner.memories[h.index as usize].mem.is_guarded());
     for (i, vm) in own_funcs.iter_mut().enumerate() {
         let func_index = m.info.num_imported_funcs as usize + i;
         vm.type_id = m.info.type_ids[m.info.func_types[func_index] as usize];
         vm.store_index = first_func_index + i as u32;
-        set_tier(vm, &m, i);
+        set_tier(vm, &m, i, memory0_guarded);
     }
     for i in 0..num_defined_funcs {
         let func_index = m.info.num_imported_funcs + i as u32;
@@ -485,11 +491,17 @@ fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result
 }
 
 /// Points `vm`, the reference of defined function `i` of `m`, at the tier
-/// that runs it: native code when the JIT compiled it, the interpreter
+/// that runs it: native code when the JIT compiled it (and, for code that
+/// relies on a guarded memory 0, this instance has one), the interpreter
 /// otherwise.
-fn set_tier(vm: &mut VMFuncRef, m: &super::module::ModuleInner, i: usize) {
+fn set_tier(vm: &mut VMFuncRef, m: &super::module::ModuleInner, i: usize, memory0_guarded: bool) {
     #[cfg(feature = "jit")]
-    if let Some(native) = m.jit.as_ref().and_then(|j| j.func(i)) {
+    if let Some(native) = m
+        .jit
+        .as_ref()
+        .filter(|j| memory0_guarded || !j.guarded())
+        .and_then(|j| j.func(i))
+    {
         vm.array_call = crate::jit::array_call;
         vm.wasm_call = native.wasm_call.cast();
         vm.array_trampoline = native.array_trampoline.cast();

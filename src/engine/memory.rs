@@ -3,7 +3,6 @@
 use super::error::Error;
 use super::store::{MemoryRecord, Store, StoreId};
 use super::types::MemoryType;
-use crate::runtime::LinearMemory;
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Memory {
@@ -15,7 +14,9 @@ impl Memory {
     pub fn new(store: &mut Store, ty: MemoryType) -> Result<Memory, Error> {
         let ceiling = store.engine().config().max_memory_pages;
         let max = crate::runtime::memory::max_pages(ty.limits.max, ty.memory64, ceiling);
-        let mem = LinearMemory::new(ty.limits.min, max).map_err(Error::Limit)?;
+        let guarded = store.engine().config().guard_pages;
+        let mem = crate::runtime::memory::create(ty.limits.min, max, ty.memory64, guarded)
+            .map_err(Error::Limit)?;
         let inner = &mut *store.inner;
         let index = inner.memories.len() as u32;
         inner.memories.push(Box::new(MemoryRecord { mem, ty }));

@@ -410,7 +410,18 @@ pub(crate) fn compile(engine: &Engine, bytes: &[u8], _eager: bool) -> Result<Mod
     }
     #[cfg(feature = "jit")]
     let jit = match engine.config().strategy {
-        super::Strategy::Jit => Some(crate::jit::compile_functions(&info, &jit_bodies, threads)?),
+        super::Strategy::Jit => {
+            // Guarded code (no bounds checks) for 32-bit memory 0 when the
+            // engine reserves guard regions.
+            let guarded =
+                engine.config().guard_pages && info.memories.first().is_some_and(|m| !m.memory64);
+            Some(crate::jit::compile_functions(
+                &info,
+                &jit_bodies,
+                threads,
+                guarded,
+            )?)
+        }
         _ => None,
     };
     Ok(ModuleInner {

@@ -101,7 +101,9 @@ fn compile(module: &ModuleInner, defined: usize) {
     let reader = wasmparser::BinaryReader::new(&module.bytes[range.clone()], range.start as u64);
     let body = wasmparser::FunctionBody::new(reader);
     let func_index = info.num_imported_funcs + defined as u32;
-    let Ok(code) = jit::compile_functions(info, &[(func_index, body)], 1) else {
+    // Explicit bounds checks: the code is shared by every instance of the
+    // module, guarded memory or not.
+    let Ok(code) = jit::compile_functions(info, &[(func_index, body)], 1, false) else {
         return;
     };
     let Some(native) = code.func(0) else {

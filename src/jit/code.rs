@@ -16,6 +16,9 @@ pub struct FuncCode {
     /// code from each code offset on comes from the wasm operator at that
     /// offset (from the start of the function body).
     pub srclocs: Vec<(u32, u32)>,
+    /// Sorted code offsets of the memory accesses that may fault on the
+    /// guard region.
+    pub heap_traps: Vec<u32>,
 }
 
 /// The wasm functions of one region of code.
@@ -113,23 +116,49 @@ fn page_size() -> usize {
     }
 }
 
+/// Finds the wasm function whose code holds `pc`; calls `f` with it and
+/// `pc`'s offset in its code.
+fn with_func<T>(pc: usize, f: impl FnOnce(&FuncCode, u32) -> Option<T>) -> Option<T> {
+    // A writer holds the lock only to insert or remove a region, never
+    // while running wasm, so a fault handler on another thread waits at
+    // most that long.
+    let registry = REGISTRY.read().unwrap_or_else(|e| e.into_inner());
+    let (&start, (len, info)) = registry.range(..=pc).next_back()?;
+    if pc >= start + len {
+        return None;
+    }
+    let offset = pc - info.base;
+    let i = info.funcs.partition_point(|f| f.start <= offset);
+    let func = info.funcs.get(i.checked_sub(1)?)?;
+    if offset >= func.start + func.len {
+        return None;
+    }
+    f(func, (offset - func.start) as u32)
+}
+
+/// The wasm offset of the operator that code offset `code_offset` of
+/// `f` comes from.
+fn wasm_offset(f: &FuncCode, code_offset: u32) -> u32 {
+    let j = f.srclocs.partition_point(|&(c, _)| c <= code_offset);
+    j.checked_sub(1).map_or(0, |j| f.srclocs[j].1)
+}
+
 /// The wasm function and offset that the return address `ret` returns
 /// into, or `None` if `ret` is not in a wasm function's native code.
 pub fn lookup_return_address(ret: usize) -> Option<(u32, u32)> {
-    let registry = REGISTRY.read().unwrap_or_else(|e| e.into_inner());
-    let (&start, (len, info)) = registry.range(..=ret).next_back()?;
-    if ret >= start + len {
-        return None;
-    }
-    let offset = ret - info.base;
-    let i = info.funcs.partition_point(|f| f.start <= offset);
-    let f = info.funcs.get(i.checked_sub(1)?)?;
-    if offset >= f.start + f.len {
-        return None;
-    }
-    // The call instruction ends at `ret`: look up the byte before it.
-    let code_offset = (offset - f.start).saturating_sub(1) as u32;
-    let j = f.srclocs.partition_point(|&(c, _)| c <= code_offset);
-    let wasm_offset = j.checked_sub(1).map_or(0, |j| f.srclocs[j].1);
-    Some((f.func_index, wasm_offset))
+    with_func(ret, |f, offset| {
+        // The call instruction ends at `ret`: look up the byte before it.
+        Some((f.func_index, wasm_offset(f, offset.saturating_sub(1))))
+    })
+}
+
+/// The wasm function and offset of a guarded memory access at `pc`, or
+/// `None` if `pc` is not such an access.
+pub fn lookup_heap_trap(pc: usize) -> Option<(u32, u32)> {
+    with_func(pc, |f, offset| {
+        f.heap_traps
+            .binary_search(&offset)
+            .ok()
+            .map(|_| (f.func_index, wasm_offset(f, offset)))
+    })
 }

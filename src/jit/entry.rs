@@ -40,7 +40,11 @@ pub unsafe extern "C" fn array_call(
     // the array signature for the callee's type.
     unsafe {
         let trampoline: EntryFn = std::mem::transmute((*callee).array_trampoline);
-        wasmrt_jit_catch(trampoline, callee.cast(), caller.cast(), values, capacity) != 0
+        let previous = super::signals::enter((*callee).vmctx);
+        let returned =
+            wasmrt_jit_catch(trampoline, callee.cast(), caller.cast(), values, capacity) != 0;
+        super::signals::leave(previous);
+        returned
     }
 }
 
@@ -96,6 +100,25 @@ pub unsafe extern "C" fn raise(
     unsafe {
         let code = TrapCode::from_number(code).unwrap_or(TrapCode::Unreachable);
         (*(*vmctx).store).raise(code);
+        record_frames(vmctx, func_index, offset, fp);
+        wasmrt_jit_unwind()
+    }
+}
+
+/// Raises "out of bounds memory access" for a fault at a guarded access
+/// (from the fault handler) and unwinds.
+///
+/// # Safety
+/// As for [`raise`]; `fp` is the faulting function's frame pointer.
+pub unsafe fn raise_heap_fault(
+    vmctx: *mut VMContext,
+    func_index: u32,
+    offset: u32,
+    fp: *const usize,
+) -> ! {
+    // SAFETY: as for `raise`.
+    unsafe {
+        (*(*vmctx).store).raise(TrapCode::MemoryOutOfBounds);
         record_frames(vmctx, func_index, offset, fp);
         wasmrt_jit_unwind()
     }

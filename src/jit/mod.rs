@@ -16,6 +16,7 @@
 mod abi;
 mod code;
 mod entry;
+mod signals;
 mod translate;
 
 pub use entry::array_call;
@@ -23,7 +24,7 @@ pub use entry::array_call;
 use crate::module::types::FuncType;
 use crate::module::{CompileError, ModuleInfo};
 use cranelift_codegen::binemit::Reloc;
-use cranelift_codegen::ir::ExternalName;
+use cranelift_codegen::ir::{self, ExternalName};
 use cranelift_codegen::ir::{types, Function, InstBuilder, MemFlagsData, UserFuncName};
 use cranelift_codegen::isa::{CallConv, OwnedTargetIsa};
 use cranelift_codegen::settings::{self, Configurable};
@@ -60,6 +61,7 @@ pub struct JitModule {
     /// By defined-function index: the native entries, or `None` for a
     /// function left to the interpreter.
     funcs: Box<[Option<NativeFunc>]>,
+    guarded: bool,
 }
 
 // SAFETY: the code is immutable once mapped and the pointers point into
@@ -69,6 +71,12 @@ unsafe impl Send for JitModule {}
 unsafe impl Sync for JitModule {}
 
 impl JitModule {
+    /// Whether the code accesses memory 0 without bounds checks, relying on
+    /// a guarded reservation.
+    pub fn guarded(&self) -> bool {
+        self.guarded
+    }
+
     /// The native entries of defined function `i`, if it was compiled.
     pub fn func(&self, i: usize) -> Option<NativeFunc> {
         self.funcs.get(i).copied().flatten()
@@ -128,6 +136,8 @@ struct Compiled {
     code: Vec<u8>,
     srclocs: Vec<(u32, u32)>,
     calls: Vec<CallSite>,
+    /// Code offsets of the memory accesses that may fault (guarded mode).
+    heap_traps: Vec<u32>,
 }
 
 fn compile(ctx: &mut Context, isa: &OwnedTargetIsa) -> Result<Compiled, Untranslatable> {
@@ -165,10 +175,18 @@ fn compile(ctx: &mut Context, isa: &OwnedTargetIsa) -> Result<Compiled, Untransl
         .filter(|l| !l.loc.is_default())
         .map(|l| (l.start, l.loc.bits()))
         .collect();
+    let heap_traps = compiled
+        .buffer
+        .traps()
+        .iter()
+        .filter(|t| t.code == ir::TrapCode::HEAP_OUT_OF_BOUNDS)
+        .map(|t| t.offset)
+        .collect();
     Ok(Compiled {
         code: compiled.code_buffer().to_vec(),
         srclocs,
         calls,
+        heap_traps,
     })
 }
 
@@ -179,7 +197,7 @@ fn compile_function(
     body: &FunctionBody<'_>,
     fctx: &mut FunctionBuilderContext,
     isa: &OwnedTargetIsa,
-    calls: translate::Calls<'_>,
+    calls: translate::Options<'_>,
 ) -> Result<Compiled, Untranslatable> {
     let mut func = Function::new();
     let r = translate::translate_function(
@@ -206,7 +224,7 @@ fn compile_all(
     funcs: &[(u32, FunctionBody<'_>)],
     threads: usize,
     isa: &OwnedTargetIsa,
-    calls: translate::Calls<'_>,
+    calls: translate::Options<'_>,
 ) -> Vec<Result<Compiled, Untranslatable>> {
     let compile_range = |range: std::ops::Range<usize>| {
         let mut fctx = FunctionBuilderContext::new();
@@ -281,21 +299,30 @@ fn compile_trampoline(
 /// Compiles the functions `funcs` (function index and body) of a module,
 /// those this tier supports, on up to `threads` threads. The result's
 /// `func(i)` is `funcs[i]`'s native code.
+///
+/// With `guarded`, memory 0 is accessed without bounds checks: the code is
+/// only for instances whose memory 0 sits in a guarded reservation
+/// ([`JitModule::guarded`]).
 pub fn compile_functions(
     info: &ModuleInfo,
     funcs: &[(u32, FunctionBody<'_>)],
     threads: usize,
+    guarded: bool,
 ) -> Result<JitModule, CompileError> {
     let isa = isa()?;
+    if guarded {
+        signals::install();
+    }
     // Calls between the functions of the batch are direct machine calls
     // when the batch is a whole module's functions. A callee the JIT does
     // not support is only known after compiling it: then the functions
     // are compiled again, calling such callees through their references.
     let direct = funcs.len() > 1;
     let mut excluded = HashSet::new();
-    let calls = translate::Calls {
+    let calls = translate::Options {
         direct,
         excluded: &excluded,
+        guarded,
     };
     let mut results = compile_all(info, funcs, threads, isa, calls);
     let compiled: HashSet<u32> = funcs
@@ -314,9 +341,10 @@ pub fn compile_functions(
             .map(|f| f.0)
             .filter(|i| !compiled.contains(i))
             .collect();
-        let calls = translate::Calls {
+        let calls = translate::Options {
             direct,
             excluded: &excluded,
+            guarded,
         };
         results = compile_all(info, funcs, threads, isa, calls);
     }
@@ -341,6 +369,7 @@ pub fn compile_functions(
                     start,
                     len: c.code.len(),
                     srclocs: c.srclocs,
+                    heap_traps: c.heap_traps,
                 });
                 placed.push(Some(start));
             }
@@ -410,6 +439,7 @@ pub fn compile_functions(
     Ok(JitModule {
         _code: memory,
         funcs,
+        guarded,
     })
 }
 

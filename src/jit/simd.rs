@@ -12,7 +12,7 @@
 //! This is a child module of `translate` so that it shares the
 //! translator's private helpers (operand stack, `address`, traps).
 
-use super::{checked, FuncTranslator, Result};
+use super::{FuncTranslator, Result};
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::{
     types, ConstantData, Endianness, InstBuilder, MemFlagsData, Type, Value,
@@ -163,7 +163,7 @@ impl FuncTranslator<'_, '_> {
     fn load_splat(&mut self, memarg: &MemArg, ty: Type) -> Result<()> {
         let lane = ty.lane_type();
         let addr = self.address(memarg, u64::from(lane.bytes()))?;
-        let x = self.b.ins().load(lane, checked(), addr, 0);
+        let x = self.b.ins().load(lane, self.heap, addr, 0);
         let v = self.b.ins().splat(ty, x);
         self.push_vec(v);
         Ok(())
@@ -174,7 +174,7 @@ impl FuncTranslator<'_, '_> {
     fn load_zero(&mut self, memarg: &MemArg, ty: Type) -> Result<()> {
         let lane = ty.lane_type();
         let addr = self.address(memarg, u64::from(lane.bytes()))?;
-        let x = self.b.ins().load(lane, checked(), addr, 0);
+        let x = self.b.ins().load(lane, self.heap, addr, 0);
         let v = self.b.ins().scalar_to_vector(ty, x);
         self.push_vec(v);
         Ok(())
@@ -183,7 +183,7 @@ impl FuncTranslator<'_, '_> {
     fn load_lane(&mut self, memarg: &MemArg, ty: Type, lane: u8) -> Result<()> {
         let v = self.pop_vec(ty);
         let addr = self.address(memarg, u64::from(ty.lane_type().bytes()))?;
-        let x = self.b.ins().load(ty.lane_type(), checked(), addr, 0);
+        let x = self.b.ins().load(ty.lane_type(), self.heap, addr, 0);
         let v = self.b.ins().insertlane(v, x, lane);
         self.push_vec(v);
         Ok(())
@@ -193,7 +193,7 @@ impl FuncTranslator<'_, '_> {
         let v = self.pop_vec(ty);
         let addr = self.address(memarg, u64::from(ty.lane_type().bytes()))?;
         let x = self.b.ins().extractlane(v, lane);
-        self.b.ins().store(checked(), x, addr, 0);
+        self.b.ins().store(self.heap, x, addr, 0);
         Ok(())
     }
 
@@ -257,31 +257,31 @@ impl FuncTranslator<'_, '_> {
             // ---- memory ----
             O::V128Load { ref memarg } => {
                 let addr = self.address(memarg, 16)?;
-                let v = self.b.ins().load(V128, checked(), addr, 0);
+                let v = self.b.ins().load(V128, self.heap, addr, 0);
                 self.push(v);
             }
             O::V128Store { ref memarg } => {
                 let v = self.pop();
                 let addr = self.address(memarg, 16)?;
-                self.b.ins().store(checked(), v, addr, 0);
+                self.b.ins().store(self.heap, v, addr, 0);
             }
             O::V128Load8x8S { ref memarg } => {
-                self.load_extend(memarg, |t, a| t.b.ins().sload8x8(checked(), a, 0))?
+                self.load_extend(memarg, |t, a| t.b.ins().sload8x8(t.heap, a, 0))?
             }
             O::V128Load8x8U { ref memarg } => {
-                self.load_extend(memarg, |t, a| t.b.ins().uload8x8(checked(), a, 0))?
+                self.load_extend(memarg, |t, a| t.b.ins().uload8x8(t.heap, a, 0))?
             }
             O::V128Load16x4S { ref memarg } => {
-                self.load_extend(memarg, |t, a| t.b.ins().sload16x4(checked(), a, 0))?
+                self.load_extend(memarg, |t, a| t.b.ins().sload16x4(t.heap, a, 0))?
             }
             O::V128Load16x4U { ref memarg } => {
-                self.load_extend(memarg, |t, a| t.b.ins().uload16x4(checked(), a, 0))?
+                self.load_extend(memarg, |t, a| t.b.ins().uload16x4(t.heap, a, 0))?
             }
             O::V128Load32x2S { ref memarg } => {
-                self.load_extend(memarg, |t, a| t.b.ins().sload32x2(checked(), a, 0))?
+                self.load_extend(memarg, |t, a| t.b.ins().sload32x2(t.heap, a, 0))?
             }
             O::V128Load32x2U { ref memarg } => {
-                self.load_extend(memarg, |t, a| t.b.ins().uload32x2(checked(), a, 0))?
+                self.load_extend(memarg, |t, a| t.b.ins().uload32x2(t.heap, a, 0))?
             }
             O::V128Load8Splat { ref memarg } => self.load_splat(memarg, I8X16)?,
             O::V128Load16Splat { ref memarg } => self.load_splat(memarg, I16X8)?,

@@ -203,21 +203,32 @@ fn libcall_address(f: usize) -> i64 {
     f as i64
 }
 
-/// Which calls may be direct machine calls to code compiled in the same
-/// batch (the callee's context is then the caller's).
+/// How a batch of functions is compiled.
 #[derive(Copy, Clone)]
-pub struct Calls<'a> {
-    /// Whether calls to the module's own functions may be direct.
+pub struct Options<'a> {
+    /// Whether calls to the module's own functions may be direct machine
+    /// calls to code of the same batch (the callee's context is then the
+    /// caller's).
     pub direct: bool,
     /// Functions that must be called through their reference anyway (not
     /// compiled in this batch).
     pub excluded: &'a HashSet<u32>,
+    /// Whether memory 0 will sit in a guarded reservation (no explicit
+    /// bounds checks; see `LinearMemory::new_guarded`).
+    pub guarded: bool,
 }
 
 pub struct FuncTranslator<'a, 'b> {
     b: FunctionBuilder<'b>,
+    /// Whether memory 0 sits in a guarded reservation: accesses are then
+    /// not checked, and one beyond the memory faults in the guard region.
+    guarded: bool,
+    /// Flags of linear-memory accesses: checked ones cannot trap; guarded
+    /// ones are trap sites (the signal handler turns their fault into
+    /// "out of bounds memory access").
+    heap: MemFlagsData,
     info: &'a ModuleInfo,
-    calls: Calls<'a>,
+    calls: Options<'a>,
     func_index: u32,
     /// Module offset of the body (operator offsets are made relative).
     body_start: u64,
@@ -242,8 +253,9 @@ pub fn translate_function(
     func: &mut Function,
     fctx: &mut FunctionBuilderContext,
     frontend: TargetFrontendConfig,
-    calls: Calls<'_>,
+    calls: Options<'_>,
 ) -> Result<()> {
+    let guarded = calls.guarded;
     let ty = info.func_type(func_index).clone();
     if info.memories.iter().any(|m| m.memory64) || info.tables.iter().any(|t| t.table64) {
         return unsupported("64-bit memories and tables");
@@ -253,6 +265,12 @@ pub fn translate_function(
     let b = FunctionBuilder::new(func, fctx);
     let mut t = FuncTranslator {
         b,
+        guarded,
+        heap: if guarded {
+            MemFlagsData::new().with_trap_code(Some(ir::TrapCode::HEAP_OUT_OF_BOUNDS))
+        } else {
+            checked()
+        },
         info,
         calls,
         func_index,
@@ -451,6 +469,13 @@ impl FuncTranslator<'_, '_> {
         };
         let index = self.pop();
         let index = self.b.ins().uextend(types::I64, index);
+        if self.guarded {
+            // A 32-bit index plus a static offset below 4 GiB stays inside
+            // the reservation: beyond the memory, the access faults.
+            let base = self.b.use_var(base);
+            let addr = self.b.ins().iadd(base, index);
+            return Ok(self.b.ins().iadd_imm_u(addr, memarg.offset as i64));
+        }
         let end = memarg.offset + size;
         let last = self.b.ins().iadd_imm_u(index, end as i64);
         let len = self.b.use_var(len);
@@ -464,13 +489,13 @@ impl FuncTranslator<'_, '_> {
     fn load(&mut self, memarg: &MemArg, ty: Type, size: u64, signed: Option<bool>) -> Result<()> {
         let addr = self.address(memarg, size)?;
         let v = match (size, signed) {
-            (_, None) => self.b.ins().load(ty, checked(), addr, 0),
-            (1, Some(true)) => self.b.ins().sload8(ty, checked(), addr, 0),
-            (1, Some(false)) => self.b.ins().uload8(ty, checked(), addr, 0),
-            (2, Some(true)) => self.b.ins().sload16(ty, checked(), addr, 0),
-            (2, Some(false)) => self.b.ins().uload16(ty, checked(), addr, 0),
-            (4, Some(true)) => self.b.ins().sload32(checked(), addr, 0),
-            (4, Some(false)) => self.b.ins().uload32(checked(), addr, 0),
+            (_, None) => self.b.ins().load(ty, self.heap, addr, 0),
+            (1, Some(true)) => self.b.ins().sload8(ty, self.heap, addr, 0),
+            (1, Some(false)) => self.b.ins().uload8(ty, self.heap, addr, 0),
+            (2, Some(true)) => self.b.ins().sload16(ty, self.heap, addr, 0),
+            (2, Some(false)) => self.b.ins().uload16(ty, self.heap, addr, 0),
+            (4, Some(true)) => self.b.ins().sload32(self.heap, addr, 0),
+            (4, Some(false)) => self.b.ins().uload32(self.heap, addr, 0),
             _ => unreachable!("load size"),
         };
         self.push(v);
@@ -481,10 +506,10 @@ impl FuncTranslator<'_, '_> {
         let v = self.pop();
         let addr = self.address(memarg, size)?;
         match (size, narrow) {
-            (_, false) => self.b.ins().store(checked(), v, addr, 0),
-            (1, true) => self.b.ins().istore8(checked(), v, addr, 0),
-            (2, true) => self.b.ins().istore16(checked(), v, addr, 0),
-            (4, true) => self.b.ins().istore32(checked(), v, addr, 0),
+            (_, false) => self.b.ins().store(self.heap, v, addr, 0),
+            (1, true) => self.b.ins().istore8(self.heap, v, addr, 0),
+            (2, true) => self.b.ins().istore16(self.heap, v, addr, 0),
+            (4, true) => self.b.ins().istore32(self.heap, v, addr, 0),
             _ => unreachable!("store size"),
         };
         Ok(())

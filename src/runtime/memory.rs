@@ -26,6 +26,18 @@ pub const MAX_PAGES_64: u64 = 1 << 48;
 /// much and moves to a larger reservation if it ever outgrows it.
 const MAX_RESERVATION: u64 = MAX_PAGES_32 * WASM_PAGE_SIZE;
 
+/// A memory of type (`min`, `max`, `memory64`): a guarded one when asked
+/// for and possible (32-bit memories; see [`LinearMemory::new_guarded`]),
+/// an ordinary one otherwise.
+pub fn create(min: u64, max: u64, memory64: bool, guarded: bool) -> Result<LinearMemory, String> {
+    if guarded && !memory64 {
+        if let Some(m) = LinearMemory::new_guarded(min, max) {
+            return Ok(m);
+        }
+    }
+    LinearMemory::new(min, max)
+}
+
 /// The growth limit in pages of a memory with maximum `max` (from its
 /// type) and index type `memory64`, under the engine's `ceiling`.
 pub fn max_pages(max: Option<u64>, memory64: bool, ceiling: u64) -> u64 {
@@ -33,8 +45,16 @@ pub fn max_pages(max: Option<u64>, memory64: bool, ceiling: u64) -> u64 {
     max.unwrap_or(index_limit).min(index_limit).min(ceiling)
 }
 
+/// Address space a guarded 32-bit memory reserves: the 4 GiB a 32-bit
+/// index reaches, plus 4 GiB for the largest static offset, so no access of
+/// native code compiled for guarded memories can leave it.
+pub const GUARDED_RESERVATION: usize = 8 << 30;
+
 pub struct LinearMemory {
     pub def: VMMemoryDefinition,
+    /// Whether the memory sits at the start of a `GUARDED_RESERVATION` and
+    /// never moves (see [`LinearMemory::new_guarded`]).
+    guarded: bool,
     /// Bytes reserved at `def.base` (0 when nothing was mapped).
     reserved: usize,
     /// Current size in pages.
@@ -71,6 +91,7 @@ impl LinearMemory {
                 base: ptr::NonNull::<u8>::dangling().as_ptr(),
                 current_length: 0,
             },
+            guarded: false,
             reserved: 0,
             pages: 0,
             max_pages: max,
@@ -97,6 +118,36 @@ impl LinearMemory {
             return Err(format!("could not allocate {min} pages of memory"));
         }
         Ok(mem)
+    }
+
+    /// A 32-bit memory of `min` pages, growable to `max`, at the start of a
+    /// reservation of `GUARDED_RESERVATION` bytes that it never leaves:
+    /// native code may then access it without bounds checks, an access
+    /// beyond it faulting inside the reservation. `None` where the system
+    /// refuses that much address space (the caller then makes an ordinary
+    /// memory, and such code is not used with it).
+    pub fn new_guarded(min: u64, max: u64) -> Option<LinearMemory> {
+        if min > max || max > MAX_PAGES_32 {
+            return None;
+        }
+        let base = reserve(GUARDED_RESERVATION)?;
+        let mut mem = LinearMemory {
+            def: VMMemoryDefinition {
+                base,
+                current_length: 0,
+            },
+            guarded: true,
+            reserved: GUARDED_RESERVATION,
+            pages: 0,
+            max_pages: max,
+        };
+        mem.grow(min)?;
+        Some(mem)
+    }
+
+    /// Whether native code may access this memory without bounds checks.
+    pub fn is_guarded(&self) -> bool {
+        self.guarded
     }
 
     /// Current size in pages.
@@ -237,6 +288,20 @@ mod tests {
         assert_eq!(m.grow(10), Some(1));
         assert_eq!(m.data()[10], 3);
         assert_eq!(m.data().len(), 11 * 65536);
+    }
+
+    #[test]
+    fn guarded_memories_grow_in_place() {
+        let Some(mut m) = LinearMemory::new_guarded(1, MAX_PAGES_32) else {
+            return; // no 8 GiB of address space here (e.g. `ulimit -v`)
+        };
+        assert!(m.is_guarded());
+        let base = m.def.base;
+        m.data_mut()[0] = 7;
+        assert_eq!(m.grow(10), Some(1));
+        assert_eq!(m.def.base, base);
+        assert_eq!(m.data()[0], 7);
+        assert!(LinearMemory::new_guarded(1, MAX_PAGES_32 + 1).is_none());
     }
 
     #[test]

@@ -1,0 +1,136 @@
+//! The fault handler of guarded memories: an out-of-bounds access in native
+//! code is a trap (on any thread, the store usable after), and a fault
+//! outside wasm code still reaches the handler the host installed before.
+//! Its own test binary: signal handlers are process-wide.
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use wasmrt::*;
+
+/// The page the host's own handler repairs, and whether it ran.
+static HOST_PAGE: AtomicUsize = AtomicUsize::new(0);
+static HOST_HANDLER_RAN: AtomicBool = AtomicBool::new(false);
+
+extern "C" fn host_handler(_sig: i32, info: *mut libc::siginfo_t, _ctx: *mut libc::c_void) {
+    // SAFETY: the kernel passes a valid siginfo; the repaired page is ours.
+    unsafe {
+        let addr = (*info).si_addr() as usize;
+        let page = HOST_PAGE.load(Ordering::SeqCst);
+        if page != 0 && addr >= page && addr < page + 4096 {
+            libc::mprotect(
+                page as *mut libc::c_void,
+                4096,
+                libc::PROT_READ | libc::PROT_WRITE,
+            );
+            HOST_HANDLER_RAN.store(true, Ordering::SeqCst);
+        } else {
+            libc::abort();
+        }
+    }
+}
+
+fn install_host_handler() {
+    // SAFETY: installs a handler for SIGSEGV and SIGBUS with a zeroed,
+    // then filled-in action.
+    unsafe {
+        let mut action: libc::sigaction = std::mem::zeroed();
+        action.sa_sigaction = host_handler as *const () as usize;
+        action.sa_flags = libc::SA_SIGINFO;
+        libc::sigemptyset(&mut action.sa_mask);
+        assert_eq!(
+            libc::sigaction(libc::SIGSEGV, &action, std::ptr::null_mut()),
+            0
+        );
+        assert_eq!(
+            libc::sigaction(libc::SIGBUS, &action, std::ptr::null_mut()),
+            0
+        );
+    }
+}
+
+const MODULE: &str = r#"(module
+  (memory (export "memory") 1)
+  (func (export "load") (param i32) (result i32) (i32.load (local.get 0)))
+  (func (export "store") (param i32 i32) (i32.store offset=16 (local.get 0) (local.get 1)))
+  (func (export "outer") (param i32) (result i32)
+    (i32.add (call 0 (local.get 0)) (i32.const 1))))"#;
+
+fn engine() -> Engine {
+    let mut config = Config::new();
+    config.strategy(Strategy::Jit).guard_pages(true);
+    Engine::new(&config)
+}
+
+fn check_traps(engine: &Engine) {
+    let module = Module::new(engine, &wat2wasm(MODULE).unwrap()).unwrap();
+    let mut store = Store::new(engine);
+    let inst = Instance::new(&mut store, &module, &[]).unwrap();
+    let load = inst.get_func(&store, "load").unwrap();
+    let outer = inst.get_func(&store, "outer").unwrap();
+    let store_fn = inst.get_func(&store, "store").unwrap();
+    assert_eq!(load.tier(&store), Tier::Native);
+    let mut r = [Val::I32(0)];
+    for addr in [65533, 65536, -1i32, i32::MIN] {
+        let trap = load
+            .call(&mut store, &[Val::I32(addr)], &mut r)
+            .unwrap_err();
+        assert_eq!(
+            trap.code(),
+            Some(TrapCode::MemoryOutOfBounds),
+            "address {addr}"
+        );
+    }
+    // Through a caller: the backtrace names both frames.
+    let trap = outer
+        .call(&mut store, &[Val::I32(70000)], &mut r)
+        .unwrap_err();
+    assert_eq!(trap.code(), Some(TrapCode::MemoryOutOfBounds));
+    let frames: Vec<u32> = trap.trace().iter().map(|f| f.func_index).collect();
+    assert_eq!(frames, [0, 2]);
+    let trap = store_fn
+        .call(&mut store, &[Val::I32(65520), Val::I32(1)], &mut [])
+        .unwrap_err();
+    assert_eq!(trap.code(), Some(TrapCode::MemoryOutOfBounds));
+    // The store is usable afterwards.
+    store_fn
+        .call(&mut store, &[Val::I32(0), Val::I32(42)], &mut [])
+        .unwrap();
+    load.call(&mut store, &[Val::I32(16)], &mut r).unwrap();
+    assert_eq!(r[0], Val::I32(42));
+}
+
+#[test]
+fn guarded_faults_are_traps_and_other_faults_reach_the_host() {
+    install_host_handler();
+    let engine = engine();
+    check_traps(&engine);
+    // On other threads too.
+    let handles: Vec<_> = (0..3)
+        .map(|_| {
+            let engine = engine.clone();
+            std::thread::spawn(move || check_traps(&engine))
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap();
+    }
+    // A fault outside wasm code goes to the host's handler, which repairs
+    // the page; the write then succeeds.
+    // SAFETY: a fresh inaccessible page of our own, written once the
+    // host's handler has made it writable.
+    unsafe {
+        let page = libc::mmap(
+            std::ptr::null_mut(),
+            4096,
+            libc::PROT_NONE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+            -1,
+            0,
+        );
+        assert_ne!(page, libc::MAP_FAILED);
+        HOST_PAGE.store(page as usize, Ordering::SeqCst);
+        std::ptr::write_volatile(page as *mut u8, 5);
+        assert!(HOST_HANDLER_RAN.load(Ordering::SeqCst));
+        assert_eq!(std::ptr::read_volatile(page as *const u8), 5);
+        libc::munmap(page, 4096);
+    }
+}
