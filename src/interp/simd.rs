@@ -174,7 +174,9 @@ pub fn i8x16_shuffle(a: V128, b: V128, lanes: &[u8; 16]) -> V128 {
 }
 
 /// Lane `i` is `a[b[i]]`, or 0 when the index is out of range.
-#[inline]
+/// (Always inlined: `i8x16.relaxed_swizzle` shares it, and a second
+/// caller would otherwise leave `I8x16Swizzle` calling it out of line.)
+#[inline(always)]
 pub fn i8x16_swizzle(a: V128, b: V128) -> V128 {
     let (a, b) = (u8s(a), u8s(b));
     from_u8s(std::array::from_fn(|i| {
