@@ -367,6 +367,7 @@ macro_rules! declare_instr_enum {
                         narrow(&mut f, src1)
                     }
                     Instr::CallIndirect { index, args, .. }
+                    | Instr::CallIndirect64 { index, args, .. }
                     | Instr::ReturnCallIndirect { index, args, .. } => {
                         f(index);
                         f(args)
@@ -1011,6 +1012,9 @@ macro_rules! declare_from_simd_table {
             /// Calls through table `table`, expecting module type
             /// `type_index`, the i32 element index in `index`.
             CallIndirect { type_index: u32, index: Slot, args: Slot },
+            /// `CallIndirect` through a 64-bit table (an i64 element
+            /// index), a separate form so 32-bit tables pay nothing for it.
+            CallIndirect64 { type_index: u32, index: Slot, args: Slot },
             /// Tail calls (`return_call`): calls function `func` of this
             /// instance in place of the running one. The arguments at slot
             /// `args` move down to the frame base and the callee reuses the
@@ -1073,8 +1077,9 @@ macro_rules! declare_from_simd_table {
             DataDrop { segment: u32 },
 
             /// `table` here and in the other table instructions: the table
-            /// index, with [`INDEX64`] set for a 64-bit table (`call_indirect`
-            /// marks it in `b` of its `Aux` word instead).
+            /// index, with [`INDEX64`] set for a 64-bit table
+            /// (`call_indirect` has its own form, `CallIndirect64`, and
+            /// `return_call_indirect` marks it in `b` of its `Aux` word).
             TableGet { dst: Slot, index: Slot, table: u32 },
             TableSet { index: Slot, src: Slot, table: u32 },
             TableSize { dst: Slot, table: u32 },

@@ -174,7 +174,9 @@ pub fn i8x16_shuffle(a: V128, b: V128, lanes: &[u8; 16]) -> V128 {
 }
 
 /// Lane `i` is `a[b[i]]`, or 0 when the index is out of range.
-#[inline]
+/// (Always inlined: `i8x16.relaxed_swizzle` shares it, and a second
+/// caller would otherwise leave `I8x16Swizzle` calling it out of line.)
+#[inline(always)]
 pub fn i8x16_swizzle(a: V128, b: V128) -> V128 {
     let (a, b) = (u8s(a), u8s(b));
     from_u8s(std::array::from_fn(|i| {
@@ -714,6 +716,21 @@ mod tests {
         assert_eq!(u8s(i8x16_sub_sat_u(i8x16_splat(1), i8x16_splat(2)))[0], 0);
         let r = i8x16_narrow_i16x8_u(i16x8_splat(-5), i16x8_splat(300));
         assert_eq!((u8s(r)[0], u8s(r)[15]), (0, 255));
+        // The relaxed choices documented in docs/INTERPRETER.md.
+        let t = i32x4_relaxed_trunc_f32x4_s(from_f32s([f32::NAN, 3e9, -3e9, -1.5]));
+        assert_eq!(i32s(t), [0, i32::MAX, i32::MIN, -1]);
+        let t = i32x4_relaxed_trunc_f32x4_u(from_f32s([f32::NAN, 5e9, -3.0, 2.5]));
+        assert_eq!(u32s(t), [0, u32::MAX, 0, 2]);
+        let t = i32x4_relaxed_trunc_f64x2_u_zero(from_f64s([-1.0, 1e10]));
+        assert_eq!(u32s(t), [0, u32::MAX, 0, 0]);
+        let s = i8x16_relaxed_swizzle(from_u8s(std::array::from_fn(|i| i as u8 + 1)), 0x80_10_0f);
+        assert_eq!(u8s(s)[..4], [16, 0, 0, 1]);
+        // (1 + 2^-12)^2 = 1 + 2^-11 + 2^-24: rounded first (unfused) the
+        // 2^-24 is lost; an FMA would keep it.
+        let x = 1.0 + f32::powi(2.0, -12);
+        let c = -(1.0 + f32::powi(2.0, -11));
+        let m = f32x4_relaxed_madd(from_f32s([x; 4]), from_f32s([x; 4]), from_f32s([c; 4]));
+        assert_eq!(f32s(m)[0], 0.0);
         let d = i16x8_relaxed_dot_i8x16_i7x16_s(i8x16_splat(-128), i8x16_splat(-128));
         assert_eq!(i16s(d)[0], i16::MAX);
         let d = i32x4_relaxed_dot_i8x16_i7x16_add_s(i8x16_splat(-128), i8x16_splat(-127), 1);

@@ -1866,9 +1866,19 @@ impl Translator {
                 let ty = env.types[type_index as usize].clone();
                 let c = self.pop();
                 let index = self.src(c);
-                let copies = self.deferred_arg_copies(ty.params().len());
+                let table64 = env.tables[table_index as usize].table64;
+                let copies = if table64 {
+                    None
+                } else {
+                    self.deferred_arg_copies(ty.params().len())
+                };
                 let args = self.pop_args(ty.params().len());
                 self.emit(match copies {
+                    None if table64 => Instr::CallIndirect64 {
+                        type_index,
+                        index,
+                        args,
+                    },
                     Some([src0, src1]) => Instr::CallIndirectArgs {
                         index: n16(index),
                         args: n16(args),
@@ -1884,7 +1894,7 @@ impl Translator {
                 });
                 self.emit(Instr::Aux {
                     a: table_index,
-                    b: env.tables[table_index as usize].table64.into(),
+                    b: 0,
                 });
                 for &t in ty.results() {
                     self.push_temp(t);

@@ -538,7 +538,8 @@ handler! { Call { func, args } |ip, fp, mem, len, cx, acc, facc| {
     )
 }}
 
-/// The function a `call_indirect` calls, or a trap.
+/// The function a `call_indirect` calls, or a trap; `table64` for an
+/// i64 element index.
 ///
 /// # Safety
 /// As for handlers; `ip` is the `call_indirect`, followed by its `Aux`.
@@ -549,21 +550,19 @@ unsafe fn indirect_callee(
     cx: *mut Cx,
     type_index: u32,
     index: Slot,
+    table64: bool,
 ) -> Result<*const VMFuncRef, TrapCode> {
     // SAFETY: guaranteed by the caller; the element index is checked
     // against the table's length.
     unsafe {
-        let Instr::Aux {
-            a: table,
-            b: table64,
-        } = *ip.add(1)
-        else {
+        let Instr::Aux { a: table, .. } = *ip.add(1) else {
             bad_dispatch()
         };
         let vmctx = (*cx).vmctx;
         let t = (*vmctx).table(table);
         let raw = rd(fp, index);
-        let i = if table64 != 0 { raw } else { raw as u32 as u64 };
+        // A constant at each use: the 32-bit forms pay nothing for it.
+        let i = if table64 { raw } else { raw as u32 as u64 };
         if i >= (*t).current_elements as u64 {
             return Err(TrapCode::UndefinedElement);
         }
@@ -579,14 +578,21 @@ unsafe fn indirect_callee(
 }
 
 handler! { CallIndirect { type_index, index, args } |ip, fp, mem, len, cx, acc, facc| {
-    match indirect_callee(ip, fp, cx, type_index, index) {
+    match indirect_callee(ip, fp, cx, type_index, index, false) {
+        Ok(f) => call_ref(ip, fp, mem, len, cx, facc, f, args, ip.add(2)),
+        Err(code) => trap!(cx, ip, code),
+    }
+}}
+
+handler! { CallIndirect64 { type_index, index, args } |ip, fp, mem, len, cx, acc, facc| {
+    match indirect_callee(ip, fp, cx, type_index, index, true) {
         Ok(f) => call_ref(ip, fp, mem, len, cx, facc, f, args, ip.add(2)),
         Err(code) => trap!(cx, ip, code),
     }
 }}
 
 handler! { CallIndirectArgs { index, args, src0, src1, type_index } |ip, fp, mem, len, cx, acc, facc| {
-    match indirect_callee(ip, fp, cx, type_index, index.into()) {
+    match indirect_callee(ip, fp, cx, type_index, index.into(), false) {
         Ok(f) => {
             copy_args(fp, args, src0, src1);
             call_ref(ip, fp, mem, len, cx, facc, f, args.into(), ip.add(2))
@@ -660,7 +666,10 @@ handler! { ReturnCall { func, args } |ip, fp, mem, len, cx, acc, facc| {
 }}
 
 handler! { ReturnCallIndirect { type_index, index, args } |ip, fp, mem, len, cx, acc, facc| {
-    match indirect_callee(ip, fp, cx, type_index, index) {
+    let Instr::Aux { b: table64, .. } = *ip.add(1) else {
+        bad_dispatch()
+    };
+    match indirect_callee(ip, fp, cx, type_index, index, table64 != 0) {
         Ok(f) => tail_call(ip, fp, mem, len, cx, facc, f, args),
         Err(code) => trap!(cx, ip, code),
     }
