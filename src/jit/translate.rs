@@ -394,6 +394,14 @@ impl FuncTranslator<'_, '_> {
     /// Emits a call that raises `code` at the current operator; the block
     /// it is in ends there.
     fn raise_here(&mut self, code: TrapCode) {
+        let code = self.b.ins().iconst(types::I32, i64::from(code.number()));
+        self.raise_number(code);
+    }
+
+    /// Emits a call that raises the trap numbered `code` (an i32 value, a
+    /// [`TrapCode::number`]) at the current operator; the block it is in
+    /// ends there.
+    fn raise_number(&mut self, code: Value) {
         let mut sig = Signature::new(CallConv::SystemV);
         sig.params.push(AbiParam::new(PTR));
         sig.params.extend([AbiParam::new(types::I32); 3]);
@@ -403,7 +411,6 @@ impl FuncTranslator<'_, '_> {
             .b
             .ins()
             .iconst(PTR, libcall_address(entry::raise as *const () as usize));
-        let code = self.b.ins().iconst(types::I32, i64::from(code.number()));
         let index = self.b.ins().iconst(types::I32, i64::from(self.func_index));
         let offset = self.b.ins().iconst(types::I32, i64::from(self.offset));
         let fp = self.b.ins().get_frame_pointer(PTR);
@@ -558,22 +565,7 @@ impl FuncTranslator<'_, '_> {
         self.b.switch_to_block(trap);
         self.b.seal_block(trap);
         // The status is the trap's number: raise it as such.
-        let mut sig = Signature::new(CallConv::SystemV);
-        sig.params.push(AbiParam::new(PTR));
-        sig.params.extend([AbiParam::new(types::I32); 3]);
-        sig.params.push(AbiParam::new(PTR));
-        let sig = self.b.import_signature(sig);
-        let f = self
-            .b
-            .ins()
-            .iconst(PTR, libcall_address(entry::raise as *const () as usize));
-        let index = self.b.ins().iconst(types::I32, i64::from(self.func_index));
-        let offset = self.b.ins().iconst(types::I32, i64::from(self.offset));
-        let fp = self.b.ins().get_frame_pointer(PTR);
-        self.b
-            .ins()
-            .call_indirect(sig, f, &[self.vmctx, status, index, offset, fp]);
-        self.b.ins().trap(ir::TrapCode::unwrap_user(1));
+        self.raise_number(status);
         self.b.switch_to_block(cont);
         self.b.seal_block(cont);
     }
