@@ -109,6 +109,8 @@ pub struct Config {
     pub(crate) tier_up_threshold: u32,
     pub(crate) tier_up_in_background: bool,
     pub(crate) guard_pages: bool,
+    pub(crate) consume_fuel: bool,
+    pub(crate) epoch_interruption: bool,
 }
 
 impl Default for Config {
@@ -122,6 +124,8 @@ impl Default for Config {
             tier_up_threshold: DEFAULT_TIER_UP_THRESHOLD,
             tier_up_in_background: true,
             guard_pages: cfg!(all(target_pointer_width = "64", target_os = "linux")),
+            consume_fuel: false,
+            epoch_interruption: false,
         }
     }
 }
@@ -188,6 +192,39 @@ impl Config {
     pub fn tier_up_in_background(&mut self, background: bool) -> &mut Config {
         self.tier_up_in_background = background;
         self
+    }
+
+    /// Whether wasm code spends fuel (wasmtime's `consume_fuel`): each
+    /// store then starts with none, [`Store::set_fuel`] gives it some, and
+    /// code traps with "all fuel consumed" when it runs out. Every tier
+    /// charges the same amount at the same points (see
+    /// `module::metering`), so a program stops at the same place in each.
+    ///
+    /// [`Store::set_fuel`]: super::Store::set_fuel
+    pub fn consume_fuel(&mut self, on: bool) -> &mut Config {
+        self.consume_fuel = on;
+        self
+    }
+
+    /// Whether wasm code checks the engine's epoch at function entries and
+    /// loop heads (wasmtime's `epoch_interruption`): once
+    /// [`Engine::increment_epoch`] moves it to a store's deadline
+    /// ([`Store::set_epoch_deadline`]), code running in that store traps
+    /// with "interrupted". Stores start with no deadline.
+    ///
+    /// [`Engine::increment_epoch`]: super::Engine::increment_epoch
+    /// [`Store::set_epoch_deadline`]: super::Store::set_epoch_deadline
+    pub fn epoch_interruption(&mut self, on: bool) -> &mut Config {
+        self.epoch_interruption = on;
+        self
+    }
+
+    /// The checks compiled into wasm code.
+    pub(crate) fn metering(&self) -> crate::module::metering::Metering {
+        crate::module::metering::Metering {
+            fuel: self.consume_fuel,
+            epoch: self.epoch_interruption,
+        }
     }
 
     pub fn features(&mut self, f: Features) -> &mut Config {

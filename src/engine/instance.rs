@@ -217,6 +217,28 @@ fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result
         }
     }
 
+    // The store's limits, checked for everything the instance defines
+    // before anything is created.
+    let defined_memories = &m.info.memories[m.info.num_imported_memories as usize..];
+    let defined_tables = &m.info.tables[m.info.num_imported_tables as usize..];
+    let memory_bytes = defined_memories.iter().fold(0u64, |n, t| {
+        n.saturating_add(t.limits.min.saturating_mul(crate::runtime::WASM_PAGE_SIZE))
+    });
+    let table_elements = defined_tables
+        .iter()
+        .fold(0u64, |n, t| n.saturating_add(t.limits.min));
+    store
+        .inner
+        .resources()
+        .check_new(
+            1,
+            defined_tables.len(),
+            table_elements,
+            defined_memories.len(),
+            memory_bytes,
+        )
+        .map_err(|e| Error::Limit(e.to_string()))?;
+
     // Defined memories.
     let ceiling = store.engine().config().max_memory_pages;
     for ty in &m.info.memories[m.info.num_imported_memories as usize..] {
@@ -230,6 +252,8 @@ fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result
         let guarded = store.engine().config().guard_pages;
         let mem = crate::runtime::memory::create(ty.limits.min, max, ty.memory64, guarded)
             .map_err(Error::Limit)?;
+        let bytes = ty.limits.min.saturating_mul(crate::runtime::WASM_PAGE_SIZE);
+        store.inner.resources().add_new(0, 0, 0, 1, bytes);
         let idx = store.inner.memories.len() as u32;
         store
             .inner
@@ -335,6 +359,7 @@ fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result
     data.vmctx.memories = data.memories.as_ptr();
     data.vmctx.funcs = data.funcs.as_ptr();
     store.inner.instances.push(data);
+    store.inner.resources().add_new(1, 0, 0, 0, 0);
     let instance = Instance {
         store: store_id,
         index,
@@ -367,6 +392,7 @@ fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result
             None => 0,
         };
         let data = TableData::new(ty.limits.min, ty.limits.max, init).map_err(Error::Limit)?;
+        store.inner.resources().add_new(0, 1, ty.limits.min, 0, 0);
         let idx = store.inner.tables.len() as u32;
         store
             .inner

@@ -22,6 +22,7 @@ pub mod types {
     pub use crate::module::types::*;
 }
 
+pub use crate::runtime::limits::StoreLimits;
 pub use crate::runtime::TrapCode;
 pub use config::{Config, Features, Strategy};
 pub use error::Error;
@@ -38,6 +39,7 @@ pub use types::*;
 pub use val::Val;
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// Engine-wide registry giving every distinct function type one id, so a
@@ -52,6 +54,9 @@ struct TypeRegistry {
 struct EngineInner {
     config: Config,
     types: Mutex<TypeRegistry>,
+    /// The epoch that code compiled with epoch interruption compares with
+    /// each store's deadline.
+    epoch: AtomicU64,
 }
 
 /// A compilation environment: configuration plus the shared type registry.
@@ -70,7 +75,26 @@ impl Engine {
         Engine(Arc::new(EngineInner {
             config: config.clone(),
             types: Mutex::new(TypeRegistry::default()),
+            epoch: AtomicU64::new(0),
         }))
+    }
+
+    /// Advances the epoch by one (wasmtime's `increment_epoch`): code
+    /// running in any store of this engine whose deadline it reaches
+    /// traps with "interrupted" at its next function entry or loop head.
+    /// Safe to call from any thread, or from a signal handler.
+    pub fn increment_epoch(&self) {
+        self.0.epoch.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The current epoch.
+    pub fn epoch(&self) -> u64 {
+        self.0.epoch.load(Ordering::Relaxed)
+    }
+
+    /// The epoch counter native and interpreted code read.
+    pub(crate) fn epoch_counter(&self) -> *const AtomicU64 {
+        &self.0.epoch
     }
 
     pub fn config(&self) -> &Config {

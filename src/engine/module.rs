@@ -341,6 +341,7 @@ pub(crate) fn compile(engine: &Engine, bytes: &[u8], _eager: bool) -> Result<Mod
         memories: &info.memories,
         num_imported_funcs: info.num_imported_funcs,
         count_hotness: cfg!(feature = "jit") && engine.config().strategy == super::Strategy::Auto,
+        metering: engine.config().metering(),
     };
     for (_, body) in &bodies {
         let range = body.range();
@@ -420,6 +421,7 @@ pub(crate) fn compile(engine: &Engine, bytes: &[u8], _eager: bool) -> Result<Mod
                 &jit_bodies,
                 threads,
                 guarded,
+                engine.config().metering(),
             )?)
         }
         _ => None,

@@ -5,12 +5,14 @@
 //! `Memory`, ...) are indices plus the store's id, so they are `Copy` and a
 //! handle used with the wrong store is detected instead of misbehaving.
 
+use super::error::Error;
 use super::func::HostFunc;
 use super::instance::InstanceData;
 use super::types::*;
 use super::val::Val;
 use super::Engine;
 use crate::interp::ExecState;
+use crate::runtime::limits::{Resources, StoreLimits};
 use crate::runtime::{LinearMemory, TableData, VMFuncRef, VMGlobal, VMStoreContext};
 use std::any::Any;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -85,6 +87,29 @@ pub struct StoreInner {
     pub(crate) host_bufs: Vec<(Vec<Val>, Vec<Val>)>,
 }
 
+impl StoreInner {
+    /// The store's resource limits and usage.
+    pub(crate) fn resources(&mut self) -> &mut Resources {
+        // SAFETY: `ctx` is owned by this store; wasm code of the store,
+        // the only other user, reaches it through the raw pointer and is
+        // suspended (in a host call) or not running while `self` is
+        // borrowed mutably.
+        unsafe { &mut (*self.ctx).resources }
+    }
+
+    /// The store's context, read-only.
+    pub(crate) fn context(&self) -> &VMStoreContext {
+        // SAFETY: as for `resources`.
+        unsafe { &*self.ctx }
+    }
+
+    /// The store's context.
+    pub(crate) fn context_mut(&mut self) -> &mut VMStoreContext {
+        // SAFETY: as for `resources`.
+        unsafe { &mut *self.ctx }
+    }
+}
+
 impl Drop for StoreInner {
     fn drop(&mut self) {
         // SAFETY: both were created by `Box::into_raw` in `Store::new` and
@@ -111,6 +136,7 @@ impl Store {
         )));
         let mut ctx = Box::new(VMStoreContext::new());
         ctx.interp = exec.cast();
+        ctx.epoch = engine.epoch_counter();
         #[cfg(feature = "jit")]
         if config.strategy == super::Strategy::Auto {
             ctx.hot_threshold = config.tier_up_threshold;
@@ -140,6 +166,58 @@ impl Store {
 
     pub fn id(&self) -> StoreId {
         self.inner.id
+    }
+
+    /// Sets the fuel left to spend (engines with
+    /// [`Config::consume_fuel`](super::Config::consume_fuel)).
+    pub fn set_fuel(&mut self, fuel: u64) -> Result<(), Error> {
+        self.fuel_enabled()?;
+        self.inner.context_mut().fuel = fuel;
+        Ok(())
+    }
+
+    /// The fuel left to spend.
+    pub fn get_fuel(&self) -> Result<u64, Error> {
+        self.fuel_enabled()?;
+        Ok(self.inner.context().fuel)
+    }
+
+    /// Adds fuel (saturating), returning the new amount left.
+    pub fn add_fuel(&mut self, fuel: u64) -> Result<u64, Error> {
+        self.fuel_enabled()?;
+        let ctx = self.inner.context_mut();
+        ctx.fuel = ctx.fuel.saturating_add(fuel);
+        Ok(ctx.fuel)
+    }
+
+    fn fuel_enabled(&self) -> Result<(), Error> {
+        if self.engine().config().consume_fuel {
+            Ok(())
+        } else {
+            Err(Error::Invalid(
+                "fuel is not enabled in this engine's config (consume_fuel)".into(),
+            ))
+        }
+    }
+
+    /// Sets the deadline of epoch interruption to `ticks` beyond the
+    /// engine's current epoch (wasmtime's `set_epoch_deadline`): code of
+    /// this store traps with "interrupted" once
+    /// [`Engine::increment_epoch`] has been called that many times.
+    pub fn set_epoch_deadline(&mut self, ticks: u64) {
+        let now = self.engine().epoch();
+        self.inner.context_mut().epoch_deadline = now.saturating_add(ticks);
+    }
+
+    /// Sets the store's resource limits (they apply to what it creates
+    /// from now on, and to every later growth).
+    pub fn set_limits(&mut self, limits: StoreLimits) {
+        self.inner.resources().limits = limits;
+    }
+
+    /// The store's resource limits.
+    pub fn limits(&self) -> StoreLimits {
+        self.inner.context().resources.limits
     }
 
     /// Panics with a clear message when a handle of another store is used.

@@ -21,7 +21,13 @@ impl Table {
         }
         check_val(store, &init, ty.element)?;
         let raw = to_raw(store, &init)[0];
+        store
+            .inner
+            .resources()
+            .check_new(0, 1, ty.limits.min, 0, 0)
+            .map_err(|e| Error::Limit(e.to_string()))?;
         let data = TableData::new(ty.limits.min, ty.limits.max, raw).map_err(Error::Limit)?;
+        store.inner.resources().add_new(0, 1, ty.limits.min, 0, 0);
         let inner = &mut *store.inner;
         let index = inner.tables.len() as u32;
         inner.tables.push(Box::new(TableRecord { data, ty }));
@@ -76,9 +82,18 @@ impl Table {
         let ty = self.record(store).ty;
         check_val(store, &init, ty.element)?;
         let raw = to_raw(store, &init)[0];
-        store.inner.tables[self.index as usize]
+        if !store.inner.resources().may_grow_table(delta) {
+            let limit = store.inner.resources().limits.table_elements;
+            return Err(Error::Limit(format!(
+                "cannot grow table by {delta} elements: store resource limit exceeded: \
+                 table elements (limit {limit})"
+            )));
+        }
+        let old = store.inner.tables[self.index as usize]
             .data
             .grow(delta, raw)
-            .ok_or_else(|| Error::Limit(format!("cannot grow table by {delta} elements")))
+            .ok_or_else(|| Error::Limit(format!("cannot grow table by {delta} elements")))?;
+        store.inner.resources().grew_table(delta);
+        Ok(old)
     }
 }

@@ -103,7 +103,13 @@ fn compile(module: &ModuleInner, defined: usize) {
     let func_index = info.num_imported_funcs + defined as u32;
     // Explicit bounds checks: the code is shared by every instance of the
     // module, guarded memory or not.
-    let Ok(code) = jit::compile_functions(info, &[(func_index, body)], 1, false) else {
+    let Ok(code) = jit::compile_functions(
+        info,
+        &[(func_index, body)],
+        1,
+        false,
+        module.engine.config().metering(),
+    ) else {
         return;
     };
     let Some(native) = code.func(0) else {

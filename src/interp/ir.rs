@@ -457,6 +457,8 @@ macro_rules! declare_instr_enum {
                     }
                     Instr::Unreachable
                     | Instr::Hot
+                    | Instr::Fuel { .. }
+                    | Instr::Epoch
                     | Instr::Br { .. }
                     | Instr::Return
                     | Instr::LoadConsts
@@ -977,6 +979,15 @@ macro_rules! declare_from_simd_table {
             /// and reports the function to the engine when it is hot
             /// (emitted only where the engine tiers up).
             Hot,
+            /// Charges the fuel of the segment starting here (`cost`), or
+            /// traps with "all fuel consumed" when the store has less
+            /// left (see `module::metering`; emitted only when the engine
+            /// consumes fuel).
+            Fuel { cost: u32 },
+            /// Traps with "interrupted" once the engine's epoch reached
+            /// the store's deadline (function entries and loop heads;
+            /// emitted only when the engine has epoch interruption on).
+            Epoch,
             /// Jumps by `offset` instructions (relative to this one).
             Br { offset: i32 },
             /// Jumps if the i32 in `cond` is non-zero.

@@ -22,6 +22,7 @@
 
 use super::ir::{Instr, MemOp, Slot, Slot16, INDEX64};
 use super::CompiledFunc;
+use crate::module::metering::{checks_epoch_after, FuelPlan, Metering};
 use crate::module::types::{FuncType, GlobalType, MemoryType, TableType, ValType};
 use crate::module::CompileError as Error;
 use wasmparser::{BlockType, FunctionBody, Operator};
@@ -37,6 +38,8 @@ pub struct TranslateEnv<'a> {
     /// Whether to count calls and loop iterations (`Instr::Hot`) for
     /// tier-up.
     pub count_hotness: bool,
+    /// The fuel and epoch checks to compile in (`module::metering`).
+    pub metering: Metering,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq)]
@@ -270,13 +273,37 @@ impl Translator {
         if env.count_hotness {
             self.emit(Instr::Hot);
         }
+        let fuel = if env.metering.fuel {
+            Some(FuelPlan::new(body).map_err(werr)?)
+        } else {
+            None
+        };
+        if env.metering.epoch {
+            self.emit(Instr::Epoch);
+        }
+        if let Some(plan) = fuel.as_ref().filter(|p| p.entry > 0) {
+            self.emit(Instr::Fuel { cost: plan.entry });
+        }
 
         let mut reader = body.get_operators_reader().map_err(werr)?;
         while !reader.eof() {
             let offset = reader.original_position() as usize;
             let op = reader.read().map_err(werr)?;
             self.cur_offset = (offset - body_start) as u32;
+            let check_epoch = env.metering.epoch && checks_epoch_after(&op);
             self.operator(env, op, offset)?;
+            if self.reachable {
+                // The checks of the segment starting here (after a loop
+                // head's `Hot`).
+                if check_epoch {
+                    self.emit(Instr::Epoch);
+                }
+                if let Some(cost) = fuel.as_ref().and_then(|p| p.after(offset as u64)) {
+                    if cost > 0 {
+                        self.emit(Instr::Fuel { cost });
+                    }
+                }
+            }
         }
         if narrow && (self.max_slot >= NARROW_CONST_BASE || self.consts.len() >= 0x8000) {
             return Ok(None);

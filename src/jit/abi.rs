@@ -31,6 +31,9 @@ pub const FUNCREF_TYPE_ID: i32 = offset_of!(VMFuncRef, type_id) as i32;
 pub const FUNCREF_WASM_CALL: i32 = offset_of!(VMFuncRef, wasm_call) as i32;
 
 pub const STORE_STACK_LIMIT: i32 = offset_of!(VMStoreContext, stack_limit) as i32;
+pub const STORE_FUEL: i32 = offset_of!(VMStoreContext, fuel) as i32;
+pub const STORE_EPOCH: i32 = offset_of!(VMStoreContext, epoch) as i32;
+pub const STORE_EPOCH_DEADLINE: i32 = offset_of!(VMStoreContext, epoch_deadline) as i32;
 
 /// The Cranelift type of a wasm value type: references are pointers (a
 /// `VMFuncRef` address or an externref word).

@@ -21,6 +21,7 @@ mod translate;
 
 pub use entry::array_call;
 
+use crate::module::metering::Metering;
 use crate::module::types::FuncType;
 use crate::module::{CompileError, ModuleInfo};
 use cranelift_codegen::binemit::Reloc;
@@ -302,12 +303,14 @@ fn compile_trampoline(
 ///
 /// With `guarded`, memory 0 is accessed without bounds checks: the code is
 /// only for instances whose memory 0 sits in a guarded reservation
-/// ([`JitModule::guarded`]).
+/// ([`JitModule::guarded`]). `metering` says which fuel and epoch checks
+/// to compile in (the same as the interpreter's).
 pub fn compile_functions(
     info: &ModuleInfo,
     funcs: &[(u32, FunctionBody<'_>)],
     threads: usize,
     guarded: bool,
+    metering: Metering,
 ) -> Result<JitModule, CompileError> {
     let isa = isa()?;
     if guarded {
@@ -323,6 +326,7 @@ pub fn compile_functions(
         direct,
         excluded: &excluded,
         guarded,
+        metering,
     };
     let mut results = compile_all(info, funcs, threads, isa, calls);
     let compiled: HashSet<u32> = funcs
@@ -345,6 +349,7 @@ pub fn compile_functions(
             direct,
             excluded: &excluded,
             guarded,
+            metering,
         };
         results = compile_all(info, funcs, threads, isa, calls);
     }

@@ -16,6 +16,7 @@
 
 use super::abi::{self, PTR};
 use super::entry;
+use crate::module::metering::{checks_epoch_after, FuelPlan, Metering};
 use crate::module::types::{FuncType, ValType};
 use crate::module::{CompileError, ModuleInfo};
 use crate::runtime::TrapCode;
@@ -216,6 +217,8 @@ pub struct Options<'a> {
     /// Whether memory 0 will sit in a guarded reservation (no explicit
     /// bounds checks; see `LinearMemory::new_guarded`).
     pub guarded: bool,
+    /// The fuel and epoch checks to compile in (`module::metering`).
+    pub metering: Metering,
 }
 
 pub struct FuncTranslator<'a, 'b> {
@@ -243,6 +246,8 @@ pub struct FuncTranslator<'a, 'b> {
     memory0: Option<(Value, Variable, Variable)>,
     wasm_sigs: HashMap<u32, SigRef>,
     array_sig: Option<SigRef>,
+    /// Where to charge fuel, when the engine consumes fuel.
+    fuel: Option<FuelPlan>,
 }
 
 /// Translates function `func_index` of `info` into `func`.
@@ -284,6 +289,7 @@ pub fn translate_function(
         memory0: None,
         wasm_sigs: HashMap::new(),
         array_sig: None,
+        fuel: None,
     };
     let r = t.translate_body(&ty, body);
     let FuncTranslator { b, .. } = t;
@@ -320,6 +326,15 @@ impl FuncTranslator<'_, '_> {
             }
         }
         self.stack_check();
+        if self.calls.metering.fuel {
+            self.fuel = Some(FuelPlan::new(body).map_err(read_error)?);
+        }
+        if self.calls.metering.epoch {
+            self.epoch_check();
+        }
+        if let Some(cost) = self.fuel.as_ref().map(|p| p.entry) {
+            self.charge_fuel(cost);
+        }
         if !self.info.memories.is_empty() && uses_memory0(body)? {
             let memories = self
                 .b
@@ -350,9 +365,75 @@ impl FuncTranslator<'_, '_> {
             let (op, offset) = ops.read_with_offset().map_err(read_error)?;
             self.offset = (offset - self.body_start) as u32;
             self.b.set_srcloc(ir::SourceLoc::new(self.offset));
+            let check_epoch = self.calls.metering.epoch && checks_epoch_after(&op);
             self.operator(op)?;
+            if self.reachable {
+                // The checks of the segment starting here.
+                if check_epoch {
+                    self.epoch_check();
+                }
+                if let Some(cost) = self.fuel.as_ref().and_then(|p| p.after(offset)) {
+                    self.charge_fuel(cost);
+                }
+            }
         }
         Ok(())
+    }
+
+    /// Charges `cost` fuel for the segment starting here, trapping with
+    /// "all fuel consumed" (and spending nothing) when the store has less.
+    fn charge_fuel(&mut self, cost: u32) {
+        if cost == 0 {
+            return;
+        }
+        let store = self
+            .b
+            .ins()
+            .load(PTR, readonly(), self.vmctx, abi::VMCTX_STORE);
+        let left = self
+            .b
+            .ins()
+            .load(types::I64, MemFlagsData::trusted(), store, abi::STORE_FUEL);
+        let short = self
+            .b
+            .ins()
+            .icmp_imm_u(IntCC::UnsignedLessThan, left, i64::from(cost));
+        self.trap_if(short, TrapCode::OutOfFuel);
+        let rest = self.b.ins().iadd_imm_s(left, -i64::from(cost));
+        self.b
+            .ins()
+            .store(MemFlagsData::trusted(), rest, store, abi::STORE_FUEL);
+    }
+
+    /// Traps with "interrupted" once the engine's epoch has reached the
+    /// store's deadline.
+    fn epoch_check(&mut self) {
+        let store = self
+            .b
+            .ins()
+            .load(PTR, readonly(), self.vmctx, abi::VMCTX_STORE);
+        let counter = self
+            .b
+            .ins()
+            .load(PTR, MemFlagsData::trusted(), store, abi::STORE_EPOCH);
+        // An atomic load: Cranelift's redundant-load elimination would
+        // otherwise hoist a plain load out of a loop without stores, and
+        // the loop would never see another thread's increment.
+        let epoch = self
+            .b
+            .ins()
+            .atomic_load(types::I64, MemFlagsData::trusted(), counter);
+        let deadline = self.b.ins().load(
+            types::I64,
+            MemFlagsData::trusted(),
+            store,
+            abi::STORE_EPOCH_DEADLINE,
+        );
+        let reached = self
+            .b
+            .ins()
+            .icmp(IntCC::UnsignedGreaterThanOrEqual, epoch, deadline);
+        self.trap_if(reached, TrapCode::Interrupted);
     }
 
     fn zero(&mut self, ty: Type) -> Value {

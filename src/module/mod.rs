@@ -6,6 +6,7 @@
 //! never see the engine itself (see `docs/ARCHITECTURE.md`).
 
 mod info;
+pub mod metering;
 pub mod types;
 
 pub use info::*;

@@ -30,7 +30,14 @@ pub unsafe fn memory_grow(vmctx: *mut VMContext, memory: u32, delta: u64) -> Opt
     unsafe {
         let inst = &*(*vmctx).instance;
         let mem = *inst.memories.get(memory as usize)?;
-        (*mem).grow(delta)
+        let store = (*vmctx).store;
+        let bytes = delta.checked_mul(WASM_PAGE_SIZE)?;
+        if !(*store).resources.may_grow_memory(bytes) {
+            return None;
+        }
+        let old = (*mem).grow(delta)?;
+        (*store).resources.grew_memory(bytes);
+        Some(old)
     }
 }
 
@@ -150,7 +157,13 @@ pub unsafe fn table_grow(vmctx: *mut VMContext, table: u32, delta: u64, init: u6
     unsafe {
         let inst = &*(*vmctx).instance;
         let t = *inst.tables.get(table as usize)?;
-        (*t).grow(delta, init)
+        let store = (*vmctx).store;
+        if !(*store).resources.may_grow_table(delta) {
+            return None;
+        }
+        let old = (*t).grow(delta, init)?;
+        (*store).resources.grew_table(delta);
+        Some(old)
     }
 }
 

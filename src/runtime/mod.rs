@@ -6,6 +6,7 @@
 
 pub mod instance;
 pub mod libcalls;
+pub mod limits;
 pub mod memory;
 pub mod stack;
 pub mod store;

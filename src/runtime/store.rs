@@ -1,10 +1,15 @@
 //! The per-store context both tiers read: limits and the state of the
 //! current call (the pending trap), at fixed offsets.
 
+use super::limits::Resources;
 use super::trap::TrapCode;
 use super::vmcontext::VMContext;
 use std::any::Any;
 use std::ffi::c_void;
+use std::sync::atomic::AtomicU64;
+
+/// The epoch of stores whose engine has none (it never advances).
+static NO_EPOCH: AtomicU64 = AtomicU64::new(0);
 
 /// Why a call trapped, as the runtime knows it.
 pub enum TrapReason {
@@ -54,6 +59,14 @@ pub struct VMStoreContext {
     /// The host stack address at the outermost host-to-wasm entry (0 when
     /// idle): nested host<->wasm calls are bounded from it.
     pub native_start: usize,
+    /// Fuel left to spend (when the engine consumes fuel; see
+    /// `module::metering`).
+    pub fuel: u64,
+    /// The engine's epoch counter (when the engine has epoch
+    /// interruption; it outlives the store, which holds the engine).
+    pub epoch: *const AtomicU64,
+    /// Wasm code traps with "interrupted" once `*epoch` reaches this.
+    pub epoch_deadline: u64,
     /// The interpreter's per-store state (`*mut interp::ExecState`), owned
     /// by the engine's store.
     pub interp: *mut c_void,
@@ -69,6 +82,8 @@ pub struct VMStoreContext {
     pub tier_up: Option<unsafe fn(*mut VMContext, u32)>,
     /// The trap being propagated, if any.
     pub trap: Option<PendingTrap>,
+    /// The store's resource limits and usage.
+    pub resources: Resources,
 }
 
 impl VMStoreContext {
@@ -76,11 +91,15 @@ impl VMStoreContext {
         VMStoreContext {
             stack_limit: 0,
             native_start: 0,
+            fuel: 0,
+            epoch: &NO_EPOCH,
+            epoch_deadline: u64::MAX,
             interp: std::ptr::null_mut(),
             store: std::ptr::null_mut(),
             hot_threshold: 0,
             tier_up: None,
             trap: None,
+            resources: Resources::default(),
         }
     }
 

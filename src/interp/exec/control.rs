@@ -404,6 +404,26 @@ handler! { Hot |ip, fp, mem, len, cx, acc, facc| {
     next!(ip, fp, mem, len, cx, acc, facc)
 }}
 
+// Charges the fuel of the segment starting here.
+handler! { Fuel { cost } |ip, fp, mem, len, cx, acc, facc| {
+    let store = (*(*cx).vmctx).store;
+    let left = (*store).fuel;
+    if left < u64::from(cost) {
+        trap!(cx, ip, TrapCode::OutOfFuel)
+    }
+    (*store).fuel = left - u64::from(cost);
+    next!(ip, fp, mem, len, cx, acc, facc)
+}}
+
+// Traps once the engine's epoch has reached the store's deadline.
+handler! { Epoch |ip, fp, mem, len, cx, acc, facc| {
+    let store = (*(*cx).vmctx).store;
+    if (*(*store).epoch).load(Ordering::Relaxed) >= (*store).epoch_deadline {
+        trap!(cx, ip, TrapCode::Interrupted)
+    }
+    next!(ip, fp, mem, len, cx, acc, facc)
+}}
+
 /// Reports the running function to the engine's tier-up hook.
 ///
 /// # Safety
