@@ -6,6 +6,11 @@
 //! traps (as a process killed by SIGABRT reports itself); 1 when the
 //! module cannot be read, validated or linked; 2 for a bad command line.
 
+#[path = "wasmrt/wast_command.rs"]
+mod wast_command;
+#[path = "wasmrt/wast/mod.rs"]
+mod wast_runner;
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -50,10 +55,13 @@ enum Command {
         /// The module (.wasm binary or .wat text)
         file: PathBuf,
     },
+    /// Run WebAssembly spec-test scripts (.wast); print assertion counts
+    /// per file; exit 1 if any assertion failed
+    Wast(wast_command::WastArgs),
 }
 
 #[derive(Copy, Clone, ValueEnum)]
-enum StrategyArg {
+pub(crate) enum StrategyArg {
     Interp,
     Jit,
     Auto,
@@ -108,6 +116,7 @@ fn main() -> ExitCode {
         Command::Validate { file } => validate(&file),
         Command::Inspect { json, file } => inspect(&file, json),
         Command::Compile { output, file } => compile(&file, output),
+        Command::Wast(args) => wast_command::run(args),
     }
 }
 
