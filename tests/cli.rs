@@ -611,3 +611,35 @@ fn wast_unparsable_and_missing_files() {
     assert!(out.contains("cannot read"), "{out}");
     assert!(out.contains("1 passed, 2 failed, 0 skipped"), "{out}");
 }
+
+/// `proc_raise` answers as wasmtime's preview 1 does: `notsup` (58) for a
+/// valid signal, `inval` (28) for a number outside the enumeration, and
+/// the guest keeps running, in each strategy.
+#[test]
+fn proc_raise_is_notsup() {
+    let d = tmp("raise");
+    let wat = write(
+        &d,
+        "raise.wat",
+        br#"(module
+  (import "wasi_snapshot_preview1" "proc_raise" (func $raise (param i32) (result i32)))
+  (memory (export "memory") 1)
+  (func (export "raise") (param i32) (result i32 i32)
+    (call $raise (local.get 0))
+    i32.const 7))
+"#,
+    );
+    for strategy in ["interp", "jit", "auto"] {
+        for (sig, want) in [("6", "58\n7\n"), ("0", "58\n7\n"), ("31", "28\n7\n")] {
+            let o = output(
+                wasmrt()
+                    .args(["run", "--strategy", strategy, "--invoke", "raise"])
+                    .arg(&wat)
+                    .arg(sig),
+                b"",
+            );
+            assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+            assert_eq!(text(&o.stdout), want, "{strategy} signal {sig}");
+        }
+    }
+}
