@@ -38,12 +38,16 @@ enum Command {
         /// The module (.wasm binary or .wat text)
         file: PathBuf,
     },
-    /// Compile a module to a .cwasm file that run, validate and inspect
-    /// load without parsing text (see docs/CLI.md for what it holds today)
+    /// Compile a module to a .cwasm file (with the jit strategy: native
+    /// code for this CPU) that run loads without compiling again; run it
+    /// with the same --strategy
     Compile {
         /// Where to write (default: FILE with the extension .cwasm)
         #[arg(short, long, value_name = "OUT")]
         output: Option<PathBuf>,
+        /// Execution tier the file is compiled for
+        #[arg(long, value_enum)]
+        strategy: Option<StrategyArg>,
         /// The module (.wasm binary or .wat text)
         file: PathBuf,
     },
@@ -115,7 +119,11 @@ fn main() -> ExitCode {
         Command::Run(args) => run(args),
         Command::Validate { file } => validate(&file),
         Command::Inspect { json, file } => inspect(&file, json),
-        Command::Compile { output, file } => compile(&file, output),
+        Command::Compile {
+            output,
+            strategy,
+            file,
+        } => compile(&file, output, strategy),
         Command::Wast(args) => wast_command::run(args),
     }
 }
@@ -157,8 +165,21 @@ fn load(engine: &Engine, file: &Path) -> Result<Module, String> {
     module.map_err(|e| format!("{}: {e}", file.display()))
 }
 
-fn compile(file: &Path, output: Option<PathBuf>) -> ExitCode {
-    let module = match load(&Engine::default(), file) {
+/// The engine configuration of `run` and `compile`.
+fn config(strategy: Option<StrategyArg>) -> Config {
+    let mut config = Config::from_env();
+    if let Some(s) = strategy {
+        config.strategy(match s {
+            StrategyArg::Interp => Strategy::Interpreter,
+            StrategyArg::Jit => Strategy::Jit,
+            StrategyArg::Auto => Strategy::Auto,
+        });
+    }
+    config
+}
+
+fn compile(file: &Path, output: Option<PathBuf>, strategy: Option<StrategyArg>) -> ExitCode {
+    let module = match load(&Engine::new(&config(strategy)), file) {
         Ok(m) => m,
         Err(e) => return fail(e),
     };
