@@ -643,3 +643,92 @@ fn proc_raise_is_notsup() {
         }
     }
 }
+
+/// A .cwasm compiled with the jit strategy holds native code: run with
+/// the same strategy gives the same results as the binary (a trap
+/// included); run with another strategy or a damaged file is refused with
+/// a message, exit 1; validate and inspect read it whatever its strategy.
+#[test]
+fn compile_native_code() {
+    let d = tmp("compile_native");
+    let wat = write(
+        &d,
+        "m.wat",
+        br#"(module (memory 1)
+  (func $fac (export "fac") (param i64) (result i64)
+    local.get 0 i64.eqz
+    if (result i64) i64.const 1
+    else local.get 0 local.get 0 i64.const 1 i64.sub call $fac i64.mul end)
+  (func (export "load") (param i32) (result i32) local.get 0 i32.load))
+"#,
+    );
+    let cwasm = d.join("m.cwasm");
+    let o = output(
+        wasmrt()
+            .args(["compile", "--strategy", "jit"])
+            .arg(&wat)
+            .arg("-o")
+            .arg(&cwasm),
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    for file in [&wat, &cwasm] {
+        let o = output(
+            wasmrt()
+                .args(["run", "--strategy", "jit", "--invoke", "fac"])
+                .arg(file)
+                .arg("20"),
+            b"",
+        );
+        assert_eq!(
+            text(&o.stdout),
+            "2432902008176640000\n",
+            "{}",
+            text(&o.stderr)
+        );
+        let o = output(
+            wasmrt()
+                .args(["run", "--strategy", "jit", "--invoke", "load"])
+                .arg(file)
+                .arg("70000"),
+            b"",
+        );
+        assert_eq!(o.status.code(), Some(134), "{}", text(&o.stderr));
+        assert!(text(&o.stderr).contains("out of bounds memory access"));
+    }
+    let o = output(
+        wasmrt()
+            .args(["run", "--strategy", "interp", "--invoke", "fac"])
+            .arg(&cwasm)
+            .arg("3"),
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let err = text(&o.stderr);
+    assert!(err.contains("strategy=Jit (here Interpreter)"), "{err}");
+    let mut bytes = std::fs::read(&cwasm).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x10;
+    let bad = write(&d, "bad.cwasm", &bytes);
+    let o = output(
+        wasmrt()
+            .args(["run", "--strategy", "jit", "--invoke", "fac"])
+            .arg(&bad)
+            .arg("3"),
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stderr).contains("checksum mismatch"),
+        "{}",
+        text(&o.stderr)
+    );
+    let o = output(wasmrt().arg("validate").arg(&cwasm), b"");
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let o = output(wasmrt().arg("inspect").arg(&cwasm), b"");
+    assert!(
+        text(&o.stdout).contains("fac: function"),
+        "{}",
+        text(&o.stderr)
+    );
+}

@@ -430,7 +430,10 @@ fn validate(file: &Path) -> ExitCode {
     let engine = Engine::default();
     let result = match read_module(file) {
         Ok(ModuleFile::Binary(b)) => Module::validate(&engine, &b),
-        Ok(ModuleFile::Compiled(c)) => Module::deserialize(&engine, &c).map(|_| ()),
+        // The binary inside, whatever engine settings it was compiled for.
+        Ok(ModuleFile::Compiled(c)) => {
+            Module::serialized_binary(&c).and_then(|b| Module::validate(&engine, b))
+        }
         Err(e) => return fail(e),
     };
     match result {
@@ -505,7 +508,16 @@ fn json_str(s: &str) -> String {
 }
 
 fn inspect(file: &Path, json: bool) -> ExitCode {
-    let module = match load(&Engine::default(), file) {
+    // A .cwasm is described by the binary inside, whatever engine settings
+    // it was compiled for.
+    let module = match read_module(file).and_then(|m| match m {
+        ModuleFile::Compiled(c) => Module::serialized_binary(&c)
+            .map_err(|e| format!("{}: {e}", file.display()))
+            .and_then(|b| {
+                Module::new(&Engine::default(), b).map_err(|e| format!("{}: {e}", file.display()))
+            }),
+        ModuleFile::Binary(_) => load(&Engine::default(), file),
+    }) {
         Ok(m) => m,
         Err(e) => return fail(e),
     };

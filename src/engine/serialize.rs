@@ -122,6 +122,68 @@ impl Module {
     /// saying which.
     pub fn deserialize(engine: &Engine, bytes: &[u8]) -> Result<Module, Error> {
         let bad = |why: &str| Error::Invalid(format!("cannot deserialize module: {why}"));
+        let file = Envelope::read(bytes)?;
+        let here = settings(engine);
+        if file.settings != here {
+            return Err(bad(&format!(
+                "compiled with other engine settings: {}",
+                differences(&file.settings, &here)
+            )));
+        }
+        let precompiled = match file.native {
+            None => None,
+            Some(code) => {
+                let (here_triple, here_cpu) = target()?;
+                if file.triple != here_triple {
+                    return Err(bad(&format!(
+                        "native code for {}, this host is {here_triple}",
+                        file.triple
+                    )));
+                }
+                if file.cpu != here_cpu {
+                    return Err(bad(&format!(
+                        "native code for other CPU features: {}",
+                        differences(&file.cpu, &here_cpu)
+                    )));
+                }
+                #[cfg(feature = "jit")]
+                {
+                    Some(crate::jit::JitModule::deserialize(code).map_err(|e| bad(&e))?)
+                }
+                #[cfg(not(feature = "jit"))]
+                {
+                    let _ = code;
+                    return Err(bad("native code, and this wasmrt has no JIT"));
+                }
+            }
+        };
+        Ok(Module(Arc::new(compile_with(
+            engine,
+            file.binary,
+            precompiled,
+        )?)))
+    }
+
+    /// The WebAssembly binary inside `Module::serialize` output (checked
+    /// for version and damage, whatever engine settings it was made
+    /// with), for tools that describe a module without running it.
+    pub fn serialized_binary(bytes: &[u8]) -> Result<&[u8], Error> {
+        Envelope::read(bytes).map(|e| e.binary)
+    }
+}
+
+/// The parts of a serialized module, checked for version and damage.
+struct Envelope<'a> {
+    triple: String,
+    cpu: Vec<String>,
+    settings: Vec<String>,
+    binary: &'a [u8],
+    native: Option<&'a [u8]>,
+}
+
+impl<'a> Envelope<'a> {
+    fn read(bytes: &'a [u8]) -> Result<Envelope<'a>, Error> {
+        let bad = |why: &str| Error::Invalid(format!("cannot deserialize module: {why}"));
         let mut r = Reader { rest: bytes };
         if r.bytes(8).map_err(|e| bad(&e))? != MAGIC {
             return Err(bad("not a serialized wasmrt module"));
@@ -150,19 +212,12 @@ impl Module {
             return Err(bad("checksum mismatch (damaged or truncated data)"));
         }
         r.rest = &r.rest[..r.rest.len() - 8];
-        let (triple, cpu) = (r.str(), r.list());
-        let (triple, cpu) = (triple.map_err(|e| bad(&e))?, cpu.map_err(|e| bad(&e))?);
-        let file_settings = r.list().map_err(|e| bad(&e))?;
-        let here = settings(engine);
-        if file_settings != here {
-            return Err(bad(&format!(
-                "compiled with other engine settings: {}",
-                differences(&file_settings, &here)
-            )));
-        }
+        let triple = r.str().map_err(|e| bad(&e))?;
+        let cpu = r.list().map_err(|e| bad(&e))?;
+        let settings = r.list().map_err(|e| bad(&e))?;
         let len = r.u64().map_err(|e| bad(&e))?;
         let len = usize::try_from(len).map_err(|_| bad("truncated data"))?;
-        let payload = r.bytes(len).map_err(|e| bad(&e))?;
+        let binary = r.bytes(len).map_err(|e| bad(&e))?;
         let native = match r.u8().map_err(|e| bad(&e))? {
             0 => None,
             1 => {
@@ -175,37 +230,13 @@ impl Module {
         if !r.rest.is_empty() {
             return Err(bad("trailing data"));
         }
-        let precompiled = match native {
-            None => None,
-            Some(code) => {
-                let (here_triple, here_cpu) = target()?;
-                if triple != here_triple {
-                    return Err(bad(&format!(
-                        "native code for {triple}, this host is {here_triple}"
-                    )));
-                }
-                if cpu != here_cpu {
-                    return Err(bad(&format!(
-                        "native code for other CPU features: {}",
-                        differences(&cpu, &here_cpu)
-                    )));
-                }
-                #[cfg(feature = "jit")]
-                {
-                    Some(crate::jit::JitModule::deserialize(code).map_err(|e| bad(&e))?)
-                }
-                #[cfg(not(feature = "jit"))]
-                {
-                    let _ = code;
-                    return Err(bad("native code, and this wasmrt has no JIT"));
-                }
-            }
-        };
-        Ok(Module(Arc::new(compile_with(
-            engine,
-            payload,
-            precompiled,
-        )?)))
+        Ok(Envelope {
+            triple,
+            cpu,
+            settings,
+            binary,
+            native,
+        })
     }
 }
 
