@@ -340,7 +340,7 @@ mod tests {
         calls
             .iter()
             .map(|(name, args)| {
-                let f = inst.get_func(&mut store, name).unwrap();
+                let f = inst.get_func(&store, name).unwrap();
                 let mut results = vec![Val::I64(0); f.ty(&store).results().len()];
                 match f.call(&mut store, args, &mut results) {
                     Ok(()) => format!("{results:?}"),
