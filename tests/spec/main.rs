@@ -22,6 +22,9 @@
 //! `WASMRT_SPEC_STRATEGY=interp,jit,auto` (any subset) and
 //! `WASMRT_SPEC_API=rust` or `=c` select passes.
 //!
+//! The script runner itself (`run_file`, `Tally`) lives in
+//! `src/bin/wasmrt/wast/`, shared with `wasmrt wast`.
+//!
 //! Counting rules: every directive that checks something is one assertion
 //! (module definitions, `register`, `invoke`, and all `assert_*` forms).
 //! Nothing skipped is counted as passed; skips are listed with their reason:
