@@ -6,7 +6,9 @@
 # clang, lld and wasi-libc, which compile the WASI test programs
 # (tests/wasi/*.c) to wasm32-wasi; Rust's wasm32-wasip1 target and the
 # wasmtime Python package (in ~/.cache/wasmrt-peers/venv, shared with
-# scripts/bench.sh) for the side-by-side WASI test (tests/wasi_toolchains.rs).
+# scripts/bench.sh) and, when npm exists, AssemblyScript with its WASI
+# shim (in ~/.cache/wasmrt-peers/asc) for the side-by-side WASI test
+# (tests/wasi_toolchains.rs).
 set -euo pipefail
 packages=()
 command -v valgrind >/dev/null 2>&1 || packages+=(valgrind)
@@ -37,4 +39,10 @@ if ! "$peers/venv/bin/python" -c 'import wasmtime' >/dev/null 2>&1; then
   mkdir -p "$peers"
   [[ -x "$peers/venv/bin/python" ]] || python3 -m venv "$peers/venv"
   "$peers/venv/bin/pip" install -q --disable-pip-version-check wasmtime==50.0.1
+fi
+if command -v npm >/dev/null 2>&1 && [ ! -x "$peers/asc/node_modules/.bin/asc" ]; then
+  echo "== installing: assemblyscript 0.28 and its WASI shim (npm) in $peers/asc"
+  mkdir -p "$peers/asc"
+  [ -f "$peers/asc/package.json" ] || echo '{"private":true}' > "$peers/asc/package.json"
+  (cd "$peers/asc" && npm install -q --no-audit --no-fund assemblyscript@0.28 @assemblyscript/wasi-shim)
 fi

@@ -1,10 +1,13 @@
 //! WASI programs from other toolchains, run side by side under
 //! `wasmrt run` (each strategy) and wasmtime: the same stdout, stderr,
-//! files and exit code. Today: Rust's wasm32-wasip1 std
-//! (tests/wasi/toolchains/rust_prog.rs). wasmtime runs through its Python
+//! files and exit code. Rust's wasm32-wasip1 std
+//! (tests/wasi/toolchains/rust_prog.rs) and AssemblyScript with its WASI
+//! shim (tests/wasi/toolchains/as_prog.ts; `asc` from npm packages in
+//! `WASMRT_ASC_DIR`, else `~/.cache/wasmrt-peers/asc`, which
+//! scripts/install-test-deps.sh fills). wasmtime runs through its Python
 //! package (`WASMRT_PEERS_PYTHON`, else
-//! `~/.cache/wasmrt-peers/venv/bin/python`). Without the Rust target or
-//! wasmtime the test prints one SKIPPED line and passes.
+//! `~/.cache/wasmrt-peers/venv/bin/python`). Without a toolchain or
+//! wasmtime, a test prints one SKIPPED line and passes.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -149,15 +152,68 @@ fn rust_wasip1_program_matches_wasmtime() {
             return;
         }
     }
+    let want = compare(&python, &wasm, &build);
+    assert!(want.stdout.contains("escape: false"), "{want:?}");
+    assert!(want.files.iter().any(|(f, _)| f == "moved.txt"), "{want:?}");
+}
+
+/// Runs `wasm` under wasmtime, then under wasmrt in each strategy, each
+/// with a fresh directory; all must be equal. Returns wasmtime's outcome.
+fn compare(python: &Path, wasm: &Path, build: &Path) -> Outcome {
     let dir = build.join("wasmtime-dir");
     std::fs::create_dir_all(&dir).unwrap();
-    let want = under_wasmtime(&python, &wasm, &dir, &build);
+    let want = under_wasmtime(python, wasm, &dir, build);
     assert_eq!(want.code, 7, "{want:?}");
-    assert!(want.stdout.contains("escape: false"), "{want:?}");
     for strategy in ["interp", "jit", "auto"] {
         let dir = build.join(format!("wasmrt-{strategy}"));
         std::fs::create_dir_all(&dir).unwrap();
-        let got = under_wasmrt(&wasm, strategy, &dir);
+        let got = under_wasmrt(wasm, strategy, &dir);
         assert_eq!(got, want, "{strategy}");
     }
+    want
+}
+
+#[test]
+fn assemblyscript_program_matches_wasmtime() {
+    let Some(python) = wasmtime_python() else {
+        println!(
+            "wasi_toolchains: SKIPPED: no Python with the wasmtime package \
+             (set WASMRT_PEERS_PYTHON)"
+        );
+        return;
+    };
+    let asc_dir = std::env::var_os("WASMRT_ASC_DIR")
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME").map(|h| Path::new(&h).join(".cache/wasmrt-peers/asc"))
+        });
+    let Some(asc_dir) = asc_dir.filter(|d| d.join("node_modules/.bin/asc").exists()) else {
+        println!(
+            "wasi_toolchains: SKIPPED: no AssemblyScript compiler (npm install \
+             assemblyscript @assemblyscript/wasi-shim in WASMRT_ASC_DIR)"
+        );
+        return;
+    };
+    let build = work("assemblyscript");
+    let wasm = build.join("as_prog.wasm");
+    let o = Command::new(asc_dir.join("node_modules/.bin/asc"))
+        .arg(root().join("tests/wasi/toolchains/as_prog.ts"))
+        .arg("--config")
+        .arg("node_modules/@assemblyscript/wasi-shim/asconfig.json")
+        .args(["-O", "-o"])
+        .arg(&wasm)
+        // The shim's configuration (named relative to the npm directory,
+        // as asc resolves its library then) lives there.
+        .current_dir(&asc_dir)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "asc failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let want = compare(&python, &wasm, &build);
+    assert!(want.stdout.contains("arg two words"), "{want:?}");
+    assert!(want.stdout.contains("env GREETING=hello"), "{want:?}");
+    assert!(want.stdout.contains("stdin bytes 18"), "{want:?}");
 }
