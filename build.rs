@@ -11,6 +11,7 @@ use std::path::PathBuf;
 fn main() {
     select_dispatch();
     build_jit_helpers();
+    set_soname();
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("manifest dir"));
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("out dir")).join("wasmrt.h");
     println!("cargo:rerun-if-changed=src/capi/ext.rs");
@@ -26,6 +27,21 @@ fn main() {
     println!("cargo:rustc-env=WASMRT_GENERATED_HEADER={}", out.display());
     if std::env::var_os("WASMRT_UPDATE_HEADER").is_some() {
         bindings.write_to_file(root.join("include/wasmrt.h"));
+    }
+}
+
+/// `WASMRT_SONAME=libwasmrt.so.0` (set by the CMake build) gives the
+/// shared library that SONAME. Only the cdylib gets the flag, so the
+/// `wasmrt` binary is built in the same cargo run without rebuilding the
+/// library twice; plain `cargo build` leaves it unset, so a library linked
+/// in place from target/ needs no versioned file name.
+fn set_soname() {
+    println!("cargo:rerun-if-env-changed=WASMRT_SONAME");
+    if let Some(name) = std::env::var("WASMRT_SONAME")
+        .ok()
+        .filter(|n| !n.is_empty())
+    {
+        println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,{name}");
     }
 }
 

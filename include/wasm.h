@@ -368,7 +368,9 @@ WASM_API_EXTERN bool wasm_module_validate(wasm_store_t *, const wasm_byte_vec_t 
 WASM_API_EXTERN void wasm_module_imports(const wasm_module_t *, own wasm_importtype_vec_t *out);
 WASM_API_EXTERN void wasm_module_exports(const wasm_module_t *, own wasm_exporttype_vec_t *out);
 /* A byte form of a compiled module that wasm_module_deserialize accepts
-   (in the same wasmrt version only: anything else is rejected). */
+   (same wasmrt version, target, CPU and engine settings only: anything
+   else is rejected with NULL). With the jit strategy it holds native code;
+   deserialize only bytes this library made. */
 WASM_API_EXTERN void wasm_module_serialize(const wasm_module_t *, own wasm_byte_vec_t *out);
 WASM_API_EXTERN own wasm_module_t *wasm_module_deserialize(wasm_store_t *,
                                                            const wasm_byte_vec_t *);

@@ -4,7 +4,11 @@
 # the FFI consumers' toolchains: Go (cgo), Ruby with ruby-ffi, and Zig
 # (the PyPI package ziglang; 0.15 is the last release with @cImport); and
 # clang, lld and wasi-libc, which compile the WASI test programs
-# (tests/wasi/*.c) to wasm32-wasi.
+# (tests/wasi/*.c) to wasm32-wasi; Rust's wasm32-wasip1 target and the
+# wasmtime Python package (in ~/.cache/wasmrt-peers/venv, shared with
+# scripts/bench.sh) and, when npm exists, AssemblyScript with its WASI
+# shim (in ~/.cache/wasmrt-peers/asc) for the side-by-side WASI test
+# (tests/wasi_toolchains.rs).
 set -euo pipefail
 packages=()
 command -v valgrind >/dev/null 2>&1 || packages+=(valgrind)
@@ -24,4 +28,21 @@ fi
 if [ "$(python3 -m ziglang version 2>/dev/null)" != "0.15.2" ]; then
   echo "== installing: ziglang 0.15.2 (PyPI)"
   python3 -m pip install -q --disable-pip-version-check "ziglang==0.15.2"
+fi
+if command -v rustup >/dev/null 2>&1 && ! rustup target list --installed | grep -qx wasm32-wasip1; then
+  echo "== installing: rust target wasm32-wasip1"
+  rustup target add wasm32-wasip1
+fi
+peers="${PEERS_CACHE:-$HOME/.cache/wasmrt-peers}"
+if ! "$peers/venv/bin/python" -c 'import wasmtime' >/dev/null 2>&1; then
+  echo "== installing: wasmtime 50.0.1 (PyPI) in $peers/venv"
+  mkdir -p "$peers"
+  [[ -x "$peers/venv/bin/python" ]] || python3 -m venv "$peers/venv"
+  "$peers/venv/bin/pip" install -q --disable-pip-version-check wasmtime==50.0.1
+fi
+if command -v npm >/dev/null 2>&1 && [ ! -x "$peers/asc/node_modules/.bin/asc" ]; then
+  echo "== installing: assemblyscript 0.28 and its WASI shim (npm) in $peers/asc"
+  mkdir -p "$peers/asc"
+  [ -f "$peers/asc/package.json" ] || echo '{"private":true}' > "$peers/asc/package.json"
+  (cd "$peers/asc" && npm install -q --no-audit --no-fund assemblyscript@0.28 @assemblyscript/wasi-shim)
 fi

@@ -349,6 +349,7 @@ fn bad_arguments_and_help() {
         &["run"],
         &["run", "--strategy", "fast", "x"],
         &["inspect"],
+        &["wast"],
     ] {
         let o = output(wasmrt().args(args), b"");
         assert_eq!(o.status.code(), Some(2), "{args:?}");
@@ -364,6 +365,7 @@ fn bad_arguments_and_help() {
         &["validate", "--help"],
         &["inspect", "--help"],
         &["compile", "--help"],
+        &["wast", "--help"],
     ] {
         let o = output(wasmrt().args(args), b"");
         assert_eq!(o.status.code(), Some(0), "{args:?}");
@@ -509,4 +511,224 @@ fn compile_then_run() {
     assert_eq!(o.status.code(), Some(1), "{}", text(&o.stdout));
     let o = output(wasmrt().arg("validate").arg(&bad), b"");
     assert_eq!(o.status.code(), Some(1));
+}
+
+/// A script whose assertions all hold: counts per file, exit 0, in each
+/// strategy.
+#[test]
+fn wast_passing_file() {
+    let dir = tmp("wast_pass");
+    let script = write(
+        &dir,
+        "pass.wast",
+        br#"(module
+  (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add)
+  (func (export "div") (param i32 i32) (result i32) local.get 0 local.get 1 i32.div_s))
+(assert_return (invoke "add" (i32.const 2) (i32.const 3)) (i32.const 5))
+(assert_trap (invoke "div" (i32.const 1) (i32.const 0)) "integer divide by zero")
+(assert_invalid (module (func (result i32) i64.const 0)) "type mismatch")
+(assert_malformed (module quote "(func") "unexpected")
+"#,
+    );
+    for strategy in ["interp", "jit", "auto"] {
+        let o = output(
+            wasmrt().args(["wast", "--strategy", strategy]).arg(&script),
+            b"",
+        );
+        let out = text(&o.stdout);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{strategy}: {out}{}",
+            text(&o.stderr)
+        );
+        let row = out.lines().find(|l| l.contains("pass.wast")).unwrap();
+        let counts: Vec<&str> = row.split_whitespace().skip(1).take(3).collect();
+        // module, assert_return, assert_trap, assert_invalid pass; the
+        // text-format assert_malformed is skipped, never passed.
+        assert_eq!(counts, ["4", "0", "1"], "{strategy}: {out}");
+        assert!(row.contains("text-format (1)"), "{out}");
+        assert!(
+            out.contains(&format!(
+                "4 passed, 0 failed, 1 skipped ({strategy} strategy)"
+            )),
+            "{out}"
+        );
+    }
+}
+
+/// A failing assertion makes the exit code 1 and is reported with its
+/// line; the counts of each file are separate.
+#[test]
+fn wast_failing_file() {
+    let dir = tmp("wast_fail");
+    let good = write(
+        &dir,
+        "good.wast",
+        b"(module (func (export \"f\") (result i32) i32.const 1))\n\
+          (assert_return (invoke \"f\") (i32.const 1))\n",
+    );
+    let bad = write(
+        &dir,
+        "bad.wast",
+        b"(module (func (export \"f\") (result i32) i32.const 1))\n\
+          (assert_return (invoke \"f\") (i32.const 2))\n\
+          (assert_trap (invoke \"f\") \"unreachable\")\n",
+    );
+    let o = output(wasmrt().arg("wast").arg(&good).arg(&bad), b"");
+    let out = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    let row = |name: &str| -> Vec<String> {
+        let line = out.lines().find(|l| l.contains(name)).unwrap();
+        line.split_whitespace()
+            .skip(1)
+            .take(3)
+            .map(String::from)
+            .collect()
+    };
+    assert_eq!(row("good.wast"), ["2", "0", "0"], "{out}");
+    assert_eq!(row("bad.wast"), ["1", "2", "0"], "{out}");
+    assert!(out.contains("line 2: expected"), "{out}");
+    assert!(out.contains("line 3: expected trap"), "{out}");
+    assert!(out.contains("3 passed, 2 failed, 0 skipped"), "{out}");
+}
+
+/// A script that does not parse, or cannot be read, is a failure of that
+/// file with the parser's message; the other files still run.
+#[test]
+fn wast_unparsable_and_missing_files() {
+    let dir = tmp("wast_parse");
+    let broken = write(&dir, "broken.wast", b"(module (func\n");
+    let good = write(&dir, "good.wast", b"(module)\n");
+    let missing = dir.join("missing.wast");
+    let o = output(
+        wasmrt().arg("wast").arg(&broken).arg(&missing).arg(&good),
+        b"",
+    );
+    let out = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(out.contains("cannot parse the script"), "{out}");
+    assert!(out.contains("cannot read"), "{out}");
+    assert!(out.contains("1 passed, 2 failed, 0 skipped"), "{out}");
+}
+
+/// `proc_raise` answers as wasmtime's preview 1 does: `notsup` (58) for a
+/// valid signal, `inval` (28) for a number outside the enumeration, and
+/// the guest keeps running, in each strategy.
+#[test]
+fn proc_raise_is_notsup() {
+    let d = tmp("raise");
+    let wat = write(
+        &d,
+        "raise.wat",
+        br#"(module
+  (import "wasi_snapshot_preview1" "proc_raise" (func $raise (param i32) (result i32)))
+  (memory (export "memory") 1)
+  (func (export "raise") (param i32) (result i32 i32)
+    (call $raise (local.get 0))
+    i32.const 7))
+"#,
+    );
+    for strategy in ["interp", "jit", "auto"] {
+        for (sig, want) in [("6", "58\n7\n"), ("0", "58\n7\n"), ("31", "28\n7\n")] {
+            let o = output(
+                wasmrt()
+                    .args(["run", "--strategy", strategy, "--invoke", "raise"])
+                    .arg(&wat)
+                    .arg(sig),
+                b"",
+            );
+            assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+            assert_eq!(text(&o.stdout), want, "{strategy} signal {sig}");
+        }
+    }
+}
+
+/// A .cwasm compiled with the jit strategy holds native code: run with
+/// the same strategy gives the same results as the binary (a trap
+/// included); run with another strategy or a damaged file is refused with
+/// a message, exit 1; validate and inspect read it whatever its strategy.
+#[test]
+fn compile_native_code() {
+    let d = tmp("compile_native");
+    let wat = write(
+        &d,
+        "m.wat",
+        br#"(module (memory 1)
+  (func $fac (export "fac") (param i64) (result i64)
+    local.get 0 i64.eqz
+    if (result i64) i64.const 1
+    else local.get 0 local.get 0 i64.const 1 i64.sub call $fac i64.mul end)
+  (func (export "load") (param i32) (result i32) local.get 0 i32.load))
+"#,
+    );
+    let cwasm = d.join("m.cwasm");
+    let o = output(
+        wasmrt()
+            .args(["compile", "--strategy", "jit"])
+            .arg(&wat)
+            .arg("-o")
+            .arg(&cwasm),
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    for file in [&wat, &cwasm] {
+        let o = output(
+            wasmrt()
+                .args(["run", "--strategy", "jit", "--invoke", "fac"])
+                .arg(file)
+                .arg("20"),
+            b"",
+        );
+        assert_eq!(
+            text(&o.stdout),
+            "2432902008176640000\n",
+            "{}",
+            text(&o.stderr)
+        );
+        let o = output(
+            wasmrt()
+                .args(["run", "--strategy", "jit", "--invoke", "load"])
+                .arg(file)
+                .arg("70000"),
+            b"",
+        );
+        assert_eq!(o.status.code(), Some(134), "{}", text(&o.stderr));
+        assert!(text(&o.stderr).contains("out of bounds memory access"));
+    }
+    let o = output(
+        wasmrt()
+            .args(["run", "--strategy", "interp", "--invoke", "fac"])
+            .arg(&cwasm)
+            .arg("3"),
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let err = text(&o.stderr);
+    assert!(err.contains("strategy=Jit (here Interpreter)"), "{err}");
+    let mut bytes = std::fs::read(&cwasm).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x10;
+    let bad = write(&d, "bad.cwasm", &bytes);
+    let o = output(
+        wasmrt()
+            .args(["run", "--strategy", "jit", "--invoke", "fac"])
+            .arg(&bad)
+            .arg("3"),
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stderr).contains("checksum mismatch"),
+        "{}",
+        text(&o.stderr)
+    );
+    let o = output(wasmrt().arg("validate").arg(&cwasm), b"");
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let o = output(wasmrt().arg("inspect").arg(&cwasm), b"");
+    assert!(
+        text(&o.stdout).contains("fac: function"),
+        "{}",
+        text(&o.stderr)
+    );
 }

@@ -7,7 +7,8 @@
 //! `-lwasmrt` and opening the library at run time (dlopen, std.DynLib),
 //! and Ruby (ruby-ffi). Also checks the
 //! installed layout (SONAME and version symlinks) and that the shared
-//! library exports only `wasm_*`, `wasi_*` and `wasmrt_*` symbols.
+//! library exports only `wasm_*`, `wasi_*` and `wasmrt_*` symbols, and
+//! that the installed `bin/wasmrt` runs a module.
 //!
 //! Runs the pkg-config C consumer under valgrind with the installed
 //! suppression file, `share/wasmrt/wasmrt.supp`.
@@ -98,6 +99,7 @@ fn install_and_consume() {
     // Layout.
     for f in [
         "include/wasm.h",
+        "bin/wasmrt",
         "lib/libwasmrt.a",
         "lib/pkgconfig/wasmrt.pc",
         "lib/cmake/wasmrt/wasmrtConfig.cmake",
@@ -124,6 +126,31 @@ fn install_and_consume() {
         dynamic.contains("Library soname: [libwasmrt.so.0]"),
         "no SONAME libwasmrt.so.0:\n{dynamic}"
     );
+
+    // The command-line program, run from the prefix (it needs nothing
+    // else installed), outside the source tree.
+    let wasmrt = prefix.join("bin/wasmrt");
+    let version = run(Command::new(&wasmrt).arg("--version"));
+    assert_eq!(
+        version.trim(),
+        format!("wasmrt {}", env!("CARGO_PKG_VERSION")),
+        "{version}"
+    );
+    let wat = tmp.join("add.wat");
+    std::fs::write(
+        &wat,
+        "(module (func (export \"add\") (param i32 i32) (result i32)\n\
+           local.get 0 local.get 1 i32.add))",
+    )
+    .unwrap();
+    for strategy in ["interp", "jit", "auto"] {
+        let out = run(Command::new(&wasmrt)
+            .args(["run", "--strategy", strategy, "--invoke", "add"])
+            .arg(&wat)
+            .args(["40", "2"])
+            .current_dir(&tmp));
+        assert_eq!(out, "42\n", "{strategy}");
+    }
 
     // Only wasm_*, wasi_* and wasmrt_* are exported.
     let syms = run(Command::new("nm").args(["-D", "--defined-only"]).arg(&so));

@@ -6,6 +6,11 @@
 //! traps (as a process killed by SIGABRT reports itself); 1 when the
 //! module cannot be read, validated or linked; 2 for a bad command line.
 
+#[path = "wasmrt/wast_command.rs"]
+mod wast_command;
+#[path = "wasmrt/wast/mod.rs"]
+mod wast_runner;
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -33,12 +38,16 @@ enum Command {
         /// The module (.wasm binary or .wat text)
         file: PathBuf,
     },
-    /// Compile a module to a .cwasm file that run, validate and inspect
-    /// load without parsing text (see docs/CLI.md for what it holds today)
+    /// Compile a module to a .cwasm file (with the jit strategy: native
+    /// code for this CPU) that run loads without compiling again; run it
+    /// with the same --strategy
     Compile {
         /// Where to write (default: FILE with the extension .cwasm)
         #[arg(short, long, value_name = "OUT")]
         output: Option<PathBuf>,
+        /// Execution tier the file is compiled for
+        #[arg(long, value_enum)]
+        strategy: Option<StrategyArg>,
         /// The module (.wasm binary or .wat text)
         file: PathBuf,
     },
@@ -50,10 +59,13 @@ enum Command {
         /// The module (.wasm binary or .wat text)
         file: PathBuf,
     },
+    /// Run WebAssembly spec-test scripts (.wast); print assertion counts
+    /// per file; exit 1 if any assertion failed
+    Wast(wast_command::WastArgs),
 }
 
 #[derive(Copy, Clone, ValueEnum)]
-enum StrategyArg {
+pub(crate) enum StrategyArg {
     Interp,
     Jit,
     Auto,
@@ -107,7 +119,12 @@ fn main() -> ExitCode {
         Command::Run(args) => run(args),
         Command::Validate { file } => validate(&file),
         Command::Inspect { json, file } => inspect(&file, json),
-        Command::Compile { output, file } => compile(&file, output),
+        Command::Compile {
+            output,
+            strategy,
+            file,
+        } => compile(&file, output, strategy),
+        Command::Wast(args) => wast_command::run(args),
     }
 }
 
@@ -148,8 +165,21 @@ fn load(engine: &Engine, file: &Path) -> Result<Module, String> {
     module.map_err(|e| format!("{}: {e}", file.display()))
 }
 
-fn compile(file: &Path, output: Option<PathBuf>) -> ExitCode {
-    let module = match load(&Engine::default(), file) {
+/// The engine configuration of `run` and `compile`.
+fn config(strategy: Option<StrategyArg>) -> Config {
+    let mut config = Config::from_env();
+    if let Some(s) = strategy {
+        config.strategy(match s {
+            StrategyArg::Interp => Strategy::Interpreter,
+            StrategyArg::Jit => Strategy::Jit,
+            StrategyArg::Auto => Strategy::Auto,
+        });
+    }
+    config
+}
+
+fn compile(file: &Path, output: Option<PathBuf>, strategy: Option<StrategyArg>) -> ExitCode {
+    let module = match load(&Engine::new(&config(strategy)), file) {
         Ok(m) => m,
         Err(e) => return fail(e),
     };
@@ -400,7 +430,10 @@ fn validate(file: &Path) -> ExitCode {
     let engine = Engine::default();
     let result = match read_module(file) {
         Ok(ModuleFile::Binary(b)) => Module::validate(&engine, &b),
-        Ok(ModuleFile::Compiled(c)) => Module::deserialize(&engine, &c).map(|_| ()),
+        // The binary inside, whatever engine settings it was compiled for.
+        Ok(ModuleFile::Compiled(c)) => {
+            Module::serialized_binary(&c).and_then(|b| Module::validate(&engine, b))
+        }
         Err(e) => return fail(e),
     };
     match result {
@@ -475,7 +508,16 @@ fn json_str(s: &str) -> String {
 }
 
 fn inspect(file: &Path, json: bool) -> ExitCode {
-    let module = match load(&Engine::default(), file) {
+    // A .cwasm is described by the binary inside, whatever engine settings
+    // it was compiled for.
+    let module = match read_module(file).and_then(|m| match m {
+        ModuleFile::Compiled(c) => Module::serialized_binary(&c)
+            .map_err(|e| format!("{}: {e}", file.display()))
+            .and_then(|b| {
+                Module::new(&Engine::default(), b).map_err(|e| format!("{}: {e}", file.display()))
+            }),
+        ModuleFile::Binary(_) => load(&Engine::default(), file),
+    }) {
         Ok(m) => m,
         Err(e) => return fail(e),
     };

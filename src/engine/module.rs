@@ -134,6 +134,22 @@ impl Module {
 
 /// Decodes and validates `bytes`, then translates all function bodies.
 pub(crate) fn compile(engine: &Engine, bytes: &[u8], _eager: bool) -> Result<ModuleInner, Error> {
+    compile_with(engine, bytes, None)
+}
+
+/// Native code loaded from a serialized module (none without the JIT).
+#[cfg(feature = "jit")]
+pub(crate) type Precompiled = crate::jit::JitModule;
+#[cfg(not(feature = "jit"))]
+pub(crate) type Precompiled = std::convert::Infallible;
+
+/// Compiles `bytes`; with `precompiled` (from `Module::deserialize`, `jit`
+/// strategy) its native code is used instead of compiling the functions.
+pub(crate) fn compile_with(
+    engine: &Engine,
+    bytes: &[u8],
+    precompiled: Option<Precompiled>,
+) -> Result<ModuleInner, Error> {
     let features = engine.config().features.to_wasmparser();
     let mut validator = Validator::new_with_features(features);
     let mut info = ModuleInfo::default();
@@ -416,16 +432,34 @@ pub(crate) fn compile(engine: &Engine, bytes: &[u8], _eager: bool) -> Result<Mod
             // engine reserves guard regions.
             let guarded =
                 engine.config().guard_pages && info.memories.first().is_some_and(|m| !m.memory64);
-            Some(crate::jit::compile_functions(
-                &info,
-                &jit_bodies,
-                threads,
-                guarded,
-                engine.config().metering(),
-            )?)
+            match precompiled {
+                Some(native) if native.func_slots() != info.func_bodies.len() => {
+                    return Err(Error::Invalid(
+                        "cannot deserialize module: its native code does not match its functions"
+                            .into(),
+                    ))
+                }
+                Some(native) if native.guarded() != guarded => {
+                    return Err(Error::Invalid(
+                        "cannot deserialize module: its native code was compiled with \
+                         other guard-page settings"
+                            .into(),
+                    ))
+                }
+                Some(native) => Some(native),
+                None => Some(crate::jit::compile_functions(
+                    &info,
+                    &jit_bodies,
+                    threads,
+                    guarded,
+                    engine.config().metering(),
+                )?),
+            }
         }
         _ => None,
     };
+    #[cfg(not(feature = "jit"))]
+    let _ = precompiled;
     Ok(ModuleInner {
         engine: engine.clone(),
         bytes: bytes.into(),

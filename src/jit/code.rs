@@ -7,6 +7,7 @@ use std::ptr;
 use std::sync::{Arc, RwLock};
 
 /// Where one wasm function's code lies, and its offset map.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FuncCode {
     pub func_index: u32,
     /// Offset of the function's code in the module's code memory.
@@ -35,6 +36,9 @@ static REGISTRY: RwLock<BTreeMap<usize, (usize, Arc<RegionInfo>)>> = RwLock::new
 pub struct CodeMemory {
     base: *mut u8,
     len: usize,
+    /// The length of the code (the mapping is rounded up to pages).
+    code_len: usize,
+    info: Arc<RegionInfo>,
 }
 
 // SAFETY: the mapping is immutable (read + execute) once built and owned
@@ -79,8 +83,25 @@ impl CodeMemory {
         REGISTRY
             .write()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(base as usize, (len, info));
-        Ok(CodeMemory { base, len })
+            .insert(base as usize, (len, info.clone()));
+        Ok(CodeMemory {
+            base,
+            len,
+            code_len: code.len(),
+            info,
+        })
+    }
+
+    /// The code as placed (runtime-function addresses patched in).
+    pub fn image(&self) -> &[u8] {
+        // SAFETY: the mapping is readable, `code_len` bytes were written
+        // in `new` and it is never written again while `self` lives.
+        unsafe { std::slice::from_raw_parts(self.base, self.code_len) }
+    }
+
+    /// The wasm functions of the code.
+    pub fn funcs(&self) -> &[FuncCode] {
+        &self.info.funcs
     }
 
     /// The address of byte `offset` of the code.

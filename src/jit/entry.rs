@@ -249,3 +249,32 @@ pub unsafe extern "C" fn elem_drop(vmctx: *mut VMContext, segment: u32) {
     // SAFETY: see above.
     unsafe { libcalls::elem_drop(vmctx, segment) }
 }
+
+/// Every runtime function native code calls. Native code refers to them
+/// by position in this list (a relocation patched with the address when
+/// code is placed, and again when a serialized module is loaded into
+/// another process), so code holds no address of this process.
+pub fn libcalls() -> [usize; 12] {
+    [
+        raise as *const () as usize,
+        raise_pending as *const () as usize,
+        memory_grow as *const () as usize,
+        memory_fill as *const () as usize,
+        memory_copy as *const () as usize,
+        memory_init as *const () as usize,
+        data_drop as *const () as usize,
+        table_grow as *const () as usize,
+        table_fill as *const () as usize,
+        table_copy as *const () as usize,
+        table_init as *const () as usize,
+        elem_drop as *const () as usize,
+    ]
+}
+
+/// The position of runtime function `addr` in [`libcalls`].
+pub fn libcall_id(addr: usize) -> u32 {
+    libcalls()
+        .iter()
+        .position(|&a| a == addr)
+        .expect("a runtime function listed in libcalls()") as u32
+}

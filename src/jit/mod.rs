@@ -16,10 +16,12 @@
 mod abi;
 mod code;
 mod entry;
+mod serialize;
 mod signals;
 mod translate;
 
 pub use entry::array_call;
+pub use serialize::target;
 
 use crate::module::metering::Metering;
 use crate::module::types::FuncType;
@@ -58,11 +60,27 @@ pub struct NativeFunc {
 
 /// A module's native code.
 pub struct JitModule {
-    _code: code::CodeMemory,
+    code: code::CodeMemory,
     /// By defined-function index: the native entries, or `None` for a
     /// function left to the interpreter.
     funcs: Box<[Option<NativeFunc>]>,
+    /// The same entries as offsets in the code (wasm call, trampoline),
+    /// for serialization.
+    offsets: Box<[Option<(usize, usize)>]>,
+    /// The places in the code that hold a runtime function's address.
+    libcall_sites: Vec<LibcallSite>,
     guarded: bool,
+}
+
+/// An absolute address of a runtime function in the code, patched when
+/// the code is placed (and when a serialized module is loaded).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+struct LibcallSite {
+    /// Offset of the 8-byte field in the code image.
+    offset: usize,
+    /// Position in [`entry::libcalls`].
+    id: u32,
+    addend: i64,
 }
 
 // SAFETY: the code is immutable once mapped and the pointers point into
@@ -81,6 +99,12 @@ impl JitModule {
     /// The native entries of defined function `i`, if it was compiled.
     pub fn func(&self, i: usize) -> Option<NativeFunc> {
         self.funcs.get(i).copied().flatten()
+    }
+
+    /// How many defined functions the code was made for (compiled or
+    /// left to the interpreter).
+    pub fn func_slots(&self) -> usize {
+        self.funcs.len()
     }
 
     /// How many functions have native code.
@@ -137,6 +161,8 @@ struct Compiled {
     code: Vec<u8>,
     srclocs: Vec<(u32, u32)>,
     calls: Vec<CallSite>,
+    /// Runtime-function addresses (offset in `code`).
+    libcalls: Vec<LibcallSite>,
     /// Code offsets of the memory accesses that may fault (guarded mode).
     heap_traps: Vec<u32>,
 }
@@ -147,15 +173,27 @@ fn compile(ctx: &mut Context, isa: &OwnedTargetIsa) -> Result<Compiled, Untransl
         .compile(&**isa, &mut ControlPlane::default())
         .map_err(|e| Untranslatable::Unsupported(format!("code generation: {:?}", e.inner)))?;
     // The only relocations native code may have are direct calls to
-    // functions of the same batch (everything else is called through an
-    // address in a register).
+    // functions of the same batch and the absolute addresses of runtime
+    // functions (everything else is called through an address in a
+    // register).
     let mut calls = Vec::new();
+    let mut libcalls = Vec::new();
     for r in compiled.buffer.relocs() {
         let callee = match (&r.target, r.kind) {
+            (FinalizedRelocTarget::ExternalName(ExternalName::User(name)), Reloc::Abs8)
+                if names[*name].namespace == translate::LIBCALL_NAMESPACE =>
+            {
+                libcalls.push(LibcallSite {
+                    offset: r.offset as usize,
+                    id: names[*name].index,
+                    addend: r.addend,
+                });
+                continue;
+            }
             (
                 FinalizedRelocTarget::ExternalName(ExternalName::User(name)),
                 Reloc::X86CallPCRel4 | Reloc::Arm64Call,
-            ) => names[*name].index,
+            ) if names[*name].namespace == 0 => names[*name].index,
             (target, kind) => {
                 return Err(Untranslatable::Unsupported(format!(
                     "relocation {kind:?} to {target:?}"
@@ -187,6 +225,7 @@ fn compile(ctx: &mut Context, isa: &OwnedTargetIsa) -> Result<Compiled, Untransl
         code: compiled.code_buffer().to_vec(),
         srclocs,
         calls,
+        libcalls,
         heap_traps,
     })
 }
@@ -360,6 +399,7 @@ pub fn compile_functions(
     let mut code_map = Vec::new();
     let mut skipped = Vec::new();
     let mut call_sites = Vec::new();
+    let mut libcall_sites = Vec::new();
     let mut start_of = HashMap::new();
     for (i, r) in results.into_iter().enumerate() {
         let func_index = funcs[i].0;
@@ -369,6 +409,10 @@ pub fn compile_functions(
                 image.extend_from_slice(&c.code);
                 start_of.insert(func_index, start);
                 call_sites.extend(c.calls.into_iter().map(|s| (start, s)));
+                libcall_sites.extend(c.libcalls.into_iter().map(|s| LibcallSite {
+                    offset: start + s.offset,
+                    ..s
+                }));
                 code_map.push(code::FuncCode {
                     func_index,
                     start,
@@ -402,6 +446,10 @@ pub fn compile_functions(
                     Ok(c) => {
                         let start = align(&mut image);
                         image.extend_from_slice(&c.code);
+                        libcall_sites.extend(c.libcalls.into_iter().map(|s| LibcallSite {
+                            offset: start + s.offset,
+                            ..s
+                        }));
                         trampolines.push((canonical, start));
                         start
                     }
@@ -429,23 +477,49 @@ pub fn compile_functions(
             eprintln!("wasmrt jit: function {index} left to the interpreter: {why}");
         }
     }
-    let memory = code::CodeMemory::new(&image, code_map).map_err(|e| CompileError::new(e, 0))?;
-    let funcs = placed
+    let offsets = placed
         .iter()
         .zip(&tramp_of)
-        .map(|(p, t)| match (p, t) {
-            (Some(p), Some(t)) => Some(NativeFunc {
-                wasm_call: memory.at(*p),
-                array_trampoline: memory.at(*t),
-            }),
-            _ => None,
-        })
+        .map(|(p, t)| p.zip(*t))
         .collect();
-    Ok(JitModule {
-        _code: memory,
-        funcs,
-        guarded,
-    })
+    JitModule::place(image, code_map, offsets, libcall_sites, guarded)
+        .map_err(|e| CompileError::new(e, 0))
+}
+
+impl JitModule {
+    /// Patches the runtime-function addresses into `image`, maps it
+    /// executable and makes the entries. `offsets` and the sites must lie
+    /// in `image` (checked by the caller when they come from outside).
+    fn place(
+        mut image: Vec<u8>,
+        code_map: Vec<code::FuncCode>,
+        offsets: Box<[Option<(usize, usize)>]>,
+        libcall_sites: Vec<LibcallSite>,
+        guarded: bool,
+    ) -> Result<JitModule, String> {
+        let table = entry::libcalls();
+        for site in &libcall_sites {
+            let addr = (table[site.id as usize] as i64).wrapping_add(site.addend);
+            image[site.offset..site.offset + 8].copy_from_slice(&addr.to_le_bytes());
+        }
+        let memory = code::CodeMemory::new(&image, code_map)?;
+        let funcs = offsets
+            .iter()
+            .map(|o| {
+                o.map(|(p, t)| NativeFunc {
+                    wasm_call: memory.at(p),
+                    array_trampoline: memory.at(t),
+                })
+            })
+            .collect();
+        Ok(JitModule {
+            code: memory,
+            funcs,
+            offsets,
+            libcall_sites,
+            guarded,
+        })
+    }
 }
 
 /// Writes the displacement of a direct call at `at` to code at `target`

@@ -199,10 +199,10 @@ fn checked() -> MemFlagsData {
     MemFlagsData::new().with_notrap()
 }
 
-/// Addresses of the runtime functions native code calls.
-fn libcall_address(f: usize) -> i64 {
-    f as i64
-}
+/// The namespace of external names that refer to runtime functions
+/// (`UserExternalName::new(LIBCALL_NAMESPACE, entry::libcall_id(..))`);
+/// namespace 0 is the module's own functions.
+pub const LIBCALL_NAMESPACE: u32 = 2;
 
 /// How a batch of functions is compiled.
 #[derive(Copy, Clone)]
@@ -488,10 +488,7 @@ impl FuncTranslator<'_, '_> {
         sig.params.extend([AbiParam::new(types::I32); 3]);
         sig.params.push(AbiParam::new(PTR));
         let sig = self.b.import_signature(sig);
-        let f = self
-            .b
-            .ins()
-            .iconst(PTR, libcall_address(entry::raise as *const () as usize));
+        let f = self.libcall_address(entry::raise as *const () as usize, sig);
         let index = self.b.ins().iconst(types::I32, i64::from(self.func_index));
         let offset = self.b.ins().iconst(types::I32, i64::from(self.offset));
         let fp = self.b.ins().get_frame_pointer(PTR);
@@ -628,9 +625,29 @@ impl FuncTranslator<'_, '_> {
         sig.params.extend(params.iter().map(|t| AbiParam::new(*t)));
         sig.returns.extend(ret.map(AbiParam::new));
         let sig = self.b.import_signature(sig);
-        let f = self.b.ins().iconst(PTR, libcall_address(addr));
+        let f = self.libcall_address(addr, sig);
         let call = self.b.ins().call_indirect(sig, f, args);
         self.b.inst_results(call).first().copied()
+    }
+
+    /// The address of runtime function `addr`, as a relocation (an
+    /// absolute address patched when the code is placed or loaded), so the
+    /// code can be serialized and loaded in another process.
+    fn libcall_address(&mut self, addr: usize, sig: ir::SigRef) -> Value {
+        let name = self
+            .b
+            .func
+            .declare_imported_user_function(ir::UserExternalName::new(
+                LIBCALL_NAMESPACE,
+                entry::libcall_id(addr),
+            ));
+        let f = self.b.import_function(ir::ExtFuncData {
+            name: ir::ExternalName::user(name),
+            signature: sig,
+            colocated: false,
+            patchable: false,
+        });
+        self.b.ins().func_addr(PTR, f)
     }
 
     /// Calls a runtime function that returns 0 or a trap number, and

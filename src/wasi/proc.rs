@@ -68,8 +68,17 @@ pub fn sched_yield(_: &mut WasiCtx, _: &mut GuestMem<'_>, _: &[Val]) -> WasiResu
     Ok(())
 }
 
+/// The largest preview-1 signal number (`SIGSYS`).
+const LAST_SIGNAL: u32 = 30;
+
 /// Signals are not part of the sandbox: a guest cannot raise one in the
-/// host. Answers `NOSYS` (wasi-libc's `raise` then reports failure).
-pub fn proc_raise(_: &mut WasiCtx, _: &mut GuestMem<'_>, _: &[Val]) -> WasiResult {
-    Err(Errno::NOSYS)
+/// host. As wasmtime's preview-1 implementation does, a valid signal
+/// number (0 to 30) answers `NOTSUP` and the guest keeps running
+/// (wasi-libc's `raise` then returns -1); a number outside the `signal`
+/// enumeration is `INVAL`, as wasmtime's argument decoding answers.
+pub fn proc_raise(_: &mut WasiCtx, _: &mut GuestMem<'_>, a: &[Val]) -> WasiResult {
+    if u32_arg(a, 0) > LAST_SIGNAL {
+        return Err(Errno::INVAL);
+    }
+    Err(Errno::NOTSUP)
 }

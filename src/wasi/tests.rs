@@ -977,10 +977,20 @@ fn sockets_only_on_sockets() {
         ),
         Err(Errno::BADF)
     );
-    assert_eq!(
-        call(&mut cx, &mut m, proc::proc_raise, &[i(6)]),
-        Err(Errno::NOSYS)
-    );
+    for sig in [0, 6, 9, 30] {
+        assert_eq!(
+            call(&mut cx, &mut m, proc::proc_raise, &[i(sig)]),
+            Err(Errno::NOTSUP),
+            "signal {sig}"
+        );
+    }
+    for sig in [31, 255, u32::MAX] {
+        assert_eq!(
+            call(&mut cx, &mut m, proc::proc_raise, &[i(sig)]),
+            Err(Errno::INVAL),
+            "signal {sig}"
+        );
+    }
     assert_eq!(call(&mut cx, &mut m, proc::sched_yield, &[]), Ok(()));
 }
 

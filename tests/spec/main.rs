@@ -22,6 +22,9 @@
 //! `WASMRT_SPEC_STRATEGY=interp,jit,auto` (any subset) and
 //! `WASMRT_SPEC_API=rust` or `=c` select passes.
 //!
+//! The script runner itself (`run_file`, `Tally`) lives in
+//! `src/bin/wasmrt/wast/`, shared with `wasmrt wast`.
+//!
 //! Counting rules: every directive that checks something is one assertion
 //! (module definitions, `register`, `invoke`, and all `assert_*` forms).
 //! Nothing skipped is counted as passed; skips are listed with their reason:
@@ -36,58 +39,12 @@
 //! * `3.0 value kind`: arguments or results of GC/typed-reference kinds;
 //! * `3.0 directive`: exception and thread assertions.
 
-mod script;
+#[path = "../../src/bin/wasmrt/wast/mod.rs"]
+mod runner;
 mod suite;
-mod values;
 
+use runner::{Tally, Tier};
 use std::path::Path;
-
-/// Assertion counts of one file.
-#[derive(Default)]
-pub struct Tally {
-    pub passed: usize,
-    pub failed: usize,
-    pub skipped: std::collections::BTreeMap<&'static str, usize>,
-    pub failures: Vec<String>,
-}
-
-impl Tally {
-    pub fn pass(&mut self) {
-        self.passed += 1;
-    }
-
-    pub fn fail(&mut self, line: usize, what: String) {
-        self.failed += 1;
-        self.failures.push(format!("line {line}: {what}"));
-    }
-
-    pub fn skip(&mut self, reason: &'static str) {
-        *self.skipped.entry(reason).or_default() += 1;
-    }
-
-    fn skipped_total(&self) -> usize {
-        self.skipped.values().sum()
-    }
-}
-
-/// The strategy a pass runs with.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum Tier {
-    Interp,
-    Jit,
-    /// `auto`, tiering every function up at its first call.
-    AutoEager,
-}
-
-impl Tier {
-    fn name(self) -> &'static str {
-        match self {
-            Tier::Interp => "interp",
-            Tier::Jit => "jit",
-            Tier::AutoEager => "auto",
-        }
-    }
-}
 
 /// The files of a list like `core-2.0.txt`: one name per line, `#` comments.
 fn parse_list(text: &str) -> Vec<String> {
@@ -240,25 +197,20 @@ fn main() {
                 ran = true;
                 let path = dir.join(file);
                 let tally = match std::fs::read_to_string(&path) {
-                    Ok(text) => script::run_file(&text, via_capi, strategy),
+                    Ok(text) => runner::run_file(&text, via_capi, strategy),
                     Err(e) => {
                         let mut t = Tally::default();
                         t.fail(0, format!("cannot read {}: {e}", path.display()));
                         t
                     }
                 };
-                let reasons: Vec<String> = tally
-                    .skipped
-                    .iter()
-                    .map(|(r, n)| format!("{r} ({n})"))
-                    .collect();
                 println!(
                     "{:<40} {:>7} {:>7} {:>7}  {}",
                     file,
                     tally.passed,
                     tally.failed,
                     tally.skipped_total(),
-                    reasons.join(", ")
+                    tally.skip_reasons()
                 );
                 let shown = if verbose { usize::MAX } else { 3 };
                 for f in tally.failures.iter().take(shown) {

@@ -1,8 +1,8 @@
 //! Executes one `.wast` script against the engine and tallies assertions.
 
+use super::values::{self, ExternRefs};
+use super::Tally;
 use super::Tier;
-use crate::values::{self, ExternRefs};
-use crate::Tally;
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use wasmrt::capi::{self, testing};
@@ -171,7 +171,7 @@ impl Script {
             let s = match strategy {
                 Tier::Interp => S::WASMRT_STRATEGY_INTERPRETER,
                 Tier::Jit => S::WASMRT_STRATEGY_JIT,
-                Tier::AutoEager => S::WASMRT_STRATEGY_AUTO,
+                Tier::Auto | Tier::AutoEager => S::WASMRT_STRATEGY_AUTO,
             };
             capi::wasmrt_config_strategy_set(config, s);
             if strategy == Tier::AutoEager {
