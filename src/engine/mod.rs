@@ -8,6 +8,7 @@ mod func;
 mod global;
 mod instance;
 mod memory;
+mod memory_init;
 mod module;
 mod serialize;
 mod store;
@@ -22,6 +23,7 @@ pub mod types {
     pub use crate::module::types::*;
 }
 
+pub use crate::runtime::pool::PoolConfig;
 pub use crate::runtime::TrapCode;
 pub use config::{Config, Features, Strategy};
 pub use error::Error;
@@ -52,7 +54,13 @@ struct TypeRegistry {
 struct EngineInner {
     config: Config,
     types: Mutex<TypeRegistry>,
+    /// The pooling allocator's memory slots, when configured.
+    memory_pool: Option<Arc<crate::runtime::pool::MemoryPool>>,
 }
+
+/// Freed guarded memory reservations an engine without a pooling
+/// allocator keeps for reuse (8 GiB of address space each, no memory).
+const FREED_MEMORIES_KEPT: usize = 64;
 
 /// A compilation environment: configuration plus the shared type registry.
 /// Cheap to clone; shareable across threads.
@@ -70,11 +78,25 @@ impl Engine {
         Engine(Arc::new(EngineInner {
             config: config.clone(),
             types: Mutex::new(TypeRegistry::default()),
+            memory_pool: match &config.pooling {
+                Some(pool) => Some(crate::runtime::pool::MemoryPool::new(pool.clone())),
+                // Without a configured pool, freed guarded reservations are
+                // still reused (no mmap/munmap per instance), unbounded.
+                None if config.guard_pages => Some(crate::runtime::pool::MemoryPool::new_cache(
+                    FREED_MEMORIES_KEPT,
+                )),
+                None => None,
+            },
         }))
     }
 
     pub fn config(&self) -> &Config {
         &self.0.config
+    }
+
+    /// The pooling allocator's memory slots, if the config asked for one.
+    pub(crate) fn memory_pool(&self) -> Option<&Arc<crate::runtime::pool::MemoryPool>> {
+        self.0.memory_pool.as_ref()
     }
 
     /// The canonical id of `ty`, registering it if new.

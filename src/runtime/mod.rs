@@ -7,6 +7,8 @@
 pub mod instance;
 pub mod libcalls;
 pub mod memory;
+pub mod memory_image;
+pub mod pool;
 pub mod stack;
 pub mod store;
 pub mod table;
