@@ -30,7 +30,15 @@ pub struct MemoryImage {
     len: usize,
     /// Unique per image, so a pooled slot knows which image it holds.
     id: u64,
+    /// A read-only shared view of the file (null until mapped), from which
+    /// a pooled slot restores pages an instance wrote.
+    view: *const u8,
 }
+
+// SAFETY: the fd and the read-only view are never written after creation.
+unsafe impl Send for MemoryImage {}
+// SAFETY: as above; shared reads only.
+unsafe impl Sync for MemoryImage {}
 
 impl std::fmt::Debug for MemoryImage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -93,7 +101,9 @@ impl MemoryImage {
             fd,
             len,
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            view: std::ptr::null(),
         };
+        let mut image = image;
         // SAFETY: `fd` is our open memfd.
         if unsafe { libc::ftruncate(fd, len as libc::off_t) } != 0 {
             return None; // `image` closes the fd
@@ -117,6 +127,21 @@ impl MemoryImage {
                 done += n as usize;
             }
         }
+        // SAFETY: a shared read-only mapping of our own file, checked.
+        let view = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                len,
+                libc::PROT_READ,
+                libc::MAP_SHARED,
+                fd,
+                0,
+            )
+        };
+        if view == libc::MAP_FAILED {
+            return None;
+        }
+        image.view = view.cast();
         Some(Arc::new(image))
     }
 
@@ -128,6 +153,15 @@ impl MemoryImage {
     /// Bytes covered (a multiple of the host page size).
     pub fn len(&self) -> usize {
         self.len
+    }
+
+    /// The image's bytes.
+    pub fn bytes(&self) -> &[u8] {
+        if self.view.is_null() {
+            return &[];
+        }
+        // SAFETY: `view` maps `len` readable bytes for the image's life.
+        unsafe { std::slice::from_raw_parts(self.view, self.len) }
     }
 
     /// This image's unique id.
@@ -163,9 +197,12 @@ impl MemoryImage {
 
 impl Drop for MemoryImage {
     fn drop(&mut self) {
-        // SAFETY: closing the fd this image owns; mappings made from it
-        // stay valid after the close.
+        // SAFETY: closing the fd and unmapping the view this image owns;
+        // mappings made into memories stay valid after the close.
         unsafe {
+            if !self.view.is_null() {
+                libc::munmap(self.view as *mut libc::c_void, self.len);
+            }
             libc::close(self.fd);
         }
     }
