@@ -59,8 +59,9 @@ struct EngineInner {
 }
 
 /// Freed guarded memory reservations an engine without a pooling
-/// allocator keeps for reuse (8 GiB of address space each, no memory).
-const FREED_MEMORIES_KEPT: usize = 64;
+/// allocator keeps for reuse (8 GiB of address space each; the pages the
+/// last memory wrote, reset, stay resident for memories up to 4 MiB).
+const FREED_MEMORIES_KEPT: usize = 16;
 
 /// A compilation environment: configuration plus the shared type registry.
 /// Cheap to clone; shareable across threads.

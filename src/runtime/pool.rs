@@ -169,6 +169,15 @@ impl MemoryPool {
         })
     }
 
+    /// Largest memory reset in place rather than with `madvise`.
+    fn reset_in_place_max(&self) -> usize {
+        if self.keep_free.is_some() {
+            CACHE_RESET_IN_PLACE_MAX
+        } else {
+            RESET_IN_PLACE_MAX
+        }
+    }
+
     /// Whether this is an engine's cache of freed reservations rather than
     /// a configured pool (its failures are not the embedder's limit).
     pub fn is_cache(&self) -> bool {
@@ -324,7 +333,7 @@ impl MemoryPool {
     /// already; otherwise it is reset now), or unmaps it when it cannot be
     /// reset or the cache keeps enough free slots.
     fn give_back(&self, mut slot: Slot, reset: bool) {
-        let usable = reset || discard(&mut slot);
+        let usable = reset || discard(&mut slot, self.reset_in_place_max());
         let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
         free.in_use -= 1;
         if usable && self.keep_free.is_none_or(|keep| free.slots.len() < keep) {
@@ -347,16 +356,21 @@ impl MemoryPool {
     }
 }
 
-/// Memories up to this size are reset page by page (see `reset_written`);
-/// larger ones with `madvise`, so a free slot never keeps much resident.
+/// Memories up to this size are reset page by page (see `reset_written`),
+/// larger ones with `madvise`, so a free slot never keeps much resident:
+/// in a configured pool (the embedder sized it)...
 const RESET_IN_PLACE_MAX: usize = 16 << 20;
+/// ...and in an engine's cache of freed reservations, which nobody sized
+/// (at most `keep` free slots of this much each stay resident).
+const CACHE_RESET_IN_PLACE_MAX: usize = 4 << 20;
 
-/// Discards the accessible bytes of `slot` (zero, or the image's).
-fn discard(slot: &mut Slot) -> bool {
+/// Discards the accessible bytes of `slot` (zero, or the image's),
+/// keeping its pages resident if it has at most `in_place_max` bytes.
+fn discard(slot: &mut Slot, in_place_max: usize) -> bool {
     if slot.accessible == 0 {
         return true;
     }
-    if slot.accessible <= RESET_IN_PLACE_MAX && reset_written(slot) {
+    if slot.accessible <= in_place_max && reset_written(slot) {
         return true;
     }
     // SAFETY: [base, base + accessible) is mapped and owned by the slot;
@@ -427,7 +441,7 @@ impl SlotLease {
             accessible,
             image: self.image,
         };
-        let ok = discard(&mut slot);
+        let ok = discard(&mut slot, self.pool.reset_in_place_max());
         self.pool.give_back(slot, ok);
     }
 }
