@@ -68,6 +68,18 @@ typedef enum wasmrt_feature_t {
 // the module where it was found.
 typedef struct wasmrt_error_t wasmrt_error_t;
 
+// Sizes of the pooling allocator (see `wasmrt_config_pooling_allocator_set`;
+// wasmtime: `PoolingAllocationConfig`).
+typedef struct wasmrt_pooling_config_t {
+  // Most linear memories alive at once in the engine (wasmtime:
+  // `total_memories`); instantiating one more fails with "pooling
+  // allocator exhausted". 0 means the default, 1000.
+  uint32_t total_memories;
+  // Most bytes one memory may have, initially or by `memory.grow`
+  // (wasmtime: `max_memory_size`). 0 means the default, 4 GiB.
+  size_t max_memory_size;
+} wasmrt_pooling_config_t;
+
 // The payload of a `wasmrt_val_t`.
 typedef union wasmrt_val_union {
   int32_t i32;
@@ -111,6 +123,16 @@ void wasmrt_config_strategy_set(wasm_config_t *config, enum wasmrt_strategy_t st
 // installs a SIGSEGV/SIGBUS handler that passes faults outside wasm code on
 // to the handler installed before it. Off: every access is checked.
 void wasmrt_config_guard_pages_set(wasm_config_t *config, bool on);
+
+// Instance memories come from a pool of `pool->total_memories` slots
+// reserved once and reused (wasmtime: `InstanceAllocationStrategy::Pooling`):
+// instantiation makes no mmap/munmap, a dropped memory's pages are
+// discarded with `madvise(MADV_DONTNEED)` and its slot reused. NULL turns
+// pooling off (the default: each memory is reserved on its own, freed
+// reservations being reused without a limit). Memories created by the
+// host (`wasm_memory_new`) are never pooled.
+void wasmrt_config_pooling_allocator_set(wasm_config_t *config,
+                                         const struct wasmrt_pooling_config_t *pool);
 
 // With `WASMRT_STRATEGY_AUTO`: the number of calls plus loop iterations
 // after which a function is compiled to native code (at least 1; default

@@ -167,6 +167,54 @@ pub unsafe extern "C" fn wasmrt_config_guard_pages_set(config: *mut wasm_config_
     }
 }
 
+/// Sizes of the pooling allocator (see `wasmrt_config_pooling_allocator_set`;
+/// wasmtime: `PoolingAllocationConfig`).
+#[repr(C)]
+pub struct wasmrt_pooling_config_t {
+    /// Most linear memories alive at once in the engine (wasmtime:
+    /// `total_memories`); instantiating one more fails with "pooling
+    /// allocator exhausted". 0 means the default, 1000.
+    pub total_memories: u32,
+    /// Most bytes one memory may have, initially or by `memory.grow`
+    /// (wasmtime: `max_memory_size`). 0 means the default, 4 GiB.
+    pub max_memory_size: usize,
+}
+
+/// Instance memories come from a pool of `pool->total_memories` slots
+/// reserved once and reused (wasmtime: `InstanceAllocationStrategy::Pooling`):
+/// instantiation makes no mmap/munmap, a dropped memory's pages are
+/// discarded with `madvise(MADV_DONTNEED)` and its slot reused. NULL turns
+/// pooling off (the default: each memory is reserved on its own, freed
+/// reservations being reused without a limit). Memories created by the
+/// host (`wasm_memory_new`) are never pooled.
+#[no_mangle]
+pub unsafe extern "C" fn wasmrt_config_pooling_allocator_set(
+    config: *mut wasm_config_t,
+    pool: *const wasmrt_pooling_config_t,
+) {
+    // SAFETY: a live config or null, a readable struct or null (C API
+    // contract).
+    let (Some(c), pool) = (unsafe { config.as_mut() }, unsafe { pool.as_ref() }) else {
+        return;
+    };
+    let pool = pool.map(|p| {
+        let d = crate::engine::PoolConfig::default();
+        crate::engine::PoolConfig {
+            total_memories: if p.total_memories == 0 {
+                d.total_memories
+            } else {
+                p.total_memories
+            },
+            max_memory_size: if p.max_memory_size == 0 {
+                d.max_memory_size
+            } else {
+                p.max_memory_size
+            },
+        }
+    });
+    c.config.pooling_allocator(pool);
+}
+
 /// With `WASMRT_STRATEGY_AUTO`: the number of calls plus loop iterations
 /// after which a function is compiled to native code (at least 1; default
 /// 1000).

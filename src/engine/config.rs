@@ -111,6 +111,9 @@ pub struct Config {
     pub(crate) guard_pages: bool,
     pub(crate) consume_fuel: bool,
     pub(crate) epoch_interruption: bool,
+    /// Memory slots for the pooling allocator (`None`: every memory is
+    /// reserved and released on its own).
+    pub(crate) pooling: Option<crate::runtime::pool::PoolConfig>,
 }
 
 impl Default for Config {
@@ -126,6 +129,7 @@ impl Default for Config {
             guard_pages: cfg!(all(target_pointer_width = "64", target_os = "linux")),
             consume_fuel: false,
             epoch_interruption: false,
+            pooling: None,
         }
     }
 }
@@ -174,6 +178,17 @@ impl Config {
     /// runs in the interpreter. Off: every access is checked explicitly.
     pub fn guard_pages(&mut self, on: bool) -> &mut Config {
         self.guard_pages = on;
+        self
+    }
+
+    /// Instance memories from a pool of reusable slots (`Some`) instead of
+    /// one reservation each: no mmap/munmap when instantiating, a fixed
+    /// number of memories alive at once (see `PoolConfig`, docs/C-API.md).
+    pub fn pooling_allocator(
+        &mut self,
+        pool: Option<crate::runtime::pool::PoolConfig>,
+    ) -> &mut Config {
+        self.pooling = pool;
         self
     }
 

@@ -239,9 +239,13 @@ fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result
         )
         .map_err(|e| Error::Limit(e.to_string()))?;
 
-    // Defined memories.
+    // Defined memories (memory 0 from the module's image when it has one).
     let ceiling = store.engine().config().max_memory_pages;
-    for ty in &m.info.memories[m.info.num_imported_memories as usize..] {
+    let mut image_mapped = false;
+    for (k, ty) in m.info.memories[m.info.num_imported_memories as usize..]
+        .iter()
+        .enumerate()
+    {
         let max = crate::runtime::memory::max_pages(ty.limits.max, ty.memory64, ceiling);
         if ty.limits.min > max {
             return Err(Error::Limit(format!(
@@ -250,8 +254,16 @@ fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result
             )));
         }
         let guarded = store.engine().config().guard_pages;
-        let mem = crate::runtime::memory::create(ty.limits.min, max, ty.memory64, guarded)
-            .map_err(Error::Limit)?;
+        let image = if k == 0 { m.memory_image() } else { None };
+        let (mem, mapped) = super::memory_init::create_memory(
+            store.engine().memory_pool(),
+            ty.limits.min,
+            max,
+            ty.memory64,
+            guarded,
+            image,
+        )?;
+        image_mapped |= mapped;
         let bytes = ty.limits.min.saturating_mul(crate::runtime::WASM_PAGE_SIZE);
         store.inner.resources().add_new(0, 0, 0, 1, bytes);
         let idx = store.inner.memories.len() as u32;
@@ -488,6 +500,11 @@ fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result
     }
     for (i, seg) in m.info.datas.iter().enumerate() {
         if let DataMode::Active { memory, offset } = &seg.mode {
+            if image_mapped && *memory == 0 {
+                // Already in memory 0 from the module's image.
+                store.inner.instances[index as usize].rt.datas[i] = DataBytes::EMPTY;
+                continue;
+            }
             let globals = store.inner.instances[index as usize].global_handles.clone();
             // Zero-extended i32, or i64 for 64-bit memories.
             let offset = eval_const(store, index, &globals, offset)[0];

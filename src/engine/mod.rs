@@ -8,6 +8,7 @@ mod func;
 mod global;
 mod instance;
 mod memory;
+mod memory_init;
 mod module;
 mod serialize;
 mod store;
@@ -23,6 +24,7 @@ pub mod types {
 }
 
 pub use crate::runtime::limits::StoreLimits;
+pub use crate::runtime::pool::PoolConfig;
 pub use crate::runtime::TrapCode;
 pub use config::{Config, Features, Strategy};
 pub use error::Error;
@@ -57,7 +59,14 @@ struct EngineInner {
     /// The epoch that code compiled with epoch interruption compares with
     /// each store's deadline.
     epoch: AtomicU64,
+    /// The pooling allocator's memory slots, when configured.
+    memory_pool: Option<Arc<crate::runtime::pool::MemoryPool>>,
 }
+
+/// Freed guarded memory reservations an engine without a pooling
+/// allocator keeps for reuse (8 GiB of address space each; the pages the
+/// last memory wrote, reset, stay resident for memories up to 4 MiB).
+const FREED_MEMORIES_KEPT: usize = 16;
 
 /// A compilation environment: configuration plus the shared type registry.
 /// Cheap to clone; shareable across threads.
@@ -76,6 +85,15 @@ impl Engine {
             config: config.clone(),
             types: Mutex::new(TypeRegistry::default()),
             epoch: AtomicU64::new(0),
+            memory_pool: match &config.pooling {
+                Some(pool) => Some(crate::runtime::pool::MemoryPool::new(pool.clone())),
+                // Without a configured pool, freed guarded reservations are
+                // still reused (no mmap/munmap per instance), unbounded.
+                None if config.guard_pages => Some(crate::runtime::pool::MemoryPool::new_cache(
+                    FREED_MEMORIES_KEPT,
+                )),
+                None => None,
+            },
         }))
     }
 
@@ -99,6 +117,11 @@ impl Engine {
 
     pub fn config(&self) -> &Config {
         &self.0.config
+    }
+
+    /// The pooling allocator's memory slots, if the config asked for one.
+    pub(crate) fn memory_pool(&self) -> Option<&Arc<crate::runtime::pool::MemoryPool>> {
+        self.0.memory_pool.as_ref()
     }
 
     /// The canonical id of `ty`, registering it if new.

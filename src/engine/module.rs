@@ -43,6 +43,19 @@ pub struct ModuleInner {
     /// Functions compiled since, by tier-up (`auto` strategy).
     #[cfg(feature = "jit")]
     pub(crate) tiered: std::sync::Mutex<super::tier_up::Tiered>,
+    /// Memory 0's initial contents as a copy-on-write image, built on the
+    /// first instantiation (`None` inside: segments are copied).
+    pub(crate) memory_image:
+        std::sync::OnceLock<Option<Arc<crate::runtime::memory_image::MemoryImage>>>,
+}
+
+impl ModuleInner {
+    /// Memory 0's copy-on-write image, if the module has one.
+    pub(crate) fn memory_image(&self) -> Option<&Arc<crate::runtime::memory_image::MemoryImage>> {
+        self.memory_image
+            .get_or_init(|| super::memory_init::image_for(&self.info, &self.bytes))
+            .as_ref()
+    }
 }
 
 /// A compiled WebAssembly module. Cheap to clone, `Send + Sync`.
@@ -472,6 +485,7 @@ pub(crate) fn compile_with(
         jit,
         #[cfg(feature = "jit")]
         tiered: Default::default(),
+        memory_image: Default::default(),
     })
 }
 

@@ -62,6 +62,9 @@ pub struct LinearMemory {
     /// Growth limit in pages: the type's maximum, the index type's range and
     /// the engine's configured ceiling, whichever is lowest.
     max_pages: u64,
+    /// The pool slot this memory lives in (returned to the pool on drop
+    /// instead of being unmapped).
+    pooled: Option<super::pool::SlotLease>,
 }
 
 // SAFETY: the mapping is owned exclusively by this value; access is
@@ -95,6 +98,7 @@ impl LinearMemory {
             reserved: 0,
             pages: 0,
             max_pages: max,
+            pooled: None,
         };
         if reserve_bytes > 0 {
             let (base, reserved) = match reserve(reserve_bytes) {
@@ -140,9 +144,46 @@ impl LinearMemory {
             reserved: GUARDED_RESERVATION,
             pages: 0,
             max_pages: max,
+            pooled: None,
         };
         mem.grow(min)?;
         Some(mem)
+    }
+
+    /// A memory in a pool slot at `base` of `reserved` bytes whose first
+    /// `min` pages are already accessible (see `pool.rs`).
+    pub(crate) fn from_pool_slot(
+        base: *mut u8,
+        reserved: usize,
+        guarded: bool,
+        min: u64,
+        max_pages: u64,
+        lease: super::pool::SlotLease,
+    ) -> LinearMemory {
+        LinearMemory {
+            def: VMMemoryDefinition {
+                base,
+                current_length: (min * WASM_PAGE_SIZE) as usize,
+            },
+            guarded,
+            reserved,
+            pages: min,
+            max_pages,
+            pooled: Some(lease),
+        }
+    }
+
+    /// Maps `image` copy-on-write over the start of this memory (which must
+    /// be at least as large), instead of copying the data segments it holds.
+    /// False (memory unchanged) where that is not possible.
+    pub fn map_image(&mut self, image: &super::memory_image::MemoryImage) -> bool {
+        if image.len() > self.def.current_length || self.pooled.is_some() {
+            return false;
+        }
+        // SAFETY: [base, base + image.len()) is accessible memory of this
+        // reservation (image.len() <= current_length), owned exclusively
+        // through `&mut self`; the mapping replaces it in place.
+        unsafe { image.map_at(self.def.base) }
     }
 
     /// Whether native code may access this memory without bounds checks.
@@ -251,6 +292,10 @@ fn reserve(bytes: usize) -> Option<*mut u8> {
 
 impl Drop for LinearMemory {
     fn drop(&mut self) {
+        if let Some(lease) = self.pooled.take() {
+            lease.release(self.def.base, self.reserved, self.def.current_length);
+            return;
+        }
         if self.reserved > 0 {
             // SAFETY: unmapping exactly the reservation made in `new`.
             unsafe {

@@ -8,6 +8,8 @@ pub mod instance;
 pub mod libcalls;
 pub mod limits;
 pub mod memory;
+pub mod memory_image;
+pub mod pool;
 pub mod stack;
 pub mod store;
 pub mod table;

@@ -1,0 +1,557 @@
+//! The pooling allocator for linear memories (opt-in, per engine).
+//!
+//! Without it every instance reserves its memory with `mmap` and releases
+//! it with `munmap`; both take the process's address-space lock for
+//! writing, which is what stops instance-per-request servers from scaling
+//! with threads. A pool keeps up to `total_memories` reservations (slots)
+//! for the engine's lifetime. A slot is reserved on first use; when its
+//! memory is dropped the touched bytes are discarded with
+//! `madvise(MADV_DONTNEED)` (anonymous pages read back as zero, pages of a
+//! mapped [`MemoryImage`] as the image) and the slot goes back to the free
+//! list with what it still has mapped. Taking it again for the same module
+//! then needs no system call at all unless the previous memory grew (one
+//! `mprotect` shrinks the accessible part back).
+//!
+//! The free list is one short critical section (a push or a pop); slots
+//! are preferably handed back to a memory of the module whose image they
+//! hold.
+
+use super::memory::{LinearMemory, GUARDED_RESERVATION, MAX_PAGES_32};
+use super::memory_image::MemoryImage;
+use super::WASM_PAGE_SIZE;
+use std::ptr;
+use std::sync::{Arc, Mutex};
+
+/// Sizes of a memory pool (names as in wasmtime's `PoolingAllocationConfig`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PoolConfig {
+    /// Most memories alive at once; one more fails to instantiate.
+    pub total_memories: u32,
+    /// Most bytes one pooled memory may have (initially or by growing).
+    pub max_memory_size: usize,
+}
+
+impl Default for PoolConfig {
+    fn default() -> PoolConfig {
+        PoolConfig {
+            total_memories: 1000,
+            max_memory_size: (MAX_PAGES_32 * WASM_PAGE_SIZE) as usize,
+        }
+    }
+}
+
+/// A reservation that holds (or held) one memory.
+struct Slot {
+    base: *mut u8,
+    reserved: usize,
+    /// Reserved as `GUARDED_RESERVATION` bytes (native code may skip
+    /// bounds checks on a 32-bit memory in it).
+    guarded: bool,
+    /// Bytes at the start that are readable and writable; the rest is
+    /// inaccessible.
+    accessible: usize,
+    /// The image mapped over the start, if any.
+    image: Option<Arc<MemoryImage>>,
+}
+
+// SAFETY: a slot is a reservation owned by the pool (when free) or by one
+// memory (when in use); it is never accessed through two owners.
+unsafe impl Send for Slot {}
+
+impl Slot {
+    /// Makes `[0, bytes)` accessible and the rest of the former accessible
+    /// part inaccessible.
+    fn set_accessible(&mut self, bytes: usize) -> bool {
+        if bytes == self.accessible {
+            return true;
+        }
+        let (start, len, prot) = if bytes > self.accessible {
+            (
+                self.accessible,
+                bytes - self.accessible,
+                libc::PROT_READ | libc::PROT_WRITE,
+            )
+        } else {
+            (bytes, self.accessible - bytes, libc::PROT_NONE)
+        };
+        // SAFETY: [start, start + len) lies inside this slot's reservation
+        // (both bounds are at most `reserved`), which the caller owns.
+        let rc = unsafe { libc::mprotect(self.base.add(start).cast(), len, prot) };
+        if rc == 0 {
+            self.accessible = bytes;
+        }
+        rc == 0
+    }
+
+    /// Replaces the mapped image (if any) by anonymous, inaccessible
+    /// memory.
+    fn drop_image(&mut self) -> bool {
+        let Some(image) = self.image.take() else {
+            return true;
+        };
+        let len = image.len().max(self.accessible);
+        // SAFETY: [base, base + len) is inside this slot's reservation
+        // (an image never exceeds the accessible size it was mapped with,
+        // and `accessible <= reserved`); MAP_FIXED replaces exactly it.
+        let p = unsafe {
+            libc::mmap(
+                self.base.cast(),
+                len,
+                libc::PROT_NONE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE | libc::MAP_FIXED,
+                -1,
+                0,
+            )
+        };
+        self.accessible = 0;
+        p == self.base.cast()
+    }
+}
+
+/// Reservations for linear memories, reused across instances.
+pub struct MemoryPool {
+    config: PoolConfig,
+    /// `None`: a configured pool (at most `total_memories` in use, one
+    /// more is an error). `Some(n)`: the default engine's cache of freed
+    /// reservations (no limit on memories in use; at most `n` kept free,
+    /// the rest unmapped).
+    keep_free: Option<usize>,
+    free: Mutex<FreeList>,
+}
+
+struct FreeList {
+    slots: Vec<Slot>,
+    /// Slots handed out and not yet returned.
+    in_use: u32,
+}
+
+impl std::fmt::Debug for MemoryPool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MemoryPool")
+            .field("config", &self.config)
+            .finish()
+    }
+}
+
+/// A pooled memory's claim on its slot, returned to the pool on drop.
+pub struct SlotLease {
+    pool: Arc<MemoryPool>,
+    guarded: bool,
+    image: Option<Arc<MemoryImage>>,
+}
+
+impl MemoryPool {
+    /// The cache of freed guarded reservations an engine without a
+    /// configured pool uses: memories of any number, up to 4 GiB each,
+    /// reserved afresh only when no freed one is left, `keep` at most kept.
+    pub fn new_cache(keep: usize) -> Arc<MemoryPool> {
+        Arc::new(MemoryPool {
+            config: PoolConfig {
+                total_memories: u32::MAX,
+                max_memory_size: (MAX_PAGES_32 * WASM_PAGE_SIZE) as usize,
+            },
+            keep_free: Some(keep),
+            free: Mutex::new(FreeList {
+                slots: Vec::new(),
+                in_use: 0,
+            }),
+        })
+    }
+
+    pub fn new(config: PoolConfig) -> Arc<MemoryPool> {
+        Arc::new(MemoryPool {
+            config,
+            keep_free: None,
+            free: Mutex::new(FreeList {
+                slots: Vec::new(),
+                in_use: 0,
+            }),
+        })
+    }
+
+    /// Largest memory reset in place rather than with `madvise`.
+    fn reset_in_place_max(&self) -> usize {
+        if self.keep_free.is_some() {
+            CACHE_RESET_IN_PLACE_MAX
+        } else {
+            RESET_IN_PLACE_MAX
+        }
+    }
+
+    /// Whether this is an engine's cache of freed reservations rather than
+    /// a configured pool (its failures are not the embedder's limit).
+    pub fn is_cache(&self) -> bool {
+        self.keep_free.is_some()
+    }
+
+    /// A memory of `min` pages (growable to `max`, capped by the pool's
+    /// `max_memory_size`) in a slot of the pool, with `image` mapped over
+    /// its start when given. Returns whether the image was mapped (the
+    /// caller copies the segments otherwise).
+    pub fn allocate(
+        self: &Arc<Self>,
+        min: u64,
+        max: u64,
+        memory64: bool,
+        guarded: bool,
+        image: Option<&Arc<MemoryImage>>,
+    ) -> Result<(LinearMemory, bool), String> {
+        let cap_pages = self.config.max_memory_size as u64 / WASM_PAGE_SIZE;
+        if min > cap_pages {
+            return Err(format!(
+                "memory of {min} pages exceeds the pooling allocator's max_memory_size of {} bytes",
+                self.config.max_memory_size
+            ));
+        }
+        let min_bytes = (min * WASM_PAGE_SIZE) as usize;
+        let want_guarded = guarded && !memory64;
+        let mut slot = self.take(image.map(|i| i.id()), want_guarded)?;
+        let result = self.prepare(&mut slot, min_bytes, image);
+        let mapped = match result {
+            Ok(mapped) => mapped,
+            Err(e) => {
+                self.give_back(slot, false);
+                return Err(e);
+            }
+        };
+        let slot_pages = if slot.guarded {
+            MAX_PAGES_32
+        } else {
+            slot.reserved as u64 / WASM_PAGE_SIZE
+        };
+        let max_pages = max.min(cap_pages).min(slot_pages);
+        let lease = SlotLease {
+            pool: self.clone(),
+            guarded: slot.guarded,
+            image: slot.image.clone(),
+        };
+        let mem = LinearMemory::from_pool_slot(
+            slot.base,
+            slot.reserved,
+            slot.guarded && !memory64,
+            min,
+            max_pages,
+            lease,
+        );
+        Ok((mem, mapped))
+    }
+
+    /// A free slot (preferably one holding image `image_id`), or a new one
+    /// while fewer than `total_memories` exist.
+    fn take(&self, image_id: Option<u64>, guarded: bool) -> Result<Slot, String> {
+        let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
+        if free.in_use >= self.config.total_memories {
+            return Err(format!(
+                "pooling allocator exhausted: all {} memory slots are in use \
+                 (raise total_memories, or drop instances sooner)",
+                self.config.total_memories
+            ));
+        }
+        let pick = free
+            .slots
+            .iter()
+            .rposition(|s| s.image.as_ref().map(|i| i.id()) == image_id && (s.guarded || !guarded))
+            .or_else(|| free.slots.len().checked_sub(1));
+        if let Some(i) = pick {
+            free.in_use += 1;
+            return Ok(free.slots.swap_remove(i));
+        }
+        free.in_use += 1;
+        drop(free);
+        match self.reserve(guarded) {
+            Some(slot) => Ok(slot),
+            None => {
+                self.free.lock().unwrap_or_else(|e| e.into_inner()).in_use -= 1;
+                Err(format!(
+                    "pooling allocator: could not reserve address space for a memory slot \
+                     of {} bytes",
+                    self.config.max_memory_size
+                ))
+            }
+        }
+    }
+
+    fn reserve(&self, guarded: bool) -> Option<Slot> {
+        let plain = self
+            .config
+            .max_memory_size
+            .div_ceil(WASM_PAGE_SIZE as usize)
+            .max(1)
+            * WASM_PAGE_SIZE as usize;
+        let (base, reserved, guarded) = match guarded.then(|| reserve(GUARDED_RESERVATION)) {
+            Some(Some(base)) => (base, GUARDED_RESERVATION, true),
+            _ => (reserve(plain)?, plain, false),
+        };
+        Some(Slot {
+            base,
+            reserved,
+            guarded,
+            accessible: 0,
+            image: None,
+        })
+    }
+
+    /// Brings `slot` to `min_bytes` accessible bytes, zero but for `image`.
+    /// Its contents beyond the image are already zero (reset on release).
+    fn prepare(
+        &self,
+        slot: &mut Slot,
+        min_bytes: usize,
+        image: Option<&Arc<MemoryImage>>,
+    ) -> Result<bool, String> {
+        let fail = || format!("pooling allocator: could not map a memory of {min_bytes} bytes");
+        let same = match (&slot.image, image) {
+            (Some(a), Some(b)) => a.id() == b.id(),
+            (None, None) => true,
+            _ => false,
+        };
+        if !same {
+            if !slot.drop_image() {
+                return Err(fail());
+            }
+            if let Some(image) = image {
+                if image.len() > min_bytes {
+                    return Err(fail());
+                }
+                // SAFETY: [base, base + image.len()) lies inside the slot's
+                // reservation (image.len() <= min_bytes <= reserved) and no
+                // memory uses this slot.
+                if !unsafe { image.map_at(slot.base) } {
+                    return Err(fail());
+                }
+                slot.image = Some(image.clone());
+                slot.accessible = slot.accessible.max(image.len());
+            }
+        }
+        if !slot.set_accessible(min_bytes) {
+            return Err(fail());
+        }
+        Ok(image.is_some())
+    }
+
+    /// Puts `slot` back on the free list (`reset`: it was discarded
+    /// already; otherwise it is reset now), or unmaps it when it cannot be
+    /// reset or the cache keeps enough free slots.
+    fn give_back(&self, mut slot: Slot, reset: bool) {
+        let usable = reset || discard(&mut slot, self.reset_in_place_max());
+        let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
+        free.in_use -= 1;
+        if usable && self.keep_free.is_none_or(|keep| free.slots.len() < keep) {
+            free.slots.push(slot);
+            return;
+        }
+        drop(free);
+        // SAFETY: the whole reservation is the pool's own and unused.
+        unsafe { libc::munmap(slot.base.cast(), slot.reserved) };
+    }
+
+    /// Slots reserved so far and free now (for tests).
+    #[cfg(test)]
+    pub fn free_slots(&self) -> usize {
+        self.free
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .slots
+            .len()
+    }
+}
+
+/// Memories up to this size are reset page by page (see `reset_written`),
+/// larger ones with `madvise`, so a free slot never keeps much resident:
+/// in a configured pool (the embedder sized it)...
+const RESET_IN_PLACE_MAX: usize = 16 << 20;
+/// ...and in an engine's cache of freed reservations, which nobody sized
+/// (at most `keep` free slots of this much each stay resident).
+const CACHE_RESET_IN_PLACE_MAX: usize = 4 << 20;
+
+/// Discards the accessible bytes of `slot` (zero, or the image's),
+/// keeping its pages resident if it has at most `in_place_max` bytes.
+fn discard(slot: &mut Slot, in_place_max: usize) -> bool {
+    if slot.accessible == 0 {
+        return true;
+    }
+    if slot.accessible <= in_place_max && reset_written(slot) {
+        return true;
+    }
+    // SAFETY: [base, base + accessible) is mapped and owned by the slot;
+    // no memory uses it any more.
+    unsafe { libc::madvise(slot.base.cast(), slot.accessible, libc::MADV_DONTNEED) == 0 }
+}
+
+/// `/proc/self/pagemap`, opened once (`None` where unavailable).
+fn pagemap() -> Option<&'static std::fs::File> {
+    static PAGEMAP: std::sync::OnceLock<Option<std::fs::File>> = std::sync::OnceLock::new();
+    PAGEMAP
+        .get_or_init(|| std::fs::File::open("/proc/self/pagemap").ok())
+        .as_ref()
+}
+
+/// Resets in place the pages of `slot` that the memory wrote, found with
+/// `/proc/self/pagemap` (an anonymous page that is present or swapped:
+/// a zero page written, or an image page copied on write): each is
+/// compared with what it must hold and rewritten if different. Pages stay
+/// mapped, so the next memory in the slot takes no page faults and no
+/// TLB shootdown is needed, unlike `madvise(MADV_DONTNEED)`. False (slot
+/// unchanged) where the page map cannot be read.
+fn reset_written(slot: &mut Slot) -> bool {
+    use std::os::unix::fs::FileExt;
+    let Some(map) = pagemap() else {
+        return false;
+    };
+    let page = super::memory_image::host_page_size();
+    let pages = slot.accessible / page;
+    let mut entries = vec![0u8; pages * 8];
+    let offset = (slot.base as usize / page * 8) as u64;
+    if map.read_exact_at(&mut entries, offset).is_err() {
+        return false;
+    }
+    const PRESENT: u64 = 1 << 63;
+    const SWAPPED: u64 = 1 << 62;
+    const FILE_OR_SHARED: u64 = 1 << 61;
+    let image = slot.image.as_ref().map_or(&[][..], |i| i.bytes());
+    for (i, e) in entries.chunks_exact(8).enumerate() {
+        let e = u64::from_ne_bytes(e.try_into().unwrap_or_default());
+        if e & (PRESENT | SWAPPED) == 0 || e & FILE_OR_SHARED != 0 {
+            continue; // never touched, or still the image's file page
+        }
+        let start = i * page;
+        // SAFETY: page `i` lies in the slot's accessible part, owned by
+        // the pool now that its memory is gone.
+        let bytes = unsafe { std::slice::from_raw_parts_mut(slot.base.add(start), page) };
+        match image.get(start..start + page) {
+            Some(want) if bytes != want => bytes.copy_from_slice(want),
+            Some(_) => {}
+            // Compared first: writing a page that only maps the shared
+            // zero page would allocate it.
+            None if bytes.iter().any(|&b| b != 0) => bytes.fill(0),
+            None => {}
+        }
+    }
+    true
+}
+
+impl SlotLease {
+    /// Returns the slot at `base` with `accessible` bytes mapped, from a
+    /// dropped memory.
+    pub(crate) fn release(self, base: *mut u8, reserved: usize, accessible: usize) {
+        let mut slot = Slot {
+            base,
+            reserved,
+            guarded: self.guarded,
+            accessible,
+            image: self.image,
+        };
+        let ok = discard(&mut slot, self.pool.reset_in_place_max());
+        self.pool.give_back(slot, ok);
+    }
+}
+
+impl Drop for MemoryPool {
+    fn drop(&mut self) {
+        let free = self.free.get_mut().unwrap_or_else(|e| e.into_inner());
+        for slot in free.slots.drain(..) {
+            // SAFETY: free slots are owned by the pool alone; every memory
+            // using one holds an `Arc` to the pool, so none is alive now.
+            unsafe { libc::munmap(slot.base.cast(), slot.reserved) };
+        }
+    }
+}
+
+/// Reserves `bytes` of inaccessible address space.
+fn reserve(bytes: usize) -> Option<*mut u8> {
+    // SAFETY: an anonymous private mapping with no address hint does not
+    // affect existing memory; the result is checked.
+    let base = unsafe {
+        libc::mmap(
+            ptr::null_mut(),
+            bytes,
+            libc::PROT_NONE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
+            -1,
+            0,
+        )
+    };
+    (base != libc::MAP_FAILED).then_some(base.cast())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pool(n: u32) -> Arc<MemoryPool> {
+        MemoryPool::new(PoolConfig {
+            total_memories: n,
+            max_memory_size: 16 << 20,
+        })
+    }
+
+    fn image() -> Arc<MemoryImage> {
+        let data: Vec<u8> = (0..20_000u32).map(|i| (i % 251) as u8 + 1).collect();
+        MemoryImage::new(2 * 65536, &[(1000, &data[..])]).expect("memfd image")
+    }
+
+    #[test]
+    fn exhaustion_is_an_error_and_release_frees_a_slot() {
+        let p = pool(2);
+        let a = p.allocate(1, 10, false, false, None).unwrap();
+        let _b = p.allocate(1, 10, false, false, None).unwrap();
+        let err = p.allocate(1, 10, false, false, None).err().unwrap();
+        assert!(err.contains("exhausted"), "{err}");
+        drop(a);
+        assert_eq!(p.free_slots(), 1);
+        assert!(p.allocate(1, 10, false, false, None).is_ok());
+        let too_big = p.allocate(1000, 1000, false, false, None).err().unwrap();
+        assert!(too_big.contains("max_memory_size"), "{too_big}");
+    }
+
+    #[test]
+    fn reuse_resets_to_zero_and_growth_stays_in_the_slot() {
+        let p = pool(1);
+        let (mut m, mapped) = p.allocate(1, 1000, false, true, None).unwrap();
+        assert!(!mapped);
+        let base = m.def.base;
+        m.data_mut()[10] = 5;
+        assert_eq!(m.grow(3), Some(1));
+        assert_eq!(m.def.base, base, "growth inside the slot must not move");
+        m.data_mut()[4 * 65536 - 1] = 6;
+        // The pool caps growth at max_memory_size (16 MiB = 256 pages).
+        assert_eq!(m.grow(253), None);
+        assert_eq!(m.grow(252), Some(4));
+        drop(m);
+        let (m, _) = p.allocate(1, 1000, false, true, None).unwrap();
+        assert_eq!(m.def.base, base, "the slot is reused");
+        assert_eq!(m.data().len(), 65536, "accessible part shrank back");
+        assert!(m.data().iter().all(|&b| b == 0), "reused memory is zero");
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn reuse_resets_to_the_image_and_switching_images_works() {
+        let p = pool(1);
+        let img = image();
+        let mut expected = vec![0u8; 2 * 65536];
+        for (i, b) in expected[1000..21_000].iter_mut().enumerate() {
+            *b = (i % 251) as u8 + 1;
+        }
+        let (mut m, mapped) = p.allocate(2, 10, false, true, Some(&img)).unwrap();
+        assert!(mapped);
+        assert!(m.data() == &expected[..]);
+        m.data_mut()[1000] = 0;
+        m.data_mut()[100_000] = 9;
+        drop(m);
+        let (m, mapped) = p.allocate(2, 10, false, true, Some(&img)).unwrap();
+        assert!(mapped);
+        assert!(
+            m.data() == &expected[..],
+            "writes of the previous memory leak"
+        );
+        drop(m);
+        // Another module (no image) in the same slot: all zero.
+        let (m, mapped) = p.allocate(2, 10, false, true, None).unwrap();
+        assert!(!mapped);
+        assert!(m.data().iter().all(|&b| b == 0));
+        drop(m);
+        let (m, _) = p.allocate(2, 10, false, true, Some(&img)).unwrap();
+        assert!(m.data() == &expected[..]);
+    }
+}
