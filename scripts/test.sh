@@ -29,3 +29,5 @@ python3 scripts/check-tail-dispatch.py "${CARGO_TARGET_DIR:-target}/release/libw
 echo "== C API tests against the release library, under valgrind"
 WASMRT_VALGRIND=1 WASMRT_CAPI_LIB_DIR="${CARGO_TARGET_DIR:-target}/release" \
   cargo test --quiet --test capi
+# A short run of every fuzz target (or one SKIPPED line without nightly).
+./scripts/fuzz-smoke.sh

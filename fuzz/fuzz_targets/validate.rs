@@ -1,0 +1,47 @@
+//! Decode/validate: arbitrary bytes and wasm-smith modules go through
+//! wasmrt's `Module::validate` and `Module::new`; neither may panic, and
+//! the verdict must match wasmparser's validator with wasmrt's features.
+#![no_main]
+
+use arbitrary::Unstructured;
+use libfuzzer_sys::fuzz_target;
+use wasmrt::{Config, Engine, Module, Strategy};
+
+fn check(wasm: &[u8]) {
+    let expected = wasmparser::Validator::new_with_features(wasmrt_fuzz::wasmrt_features())
+        .validate_all(wasm)
+        .map(|_| ());
+    let engine = Engine::new(Config::new().strategy(Strategy::Interpreter));
+    let validated = Module::validate(&engine, wasm);
+    assert_eq!(
+        expected.is_ok(),
+        validated.is_ok(),
+        "validate verdicts differ: wasmparser {expected:?}, wasmrt {validated:?}"
+    );
+    let compiled = Module::new(&engine, wasm);
+    assert_eq!(
+        expected.is_ok(),
+        compiled.is_ok(),
+        "Module::new verdict differs: wasmparser {expected:?}, wasmrt {:?}",
+        compiled.err()
+    );
+}
+
+fuzz_target!(|data: &[u8]| {
+    let (first, rest) = match data.split_first() {
+        Some(x) => x,
+        None => return,
+    };
+    if first & 1 == 0 {
+        check(rest);
+    } else {
+        let mut u = Unstructured::new(rest);
+        let Ok(config) = wasmrt_fuzz::smith_config(&mut u) else {
+            return;
+        };
+        let Ok(module) = wasm_smith::Module::new(config, &mut u) else {
+            return;
+        };
+        check(&module.to_bytes());
+    }
+});
