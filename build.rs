@@ -1,5 +1,5 @@
 //! Build script: generates the extension header `wasmrt.h` from
-//! `src/capi/ext.rs` with cbindgen.
+//! `src/capi/ext.rs` and `src/capi/sandbox.rs` with cbindgen.
 //!
 //! The header is committed as `include/wasmrt.h`. The build writes the
 //! freshly generated text to OUT_DIR and exposes its path to the tests
@@ -15,12 +15,14 @@ fn main() {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("manifest dir"));
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("out dir")).join("wasmrt.h");
     println!("cargo:rerun-if-changed=src/capi/ext.rs");
+    println!("cargo:rerun-if-changed=src/capi/sandbox.rs");
     println!("cargo:rerun-if-changed=cbindgen.toml");
     println!("cargo:rerun-if-env-changed=WASMRT_UPDATE_HEADER");
     let config = cbindgen::Config::from_file(root.join("cbindgen.toml")).expect("cbindgen.toml");
     let bindings = cbindgen::Builder::new()
         .with_config(config)
         .with_src(root.join("src/capi/ext.rs"))
+        .with_src(root.join("src/capi/sandbox.rs"))
         .generate()
         .expect("generate wasmrt.h from src/capi/ext.rs");
     bindings.write_to_file(&out);

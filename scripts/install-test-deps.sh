@@ -3,7 +3,7 @@
 # Python: valgrind (C API tests), cmake and pkg-config (install tests), and
 # the FFI consumers' toolchains: Go (cgo), Ruby with ruby-ffi, and Zig
 # (the PyPI package ziglang; 0.15 is the last release with @cImport); and
-# clang, lld and wasi-libc, which compile the WASI test programs
+# clang, lld, wasi-libc and compiler-rt's wasm32 builtins, which compile the WASI test programs
 # (tests/wasi/*.c) to wasm32-wasi; Rust's wasm32-wasip1 target and the
 # wasmtime Python package (in ~/.cache/wasmrt-peers/venv, shared with
 # scripts/bench.sh) and, when npm exists, AssemblyScript with its WASI
@@ -19,6 +19,9 @@ ruby -e 'require "ffi"' >/dev/null 2>&1 || packages+=(ruby-ffi)
 command -v clang >/dev/null 2>&1 || packages+=(clang)
 command -v wasm-ld >/dev/null 2>&1 || packages+=(lld)
 [ -f /usr/lib/wasm32-wasi/libc.a ] || [ -f /usr/share/wasi-sysroot/lib/wasm32-wasi/libc.a ] || packages+=(wasi-libc)
+# clang links every wasm32-wasi program against compiler-rt's builtins,
+# which Debian ships apart from clang.
+compgen -G '/usr/lib/llvm-*/lib/clang/*/lib/wasi/libclang_rt.builtins-wasm32.a' >/dev/null || packages+=(libclang-rt-dev-wasm32)
 if [ ${#packages[@]} -gt 0 ]; then
   echo "== installing: ${packages[*]}"
   if [ "$(id -u)" = 0 ]; then apt=(apt-get); else apt=(sudo apt-get); fi

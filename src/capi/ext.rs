@@ -103,7 +103,7 @@ pub struct wasmrt_error_t {
     offset: Option<usize>,
 }
 
-fn error(message: String, offset: Option<usize>) -> *mut wasmrt_error_t {
+pub(super) fn error(message: String, offset: Option<usize>) -> *mut wasmrt_error_t {
     Box::into_raw(Box::new(wasmrt_error_t { message, offset }))
 }
 

@@ -27,6 +27,7 @@ mod instance;
 mod memory;
 mod module;
 mod r#ref;
+mod sandbox;
 mod store;
 mod table;
 #[doc(hidden)]
