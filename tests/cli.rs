@@ -732,3 +732,97 @@ fn compile_native_code() {
         text(&o.stderr)
     );
 }
+
+/// `--fuel`, `--timeout`, `--max-stack` and `--max-memory` stop a guest
+/// in every strategy with a trap (exit 134) or an error (exit 1) and a
+/// line naming the flag; within its limits the same guest runs.
+#[test]
+fn sandbox_flags_name_the_limit() {
+    let d = tmp("sandbox-flags");
+    let spin = write(
+        &d,
+        "spin.wat",
+        b"(module (func (export \"_start\") (loop $l (br $l))))",
+    );
+    let count = write(
+        &d,
+        "count.wat",
+        br#"(module (func (export "_start") (local $n i32)
+              (loop $l (br_if $l (i32.lt_u (local.tee $n (i32.add (local.get $n) (i32.const 1)))
+                                           (i32.const 1000))))))"#,
+    );
+    let recurse = write(
+        &d,
+        "recurse.wat",
+        b"(module (func $f (export \"_start\") (call $f)))",
+    );
+    let grow = write(
+        &d,
+        "grow.wat",
+        br#"(module (memory 1) (func (export "_start")
+              (if (i32.lt_s (memory.grow (i32.const 16)) (i32.const 0)) (then unreachable))))"#,
+    );
+    let big = write(
+        &d,
+        "big.wat",
+        b"(module (memory 32) (func (export \"_start\")))",
+    );
+    for strategy in ["interp", "jit", "auto"] {
+        let run = |flags: &[&str], file: &Path| {
+            let o = output(
+                wasmrt()
+                    .args(["run", "--strategy", strategy])
+                    .args(flags)
+                    .arg(file),
+                b"",
+            );
+            (o.status.code(), text(&o.stderr))
+        };
+        let (code, err) = run(&["--fuel", "100000"], &spin);
+        assert_eq!(code, Some(134), "{strategy}: {err}");
+        assert!(err.contains("all fuel consumed"), "{strategy}: {err}");
+        assert!(err.contains("(--fuel 100000)"), "{strategy}: {err}");
+        // 1000 iterations of 7 operators fit in 10000 fuel.
+        let (code, err) = run(&["--fuel", "10000"], &count);
+        assert_eq!(code, Some(0), "{strategy}: {err}");
+
+        let started = std::time::Instant::now();
+        let (code, err) = run(&["--timeout", "100ms"], &spin);
+        assert_eq!(code, Some(134), "{strategy}: {err}");
+        assert!(err.contains("interrupted"), "{strategy}: {err}");
+        assert!(err.contains("(--timeout 100ms)"), "{strategy}: {err}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(20));
+        let (code, err) = run(&["--timeout", "60s"], &count);
+        assert_eq!(code, Some(0), "{strategy}: {err}");
+
+        let (code, err) = run(&["--max-stack", "64K"], &recurse);
+        assert_eq!(code, Some(134), "{strategy}: {err}");
+        assert!(err.contains("call stack exhausted"), "{strategy}: {err}");
+        assert!(err.contains("(--max-stack 65536)"), "{strategy}: {err}");
+
+        // memory.grow sees -1; the guest then traps, and the refusal is named.
+        let (code, err) = run(&["--max-memory", "1M"], &grow);
+        assert_eq!(code, Some(134), "{strategy}: {err}");
+        assert!(
+            err.contains("linear memory bytes (limit 1048576)"),
+            "{strategy}: {err}"
+        );
+        assert!(err.contains("(--max-memory 1048576)"), "{strategy}: {err}");
+        let (code, err) = run(&["--max-memory", "2M"], &grow);
+        assert_eq!(code, Some(0), "{strategy}: {err}");
+        // A module whose own memory is over the limit does not instantiate.
+        let (code, err) = run(&["--max-memory", "1M"], &big);
+        assert_eq!(code, Some(1), "{strategy}: {err}");
+        assert!(err.contains("(--max-memory 1048576)"), "{strategy}: {err}");
+    }
+    for bad in [
+        &["--fuel", "lots"][..],
+        &["--max-memory", "12X"],
+        &["--max-stack", "-1"],
+        &["--timeout", "soon"],
+    ] {
+        let o = output(wasmrt().arg("run").args(bad).arg(&spin), b"");
+        assert_eq!(o.status.code(), Some(2), "{bad:?}");
+        assert_eq!(text(&o.stderr).lines().count(), 1, "{bad:?}");
+    }
+}

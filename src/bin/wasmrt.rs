@@ -6,14 +6,18 @@
 //! traps (as a process killed by SIGABRT reports itself); 1 when the
 //! module cannot be read, validated or linked; 2 for a bad command line.
 
+#[path = "wasmrt/sandbox.rs"]
+mod sandbox;
 #[path = "wasmrt/wast_command.rs"]
 mod wast_command;
 #[path = "wasmrt/wast/mod.rs"]
 mod wast_runner;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use sandbox::{parse_bytes, parse_duration, Sandbox};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 use wasmrt::wasi::{self, Input, Output, WasiCtx};
 use wasmrt::{
     Config, Engine, Error, Extern, Instance, Module, Store, Strategy, Trap, Val, ValType,
@@ -86,6 +90,22 @@ struct RunArgs {
     /// Execution tier
     #[arg(long, value_enum)]
     strategy: Option<StrategyArg>,
+    /// Stop the guest once it has spent N units of fuel (one per
+    /// instruction; structural ones such as block, loop and end are free)
+    #[arg(long, value_name = "N")]
+    fuel: Option<u64>,
+    /// Limit the guest's linear memories to BYTES in total (a number,
+    /// optionally with a K, M or G suffix: powers of 1024)
+    #[arg(long, value_name = "BYTES", value_parser = parse_bytes)]
+    max_memory: Option<u64>,
+    /// Limit the wasm stack to BYTES (default 8M; at least 4K)
+    #[arg(long, value_name = "BYTES", value_parser = parse_bytes)]
+    max_stack: Option<u64>,
+    /// Interrupt the guest when DURATION has passed (e.g. 500ms, 10s, 2m,
+    /// 1h; a bare number is seconds). A guest blocked in a host call is
+    /// interrupted when that call returns
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    timeout: Option<Duration>,
     /// The module (.wasm binary or .wat text)
     file: PathBuf,
     /// Arguments for the guest (after its name), or for the --invoke'd export
@@ -215,13 +235,12 @@ fn fail(msg: impl std::fmt::Display) -> ExitCode {
 }
 
 fn run(args: RunArgs) -> ExitCode {
-    let mut config = Config::from_env();
-    if let Some(s) = args.strategy {
-        config.strategy(match s {
-            StrategyArg::Interp => Strategy::Interpreter,
-            StrategyArg::Jit => Strategy::Jit,
-            StrategyArg::Auto => Strategy::Auto,
-        });
+    let mut config = config(args.strategy);
+    config
+        .consume_fuel(args.fuel.is_some())
+        .epoch_interruption(args.timeout.is_some());
+    if let Some(bytes) = args.max_stack {
+        config.max_wasm_stack(usize::try_from(bytes).unwrap_or(usize::MAX));
     }
     let mut builder = WasiCtx::builder();
     builder
@@ -266,14 +285,19 @@ fn run(args: RunArgs) -> ExitCode {
         Err(e) => return fail(e),
     };
     let mut store = Store::new(&engine);
+    let sandbox = Sandbox::apply(&args, &mut store);
     let imports = match wasi::imports(&mut store, &module, ctx) {
         Ok(i) => i,
         Err(e) => return fail(e),
     };
     let instance = match Instance::new(&mut store, &module, &imports) {
         Ok(i) => i,
-        Err(Error::Trap(t)) => return exit_or_trap(&t, &module),
-        Err(e) => return fail(e),
+        Err(Error::Trap(t)) => {
+            let code = exit_or_trap(&t, &module);
+            sandbox.explain(&store, &t);
+            return code;
+        }
+        Err(e) => return fail(sandbox.explain_error(e)),
     };
     let outcome = match &args.invoke {
         None => {
@@ -298,7 +322,11 @@ fn run(args: RunArgs) -> ExitCode {
             }
             emit(&out)
         }
-        Err(t) => exit_or_trap(&t, &module),
+        Err(t) => {
+            let code = exit_or_trap(&t, &module);
+            sandbox.explain(&store, &t);
+            code
+        }
     }
 }
 

@@ -220,6 +220,17 @@ impl Store {
         self.inner.context().resources.limits
     }
 
+    /// Why the store's limits last refused a `memory.grow` or
+    /// `table.grow` of wasm code (which then saw -1), if they ever did:
+    /// the limit's description, for explaining a guest's failure.
+    pub fn last_refused_growth(&self) -> Option<String> {
+        self.inner
+            .context()
+            .resources
+            .refused
+            .map(|r| r.to_string())
+    }
+
     /// Panics with a clear message when a handle of another store is used.
     #[track_caller]
     pub(crate) fn check(&self, id: StoreId) {

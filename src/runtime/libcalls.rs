@@ -33,6 +33,7 @@ pub unsafe fn memory_grow(vmctx: *mut VMContext, memory: u32, delta: u64) -> Opt
         let store = (*vmctx).store;
         let bytes = delta.checked_mul(WASM_PAGE_SIZE)?;
         if !(*store).resources.may_grow_memory(bytes) {
+            (*store).resources.refused_memory();
             return None;
         }
         let old = (*mem).grow(delta)?;
@@ -159,6 +160,7 @@ pub unsafe fn table_grow(vmctx: *mut VMContext, table: u32, delta: u64, init: u6
         let t = *inst.tables.get(table as usize)?;
         let store = (*vmctx).store;
         if !(*store).resources.may_grow_table(delta) {
+            (*store).resources.refused_table();
             return None;
         }
         let old = (*t).grow(delta, init)?;

@@ -76,6 +76,9 @@ pub struct Resources {
     instances: usize,
     tables: usize,
     memories: usize,
+    /// The last growth of a memory or table the limits refused (wasm saw
+    /// -1), kept so that an embedder can say why a guest failed.
+    pub refused: Option<LimitExceeded>,
 }
 
 impl Resources {
@@ -97,6 +100,22 @@ impl Resources {
         self.memory_bytes
             .checked_add(bytes)
             .is_some_and(|n| n <= self.limits.memory_bytes)
+    }
+
+    /// Records that a growth was refused by the memory limit.
+    pub fn refused_memory(&mut self) {
+        self.refused = Some(LimitExceeded {
+            kind: LimitKind::MemoryBytes,
+            limit: self.limits.memory_bytes,
+        });
+    }
+
+    /// Records that a growth was refused by the table-element limit.
+    pub fn refused_table(&mut self) {
+        self.refused = Some(LimitExceeded {
+            kind: LimitKind::TableElements,
+            limit: self.limits.table_elements,
+        });
     }
 
     /// Records that a memory grew by `bytes` (after `may_grow_memory`).
