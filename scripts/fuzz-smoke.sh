@@ -26,6 +26,11 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}/fuzz"
 echo "== fuzz smoke: building the targets (cargo +nightly fuzz build)"
 cargo +nightly fuzz build --fuzz-dir fuzz
 for target in validate run differential; do
+  # Every earlier finding first (fuzz/regressions/<target>/, see docs/FUZZING.md).
+  if compgen -G "fuzz/regressions/$target/*" >/dev/null; then
+    echo "== fuzz smoke: $target, replaying fuzz/regressions/$target"
+    cargo +nightly fuzz run --fuzz-dir fuzz "$target" fuzz/regressions/"$target"/* -- -timeout=60
+  fi
   echo "== fuzz smoke: $target for ${SECONDS_PER_TARGET}s"
   mkdir -p "fuzz/corpus/$target"
   log="$CARGO_TARGET_DIR/smoke-$target.log"

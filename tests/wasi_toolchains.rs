@@ -157,6 +157,43 @@ fn rust_wasip1_program_matches_wasmtime() {
     assert!(want.files.iter().any(|(f, _)| f == "moved.txt"), "{want:?}");
 }
 
+/// The same scenario in C, built by clang with wasi-libc (installed by
+/// scripts/install-test-deps.sh, which tests/cli.rs needs too).
+#[test]
+fn c_wasi_libc_program_matches_wasmtime() {
+    let Some(python) = wasmtime_python() else {
+        println!(
+            "wasi_toolchains: SKIPPED: no Python with the wasmtime package \
+             (set WASMRT_PEERS_PYTHON)"
+        );
+        return;
+    };
+    let build = work("c");
+    let wasm = build.join("c_prog.wasm");
+    let o = Command::new("clang")
+        .args([
+            "--target=wasm32-wasi",
+            "-O1",
+            "-Wall",
+            "-Wextra",
+            "-Werror",
+            "-o",
+        ])
+        .arg(&wasm)
+        .arg(root().join("tests/wasi/toolchains/c_prog.c"))
+        .output()
+        .expect("clang (scripts/install-test-deps.sh installs it)");
+    assert!(
+        o.status.success(),
+        "clang failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let want = compare(&python, &wasm, &build);
+    assert!(want.stdout.contains("escape: false"), "{want:?}");
+    assert!(want.stdout.contains("read back: hello from c"), "{want:?}");
+    assert!(want.files.iter().any(|(f, _)| f == "moved.txt"), "{want:?}");
+}
+
 /// Runs `wasm` under wasmtime, then under wasmrt in each strategy, each
 /// with a fresh directory; all must be equal. Returns wasmtime's outcome.
 fn compare(python: &Path, wasm: &Path, build: &Path) -> Outcome {
