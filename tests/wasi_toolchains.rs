@@ -25,8 +25,20 @@ fn work(name: &str) -> PathBuf {
     d
 }
 
-/// A Python with the `wasmtime` package, if there is one.
+/// A Python with the `wasmtime` package, if there is one; otherwise prints
+/// the test's SKIPPED line.
 fn wasmtime_python() -> Option<PathBuf> {
+    let found = find_wasmtime_python();
+    if found.is_none() {
+        println!(
+            "wasi_toolchains: SKIPPED: no Python with the wasmtime package \
+             (set WASMRT_PEERS_PYTHON)"
+        );
+    }
+    found
+}
+
+fn find_wasmtime_python() -> Option<PathBuf> {
     let python = std::env::var_os("WASMRT_PEERS_PYTHON")
         .map(PathBuf::from)
         .or_else(|| {
@@ -129,10 +141,6 @@ fn under_wasmtime(python: &Path, wasm: &Path, dir: &Path, io: &Path) -> Outcome 
 #[test]
 fn rust_wasip1_program_matches_wasmtime() {
     let Some(python) = wasmtime_python() else {
-        println!(
-            "wasi_toolchains: SKIPPED: no Python with the wasmtime package \
-             (set WASMRT_PEERS_PYTHON)"
-        );
         return;
     };
     let build = work("rust");
@@ -162,10 +170,6 @@ fn rust_wasip1_program_matches_wasmtime() {
 #[test]
 fn c_wasi_libc_program_matches_wasmtime() {
     let Some(python) = wasmtime_python() else {
-        println!(
-            "wasi_toolchains: SKIPPED: no Python with the wasmtime package \
-             (set WASMRT_PEERS_PYTHON)"
-        );
         return;
     };
     let build = work("c");
@@ -213,10 +217,6 @@ fn compare(python: &Path, wasm: &Path, build: &Path) -> Outcome {
 #[test]
 fn assemblyscript_program_matches_wasmtime() {
     let Some(python) = wasmtime_python() else {
-        println!(
-            "wasi_toolchains: SKIPPED: no Python with the wasmtime package \
-             (set WASMRT_PEERS_PYTHON)"
-        );
         return;
     };
     let asc_dir = std::env::var_os("WASMRT_ASC_DIR")
