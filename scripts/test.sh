@@ -13,6 +13,13 @@ echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"
 cargo clippy --all-targets --quiet -- -D warnings
+# The JIT must keep building for aarch64 (tests run on x86-64 only).
+echo "== cargo check --target aarch64-unknown-linux-gnu"
+if rustup target add aarch64-unknown-linux-gnu >/dev/null 2>&1; then
+  cargo check --quiet --target aarch64-unknown-linux-gnu
+else
+  echo "== aarch64 check: SKIPPED (rustup could not add the aarch64-unknown-linux-gnu target)"
+fi
 echo "== cargo test"
 WASMRT_VALGRIND=${WASMRT_VALGRIND:-1} cargo test --quiet
 # Optimised builds dispatch between interpreter handlers by tail calls
