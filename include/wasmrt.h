@@ -64,6 +64,10 @@ typedef enum wasmrt_feature_t {
   WASMRT_FEATURE_TAIL_CALL = 10,
   // Relaxed SIMD (WebAssembly 3.0).
   WASMRT_FEATURE_RELAXED_SIMD = 11,
+  // Typed function references: `(ref null? $t)` types, `call_ref`,
+  // `return_call_ref`, `ref.as_non_null`, `br_on_null`,
+  // `br_on_non_null` (WebAssembly 3.0).
+  WASMRT_FEATURE_FUNCTION_REFERENCES = 12,
 } wasmrt_feature_t;
 
 // Why WebAssembly code trapped (`wasmrt_trap_code`; wasmtime:

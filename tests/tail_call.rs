@@ -1,4 +1,5 @@
-//! Tail calls run in constant stack.
+//! Tail calls (`return_call`, `return_call_indirect`, `return_call_ref`)
+//! run in constant stack.
 //!
 //! The engine here allows a call depth of only 64 and a value stack of a
 //! few KiB, so any tail call that pushed a frame would trap with "call
@@ -62,6 +63,14 @@ const LOOPS: &str = r#"(module
   (func $wide (param i64 i64 i64 i64) (result i64) (local i64 i64 i64)
     (i64.add (i64.add (local.get 0) (local.get 1))
              (i64.add (local.get 2) (i64.add (local.get 3) (local.get 4)))))
+  ;; the same loop through a typed function reference
+  (elem declare func $ref_loop)
+  (func $ref_loop (export "ref_loop") (type $step)
+    (if (result i64) (i64.eqz (local.get 0))
+      (then (local.get 1))
+      (else (return_call_ref $step (i64.sub (local.get 0) (i64.const 1))
+                                   (i64.add (local.get 1) (i64.const 1))
+                                   (ref.func $ref_loop)))))
   ;; a tail call to a host function
   (func (export "to_host") (param i64) (result i64)
     (return_call $host_add (local.get 0) (i64.const 100))))"#;
@@ -87,6 +96,14 @@ fn loops() -> (Store, Instance) {
 fn return_call_loop_runs_in_constant_stack() {
     let (mut s, i) = loops();
     let r = call(&mut s, i, "loop", &[Val::I64(ITERATIONS), Val::I64(0)]).unwrap();
+    assert_eq!(r, vec![Val::I64(ITERATIONS)]);
+}
+
+/// `ITERATIONS` `return_call_ref`s of a function to itself.
+#[test]
+fn return_call_ref_loop_runs_in_constant_stack() {
+    let (mut s, i) = loops();
+    let r = call(&mut s, i, "ref_loop", &[Val::I64(ITERATIONS), Val::I64(0)]).unwrap();
     assert_eq!(r, vec![Val::I64(ITERATIONS)]);
 }
 

@@ -6,8 +6,10 @@ use arbitrary::{Arbitrary, Result, Unstructured};
 use wasmrt::*;
 
 /// wasm-smith settings restricted to wasmrt's default features (see
-/// `Features::to_wasmparser`): no GC, exceptions, typed function
-/// references, threads, wide arithmetic or custom page sizes.
+/// `Features::to_wasmparser`): no GC, exceptions, threads, wide
+/// arithmetic or custom page sizes. wasm-smith generates typed function
+/// references only together with GC, so they are left out too (the
+/// `validate` target's raw-bytes mode still reaches them).
 pub fn smith_config(u: &mut Unstructured<'_>) -> Result<wasm_smith::Config> {
     let mut c = wasm_smith::Config::arbitrary(u)?;
     c.gc_enabled = false;
@@ -69,6 +71,7 @@ pub fn wasmrt_features() -> wasmparser::WasmFeatures {
         F::MEMORY64,
         F::TAIL_CALL,
         F::RELAXED_SIMD,
+        F::FUNCTION_REFERENCES,
         F::MVP,
     ] {
         f.insert(x);

@@ -94,6 +94,10 @@ pub enum wasmrt_feature_t {
     WASMRT_FEATURE_TAIL_CALL = 10,
     /// Relaxed SIMD (WebAssembly 3.0).
     WASMRT_FEATURE_RELAXED_SIMD = 11,
+    /// Typed function references: `(ref null? $t)` types, `call_ref`,
+    /// `return_call_ref`, `ref.as_non_null`, `br_on_null`,
+    /// `br_on_non_null` (WebAssembly 3.0).
+    WASMRT_FEATURE_FUNCTION_REFERENCES = 12,
 }
 
 /// An error with a message and, for compilation errors, the byte offset in
@@ -282,6 +286,7 @@ pub unsafe extern "C" fn wasmrt_config_feature_set(
         wasmrt_feature_t::WASMRT_FEATURE_MEMORY64 => f.memory64 = enable,
         wasmrt_feature_t::WASMRT_FEATURE_TAIL_CALL => f.tail_call = enable,
         wasmrt_feature_t::WASMRT_FEATURE_RELAXED_SIMD => f.relaxed_simd = enable,
+        wasmrt_feature_t::WASMRT_FEATURE_FUNCTION_REFERENCES => f.function_references = enable,
     }
     c.config.features(f);
 }

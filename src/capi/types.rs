@@ -69,8 +69,10 @@ pub(crate) fn valkind_of(ty: ValType) -> wasm_valkind_t {
         ValType::F64 => WASM_F64,
         // The standard header has no v128 kind; wasmrt.h names this value.
         ValType::V128 => 4,
-        ValType::ExternRef => WASM_EXTERNREF,
-        ValType::FuncRef => WASM_FUNCREF,
+        // wasm.h has no typed references: a typed function reference
+        // shows as funcref (as in wasmtime).
+        ValType::Ref(r) if r.is_func() => WASM_FUNCREF,
+        ValType::Ref(_) => WASM_EXTERNREF,
     }
 }
 

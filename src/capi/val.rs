@@ -110,9 +110,7 @@ pub(crate) unsafe fn to_val(
             (WASM_I64, ValType::I64) => Val::I64(v.of.i64),
             (WASM_F32, ValType::F32) => Val::F32(v.of.f32.to_bits()),
             (WASM_F64, ValType::F64) => Val::F64(v.of.f64.to_bits()),
-            (WASM_EXTERNREF | WASM_FUNCREF, ValType::FuncRef | ValType::ExternRef) => {
-                ref_to_val(store, v.of.ref_, ty)?
-            }
+            (WASM_EXTERNREF | WASM_FUNCREF, ValType::Ref(_)) => ref_to_val(store, v.of.ref_, ty)?,
             (k, t) => {
                 return Err(format!(
                     "value of kind {} where {t} was expected",
@@ -147,12 +145,14 @@ pub(crate) unsafe fn ref_to_val(
     if !r.store.is_null() && r.store != store {
         return Err("reference from another store".into());
     }
+    // Nullability and the signature of a typed function reference are
+    // checked where the value is used (`Func::call`, globals, tables).
     match ty {
-        ValType::FuncRef => match r.kind {
+        ValType::Ref(rt) if rt.is_func() => match r.kind {
             RefKind::Func(f) => Ok(Val::FuncRef(Some(f))),
             _ => Err("a funcref value must be a function reference".into()),
         },
-        ValType::ExternRef => {
+        ValType::Ref(_) => {
             // SAFETY: `store` is live (caller).
             let e = unsafe { (*store).externref_for(&r.kind) };
             Ok(Val::ExternRef(Some(e)))

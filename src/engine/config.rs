@@ -28,8 +28,8 @@ impl Strategy {
 /// WebAssembly proposals the engine accepts. The defaults are the
 /// WebAssembly 2.0 feature set plus the WebAssembly 3.0 proposals the
 /// engine implements (extended constant expressions, multiple memories,
-/// memory64 and table64, tail calls, relaxed SIMD). The other 3.0
-/// proposals (GC, exceptions, typed function references) are not
+/// memory64 and table64, tail calls, relaxed SIMD, typed function
+/// references). The other 3.0 proposals (GC, exceptions) are not
 /// implemented and always off.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct Features {
@@ -52,6 +52,10 @@ pub struct Features {
     /// The relaxed SIMD instructions (3.0), with the deterministic results
     /// documented in docs/INTERPRETER.md.
     pub relaxed_simd: bool,
+    /// Typed function references: `(ref null? $t)` types, `call_ref`,
+    /// `return_call_ref`, `ref.as_non_null`, `br_on_null`,
+    /// `br_on_non_null`, non-nullable locals (3.0).
+    pub function_references: bool,
 }
 
 impl Default for Features {
@@ -69,6 +73,7 @@ impl Default for Features {
             memory64: true,
             tail_call: true,
             relaxed_simd: true,
+            function_references: true,
         }
     }
 }
@@ -89,6 +94,7 @@ impl Features {
         f.set(F::MEMORY64, self.memory64);
         f.set(F::TAIL_CALL, self.tail_call);
         f.set(F::RELAXED_SIMD, self.relaxed_simd);
+        f.set(F::FUNCTION_REFERENCES, self.function_references);
         f.insert(F::MVP);
         f
     }

@@ -161,20 +161,15 @@ impl Func {
             )));
         }
         for (i, (a, t)) in args.iter().zip(ty.params()).enumerate() {
-            if a.ty() != *t {
-                return Err(Trap::new(format!(
-                    "argument {i} has type {}, expected {t}",
-                    a.ty()
-                )));
-            }
-            let foreign = match a {
-                Val::FuncRef(Some(f)) => f.store != store.inner.id,
-                Val::ExternRef(Some(e)) => e.store != store.inner.id,
-                _ => false,
-            };
-            if foreign {
+            if super::global::is_foreign(store, a) {
                 return Err(Trap::new(format!(
                     "argument {i} is a reference from another store"
+                )));
+            }
+            if !super::val::has_type(store, a, *t) {
+                return Err(Trap::new(format!(
+                    "argument {i} has type {}, expected {t}",
+                    super::val::describe(a)
                 )));
             }
         }
@@ -380,10 +375,15 @@ fn call_host_func(
     let r = r.and_then(|()| {
         let mut slot = 0;
         for (v, t) in results.iter().zip(host.ty.results()) {
-            if v.ty() != *t {
+            if super::global::is_foreign(store, v) {
+                return Err(Trap::new(
+                    "host function returned a reference from another store",
+                ));
+            }
+            if !super::val::has_type(store, v, *t) {
                 return Err(Trap::new(format!(
                     "host function returned a {} where its type says {t}",
-                    v.ty()
+                    super::val::describe(v)
                 )));
             }
             let raw = to_raw(store, v);

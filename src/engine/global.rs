@@ -3,7 +3,7 @@
 use super::error::Error;
 use super::store::{GlobalRecord, Store, StoreId};
 use super::types::{GlobalType, Mutability};
-use super::val::{from_raw, to_raw, Val};
+use super::val::{describe, from_raw, has_type, to_raw, Val};
 use crate::runtime::VMGlobal;
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
@@ -15,21 +15,25 @@ pub struct Global {
 /// Checks that `v` has type `ty` and that a reference in it belongs to
 /// `store`.
 pub(crate) fn check_val(store: &Store, v: &Val, ty: super::ValType) -> Result<(), Error> {
-    if v.ty() != ty {
+    if is_foreign(store, v) {
+        return Err(Error::Invalid("reference from another store".into()));
+    }
+    if !has_type(store, v, ty) {
         return Err(Error::Invalid(format!(
             "value of type {} where {ty} was expected",
-            v.ty()
+            describe(v)
         )));
     }
-    let foreign = match v {
+    Ok(())
+}
+
+/// Whether `v` holds a reference that belongs to another store.
+pub(crate) fn is_foreign(store: &Store, v: &Val) -> bool {
+    match v {
         Val::FuncRef(Some(f)) => f.store != store.id(),
         Val::ExternRef(Some(e)) => e.store != store.id(),
         _ => false,
-    };
-    if foreign {
-        return Err(Error::Invalid("reference from another store".into()));
     }
-    Ok(())
 }
 
 impl Global {

@@ -157,7 +157,16 @@ fn check_import(store: &Store, i: usize, imp: &ImportType, ext: &Extern) -> Resu
     let actual = ext.ty(store);
     let ok = match (&imp.ty, &actual) {
         (ExternType::Func(want), ExternType::Func(have)) => want == have,
-        (ExternType::Global(want), ExternType::Global(have)) => want == have,
+        // An immutable global may have a subtype of the import's type
+        // (a `(ref $t)` global for a `funcref` import); a mutable one is
+        // read and written, so its type must be the same.
+        (ExternType::Global(want), ExternType::Global(have)) => {
+            want.mutability == have.mutability
+                && match want.mutability {
+                    Mutability::Const => have.content.is_subtype_of(want.content),
+                    Mutability::Var => have.content == want.content,
+                }
+        }
         (ExternType::Table(want), ExternType::Table(have)) => {
             want.element == have.element
                 && want.table64 == have.table64

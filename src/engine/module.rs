@@ -183,13 +183,16 @@ pub(crate) fn compile_with(
                     for sub in group.types() {
                         match &sub.composite_type.inner {
                             wasmparser::CompositeInnerType::Func(ft) => {
-                                info.types.push(convert_func_type(ft, 0)?)
+                                // Types refer only to earlier ones (without
+                                // GC), so their ids are known here.
+                                let ty = convert_func_type(ft, &info.type_ids, 0)?;
+                                info.type_ids.push(engine.type_id(&ty));
+                                info.types.push(ty);
                             }
                             _ => return Err(unsupported("GC composite types", 0)),
                         }
                     }
                 }
-                info.type_ids = info.types.iter().map(|t| engine.type_id(t)).collect();
             }
             Payload::ImportSection(reader) => {
                 for imp in reader.into_imports_with_offsets() {
@@ -202,7 +205,7 @@ pub(crate) fn compile_with(
                             ExternType::Func(info.types[idx as usize].clone())
                         }
                         wasmparser::TypeRef::Table(t) => {
-                            let t = convert_table_type(&t, offset)?;
+                            let t = convert_table_type(&t, &info.type_ids, offset)?;
                             info.tables.push(t);
                             info.num_imported_tables += 1;
                             ExternType::Table(t)
@@ -214,7 +217,7 @@ pub(crate) fn compile_with(
                             ExternType::Memory(t)
                         }
                         wasmparser::TypeRef::Global(g) => {
-                            let g = convert_global_type(&g, offset)?;
+                            let g = convert_global_type(&g, &info.type_ids, offset)?;
                             info.globals.push(g);
                             info.num_imported_globals += 1;
                             ExternType::Global(g)
@@ -238,8 +241,11 @@ pub(crate) fn compile_with(
             Payload::TableSection(reader) => {
                 for table in reader.into_iter_with_offsets() {
                     let (offset, table) = table.map_err(werr)?;
-                    info.tables
-                        .push(convert_table_type(&table.ty, offset as usize)?);
+                    info.tables.push(convert_table_type(
+                        &table.ty,
+                        &info.type_ids,
+                        offset as usize,
+                    )?);
                     info.table_inits.push(match table.init {
                         wasmparser::TableInit::RefNull => None,
                         wasmparser::TableInit::Expr(e) => Some(ConstExpr::parse(&e).map_err(cerr)?),
@@ -260,7 +266,7 @@ pub(crate) fn compile_with(
                 for g in reader.into_iter_with_offsets() {
                     let (offset, g) = g.map_err(werr)?;
                     info.globals
-                        .push(convert_global_type(&g.ty, offset as usize)?);
+                        .push(convert_global_type(&g.ty, &info.type_ids, offset as usize)?);
                     info.global_inits
                         .push(ConstExpr::parse(&g.init_expr).map_err(cerr)?);
                 }
@@ -364,6 +370,7 @@ pub(crate) fn compile_with(
     // is reported, whatever thread found it.
     let env = interp::TranslateEnv {
         types: &info.types,
+        type_ids: &info.type_ids,
         func_types: &info.func_types,
         globals: &info.globals,
         tables: &info.tables,
@@ -500,27 +507,37 @@ fn unsupported(what: &str, offset: usize) -> Error {
     }
 }
 
-fn convert_val_type(ty: wasmparser::ValType, offset: usize) -> Result<ValType, Error> {
-    ValType::from_wasmparser(ty).ok_or_else(|| unsupported("typed references", offset))
+/// `ids` maps the module's type indices defined so far to engine-wide ids.
+fn convert_val_type(ty: wasmparser::ValType, ids: &[u32], offset: usize) -> Result<ValType, Error> {
+    ValType::from_wasmparser(ty, ids)
+        .ok_or_else(|| unsupported("GC and exception reference types", offset))
 }
 
-fn convert_func_type(ft: &wasmparser::FuncType, offset: usize) -> Result<FuncType, Error> {
+fn convert_func_type(
+    ft: &wasmparser::FuncType,
+    ids: &[u32],
+    offset: usize,
+) -> Result<FuncType, Error> {
     let params = ft
         .params()
         .iter()
-        .map(|t| convert_val_type(*t, offset))
+        .map(|t| convert_val_type(*t, ids, offset))
         .collect::<Result<Vec<_>, _>>()?;
     let results = ft
         .results()
         .iter()
-        .map(|t| convert_val_type(*t, offset))
+        .map(|t| convert_val_type(*t, ids, offset))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(FuncType::new(params, results))
 }
 
-fn convert_table_type(t: &wasmparser::TableType, offset: usize) -> Result<TableType, Error> {
+fn convert_table_type(
+    t: &wasmparser::TableType,
+    ids: &[u32],
+    offset: usize,
+) -> Result<TableType, Error> {
     Ok(TableType {
-        element: convert_val_type(wasmparser::ValType::Ref(t.element_type), offset)?,
+        element: convert_val_type(wasmparser::ValType::Ref(t.element_type), ids, offset)?,
         limits: Limits {
             min: t.initial,
             max: t.maximum,
@@ -543,9 +560,13 @@ fn convert_memory_type(t: &wasmparser::MemoryType, offset: usize) -> Result<Memo
     })
 }
 
-fn convert_global_type(g: &wasmparser::GlobalType, offset: usize) -> Result<GlobalType, Error> {
+fn convert_global_type(
+    g: &wasmparser::GlobalType,
+    ids: &[u32],
+    offset: usize,
+) -> Result<GlobalType, Error> {
     Ok(GlobalType {
-        content: convert_val_type(g.content_type, offset)?,
+        content: convert_val_type(g.content_type, ids, offset)?,
         mutability: if g.mutable {
             Mutability::Var
         } else {

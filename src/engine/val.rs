@@ -2,7 +2,7 @@
 
 use super::externref::ExternRef;
 use super::func::Func;
-use super::types::ValType;
+use super::types::{HeapType, ValType};
 
 /// A WebAssembly value. Floats are kept as bit patterns so NaN payloads
 /// survive a round trip through the host.
@@ -41,8 +41,10 @@ impl Val {
             ValType::F32 => Val::F32(0),
             ValType::F64 => Val::F64(0),
             ValType::V128 => Val::V128(0),
-            ValType::FuncRef => Val::FuncRef(None),
-            ValType::ExternRef => Val::ExternRef(None),
+            // A null also for non-nullable types: a placeholder that
+            // type checks at the boundaries refuse if handed back.
+            ValType::Ref(r) if r.is_func() => Val::FuncRef(None),
+            ValType::Ref(_) => Val::ExternRef(None),
         }
     }
 
@@ -92,14 +94,14 @@ pub(crate) fn from_raw(store: &super::Store, ty: ValType, raw: [u64; 2]) -> Val 
         ValType::F32 => Val::F32(raw[0] as u32),
         ValType::F64 => Val::F64(raw[0]),
         ValType::V128 => Val::V128(u128::from(raw[0]) | (u128::from(raw[1]) << 64)),
-        ValType::FuncRef => Val::FuncRef(if raw[0] == 0 {
+        ValType::Ref(r) if r.is_func() => Val::FuncRef(if raw[0] == 0 {
             None
         } else {
             // SAFETY: a non-null raw funcref in this store's objects is a
             // live `VMFuncRef` of this store.
             Some(unsafe { Func::from_vm(store, raw[0] as *const crate::runtime::VMFuncRef) })
         }),
-        ValType::ExternRef => Val::ExternRef(if raw[0] == 0 {
+        ValType::Ref(_) => Val::ExternRef(if raw[0] == 0 {
             None
         } else {
             Some(ExternRef {
@@ -107,5 +109,35 @@ pub(crate) fn from_raw(store: &super::Store, ty: ValType, raw: [u64; 2]) -> Val 
                 index: (raw[0] - 1) as u32,
             })
         }),
+    }
+}
+
+/// Whether `v`, whose references belong to `store`, is a value of type
+/// `ty`: for references, null only where `ty` is nullable, and a function
+/// of the signature a typed function reference names.
+pub(crate) fn has_type(store: &super::Store, v: &Val, ty: ValType) -> bool {
+    let ValType::Ref(r) = ty else {
+        return v.ty() == ty;
+    };
+    match (v, r.heap) {
+        (Val::FuncRef(None), HeapType::Func | HeapType::Concrete(_))
+        | (Val::ExternRef(None), HeapType::Extern) => r.nullable,
+        (Val::FuncRef(Some(_)), HeapType::Func) | (Val::ExternRef(Some(_)), HeapType::Extern) => {
+            true
+        }
+        // SAFETY: the function belongs to `store` (checked by the caller),
+        // whose `VMFuncRef`s live as long as it.
+        (Val::FuncRef(Some(f)), HeapType::Concrete(id)) => unsafe { (*f.vm(store)).type_id == id },
+        _ => false,
+    }
+}
+
+/// The type to name in an error about `v` (its most precise abstract
+/// type; a typed function reference is not worth resolving for a message).
+pub(crate) fn describe(v: &Val) -> String {
+    match v {
+        Val::FuncRef(None) => "null funcref".into(),
+        Val::ExternRef(None) => "null externref".into(),
+        other => other.ty().to_string(),
     }
 }

@@ -373,6 +373,11 @@ macro_rules! declare_instr_enum {
                         f(args)
                     }
                     Instr::ReturnCall { args, .. } => f(args),
+                    Instr::CallRef { callee, args } | Instr::ReturnCallRef { callee, args } => {
+                        f(callee);
+                        f(args)
+                    }
+                    Instr::RefAsNonNull { src } => f(src),
                     Instr::MemAccess { a, b, .. } => {
                         f(a);
                         f(b)
@@ -1035,6 +1040,14 @@ macro_rules! declare_from_simd_table {
             /// `return_call_indirect`, followed by an `Aux` like
             /// `CallIndirect`.
             ReturnCallIndirect { type_index: u32, index: Slot, args: Slot },
+            /// `call_ref`: calls the function reference in `callee`
+            /// (trapping on null); validation has checked its type.
+            CallRef { callee: Slot, args: Slot },
+            /// `return_call_ref`, a tail call like `ReturnCall`.
+            ReturnCallRef { callee: Slot, args: Slot },
+            /// `ref.as_non_null`: traps with "null reference" if `src` is
+            /// null, and writes nothing (the value stays where it is).
+            RefAsNonNull { src: Slot },
             /// The calls with their first two arguments copied into slots
             /// `args` and `args + 1` from `src0` and `src1` first (a
             /// source equal to its destination copies nothing).

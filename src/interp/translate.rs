@@ -30,6 +30,8 @@ use wasmparser::{BlockType, FunctionBody, Operator};
 /// What the translator needs to know about the module.
 pub struct TranslateEnv<'a> {
     pub types: &'a [FuncType],
+    /// Engine-wide ids of `types`, for typed references.
+    pub type_ids: &'a [u32],
     pub func_types: &'a [u32],
     pub globals: &'a [GlobalType],
     pub tables: &'a [TableType],
@@ -243,7 +245,7 @@ impl Translator {
         let mut locals = body.get_locals_reader().map_err(werr)?;
         for _ in 0..locals.get_count() {
             let (count, t) = locals.read().map_err(werr)?;
-            let t = ValType::from_wasmparser(t)
+            let t = ValType::from_wasmparser(t, env.type_ids)
                 .ok_or_else(|| err("unsupported local type", body_start))?;
             for _ in 0..count {
                 self.local_slots.push(next);
@@ -536,7 +538,7 @@ impl Translator {
             BlockType::Empty => (vec![], vec![]),
             BlockType::Type(t) => (
                 vec![],
-                vec![ValType::from_wasmparser(t).expect("validated value type")],
+                vec![ValType::from_wasmparser(t, env.type_ids).expect("validated value type")],
             ),
             BlockType::FuncType(idx) => {
                 let ft = &env.types[idx as usize];
@@ -754,6 +756,41 @@ impl Translator {
                     len: total,
                 });
             }
+        }
+    }
+
+    /// Emits a branch to label `depth` (its values on top of the stack)
+    /// taken when the reference in slot `cond` is non-null
+    /// (`when_non_null`) or null. References are 64-bit: never test them
+    /// with the 32-bit branch forms.
+    fn branch_on_ref(&mut self, depth: u32, cond: Slot, when_non_null: bool) {
+        let branch = |taken_when_non_null: bool| {
+            if taken_when_non_null {
+                Instr::BrIfNez64 { cond, offset: 0 }
+            } else {
+                Instr::BrIfEqz64 { cond, offset: 0 }
+            }
+        };
+        let target = self.controls.len() - 1 - depth as usize;
+        let kind = self.controls[target].kind;
+        let n = self.controls[target].label_types().len();
+        let base = self.controls[target].base_slot;
+        if kind != ControlKind::Function && self.top_in_place(n, base) {
+            let at = self.emit(branch(when_non_null));
+            if kind == ControlKind::Loop {
+                let head = self.controls[target].head;
+                self.patch(at, head);
+            } else {
+                self.controls[target].fixups.push(at);
+            }
+        } else {
+            // Skip over the value moves and branch when not taken.
+            let skip = self.emit(branch(!when_non_null));
+            let saved = self.stack.clone();
+            self.emit_branch(depth);
+            self.stack = saved;
+            let here = self.label();
+            self.patch(skip, here);
         }
     }
 
@@ -1955,6 +1992,47 @@ impl Translator {
                 });
                 self.reachable = false;
             }
+            O::CallRef { type_index } => {
+                let ty = env.types[type_index as usize].clone();
+                // The reference sits above the arguments: placing them
+                // cannot overwrite it.
+                let c = self.pop();
+                let callee = self.src(c);
+                let args = self.pop_args(ty.params().len());
+                self.emit(Instr::CallRef { callee, args });
+                for &t in ty.results() {
+                    self.push_temp(t);
+                }
+            }
+            O::ReturnCallRef { type_index } => {
+                let n = env.types[type_index as usize].params().len();
+                let c = self.pop();
+                let callee = self.src(c);
+                let args = self.pop_args(n);
+                self.emit(Instr::ReturnCallRef { callee, args });
+                self.reachable = false;
+            }
+            O::RefAsNonNull => {
+                let e = *self.stack.last().expect("validated operand");
+                let src = self.src(e);
+                self.emit(Instr::RefAsNonNull { src });
+            }
+            O::BrOnNull { relative_depth } => {
+                // Branch (without the reference) when null; otherwise the
+                // reference stays on the stack, where it was.
+                let c = self.pop();
+                let cond = self.src(c);
+                self.branch_on_ref(relative_depth, cond, false);
+                self.stack.push(c);
+            }
+            O::BrOnNonNull { relative_depth } => {
+                // Branch with the reference (the label's last value) when
+                // non-null; otherwise drop it.
+                let c = *self.stack.last().expect("validated operand");
+                let cond = self.src(c);
+                self.branch_on_ref(relative_depth, cond, true);
+                self.pop();
+            }
             O::Drop => {
                 self.pop();
             }
@@ -2161,14 +2239,14 @@ impl Translator {
                     wasmparser::HeapType::Abstract {
                         ty: wasmparser::AbstractHeapType::Extern,
                         ..
-                    } => ExternRef,
-                    _ => FuncRef,
+                    } => ValType::ExternRef,
+                    _ => ValType::FuncRef,
                 };
                 self.push(Place::Const(0), t);
             }
             O::RefIsNull => un!(I32, RefIsNull),
             O::RefFunc { function_index } => {
-                let dst = self.push_temp(FuncRef);
+                let dst = self.push_temp(ValType::FuncRef);
                 self.emit_result(Instr::RefFunc {
                     dst,
                     func: function_index,

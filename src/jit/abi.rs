@@ -44,7 +44,7 @@ pub fn value_type(ty: ValType) -> Type {
         ValType::F32 => types::F32,
         ValType::F64 => types::F64,
         ValType::V128 => types::I8X16,
-        ValType::FuncRef | ValType::ExternRef => PTR,
+        ValType::Ref(_) => PTR,
     }
 }
 

@@ -314,8 +314,8 @@ impl FuncTranslator<'_, '_> {
         let mut locals = body.get_locals_reader().map_err(read_error)?;
         for _ in 0..locals.get_count() {
             let (count, vt) = locals.read().map_err(read_error)?;
-            let Some(vt) = ValType::from_wasmparser(vt) else {
-                return unsupported("typed references");
+            let Some(vt) = ValType::from_wasmparser(vt, &self.info.type_ids) else {
+                return unsupported("GC and exception references");
             };
             let cl = abi::value_type(vt);
             for _ in 0..count {
@@ -851,8 +851,8 @@ impl FuncTranslator<'_, '_> {
         Ok(match bt {
             BlockType::Empty => (Vec::new(), Vec::new()),
             BlockType::Type(t) => {
-                let Some(t) = ValType::from_wasmparser(t) else {
-                    return unsupported("typed references");
+                let Some(t) = ValType::from_wasmparser(t, &self.info.type_ids) else {
+                    return unsupported("GC and exception references");
                 };
                 (Vec::new(), vec![abi::value_type(t)])
             }
@@ -1154,6 +1154,41 @@ impl FuncTranslator<'_, '_> {
                 let wrong = self.b.ins().icmp(IntCC::NotEqual, actual, expected);
                 self.trap_if(wrong, TrapCode::IndirectCallTypeMismatch);
                 self.call_funcref(funcref, type_index)?;
+            }
+            O::CallRef { type_index } => {
+                // Validation checked the reference's type: only null is
+                // left to check.
+                let funcref = self.pop();
+                let null = self.b.ins().icmp_imm_s(IntCC::Equal, funcref, 0);
+                self.trap_if(null, TrapCode::NullFunctionReference);
+                self.call_funcref(funcref, type_index)?;
+            }
+            O::RefAsNonNull => {
+                let r = *self.stack.last().expect("operand");
+                let null = self.b.ins().icmp_imm_s(IntCC::Equal, r, 0);
+                self.trap_if(null, TrapCode::NullReference);
+            }
+            O::BrOnNull { relative_depth } => {
+                let r = self.pop();
+                let (target, args) = self.branch_args(relative_depth);
+                let null = self.b.ins().icmp_imm_s(IntCC::Equal, r, 0);
+                let cont = self.b.create_block();
+                self.b
+                    .ins()
+                    .brif(null, target, &block_args(&args), cont, &[]);
+                self.b.switch_to_block(cont);
+                self.b.seal_block(cont);
+                self.push(r);
+            }
+            O::BrOnNonNull { relative_depth } => {
+                // The reference is the label's last value.
+                let (target, args) = self.branch_args(relative_depth);
+                let r = *args.last().expect("validated label type");
+                let cont = self.b.create_block();
+                self.b.ins().brif(r, target, &block_args(&args), cont, &[]);
+                self.b.switch_to_block(cont);
+                self.b.seal_block(cont);
+                self.pop();
             }
             O::Drop => {
                 self.pop();

@@ -124,7 +124,7 @@ pub struct ModuleInfo {
     pub types: Vec<FuncType>,
     /// Canonical (engine-wide) id of each type index: two functions may
     /// call each other indirectly exactly when their ids are equal.
-    pub type_ids: Box<[u32]>,
+    pub type_ids: Vec<u32>,
     /// Type index of every function.
     pub func_types: Vec<u32>,
     pub num_imported_funcs: u32,

@@ -8,6 +8,10 @@
 use std::fmt;
 
 /// The type of a WebAssembly value.
+///
+/// References carry a [`RefType`]; `ValType::FuncRef` and
+/// `ValType::ExternRef` name the nullable abstract ones (`funcref`,
+/// `externref`) and work as expressions and as patterns.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ValType {
     I32,
@@ -15,14 +19,52 @@ pub enum ValType {
     F32,
     F64,
     V128,
-    FuncRef,
-    ExternRef,
+    Ref(RefType),
 }
 
+/// A reference type: `(ref null? <heap type>)`.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct RefType {
+    /// Whether null is a value of the type.
+    pub nullable: bool,
+    pub heap: HeapType,
+}
+
+/// What a reference points to.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum HeapType {
+    /// Any function.
+    Func,
+    /// Any host reference.
+    Extern,
+    /// A function of one signature, named by the engine-wide id the engine
+    /// gives each distinct function type (the same id in every module of
+    /// one engine, so types compare across modules).
+    Concrete(u32),
+}
+
+#[allow(non_upper_case_globals)]
 impl ValType {
-    /// Whether values of this type are references (funcref, externref).
+    /// `funcref`, that is `(ref null func)`.
+    pub const FuncRef: ValType = ValType::Ref(RefType {
+        nullable: true,
+        heap: HeapType::Func,
+    });
+    /// `externref`, that is `(ref null extern)`.
+    pub const ExternRef: ValType = ValType::Ref(RefType {
+        nullable: true,
+        heap: HeapType::Extern,
+    });
+
+    /// Whether values of this type are references.
     pub fn is_ref(self) -> bool {
-        matches!(self, ValType::FuncRef | ValType::ExternRef)
+        matches!(self, ValType::Ref(_))
+    }
+
+    /// Whether values of this type are function references (`funcref`
+    /// or a typed function reference).
+    pub fn is_func_ref(self) -> bool {
+        matches!(self, ValType::Ref(r) if r.is_func())
     }
 
     /// Number of 64-bit interpreter slots a value of this type occupies.
@@ -34,7 +76,11 @@ impl ValType {
         }
     }
 
-    pub(crate) fn from_wasmparser(ty: wasmparser::ValType) -> Option<ValType> {
+    /// Converts a wasmparser type; `type_ids` maps the module's type
+    /// indices to engine-wide ids (only the ones already defined are
+    /// needed: types refer to earlier ones). `None` for the types wasmrt
+    /// does not support (GC, exceptions, shared).
+    pub(crate) fn from_wasmparser(ty: wasmparser::ValType, type_ids: &[u32]) -> Option<ValType> {
         use wasmparser::ValType as W;
         Some(match ty {
             W::I32 => ValType::I32,
@@ -42,22 +88,55 @@ impl ValType {
             W::F32 => ValType::F32,
             W::F64 => ValType::F64,
             W::V128 => ValType::V128,
-            W::Ref(r) => {
-                if !r.is_nullable() {
-                    return None;
-                }
-                match r.heap_type() {
-                    wasmparser::HeapType::Abstract {
-                        shared: false,
-                        ty: wasmparser::AbstractHeapType::Func,
-                    } => ValType::FuncRef,
-                    wasmparser::HeapType::Abstract {
-                        shared: false,
-                        ty: wasmparser::AbstractHeapType::Extern,
-                    } => ValType::ExternRef,
-                    _ => return None,
-                }
-            }
+            W::Ref(r) => ValType::Ref(RefType::from_wasmparser(r, type_ids)?),
+        })
+    }
+
+    /// Whether a value of type `self` is also of type `other`: equal
+    /// numeric types, or references per [`RefType::is_subtype_of`].
+    pub fn is_subtype_of(self, other: ValType) -> bool {
+        match (self, other) {
+            (ValType::Ref(a), ValType::Ref(b)) => a.is_subtype_of(b),
+            (a, b) => a == b,
+        }
+    }
+}
+
+impl RefType {
+    /// Whether the referenced values are functions.
+    pub fn is_func(self) -> bool {
+        matches!(self.heap, HeapType::Func | HeapType::Concrete(_))
+    }
+
+    /// Reference subtyping without GC: `(ref $t) <: (ref null $t) <:
+    /// funcref`. Every function type is final and has no supertype, so a
+    /// concrete type is a subtype only of itself and of `func`.
+    pub fn is_subtype_of(self, other: RefType) -> bool {
+        (!self.nullable || other.nullable)
+            && (self.heap == other.heap
+                || matches!(
+                    (self.heap, other.heap),
+                    (HeapType::Concrete(_), HeapType::Func)
+                ))
+    }
+
+    pub(crate) fn from_wasmparser(r: wasmparser::RefType, type_ids: &[u32]) -> Option<RefType> {
+        use wasmparser::{AbstractHeapType as A, HeapType as H, UnpackedIndex};
+        let heap = match r.heap_type() {
+            H::Abstract {
+                shared: false,
+                ty: A::Func,
+            } => HeapType::Func,
+            H::Abstract {
+                shared: false,
+                ty: A::Extern,
+            } => HeapType::Extern,
+            H::Concrete(UnpackedIndex::Module(i)) => HeapType::Concrete(*type_ids.get(i as usize)?),
+            _ => return None,
+        };
+        Some(RefType {
+            nullable: r.is_nullable(),
+            heap,
         })
     }
 }
@@ -70,9 +149,27 @@ impl fmt::Display for ValType {
             ValType::F32 => "f32",
             ValType::F64 => "f64",
             ValType::V128 => "v128",
-            ValType::FuncRef => "funcref",
-            ValType::ExternRef => "externref",
+            ValType::Ref(r) => return write!(f, "{r}"),
         })
+    }
+}
+
+impl fmt::Display for RefType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.nullable, self.heap) {
+            (true, HeapType::Func) => f.write_str("funcref"),
+            (true, HeapType::Extern) => f.write_str("externref"),
+            (nullable, heap) => {
+                f.write_str(if nullable { "(ref null " } else { "(ref " })?;
+                match heap {
+                    HeapType::Func => f.write_str("func")?,
+                    HeapType::Extern => f.write_str("extern")?,
+                    // Engine-wide ids are not module indices: say so.
+                    HeapType::Concrete(id) => write!(f, "<type #{id}>")?,
+                }
+                f.write_str(")")
+            }
+        }
     }
 }
 
@@ -317,5 +414,56 @@ mod tests {
     fn display() {
         let t = FuncType::new([ValType::I32, ValType::F64], [ValType::ExternRef]);
         assert_eq!(t.to_string(), "func [i32 f64] -> [externref]");
+        let typed = |nullable, heap| ValType::Ref(RefType { nullable, heap });
+        assert_eq!(typed(false, HeapType::Func).to_string(), "(ref func)");
+        assert_eq!(
+            typed(true, HeapType::Concrete(3)).to_string(),
+            "(ref null <type #3>)"
+        );
+    }
+
+    #[test]
+    fn reference_subtyping() {
+        let r = |nullable, heap| ValType::Ref(RefType { nullable, heap });
+        let t = HeapType::Concrete(7);
+        // (ref $t) <: (ref null $t) <: (ref null func) = funcref
+        assert!(r(false, t).is_subtype_of(r(true, t)));
+        assert!(r(true, t).is_subtype_of(ValType::FuncRef));
+        assert!(r(false, HeapType::Func).is_subtype_of(ValType::FuncRef));
+        assert!(!r(true, t).is_subtype_of(r(false, t)));
+        assert!(!ValType::FuncRef.is_subtype_of(r(true, t)));
+        // Distinct signatures, and func/extern, are unrelated.
+        assert!(!r(false, t).is_subtype_of(r(false, HeapType::Concrete(8))));
+        assert!(!r(false, t).is_subtype_of(ValType::ExternRef));
+        assert!(ValType::I32.is_subtype_of(ValType::I32));
+        assert!(!ValType::I32.is_subtype_of(ValType::I64));
+    }
+
+    #[test]
+    fn concrete_types_take_engine_ids() {
+        use wasmparser::{PackedIndex, RefType as W};
+        let ids = [40, 41];
+        let w = W::concrete(false, PackedIndex::from_module_index(1).unwrap());
+        assert_eq!(
+            ValType::from_wasmparser(wasmparser::ValType::Ref(w), &ids),
+            Some(ValType::Ref(RefType {
+                nullable: false,
+                heap: HeapType::Concrete(41)
+            }))
+        );
+        // A type index not defined yet, and GC heap types, are refused.
+        let later = W::concrete(true, PackedIndex::from_module_index(2).unwrap());
+        assert_eq!(
+            ValType::from_wasmparser(wasmparser::ValType::Ref(later), &ids),
+            None
+        );
+        assert_eq!(
+            ValType::from_wasmparser(wasmparser::ValType::Ref(W::ANYREF), &ids),
+            None
+        );
+        assert_eq!(
+            ValType::from_wasmparser(wasmparser::ValType::Ref(W::FUNCREF), &ids),
+            Some(ValType::FuncRef)
+        );
     }
 }

@@ -28,17 +28,19 @@ pub enum TrapCode {
     InvalidConversionToInteger,
     /// The call stack or value stack limit was reached.
     StackExhausted,
-    /// A null reference was dereferenced (e.g. `call_ref`).
+    /// A null reference was dereferenced (`ref.as_non_null`).
     NullReference,
     /// The store ran out of fuel.
     OutOfFuel,
     /// Execution was interrupted from another thread.
     Interrupted,
+    /// `call_ref` or `return_call_ref` on a null reference.
+    NullFunctionReference,
 }
 
 impl TrapCode {
     /// Every code, in the order of their numbers (see [`TrapCode::number`]).
-    pub const ALL: [TrapCode; 13] = [
+    pub const ALL: [TrapCode; 14] = [
         TrapCode::Unreachable,
         TrapCode::MemoryOutOfBounds,
         TrapCode::TableOutOfBounds,
@@ -52,6 +54,7 @@ impl TrapCode {
         TrapCode::NullReference,
         TrapCode::OutOfFuel,
         TrapCode::Interrupted,
+        TrapCode::NullFunctionReference,
     ];
 
     /// A number for the code, from 1 (0 means "no trap" where runtime
@@ -83,6 +86,7 @@ impl TrapCode {
             TrapCode::NullReference => "null reference",
             TrapCode::OutOfFuel => "all fuel consumed",
             TrapCode::Interrupted => "interrupted",
+            TrapCode::NullFunctionReference => "null function reference",
         }
     }
 }

@@ -685,6 +685,29 @@ handler! { ReturnCall { func, args } |ip, fp, mem, len, cx, acc, facc| {
     tail_call(ip, fp, mem, len, cx, facc, (*(*cx).vmctx).func(func), args)
 }}
 
+handler! { CallRef { callee, args } |ip, fp, mem, len, cx, acc, facc| {
+    let f = rd(fp, callee) as *const VMFuncRef;
+    if f.is_null() {
+        trap!(cx, ip, TrapCode::NullFunctionReference)
+    }
+    call_ref(ip, fp, mem, len, cx, facc, f, args, ip.add(1))
+}}
+
+handler! { ReturnCallRef { callee, args } |ip, fp, mem, len, cx, acc, facc| {
+    let f = rd(fp, callee) as *const VMFuncRef;
+    if f.is_null() {
+        trap!(cx, ip, TrapCode::NullFunctionReference)
+    }
+    tail_call(ip, fp, mem, len, cx, facc, f, args)
+}}
+
+handler! { RefAsNonNull { src } |ip, fp, mem, len, cx, acc, facc| {
+    if rd(fp, src) == 0 {
+        trap!(cx, ip, TrapCode::NullReference)
+    }
+    next!(ip, fp, mem, len, cx, acc, facc)
+}}
+
 handler! { ReturnCallIndirect { type_index, index, args } |ip, fp, mem, len, cx, acc, facc| {
     let Instr::Aux { b: table64, .. } = *ip.add(1) else {
         bad_dispatch()

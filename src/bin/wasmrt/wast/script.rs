@@ -55,10 +55,17 @@ fn line_of(text: &str, span: wast::token::Span) -> usize {
     span.linecol_in(text).0 + 1
 }
 
-/// The WebAssembly 3.0 proposals the engine implements (on by default).
+/// The WebAssembly 3.0 proposals the engine implements (on by default;
+/// this must list what `wasmrt::Features::default()` turns on).
 fn implemented() -> wasmparser::WasmFeatures {
     use wasmparser::WasmFeatures as F;
-    F::WASM2 | F::EXTENDED_CONST | F::MULTI_MEMORY | F::MEMORY64 | F::TAIL_CALL | F::RELAXED_SIMD
+    F::WASM2
+        | F::EXTENDED_CONST
+        | F::MULTI_MEMORY
+        | F::MEMORY64
+        | F::TAIL_CALL
+        | F::RELAXED_SIMD
+        | F::FUNCTION_REFERENCES
 }
 
 /// Why a module the engine rejected is skipped rather than failed: the
@@ -73,7 +80,6 @@ pub fn missing_feature(bytes: &[u8]) -> Option<&'static str> {
     }
     let refs = F::FUNCTION_REFERENCES;
     let candidates = [
-        ("needs typed function references", refs),
         ("needs exception handling", F::EXCEPTIONS),
         ("needs exception handling", F::EXCEPTIONS | refs),
         ("needs GC", F::GC | refs),
@@ -244,11 +250,11 @@ impl Script {
         exports.push(("global_f64".into(), global(st, F64, Val::f64(666.6))));
         let table = Table::new(
             st,
-            TableType::new(FuncRef, 10, Some(20)),
+            TableType::new(ValType::FuncRef, 10, Some(20)),
             Val::FuncRef(None),
         );
         exports.push(("table".into(), Extern::Table(table.unwrap())));
-        let mut ty64 = TableType::new(FuncRef, 10, Some(20));
+        let mut ty64 = TableType::new(ValType::FuncRef, 10, Some(20));
         ty64.table64 = true;
         let table64 = Table::new(st, ty64, Val::FuncRef(None));
         exports.push(("table64".into(), Extern::Table(table64.unwrap())));
@@ -450,7 +456,14 @@ impl Script {
                     }
                 }
             };
-            if v.ty() != *t {
+            // A value's own type is the abstract one (`funcref`,
+            // `externref`): for a typed reference result, the kind is
+            // what can be compared.
+            let same_kind = match (v.ty(), *t) {
+                (ValType::Ref(a), ValType::Ref(b)) => a.is_func() == b.is_func(),
+                (a, b) => a == b,
+            };
+            if !same_kind {
                 return Err(Failure::Error(format!(
                     "C API returned {:?} for a {t} result",
                     v
