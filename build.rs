@@ -16,6 +16,7 @@ fn main() {
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("out dir")).join("wasmrt.h");
     println!("cargo:rerun-if-changed=src/capi/ext.rs");
     println!("cargo:rerun-if-changed=src/capi/sandbox.rs");
+    println!("cargo:rerun-if-changed=src/capi/exception.rs");
     println!("cargo:rerun-if-changed=cbindgen.toml");
     println!("cargo:rerun-if-env-changed=WASMRT_UPDATE_HEADER");
     let config = cbindgen::Config::from_file(root.join("cbindgen.toml")).expect("cbindgen.toml");
@@ -23,6 +24,7 @@ fn main() {
         .with_config(config)
         .with_src(root.join("src/capi/ext.rs"))
         .with_src(root.join("src/capi/sandbox.rs"))
+        .with_src(root.join("src/capi/exception.rs"))
         .generate()
         .expect("generate wasmrt.h from src/capi/ext.rs");
     bindings.write_to_file(&out);

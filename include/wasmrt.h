@@ -68,6 +68,9 @@ typedef enum wasmrt_feature_t {
   // `return_call_ref`, `ref.as_non_null`, `br_on_null`,
   // `br_on_non_null` (WebAssembly 3.0).
   WASMRT_FEATURE_FUNCTION_REFERENCES = 12,
+  // Exception handling: tags, `throw`, `throw_ref`, `try_table`,
+  // `exnref` (WebAssembly 3.0).
+  WASMRT_FEATURE_EXCEPTIONS = 13,
 } wasmrt_feature_t;
 
 // Why WebAssembly code trapped (`wasmrt_trap_code`; wasmtime:
@@ -287,6 +290,32 @@ void wasmrt_store_limiter(wasm_store_t *store,
 // for a trap that did not come from WebAssembly code (made by
 // `wasm_trap_new` or returned by a host function) and for null arguments.
 bool wasmrt_trap_code(const wasm_trap_t *trap, enum wasmrt_trap_code_t *code);
+
+// A new tag (distinct from every other) of type `ty` in `store`, as an
+// extern of kind `WASM_EXTERN_TAG` for imports. NULL on a NULL argument.
+wasm_extern_t *wasmrt_tag_new(wasm_store_t *store, const wasm_tagtype_t *ty);
+
+// The exception a trap carries (a guest's exception no handler caught,
+// or one made by `wasmrt_trap_throw`), as an owned reference; NULL for
+// other traps.
+wasm_ref_t *wasmrt_trap_exception(const wasm_trap_t *trap);
+
+// The tag of an exception, as an owned extern (`wasm_extern_same` tells
+// whether it is a given tag); NULL if `exn` is not an exception
+// reference.
+wasm_extern_t *wasmrt_exnref_tag(const wasm_ref_t *exn);
+
+// The values an exception carries, in `out` (owned; empty if `exn` is not
+// an exception reference).
+void wasmrt_exnref_payload(const wasm_ref_t *exn, wasm_val_vec_t *out);
+
+// A trap that, returned by a host function, throws a WebAssembly
+// exception with `tag` and `payload` in the calling wasm code, where
+// `try_table` handlers can catch it. NULL (nothing made) if the tag is
+// not a tag of `store` or the payload does not match its type.
+wasm_trap_t *wasmrt_trap_throw(wasm_store_t *store,
+                               const wasm_extern_t *tag,
+                               const wasm_val_vec_t *payload);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -6,14 +6,13 @@ use arbitrary::{Arbitrary, Result, Unstructured};
 use wasmrt::*;
 
 /// wasm-smith settings restricted to wasmrt's default features (see
-/// `Features::to_wasmparser`): no GC, exceptions, threads, wide
-/// arithmetic or custom page sizes. wasm-smith generates typed function
+/// `Features::to_wasmparser`): no GC, threads, wide arithmetic or custom
+/// page sizes. wasm-smith generates typed function
 /// references only together with GC, so they are left out too (the
 /// `validate` target's raw-bytes mode still reaches them).
 pub fn smith_config(u: &mut Unstructured<'_>) -> Result<wasm_smith::Config> {
     let mut c = wasm_smith::Config::arbitrary(u)?;
     c.gc_enabled = false;
-    c.exceptions_enabled = false;
     c.compact_imports_enabled = false;
     c.acquire_release_atomics_enabled = false;
     c.multibyte_array_access_enabled = false;
@@ -72,6 +71,7 @@ pub fn wasmrt_features() -> wasmparser::WasmFeatures {
         F::TAIL_CALL,
         F::RELAXED_SIMD,
         F::FUNCTION_REFERENCES,
+        F::EXCEPTIONS,
         F::MVP,
     ] {
         f.insert(x);
@@ -99,7 +99,7 @@ fn stub(store: &mut Store, ty: &ExternType) -> Option<Extern> {
             Extern::Table(Table::new(store, *t, Val::default_for(t.element)).ok()?)
         }
         ExternType::Memory(m) => Extern::Memory(Memory::new(store, *m).ok()?),
-        ExternType::Tag(_) => return None,
+        ExternType::Tag(t) => Extern::Tag(Tag::new(store, t.clone())),
     })
 }
 
@@ -129,6 +129,7 @@ fn canon(v: &Val) -> Canon {
         Val::V128(b) => Canon::Bits(b),
         Val::FuncRef(ref f) => Canon::Ref(f.is_some()),
         Val::ExternRef(ref e) => Canon::Ref(e.is_some()),
+        Val::ExnRef(ref e) => Canon::Ref(e.is_some()),
     }
 }
 
@@ -153,7 +154,7 @@ fn hash(bytes: &[u8]) -> u64 {
 
 /// Compiles `wasm` with `config`, instantiates it with stubbed imports
 /// and calls every exported function with default arguments, in export
-/// order. `None` when the module does not compile or imports a tag.
+/// order. `None` when the module does not compile.
 pub fn run(config: &Config, wasm: &[u8]) -> Option<Report> {
     let engine = Engine::new(config);
     let module = Module::new(&engine, wasm).ok()?;

@@ -98,6 +98,9 @@ pub enum wasmrt_feature_t {
     /// `return_call_ref`, `ref.as_non_null`, `br_on_null`,
     /// `br_on_non_null` (WebAssembly 3.0).
     WASMRT_FEATURE_FUNCTION_REFERENCES = 12,
+    /// Exception handling: tags, `throw`, `throw_ref`, `try_table`,
+    /// `exnref` (WebAssembly 3.0).
+    WASMRT_FEATURE_EXCEPTIONS = 13,
 }
 
 /// An error with a message and, for compilation errors, the byte offset in
@@ -287,6 +290,7 @@ pub unsafe extern "C" fn wasmrt_config_feature_set(
         wasmrt_feature_t::WASMRT_FEATURE_TAIL_CALL => f.tail_call = enable,
         wasmrt_feature_t::WASMRT_FEATURE_RELAXED_SIMD => f.relaxed_simd = enable,
         wasmrt_feature_t::WASMRT_FEATURE_FUNCTION_REFERENCES => f.function_references = enable,
+        wasmrt_feature_t::WASMRT_FEATURE_EXCEPTIONS => f.exceptions = enable,
     }
     c.config.features(f);
 }

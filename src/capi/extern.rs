@@ -11,7 +11,11 @@ use std::ptr;
 
 ref_kind!(
     wasm_extern_t,
-    RefKind::Func(_) | RefKind::Global(_) | RefKind::Table(_) | RefKind::Memory(_),
+    RefKind::Func(_)
+        | RefKind::Global(_)
+        | RefKind::Table(_)
+        | RefKind::Memory(_)
+        | RefKind::Tag(_),
     [
         wasm_extern_delete,
         wasm_extern_copy,
@@ -46,6 +50,7 @@ impl wasm_extern_t {
             RefKind::Global(g) => Extern::Global(g),
             RefKind::Table(t) => Extern::Table(t),
             RefKind::Memory(m) => Extern::Memory(m),
+            RefKind::Tag(t) => Extern::Tag(t),
             _ => return None,
         })
     }
@@ -56,6 +61,7 @@ impl wasm_extern_t {
             Extern::Global(g) => RefKind::Global(g),
             Extern::Table(t) => RefKind::Table(t),
             Extern::Memory(m) => RefKind::Memory(m),
+            Extern::Tag(t) => RefKind::Tag(t),
         };
         wasm_extern_t::boxed(store, kind)
     }
@@ -68,6 +74,7 @@ pub unsafe extern "C" fn wasm_extern_kind(e: *const wasm_extern_t) -> wasm_exter
         RefKind::Global(_) => WASM_EXTERN_GLOBAL,
         RefKind::Table(_) => WASM_EXTERN_TABLE,
         RefKind::Memory(_) => WASM_EXTERN_MEMORY,
+        RefKind::Tag(_) => WASM_EXTERN_TAG,
         _ => WASM_EXTERN_FUNC,
     }
 }

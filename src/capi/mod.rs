@@ -17,6 +17,7 @@
 #![allow(clippy::missing_safety_doc)]
 
 mod engine;
+mod exception;
 mod ext;
 mod r#extern;
 mod foreign;
@@ -39,6 +40,7 @@ mod vec;
 mod wasi;
 
 pub use self::engine::*;
+pub use self::exception::*;
 pub use self::ext::*;
 pub use self::foreign::*;
 pub use self::frame::*;

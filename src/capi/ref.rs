@@ -9,7 +9,7 @@
 //! exactly once.
 
 use super::store::wasm_store_t;
-use crate::engine::{ExternRef, Func, Global, Instance, Memory, Module, Table, Trap};
+use crate::engine::{ExnRef, ExternRef, Func, Global, Instance, Memory, Module, Table, Tag, Trap};
 use std::ffi::c_void;
 use std::ptr;
 use std::sync::{Arc, Mutex};
@@ -50,6 +50,8 @@ pub enum ObjKey {
     Memory(Memory),
     Instance(Instance),
     Extern(ExternRef),
+    Tag(Tag),
+    Exn(ExnRef),
 }
 
 /// What a reference handle refers to.
@@ -64,6 +66,10 @@ pub enum RefKind {
     Foreign(ExternRef),
     Trap(Trap, HostInfoCell),
     Module(Module, HostInfoCell),
+    /// An exception tag (an extern of kind `WASM_EXTERN_TAG`).
+    Tag(Tag),
+    /// An exception reference (`exnref`) a guest passed out.
+    Exn(ExnRef),
 }
 
 impl RefKind {
@@ -75,6 +81,8 @@ impl RefKind {
             RefKind::Memory(x) => ObjKey::Memory(*x),
             RefKind::Instance(x) => ObjKey::Instance(*x),
             RefKind::Foreign(x) => ObjKey::Extern(*x),
+            RefKind::Tag(x) => ObjKey::Tag(*x),
+            RefKind::Exn(x) => ObjKey::Exn(*x),
             RefKind::Trap(..) | RefKind::Module(..) => return None,
         })
     }

@@ -216,7 +216,9 @@ pub unsafe extern "C" fn wasmrt_trap_code(
         TrapCode::Unreachable => WASMRT_TRAP_UNREACHABLE_CODE_REACHED,
         TrapCode::Interrupted => WASMRT_TRAP_INTERRUPT,
         TrapCode::OutOfFuel => WASMRT_TRAP_OUT_OF_FUEL,
-        TrapCode::NullReference | TrapCode::NullFunctionReference => WASMRT_TRAP_NULL_REFERENCE,
+        TrapCode::NullReference
+        | TrapCode::NullFunctionReference
+        | TrapCode::NullExceptionReference => WASMRT_TRAP_NULL_REFERENCE,
     };
     // SAFETY: a writable code (C API contract).
     unsafe { code.write(out) };

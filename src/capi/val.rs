@@ -3,7 +3,7 @@
 use super::r#ref::{wasm_ref_t, RefKind};
 use super::store::wasm_store_t;
 use super::types::*;
-use crate::engine::{Val, ValType};
+use crate::engine::{HeapType, Val, ValType};
 use std::ptr;
 
 #[repr(C)]
@@ -152,6 +152,10 @@ pub(crate) unsafe fn ref_to_val(
             RefKind::Func(f) => Ok(Val::FuncRef(Some(f))),
             _ => Err("a funcref value must be a function reference".into()),
         },
+        ValType::Ref(rt) if rt.heap == HeapType::Exn => match r.kind {
+            RefKind::Exn(e) => Ok(Val::ExnRef(Some(e))),
+            _ => Err("an exnref value must be an exception reference".into()),
+        },
         ValType::Ref(_) => {
             // SAFETY: `store` is live (caller).
             let e = unsafe { (*store).externref_for(&r.kind) };
@@ -165,6 +169,7 @@ pub(crate) unsafe fn ref_to_val(
 pub(crate) fn val_to_ref(store: *mut wasm_store_t, v: &Val) -> *mut wasm_ref_t {
     match *v {
         Val::FuncRef(Some(f)) => wasm_ref_t::boxed(store, RefKind::Func(f)),
+        Val::ExnRef(Some(e)) => wasm_ref_t::boxed(store, RefKind::Exn(e)),
         Val::ExternRef(Some(e)) => {
             // SAFETY: `store` is the live store the value came from.
             let kind = unsafe { (*store).kind_of_externref(e) };
@@ -201,7 +206,9 @@ pub(crate) fn from_val(store: *mut wasm_store_t, v: &Val) -> wasm_val_t {
                 ref_: val_to_ref(store, v),
             },
         ),
-        Val::ExternRef(_) => (
+        // wasm.h has no exnref kind: an exception reference travels as
+        // an externref-kind value whose handle comes back as itself.
+        Val::ExternRef(_) | Val::ExnRef(_) => (
             WASM_EXTERNREF,
             wasm_val_union {
                 ref_: val_to_ref(store, v),

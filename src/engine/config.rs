@@ -29,8 +29,8 @@ impl Strategy {
 /// WebAssembly 2.0 feature set plus the WebAssembly 3.0 proposals the
 /// engine implements (extended constant expressions, multiple memories,
 /// memory64 and table64, tail calls, relaxed SIMD, typed function
-/// references). The other 3.0 proposals (GC, exceptions) are not
-/// implemented and always off.
+/// references, exception handling). GC is not implemented and always
+/// off.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct Features {
     pub mutable_global: bool,
@@ -56,6 +56,9 @@ pub struct Features {
     /// `return_call_ref`, `ref.as_non_null`, `br_on_null`,
     /// `br_on_non_null`, non-nullable locals (3.0).
     pub function_references: bool,
+    /// Exception handling: tags, `throw`, `throw_ref`, `try_table`,
+    /// `exnref` (3.0).
+    pub exceptions: bool,
 }
 
 impl Default for Features {
@@ -74,6 +77,7 @@ impl Default for Features {
             tail_call: true,
             relaxed_simd: true,
             function_references: true,
+            exceptions: true,
         }
     }
 }
@@ -95,6 +99,7 @@ impl Features {
         f.set(F::TAIL_CALL, self.tail_call);
         f.set(F::RELAXED_SIMD, self.relaxed_simd);
         f.set(F::FUNCTION_REFERENCES, self.function_references);
+        f.set(F::EXCEPTIONS, self.exceptions);
         f.insert(F::MVP);
         f
     }

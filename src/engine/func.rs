@@ -294,9 +294,13 @@ fn trap_from_pending(store: &Store, pending: Option<PendingTrap>) -> Trap {
             }
         })
         .collect();
-    let _ = store;
     match pending.reason {
         TrapReason::Code(code) => Trap::from_code(code, trace),
+        TrapReason::Exception(index) => Trap::throw(super::ExnRef {
+            store: store.inner.id,
+            index,
+        })
+        .with_trace(trace),
         TrapReason::Host(payload) => match payload.downcast::<Trap>() {
             Ok(t) => t.with_trace(trace),
             Err(other) => match other.downcast::<HostPanic>() {
@@ -340,7 +344,15 @@ unsafe extern "C" fn host_array_call(
         match outcome {
             Ok(Ok(())) => true,
             Ok(Err(trap)) => {
-                (*ctx).raise_host(Box::new(trap));
+                let store_id = (*((*ctx).store as *const Store)).inner.id;
+                match trap.exception() {
+                    // Thrown by the host: catchable in the caller.
+                    Some(exn) if exn.store == store_id => (*ctx).throw(exn.index),
+                    Some(_) => (*ctx).raise_host(Box::new(Trap::new(
+                        "host function threw an exception of another store",
+                    ))),
+                    None => (*ctx).raise_host(Box::new(trap)),
+                }
                 false
             }
             Err(panic) => {

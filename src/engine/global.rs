@@ -32,6 +32,7 @@ pub(crate) fn is_foreign(store: &Store, v: &Val) -> bool {
     match v {
         Val::FuncRef(Some(f)) => f.store != store.id(),
         Val::ExternRef(Some(e)) => e.store != store.id(),
+        Val::ExnRef(Some(e)) => e.store != store.id(),
         _ => false,
     }
 }

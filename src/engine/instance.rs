@@ -8,6 +8,7 @@ use super::memory::Memory;
 use super::module::{ExportItem, Module};
 use super::store::{FuncEntry, GlobalRecord, MemoryRecord, Store, StoreId, TableRecord};
 use super::table::Table;
+use super::tag::Tag;
 use super::trap::Trap;
 use super::types::*;
 use crate::interp;
@@ -26,6 +27,7 @@ pub enum Extern {
     Global(Global),
     Table(Table),
     Memory(Memory),
+    Tag(Tag),
 }
 
 impl Extern {
@@ -35,6 +37,7 @@ impl Extern {
             Extern::Global(g) => ExternType::Global(g.ty(store)),
             Extern::Table(t) => ExternType::Table(t.ty(store)),
             Extern::Memory(m) => ExternType::Memory(m.ty(store)),
+            Extern::Tag(t) => ExternType::Tag(t.ty(store)),
         }
     }
 
@@ -44,6 +47,7 @@ impl Extern {
             Extern::Global(g) => g.store,
             Extern::Table(t) => t.store,
             Extern::Memory(m) => m.store,
+            Extern::Tag(t) => t.store,
         }
     }
 
@@ -99,6 +103,9 @@ pub struct InstanceData {
     pub(crate) memory_handles: Box<[Memory]>,
     pub(crate) table_handles: Box<[Table]>,
     pub(crate) global_handles: Box<[Global]>,
+    pub(crate) tag_handles: Box<[Tag]>,
+    /// The store's index of each tag (`VMContext::tags` points here).
+    _tag_ids: Box<[u32]>,
     pub(crate) exports: Vec<(String, Extern)>,
 }
 
@@ -177,6 +184,7 @@ fn check_import(store: &Store, i: usize, imp: &ImportType, ext: &Extern) -> Resu
                 && want.shared == have.shared
                 && limits_match(&have.limits, &want.limits)
         }
+        (ExternType::Tag(want), ExternType::Tag(have)) => want == have,
         _ => false,
     };
     if ok {
@@ -217,12 +225,14 @@ fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result
     let mut memory_handles = Vec::with_capacity(m.info.memories.len());
     let mut table_handles = Vec::with_capacity(m.info.tables.len());
     let mut global_handles = Vec::with_capacity(m.info.globals.len());
+    let mut tag_handles = Vec::with_capacity(m.info.tags.len());
     for ext in imports {
         match *ext {
             Extern::Func(f) => func_handles.push(f),
             Extern::Memory(x) => memory_handles.push(x),
             Extern::Table(x) => table_handles.push(x),
             Extern::Global(x) => global_handles.push(x),
+            Extern::Tag(x) => tag_handles.push(x),
         }
     }
 
@@ -330,6 +340,11 @@ fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result
         memories.push(&mut *no_memory);
     }
     let memories = memories.into_boxed_slice();
+    // Defined tags: new, distinct tags of the store.
+    for i in m.info.num_imported_tags..m.info.tags.len() as u32 {
+        tag_handles.push(Tag::new(store, m.info.tag_type(i)));
+    }
+    let tag_ids: Box<[u32]> = tag_handles.iter().map(|t| t.index).collect();
     let mut data = Box::new(InstanceData {
         handle: Instance {
             store: store_id,
@@ -346,6 +361,7 @@ fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result
             store: store.inner.ctx,
             instance: ptr::null_mut(),
             interp_funcs: m.funcs.as_ptr() as *const c_void,
+            tags: tag_ids.as_ptr(),
         },
         rt: VMInstance {
             memories: memory_handles
@@ -369,6 +385,8 @@ fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result
         memory_handles: memory_handles.into_boxed_slice(),
         table_handles: Box::new([]),
         global_handles: Box::new([]),
+        tag_handles: tag_handles.into_boxed_slice(),
+        _tag_ids: tag_ids,
         exports: Vec::new(),
     });
     let vmctx_ptr: *mut VMContext = &mut data.vmctx;
@@ -469,6 +487,7 @@ fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result
                     ExportItem::Table(i) => Extern::Table(data.table_handles[i as usize]),
                     ExportItem::Memory(i) => Extern::Memory(data.memory_handles[i as usize]),
                     ExportItem::Global(i) => Extern::Global(data.global_handles[i as usize]),
+                    ExportItem::Tag(i) => Extern::Tag(data.tag_handles[i as usize]),
                 };
                 (e.name.clone(), ext)
             })

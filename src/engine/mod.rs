@@ -13,6 +13,7 @@ mod module;
 mod serialize;
 mod store;
 mod table;
+mod tag;
 #[cfg(feature = "jit")]
 mod tier_up;
 mod trap;
@@ -36,6 +37,7 @@ pub use memory::Memory;
 pub use module::Module;
 pub use store::{Store, StoreId};
 pub use table::Table;
+pub use tag::{ExnRef, Tag};
 pub use trap::{FrameInfo, Trap};
 pub use types::*;
 pub use val::Val;

@@ -21,6 +21,7 @@ pub(crate) enum ExportItem {
     Table(u32),
     Memory(u32),
     Global(u32),
+    Tag(u32),
 }
 
 /// Everything known about a validated module.
@@ -222,8 +223,10 @@ pub(crate) fn compile_with(
                             info.num_imported_globals += 1;
                             ExternType::Global(g)
                         }
-                        wasmparser::TypeRef::Tag(_) => {
-                            return Err(unsupported("exception tags", offset))
+                        wasmparser::TypeRef::Tag(t) => {
+                            info.tags.push(t.func_type_idx);
+                            info.num_imported_tags += 1;
+                            ExternType::Tag(info.tag_type(info.tags.len() as u32 - 1))
                         }
                     };
                     imports.push(ImportType {
@@ -260,7 +263,9 @@ pub(crate) fn compile_with(
                 }
             }
             Payload::TagSection(reader) => {
-                return Err(unsupported("exception tags", reader.range().start as usize));
+                for t in reader {
+                    info.tags.push(t.map_err(werr)?.func_type_idx);
+                }
             }
             Payload::GlobalSection(reader) => {
                 for g in reader.into_iter_with_offsets() {
@@ -293,9 +298,10 @@ pub(crate) fn compile_with(
                             ExportItem::Global(e.index),
                             ExternType::Global(info.globals[e.index as usize]),
                         ),
-                        wasmparser::ExternalKind::Tag => {
-                            return Err(unsupported("exception tags", 0));
-                        }
+                        wasmparser::ExternalKind::Tag => (
+                            ExportItem::Tag(e.index),
+                            ExternType::Tag(info.tag_type(e.index)),
+                        ),
                     };
                     export_items.push(item);
                     exports.push(ExportType {
@@ -371,6 +377,7 @@ pub(crate) fn compile_with(
     let env = interp::TranslateEnv {
         types: &info.types,
         type_ids: &info.type_ids,
+        tags: &info.tags,
         func_types: &info.func_types,
         globals: &info.globals,
         tables: &info.tables,

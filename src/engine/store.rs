@@ -77,6 +77,8 @@ pub struct StoreInner {
     pub(crate) tables: Vec<Box<TableRecord>>,
     pub(crate) globals: Vec<Box<GlobalRecord>>,
     pub(crate) externrefs: Vec<Box<dyn Any>>,
+    /// Tag index -> its type (see `Tag`).
+    pub(crate) tags: Vec<super::types::TagType>,
     /// The context both tiers read (owned; a separate allocation that
     /// compiled code and the interpreter reach only through raw pointers,
     /// so host code borrowing the store never overlaps it).
@@ -153,6 +155,7 @@ impl Store {
                 tables: Vec::new(),
                 globals: Vec::new(),
                 externrefs: Vec::new(),
+                tags: Vec::new(),
                 ctx: Box::into_raw(ctx),
                 exec,
                 host_bufs: Vec::new(),

@@ -2,6 +2,7 @@
 //! wasm backtrace at the point of the trap.
 
 use super::instance::Instance;
+use super::tag::ExnRef;
 use crate::runtime::TrapCode;
 use std::fmt;
 use std::sync::Arc;
@@ -27,6 +28,9 @@ struct TrapInner {
     trace: Vec<FrameInfo>,
     /// Set when the trap is a guest's request to exit (WASI `proc_exit`).
     exit_status: Option<i32>,
+    /// Set when the trap is a WebAssembly exception no handler caught, or
+    /// one a host function throws (see [`Trap::throw`]).
+    exception: Option<ExnRef>,
 }
 
 /// A trap: cheap to clone, immutable.
@@ -41,6 +45,7 @@ impl Trap {
             message: message.into(),
             trace: Vec::new(),
             exit_status: None,
+            exception: None,
         }))
     }
 
@@ -53,7 +58,28 @@ impl Trap {
             message: format!("guest exited with status {status}"),
             trace: Vec::new(),
             exit_status: Some(status),
+            exception: None,
         }))
+    }
+
+    /// A WebAssembly exception escaping a call: returned by a host
+    /// function, it is thrown in the calling wasm code, where `try_table`
+    /// handlers can catch it; from a call the host made, it says that no
+    /// handler caught the exception.
+    pub fn throw(exn: ExnRef) -> Trap {
+        Trap(Arc::new(TrapInner {
+            code: None,
+            message: "uncaught exception".into(),
+            trace: Vec::new(),
+            exit_status: None,
+            exception: Some(exn),
+        }))
+    }
+
+    /// The exception of a trap made by [`Trap::throw`], or of an exception
+    /// no handler caught.
+    pub fn exception(&self) -> Option<ExnRef> {
+        self.0.exception
     }
 
     /// The status of a trap made by [`Trap::exit`]; `None` for any other.
@@ -67,6 +93,7 @@ impl Trap {
             message: code.message().to_string(),
             trace,
             exit_status: None,
+            exception: None,
         }))
     }
 
@@ -81,6 +108,7 @@ impl Trap {
             message: self.0.message.clone(),
             trace,
             exit_status: self.0.exit_status,
+            exception: self.0.exception,
         }))
     }
 

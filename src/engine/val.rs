@@ -2,6 +2,7 @@
 
 use super::externref::ExternRef;
 use super::func::Func;
+use super::tag::ExnRef;
 use super::types::{HeapType, ValType};
 
 /// A WebAssembly value. Floats are kept as bit patterns so NaN payloads
@@ -18,6 +19,8 @@ pub enum Val {
     V128(u128),
     FuncRef(Option<Func>),
     ExternRef(Option<ExternRef>),
+    /// An exception reference (`exnref`, exception handling).
+    ExnRef(Option<ExnRef>),
 }
 
 impl Val {
@@ -30,6 +33,7 @@ impl Val {
             Val::V128(_) => ValType::V128,
             Val::FuncRef(_) => ValType::FuncRef,
             Val::ExternRef(_) => ValType::ExternRef,
+            Val::ExnRef(_) => ValType::ExnRef,
         }
     }
 
@@ -44,6 +48,7 @@ impl Val {
             // A null also for non-nullable types: a placeholder that
             // type checks at the boundaries refuse if handed back.
             ValType::Ref(r) if r.is_func() => Val::FuncRef(None),
+            ValType::Ref(r) if r.heap == HeapType::Exn => Val::ExnRef(None),
             ValType::Ref(_) => Val::ExternRef(None),
         }
     }
@@ -80,7 +85,8 @@ pub(crate) fn to_raw(store: &super::Store, v: &Val) -> [u64; 2] {
         Val::F32(x) => [x as u64, 0],
         Val::F64(x) => [x, 0],
         Val::V128(x) => [x as u64, (x >> 64) as u64],
-        Val::FuncRef(None) | Val::ExternRef(None) => [0, 0],
+        Val::FuncRef(None) | Val::ExternRef(None) | Val::ExnRef(None) => [0, 0],
+        Val::ExnRef(Some(e)) => [u64::from(e.index) + 1, 0],
         Val::FuncRef(Some(f)) => [f.vm(store) as u64, 0],
         Val::ExternRef(Some(e)) => [u64::from(e.index) + 1, 0],
     }
@@ -100,6 +106,14 @@ pub(crate) fn from_raw(store: &super::Store, ty: ValType, raw: [u64; 2]) -> Val 
             // SAFETY: a non-null raw funcref in this store's objects is a
             // live `VMFuncRef` of this store.
             Some(unsafe { Func::from_vm(store, raw[0] as *const crate::runtime::VMFuncRef) })
+        }),
+        ValType::Ref(r) if r.heap == HeapType::Exn => Val::ExnRef(if raw[0] == 0 {
+            None
+        } else {
+            Some(ExnRef {
+                store: store.inner.id,
+                index: (raw[0] - 1) as u32,
+            })
         }),
         ValType::Ref(_) => Val::ExternRef(if raw[0] == 0 {
             None
@@ -121,10 +135,11 @@ pub(crate) fn has_type(store: &super::Store, v: &Val, ty: ValType) -> bool {
     };
     match (v, r.heap) {
         (Val::FuncRef(None), HeapType::Func | HeapType::Concrete(_))
-        | (Val::ExternRef(None), HeapType::Extern) => r.nullable,
-        (Val::FuncRef(Some(_)), HeapType::Func) | (Val::ExternRef(Some(_)), HeapType::Extern) => {
-            true
-        }
+        | (Val::ExternRef(None), HeapType::Extern)
+        | (Val::ExnRef(None), HeapType::Exn) => r.nullable,
+        (Val::FuncRef(Some(_)), HeapType::Func)
+        | (Val::ExternRef(Some(_)), HeapType::Extern)
+        | (Val::ExnRef(Some(_)), HeapType::Exn) => true,
         // SAFETY: the function belongs to `store` (checked by the caller),
         // whose `VMFuncRef`s live as long as it.
         (Val::FuncRef(Some(f)), HeapType::Concrete(id)) => unsafe { (*f.vm(store)).type_id == id },
@@ -138,6 +153,7 @@ pub(crate) fn describe(v: &Val) -> String {
     match v {
         Val::FuncRef(None) => "null funcref".into(),
         Val::ExternRef(None) => "null externref".into(),
+        Val::ExnRef(None) => "null exnref".into(),
         other => other.ty().to_string(),
     }
 }

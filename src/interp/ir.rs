@@ -377,7 +377,8 @@ macro_rules! declare_instr_enum {
                         f(callee);
                         f(args)
                     }
-                    Instr::RefAsNonNull { src } => f(src),
+                    Instr::RefAsNonNull { src } | Instr::ThrowRef { src } => f(src),
+                    Instr::Throw { args, .. } => f(args),
                     Instr::MemAccess { a, b, .. } => {
                         f(a);
                         f(b)
@@ -1048,6 +1049,12 @@ macro_rules! declare_from_simd_table {
             /// `ref.as_non_null`: traps with "null reference" if `src` is
             /// null, and writes nothing (the value stays where it is).
             RefAsNonNull { src: Slot },
+            /// `throw`: a new exception with tag `tag` and the `slots`
+            /// payload slots from `args`, propagated to the nearest
+            /// handler (`CompiledFunc::handlers`).
+            Throw { tag: u32, args: Slot, slots: u32 },
+            /// `throw_ref`: rethrows the exception in `src`.
+            ThrowRef { src: Slot },
             /// The calls with their first two arguments copied into slots
             /// `args` and `args + 1` from `src0` and `src1` first (a
             /// source equal to its destination copies nothing).

@@ -17,8 +17,32 @@ pub use translate::{TranslateEnv, Translator};
 
 use crate::module::types::FuncType;
 use crate::runtime::NativeCode;
-use ir::Instr;
+use ir::{Instr, Slot};
 use std::sync::atomic::{AtomicPtr, AtomicU32};
+
+/// The instructions `start..end` of a function, the body of a
+/// `try_table`, and its catch clauses in order.
+#[derive(Debug)]
+pub struct TryRange {
+    pub start: u32,
+    pub end: u32,
+    pub catches: Box<[Catch]>,
+}
+
+/// One catch clause: which exceptions it takes, and where it lands.
+#[derive(Debug)]
+pub struct Catch {
+    /// The tag (an index of the instance), `None` for `catch_all`.
+    pub tag: Option<u32>,
+    /// Whether the exception reference is passed too (`catch_ref`,
+    /// `catch_all_ref`), after the payload.
+    pub with_ref: bool,
+    /// The first instruction of its landing code, which branches to the
+    /// clause's label with the values at `slot`.
+    pub landing: u32,
+    /// Where the payload (then the reference) is written.
+    pub slot: Slot,
+}
 
 /// A function body in interpreter form.
 #[derive(Debug)]
@@ -45,6 +69,8 @@ pub struct CompiledFunc {
     pub func_index: u32,
     /// Calls and loop iterations counted by `Instr::Hot` (tier-up).
     pub hotness: AtomicU32,
+    /// The `try_table` handlers, innermost first where ranges nest.
+    pub handlers: Box<[TryRange]>,
     /// Native code for this function once it has been compiled (tier-up):
     /// callers then call it instead of interpreting, and references to the
     /// function adopt it.

@@ -21,7 +21,7 @@
 //! first), so operand-stack underflow and type errors cannot happen here.
 
 use super::ir::{Instr, MemOp, Slot, Slot16, INDEX64};
-use super::CompiledFunc;
+use super::{Catch, CompiledFunc, TryRange};
 use crate::module::metering::{checks_epoch_after, FuelPlan, Metering};
 use crate::module::types::{FuncType, GlobalType, MemoryType, TableType, ValType};
 use crate::module::CompileError as Error;
@@ -32,6 +32,8 @@ pub struct TranslateEnv<'a> {
     pub types: &'a [FuncType],
     /// Engine-wide ids of `types`, for typed references.
     pub type_ids: &'a [u32],
+    /// Type index of every tag.
+    pub tags: &'a [u32],
     pub func_types: &'a [u32],
     pub globals: &'a [GlobalType],
     pub tables: &'a [TableType],
@@ -107,6 +109,8 @@ struct Control {
     head: usize,
     /// Branches to patch with the end's position.
     fixups: Vec<usize>,
+    /// For `try_table`: its body's start and catch clauses.
+    try_scope: Option<TryScope>,
     /// For `if`: the conditional branch to patch with the else position.
     else_fixup: Option<usize>,
     /// Whether code at the start of this block was reachable.
@@ -153,6 +157,15 @@ pub struct Translator {
     /// Position of the last label: code before it cannot be rewritten
     /// together with code after it.
     last_label: usize,
+    /// The `try_table` ranges closed so far (innermost first).
+    handlers: Vec<TryRange>,
+}
+
+/// An open `try_table`: where its body starts and its catch clauses.
+#[derive(Debug)]
+struct TryScope {
+    start: usize,
+    catches: Vec<Catch>,
 }
 
 /// Provisional slot numbers at and above this stand for constants (wide
@@ -229,6 +242,7 @@ impl Translator {
         self.pool.clear();
         self.consts.clear();
         self.const_ids.clear();
+        self.handlers.clear();
         self.reachable = true;
         self.fusible = None;
         self.last_label = 0;
@@ -271,6 +285,7 @@ impl Translator {
             fixups: Vec::new(),
             else_fixup: None,
             reachable_at_entry: true,
+            try_scope: None,
         });
         if env.count_hotness {
             self.emit(Instr::Hot);
@@ -326,11 +341,34 @@ impl Translator {
             }
         }
         if n > 0 {
-            // Relative branch offsets are unchanged by shifting all code.
+            let (locals_end, const_base) = (self.locals_end, self.const_base);
+            for c in self.handlers.iter_mut().flat_map(|r| r.catches.iter_mut()) {
+                if c.slot >= const_base {
+                    c.slot = locals_end + (c.slot - const_base);
+                } else if c.slot >= locals_end {
+                    c.slot += n;
+                }
+            }
+        }
+        if n > 0 {
+            // Relative branch offsets are unchanged by shifting all code;
+            // the handlers' absolute positions move by one.
             self.code.insert(0, Instr::LoadConsts);
             self.offsets.insert(0, 0);
+            for r in &mut self.handlers {
+                r.start += 1;
+                r.end += 1;
+                for c in r.catches.iter_mut() {
+                    c.landing += 1;
+                }
+            }
         }
-        use_accumulator(&mut self.code);
+        let landings: Vec<usize> = self
+            .handlers
+            .iter()
+            .flat_map(|r| r.catches.iter().map(|c| c.landing as usize))
+            .collect();
+        use_accumulator(&mut self.code, &landings);
         let code = std::mem::take(&mut self.code).into_boxed_slice();
         Ok(Some(CompiledFunc {
             ty: ty.clone(),
@@ -344,6 +382,7 @@ impl Translator {
             native: Default::default(),
             locals_end: self.locals_end,
             frame_slots: self.max_slot + n + 2,
+            handlers: std::mem::take(&mut self.handlers).into_boxed_slice(),
             func_index,
         }))
     }
@@ -684,6 +723,7 @@ impl Translator {
             fixups: Vec::new(),
             else_fixup: None,
             reachable_at_entry: self.reachable,
+            try_scope: None,
         });
     }
 
@@ -794,6 +834,57 @@ impl Translator {
         }
     }
 
+    /// `try_table`: a block whose catch clauses get landing code ahead of
+    /// its body (jumped over on entry). Each landing expects the clause's
+    /// values in the slots they would have as operands pushed right where
+    /// the block starts, and branches with them to the clause's label,
+    /// like `br`. The exception unwinder (`exec::catch`) writes them there.
+    fn try_table(&mut self, env: &TranslateEnv<'_>, t: &wasmparser::TryTable) {
+        let (params, results) = self.block_type(env, t.ty);
+        self.materialize_locals();
+        let n = params.len();
+        self.materialize_top(n);
+        let height = self.stack.len() - n;
+        let skip = self.emit(Instr::Br { offset: 0 });
+        let mut catches = Vec::with_capacity(t.catches.len());
+        for c in &t.catches {
+            use wasmparser::Catch as C;
+            let (tag, with_ref, label) = match *c {
+                C::One { tag, label } => (Some(tag), false, label),
+                C::OneRef { tag, label } => (Some(tag), true, label),
+                C::All { label } => (None, false, label),
+                C::AllRef { label } => (None, true, label),
+            };
+            let mut types = match tag {
+                Some(tag) => env.types[env.tags[tag as usize] as usize].params().to_vec(),
+                None => Vec::new(),
+            };
+            if with_ref {
+                types.push(ValType::ExnRef);
+            }
+            let saved = self.stack.clone();
+            self.stack.truncate(height);
+            let slot = self.next_slot();
+            for ty in types {
+                self.push_temp(ty);
+            }
+            let landing = self.label();
+            // The clause's label counts from outside the try_table.
+            self.emit_branch(label);
+            self.stack = saved;
+            catches.push(Catch {
+                tag,
+                with_ref,
+                landing: landing as u32,
+                slot,
+            });
+        }
+        let start = self.label();
+        self.patch(skip, start);
+        self.push_control(ControlKind::Block, params, results);
+        self.controls.last_mut().expect("try_table").try_scope = Some(TryScope { start, catches });
+    }
+
     /// Emits an unconditional branch to label `depth` (values on top).
     fn emit_branch(&mut self, depth: u32) {
         let target = self.controls.len() - 1 - depth as usize;
@@ -839,6 +930,14 @@ impl Translator {
     }
 
     fn end(&mut self) {
+        let body_end = self.code.len();
+        if let Some(scope) = self.controls.last_mut().and_then(|c| c.try_scope.take()) {
+            self.handlers.push(TryRange {
+                start: scope.start as u32,
+                end: body_end as u32,
+                catches: scope.catches.into_boxed_slice(),
+            });
+        }
         let frame = self.controls.last().expect("control frame");
         let n = frame.results.len();
         if frame.kind == ControlKind::Function {
@@ -1758,6 +1857,24 @@ impl Translator {
                 let n = params.len();
                 self.materialize_top(n);
                 self.push_control(ControlKind::Block, params, results);
+            }
+            O::TryTable { try_table } => self.try_table(env, &try_table),
+            O::Throw { tag_index } => {
+                let ty = &env.types[env.tags[tag_index as usize] as usize];
+                let slots = ty.params().iter().map(|t| slots_of(*t)).sum();
+                let args = self.pop_args(ty.params().len());
+                self.emit(Instr::Throw {
+                    tag: tag_index,
+                    args,
+                    slots,
+                });
+                self.reachable = false;
+            }
+            O::ThrowRef => {
+                let e = self.pop();
+                let src = self.src(e);
+                self.emit(Instr::ThrowRef { src });
+                self.reachable = false;
             }
             O::Loop { blockty } => {
                 let (params, results) = self.block_type(env, blockty);
@@ -2684,7 +2801,7 @@ impl Translator {
     fn unreachable_operator(&mut self, op: Operator<'_>) -> Result<(), Error> {
         use Operator as O;
         match op {
-            O::Block { .. } | O::Loop { .. } | O::If { .. } => {
+            O::Block { .. } | O::Loop { .. } | O::If { .. } | O::TryTable { .. } => {
                 self.controls.push(Control {
                     kind: ControlKind::Block,
                     params: Vec::new(),
@@ -2695,6 +2812,7 @@ impl Translator {
                     fixups: Vec::new(),
                     else_fixup: None,
                     reachable_at_entry: false,
+                    try_scope: None,
                 });
             }
             O::Else => {
@@ -2942,8 +3060,12 @@ fn add_branch(cmp: Cmp, x: Slot, step: Operand, bound: Operand, offset: i32) -> 
 /// form (see `exec::Handler`). Only between instructions that follow each
 /// other on every path: an instruction that is a branch target keeps
 /// reading its slots.
-fn use_accumulator(code: &mut [Instr]) {
+fn use_accumulator(code: &mut [Instr], landings: &[usize]) {
     let mut is_target = vec![false; code.len() + 1];
+    // Exception landings are entered from the unwinder, not by a branch.
+    for &at in landings {
+        is_target[at] = true;
+    }
     for (i, instr) in code.iter_mut().enumerate() {
         if let Some(offset) = instr.branch_offset_mut() {
             is_target[(i as isize + *offset as isize) as usize] = true;

@@ -890,7 +890,10 @@ impl FuncTranslator<'_, '_> {
     /// Skips an operator in unreachable code, keeping track of nesting.
     fn unreachable_operator(&mut self, op: &Operator<'_>) -> Result<()> {
         match op {
-            Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => {
+            Operator::Block { .. }
+            | Operator::Loop { .. }
+            | Operator::If { .. }
+            | Operator::TryTable { .. } => {
                 // A construct that can never run: only its nesting matters.
                 let next = self.b.create_block();
                 self.control.push(Control {

@@ -1,7 +1,7 @@
 //! What both tiers and the instantiation code need to know about a module
 //! beyond its function bodies.
 
-use super::types::{FuncType, GlobalType, MemoryType, TableType};
+use super::types::{FuncType, GlobalType, MemoryType, TableType, TagType};
 use std::fmt;
 
 /// A module that could not be decoded, validated or translated: a message
@@ -131,6 +131,7 @@ pub struct ModuleInfo {
     pub num_imported_tables: u32,
     pub num_imported_memories: u32,
     pub num_imported_globals: u32,
+    pub num_imported_tags: u32,
     pub tables: Vec<TableType>,
     /// Initialiser of each defined table (`None`: null references).
     pub table_inits: Vec<Option<ConstExpr>>,
@@ -138,6 +139,8 @@ pub struct ModuleInfo {
     pub globals: Vec<GlobalType>,
     /// Initialiser of each defined global.
     pub global_inits: Vec<ConstExpr>,
+    /// Type index (a function type without results) of every tag.
+    pub tags: Vec<u32>,
     pub start: Option<u32>,
     pub elems: Vec<ElemSegment>,
     pub datas: Vec<DataSegment>,
@@ -147,6 +150,13 @@ pub struct ModuleInfo {
 }
 
 impl ModuleInfo {
+    /// The type of tag `tag_index`.
+    pub fn tag_type(&self, tag_index: u32) -> TagType {
+        TagType {
+            params: self.types[self.tags[tag_index as usize] as usize].clone(),
+        }
+    }
+
     /// The signature of function `func_index`.
     pub fn func_type(&self, func_index: u32) -> &FuncType {
         &self.types[self.func_types[func_index as usize] as usize]

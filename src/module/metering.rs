@@ -9,7 +9,7 @@
 //! left than that, the segment traps with "all fuel consumed" before
 //! running any of it (and the fuel stays unspent); otherwise the cost is
 //! subtracted. Every operator costs 1, except the purely structural ones
-//! (`nop`, `drop`, `block`, `loop`, `end`, `else`), which cost nothing,
+//! (`nop`, `drop`, `block`, `loop`, `try_table`, `end`, `else`), which cost nothing,
 //! as in wasmtime, and operators that validation marks unreachable (after
 //! `br`, `return`, `unreachable`, ...), which never run.
 //!
@@ -54,9 +54,10 @@ impl FuelPlan {
             let (op, offset) = ops.read_with_offset()?;
             if let Some(depth) = dead.as_mut() {
                 match op {
-                    Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => {
-                        *depth += 1
-                    }
+                    Operator::Block { .. }
+                    | Operator::Loop { .. }
+                    | Operator::If { .. }
+                    | Operator::TryTable { .. } => *depth += 1,
                     Operator::Else if *depth == 0 => dead = None,
                     Operator::End if *depth == 0 => dead = None,
                     Operator::End => *depth -= 1,
@@ -100,6 +101,7 @@ pub fn operator_cost(op: &Operator<'_>) -> u32 {
         Operator::Nop
         | Operator::Drop
         | Operator::Block { .. }
+        | Operator::TryTable { .. }
         | Operator::Loop { .. }
         | Operator::End
         | Operator::Else => 0,

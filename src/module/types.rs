@@ -37,6 +37,8 @@ pub enum HeapType {
     Func,
     /// Any host reference.
     Extern,
+    /// Any exception (`exnref`).
+    Exn,
     /// A function of one signature, named by the engine-wide id the engine
     /// gives each distinct function type (the same id in every module of
     /// one engine, so types compare across modules).
@@ -54,6 +56,11 @@ impl ValType {
     pub const ExternRef: ValType = ValType::Ref(RefType {
         nullable: true,
         heap: HeapType::Extern,
+    });
+    /// `exnref`, that is `(ref null exn)`.
+    pub const ExnRef: ValType = ValType::Ref(RefType {
+        nullable: true,
+        heap: HeapType::Exn,
     });
 
     /// Whether values of this type are references.
@@ -131,6 +138,10 @@ impl RefType {
                 shared: false,
                 ty: A::Extern,
             } => HeapType::Extern,
+            H::Abstract {
+                shared: false,
+                ty: A::Exn,
+            } => HeapType::Exn,
             H::Concrete(UnpackedIndex::Module(i)) => HeapType::Concrete(*type_ids.get(i as usize)?),
             _ => return None,
         };
@@ -159,11 +170,13 @@ impl fmt::Display for RefType {
         match (self.nullable, self.heap) {
             (true, HeapType::Func) => f.write_str("funcref"),
             (true, HeapType::Extern) => f.write_str("externref"),
+            (true, HeapType::Exn) => f.write_str("exnref"),
             (nullable, heap) => {
                 f.write_str(if nullable { "(ref null " } else { "(ref " })?;
                 match heap {
                     HeapType::Func => f.write_str("func")?,
                     HeapType::Extern => f.write_str("extern")?,
+                    HeapType::Exn => f.write_str("exn")?,
                     // Engine-wide ids are not module indices: say so.
                     HeapType::Concrete(id) => write!(f, "<type #{id}>")?,
                 }

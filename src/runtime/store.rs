@@ -18,6 +18,18 @@ pub enum TrapReason {
     /// Raised by a host function; the payload is the host's own trap value
     /// (the engine's `Trap`), carried through the tiers untouched.
     Host(Box<dyn Any>),
+    /// A WebAssembly exception on its way to a handler: the index of its
+    /// object in [`VMStoreContext::exceptions`]. Unlike the other
+    /// reasons, `try_table` handlers may catch it.
+    Exception(u32),
+}
+
+/// A thrown exception: its tag (the store's tag index, the tag's
+/// identity) and its payload in raw slots (a v128 takes two).
+#[derive(Debug)]
+pub struct ExnObject {
+    pub tag: u32,
+    pub values: Box<[u64]>,
 }
 
 impl std::fmt::Debug for TrapReason {
@@ -25,6 +37,7 @@ impl std::fmt::Debug for TrapReason {
         match self {
             TrapReason::Code(c) => write!(f, "Code({c:?})"),
             TrapReason::Host(_) => f.write_str("Host(..)"),
+            TrapReason::Exception(e) => write!(f, "Exception({e})"),
         }
     }
 }
@@ -84,6 +97,10 @@ pub struct VMStoreContext {
     pub trap: Option<PendingTrap>,
     /// The store's resource limits and usage.
     pub resources: Resources,
+    /// Every exception thrown in the store; an `exnref` is an index in
+    /// it plus one. They live as long as the store (without GC there is
+    /// no telling when the last reference to one is gone).
+    pub exceptions: Vec<ExnObject>,
 }
 
 impl VMStoreContext {
@@ -100,6 +117,33 @@ impl VMStoreContext {
             tier_up: None,
             trap: None,
             resources: Resources::default(),
+            exceptions: Vec::new(),
+        }
+    }
+
+    /// Starts the propagation of exception object `exn` (an index in
+    /// `exceptions`).
+    pub fn throw(&mut self, exn: u32) {
+        self.trap = Some(PendingTrap {
+            reason: TrapReason::Exception(exn),
+            frames: Vec::new(),
+        });
+    }
+
+    /// A new exception object; returns its index.
+    pub fn new_exception(&mut self, tag: u32, values: Box<[u64]>) -> u32 {
+        self.exceptions.push(ExnObject { tag, values });
+        (self.exceptions.len() - 1) as u32
+    }
+
+    /// The exception being propagated, if the pending trap is one.
+    pub fn pending_exception(&self) -> Option<u32> {
+        match self.trap {
+            Some(PendingTrap {
+                reason: TrapReason::Exception(e),
+                ..
+            }) => Some(e),
+            _ => None,
         }
     }
 

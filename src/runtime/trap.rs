@@ -36,11 +36,13 @@ pub enum TrapCode {
     Interrupted,
     /// `call_ref` or `return_call_ref` on a null reference.
     NullFunctionReference,
+    /// `throw_ref` on a null reference.
+    NullExceptionReference,
 }
 
 impl TrapCode {
     /// Every code, in the order of their numbers (see [`TrapCode::number`]).
-    pub const ALL: [TrapCode; 14] = [
+    pub const ALL: [TrapCode; 15] = [
         TrapCode::Unreachable,
         TrapCode::MemoryOutOfBounds,
         TrapCode::TableOutOfBounds,
@@ -55,6 +57,7 @@ impl TrapCode {
         TrapCode::OutOfFuel,
         TrapCode::Interrupted,
         TrapCode::NullFunctionReference,
+        TrapCode::NullExceptionReference,
     ];
 
     /// A number for the code, from 1 (0 means "no trap" where runtime
@@ -87,6 +90,7 @@ impl TrapCode {
             TrapCode::OutOfFuel => "all fuel consumed",
             TrapCode::Interrupted => "interrupted",
             TrapCode::NullFunctionReference => "null function reference",
+            TrapCode::NullExceptionReference => "null exception reference",
         }
     }
 }

@@ -171,6 +171,9 @@ pub struct VMContext {
     /// (`*const interp::CompiledFunc`, indexed by defined-function index),
     /// so a direct call in the interpreter finds its callee with one load.
     pub interp_funcs: *const c_void,
+    /// Tag index -> the store's index of the tag (its identity: an
+    /// imported tag has its exporter's).
+    pub tags: *const u32,
 }
 
 impl VMContext {
@@ -205,6 +208,14 @@ impl VMContext {
     pub unsafe fn func(&self, index: u32) -> *const VMFuncRef {
         // SAFETY: as for `memory`.
         unsafe { *self.funcs.add(index as usize) }
+    }
+
+    /// # Safety
+    /// `index` must be a valid tag index of this instance.
+    #[inline(always)]
+    pub unsafe fn tag(&self, index: u32) -> u32 {
+        // SAFETY: as for `memory`.
+        unsafe { *self.tags.add(index as usize) }
     }
 
     /// # Safety

@@ -336,9 +336,7 @@ unsafe fn enter(
         if !native.is_null() {
             // Tiered up: call the native code instead.
             if !call_tiered(cx, fp, callee, callee_ctx, native, args) {
-                (*cx).trap_ip = ip;
-                (*cx).callee_trapped = true;
-                return Exit::Trapped;
+                return callee_failed(cx, ip, fp);
             }
             let (mem, len) = memory0((*cx).vmctx);
             dispatch!(ret, fp, mem, len, cx, 0, facc)
@@ -366,6 +364,64 @@ unsafe fn enter(
         dispatch!(code, new_fp, mem, len, cx, 0, facc)
     }
 }
+
+/// Ends the invocation after the function called at `ip` (in the frame
+/// at `fp`) failed: its trap or exception is pending in the store
+/// context already. An exception may still be caught by a handler of
+/// this frame or of a caller (see `exec::catch`).
+///
+/// # Safety
+/// `cx` is the live invocation state.
+#[cold]
+#[inline(never)]
+unsafe fn callee_failed(cx: *mut Cx, ip: *const Instr, fp: *mut u64) -> Exit {
+    // SAFETY: guaranteed by the caller.
+    unsafe {
+        (*cx).trap_ip = ip;
+        (*cx).trap_fp = fp;
+        (*cx).callee_trapped = true;
+    }
+    Exit::Trapped
+}
+
+/// Throws a new exception with tag `tag` (an index of the running
+/// instance) and the `slots` payload slots from slot `args`.
+///
+/// # Safety
+/// As for handlers.
+#[cold]
+#[inline(never)]
+unsafe fn throw_new(
+    cx: *mut Cx,
+    ip: *const Instr,
+    fp: *mut u64,
+    tag: u32,
+    args: Slot,
+    slots: u32,
+) -> Exit {
+    // SAFETY: guaranteed by the caller; the payload slots are in the frame.
+    unsafe {
+        let vmctx = (*cx).vmctx;
+        let store = (*vmctx).store;
+        let values: Box<[u64]> = (0..slots).map(|i| rd(fp, args + i)).collect();
+        let exn = (*store).new_exception((*vmctx).tag(tag), values);
+        (*store).throw(exn);
+        callee_failed(cx, ip, fp)
+    }
+}
+
+handler! { Throw { tag, args, slots } |ip, fp, mem, len, cx, acc, facc| {
+    throw_new(cx, ip, fp, tag, args, slots)
+}}
+
+handler! { ThrowRef { src } |ip, fp, mem, len, cx, acc, facc| {
+    let exn = rd(fp, src);
+    if exn == 0 {
+        trap!(cx, ip, TrapCode::NullExceptionReference)
+    }
+    (*(*(*cx).vmctx).store).throw((exn - 1) as u32);
+    callee_failed(cx, ip, fp)
+}}
 
 /// Calls `callee` of instance `callee_ctx`, which has been compiled to
 /// `native` code since: switches the instance's reference to the function
@@ -476,9 +532,7 @@ unsafe fn call_ref(
             );
         }
         if !call_array(cx, fp, f, args) {
-            (*cx).trap_ip = ip;
-            (*cx).callee_trapped = true;
-            return Exit::Trapped;
+            return callee_failed(cx, ip, fp);
         }
         // The callee may have grown (or moved) the memory.
         let (mem, len) = memory0((*cx).vmctx);
@@ -648,9 +702,7 @@ unsafe fn tail_call(
     unsafe {
         if (*f).interp_code.is_null() {
             if !call_array(cx, fp, f, args) {
-                (*cx).trap_ip = ip;
-                (*cx).callee_trapped = true;
-                return Exit::Trapped;
+                return callee_failed(cx, ip, fp);
             }
             let results = (*(*cx).func).result_slots;
             for i in 0..results {

@@ -115,6 +115,9 @@ pub(crate) struct Cx {
     hot_threshold: u32,
     /// Where a trap happened, and why.
     trap_ip: *const Instr,
+    /// The frame of `trap_ip` when the failure is pending in the store
+    /// (`callee_trapped`): an exception is looked for a handler from there.
+    trap_fp: *mut u64,
     trap_code: TrapCode,
     /// Whether the trap was raised by a function called through its
     /// `array_call` (then it is already pending in the store context, and
@@ -566,21 +569,97 @@ unsafe fn run(
             frames_end: frames.add(frames_len),
             hot_threshold: (*store).hot_threshold,
             trap_ip: std::ptr::null(),
+            trap_fp: std::ptr::null_mut(),
             trap_code: TrapCode::Unreachable,
             callee_trapped: false,
         };
-        let fp = stack_start.add(base);
+        let mut fp = stack_start.add(base);
         init_frame(fp, func);
-        let (mem, mem_len) = memory0(vmctx);
-        match drive((*func).code.as_ptr(), fp, mem, mem_len, &mut cx) {
-            Exit::Returned => true,
-            _ => {
-                if !cx.callee_trapped {
-                    (*store).raise(cx.trap_code);
+        let mut ip = (*func).code.as_ptr();
+        loop {
+            let (mem, mem_len) = memory0(cx.vmctx);
+            match drive(ip, fp, mem, mem_len, &mut cx) {
+                Exit::Returned => return true,
+                _ => {
+                    if !cx.callee_trapped {
+                        (*store).raise(cx.trap_code);
+                    } else if let Some((landing, frame)) = catch(store, &mut cx) {
+                        // Caught: go on at the handler's landing code.
+                        (ip, fp) = (landing, frame);
+                        continue;
+                    }
+                    (*store).push_frames(backtrace(&cx));
+                    return false;
                 }
-                (*store).push_frames(backtrace(&cx));
-                false
             }
+        }
+    }
+}
+
+/// Looks for a `try_table` handler of the exception pending in `store`
+/// (if what is pending is one): in the frame that failed, then in its
+/// callers within this invocation, innermost first. On a match, the
+/// frames above the handler's are dropped, the payload (and reference)
+/// are written where its landing code expects them, the exception stops
+/// being pending, and the landing instruction and its frame are returned.
+/// Traps are never caught.
+///
+/// # Safety
+/// `cx` holds the state of the failed invocation (`callee_trapped`, so
+/// `trap_ip`/`trap_fp` name the failing instruction and its frame).
+unsafe fn catch(store: *mut VMStoreContext, cx: &mut Cx) -> Option<(*const Instr, *mut u64)> {
+    // SAFETY: guaranteed by the caller; the records from `frames_base` to
+    // `frames_top` were written by this invocation's calls, and every
+    // handler's slots lie inside its function's frame.
+    unsafe {
+        let exn = (*store).pending_exception()?;
+        let exceptions = &(&(*store).exceptions);
+        let tag = exceptions[exn as usize].tag;
+        let (mut func, mut ip, mut fp, mut vmctx) = (cx.func, cx.trap_ip, cx.trap_fp, cx.vmctx);
+        let mut top = cx.frames_top;
+        loop {
+            let f = &*func;
+            let at = ip.offset_from(f.code.as_ptr()) as u32;
+            // A tail call has left its frame: its handlers no longer apply.
+            let tail_call = matches!(
+                *ip,
+                Instr::ReturnCall { .. }
+                    | Instr::ReturnCallIndirect { .. }
+                    | Instr::ReturnCallRef { .. }
+            );
+            let ranges = f
+                .handlers
+                .iter()
+                .filter(|r| !tail_call && r.start <= at && at < r.end);
+            for c in ranges.flat_map(|r| r.catches.iter()) {
+                if c.tag.is_some_and(|t| (*vmctx).tag(t) != tag) {
+                    continue;
+                }
+                let mut slot = c.slot;
+                if c.tag.is_some() {
+                    for &v in exceptions[exn as usize].values.iter() {
+                        wr(fp, slot, v);
+                        slot += 1;
+                    }
+                }
+                if c.with_ref {
+                    wr(fp, slot, u64::from(exn) + 1);
+                }
+                (*store).trap = None;
+                cx.func = func;
+                cx.vmctx = vmctx;
+                cx.frames_top = top;
+                cx.callee_trapped = false;
+                return Some((f.code.as_ptr().add(c.landing as usize), fp));
+            }
+            if top == cx.frames_base {
+                return None;
+            }
+            top = top.sub(1);
+            let caller = *top;
+            // The return address is one past the call (or two); step back
+            // into the call.
+            (func, ip, fp, vmctx) = (caller.func, caller.ip.sub(1), caller.fp, caller.vmctx);
         }
     }
 }

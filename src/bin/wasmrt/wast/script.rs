@@ -49,6 +49,17 @@ enum Failure {
     Error(String),
     /// A trap, with its code when the engine raised it.
     Trap(String, Option<TrapCode>),
+    /// A WebAssembly exception no handler caught.
+    Exception,
+}
+
+/// How a trap from a call or an instantiation fails a directive.
+fn trap_failure(t: &Trap) -> Failure {
+    if t.exception().is_some() {
+        Failure::Exception
+    } else {
+        Failure::Trap(t.message().to_string(), t.code())
+    }
 }
 
 fn line_of(text: &str, span: wast::token::Span) -> usize {
@@ -66,6 +77,7 @@ fn implemented() -> wasmparser::WasmFeatures {
         | F::TAIL_CALL
         | F::RELAXED_SIMD
         | F::FUNCTION_REFERENCES
+        | F::EXCEPTIONS
 }
 
 /// Why a module the engine rejected is skipped rather than failed: the
@@ -80,8 +92,6 @@ pub fn missing_feature(bytes: &[u8]) -> Option<&'static str> {
     }
     let refs = F::FUNCTION_REFERENCES;
     let candidates = [
-        ("needs exception handling", F::EXCEPTIONS),
-        ("needs exception handling", F::EXCEPTIONS | refs),
         ("needs GC", F::GC | refs),
         ("needs GC", F::GC | refs | F::EXCEPTIONS),
     ];
@@ -305,7 +315,7 @@ impl Script {
         }
         match Instance::new(st(self.c_store), module, &imports) {
             Ok(i) => Ok(i),
-            Err(Error::Trap(t)) => Err(Failure::Trap(t.message().to_string(), t.code())),
+            Err(Error::Trap(t)) => Err(trap_failure(&t)),
             Err(e) => Err(Failure::Error(e.to_string())),
         }
     }
@@ -342,7 +352,7 @@ impl Script {
         let ty = func.ty(st(self.c_store));
         let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
         func.call(st(self.c_store), &args, &mut results)
-            .map_err(|t| Failure::Trap(t.message().to_string(), t.code()))?;
+            .map_err(|t| trap_failure(&t))?;
         Ok(results)
     }
 
@@ -392,6 +402,8 @@ impl Script {
                         }),
                     },
                 ),
+                // Scripts pass no exception references to calls.
+                Val::ExnRef(_) => return Err(Failure::Skip("3.0 value kind")),
             };
             cargs.push(wasmrt_val_t { kind, of });
         }
@@ -424,6 +436,16 @@ impl Script {
         // SAFETY: the handle was made above.
         unsafe { capi::wasm_func_delete(handle) };
         if !trap.is_null() {
+            // SAFETY: a live trap; the reference it gives is deleted here.
+            let exn = unsafe { capi::wasmrt_trap_exception(trap) };
+            if !exn.is_null() {
+                // SAFETY: both made by the calls above, deleted once.
+                unsafe {
+                    capi::wasm_ref_delete(exn);
+                    capi::wasm_trap_delete(trap);
+                }
+                return Err(Failure::Exception);
+            }
             let mut msg = capi::wasm_byte_vec_t::empty();
             // SAFETY: a trap returned by the call, deleted here.
             let text = unsafe {
@@ -513,6 +535,11 @@ impl Script {
             }
             Err(Failure::Trap(m, _)) => {
                 self.tally.fail(line, format!("unexpected trap: {m}"));
+                None
+            }
+            Err(Failure::Exception) => {
+                self.tally
+                    .fail(line, "unexpected uncaught exception".into());
                 None
             }
         }
@@ -655,6 +682,10 @@ impl Script {
                 Err(Failure::Error(e)) => self
                     .tally
                     .fail(line, format!("expected trap \"{message}\", got error: {e}")),
+                Err(Failure::Exception) => self.tally.fail(
+                    line,
+                    format!("expected trap \"{message}\", got an uncaught exception"),
+                ),
                 Ok(v) => self
                     .tally
                     .fail(line, format!("expected trap \"{message}\", got {v:?}")),
@@ -665,6 +696,10 @@ impl Script {
                 Err(Failure::Trap(m, _)) | Err(Failure::Error(m)) => self
                     .tally
                     .fail(line, format!("expected exhaustion \"{message}\", got {m}")),
+                Err(Failure::Exception) => self.tally.fail(
+                    line,
+                    format!("expected exhaustion \"{message}\", got an exception"),
+                ),
                 Ok(v) => self
                     .tally
                     .fail(line, format!("expected exhaustion, got {v:?}")),
@@ -726,6 +761,9 @@ impl Script {
                     Err(Failure::Error(e)) | Err(Failure::Trap(e, _)) => {
                         return self.tally.fail(line, e)
                     }
+                    Err(Failure::Exception) => {
+                        return self.tally.fail(line, "uncaught exception".into())
+                    }
                 };
                 match self.instantiate(&module) {
                     Err(Failure::Error(_)) => self.tally.pass(),
@@ -734,11 +772,25 @@ impl Script {
                         line,
                         format!("expected link error \"{message}\", got trap {m}"),
                     ),
+                    Err(Failure::Exception) => self.tally.fail(
+                        line,
+                        format!("expected link error \"{message}\", got an exception"),
+                    ),
                     Ok(_) => self
                         .tally
                         .fail(line, format!("expected link error \"{message}\", linked")),
                 }
             }
+            WastDirective::AssertException { mut exec, .. } => match self.execute(&mut exec) {
+                Err(Failure::Exception) => self.tally.pass(),
+                Err(Failure::Skip(why)) => self.tally.skip(why),
+                Err(Failure::Trap(m, _)) | Err(Failure::Error(m)) => self
+                    .tally
+                    .fail(line, format!("expected an exception, got {m}")),
+                Ok(v) => self
+                    .tally
+                    .fail(line, format!("expected an exception, got {v:?}")),
+            },
             WastDirective::AssertInvalidCustom { .. } => self.tally.skip("custom sections"),
             _ => self.tally.skip("3.0 directive"),
         }
