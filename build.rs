@@ -17,6 +17,7 @@ fn main() {
     println!("cargo:rerun-if-changed=src/capi/ext.rs");
     println!("cargo:rerun-if-changed=src/capi/sandbox.rs");
     println!("cargo:rerun-if-changed=src/capi/exception.rs");
+    println!("cargo:rerun-if-changed=src/capi/reftypes.rs");
     println!("cargo:rerun-if-changed=cbindgen.toml");
     println!("cargo:rerun-if-env-changed=WASMRT_UPDATE_HEADER");
     let config = cbindgen::Config::from_file(root.join("cbindgen.toml")).expect("cbindgen.toml");
@@ -25,6 +26,7 @@ fn main() {
         .with_src(root.join("src/capi/ext.rs"))
         .with_src(root.join("src/capi/sandbox.rs"))
         .with_src(root.join("src/capi/exception.rs"))
+        .with_src(root.join("src/capi/reftypes.rs"))
         .generate()
         .expect("generate wasmrt.h from src/capi/ext.rs");
     bindings.write_to_file(&out);

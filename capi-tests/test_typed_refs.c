@@ -48,7 +48,23 @@ int main(void) {
   wasm_functype_t *ft = wasm_func_type(take);
   CHECK(wasm_functype_params(ft)->size == 1);
   CHECK(wasm_valtype_kind(wasm_functype_params(ft)->data[0]) == WASM_FUNCREF);
+  /* wasmrt.h says what the kind cannot. */
+  wasmrt_heap_type_t heap = WASMRT_HEAP_TYPE_FUNC;
+  bool nullable = true;
+  CHECK(wasmrt_valtype_ref(wasm_functype_params(ft)->data[0], &heap, &nullable));
+  CHECK(heap == WASMRT_HEAP_TYPE_CONCRETE_FUNC && !nullable);
   wasm_functype_delete(ft);
+  ft = wasm_func_type(call_or_trap);
+  CHECK(wasmrt_valtype_ref(wasm_functype_params(ft)->data[0], &heap, &nullable) && nullable);
+  wasm_functype_delete(ft);
+  wasm_valtype_t *i32 = wasm_valtype_new(WASM_I32);
+  CHECK(!wasmrt_valtype_ref(i32, NULL, NULL));
+  wasm_valtype_delete(i32);
+  wasm_valtype_t *exnref = wasmrt_valtype_new_ref(WASMRT_HEAP_TYPE_EXN, true);
+  CHECK(exnref != NULL && wasmrt_valtype_ref(exnref, &heap, &nullable));
+  CHECK(heap == WASMRT_HEAP_TYPE_EXN && nullable);
+  if (exnref) wasm_valtype_delete(exnref);
+  CHECK(wasmrt_valtype_new_ref(WASMRT_HEAP_TYPE_CONCRETE_FUNC, true) == NULL);
   ft = wasm_func_type(get_inc);
   CHECK(wasm_valtype_kind(wasm_functype_results(ft)->data[0]) == WASM_FUNCREF);
   wasm_functype_delete(ft);

@@ -102,6 +102,18 @@ typedef enum wasmrt_trap_code_t {
   WASMRT_TRAP_NULL_REFERENCE = 11,
 } wasmrt_trap_code_t;
 
+// What a reference type refers to.
+typedef enum wasmrt_heap_type_t {
+  // Any function (`funcref` is its nullable reference).
+  WASMRT_HEAP_TYPE_FUNC = 0,
+  // Any host reference (`externref`).
+  WASMRT_HEAP_TYPE_EXTERN = 1,
+  // Any exception (`exnref`).
+  WASMRT_HEAP_TYPE_EXN = 2,
+  // Functions of one signature (`(ref null? $t)`).
+  WASMRT_HEAP_TYPE_CONCRETE_FUNC = 3,
+} wasmrt_heap_type_t;
+
 // An error with a message and, for compilation errors, the byte offset in
 // the module where it was found.
 typedef struct wasmrt_error_t wasmrt_error_t;
@@ -316,6 +328,18 @@ void wasmrt_exnref_payload(const wasm_ref_t *exn, wasm_val_vec_t *out);
 wasm_trap_t *wasmrt_trap_throw(wasm_store_t *store,
                                const wasm_extern_t *tag,
                                const wasm_val_vec_t *payload);
+
+// Whether `t` is a reference type; if it is, its heap type and whether
+// null is one of its values are stored in `*heap` and `*nullable`
+// (either may be NULL).
+bool wasmrt_valtype_ref(const wasm_valtype_t *t, enum wasmrt_heap_type_t *heap, bool *nullable);
+
+// A new reference value type to an abstract heap type, one of
+// `WASMRT_HEAP_TYPE_FUNC`, `_EXTERN` and `_EXN` (as an integer): for
+// example `exnref` (`_EXN`, nullable) or `(ref func)` (`_FUNC`, not
+// nullable), for host function signatures wasm.h cannot spell. NULL for
+// any other `heap`.
+wasm_valtype_t *wasmrt_valtype_new_ref(uint32_t heap, bool nullable);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -89,7 +89,7 @@ pub(crate) fn valtype_of_kind(k: wasm_valkind_t) -> Option<ValType> {
     })
 }
 
-fn boxed_valtype(ty: ValType) -> *mut wasm_valtype_t {
+pub(crate) fn boxed_valtype(ty: ValType) -> *mut wasm_valtype_t {
     Box::into_raw(Box::new(wasm_valtype_t { ty }))
 }
 
