@@ -174,19 +174,46 @@ fn exceptions_are_thrown_and_caught_alike_in_every_tier() {
     }
 }
 
-/// Under `jit`, a function without handlers that only throws or calls is
-/// native; functions with `try_table` are interpreted.
+/// Under `jit`, functions that throw without handlers (`throw`,
+/// `throw_ref`) are native; functions with `try_table` are interpreted,
+/// and catch what native code throws.
 #[test]
-fn native_frames_are_unwound() {
+fn native_code_throws() {
     let mut config = Config::new();
     config.strategy(Strategy::Jit);
-    let (mut s, i, _, _) = guest(&config);
-    // `middle` is not exported: check through the exported ones that an
-    // exception crosses a native frame, and that catching works.
-    let f = i.get_func(&s, "uncaught").unwrap();
-    assert_eq!(f.tier(&s), Tier::Native);
-    let r = call(&mut s, i, "catch_payload", &[Val::I32(2)]).unwrap();
-    assert_eq!(r, vec![Val::I64(6)]);
+    let src = r#"(module
+      (tag $e (export "e") (param i32 f64 v128))
+      (func $throw (export "throw") (param i32)
+        (throw $e (local.get 0) (f64.const 2.5) (v128.const i64x2 7 8)))
+      (func (export "rethrow") (param exnref) (throw_ref (local.get 0)))
+      (func (export "catch") (param i32) (result i32 f64 i64)
+        (local $v v128)
+        (block $h (result i32 f64 v128)
+          (try_table (catch $e $h) (call $throw (local.get 0)))
+          (unreachable))
+        (local.set $v)
+        (i64x2.extract_lane 1 (local.get $v))))"#;
+    let engine = Engine::new(&config);
+    let module = Module::new(&engine, &wat2wasm(src).unwrap()).unwrap();
+    let mut s = Store::new(&engine);
+    let i = Instance::new(&mut s, &module, &[]).unwrap();
+    for name in ["throw", "rethrow"] {
+        let f = i.get_func(&s, name).unwrap();
+        assert_eq!(f.tier(&s), Tier::Native, "{name}");
+    }
+    assert_eq!(i.get_func(&s, "catch").unwrap().tier(&s), Tier::Interpreter);
+    let r = call(&mut s, i, "catch", &[Val::I32(4)]).unwrap();
+    assert_eq!(r, vec![Val::I32(4), Val::f64(2.5), Val::I64(8)]);
+
+    let t = call(&mut s, i, "throw", &[Val::I32(3)]).unwrap_err();
+    let exn = t.exception().expect("an exception");
+    let payload = exn.payload(&s);
+    assert_eq!(payload[..2], [Val::I32(3), Val::f64(2.5)]);
+    assert_eq!(payload[2], Val::V128(7 | (8 << 64)));
+    let t2 = call(&mut s, i, "rethrow", &[Val::ExnRef(Some(exn))]).unwrap_err();
+    assert_eq!(t2.exception(), Some(exn));
+    let t3 = call(&mut s, i, "rethrow", &[Val::ExnRef(None)]).unwrap_err();
+    assert_eq!(t3.code(), Some(TrapCode::NullExceptionReference));
 }
 
 /// Tags are identities: an imported tag is the exporter's; a tag of the

@@ -105,6 +105,54 @@ pub unsafe extern "C" fn raise(
     }
 }
 
+/// Throws a new exception with tag `tag` (an index of the instance) and
+/// the `slots` raw payload slots at `values`, at `offset` of function
+/// `func_index`, and unwinds: the exception is then pending like a trap,
+/// for an interpreted `try_table` up the stack (or the host) to take.
+///
+/// # Safety
+/// As for [`raise`]; `values` holds `slots` slots (and is never null).
+pub unsafe extern "C" fn throw(
+    vmctx: *mut VMContext,
+    tag: u32,
+    values: *const u64,
+    slots: u32,
+    func_index: u32,
+    offset: u32,
+    fp: *const usize,
+) -> ! {
+    // SAFETY: guaranteed by the caller; the payload is copied before
+    // unwinding, and nothing with a destructor is live at the unwind.
+    unsafe {
+        let store = (*vmctx).store;
+        let payload: Box<[u64]> = std::slice::from_raw_parts(values, slots as usize).into();
+        let exn = (*store).new_exception((*vmctx).tag(tag), payload);
+        (*store).throw(exn);
+        record_frames(vmctx, func_index, offset, fp);
+        wasmrt_jit_unwind()
+    }
+}
+
+/// Rethrows the exception of the non-null reference `exn` (`throw_ref`)
+/// and unwinds.
+///
+/// # Safety
+/// As for [`raise`]; `exn` is a non-null exception reference of the store.
+pub unsafe extern "C" fn throw_ref(
+    vmctx: *mut VMContext,
+    exn: u64,
+    func_index: u32,
+    offset: u32,
+    fp: *const usize,
+) -> ! {
+    // SAFETY: as for `throw`.
+    unsafe {
+        (*(*vmctx).store).throw((exn - 1) as u32);
+        record_frames(vmctx, func_index, offset, fp);
+        wasmrt_jit_unwind()
+    }
+}
+
 /// Raises "out of bounds memory access" for a fault at a guarded access
 /// (from the fault handler) and unwinds.
 ///
@@ -254,7 +302,7 @@ pub unsafe extern "C" fn elem_drop(vmctx: *mut VMContext, segment: u32) {
 /// by position in this list (a relocation patched with the address when
 /// code is placed, and again when a serialized module is loaded into
 /// another process), so code holds no address of this process.
-pub fn libcalls() -> [usize; 12] {
+pub fn libcalls() -> [usize; 14] {
     [
         raise as *const () as usize,
         raise_pending as *const () as usize,
@@ -268,6 +316,8 @@ pub fn libcalls() -> [usize; 12] {
         table_copy as *const () as usize,
         table_init as *const () as usize,
         elem_drop as *const () as usize,
+        throw as *const () as usize,
+        throw_ref as *const () as usize,
     ]
 }
 

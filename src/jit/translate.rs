@@ -1166,6 +1166,51 @@ impl FuncTranslator<'_, '_> {
                 self.trap_if(null, TrapCode::NullFunctionReference);
                 self.call_funcref(funcref, type_index)?;
             }
+            O::Throw { tag_index } => {
+                let ty = self.info.tag_type(tag_index).params;
+                let n = ty.params().len();
+                let args = self.popn(n);
+                let (offsets, slots) = abi::slot_offsets(ty.params());
+                let slot = self.b.create_sized_stack_slot(StackSlotData::new(
+                    StackSlotKind::ExplicitSlot,
+                    (slots.max(1) * 8) as u32,
+                    3,
+                ));
+                let values = self.b.ins().stack_addr(PTR, slot, 0);
+                for (a, offset) in args.iter().zip(&offsets) {
+                    store_raw(&mut self.b, *a, values, *offset);
+                }
+                let tag = self.b.ins().iconst(types::I32, i64::from(tag_index));
+                let count = self.b.ins().iconst(types::I32, slots as i64);
+                let index = self.b.ins().iconst(types::I32, i64::from(self.func_index));
+                let offset = self.b.ins().iconst(types::I32, i64::from(self.offset));
+                let fp = self.b.ins().get_frame_pointer(PTR);
+                let i32 = types::I32;
+                self.libcall(
+                    entry::throw as *const () as usize,
+                    &[PTR, i32, PTR, i32, i32, i32, PTR],
+                    None,
+                    &[self.vmctx, tag, values, count, index, offset, fp],
+                );
+                self.b.ins().trap(ir::TrapCode::unwrap_user(1));
+                self.reachable = false;
+            }
+            O::ThrowRef => {
+                let exn = self.pop();
+                let null = self.b.ins().icmp_imm_s(IntCC::Equal, exn, 0);
+                self.trap_if(null, TrapCode::NullExceptionReference);
+                let index = self.b.ins().iconst(types::I32, i64::from(self.func_index));
+                let offset = self.b.ins().iconst(types::I32, i64::from(self.offset));
+                let fp = self.b.ins().get_frame_pointer(PTR);
+                self.libcall(
+                    entry::throw_ref as *const () as usize,
+                    &[PTR, PTR, types::I32, types::I32, PTR],
+                    None,
+                    &[self.vmctx, exn, index, offset, fp],
+                );
+                self.b.ins().trap(ir::TrapCode::unwrap_user(1));
+                self.reachable = false;
+            }
             O::RefAsNonNull => {
                 let r = *self.stack.last().expect("operand");
                 let null = self.b.ins().icmp_imm_s(IntCC::Equal, r, 0);
