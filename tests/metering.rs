@@ -3,26 +3,10 @@
 //! interruption from another thread, and per-store resource limits.
 
 use std::time::{Duration, Instant};
-use wasmrt::*;
+mod common;
 
-/// The strategies, with `auto` compiling every function at its first call
-/// (so its native code is what runs).
-fn strategies() -> Vec<(&'static str, Config)> {
-    let mut out = Vec::new();
-    for (name, s) in [
-        ("interp", Strategy::Interpreter),
-        ("jit", Strategy::Jit),
-        ("auto", Strategy::Auto),
-    ] {
-        let mut c = Config::new();
-        c.strategy(s);
-        if s == Strategy::Auto {
-            c.tier_up_threshold(1).tier_up_in_background(false);
-        }
-        out.push((name, c));
-    }
-    out
-}
+use common::strategies;
+use wasmrt::*;
 
 /// A loop that counts in a global and in memory, with calls, branches and
 /// an `if`/`else` in it: every kind of fuel segment.

@@ -10,6 +10,9 @@
 //! a debug build, about fifty times slower, loops 2,000,000 times (the
 //! same code path, a smaller count). The other loops are smaller in both.
 
+mod common;
+
+use common::call;
 use wasmrt::*;
 
 /// The `return_call` loop's count: a billion in release builds.
@@ -23,14 +26,6 @@ fn engine() -> Engine {
     let mut config = Config::new();
     config.max_call_depth(64).max_wasm_stack(4096);
     Engine::new(&config)
-}
-
-fn call(store: &mut Store, inst: Instance, name: &str, args: &[Val]) -> Result<Vec<Val>, Trap> {
-    let f = inst.get_func(store, name).unwrap();
-    let n = f.ty(store).results().len();
-    let mut out = vec![Val::I32(0); n];
-    f.call(store, args, &mut out)?;
-    Ok(out)
 }
 
 const LOOPS: &str = r#"(module

@@ -3,34 +3,10 @@
 //! `br_on_null`, `br_on_non_null`, non-nullable locals and tables, and the
 //! type checks at the host boundary.
 
+mod common;
+
+use common::{call, strategies};
 use wasmrt::*;
-
-/// The strategies, with `auto` compiling every function at its first call
-/// (so its native code is what runs).
-fn strategies() -> Vec<(&'static str, Config)> {
-    let mut out = Vec::new();
-    for (name, s) in [
-        ("interp", Strategy::Interpreter),
-        ("jit", Strategy::Jit),
-        ("auto", Strategy::Auto),
-    ] {
-        let mut c = Config::new();
-        c.strategy(s);
-        if s == Strategy::Auto {
-            c.tier_up_threshold(1).tier_up_in_background(false);
-        }
-        out.push((name, c));
-    }
-    out
-}
-
-fn call(store: &mut Store, inst: Instance, name: &str, args: &[Val]) -> Result<Vec<Val>, Trap> {
-    let f = inst.get_func(store, name).unwrap();
-    let n = f.ty(store).results().len();
-    let mut out = vec![Val::I32(0); n];
-    f.call(store, args, &mut out)?;
-    Ok(out)
-}
 
 fn i32s(v: &[i32]) -> Vec<Val> {
     v.iter().map(|&x| Val::I32(x)).collect()

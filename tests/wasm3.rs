@@ -1,6 +1,9 @@
 //! WebAssembly 3.0 proposals through the Rust API: multiple memories,
 //! memory64 bounds near 2^64, table64, and switching proposals off.
 
+mod common;
+
+use common::call;
 use wasmrt::*;
 
 fn instance(src: &str) -> (Store, Instance) {
@@ -9,14 +12,6 @@ fn instance(src: &str) -> (Store, Instance) {
     let mut store = Store::new(&engine);
     let inst = Instance::new(&mut store, &module, &[]).unwrap();
     (store, inst)
-}
-
-fn call(store: &mut Store, inst: Instance, name: &str, args: &[Val]) -> Result<Vec<Val>, Trap> {
-    let f = inst.get_func(store, name).unwrap();
-    let n = f.ty(store).results().len();
-    let mut out = vec![Val::I32(0); n];
-    f.call(store, args, &mut out)?;
-    Ok(out)
 }
 
 #[test]
