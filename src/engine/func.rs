@@ -161,7 +161,7 @@ impl Func {
             )));
         }
         for (i, (a, t)) in args.iter().zip(ty.params()).enumerate() {
-            if super::global::is_foreign(store, a) {
+            if super::val::is_foreign(store, a) {
                 return Err(Trap::new(format!(
                     "argument {i} is a reference from another store"
                 )));
@@ -387,7 +387,7 @@ fn call_host_func(
     let r = r.and_then(|()| {
         let mut slot = 0;
         for (v, t) in results.iter().zip(host.ty.results()) {
-            if super::global::is_foreign(store, v) {
+            if super::val::is_foreign(store, v) {
                 return Err(Trap::new(
                     "host function returned a reference from another store",
                 ));

@@ -3,7 +3,7 @@
 use super::error::Error;
 use super::store::{GlobalRecord, Store, StoreId};
 use super::types::{GlobalType, Mutability};
-use super::val::{describe, from_raw, has_type, to_raw, Val};
+use super::val::{describe, from_raw, has_type, is_foreign, to_raw, Val};
 use crate::runtime::VMGlobal;
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
@@ -25,16 +25,6 @@ pub(crate) fn check_val(store: &Store, v: &Val, ty: super::ValType) -> Result<()
         )));
     }
     Ok(())
-}
-
-/// Whether `v` holds a reference that belongs to another store.
-pub(crate) fn is_foreign(store: &Store, v: &Val) -> bool {
-    match v {
-        Val::FuncRef(Some(f)) => f.store != store.id(),
-        Val::ExternRef(Some(e)) => e.store != store.id(),
-        Val::ExnRef(Some(e)) => e.store != store.id(),
-        _ => false,
-    }
 }
 
 impl Global {

@@ -516,8 +516,7 @@ fn unsupported(what: &str, offset: usize) -> Error {
 
 /// `ids` maps the module's type indices defined so far to engine-wide ids.
 fn convert_val_type(ty: wasmparser::ValType, ids: &[u32], offset: usize) -> Result<ValType, Error> {
-    ValType::from_wasmparser(ty, ids)
-        .ok_or_else(|| unsupported("GC and exception reference types", offset))
+    ValType::from_wasmparser(ty, ids).ok_or_else(|| unsupported("GC reference types", offset))
 }
 
 fn convert_func_type(

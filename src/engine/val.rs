@@ -126,6 +126,16 @@ pub(crate) fn from_raw(store: &super::Store, ty: ValType, raw: [u64; 2]) -> Val 
     }
 }
 
+/// Whether `v` holds a reference that belongs to another store.
+pub(crate) fn is_foreign(store: &super::Store, v: &Val) -> bool {
+    match v {
+        Val::FuncRef(Some(f)) => f.store != store.id(),
+        Val::ExternRef(Some(e)) => e.store != store.id(),
+        Val::ExnRef(Some(e)) => e.store != store.id(),
+        _ => false,
+    }
+}
+
 /// Whether `v`, whose references belong to `store`, is a value of type
 /// `ty`: for references, null only where `ty` is nullable, and a function
 /// of the signature a typed function reference names.

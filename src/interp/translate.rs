@@ -330,27 +330,19 @@ impl Translator {
         let n = self.consts.len() as Slot;
         if n > 0 {
             let (locals_end, const_base) = (self.locals_end, self.const_base);
-            for instr in &mut self.code {
-                instr.map_slots(|s| {
-                    if *s >= const_base {
-                        *s = locals_end + (*s - const_base);
-                    } else if *s >= locals_end {
-                        *s += n;
-                    }
-                });
-            }
-        }
-        if n > 0 {
-            let (locals_end, const_base) = (self.locals_end, self.const_base);
-            for c in self.handlers.iter_mut().flat_map(|r| r.catches.iter_mut()) {
-                if c.slot >= const_base {
-                    c.slot = locals_end + (c.slot - const_base);
-                } else if c.slot >= locals_end {
-                    c.slot += n;
+            let renumber = |s: &mut Slot| {
+                if *s >= const_base {
+                    *s = locals_end + (*s - const_base);
+                } else if *s >= locals_end {
+                    *s += n;
                 }
+            };
+            for instr in &mut self.code {
+                instr.map_slots(renumber);
             }
-        }
-        if n > 0 {
+            for c in self.handlers.iter_mut().flat_map(|r| r.catches.iter_mut()) {
+                renumber(&mut c.slot);
+            }
             // Relative branch offsets are unchanged by shifting all code;
             // the handlers' absolute positions move by one.
             self.code.insert(0, Instr::LoadConsts);
@@ -799,24 +791,19 @@ impl Translator {
         }
     }
 
-    /// Emits a branch to label `depth` (its values on top of the stack)
-    /// taken when the reference in slot `cond` is non-null
-    /// (`when_non_null`) or null. References are 64-bit: never test them
-    /// with the 32-bit branch forms.
-    fn branch_on_ref(&mut self, depth: u32, cond: Slot, when_non_null: bool) {
-        let branch = |taken_when_non_null: bool| {
-            if taken_when_non_null {
-                Instr::BrIfNez64 { cond, offset: 0 }
-            } else {
-                Instr::BrIfEqz64 { cond, offset: 0 }
-            }
-        };
+    /// Emits a conditional branch to label `depth` (its values on top of
+    /// the stack). `emit(self, negate)` emits the conditional jump, taken
+    /// when the condition holds (or, with `negate`, when it does not) and
+    /// returns its position. When the values already sit in the label's
+    /// slots that jump goes to the label; otherwise it skips over the
+    /// value moves and an unconditional branch.
+    fn cond_branch_to(&mut self, depth: u32, emit: impl FnOnce(&mut Self, bool) -> usize) {
         let target = self.controls.len() - 1 - depth as usize;
         let kind = self.controls[target].kind;
         let n = self.controls[target].label_types().len();
         let base = self.controls[target].base_slot;
         if kind != ControlKind::Function && self.top_in_place(n, base) {
-            let at = self.emit(branch(when_non_null));
+            let at = emit(self, false);
             if kind == ControlKind::Loop {
                 let head = self.controls[target].head;
                 self.patch(at, head);
@@ -824,14 +811,27 @@ impl Translator {
                 self.controls[target].fixups.push(at);
             }
         } else {
-            // Skip over the value moves and branch when not taken.
-            let skip = self.emit(branch(!when_non_null));
+            let skip = emit(self, true);
             let saved = self.stack.clone();
             self.emit_branch(depth);
             self.stack = saved;
             let here = self.label();
             self.patch(skip, here);
         }
+    }
+
+    /// Emits a branch to label `depth` (its values on top of the stack)
+    /// taken when the reference in slot `cond` is non-null
+    /// (`when_non_null`) or null. References are 64-bit: never test them
+    /// with the 32-bit branch forms.
+    fn branch_on_ref(&mut self, depth: u32, cond: Slot, when_non_null: bool) {
+        self.cond_branch_to(depth, |t, negate| {
+            t.emit(if when_non_null != negate {
+                Instr::BrIfNez64 { cond, offset: 0 }
+            } else {
+                Instr::BrIfEqz64 { cond, offset: 0 }
+            })
+        });
     }
 
     /// `try_table`: a block whose catch clauses get landing code ahead of
@@ -1949,28 +1949,7 @@ impl Translator {
             }
             O::BrIf { relative_depth } => {
                 let c = self.pop();
-                let target = self.controls.len() - 1 - relative_depth as usize;
-                let kind = self.controls[target].kind;
-                let n = self.controls[target].label_types().len();
-                let base = self.controls[target].base_slot;
-                if kind != ControlKind::Function && self.top_in_place(n, base) {
-                    if kind == ControlKind::Loop {
-                        let head = self.controls[target].head;
-                        let at = self.emit_cond_branch(c, false);
-                        self.patch(at, head);
-                    } else {
-                        let at = self.emit_cond_branch(c, false);
-                        self.controls[target].fixups.push(at);
-                    }
-                } else {
-                    // Skip over the value moves and branch when not taken.
-                    let skip = self.emit_cond_branch(c, true);
-                    let saved = self.stack.clone();
-                    self.emit_branch(relative_depth);
-                    self.stack = saved;
-                    let here = self.label();
-                    self.patch(skip, here);
-                }
+                self.cond_branch_to(relative_depth, |t, negate| t.emit_cond_branch(c, negate));
             }
             O::BrTable { targets } => {
                 let c = self.pop();

@@ -315,7 +315,7 @@ impl FuncTranslator<'_, '_> {
         for _ in 0..locals.get_count() {
             let (count, vt) = locals.read().map_err(read_error)?;
             let Some(vt) = ValType::from_wasmparser(vt, &self.info.type_ids) else {
-                return unsupported("GC and exception references");
+                return unsupported("GC references");
             };
             let cl = abi::value_type(vt);
             for _ in 0..count {
@@ -852,7 +852,7 @@ impl FuncTranslator<'_, '_> {
             BlockType::Empty => (Vec::new(), Vec::new()),
             BlockType::Type(t) => {
                 let Some(t) = ValType::from_wasmparser(t, &self.info.type_ids) else {
-                    return unsupported("GC and exception references");
+                    return unsupported("GC references");
                 };
                 (Vec::new(), vec![abi::value_type(t)])
             }

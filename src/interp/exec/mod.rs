@@ -613,7 +613,7 @@ unsafe fn catch(store: *mut VMStoreContext, cx: &mut Cx) -> Option<(*const Instr
     // handler's slots lie inside its function's frame.
     unsafe {
         let exn = (*store).pending_exception()?;
-        let exceptions = &(&(*store).exceptions);
+        let exceptions = &(*store).exceptions;
         let tag = exceptions[exn as usize].tag;
         let (mut func, mut ip, mut fp, mut vmctx) = (cx.func, cx.trap_ip, cx.trap_fp, cx.vmctx);
         let mut top = cx.frames_top;
