@@ -112,6 +112,23 @@ typedef enum wasmrt_heap_type_t {
   WASMRT_HEAP_TYPE_EXN = 2,
   // Functions of one signature (`(ref null? $t)`).
   WASMRT_HEAP_TYPE_CONCRETE_FUNC = 3,
+  // The bottom types: only null (`nullfuncref`, `nullexternref`,
+  // `nullexnref`).
+  WASMRT_HEAP_TYPE_NOFUNC = 4,
+  WASMRT_HEAP_TYPE_NOEXTERN = 5,
+  WASMRT_HEAP_TYPE_NOEXN = 6,
+  // The GC heap types (`anyref`, `eqref`, `i31ref`, `structref`,
+  // `arrayref`, `nullref`). wasmrt has no GC objects: their only value
+  // is null.
+  WASMRT_HEAP_TYPE_ANY = 7,
+  WASMRT_HEAP_TYPE_EQ = 8,
+  WASMRT_HEAP_TYPE_I31 = 9,
+  WASMRT_HEAP_TYPE_STRUCT = 10,
+  WASMRT_HEAP_TYPE_ARRAY = 11,
+  WASMRT_HEAP_TYPE_NONE = 12,
+  // A struct or array type of a module (`(ref null? $s)`).
+  WASMRT_HEAP_TYPE_CONCRETE_STRUCT = 13,
+  WASMRT_HEAP_TYPE_CONCRETE_ARRAY = 14,
 } wasmrt_heap_type_t;
 
 // An error with a message and, for compilation errors, the byte offset in
@@ -334,9 +351,9 @@ wasm_trap_t *wasmrt_trap_throw(wasm_store_t *store,
 // (either may be NULL).
 bool wasmrt_valtype_ref(const wasm_valtype_t *t, enum wasmrt_heap_type_t *heap, bool *nullable);
 
-// A new reference value type to an abstract heap type, one of
-// `WASMRT_HEAP_TYPE_FUNC`, `_EXTERN` and `_EXN` (as an integer): for
-// example `exnref` (`_EXN`, nullable) or `(ref func)` (`_FUNC`, not
+// A new reference value type to an abstract heap type (a
+// `wasmrt_heap_type_t` other than the `_CONCRETE_` ones, as an integer):
+// for example `exnref` (`_EXN`, nullable) or `(ref func)` (`_FUNC`, not
 // nullable), for host function signatures wasm.h cannot spell. NULL for
 // any other `heap`.
 wasm_valtype_t *wasmrt_valtype_new_ref(uint32_t heap, bool nullable);

@@ -72,6 +72,9 @@ pub fn wasmrt_features() -> wasmparser::WasmFeatures {
         F::RELAXED_SIMD,
         F::FUNCTION_REFERENCES,
         F::EXCEPTIONS,
+        // The 3.0 type system; modules with GC objects are refused with
+        // `Error::Unsupported` (see the `validate` target).
+        F::GC,
         F::MVP,
     ] {
         f.insert(x);
@@ -130,6 +133,7 @@ fn canon(v: &Val) -> Canon {
         Val::FuncRef(ref f) => Canon::Ref(f.is_some()),
         Val::ExternRef(ref e) => Canon::Ref(e.is_some()),
         Val::ExnRef(ref e) => Canon::Ref(e.is_some()),
+        Val::AnyRef(ref e) => Canon::Ref(e.is_some()),
     }
 }
 

@@ -116,7 +116,8 @@ pub(super) fn error(message: String, offset: Option<usize>) -> *mut wasmrt_error
 
 fn from_engine_error(e: crate::engine::Error) -> *mut wasmrt_error_t {
     let offset = match &e {
-        crate::engine::Error::Compile { offset, .. } => Some(*offset),
+        crate::engine::Error::Compile { offset, .. }
+        | crate::engine::Error::Unsupported { offset, .. } => Some(*offset),
         _ => None,
     };
     error(e.to_string(), offset)

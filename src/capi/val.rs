@@ -148,19 +148,24 @@ pub(crate) unsafe fn ref_to_val(
     // Nullability and the signature of a typed function reference are
     // checked where the value is used (`Func::call`, globals, tables).
     match ty {
-        ValType::Ref(rt) if rt.is_func() => match r.kind {
-            RefKind::Func(f) => Ok(Val::FuncRef(Some(f))),
-            _ => Err("a funcref value must be a function reference".into()),
+        ValType::Ref(rt) => match rt.heap.top() {
+            HeapType::Func => match r.kind {
+                RefKind::Func(f) => Ok(Val::FuncRef(Some(f))),
+                _ => Err("a funcref value must be a function reference".into()),
+            },
+            HeapType::Exn => match r.kind {
+                RefKind::Exn(e) => Ok(Val::ExnRef(Some(e))),
+                _ => Err("an exnref value must be an exception reference".into()),
+            },
+            HeapType::Extern => {
+                // SAFETY: `store` is live (caller).
+                let e = unsafe { (*store).externref_for(&r.kind) };
+                Ok(Val::ExternRef(Some(e)))
+            }
+            _ => Err(format!(
+                "{ty} has no values but null (wasmrt has no GC objects)"
+            )),
         },
-        ValType::Ref(rt) if rt.heap == HeapType::Exn => match r.kind {
-            RefKind::Exn(e) => Ok(Val::ExnRef(Some(e))),
-            _ => Err("an exnref value must be an exception reference".into()),
-        },
-        ValType::Ref(_) => {
-            // SAFETY: `store` is live (caller).
-            let e = unsafe { (*store).externref_for(&r.kind) };
-            Ok(Val::ExternRef(Some(e)))
-        }
         t => Err(format!("{t} is not a reference type")),
     }
 }
@@ -206,9 +211,10 @@ pub(crate) fn from_val(store: *mut wasm_store_t, v: &Val) -> wasm_val_t {
                 ref_: val_to_ref(store, v),
             },
         ),
-        // wasm.h has no exnref kind: an exception reference travels as
-        // an externref-kind value whose handle comes back as itself.
-        Val::ExternRef(_) | Val::ExnRef(_) => (
+        // wasm.h has no exnref or anyref kind: an exception reference
+        // travels as an externref-kind value whose handle comes back as
+        // itself, a GC reference (always null) as a null one.
+        Val::ExternRef(_) | Val::ExnRef(_) | Val::AnyRef(_) => (
             WASM_EXTERNREF,
             wasm_val_union {
                 ref_: val_to_ref(store, v),

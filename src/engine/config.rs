@@ -100,6 +100,11 @@ impl Features {
         f.set(F::RELAXED_SIMD, self.relaxed_simd);
         f.set(F::FUNCTION_REFERENCES, self.function_references);
         f.set(F::EXCEPTIONS, self.exceptions);
+        // The 3.0 type system (recursion groups, declared subtypes, final
+        // types) is validated under wasmparser's GC feature; the modules
+        // that would create GC objects are then refused
+        // (`module::gc_objects`).
+        f.set(F::GC, self.function_references);
         f.insert(F::MVP);
         f
     }

@@ -10,6 +10,10 @@ pub enum Error {
     /// The binary is malformed or invalid. `offset` is the byte offset in
     /// the module where the problem was found.
     Compile { message: String, offset: usize },
+    /// The module is valid WebAssembly but uses something wasmrt does not
+    /// implement: GC objects (struct and array values, `i31`, the `any`
+    /// and `eq` hierarchy). `offset` is where the first such use is.
+    Unsupported { message: String, offset: usize },
     /// An import is missing or does not match the type the module expects.
     Link(String),
     /// Instantiation trapped (start function, or a segment out of bounds).
@@ -31,7 +35,7 @@ impl Error {
     /// The message without the category prefix.
     pub fn message(&self) -> String {
         match self {
-            Error::Compile { message, .. } => message.clone(),
+            Error::Compile { message, .. } | Error::Unsupported { message, .. } => message.clone(),
             Error::Link(m) | Error::Limit(m) | Error::Invalid(m) => m.clone(),
             Error::Trap(t) => t.message().to_string(),
         }
@@ -43,6 +47,9 @@ impl fmt::Display for Error {
         match self {
             Error::Compile { message, offset } => {
                 write!(f, "invalid module at offset {offset:#x}: {message}")
+            }
+            Error::Unsupported { message, offset } => {
+                write!(f, "unsupported module at offset {offset:#x}: {message}")
             }
             Error::Link(m) => write!(f, "link error: {m}"),
             Error::Trap(t) => write!(f, "{t}"),
@@ -56,9 +63,11 @@ impl std::error::Error for Error {}
 
 impl From<crate::module::CompileError> for Error {
     fn from(e: crate::module::CompileError) -> Error {
-        Error::Compile {
-            message: e.message,
-            offset: e.offset,
+        let (message, offset) = (e.message, e.offset);
+        if e.unsupported {
+            Error::Unsupported { message, offset }
+        } else {
+            Error::Compile { message, offset }
         }
     }
 }

@@ -119,6 +119,12 @@ impl Func {
         store.inner.funcs[self.index as usize].vm
     }
 
+    /// The canonical id of the function's type (see `type_registry`).
+    pub(crate) fn type_id(&self, store: &Store) -> u32 {
+        // SAFETY: references of the store live as long as the store.
+        unsafe { (*self.vm(store)).type_id }
+    }
+
     /// The tier that runs this function now.
     pub fn tier(&self, store: &Store) -> Tier {
         let vm = self.vm(store);

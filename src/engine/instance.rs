@@ -157,20 +157,33 @@ fn link_error(i: usize, imp: &ImportType, why: String) -> Error {
 }
 
 /// Checks one import against what the module requires.
-fn check_import(store: &Store, i: usize, imp: &ImportType, ext: &Extern) -> Result<(), Error> {
+/// `want_id` is the canonical type id a function or tag import requires.
+fn check_import(
+    store: &Store,
+    i: usize,
+    imp: &ImportType,
+    want_id: Option<u32>,
+    ext: &Extern,
+) -> Result<(), Error> {
     if ext.store_id() != store.id() {
         return Err(link_error(i, imp, "belongs to another store".into()));
     }
     let actual = ext.ty(store);
     let ok = match (&imp.ty, &actual) {
-        (ExternType::Func(want), ExternType::Func(have)) => want == have,
+        (ExternType::Func(_), ExternType::Func(_)) => match (ext, want_id) {
+            (Extern::Func(f), Some(want)) => {
+                let types = store.engine().types();
+                types.hierarchy().is_subtype(f.type_id(store), want)
+            }
+            _ => false,
+        },
         // An immutable global may have a subtype of the import's type
         // (a `(ref $t)` global for a `funcref` import); a mutable one is
         // read and written, so its type must be the same.
         (ExternType::Global(want), ExternType::Global(have)) => {
             want.mutability == have.mutability
                 && match want.mutability {
-                    Mutability::Const => have.content.is_subtype_of(want.content),
+                    Mutability::Const => store.engine().is_subtype(have.content, want.content),
                     Mutability::Var => have.content == want.content,
                 }
         }
@@ -184,7 +197,12 @@ fn check_import(store: &Store, i: usize, imp: &ImportType, ext: &Extern) -> Resu
                 && want.shared == have.shared
                 && limits_match(&have.limits, &want.limits)
         }
-        (ExternType::Tag(want), ExternType::Tag(have)) => want == have,
+        // Exceptions flow both ways through a tag: its type must be the
+        // same, not a subtype.
+        (ExternType::Tag(_), ExternType::Tag(_)) => match (ext, want_id) {
+            (Extern::Tag(t), Some(want)) => t.type_id(store) == want,
+            _ => false,
+        },
         _ => false,
     };
     if ok {
@@ -215,8 +233,23 @@ fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result
             imports.len()
         )));
     }
+    let (mut imported_funcs, mut imported_tags) = (0, 0);
     for (i, (imp, ext)) in m.imports.iter().zip(imports).enumerate() {
-        check_import(store, i, imp, ext)?;
+        // Function and tag imports are matched by canonical type id:
+        // signatures that read the same may still be different types
+        // (3.0 rec groups).
+        let want_id = match imp.ty {
+            ExternType::Func(_) => {
+                imported_funcs += 1;
+                Some(m.info.type_ids[m.info.func_types[imported_funcs - 1] as usize])
+            }
+            ExternType::Tag(_) => {
+                imported_tags += 1;
+                Some(m.info.type_ids[m.info.tags[imported_tags - 1] as usize])
+            }
+            _ => None,
+        };
+        check_import(store, i, imp, want_id, ext)?;
     }
 
     let store_id = store.id();
@@ -342,7 +375,8 @@ fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result
     let memories = memories.into_boxed_slice();
     // Defined tags: new, distinct tags of the store.
     for i in m.info.num_imported_tags..m.info.tags.len() as u32 {
-        tag_handles.push(Tag::new(store, m.info.tag_type(i)));
+        let type_id = m.info.type_ids[m.info.tags[i as usize] as usize];
+        tag_handles.push(Tag::with_type_id(store, m.info.tag_type(i), type_id));
     }
     let tag_ids: Box<[u32]> = tag_handles.iter().map(|t| t.index).collect();
     let mut data = Box::new(InstanceData {

@@ -17,6 +17,7 @@ mod tag;
 #[cfg(feature = "jit")]
 mod tier_up;
 mod trap;
+mod type_registry;
 mod val;
 
 /// The types of the WebAssembly type system (shared with the tiers).
@@ -40,20 +41,11 @@ pub use table::Table;
 pub use tag::{ExnRef, Tag};
 pub use trap::{FrameInfo, Trap};
 pub use types::*;
-pub use val::Val;
+pub use val::{AnyRef, Val};
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
-
-/// Engine-wide registry giving every distinct function type one id, so a
-/// `call_indirect` signature check is an integer comparison, also across
-/// modules.
-#[derive(Default)]
-struct TypeRegistry {
-    ids: HashMap<FuncType, u32>,
-    types: Vec<FuncType>,
-}
+use std::sync::{Arc, Mutex, MutexGuard};
+use type_registry::TypeRegistry;
 
 struct EngineInner {
     config: Config,
@@ -126,16 +118,33 @@ impl Engine {
         self.0.memory_pool.as_ref()
     }
 
-    /// The canonical id of `ty`, registering it if new.
+    /// The canonical id of a host function type, registering it if new.
     pub(crate) fn type_id(&self, ty: &FuncType) -> u32 {
-        let mut reg = self.0.types.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(&id) = reg.ids.get(ty) {
-            return id;
+        self.types().func_type_id(ty)
+    }
+
+    pub(crate) fn types(&self) -> MutexGuard<'_, TypeRegistry> {
+        self.0.types.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The declared supertypes of the engine's types (they live as long
+    /// as the engine).
+    pub(crate) fn type_hierarchy(&self) -> *const crate::runtime::types::TypeHierarchy {
+        Arc::as_ptr(self.types().hierarchy())
+    }
+
+    /// Whether a value of type `sub` is also of type `sup`, with the
+    /// supertypes the engine's types declare.
+    pub(crate) fn is_subtype(&self, sub: ValType, sup: ValType) -> bool {
+        match (sub, sup) {
+            (ValType::Ref(a), ValType::Ref(b)) => match (a.heap, b.heap) {
+                (HeapType::Concrete(x), HeapType::Concrete(y)) if x != y => {
+                    (!a.nullable || b.nullable) && self.types().hierarchy().is_subtype(x, y)
+                }
+                _ => a.is_subtype_of(b),
+            },
+            _ => sub == sup,
         }
-        let id = reg.types.len() as u32;
-        reg.types.push(ty.clone());
-        reg.ids.insert(ty.clone(), id);
-        id
     }
 
     pub fn same(a: &Engine, b: &Engine) -> bool {

@@ -79,11 +79,17 @@ impl Module {
     }
 
     /// Checks that `bytes` is a valid module for `engine`'s features.
+    /// Whether `Module::new` would accept `bytes` as far as the binary goes:
+    /// valid, and using nothing wasmrt does not implement (GC objects:
+    /// then `Error::Unsupported`).
     pub fn validate(engine: &Engine, bytes: &[u8]) -> Result<(), Error> {
-        let mut v = Validator::new_with_features(engine.config().features.to_wasmparser());
-        v.validate_all(bytes)
-            .map(|_| ())
-            .map_err(Error::from_wasmparser)
+        Validator::new_with_features(engine.config().features.to_wasmparser())
+            .validate_all(bytes)
+            .map_err(Error::from_wasmparser)?;
+        match crate::module::gc_objects::first_use(bytes) {
+            Some(gc) => Err(gc.into()),
+            None => Ok(()),
+        }
     }
 
     pub fn engine(&self) -> &Engine {
@@ -165,6 +171,25 @@ pub(crate) fn compile_with(
     precompiled: Option<Precompiled>,
 ) -> Result<ModuleInner, Error> {
     let features = engine.config().features.to_wasmparser();
+    compile_valid(engine, bytes, features, precompiled).map_err(|e| match e {
+        // Refused at its first GC instruction: but if anything later is
+        // invalid, that is the error (as `validate` reports it).
+        Error::Unsupported { .. } => {
+            match Validator::new_with_features(features).validate_all(bytes) {
+                Err(invalid) => Error::from_wasmparser(invalid),
+                Ok(_) => e,
+            }
+        }
+        e => e,
+    })
+}
+
+fn compile_valid(
+    engine: &Engine,
+    bytes: &[u8],
+    features: wasmparser::WasmFeatures,
+    precompiled: Option<Precompiled>,
+) -> Result<ModuleInner, Error> {
     let mut validator = Validator::new_with_features(features);
     let mut info = ModuleInfo::default();
     let mut imports = Vec::new();
@@ -181,17 +206,13 @@ pub(crate) fn compile_with(
             Payload::TypeSection(reader) => {
                 for group in reader {
                     let group = group.map_err(werr)?;
-                    for sub in group.types() {
-                        match &sub.composite_type.inner {
-                            wasmparser::CompositeInnerType::Func(ft) => {
-                                // Types refer only to earlier ones (without
-                                // GC), so their ids are known here.
-                                let ty = convert_func_type(ft, &info.type_ids, 0)?;
-                                info.type_ids.push(engine.type_id(&ty));
-                                info.types.push(ty);
-                            }
-                            _ => return Err(unsupported("GC composite types", 0)),
-                        }
+                    for t in engine.types().register_group(&group, &info.heap_types)? {
+                        info.type_ids.push(t.id);
+                        info.heap_types.push(t.heap);
+                        // A struct or array type has no signature; nothing
+                        // asks for one (validation sees to it).
+                        info.types
+                            .push(t.func.unwrap_or_else(|| FuncType::new([], [])));
                     }
                 }
             }
@@ -206,7 +227,7 @@ pub(crate) fn compile_with(
                             ExternType::Func(info.types[idx as usize].clone())
                         }
                         wasmparser::TypeRef::Table(t) => {
-                            let t = convert_table_type(&t, &info.type_ids, offset)?;
+                            let t = convert_table_type(&t, &info.heap_types, offset)?;
                             info.tables.push(t);
                             info.num_imported_tables += 1;
                             ExternType::Table(t)
@@ -218,7 +239,7 @@ pub(crate) fn compile_with(
                             ExternType::Memory(t)
                         }
                         wasmparser::TypeRef::Global(g) => {
-                            let g = convert_global_type(&g, &info.type_ids, offset)?;
+                            let g = convert_global_type(&g, &info.heap_types, offset)?;
                             info.globals.push(g);
                             info.num_imported_globals += 1;
                             ExternType::Global(g)
@@ -246,7 +267,7 @@ pub(crate) fn compile_with(
                     let (offset, table) = table.map_err(werr)?;
                     info.tables.push(convert_table_type(
                         &table.ty,
-                        &info.type_ids,
+                        &info.heap_types,
                         offset as usize,
                     )?);
                     info.table_inits.push(match table.init {
@@ -270,8 +291,11 @@ pub(crate) fn compile_with(
             Payload::GlobalSection(reader) => {
                 for g in reader.into_iter_with_offsets() {
                     let (offset, g) = g.map_err(werr)?;
-                    info.globals
-                        .push(convert_global_type(&g.ty, &info.type_ids, offset as usize)?);
+                    info.globals.push(convert_global_type(
+                        &g.ty,
+                        &info.heap_types,
+                        offset as usize,
+                    )?);
                     info.global_inits
                         .push(ConstExpr::parse(&g.init_expr).map_err(cerr)?);
                 }
@@ -376,7 +400,7 @@ pub(crate) fn compile_with(
     // is reported, whatever thread found it.
     let env = interp::TranslateEnv {
         types: &info.types,
-        type_ids: &info.type_ids,
+        heap_types: &info.heap_types,
         tags: &info.tags,
         func_types: &info.func_types,
         globals: &info.globals,
@@ -508,38 +532,24 @@ pub(crate) fn compile_with(
 const PARALLEL_MIN_FUNCS: usize = 64;
 
 fn unsupported(what: &str, offset: usize) -> Error {
-    Error::Compile {
+    Error::Unsupported {
         message: format!("{what} are not supported yet"),
         offset,
     }
 }
 
 /// `ids` maps the module's type indices defined so far to engine-wide ids.
-fn convert_val_type(ty: wasmparser::ValType, ids: &[u32], offset: usize) -> Result<ValType, Error> {
-    ValType::from_wasmparser(ty, ids).ok_or_else(|| unsupported("GC reference types", offset))
-}
-
-fn convert_func_type(
-    ft: &wasmparser::FuncType,
-    ids: &[u32],
+fn convert_val_type(
+    ty: wasmparser::ValType,
+    types: &[HeapType],
     offset: usize,
-) -> Result<FuncType, Error> {
-    let params = ft
-        .params()
-        .iter()
-        .map(|t| convert_val_type(*t, ids, offset))
-        .collect::<Result<Vec<_>, _>>()?;
-    let results = ft
-        .results()
-        .iter()
-        .map(|t| convert_val_type(*t, ids, offset))
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(FuncType::new(params, results))
+) -> Result<ValType, Error> {
+    ValType::from_wasmparser(ty, types).ok_or_else(|| unsupported("shared reference types", offset))
 }
 
 fn convert_table_type(
     t: &wasmparser::TableType,
-    ids: &[u32],
+    ids: &[HeapType],
     offset: usize,
 ) -> Result<TableType, Error> {
     Ok(TableType {
@@ -568,7 +578,7 @@ fn convert_memory_type(t: &wasmparser::MemoryType, offset: usize) -> Result<Memo
 
 fn convert_global_type(
     g: &wasmparser::GlobalType,
-    ids: &[u32],
+    ids: &[HeapType],
     offset: usize,
 ) -> Result<GlobalType, Error> {
     Ok(GlobalType {
@@ -638,9 +648,23 @@ mod tests {
         config.features(f);
         let err = Module::new(&Engine::new(&config), &wasm).err().unwrap();
         assert!(err.to_string().contains("multiple memories"), "{err}");
-        // Proposals the engine does not implement stay off (GC here).
-        let gc = wat2wasm("(module (type (struct)))").unwrap();
-        assert!(Module::new(&Engine::default(), &gc).is_err());
+        // GC: struct types may be defined, GC objects are refused as
+        // unsupported (by `validate` too), after validation errors.
+        let gc_types = wat2wasm("(module (type (struct)))").unwrap();
+        assert!(Module::new(&Engine::default(), &gc_types).is_ok());
+        let gc =
+            wat2wasm("(module (type $s (struct)) (func (result (ref $s)) struct.new $s))").unwrap();
+        for err in [
+            Module::new(&Engine::default(), &gc).err().unwrap(),
+            Module::validate(&Engine::default(), &gc).err().unwrap(),
+        ] {
+            assert!(matches!(err, Error::Unsupported { .. }), "{err}");
+            assert!(err.to_string().contains("GC objects"), "{err}");
+        }
+        let invalid =
+            wat2wasm("(module (type $s (struct)) (func (result i32) struct.new $s))").unwrap();
+        let err = Module::new(&Engine::default(), &invalid).err().unwrap();
+        assert!(matches!(err, Error::Compile { .. }), "{err}");
         // SIMD switched off in the config.
         let mut config = Config::new();
         let mut f = config.get_features();

@@ -77,8 +77,8 @@ pub struct StoreInner {
     pub(crate) tables: Vec<Box<TableRecord>>,
     pub(crate) globals: Vec<Box<GlobalRecord>>,
     pub(crate) externrefs: Vec<Box<dyn Any>>,
-    /// Tag index -> its type (see `Tag`).
-    pub(crate) tags: Vec<super::types::TagType>,
+    /// Tag index -> its type and the type's canonical id (see `Tag`).
+    pub(crate) tags: Vec<(super::types::TagType, u32)>,
     /// The context both tiers read (owned; a separate allocation that
     /// compiled code and the interpreter reach only through raw pointers,
     /// so host code borrowing the store never overlaps it).
@@ -139,6 +139,7 @@ impl Store {
         let mut ctx = Box::new(VMStoreContext::new());
         ctx.interp = exec.cast();
         ctx.epoch = engine.epoch_counter();
+        ctx.types = engine.type_hierarchy();
         #[cfg(feature = "jit")]
         if config.strategy == super::Strategy::Auto {
             ctx.hot_threshold = config.tier_up_threshold;

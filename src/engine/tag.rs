@@ -23,8 +23,15 @@ impl Tag {
     /// A new tag, distinct from every other, whose exceptions carry values
     /// of `ty`'s parameter types.
     pub fn new(store: &mut Store, ty: TagType) -> Tag {
+        let type_id = store.engine().type_id(&ty.params);
+        Tag::with_type_id(store, ty, type_id)
+    }
+
+    /// A new tag whose type has canonical id `type_id` (a module's tag
+    /// keeps its declared type's identity, rec group included).
+    pub(crate) fn with_type_id(store: &mut Store, ty: TagType, type_id: u32) -> Tag {
         let inner = &mut *store.inner;
-        inner.tags.push(ty);
+        inner.tags.push((ty, type_id));
         Tag {
             store: inner.id,
             index: (inner.tags.len() - 1) as u32,
@@ -33,7 +40,13 @@ impl Tag {
 
     pub fn ty(&self, store: &Store) -> TagType {
         store.check(self.store);
-        store.inner.tags[self.index as usize].clone()
+        store.inner.tags[self.index as usize].0.clone()
+    }
+
+    /// The canonical id of the tag's function type.
+    pub(crate) fn type_id(&self, store: &Store) -> u32 {
+        store.check(self.store);
+        store.inner.tags[self.index as usize].1
     }
 }
 

@@ -3,7 +3,7 @@
 use super::externref::ExternRef;
 use super::func::Func;
 use super::tag::ExnRef;
-use super::types::{HeapType, ValType};
+use super::types::{HeapType, RefType, ValType};
 
 /// A WebAssembly value. Floats are kept as bit patterns so NaN payloads
 /// survive a round trip through the host.
@@ -21,7 +21,15 @@ pub enum Val {
     ExternRef(Option<ExternRef>),
     /// An exception reference (`exnref`, exception handling).
     ExnRef(Option<ExnRef>),
+    /// A reference of the GC hierarchy (`anyref`, `eqref`, `i31ref`,
+    /// struct and array types): always null, as wasmrt has no GC objects.
+    AnyRef(Option<AnyRef>),
 }
+
+/// A GC object. wasmrt implements none, so this type has no values and
+/// `Val::AnyRef(None)` is the only GC reference.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum AnyRef {}
 
 impl Val {
     pub fn ty(&self) -> ValType {
@@ -34,6 +42,10 @@ impl Val {
             Val::FuncRef(_) => ValType::FuncRef,
             Val::ExternRef(_) => ValType::ExternRef,
             Val::ExnRef(_) => ValType::ExnRef,
+            Val::AnyRef(_) => ValType::Ref(RefType {
+                nullable: true,
+                heap: HeapType::Any,
+            }),
         }
     }
 
@@ -47,9 +59,12 @@ impl Val {
             ValType::V128 => Val::V128(0),
             // A null also for non-nullable types: a placeholder that
             // type checks at the boundaries refuse if handed back.
-            ValType::Ref(r) if r.is_func() => Val::FuncRef(None),
-            ValType::Ref(r) if r.heap == HeapType::Exn => Val::ExnRef(None),
-            ValType::Ref(_) => Val::ExternRef(None),
+            ValType::Ref(r) => match r.heap.top() {
+                HeapType::Func => Val::FuncRef(None),
+                HeapType::Exn => Val::ExnRef(None),
+                HeapType::Extern => Val::ExternRef(None),
+                _ => Val::AnyRef(None),
+            },
         }
     }
 
@@ -85,7 +100,8 @@ pub(crate) fn to_raw(store: &super::Store, v: &Val) -> [u64; 2] {
         Val::F32(x) => [x as u64, 0],
         Val::F64(x) => [x, 0],
         Val::V128(x) => [x as u64, (x >> 64) as u64],
-        Val::FuncRef(None) | Val::ExternRef(None) | Val::ExnRef(None) => [0, 0],
+        Val::FuncRef(None) | Val::ExternRef(None) | Val::ExnRef(None) | Val::AnyRef(None) => [0, 0],
+        Val::AnyRef(Some(gc_object)) => match gc_object {},
         Val::ExnRef(Some(e)) => [u64::from(e.index) + 1, 0],
         Val::FuncRef(Some(f)) => [f.vm(store) as u64, 0],
         Val::ExternRef(Some(e)) => [u64::from(e.index) + 1, 0],
@@ -94,35 +110,36 @@ pub(crate) fn to_raw(store: &super::Store, v: &Val) -> [u64; 2] {
 
 /// Decodes a raw slot value of type `ty`.
 pub(crate) fn from_raw(store: &super::Store, ty: ValType, raw: [u64; 2]) -> Val {
-    match ty {
-        ValType::I32 => Val::I32(raw[0] as u32 as i32),
-        ValType::I64 => Val::I64(raw[0] as i64),
-        ValType::F32 => Val::F32(raw[0] as u32),
-        ValType::F64 => Val::F64(raw[0]),
-        ValType::V128 => Val::V128(u128::from(raw[0]) | (u128::from(raw[1]) << 64)),
-        ValType::Ref(r) if r.is_func() => Val::FuncRef(if raw[0] == 0 {
+    let r = match ty {
+        ValType::I32 => return Val::I32(raw[0] as u32 as i32),
+        ValType::I64 => return Val::I64(raw[0] as i64),
+        ValType::F32 => return Val::F32(raw[0] as u32),
+        ValType::F64 => return Val::F64(raw[0]),
+        ValType::V128 => return Val::V128(u128::from(raw[0]) | (u128::from(raw[1]) << 64)),
+        ValType::Ref(r) => r,
+    };
+    let index = (raw[0] as u32).wrapping_sub(1);
+    match r.heap.top() {
+        HeapType::Func => Val::FuncRef(if raw[0] == 0 {
             None
         } else {
             // SAFETY: a non-null raw funcref in this store's objects is a
             // live `VMFuncRef` of this store.
             Some(unsafe { Func::from_vm(store, raw[0] as *const crate::runtime::VMFuncRef) })
         }),
-        ValType::Ref(r) if r.heap == HeapType::Exn => Val::ExnRef(if raw[0] == 0 {
-            None
-        } else {
-            Some(ExnRef {
-                store: store.inner.id,
-                index: (raw[0] - 1) as u32,
-            })
-        }),
-        ValType::Ref(_) => Val::ExternRef(if raw[0] == 0 {
-            None
-        } else {
-            Some(ExternRef {
-                store: store.inner.id,
-                index: (raw[0] - 1) as u32,
-            })
-        }),
+        HeapType::Exn => Val::ExnRef((raw[0] != 0).then_some(ExnRef {
+            store: store.inner.id,
+            index,
+        })),
+        HeapType::Extern => Val::ExternRef((raw[0] != 0).then_some(ExternRef {
+            store: store.inner.id,
+            index,
+        })),
+        // No instruction that makes a GC object is accepted.
+        _ => {
+            debug_assert_eq!(raw[0], 0, "a GC reference is always null");
+            Val::AnyRef(None)
+        }
     }
 }
 
@@ -144,15 +161,20 @@ pub(crate) fn has_type(store: &super::Store, v: &Val, ty: ValType) -> bool {
         return v.ty() == ty;
     };
     match (v, r.heap) {
-        (Val::FuncRef(None), HeapType::Func | HeapType::Concrete(_))
-        | (Val::ExternRef(None), HeapType::Extern)
-        | (Val::ExnRef(None), HeapType::Exn) => r.nullable,
+        // A null belongs to every nullable type of its hierarchy.
+        (Val::FuncRef(None), h) if h.top() == HeapType::Func => r.nullable,
+        (Val::ExternRef(None), h) if h.top() == HeapType::Extern => r.nullable,
+        (Val::ExnRef(None), h) if h.top() == HeapType::Exn => r.nullable,
+        (Val::AnyRef(None), h) if h.top() == HeapType::Any => r.nullable,
         (Val::FuncRef(Some(_)), HeapType::Func)
         | (Val::ExternRef(Some(_)), HeapType::Extern)
         | (Val::ExnRef(Some(_)), HeapType::Exn) => true,
-        // SAFETY: the function belongs to `store` (checked by the caller),
-        // whose `VMFuncRef`s live as long as it.
-        (Val::FuncRef(Some(f)), HeapType::Concrete(id)) => unsafe { (*f.vm(store)).type_id == id },
+        // A function of the type or of a declared subtype.
+        (Val::FuncRef(Some(f)), HeapType::Concrete(id)) => store
+            .engine()
+            .types()
+            .hierarchy()
+            .is_subtype(f.type_id(store), id),
         _ => false,
     }
 }
@@ -164,6 +186,7 @@ pub(crate) fn describe(v: &Val) -> String {
         Val::FuncRef(None) => "null funcref".into(),
         Val::ExternRef(None) => "null externref".into(),
         Val::ExnRef(None) => "null exnref".into(),
+        Val::AnyRef(None) => "null anyref".into(),
         other => other.ty().to_string(),
     }
 }

@@ -23,15 +23,15 @@
 use super::ir::{Instr, MemOp, Slot, Slot16, INDEX64};
 use super::{Catch, CompiledFunc, TryRange};
 use crate::module::metering::{checks_epoch_after, FuelPlan, Metering};
-use crate::module::types::{FuncType, GlobalType, MemoryType, TableType, ValType};
+use crate::module::types::{FuncType, GlobalType, HeapType, MemoryType, TableType, ValType};
 use crate::module::CompileError as Error;
 use wasmparser::{BlockType, FunctionBody, Operator};
 
 /// What the translator needs to know about the module.
 pub struct TranslateEnv<'a> {
     pub types: &'a [FuncType],
-    /// Engine-wide ids of `types`, for typed references.
-    pub type_ids: &'a [u32],
+    /// The heap type each type index names, for typed references.
+    pub heap_types: &'a [HeapType],
     /// Type index of every tag.
     pub tags: &'a [u32],
     pub func_types: &'a [u32],
@@ -259,7 +259,7 @@ impl Translator {
         let mut locals = body.get_locals_reader().map_err(werr)?;
         for _ in 0..locals.get_count() {
             let (count, t) = locals.read().map_err(werr)?;
-            let t = ValType::from_wasmparser(t, env.type_ids)
+            let t = ValType::from_wasmparser(t, env.heap_types)
                 .ok_or_else(|| err("unsupported local type", body_start))?;
             for _ in 0..count {
                 self.local_slots.push(next);
@@ -569,7 +569,7 @@ impl Translator {
             BlockType::Empty => (vec![], vec![]),
             BlockType::Type(t) => (
                 vec![],
-                vec![ValType::from_wasmparser(t, env.type_ids).expect("validated value type")],
+                vec![ValType::from_wasmparser(t, env.heap_types).expect("validated value type")],
             ),
             BlockType::FuncType(idx) => {
                 let ft = &env.types[idx as usize];
@@ -2674,6 +2674,9 @@ impl Translator {
                 offset,
             )?,
 
+            other if crate::module::gc_objects::is_gc_instruction(&other) => {
+                return Err(crate::module::gc_objects::refuse(&other, offset))
+            }
             other => {
                 return Err(err(
                     format!("operator {other:?} is not supported by the interpreter yet"),

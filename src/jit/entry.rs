@@ -248,6 +248,11 @@ pub unsafe extern "C" fn data_drop(vmctx: *mut VMContext, segment: u32) {
     unsafe { libcalls::data_drop(vmctx, segment) }
 }
 
+pub unsafe extern "C" fn is_subtype(vmctx: *mut VMContext, actual: u32, expected: u32) -> u32 {
+    // SAFETY: see above.
+    u32::from(unsafe { libcalls::is_subtype(vmctx, actual, expected) })
+}
+
 pub unsafe extern "C" fn table_grow(
     vmctx: *mut VMContext,
     table: u32,
@@ -302,7 +307,7 @@ pub unsafe extern "C" fn elem_drop(vmctx: *mut VMContext, segment: u32) {
 /// by position in this list (a relocation patched with the address when
 /// code is placed, and again when a serialized module is loaded into
 /// another process), so code holds no address of this process.
-pub fn libcalls() -> [usize; 14] {
+pub fn libcalls() -> [usize; 15] {
     [
         raise as *const () as usize,
         raise_pending as *const () as usize,
@@ -318,6 +323,7 @@ pub fn libcalls() -> [usize; 14] {
         elem_drop as *const () as usize,
         throw as *const () as usize,
         throw_ref as *const () as usize,
+        is_subtype as *const () as usize,
     ]
 }
 

@@ -314,7 +314,7 @@ impl FuncTranslator<'_, '_> {
         let mut locals = body.get_locals_reader().map_err(read_error)?;
         for _ in 0..locals.get_count() {
             let (count, vt) = locals.read().map_err(read_error)?;
-            let Some(vt) = ValType::from_wasmparser(vt, &self.info.type_ids) else {
+            let Some(vt) = ValType::from_wasmparser(vt, &self.info.heap_types) else {
                 return unsupported("GC references");
             };
             let cl = abi::value_type(vt);
@@ -851,7 +851,7 @@ impl FuncTranslator<'_, '_> {
         Ok(match bt {
             BlockType::Empty => (Vec::new(), Vec::new()),
             BlockType::Type(t) => {
-                let Some(t) = ValType::from_wasmparser(t, &self.info.type_ids) else {
+                let Some(t) = ValType::from_wasmparser(t, &self.info.heap_types) else {
                     return unsupported("GC references");
                 };
                 (Vec::new(), vec![abi::value_type(t)])
@@ -1154,8 +1154,31 @@ impl FuncTranslator<'_, '_> {
                     .b
                     .ins()
                     .uload32(readonly(), ids, (type_index as i32) * 4);
-                let wrong = self.b.ins().icmp(IntCC::NotEqual, actual, expected);
+                // Different ids may still be a declared subtype: asked of
+                // the runtime on a cold path.
+                let differ = self.b.ins().icmp(IntCC::NotEqual, actual, expected);
+                let slow = self.b.create_block();
+                let matched = self.b.create_block();
+                self.b.set_cold_block(slow);
+                self.b.ins().brif(differ, slow, &[], matched, &[]);
+                self.b.switch_to_block(slow);
+                self.b.seal_block(slow);
+                // (uload32 zero-extends the ids to 64 bits.)
+                let actual = self.b.ins().ireduce(types::I32, actual);
+                let expected = self.b.ins().ireduce(types::I32, expected);
+                let is_sub = self
+                    .libcall(
+                        entry::is_subtype as *const () as usize,
+                        &[PTR, types::I32, types::I32],
+                        Some(types::I32),
+                        &[self.vmctx, actual, expected],
+                    )
+                    .expect("result");
+                let wrong = self.b.ins().icmp_imm_u(IntCC::Equal, is_sub, 0);
                 self.trap_if(wrong, TrapCode::IndirectCallTypeMismatch);
+                self.b.ins().jump(matched, &[]);
+                self.b.switch_to_block(matched);
+                self.b.seal_block(matched);
                 self.call_funcref(funcref, type_index)?;
             }
             O::CallRef { type_index } => {

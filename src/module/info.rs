@@ -1,7 +1,7 @@
 //! What both tiers and the instantiation code need to know about a module
 //! beyond its function bodies.
 
-use super::types::{FuncType, GlobalType, MemoryType, TableType, TagType};
+use super::types::{FuncType, GlobalType, HeapType, MemoryType, TableType, TagType};
 use std::fmt;
 
 /// A module that could not be decoded, validated or translated: a message
@@ -10,6 +10,9 @@ use std::fmt;
 pub struct CompileError {
     pub message: String,
     pub offset: usize,
+    /// The module is valid but uses what wasmrt does not implement (GC
+    /// objects): `Error::Unsupported` rather than `Error::Compile`.
+    pub unsupported: bool,
 }
 
 impl CompileError {
@@ -17,6 +20,14 @@ impl CompileError {
         CompileError {
             message: message.into(),
             offset,
+            unsupported: false,
+        }
+    }
+
+    pub fn unsupported(message: impl Into<String>, offset: usize) -> CompileError {
+        CompileError {
+            unsupported: true,
+            ..CompileError::new(message, offset)
         }
     }
 
@@ -79,6 +90,9 @@ impl ConstExpr {
                 O::I64Add => ConstOp::I64Add,
                 O::I64Sub => ConstOp::I64Sub,
                 O::I64Mul => ConstOp::I64Mul,
+                other if super::gc_objects::is_gc_instruction(&other) => {
+                    return Err(super::gc_objects::refuse(&other, offset as usize))
+                }
                 other => {
                     return Err(CompileError::new(
                         format!("unsupported constant expression operator {other:?}"),
@@ -125,6 +139,9 @@ pub struct ModuleInfo {
     /// Canonical (engine-wide) id of each type index: two functions may
     /// call each other indirectly exactly when their ids are equal.
     pub type_ids: Vec<u32>,
+    /// The heap type each type index names in a typed reference: a
+    /// function, struct or array type with its canonical id.
+    pub heap_types: Vec<HeapType>,
     /// Type index of every function.
     pub func_types: Vec<u32>,
     pub num_imported_funcs: u32,

@@ -31,6 +31,11 @@ pub struct RefType {
 }
 
 /// What a reference points to.
+///
+/// The GC heap types (`Any` to `ConcreteArray`) are types only: wasmrt
+/// implements no GC objects and refuses the instructions that make them,
+/// so null is their one value. The bottom types (`None`, `NoFunc`,
+/// `NoExtern`, `NoExn`) have only null in every runtime.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub enum HeapType {
     /// Any function.
@@ -43,6 +48,97 @@ pub enum HeapType {
     /// gives each distinct function type (the same id in every module of
     /// one engine, so types compare across modules).
     Concrete(u32),
+    /// The bottom of the function types (`nullfuncref`).
+    NoFunc,
+    /// The bottom of the host references (`nullexternref`).
+    NoExtern,
+    /// The bottom of the exception references (`nullexnref`).
+    NoExn,
+    /// The top of the GC hierarchy (`anyref`).
+    Any,
+    /// Values comparable with `ref.eq` (`eqref`).
+    Eq,
+    /// Unboxed 31-bit integers (`i31ref`).
+    I31,
+    /// Any struct (`structref`).
+    Struct,
+    /// Any array (`arrayref`).
+    Array,
+    /// A struct type, by engine-wide id.
+    ConcreteStruct(u32),
+    /// An array type, by engine-wide id.
+    ConcreteArray(u32),
+    /// The bottom of the GC hierarchy (`nullref`).
+    None,
+}
+
+impl HeapType {
+    /// The text-format name of an abstract heap type ("" for concrete).
+    fn name(self) -> &'static str {
+        match self {
+            HeapType::Func => "func",
+            HeapType::Extern => "extern",
+            HeapType::Exn => "exn",
+            HeapType::NoFunc => "nofunc",
+            HeapType::NoExtern => "noextern",
+            HeapType::NoExn => "noexn",
+            HeapType::Any => "any",
+            HeapType::Eq => "eq",
+            HeapType::I31 => "i31",
+            HeapType::Struct => "struct",
+            HeapType::Array => "array",
+            HeapType::None => "none",
+            HeapType::Concrete(_) | HeapType::ConcreteStruct(_) | HeapType::ConcreteArray(_) => "",
+        }
+    }
+
+    /// The engine-wide id of a concrete type.
+    pub fn concrete_id(self) -> Option<u32> {
+        match self {
+            HeapType::Concrete(id) | HeapType::ConcreteStruct(id) | HeapType::ConcreteArray(id) => {
+                Some(id)
+            }
+            _ => None,
+        }
+    }
+
+    /// The top of the hierarchy the type belongs to: `Func`, `Extern`,
+    /// `Exn` or `Any`. References of one hierarchy share a representation.
+    pub fn top(self) -> HeapType {
+        match self {
+            HeapType::Func | HeapType::Concrete(_) | HeapType::NoFunc => HeapType::Func,
+            HeapType::Extern | HeapType::NoExtern => HeapType::Extern,
+            HeapType::Exn | HeapType::NoExn => HeapType::Exn,
+            _ => HeapType::Any,
+        }
+    }
+
+    /// Heap subtyping with every concrete type final and without declared
+    /// supertypes (the engine adds those; see `Engine`'s type registry).
+    pub fn is_subtype_of(self, other: HeapType) -> bool {
+        use HeapType as H;
+        self == other
+            || match other {
+                H::Func => matches!(self, H::Concrete(_) | H::NoFunc),
+                H::Concrete(_) => self == H::NoFunc,
+                H::Extern => self == H::NoExtern,
+                H::Exn => self == H::NoExn,
+                H::Any => self.top() == H::Any,
+                H::Eq => matches!(
+                    self,
+                    H::I31
+                        | H::Struct
+                        | H::Array
+                        | H::ConcreteStruct(_)
+                        | H::ConcreteArray(_)
+                        | H::None
+                ),
+                H::Struct => matches!(self, H::ConcreteStruct(_) | H::None),
+                H::Array => matches!(self, H::ConcreteArray(_) | H::None),
+                H::I31 | H::ConcreteStruct(_) | H::ConcreteArray(_) => self == H::None,
+                H::NoFunc | H::NoExtern | H::NoExn | H::None => false,
+            }
+    }
 }
 
 #[allow(non_upper_case_globals)]
@@ -83,11 +179,11 @@ impl ValType {
         }
     }
 
-    /// Converts a wasmparser type; `type_ids` maps the module's type
-    /// indices to engine-wide ids (only the ones already defined are
+    /// Converts a wasmparser type; `types` is the heap type each of the
+    /// module's type indices names (only the ones already defined are
     /// needed: types refer to earlier ones). `None` for the types wasmrt
-    /// does not support (GC, exceptions, shared).
-    pub(crate) fn from_wasmparser(ty: wasmparser::ValType, type_ids: &[u32]) -> Option<ValType> {
+    /// does not support (shared, and indices out of `types`).
+    pub(crate) fn from_wasmparser(ty: wasmparser::ValType, types: &[HeapType]) -> Option<ValType> {
         use wasmparser::ValType as W;
         Some(match ty {
             W::I32 => ValType::I32,
@@ -95,7 +191,7 @@ impl ValType {
             W::F32 => ValType::F32,
             W::F64 => ValType::F64,
             W::V128 => ValType::V128,
-            W::Ref(r) => ValType::Ref(RefType::from_wasmparser(r, type_ids)?),
+            W::Ref(r) => ValType::Ref(RefType::from_wasmparser(r, types)?),
         })
     }
 
@@ -112,37 +208,35 @@ impl ValType {
 impl RefType {
     /// Whether the referenced values are functions.
     pub fn is_func(self) -> bool {
-        matches!(self.heap, HeapType::Func | HeapType::Concrete(_))
+        self.heap.top() == HeapType::Func
     }
 
-    /// Reference subtyping without GC: `(ref $t) <: (ref null $t) <:
-    /// funcref`. Every function type is final and has no supertype, so a
-    /// concrete type is a subtype only of itself and of `func`.
+    /// Reference subtyping (`(ref $t) <: (ref null $t) <: funcref`), with
+    /// every concrete type final and without declared supertypes (see
+    /// [`HeapType::is_subtype_of`]).
     pub fn is_subtype_of(self, other: RefType) -> bool {
-        (!self.nullable || other.nullable)
-            && (self.heap == other.heap
-                || matches!(
-                    (self.heap, other.heap),
-                    (HeapType::Concrete(_), HeapType::Func)
-                ))
+        (!self.nullable || other.nullable) && self.heap.is_subtype_of(other.heap)
     }
 
-    pub(crate) fn from_wasmparser(r: wasmparser::RefType, type_ids: &[u32]) -> Option<RefType> {
+    pub(crate) fn from_wasmparser(r: wasmparser::RefType, types: &[HeapType]) -> Option<RefType> {
         use wasmparser::{AbstractHeapType as A, HeapType as H, UnpackedIndex};
         let heap = match r.heap_type() {
-            H::Abstract {
-                shared: false,
-                ty: A::Func,
-            } => HeapType::Func,
-            H::Abstract {
-                shared: false,
-                ty: A::Extern,
-            } => HeapType::Extern,
-            H::Abstract {
-                shared: false,
-                ty: A::Exn,
-            } => HeapType::Exn,
-            H::Concrete(UnpackedIndex::Module(i)) => HeapType::Concrete(*type_ids.get(i as usize)?),
+            H::Abstract { shared: false, ty } => match ty {
+                A::Func => HeapType::Func,
+                A::Extern => HeapType::Extern,
+                A::Exn => HeapType::Exn,
+                A::NoFunc => HeapType::NoFunc,
+                A::NoExtern => HeapType::NoExtern,
+                A::NoExn => HeapType::NoExn,
+                A::Any => HeapType::Any,
+                A::Eq => HeapType::Eq,
+                A::I31 => HeapType::I31,
+                A::Struct => HeapType::Struct,
+                A::Array => HeapType::Array,
+                A::None => HeapType::None,
+                _ => return None,
+            },
+            H::Concrete(UnpackedIndex::Module(i)) => *types.get(i as usize)?,
             _ => return None,
         };
         Some(RefType {
@@ -174,11 +268,11 @@ impl fmt::Display for RefType {
             (nullable, heap) => {
                 f.write_str(if nullable { "(ref null " } else { "(ref " })?;
                 match heap {
-                    HeapType::Func => f.write_str("func")?,
-                    HeapType::Extern => f.write_str("extern")?,
-                    HeapType::Exn => f.write_str("exn")?,
                     // Engine-wide ids are not module indices: say so.
-                    HeapType::Concrete(id) => write!(f, "<type #{id}>")?,
+                    HeapType::Concrete(id)
+                    | HeapType::ConcreteStruct(id)
+                    | HeapType::ConcreteArray(id) => write!(f, "<type #{id}>")?,
+                    abstract_heap => f.write_str(abstract_heap.name())?,
                 }
                 f.write_str(")")
             }
@@ -453,29 +547,48 @@ mod tests {
     }
 
     #[test]
+    fn gc_heap_subtyping() {
+        use HeapType as H;
+        assert!(H::None.is_subtype_of(H::ConcreteStruct(1)));
+        assert!(H::ConcreteArray(2).is_subtype_of(H::Eq));
+        assert!(H::I31.is_subtype_of(H::Any));
+        assert!(H::NoFunc.is_subtype_of(H::Concrete(3)));
+        assert!(H::NoExn.is_subtype_of(H::Exn));
+        assert!(!H::Any.is_subtype_of(H::Eq));
+        assert!(!H::None.is_subtype_of(H::Func), "hierarchies do not mix");
+        assert!(!H::ConcreteStruct(1).is_subtype_of(H::Array));
+        assert!(!H::NoExtern.is_subtype_of(H::Any));
+        assert_eq!(H::ConcreteStruct(1).top(), H::Any);
+        assert_eq!(H::NoFunc.top(), H::Func);
+    }
+
+    #[test]
     fn concrete_types_take_engine_ids() {
         use wasmparser::{PackedIndex, RefType as W};
-        let ids = [40, 41];
+        let types = [HeapType::Concrete(40), HeapType::ConcreteStruct(41)];
         let w = W::concrete(false, PackedIndex::from_module_index(1).unwrap());
         assert_eq!(
-            ValType::from_wasmparser(wasmparser::ValType::Ref(w), &ids),
+            ValType::from_wasmparser(wasmparser::ValType::Ref(w), &types),
             Some(ValType::Ref(RefType {
                 nullable: false,
-                heap: HeapType::Concrete(41)
+                heap: HeapType::ConcreteStruct(41)
             }))
         );
-        // A type index not defined yet, and GC heap types, are refused.
+        // A type index not defined yet is refused.
         let later = W::concrete(true, PackedIndex::from_module_index(2).unwrap());
         assert_eq!(
-            ValType::from_wasmparser(wasmparser::ValType::Ref(later), &ids),
+            ValType::from_wasmparser(wasmparser::ValType::Ref(later), &types),
             None
         );
         assert_eq!(
-            ValType::from_wasmparser(wasmparser::ValType::Ref(W::ANYREF), &ids),
-            None
+            ValType::from_wasmparser(wasmparser::ValType::Ref(W::ANYREF), &types),
+            Some(ValType::Ref(RefType {
+                nullable: true,
+                heap: HeapType::Any
+            }))
         );
         assert_eq!(
-            ValType::from_wasmparser(wasmparser::ValType::Ref(W::FUNCREF), &ids),
+            ValType::from_wasmparser(wasmparser::ValType::Ref(W::FUNCREF), &types),
             Some(ValType::FuncRef)
         );
     }

@@ -18,6 +18,18 @@ fn in_bounds(start: u64, len: u64, size: u64) -> bool {
     start.checked_add(len).is_some_and(|end| end <= size)
 }
 
+/// The slow path of `call_indirect` when the function's type id is not
+/// the expected one: whether the function's type declares the expected
+/// type as a supertype (then the call goes ahead).
+///
+/// # Safety
+/// `vmctx` is a live context.
+pub unsafe fn is_subtype(vmctx: *mut VMContext, actual: u32, expected: u32) -> bool {
+    // SAFETY: guaranteed by the caller; the store context points to its
+    // engine's type hierarchy, which outlives the store.
+    unsafe { (*(*(*vmctx).store).types).is_subtype(actual, expected) }
+}
+
 /// `memory.grow`: the old size in pages, or `None` when the memory cannot
 /// grow by `delta` pages (the instruction then returns -1).
 ///

@@ -14,6 +14,7 @@ pub mod stack;
 pub mod store;
 pub mod table;
 pub mod trap;
+pub mod types;
 pub mod vmcontext;
 
 pub use instance::{DataBytes, VMInstance};

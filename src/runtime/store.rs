@@ -3,6 +3,7 @@
 
 use super::limits::Resources;
 use super::trap::TrapCode;
+use super::types::TypeHierarchy;
 use super::vmcontext::VMContext;
 use std::any::Any;
 use std::ffi::c_void;
@@ -10,6 +11,9 @@ use std::sync::atomic::AtomicU64;
 
 /// The epoch of stores whose engine has none (it never advances).
 static NO_EPOCH: AtomicU64 = AtomicU64::new(0);
+
+/// The type hierarchy of a context not yet tied to an engine (empty).
+static NO_TYPES: TypeHierarchy = TypeHierarchy::new();
 
 /// Why a call trapped, as the runtime knows it.
 pub enum TrapReason {
@@ -101,6 +105,9 @@ pub struct VMStoreContext {
     /// it plus one. They live as long as the store (without GC there is
     /// no telling when the last reference to one is gone).
     pub exceptions: Vec<ExnObject>,
+    /// The engine's declared supertypes (it outlives the store, which
+    /// holds the engine), for subtype checks on the slow path.
+    pub types: *const TypeHierarchy,
 }
 
 impl VMStoreContext {
@@ -118,6 +125,7 @@ impl VMStoreContext {
             trap: None,
             resources: Resources::default(),
             exceptions: Vec::new(),
+            types: &NO_TYPES,
         }
     }
 

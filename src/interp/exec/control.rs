@@ -644,7 +644,10 @@ unsafe fn indirect_callee(
         if f.is_null() {
             return Err(TrapCode::UninitializedElement);
         }
-        if (*f).type_id != (*vmctx).type_id(type_index) {
+        let expected = (*vmctx).type_id(type_index);
+        if (*f).type_id != expected
+            && !crate::runtime::libcalls::is_subtype(vmctx, (*f).type_id, expected)
+        {
             return Err(TrapCode::IndirectCallTypeMismatch);
         }
         Ok(f)

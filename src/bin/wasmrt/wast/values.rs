@@ -17,14 +17,19 @@ impl ExternRefs {
     }
 }
 
-fn is_extern(ht: &HeapType<'_>) -> bool {
-    matches!(
-        ht,
-        HeapType::Abstract {
-            ty: wast::core::AbstractHeapType::Extern,
-            ..
-        }
-    )
+/// The null of `ht`'s hierarchy (a concrete type index is taken for a
+/// function type: scripts name no other in arguments).
+fn null_of(ht: &HeapType<'_>) -> Val {
+    use wast::core::AbstractHeapType as A;
+    match ht {
+        HeapType::Abstract { ty, .. } => match ty {
+            A::Func | A::NoFunc => Val::FuncRef(None),
+            A::Extern | A::NoExtern => Val::ExternRef(None),
+            A::Exn | A::NoExn => Val::ExnRef(None),
+            _ => Val::AnyRef(None),
+        },
+        _ => Val::FuncRef(None),
+    }
 }
 
 fn v128_bits(v: &V128Const) -> u128 {
@@ -40,8 +45,7 @@ pub fn arg(store: &mut Store, refs: &mut ExternRefs, a: &WastArg<'_>) -> Option<
         WastArgCore::F32(x) => Val::F32(x.bits),
         WastArgCore::F64(x) => Val::F64(x.bits),
         WastArgCore::V128(v) => Val::V128(v128_bits(v)),
-        WastArgCore::RefNull(ht) if is_extern(ht) => Val::ExternRef(None),
-        WastArgCore::RefNull(_) => Val::FuncRef(None),
+        WastArgCore::RefNull(ht) => null_of(ht),
         WastArgCore::RefExtern(n) => Val::ExternRef(Some(refs.get(store, *n))),
         _ => return None,
     })
@@ -115,6 +119,8 @@ fn core_matches(store: &Store, want: &WastRetCore<'_>, got: &Val) -> Result<bool
         (WastRetCore::V128(p), Val::V128(v)) => v128_matches(p, *v),
         (WastRetCore::RefNull(_), Val::FuncRef(r)) => r.is_none(),
         (WastRetCore::RefNull(_), Val::ExternRef(r)) => r.is_none(),
+        (WastRetCore::RefNull(_), Val::ExnRef(r)) => r.is_none(),
+        (WastRetCore::RefNull(_), Val::AnyRef(None)) => true,
         (WastRetCore::RefFunc(_), Val::FuncRef(r)) => r.is_some(),
         (WastRetCore::RefExtern(None), Val::ExternRef(r)) => r.is_some(),
         (WastRetCore::RefExtern(Some(n)), Val::ExternRef(Some(e))) => {
