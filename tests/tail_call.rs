@@ -1,5 +1,6 @@
 //! Tail calls (`return_call`, `return_call_indirect`, `return_call_ref`)
-//! run in constant stack.
+//! run in constant stack, in every strategy: the interpreter replaces its
+//! frame, native code jumps (Cranelift's `return_call`).
 //!
 //! The engine here allows a call depth of only 64 and a value stack of a
 //! few KiB, so any tail call that pushed a frame would trap with "call
@@ -12,7 +13,7 @@
 
 mod common;
 
-use common::call;
+use common::{call, strategies};
 use wasmrt::*;
 
 /// The `return_call` loop's count: a billion in release builds.
@@ -22,10 +23,15 @@ const ITERATIONS: i64 = if cfg!(debug_assertions) {
     1_000_000_000
 };
 
-fn engine() -> Engine {
-    let mut config = Config::new();
-    config.max_call_depth(64).max_wasm_stack(4096);
-    Engine::new(&config)
+/// Each strategy's engine, with the small limits.
+fn engines() -> Vec<(&'static str, Engine)> {
+    strategies()
+        .into_iter()
+        .map(|(name, mut config)| {
+            config.max_call_depth(64).max_wasm_stack(4096);
+            (name, Engine::new(&config))
+        })
+        .collect()
 }
 
 const LOOPS: &str = r#"(module
@@ -70,10 +76,9 @@ const LOOPS: &str = r#"(module
   (func (export "to_host") (param i64) (result i64)
     (return_call $host_add (local.get 0) (i64.const 100))))"#;
 
-fn loops() -> (Store, Instance) {
-    let engine = engine();
-    let module = Module::new(&engine, &wat2wasm(LOOPS).unwrap()).unwrap();
-    let mut store = Store::new(&engine);
+fn loops(engine: &Engine) -> (Store, Instance) {
+    let module = Module::new(engine, &wat2wasm(LOOPS).unwrap()).unwrap();
+    let mut store = Store::new(engine);
     let ty = FuncType::new([ValType::I64, ValType::I64], [ValType::I64]);
     let add = Func::new(&mut store, ty, |_, args, results| {
         let (Val::I64(a), Val::I64(b)) = (args[0], args[1]) else {
@@ -89,46 +94,92 @@ fn loops() -> (Store, Instance) {
 /// `ITERATIONS` `return_call`s of a function to itself.
 #[test]
 fn return_call_loop_runs_in_constant_stack() {
-    let (mut s, i) = loops();
-    let r = call(&mut s, i, "loop", &[Val::I64(ITERATIONS), Val::I64(0)]).unwrap();
-    assert_eq!(r, vec![Val::I64(ITERATIONS)]);
+    for (name, engine) in engines() {
+        let (mut s, i) = loops(&engine);
+        // A first short call tiers the function up under `auto` (the
+        // next call switches to its native code).
+        call(&mut s, i, "loop", &[Val::I64(3), Val::I64(0)]).unwrap();
+        let r = call(&mut s, i, "loop", &[Val::I64(ITERATIONS), Val::I64(0)]).unwrap();
+        assert_eq!(r, vec![Val::I64(ITERATIONS)], "{name}");
+        if name != "interp" {
+            let f = i.get_func(&s, "loop").unwrap();
+            assert_eq!(f.tier(&s), Tier::Native, "{name}: the loop ran as native code");
+        }
+    }
 }
 
 /// `ITERATIONS` `return_call_ref`s of a function to itself.
 #[test]
 fn return_call_ref_loop_runs_in_constant_stack() {
-    let (mut s, i) = loops();
-    let r = call(&mut s, i, "ref_loop", &[Val::I64(ITERATIONS), Val::I64(0)]).unwrap();
-    assert_eq!(r, vec![Val::I64(ITERATIONS)]);
+    for (name, engine) in engines() {
+        let (mut s, i) = loops(&engine);
+        // A first short call tiers the function up under `auto` (the
+        // next call switches to its native code).
+        call(&mut s, i, "ref_loop", &[Val::I64(3), Val::I64(0)]).unwrap();
+        let r = call(&mut s, i, "ref_loop", &[Val::I64(ITERATIONS), Val::I64(0)]).unwrap();
+        assert_eq!(r, vec![Val::I64(ITERATIONS)], "{name}");
+        if name != "interp" {
+            let f = i.get_func(&s, "ref_loop").unwrap();
+            assert_eq!(f.tier(&s), Tier::Native, "{name}");
+        }
+    }
 }
 
 #[test]
 fn return_call_indirect_mutual_recursion_runs_in_constant_stack() {
-    let (mut s, i) = loops();
-    let n = 1_000_001;
-    let r = call(&mut s, i, "even_odd", &[Val::I64(n)]).unwrap();
-    // Every odd-numbered step counts one: (n + 1) / 2 when starting even.
-    assert_eq!(r, vec![Val::I64(n / 2)]);
+    for (name, engine) in engines() {
+        let (mut s, i) = loops(&engine);
+        let n = 1_000_001;
+        let r = call(&mut s, i, "even_odd", &[Val::I64(n)]).unwrap();
+        // Every odd-numbered step counts one: (n + 1) / 2 when starting even.
+        assert_eq!(r, vec![Val::I64(n / 2)], "{name}");
+    }
 }
 
 #[test]
 fn tail_calls_to_larger_frames_and_to_the_host() {
-    let (mut s, i) = loops();
-    assert_eq!(
-        call(&mut s, i, "widen", &[Val::I64(10)]).unwrap(),
-        vec![Val::I64(16)]
-    );
-    assert_eq!(
-        call(&mut s, i, "to_host", &[Val::I64(5)]).unwrap(),
-        vec![Val::I64(105)]
-    );
+    for (name, engine) in engines() {
+        let (mut s, i) = loops(&engine);
+        let widen = call(&mut s, i, "widen", &[Val::I64(10)]).unwrap();
+        assert_eq!(widen, vec![Val::I64(16)], "{name}");
+        let to_host = call(&mut s, i, "to_host", &[Val::I64(5)]).unwrap();
+        assert_eq!(to_host, vec![Val::I64(105)], "{name}");
+    }
+}
+
+/// A tail call that traps reports the trap, and the store stays usable.
+#[test]
+fn traps_through_tail_calls() {
+    let wat = r#"(module
+      (type $t (func (param i32) (result i32)))
+      (table funcref (elem $f))
+      (func $f (param i32) (result i32) (i32.div_u (i32.const 1) (local.get 0)))
+      (func (export "div") (param i32) (result i32)
+        (return_call_indirect (type $t) (local.get 0) (i32.const 0)))
+      (func (export "missing") (param i32) (result i32)
+        (return_call_indirect (type $t) (local.get 0) (i32.const 5))))"#;
+    for (name, engine) in engines() {
+        let module = Module::new(&engine, &wat2wasm(wat).unwrap()).unwrap();
+        let mut s = Store::new(&engine);
+        let i = Instance::new(&mut s, &module, &[]).unwrap();
+        let t = call(&mut s, i, "div", &[Val::I32(0)]).unwrap_err();
+        assert_eq!(t.code(), Some(TrapCode::IntegerDivisionByZero), "{name}");
+        let t = call(&mut s, i, "missing", &[Val::I32(1)]).unwrap_err();
+        assert_eq!(t.code(), Some(TrapCode::UndefinedElement), "{name}");
+        assert_eq!(call(&mut s, i, "div", &[Val::I32(1)]).unwrap(), [Val::I32(1)], "{name}");
+    }
 }
 
 /// The same loop with a plain call does exhaust this engine's stack: the
 /// limits above are small enough to tell the two apart.
 #[test]
 fn the_same_loop_without_tail_calls_exhausts_the_stack() {
-    let engine = engine();
+    for (name, engine) in engines() {
+        the_same_loop_without_tail_calls_exhausts(name, &engine);
+    }
+}
+
+fn the_same_loop_without_tail_calls_exhausts(name: &str, engine: &Engine) {
     let wasm = wat2wasm(
         r#"(module (func $loop (export "loop") (param i64) (result i64)
              (if (result i64) (i64.eqz (local.get 0))
@@ -136,9 +187,9 @@ fn the_same_loop_without_tail_calls_exhausts_the_stack() {
                (else (call $loop (i64.sub (local.get 0) (i64.const 1)))))))"#,
     )
     .unwrap();
-    let module = Module::new(&engine, &wasm).unwrap();
-    let mut store = Store::new(&engine);
+    let module = Module::new(engine, &wasm).unwrap();
+    let mut store = Store::new(engine);
     let inst = Instance::new(&mut store, &module, &[]).unwrap();
     let t = call(&mut store, inst, "loop", &[Val::I64(1000)]).unwrap_err();
-    assert_eq!(t.code(), Some(TrapCode::StackExhausted));
+    assert_eq!(t.code(), Some(TrapCode::StackExhausted), "{name}");
 }

@@ -692,18 +692,75 @@ impl FuncTranslator<'_, '_> {
 
         self.b.switch_to_block(native);
         self.b.seal_block(native);
-        let callee_vmctx =
-            self.b
-                .ins()
-                .load(PTR, MemFlagsData::trusted(), funcref, abi::FUNCREF_VMCTX);
-        let mut call_args = vec![callee_vmctx, self.vmctx];
-        call_args.extend(&args);
+        let call_args = self.native_call_args(funcref, &args);
         let call = self.b.ins().call_indirect(sig, wasm_call, &call_args);
         let rets = self.b.inst_results(call).to_vec();
         self.b.ins().jump(join, &block_args(&rets));
 
         self.b.switch_to_block(slow);
         self.b.seal_block(slow);
+        let rets = self.call_through_array(funcref, &ty, &args);
+        self.b.ins().jump(join, &block_args(&rets));
+
+        self.b.switch_to_block(join);
+        self.b.seal_block(join);
+        let rets = self.b.block_params(join).to_vec();
+        self.stack.extend(rets);
+        self.reload_memory();
+        Ok(())
+    }
+
+    /// `return_call_indirect`/`return_call_ref` (and `return_call` of a
+    /// function outside the batch): a native tail call when the callee
+    /// has native code (constant stack, as the proposal asks); else an
+    /// ordinary call through its `array_call` and a return of its results.
+    fn tail_call_funcref(&mut self, funcref: Value, type_index: u32) -> Result<()> {
+        let ty = self.info.types[type_index as usize].clone();
+        let args = self.popn(ty.params().len());
+        let sig = self.wasm_sig(type_index);
+        let native = self.b.create_block();
+        let slow = self.b.create_block();
+        let wasm_call = self.b.ins().load(
+            PTR,
+            MemFlagsData::trusted(),
+            funcref,
+            abi::FUNCREF_WASM_CALL,
+        );
+        self.b.ins().brif(wasm_call, native, &[], slow, &[]);
+
+        self.b.switch_to_block(native);
+        self.b.seal_block(native);
+        let call_args = self.native_call_args(funcref, &args);
+        self.b
+            .ins()
+            .return_call_indirect(sig, wasm_call, &call_args);
+
+        self.b.switch_to_block(slow);
+        self.b.seal_block(slow);
+        let rets = self.call_through_array(funcref, &ty, &args);
+        self.b.ins().return_(&rets);
+        self.reachable = false;
+        Ok(())
+    }
+
+    /// The arguments of a native call through `funcref`: the callee's
+    /// context, ours, then the wasm arguments.
+    fn native_call_args(&mut self, funcref: Value, args: &[Value]) -> Vec<Value> {
+        let callee_vmctx =
+            self.b
+                .ins()
+                .load(PTR, MemFlagsData::trusted(), funcref, abi::FUNCREF_VMCTX);
+        let mut call_args = vec![callee_vmctx, self.vmctx];
+        call_args.extend(args);
+        call_args
+    }
+
+    /// Calls `funcref` (of type `ty`) through its `array_call`, the one
+    /// calling convention every function has (host and interpreted ones
+    /// included): arguments and results pass through a stack buffer; a
+    /// trap continues unwinding from here. Returns the results.
+    fn call_through_array(&mut self, funcref: Value, ty: &FuncType, args: &[Value]) -> Vec<Value> {
+        let results: Vec<Type> = ty.results().iter().map(|t| abi::value_type(*t)).collect();
         let (param_offsets, param_slots) = abi::slot_offsets(ty.params());
         let (result_offsets, result_slots) = abi::slot_offsets(ty.results());
         let capacity = param_slots.max(result_slots).max(1);
@@ -756,24 +813,90 @@ impl FuncTranslator<'_, '_> {
         self.b.ins().trap(ir::TrapCode::unwrap_user(1));
         self.b.switch_to_block(done);
         self.b.seal_block(done);
-        let rets: Vec<Value> = results
+        results
             .iter()
             .zip(&result_offsets)
             .map(|(t, offset)| self.b.ins().load(*t, raw_flags(*t), values, *offset))
-            .collect();
-        self.b.ins().jump(join, &block_args(&rets));
+            .collect()
+    }
 
-        self.b.switch_to_block(join);
-        self.b.seal_block(join);
-        let rets = self.b.block_params(join).to_vec();
-        self.stack.extend(rets);
-        self.reload_memory();
-        Ok(())
+    /// `call_indirect`'s callee: the table element at the popped index,
+    /// trapping when it is out of bounds, null, or of a type that is not
+    /// the expected one or a declared subtype of it.
+    fn indirect_callee(&mut self, type_index: u32, table_index: u32) -> Value {
+        let elem = self.table_element(table_index, TrapCode::UndefinedElement);
+        let funcref = self.b.ins().load(PTR, MemFlagsData::trusted(), elem, 0);
+        let null = self.b.ins().icmp_imm_s(IntCC::Equal, funcref, 0);
+        self.trap_if(null, TrapCode::UninitializedElement);
+        let actual = self
+            .b
+            .ins()
+            .uload32(MemFlagsData::trusted(), funcref, abi::FUNCREF_TYPE_ID);
+        let ids = self
+            .b
+            .ins()
+            .load(PTR, readonly(), self.vmctx, abi::VMCTX_TYPE_IDS);
+        let expected = self
+            .b
+            .ins()
+            .uload32(readonly(), ids, (type_index as i32) * 4);
+        // Different ids may still be a declared subtype: asked of
+        // the runtime on a cold path.
+        let differ = self.b.ins().icmp(IntCC::NotEqual, actual, expected);
+        let slow = self.b.create_block();
+        let matched = self.b.create_block();
+        self.b.set_cold_block(slow);
+        self.b.ins().brif(differ, slow, &[], matched, &[]);
+        self.b.switch_to_block(slow);
+        self.b.seal_block(slow);
+        // (uload32 zero-extends the ids to 64 bits.)
+        let actual = self.b.ins().ireduce(types::I32, actual);
+        let expected = self.b.ins().ireduce(types::I32, expected);
+        let is_sub = self
+            .libcall(
+                entry::is_subtype as *const () as usize,
+                &[PTR, types::I32, types::I32],
+                Some(types::I32),
+                &[self.vmctx, actual, expected],
+            )
+            .expect("result");
+        let wrong = self.b.ins().icmp_imm_u(IntCC::Equal, is_sub, 0);
+        self.trap_if(wrong, TrapCode::IndirectCallTypeMismatch);
+        self.b.ins().jump(matched, &[]);
+        self.b.switch_to_block(matched);
+        self.b.seal_block(matched);
+        funcref
+    }
+
+    /// `call_ref`'s callee, popped: validation checked its type, only
+    /// null is left to check.
+    fn non_null_callee(&mut self) -> Value {
+        let funcref = self.pop();
+        let null = self.b.ins().icmp_imm_s(IntCC::Equal, funcref, 0);
+        self.trap_if(null, TrapCode::NullFunctionReference);
+        funcref
     }
 
     /// Calls function `func` of this module, compiled in the same batch, by
     /// a machine call (the code is placed and the call patched later).
     fn call_direct(&mut self, func: u32, type_index: u32) {
+        let (callee, args) = self.direct_call(func, type_index);
+        let call = self.b.ins().call(callee, &args);
+        let rets = self.b.inst_results(call).to_vec();
+        self.stack.extend(rets);
+        self.reload_memory();
+    }
+
+    /// `return_call` of a function of the same batch: a machine jump
+    /// (patched like a call), so the stack stays constant.
+    fn tail_call_direct(&mut self, func: u32, type_index: u32) {
+        let (callee, args) = self.direct_call(func, type_index);
+        self.b.ins().return_call(callee, &args);
+        self.reachable = false;
+    }
+
+    /// The callee and the arguments (popped) of a direct call to `func`.
+    fn direct_call(&mut self, func: u32, type_index: u32) -> (ir::FuncRef, Vec<Value>) {
         let sig = self.wasm_sig(type_index);
         let n = self.info.types[type_index as usize].params().len();
         let name = self
@@ -788,10 +911,7 @@ impl FuncTranslator<'_, '_> {
         });
         let mut args = vec![self.vmctx, self.vmctx];
         args.extend(self.popn(n));
-        let call = self.b.ins().call(callee, &args);
-        let rets = self.b.inst_results(call).to_vec();
-        self.stack.extend(rets);
-        self.reload_memory();
+        (callee, args)
     }
 
     fn funcref_of(&mut self, func: u32) -> Value {
@@ -1138,56 +1258,35 @@ impl FuncTranslator<'_, '_> {
                 type_index,
                 table_index,
             } => {
-                let elem = self.table_element(table_index, TrapCode::UndefinedElement);
-                let funcref = self.b.ins().load(PTR, MemFlagsData::trusted(), elem, 0);
-                let null = self.b.ins().icmp_imm_s(IntCC::Equal, funcref, 0);
-                self.trap_if(null, TrapCode::UninitializedElement);
-                let actual =
-                    self.b
-                        .ins()
-                        .uload32(MemFlagsData::trusted(), funcref, abi::FUNCREF_TYPE_ID);
-                let ids = self
-                    .b
-                    .ins()
-                    .load(PTR, readonly(), self.vmctx, abi::VMCTX_TYPE_IDS);
-                let expected = self
-                    .b
-                    .ins()
-                    .uload32(readonly(), ids, (type_index as i32) * 4);
-                // Different ids may still be a declared subtype: asked of
-                // the runtime on a cold path.
-                let differ = self.b.ins().icmp(IntCC::NotEqual, actual, expected);
-                let slow = self.b.create_block();
-                let matched = self.b.create_block();
-                self.b.set_cold_block(slow);
-                self.b.ins().brif(differ, slow, &[], matched, &[]);
-                self.b.switch_to_block(slow);
-                self.b.seal_block(slow);
-                // (uload32 zero-extends the ids to 64 bits.)
-                let actual = self.b.ins().ireduce(types::I32, actual);
-                let expected = self.b.ins().ireduce(types::I32, expected);
-                let is_sub = self
-                    .libcall(
-                        entry::is_subtype as *const () as usize,
-                        &[PTR, types::I32, types::I32],
-                        Some(types::I32),
-                        &[self.vmctx, actual, expected],
-                    )
-                    .expect("result");
-                let wrong = self.b.ins().icmp_imm_u(IntCC::Equal, is_sub, 0);
-                self.trap_if(wrong, TrapCode::IndirectCallTypeMismatch);
-                self.b.ins().jump(matched, &[]);
-                self.b.switch_to_block(matched);
-                self.b.seal_block(matched);
+                let funcref = self.indirect_callee(type_index, table_index);
                 self.call_funcref(funcref, type_index)?;
             }
+            O::ReturnCallIndirect {
+                type_index,
+                table_index,
+            } => {
+                let funcref = self.indirect_callee(type_index, table_index);
+                self.tail_call_funcref(funcref, type_index)?;
+            }
             O::CallRef { type_index } => {
-                // Validation checked the reference's type: only null is
-                // left to check.
-                let funcref = self.pop();
-                let null = self.b.ins().icmp_imm_s(IntCC::Equal, funcref, 0);
-                self.trap_if(null, TrapCode::NullFunctionReference);
+                let funcref = self.non_null_callee();
                 self.call_funcref(funcref, type_index)?;
+            }
+            O::ReturnCallRef { type_index } => {
+                let funcref = self.non_null_callee();
+                self.tail_call_funcref(funcref, type_index)?;
+            }
+            O::ReturnCall { function_index } => {
+                let ty = self.info.func_types[function_index as usize];
+                if self.calls.direct
+                    && function_index >= self.info.num_imported_funcs
+                    && !self.calls.excluded.contains(&function_index)
+                {
+                    self.tail_call_direct(function_index, ty);
+                } else {
+                    let funcref = self.funcref_of(function_index);
+                    self.tail_call_funcref(funcref, ty)?;
+                }
             }
             O::Throw { tag_index } => {
                 let ty = self.info.tag_type(tag_index).params;
