@@ -276,6 +276,14 @@ const BINARY: &[&str] = &[
     "f64x2.max",
     "f64x2.pmin",
     "f64x2.pmax",
+    // relaxed SIMD: the same choice in every tier
+    "i8x16.relaxed_swizzle",
+    "f32x4.relaxed_min",
+    "f32x4.relaxed_max",
+    "f64x2.relaxed_min",
+    "f64x2.relaxed_max",
+    "i16x8.relaxed_q15mulr_s",
+    "i16x8.relaxed_dot_i8x16_i7x16_s",
 ];
 
 const UNARY: &[&str] = &[
@@ -329,6 +337,10 @@ const UNARY: &[&str] = &[
     "i32x4.trunc_sat_f64x2_u_zero",
     "f64x2.convert_low_i32x4_s",
     "f64x2.convert_low_i32x4_u",
+    "i32x4.relaxed_trunc_f32x4_s",
+    "i32x4.relaxed_trunc_f32x4_u",
+    "i32x4.relaxed_trunc_f64x2_s_zero",
+    "i32x4.relaxed_trunc_f64x2_u_zero",
 ];
 
 const SHIFT: &[&str] = &[
@@ -344,6 +356,19 @@ const SHIFT: &[&str] = &[
     "i64x2.shl",
     "i64x2.shr_s",
     "i64x2.shr_u",
+];
+
+/// Relaxed SIMD's three-operand instructions.
+const TERNARY: &[&str] = &[
+    "f32x4.relaxed_madd",
+    "f32x4.relaxed_nmadd",
+    "f64x2.relaxed_madd",
+    "f64x2.relaxed_nmadd",
+    "i8x16.relaxed_laneselect",
+    "i16x8.relaxed_laneselect",
+    "i32x4.relaxed_laneselect",
+    "i64x2.relaxed_laneselect",
+    "i32x4.relaxed_dot_i8x16_i7x16_add_s",
 ];
 
 const TEST: &[&str] = &[
@@ -434,6 +459,11 @@ fn every_simd_operator_matches_interpreter() {
         wat +=
             &format!("(func (export \"t{i}\") (param v128) (result i32) ({op} (local.get 0)))\n");
     }
+    for (i, op) in TERNARY.iter().enumerate() {
+        wat += &format!(
+            "(func (export \"r{i}\") (param v128 v128 v128) (result v128) ({op} (local.get 0) (local.get 1) (local.get 2)))\n"
+        );
+    }
     wat += ")";
     let wasm = wat2wasm(&wat).unwrap();
     let inputs = operands();
@@ -443,7 +473,7 @@ fn every_simd_operator_matches_interpreter() {
         let engine = Engine::new(&config);
         let module = Module::new(&engine, &wasm).unwrap();
         if strategy == Strategy::Jit {
-            let n = BINARY.len() + UNARY.len() + SHIFT.len() + TEST.len();
+            let n = BINARY.len() + UNARY.len() + SHIFT.len() + TEST.len() + TERNARY.len();
             assert_eq!(module.native_function_count(), n);
         }
         let mut store = Store::new(&engine);
@@ -479,6 +509,18 @@ fn every_simd_operator_matches_interpreter() {
         for (i, op) in TEST.iter().enumerate() {
             for a in &inputs {
                 call(format!("t{i}"), &[Val::V128(*a)], format!("{op} {a:#034x}"));
+            }
+        }
+        // Every third operand against a sample of pairs.
+        for (i, op) in TERNARY.iter().enumerate() {
+            for (k, a) in inputs.iter().enumerate() {
+                for b in inputs.iter().skip(k % 3).step_by(3) {
+                    for c in &inputs {
+                        let what = format!("{op} {a:#034x} {b:#034x} {c:#034x}");
+                        let args = [Val::V128(*a), Val::V128(*b), Val::V128(*c)];
+                        call(format!("r{i}"), &args, what);
+                    }
+                }
             }
         }
         results

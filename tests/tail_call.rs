@@ -103,7 +103,11 @@ fn return_call_loop_runs_in_constant_stack() {
         assert_eq!(r, vec![Val::I64(ITERATIONS)], "{name}");
         if name != "interp" {
             let f = i.get_func(&s, "loop").unwrap();
-            assert_eq!(f.tier(&s), Tier::Native, "{name}: the loop ran as native code");
+            assert_eq!(
+                f.tier(&s),
+                Tier::Native,
+                "{name}: the loop ran as native code"
+            );
         }
     }
 }
@@ -166,7 +170,11 @@ fn traps_through_tail_calls() {
         assert_eq!(t.code(), Some(TrapCode::IntegerDivisionByZero), "{name}");
         let t = call(&mut s, i, "missing", &[Val::I32(1)]).unwrap_err();
         assert_eq!(t.code(), Some(TrapCode::UndefinedElement), "{name}");
-        assert_eq!(call(&mut s, i, "div", &[Val::I32(1)]).unwrap(), [Val::I32(1)], "{name}");
+        assert_eq!(
+            call(&mut s, i, "div", &[Val::I32(1)]).unwrap(),
+            [Val::I32(1)],
+            "{name}"
+        );
     }
 }
 

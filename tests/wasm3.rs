@@ -1,22 +1,38 @@
-//! WebAssembly 3.0 proposals through the Rust API: multiple memories,
-//! memory64 bounds near 2^64, table64, and switching proposals off.
+//! WebAssembly 3.0 proposals through the Rust API, in every strategy:
+//! multiple memories, memory64 bounds near 2^64, table64, and switching
+//! proposals off.
 
 mod common;
 
-use common::call;
+use common::{call, strategies};
 use wasmrt::*;
 
-fn instance(src: &str) -> (Store, Instance) {
-    let engine = Engine::default();
-    let module = Module::new(&engine, &wat2wasm(src).unwrap()).unwrap();
-    let mut store = Store::new(&engine);
-    let inst = Instance::new(&mut store, &module, &[]).unwrap();
-    (store, inst)
+/// An instance of `src` per strategy; under `jit`, every function of it
+/// is native code.
+fn instances(src: &str) -> Vec<(&'static str, Store, Instance)> {
+    let wasm = wat2wasm(src).unwrap();
+    strategies()
+        .into_iter()
+        .map(|(name, config)| {
+            let engine = Engine::new(&config);
+            let module = Module::new(&engine, &wasm).unwrap();
+            let mut store = Store::new(&engine);
+            let inst = Instance::new(&mut store, &module, &[]).unwrap();
+            if name == "jit" {
+                for (export, ext) in inst.exports(&store) {
+                    if let Extern::Func(f) = ext {
+                        assert_eq!(f.tier(&store), Tier::Native, "{export}");
+                    }
+                }
+            }
+            (name, store, inst)
+        })
+        .collect()
 }
 
 #[test]
 fn multiple_memories_are_separate() {
-    let (mut s, i) = instance(
+    for (name, mut s, i) in instances(
         r#"(module
           (memory $a (export "a") 1)
           (memory $b (export "b") 1 3)
@@ -27,27 +43,33 @@ fn multiple_memories_are_separate() {
           (func (export "grow_b") (result i32) (memory.grow $b (i32.const 2)))
           (func (export "size_b") (result i32) (memory.size $b))
           (func (export "last_b") (result i32) (i32.load8_u $b (i32.const 196607))))"#,
-    );
+    ) {
+        multiple_memories(name, &mut s, i);
+    }
+}
+
+fn multiple_memories(name: &str, s: &mut Store, i: Instance) {
+    eprintln!("multiple memories: {name}");
     assert_eq!(
-        call(&mut s, i, "copy", &[Val::I32(100)]).unwrap(),
+        call(s, i, "copy", &[Val::I32(100)]).unwrap(),
         vec![Val::I32(42)]
     );
     assert_eq!(
-        call(&mut s, i, "last_b", &[]).unwrap_err().code(),
+        call(s, i, "last_b", &[]).unwrap_err().code(),
         Some(TrapCode::MemoryOutOfBounds)
     );
-    assert_eq!(call(&mut s, i, "grow_b", &[]).unwrap(), vec![Val::I32(1)]);
-    assert_eq!(call(&mut s, i, "size_b", &[]).unwrap(), vec![Val::I32(3)]);
-    assert_eq!(call(&mut s, i, "last_b", &[]).unwrap(), vec![Val::I32(0)]);
-    assert_eq!(call(&mut s, i, "grow_b", &[]).unwrap(), vec![Val::I32(-1)]);
-    let a = i.get_export(&s, "a").unwrap().into_memory().unwrap();
-    assert_eq!(a.data(&s)[100], 42);
-    assert_eq!(a.size(&s), 1);
+    assert_eq!(call(s, i, "grow_b", &[]).unwrap(), vec![Val::I32(1)]);
+    assert_eq!(call(s, i, "size_b", &[]).unwrap(), vec![Val::I32(3)]);
+    assert_eq!(call(s, i, "last_b", &[]).unwrap(), vec![Val::I32(0)]);
+    assert_eq!(call(s, i, "grow_b", &[]).unwrap(), vec![Val::I32(-1)]);
+    let a = i.get_export(s, "a").unwrap().into_memory().unwrap();
+    assert_eq!(a.data(s)[100], 42, "{name}");
+    assert_eq!(a.size(s), 1, "{name}");
 }
 
 #[test]
 fn memory64_bounds_do_not_wrap_near_2_pow_64() {
-    let (mut s, i) = instance(
+    for (name, mut s, i) in instances(
         r#"(module
           (memory i64 1)
           (func (export "load") (param i64) (result i32) (i32.load (local.get 0)))
@@ -56,44 +78,47 @@ fn memory64_bounds_do_not_wrap_near_2_pow_64() {
           (func (export "store") (param i64 i32) (i32.store (local.get 0) (local.get 1)))
           (func (export "size") (result i64) (memory.size))
           (func (export "grow") (param i64) (result i64) (memory.grow (local.get 0))))"#,
-    );
+    ) {
+        memory64_bounds(name, &mut s, i);
+    }
+}
+
+fn memory64_bounds(name: &str, s: &mut Store, i: Instance) {
+    eprintln!("memory64: {name}");
     let oob =
         |r: Result<Vec<Val>, Trap>| r.unwrap_err().code() == Some(TrapCode::MemoryOutOfBounds);
-    call(&mut s, i, "store", &[Val::I64(65532), Val::I32(7)]).unwrap();
+    call(s, i, "store", &[Val::I64(65532), Val::I32(7)]).unwrap();
     assert_eq!(
-        call(&mut s, i, "load", &[Val::I64(65532)]).unwrap(),
+        call(s, i, "load", &[Val::I64(65532)]).unwrap(),
         vec![Val::I32(7)]
     );
-    assert!(oob(call(&mut s, i, "load", &[Val::I64(65533)])));
+    assert!(oob(call(s, i, "load", &[Val::I64(65533)])));
     for addr in [-1i64, -4, -16, i64::MIN, 1 << 32] {
-        assert!(oob(call(&mut s, i, "load", &[Val::I64(addr)])), "{addr}");
+        assert!(oob(call(s, i, "load", &[Val::I64(addr)])), "{addr}");
     }
     // address + offset overflows 64 bits.
     for addr in [0x10i64, 0x20, -1] {
-        assert!(
-            oob(call(&mut s, i, "load_off", &[Val::I64(addr)])),
-            "{addr}"
-        );
+        assert!(oob(call(s, i, "load_off", &[Val::I64(addr)])), "{addr}");
     }
-    assert_eq!(call(&mut s, i, "size", &[]).unwrap(), vec![Val::I64(1)]);
+    assert_eq!(call(s, i, "size", &[]).unwrap(), vec![Val::I64(1)]);
     assert_eq!(
-        call(&mut s, i, "grow", &[Val::I64(1)]).unwrap(),
+        call(s, i, "grow", &[Val::I64(1)]).unwrap(),
         vec![Val::I64(1)]
     );
     assert_eq!(
-        call(&mut s, i, "grow", &[Val::I64(1 << 48)]).unwrap(),
+        call(s, i, "grow", &[Val::I64(1 << 48)]).unwrap(),
         vec![Val::I64(-1)]
     );
     assert_eq!(
-        call(&mut s, i, "grow", &[Val::I64(-1)]).unwrap(),
+        call(s, i, "grow", &[Val::I64(-1)]).unwrap(),
         vec![Val::I64(-1)]
     );
-    assert_eq!(call(&mut s, i, "size", &[]).unwrap(), vec![Val::I64(2)]);
+    assert_eq!(call(s, i, "size", &[]).unwrap(), vec![Val::I64(2)]);
 }
 
 #[test]
 fn table64_call_indirect_takes_an_i64_index() {
-    let (mut s, i) = instance(
+    for (name, mut s, i) in instances(
         r#"(module
           (type $t (func (result i32)))
           (table i64 2 funcref)
@@ -102,14 +127,20 @@ fn table64_call_indirect_takes_an_i64_index() {
           (func (export "call") (param i64) (result i32)
             (call_indirect (type $t) (local.get 0)))
           (func (export "size") (result i64) (table.size)))"#,
-    );
+    ) {
+        table64(name, &mut s, i);
+    }
+}
+
+fn table64(name: &str, s: &mut Store, i: Instance) {
+    eprintln!("table64: {name}");
     assert_eq!(
-        call(&mut s, i, "call", &[Val::I64(1)]).unwrap(),
+        call(s, i, "call", &[Val::I64(1)]).unwrap(),
         vec![Val::I32(7)]
     );
-    let t = call(&mut s, i, "call", &[Val::I64(1 << 32 | 1)]).unwrap_err();
+    let t = call(s, i, "call", &[Val::I64(1 << 32 | 1)]).unwrap_err();
     assert_eq!(t.code(), Some(TrapCode::UndefinedElement));
-    assert_eq!(call(&mut s, i, "size", &[]).unwrap(), vec![Val::I64(2)]);
+    assert_eq!(call(s, i, "size", &[]).unwrap(), vec![Val::I64(2)]);
 }
 
 /// Switches one proposal off.

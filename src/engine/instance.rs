@@ -335,15 +335,17 @@ fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result
     let mut own_funcs: Box<[VMFuncRef]> =
         (0..num_defined_funcs).map(|_| VMFuncRef::null()).collect();
     let first_func_index = store.inner.funcs.len() as u32;
-    // Native code compiled for a guarded memory 0 runs only with one.
-    let memory0_guarded = memory_handles
-        .first()
-        .is_none_or(|h| store.inner.memories[h.index as usize].mem.is_guarded());
+    // Native code compiled for guarded memories runs only with every
+    // 32-bit memory guarded (64-bit memories are always bounds-checked).
+    let memories_guarded = memory_handles.iter().all(|h| {
+        let record = &store.inner.memories[h.index as usize];
+        record.mem.is_guarded() || record.ty.memory64
+    });
     for (i, vm) in own_funcs.iter_mut().enumerate() {
         let func_index = m.info.num_imported_funcs as usize + i;
         vm.type_id = m.info.type_ids[m.info.func_types[func_index] as usize];
         vm.store_index = first_func_index + i as u32;
-        set_tier(vm, &m, i, memory0_guarded);
+        set_tier(vm, &m, i, memories_guarded);
     }
     for i in 0..num_defined_funcs {
         let func_index = m.info.num_imported_funcs + i as u32;
@@ -597,14 +599,14 @@ fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result
 
 /// Points `vm`, the reference of defined function `i` of `m`, at the tier
 /// that runs it: native code when the JIT compiled it (and, for code that
-/// relies on a guarded memory 0, this instance has one), the interpreter
+/// relies on guarded memories, this instance's are), the interpreter
 /// otherwise.
-fn set_tier(vm: &mut VMFuncRef, m: &super::module::ModuleInner, i: usize, memory0_guarded: bool) {
+fn set_tier(vm: &mut VMFuncRef, m: &super::module::ModuleInner, i: usize, memories_guarded: bool) {
     #[cfg(feature = "jit")]
     if let Some(native) = m
         .jit
         .as_ref()
-        .filter(|j| memory0_guarded || !j.guarded())
+        .filter(|j| memories_guarded || !j.guarded())
         .and_then(|j| j.func(i))
     {
         vm.array_call = crate::jit::array_call;

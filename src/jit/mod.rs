@@ -90,8 +90,8 @@ unsafe impl Send for JitModule {}
 unsafe impl Sync for JitModule {}
 
 impl JitModule {
-    /// Whether the code accesses memory 0 without bounds checks, relying on
-    /// a guarded reservation.
+    /// Whether the code accesses 32-bit memories without bounds checks,
+    /// relying on guarded reservations.
     pub fn guarded(&self) -> bool {
         self.guarded
     }
@@ -340,8 +340,9 @@ fn compile_trampoline(
 /// those this tier supports, on up to `threads` threads. The result's
 /// `func(i)` is `funcs[i]`'s native code.
 ///
-/// With `guarded`, memory 0 is accessed without bounds checks: the code is
-/// only for instances whose memory 0 sits in a guarded reservation
+/// With `guarded`, 32-bit memories are accessed without bounds checks: the
+/// code is only for instances whose 32-bit memories sit in guarded
+/// reservations
 /// ([`JitModule::guarded`]). `metering` says which fuel and epoch checks
 /// to compile in (the same as the interpreter's).
 pub fn compile_functions(

@@ -253,6 +253,9 @@ impl FuncTranslator<'_, '_> {
     pub(super) fn simd_operator(&mut self, op: &Operator<'_>) -> Result<bool> {
         use types::{F32X4, F64X2, I16X8, I32X4, I64X2, I8X16};
         use Operator as O;
+        if let Some(same) = relaxed_as(op) {
+            return self.simd_operator(&same);
+        }
         match *op {
             // ---- memory ----
             O::V128Load { ref memarg } => {
@@ -598,9 +601,61 @@ impl FuncTranslator<'_, '_> {
             O::F32x4DemoteF64x2Zero => self.vunary(F64X2, |t, x| t.b.ins().fvdemote(x)),
             O::F64x2PromoteLowF32x4 => self.vunary(F32X4, |t, x| t.b.ins().fvpromote_low(x)),
 
+            // ---- relaxed SIMD with results of their own ----
+            // (The rest are translated as the instruction whose results
+            // they give: `relaxed_as`.) Unfused, as the interpreter.
+            O::F32x4RelaxedMadd
+            | O::F32x4RelaxedNmadd
+            | O::F64x2RelaxedMadd
+            | O::F64x2RelaxedNmadd => {
+                let ty = match *op {
+                    O::F32x4RelaxedMadd | O::F32x4RelaxedNmadd => F32X4,
+                    _ => F64X2,
+                };
+                let c = self.pop_vec(ty);
+                let (a, b) = self.pop2_vec(ty);
+                let mut product = self.b.ins().fmul(a, b);
+                if matches!(*op, O::F32x4RelaxedNmadd | O::F64x2RelaxedNmadd) {
+                    product = self.b.ins().fneg(product);
+                }
+                let v = self.b.ins().fadd(product, c);
+                self.push_vec(v);
+            }
+            O::I16x8RelaxedDotI8x16I7x16S => {
+                let (a, b) = self.pop2_vec(I8X16);
+                let v = self.relaxed_dot_i16(a, b);
+                self.push_vec(v);
+            }
+            O::I32x4RelaxedDotI8x16I7x16AddS => {
+                let acc = self.pop_vec(I32X4);
+                let (a, b) = self.pop2_vec(I8X16);
+                let dot = self.relaxed_dot_i16(a, b);
+                let lo = self.b.ins().swiden_low(dot);
+                let hi = self.b.ins().swiden_high(dot);
+                let pairs = self.b.ins().iadd_pairwise(lo, hi);
+                let v = self.b.ins().iadd(pairs, acc);
+                self.push_vec(v);
+            }
+
             _ => return Ok(false),
         }
         Ok(true)
+    }
+
+    /// `i16x8.relaxed_dot_i8x16_i7x16_s` as the interpreter computes it:
+    /// both operands' bytes signed, adjacent products summed and
+    /// saturated to i16 (the sums are formed in 32 bits, then narrowed).
+    fn relaxed_dot_i16(&mut self, a: Value, b: Value) -> Value {
+        let (al, bl) = (self.b.ins().swiden_low(a), self.b.ins().swiden_low(b));
+        let (ah, bh) = (self.b.ins().swiden_high(a), self.b.ins().swiden_high(b));
+        // i8 x i8 fits in i16 exactly.
+        let low = self.b.ins().imul(al, bl);
+        let high = self.b.ins().imul(ah, bh);
+        let [first, second] = [low, high].map(|p| {
+            let (l, h) = (self.b.ins().swiden_low(p), self.b.ins().swiden_high(p));
+            self.b.ins().iadd_pairwise(l, h)
+        });
+        self.b.ins().snarrow(first, second)
     }
 
     /// Extended multiplication: both operands widened by `widen` (the
@@ -624,4 +679,28 @@ impl FuncTranslator<'_, '_> {
         let v = self.b.ins().imul(wx, wy);
         self.push_vec(v);
     }
+}
+
+/// The relaxed SIMD instructions whose results wasmrt defines as those of
+/// another instruction (docs/INTERPRETER.md, "Relaxed SIMD"): translated
+/// as that one, so both tiers agree by construction.
+fn relaxed_as(op: &Operator<'_>) -> Option<Operator<'static>> {
+    use Operator as O;
+    Some(match *op {
+        O::I8x16RelaxedSwizzle => O::I8x16Swizzle,
+        O::I32x4RelaxedTruncF32x4S => O::I32x4TruncSatF32x4S,
+        O::I32x4RelaxedTruncF32x4U => O::I32x4TruncSatF32x4U,
+        O::I32x4RelaxedTruncF64x2SZero => O::I32x4TruncSatF64x2SZero,
+        O::I32x4RelaxedTruncF64x2UZero => O::I32x4TruncSatF64x2UZero,
+        O::I8x16RelaxedLaneselect
+        | O::I16x8RelaxedLaneselect
+        | O::I32x4RelaxedLaneselect
+        | O::I64x2RelaxedLaneselect => O::V128Bitselect,
+        O::F32x4RelaxedMin => O::F32x4Min,
+        O::F32x4RelaxedMax => O::F32x4Max,
+        O::F64x2RelaxedMin => O::F64x2Min,
+        O::F64x2RelaxedMax => O::F64x2Max,
+        O::I16x8RelaxedQ15mulrS => O::I16x8Q15MulrSatS,
+        _ => return None,
+    })
 }

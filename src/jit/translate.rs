@@ -88,21 +88,30 @@ impl Control {
     }
 }
 
-/// Whether a body reads memory 0's base or length (loads, stores, and
-/// `memory.size`): only such functions load them, at entry and after calls.
-fn uses_memory0(body: &FunctionBody<'_>) -> Result<bool> {
+/// The memories whose base or length a body reads (loads, stores, and
+/// `memory.size`), in index order: only those are loaded, at entry and
+/// after calls.
+fn memories_used(body: &FunctionBody<'_>) -> Result<Vec<u32>> {
+    let mut used = std::collections::BTreeSet::new();
     let mut ops = body.get_operators_reader().map_err(read_error)?;
     while !ops.eof() {
         let op = ops.read().map_err(read_error)?;
-        let memarg = match &op {
-            Operator::MemorySize { .. } => return Ok(true),
-            _ => op_memarg(&op),
-        };
-        if memarg.is_some() {
-            return Ok(true);
+        match &op {
+            Operator::MemorySize { mem } => {
+                used.insert(*mem);
+            }
+            _ => {
+                if let Some(MemArg {
+                    target: wasmparser::MemArgTarget::Memory(m),
+                    ..
+                }) = op_memarg(&op)
+                {
+                    used.insert(m);
+                }
+            }
         }
     }
-    Ok(false)
+    Ok(used.into_iter().collect())
 }
 
 /// The memory immediate of a load or store (scalar or vector).
@@ -221,6 +230,15 @@ pub struct Options<'a> {
     pub metering: Metering,
 }
 
+/// A memory's definition and the variables holding its base and length.
+#[derive(Copy, Clone)]
+struct MemoryVars {
+    def: Value,
+    base: Variable,
+    len: Variable,
+    memory64: bool,
+}
+
 pub struct FuncTranslator<'a, 'b> {
     b: FunctionBuilder<'b>,
     /// Whether memory 0 sits in a guarded reservation: accesses are then
@@ -242,8 +260,10 @@ pub struct FuncTranslator<'a, 'b> {
     stack: Vec<Value>,
     control: Vec<Control>,
     reachable: bool,
-    /// Memory 0's definition, base and length, when the module has memory.
-    memory0: Option<(Value, Variable, Variable)>,
+    /// The definition, base and length of each memory the body reads
+    /// (see [`memories_used`]), by memory index (ordered, so the code is
+    /// the same from one compilation to the next).
+    memories: std::collections::BTreeMap<u32, MemoryVars>,
     wasm_sigs: HashMap<u32, SigRef>,
     array_sig: Option<SigRef>,
     /// Where to charge fuel, when the engine consumes fuel.
@@ -262,9 +282,6 @@ pub fn translate_function(
 ) -> Result<()> {
     let guarded = calls.guarded;
     let ty = info.func_type(func_index).clone();
-    if info.memories.iter().any(|m| m.memory64) || info.tables.iter().any(|t| t.table64) {
-        return unsupported("64-bit memories and tables");
-    }
     func.signature = abi::wasm_signature(&ty);
     func.name = UserFuncName::user(0, func_index);
     let b = FunctionBuilder::new(func, fctx);
@@ -286,7 +303,7 @@ pub fn translate_function(
         stack: Vec::new(),
         control: Vec::new(),
         reachable: true,
-        memory0: None,
+        memories: Default::default(),
         wasm_sigs: HashMap::new(),
         array_sig: None,
         fuel: None,
@@ -335,15 +352,22 @@ impl FuncTranslator<'_, '_> {
         if let Some(cost) = self.fuel.as_ref().map(|p| p.entry) {
             self.charge_fuel(cost);
         }
-        if !self.info.memories.is_empty() && uses_memory0(body)? {
+        let used = memories_used(body)?;
+        if !used.is_empty() {
             let memories = self
                 .b
                 .ins()
                 .load(PTR, readonly(), self.vmctx, abi::VMCTX_MEMORIES);
-            let def = self.b.ins().load(PTR, readonly(), memories, 0);
-            let base = self.b.declare_var(PTR);
-            let len = self.b.declare_var(types::I64);
-            self.memory0 = Some((def, base, len));
+            for m in used {
+                let def = self.b.ins().load(PTR, readonly(), memories, (m * 8) as i32);
+                let vars = MemoryVars {
+                    def,
+                    base: self.b.declare_var(PTR),
+                    len: self.b.declare_var(types::I64),
+                    memory64: self.info.memories[m as usize].memory64,
+                };
+                self.memories.insert(m, vars);
+            }
             self.reload_memory();
         }
         let results: Vec<Type> = ty.results().iter().map(|t| abi::value_type(*t)).collect();
@@ -529,46 +553,79 @@ impl FuncTranslator<'_, '_> {
 
     // ---- memory ---------------------------------------------------------
 
+    /// Reloads the base and length of the memories the body uses (at
+    /// entry, and after anything that may grow or move them).
     fn reload_memory(&mut self) {
-        if let Some((def, base, len)) = self.memory0 {
-            let b = self.b.ins().load(PTR, checked(), def, abi::MEMORY_BASE);
+        let vars: Vec<MemoryVars> = self.memories.values().copied().collect();
+        for m in vars {
+            let b = self.b.ins().load(PTR, checked(), m.def, abi::MEMORY_BASE);
             let l = self
                 .b
                 .ins()
-                .load(types::I64, checked(), def, abi::MEMORY_LENGTH);
-            self.b.def_var(base, b);
-            self.b.def_var(len, l);
+                .load(types::I64, checked(), m.def, abi::MEMORY_LENGTH);
+            self.b.def_var(m.base, b);
+            self.b.def_var(m.len, l);
         }
     }
 
     /// Pops an address and returns the host address of an access of
     /// `size` bytes at it plus `memarg.offset`, trapping when out of bounds.
     fn address(&mut self, memarg: &MemArg, size: u64) -> Result<Value> {
-        if !matches!(memarg.target, wasmparser::MemArgTarget::Memory(0))
-            || memarg.offset > u64::from(u32::MAX)
-        {
-            return unsupported("multiple memories");
-        }
-        let Some((_, base, len)) = self.memory0 else {
-            return unsupported("memory access without a memory");
+        let wasmparser::MemArgTarget::Memory(m) = memarg.target else {
+            return unsupported("GC array access");
         };
+        let vars = self.memories[&m];
         let index = self.pop();
-        let index = self.b.ins().uextend(types::I64, index);
-        if self.guarded {
+        let index = self.widen_u64(index);
+        if self.guarded && !vars.memory64 {
             // A 32-bit index plus a static offset below 4 GiB stays inside
             // the reservation: beyond the memory, the access faults.
-            let base = self.b.use_var(base);
+            let base = self.b.use_var(vars.base);
             let addr = self.b.ins().iadd(base, index);
             return Ok(self.b.ins().iadd_imm_u(addr, memarg.offset as i64));
         }
-        let end = memarg.offset + size;
-        let last = self.b.ins().iadd_imm_u(index, end as i64);
-        let len = self.b.use_var(len);
-        let oob = self.b.ins().icmp(IntCC::UnsignedGreaterThan, last, len);
+        let len = self.b.use_var(vars.len);
+        let oob = match memarg.offset.checked_add(size) {
+            // 32-bit: index < 2^32 and end < 2^33, the sum cannot wrap.
+            Some(end) if !vars.memory64 => {
+                let last = self.b.ins().iadd_imm_u(index, end as i64);
+                self.b.ins().icmp(IntCC::UnsignedGreaterThan, last, len)
+            }
+            // 64-bit: the sum may wrap past 2^64, which is out of bounds too.
+            Some(end) => {
+                let end = self.b.ins().iconst(types::I64, end as i64);
+                let (last, wrapped) = self.b.ins().uadd_overflow(index, end);
+                let beyond = self.b.ins().icmp(IntCC::UnsignedGreaterThan, last, len);
+                self.b.ins().bor(beyond, wrapped)
+            }
+            // An offset this large is out of bounds at any address.
+            None => self.b.ins().iconst(types::I8, 1),
+        };
         self.trap_if(oob, TrapCode::MemoryOutOfBounds);
-        let base = self.b.use_var(base);
+        let base = self.b.use_var(vars.base);
         let addr = self.b.ins().iadd(base, index);
         Ok(self.b.ins().iadd_imm_u(addr, memarg.offset as i64))
+    }
+
+    /// `v` as a 64-bit unsigned operand: a 32-bit address, index or length
+    /// zero-extended, a 64-bit one (memory64, table64) as it is.
+    fn widen_u64(&mut self, v: Value) -> Value {
+        if self.b.func.dfg.value_type(v) == types::I64 {
+            v
+        } else {
+            self.b.ins().uextend(types::I64, v)
+        }
+    }
+
+    /// A size or old size (`memory.size`, `memory.grow`, `table.size`,
+    /// `table.grow`) as the wasm result: 64-bit for 64-bit memories and
+    /// tables, else the low 32 bits (-1 stays -1).
+    fn size_result(&mut self, v: Value, is64: bool) -> Value {
+        if is64 {
+            v
+        } else {
+            self.b.ins().ireduce(types::I32, v)
+        }
     }
 
     fn load(&mut self, memarg: &MemArg, ty: Type, size: u64, signed: Option<bool>) -> Result<()> {
@@ -936,7 +993,7 @@ impl FuncTranslator<'_, '_> {
     /// trapping with `code` when it is out of bounds.
     fn table_element(&mut self, table: u32, code: TrapCode) -> Value {
         let index = self.pop();
-        let index = self.b.ins().uextend(types::I64, index);
+        let index = self.widen_u64(index);
         let def = self.table_def(table);
         let len = self
             .b
@@ -1427,13 +1484,13 @@ impl FuncTranslator<'_, '_> {
                     self.b
                         .ins()
                         .load(types::I64, MemFlagsData::trusted(), def, abi::TABLE_LENGTH);
-                let v = self.b.ins().ireduce(types::I32, len);
+                let v = self.size_result(len, self.info.tables[table as usize].table64);
                 self.push(v);
             }
             O::TableGrow { table } => {
                 let delta = self.pop();
                 let init = self.pop();
-                let delta = self.b.ins().uextend(types::I64, delta);
+                let delta = self.widen_u64(delta);
                 let t = self.b.ins().iconst(types::I32, i64::from(table));
                 let r = self
                     .libcall(
@@ -1443,15 +1500,15 @@ impl FuncTranslator<'_, '_> {
                         &[self.vmctx, t, delta, init],
                     )
                     .expect("result");
-                let v = self.b.ins().ireduce(types::I32, r);
+                let v = self.size_result(r, self.info.tables[table as usize].table64);
                 self.push(v);
             }
             O::TableFill { table } => {
                 let n = self.pop();
                 let v = self.pop();
                 let d = self.pop();
-                let n = self.b.ins().uextend(types::I64, n);
-                let d = self.b.ins().uextend(types::I64, d);
+                let n = self.widen_u64(n);
+                let d = self.widen_u64(d);
                 let t = self.b.ins().iconst(types::I32, i64::from(table));
                 self.fallible_libcall(
                     entry::table_fill as *const () as usize,
@@ -1539,24 +1596,16 @@ impl FuncTranslator<'_, '_> {
             O::I32Store16 { memarg } | O::I64Store16 { memarg } => self.store(&memarg, 2, true)?,
             O::I64Store32 { memarg } => self.store(&memarg, 4, true)?,
             O::MemorySize { mem } => {
-                if mem != 0 {
-                    return unsupported("multiple memories");
-                }
-                let Some((_, _, len)) = self.memory0 else {
-                    return unsupported("memory.size without a memory");
-                };
-                let len = self.b.use_var(len);
+                let vars = self.memories[&mem];
+                let len = self.b.use_var(vars.len);
                 let pages = self.b.ins().ushr_imm_u(len, 16);
-                let v = self.b.ins().ireduce(types::I32, pages);
+                let v = self.size_result(pages, vars.memory64);
                 self.push(v);
             }
             O::MemoryGrow { mem } => {
-                if mem != 0 {
-                    return unsupported("multiple memories");
-                }
                 let delta = self.pop();
-                let delta = self.b.ins().uextend(types::I64, delta);
-                let m = self.b.ins().iconst(types::I32, 0);
+                let delta = self.widen_u64(delta);
+                let m = self.b.ins().iconst(types::I32, i64::from(mem));
                 let r = self
                     .libcall(
                         entry::memory_grow as *const () as usize,
@@ -1565,7 +1614,7 @@ impl FuncTranslator<'_, '_> {
                         &[self.vmctx, m, delta],
                     )
                     .expect("result");
-                let v = self.b.ins().ireduce(types::I32, r);
+                let v = self.size_result(r, self.info.memories[mem as usize].memory64);
                 self.push(v);
                 self.reload_memory();
             }
@@ -1573,8 +1622,8 @@ impl FuncTranslator<'_, '_> {
                 let n = self.pop();
                 let v = self.pop();
                 let d = self.pop();
-                let n = self.b.ins().uextend(types::I64, n);
-                let d = self.b.ins().uextend(types::I64, d);
+                let n = self.widen_u64(n);
+                let d = self.widen_u64(d);
                 let m = self.b.ins().iconst(types::I32, i64::from(mem));
                 self.fallible_libcall(
                     entry::memory_fill as *const () as usize,
@@ -1760,9 +1809,9 @@ impl FuncTranslator<'_, '_> {
         let n = self.pop();
         let s = self.pop();
         let d = self.pop();
-        let n = self.b.ins().uextend(types::I64, n);
-        let s = self.b.ins().uextend(types::I64, s);
-        let d = self.b.ins().uextend(types::I64, d);
+        let n = self.widen_u64(n);
+        let s = self.widen_u64(s);
+        let d = self.widen_u64(d);
         (n, s, d)
     }
 
