@@ -150,15 +150,21 @@ fn exceptions_are_thrown_and_caught_alike_in_every_tier() {
     }
 }
 
-/// Under `jit`, functions that throw without handlers (`throw`,
-/// `throw_ref`) are native; functions with `try_table` are interpreted,
-/// and catch what native code throws.
+/// In every strategy; under `jit`, functions that throw (`throw`,
+/// `throw_ref`) and functions with `try_table` are native: a handler catches what a callee (native,
+/// interpreted or host) throws, what its own body throws, and lets traps
+/// through.
 #[test]
-fn native_code_throws() {
-    let mut config = Config::new();
-    config.strategy(Strategy::Jit);
+fn native_code_throws_and_catches() {
+    for (name, config) in strategies() {
+        throws_and_catches(name, &config);
+    }
+}
+
+fn throws_and_catches(strategy: &str, config: &Config) {
     let src = r#"(module
       (tag $e (export "e") (param i32 f64 v128))
+      (tag $f (param i32))
       (func $throw (export "throw") (param i32)
         (throw $e (local.get 0) (f64.const 2.5) (v128.const i64x2 7 8)))
       (func (export "rethrow") (param exnref) (throw_ref (local.get 0)))
@@ -168,18 +174,68 @@ fn native_code_throws() {
           (try_table (catch $e $h) (call $throw (local.get 0)))
           (unreachable))
         (local.set $v)
-        (i64x2.extract_lane 1 (local.get $v))))"#;
-    let engine = Engine::new(&config);
+        (i64x2.extract_lane 1 (local.get $v)))
+      ;; thrown by the body itself, caught by the inner or the outer table
+      (func (export "own") (param i32) (result i32)
+        (block $outer (result i32)
+          (try_table (catch $f $outer)
+            (block $inner
+              (try_table (catch_all $inner)
+                (if (local.get 0) (then (throw $f (i32.const 40)))))
+              (return (i32.const -1)))
+            ;; caught by the inner table: thrown again, for the outer one
+            (throw $f (i32.const 41)))
+          (unreachable))
+        (i32.const 1)
+        (i32.add))
+      ;; catch_ref then throw_ref inside another try_table; the loop retries
+      (func (export "retry") (param $n i32) (result i32)
+        (local $tries i32) (local $x exnref)
+        (loop $again
+          (local.set $tries (i32.add (local.get $tries) (i32.const 1)))
+          (local.set $x
+            (block $caught (result exnref)
+              (try_table (catch_all_ref $caught)
+                (if (i32.lt_u (local.get $tries) (local.get $n))
+                  (then (throw $f (local.get $tries)))))
+              (return (local.get $tries))))
+          ;; rethrown inside another table, caught again, then retried
+          (drop
+            (block $again_h (result exnref)
+              (try_table (catch_all_ref $again_h) (throw_ref (local.get $x)))
+              (unreachable)))
+          (br $again))
+        (unreachable))
+      ;; traps are never caught
+      (func (export "trap") (result i32)
+        (block $h (try_table (catch_all $h) (call $boom)))
+        (i32.const 0))
+      (func $boom (unreachable)))"#;
+    let engine = Engine::new(config);
     let module = Module::new(&engine, &wat2wasm(src).unwrap()).unwrap();
     let mut s = Store::new(&engine);
     let i = Instance::new(&mut s, &module, &[]).unwrap();
-    for name in ["throw", "rethrow"] {
-        let f = i.get_func(&s, name).unwrap();
-        assert_eq!(f.tier(&s), Tier::Native, "{name}");
+    if strategy == "jit" {
+        for (name, ext) in i.exports(&s) {
+            if let Extern::Func(f) = ext {
+                assert_eq!(f.tier(&s), Tier::Native, "{name}");
+            }
+        }
     }
-    assert_eq!(i.get_func(&s, "catch").unwrap().tier(&s), Tier::Interpreter);
     let r = call(&mut s, i, "catch", &[Val::I32(4)]).unwrap();
-    assert_eq!(r, vec![Val::I32(4), Val::f64(2.5), Val::I64(8)]);
+    assert_eq!(
+        r,
+        vec![Val::I32(4), Val::f64(2.5), Val::I64(8)],
+        "{strategy}"
+    );
+    let own = |s: &mut Store, x| call(s, i, "own", &[Val::I32(x)]).unwrap();
+    assert_eq!(own(&mut s, 1), [Val::I32(42)], "{strategy}");
+    assert_eq!(own(&mut s, 0), [Val::I32(-1)], "{strategy}");
+    let retry = call(&mut s, i, "retry", &[Val::I32(5)]).unwrap();
+    assert_eq!(retry, [Val::I32(5)], "{strategy}");
+    let t = call(&mut s, i, "trap", &[]).unwrap_err();
+    assert_eq!(t.code(), Some(TrapCode::Unreachable), "{strategy}");
+    assert!(t.exception().is_none(), "{strategy}");
 
     let t = call(&mut s, i, "throw", &[Val::I32(3)]).unwrap_err();
     let exn = t.exception().expect("an exception");

@@ -17,6 +17,7 @@ pub const VMCTX_TABLES: i32 = offset_of!(VMContext, tables) as i32;
 pub const VMCTX_GLOBALS: i32 = offset_of!(VMContext, globals) as i32;
 pub const VMCTX_FUNCS: i32 = offset_of!(VMContext, funcs) as i32;
 pub const VMCTX_TYPE_IDS: i32 = offset_of!(VMContext, type_ids) as i32;
+pub const VMCTX_TAGS: i32 = offset_of!(VMContext, tags) as i32;
 pub const VMCTX_STORE: i32 = offset_of!(VMContext, store) as i32;
 
 pub const MEMORY_BASE: i32 = offset_of!(VMMemoryDefinition, base) as i32;

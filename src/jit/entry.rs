@@ -190,6 +190,92 @@ pub unsafe extern "C" fn raise_pending(
     }
 }
 
+// ---- exceptions caught in native code (`try_table`) ---------------------
+//
+// A call inside a `try_table` goes through the callee's `array_call`,
+// which stops any unwinding at it and returns false; a `throw` there makes
+// its exception pending without unwinding. Either way the function then
+// looks at the pending failure with these and branches to its handler, or
+// unwinds on (`raise_pending`).
+
+/// The store tag index of the pending exception, or -1 when the pending
+/// failure is a trap (traps are never caught).
+///
+/// # Safety
+/// `vmctx` is a live context.
+pub unsafe extern "C" fn pending_exception_tag(vmctx: *mut VMContext) -> i64 {
+    // SAFETY: guaranteed by the caller.
+    unsafe {
+        let store = &*(*vmctx).store;
+        match store.pending_exception() {
+            Some(exn) => i64::from(store.exceptions[exn as usize].tag),
+            None => -1,
+        }
+    }
+}
+
+/// Takes the pending exception for a handler: the pending failure (with
+/// the frames it unwound through) is cleared; returns the exception
+/// reference (raw: its index plus one).
+///
+/// # Safety
+/// `vmctx` is a live context whose store has a pending exception.
+pub unsafe extern "C" fn catch_exception(vmctx: *mut VMContext) -> u64 {
+    // SAFETY: guaranteed by the caller.
+    unsafe {
+        let store = &mut *(*vmctx).store;
+        let exn = store.pending_exception().expect("a pending exception");
+        store.trap = None;
+        u64::from(exn) + 1
+    }
+}
+
+/// Copies the payload of exception `exn` (a raw non-null reference) to
+/// `values`, which has room for it.
+///
+/// # Safety
+/// `vmctx` is a live context; `exn` one of its store's exceptions.
+pub unsafe extern "C" fn exception_payload(vmctx: *mut VMContext, exn: u64, values: *mut u64) {
+    // SAFETY: guaranteed by the caller; the handler's tag has the
+    // exception's tag's type, so the payload fits the buffer.
+    unsafe {
+        let store = &*(*vmctx).store;
+        let payload = &store.exceptions[(exn - 1) as usize].values;
+        std::ptr::copy_nonoverlapping(payload.as_ptr(), values, payload.len());
+    }
+}
+
+/// `throw` inside a `try_table`: makes a new exception of module tag `tag`
+/// with the `slots` raw payload values at `values` the pending failure,
+/// and returns.
+///
+/// # Safety
+/// As for [`throw`].
+pub unsafe extern "C" fn throw_pending(
+    vmctx: *mut VMContext,
+    tag: u32,
+    values: *const u64,
+    slots: u32,
+) {
+    // SAFETY: guaranteed by the caller.
+    unsafe {
+        let store = (*vmctx).store;
+        let payload: Box<[u64]> = std::slice::from_raw_parts(values, slots as usize).into();
+        let exn = (*store).new_exception((*vmctx).tag(tag), payload);
+        (*store).throw(exn);
+    }
+}
+
+/// `throw_ref` of non-null `exn` inside a `try_table`: makes it the
+/// pending failure and returns.
+///
+/// # Safety
+/// As for [`throw_ref`].
+pub unsafe extern "C" fn rethrow_pending(vmctx: *mut VMContext, exn: u64) {
+    // SAFETY: guaranteed by the caller.
+    unsafe { (*(*vmctx).store).throw((exn - 1) as u32) }
+}
+
 /// 0 for success, or the number of the trap.
 fn status(r: Result<(), TrapCode>) -> u32 {
     match r {
@@ -307,7 +393,7 @@ pub unsafe extern "C" fn elem_drop(vmctx: *mut VMContext, segment: u32) {
 /// by position in this list (a relocation patched with the address when
 /// code is placed, and again when a serialized module is loaded into
 /// another process), so code holds no address of this process.
-pub fn libcalls() -> [usize; 15] {
+pub fn libcalls() -> [usize; 20] {
     [
         raise as *const () as usize,
         raise_pending as *const () as usize,
@@ -324,6 +410,11 @@ pub fn libcalls() -> [usize; 15] {
         throw as *const () as usize,
         throw_ref as *const () as usize,
         is_subtype as *const () as usize,
+        pending_exception_tag as *const () as usize,
+        catch_exception as *const () as usize,
+        exception_payload as *const () as usize,
+        throw_pending as *const () as usize,
+        rethrow_pending as *const () as usize,
     ]
 }
 

@@ -72,9 +72,30 @@ struct Control {
 
 enum ControlKind {
     Block,
-    Loop { header: Block },
-    If { else_block: Block, has_else: bool },
+    Loop {
+        header: Block,
+    },
+    If {
+        else_block: Block,
+        has_else: bool,
+    },
+    /// A `try_table`: its catch clauses, in order.
+    TryTable {
+        handlers: Vec<Handler>,
+    },
     Function,
+}
+
+/// One catch clause of a `try_table`.
+#[derive(Clone, Copy)]
+struct Handler {
+    /// The module tag it catches; `None` for `catch_all(_ref)`.
+    tag: Option<u32>,
+    /// Whether the exception reference is passed too (`catch_ref`,
+    /// `catch_all_ref`).
+    with_ref: bool,
+    /// The control frame (index in `control`) it branches to.
+    target: usize,
 }
 
 impl Control {
@@ -727,8 +748,13 @@ impl FuncTranslator<'_, '_> {
 
     /// Calls the function whose `VMFuncRef` is `funcref`, of module type
     /// `type_index`, with the arguments on the stack: directly when it has
-    /// native code, through its `array_call` otherwise.
+    /// native code, through its `array_call` otherwise. Inside a
+    /// `try_table`, always through its `array_call`, which stops unwinding
+    /// there, so that the handlers can look at the failure.
     fn call_funcref(&mut self, funcref: Value, type_index: u32) -> Result<()> {
+        if self.in_try_table() {
+            return self.call_catching(funcref, type_index);
+        }
         let ty = self.info.types[type_index as usize].clone();
         let args = self.popn(ty.params().len());
         let results: Vec<Type> = ty.results().iter().map(|t| abi::value_type(*t)).collect();
@@ -817,9 +843,47 @@ impl FuncTranslator<'_, '_> {
     /// included): arguments and results pass through a stack buffer; a
     /// trap continues unwinding from here. Returns the results.
     fn call_through_array(&mut self, funcref: Value, ty: &FuncType, args: &[Value]) -> Vec<Value> {
-        let results: Vec<Type> = ty.results().iter().map(|t| abi::value_type(*t)).collect();
+        let (ok, values) = self.array_call(funcref, ty, args);
+        let trapped = self.b.create_block();
+        let done = self.b.create_block();
+        self.b.set_cold_block(trapped);
+        self.b.ins().brif(ok, done, &[], trapped, &[]);
+        self.b.switch_to_block(trapped);
+        self.b.seal_block(trapped);
+        self.unwind_pending();
+        self.b.switch_to_block(done);
+        self.b.seal_block(done);
+        self.array_results(ty, values)
+    }
+
+    /// A call inside a `try_table`: through the callee's `array_call`; on
+    /// failure, the handlers of the enclosing `try_table`s get their turn.
+    fn call_catching(&mut self, funcref: Value, type_index: u32) -> Result<()> {
+        let ty = self.info.types[type_index as usize].clone();
+        let args = self.popn(ty.params().len());
+        let (ok, values) = self.array_call(funcref, &ty, &args);
+        let failed = self.b.create_block();
+        let done = self.b.create_block();
+        self.b.set_cold_block(failed);
+        self.b.ins().brif(ok, done, &[], failed, &[]);
+        self.b.switch_to_block(failed);
+        self.b.seal_block(failed);
+        self.reload_memory();
+        self.dispatch_pending();
+        self.b.switch_to_block(done);
+        self.b.seal_block(done);
+        let rets = self.array_results(&ty, values);
+        self.stack.extend(rets);
+        self.reload_memory();
+        Ok(())
+    }
+
+    /// Calls `funcref`'s `array_call` with `args` stored in a new stack
+    /// buffer; returns whether it succeeded and the buffer (which then
+    /// holds the results).
+    fn array_call(&mut self, funcref: Value, ty: &FuncType, args: &[Value]) -> (Value, Value) {
         let (param_offsets, param_slots) = abi::slot_offsets(ty.params());
-        let (result_offsets, result_slots) = abi::slot_offsets(ty.results());
+        let (_, result_slots) = abi::slot_offsets(ty.results());
         let capacity = param_slots.max(result_slots).max(1);
         let slot = self.b.create_sized_stack_slot(StackSlotData::new(
             StackSlotKind::ExplicitSlot,
@@ -851,13 +915,25 @@ impl FuncTranslator<'_, '_> {
             self.b
                 .ins()
                 .call_indirect(array_sig, array_call, &[funcref, self.vmctx, values, cap]);
-        let ok = self.b.inst_results(call)[0];
-        let trapped = self.b.create_block();
-        let done = self.b.create_block();
-        self.b.set_cold_block(trapped);
-        self.b.ins().brif(ok, done, &[], trapped, &[]);
-        self.b.switch_to_block(trapped);
-        self.b.seal_block(trapped);
+        (self.b.inst_results(call)[0], values)
+    }
+
+    /// The results of type `ty` an `array_call` left in `values`.
+    fn array_results(&mut self, ty: &FuncType, values: Value) -> Vec<Value> {
+        let (result_offsets, _) = abi::slot_offsets(ty.results());
+        ty.results()
+            .iter()
+            .zip(&result_offsets)
+            .map(|(t, offset)| {
+                let t = abi::value_type(*t);
+                self.b.ins().load(t, raw_flags(t), values, *offset)
+            })
+            .collect()
+    }
+
+    /// Records this frame in the pending failure and unwinds (ends the
+    /// block).
+    fn unwind_pending(&mut self) {
         let index = self.b.ins().iconst(types::I32, i64::from(self.func_index));
         let offset = self.b.ins().iconst(types::I32, i64::from(self.offset));
         let fp = self.b.ins().get_frame_pointer(PTR);
@@ -868,13 +944,110 @@ impl FuncTranslator<'_, '_> {
             &[self.vmctx, index, offset, fp],
         );
         self.b.ins().trap(ir::TrapCode::unwrap_user(1));
-        self.b.switch_to_block(done);
-        self.b.seal_block(done);
-        results
+    }
+
+    /// Whether the current operator is inside a `try_table` of this
+    /// function.
+    fn in_try_table(&self) -> bool {
+        self.control
             .iter()
-            .zip(&result_offsets)
-            .map(|(t, offset)| self.b.ins().load(*t, raw_flags(*t), values, *offset))
-            .collect()
+            .any(|c| matches!(c.kind, ControlKind::TryTable { .. }))
+    }
+
+    /// With a failure pending (a call inside a `try_table` returned false,
+    /// or a `throw` there made its exception pending): the first handler,
+    /// innermost `try_table` first, whose clause matches an exception
+    /// takes it and branches to its label with the payload (and the
+    /// reference); a trap, or an exception nothing here catches, unwinds
+    /// on. Ends the block.
+    fn dispatch_pending(&mut self) {
+        let tag = self
+            .libcall(
+                entry::pending_exception_tag as *const () as usize,
+                &[PTR],
+                Some(types::I64),
+                &[self.vmctx],
+            )
+            .expect("result");
+        let handlers: Vec<Handler> = self
+            .control
+            .iter()
+            .rev()
+            .filter_map(|c| match &c.kind {
+                ControlKind::TryTable { handlers } => Some(handlers.clone()),
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        for h in handlers {
+            let matches = match h.tag {
+                Some(t) => {
+                    let tags = self
+                        .b
+                        .ins()
+                        .load(PTR, readonly(), self.vmctx, abi::VMCTX_TAGS);
+                    let expected = self.b.ins().uload32(readonly(), tags, (t * 4) as i32);
+                    self.b.ins().icmp(IntCC::Equal, tag, expected)
+                }
+                // Any exception; -1 (a trap) is not one.
+                None => self
+                    .b
+                    .ins()
+                    .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, tag, 0),
+            };
+            let caught = self.b.create_block();
+            let next = self.b.create_block();
+            self.b.ins().brif(matches, caught, &[], next, &[]);
+            self.b.switch_to_block(caught);
+            self.b.seal_block(caught);
+            self.catch_into(h);
+            self.b.switch_to_block(next);
+            self.b.seal_block(next);
+        }
+        self.unwind_pending();
+    }
+
+    /// Takes the pending exception and branches to `h`'s label with its
+    /// payload (for a tag) and reference (for the `_ref` forms).
+    fn catch_into(&mut self, h: Handler) {
+        let exn = self
+            .libcall(
+                entry::catch_exception as *const () as usize,
+                &[PTR],
+                Some(types::I64),
+                &[self.vmctx],
+            )
+            .expect("result");
+        let mut args = Vec::new();
+        if let Some(t) = h.tag {
+            let ty = self.info.tag_type(t).params;
+            let (offsets, slots) = abi::slot_offsets(ty.params());
+            let slot = self.b.create_sized_stack_slot(StackSlotData::new(
+                StackSlotKind::ExplicitSlot,
+                (slots.max(1) * 8) as u32,
+                3,
+            ));
+            let values = self.b.ins().stack_addr(PTR, slot, 0);
+            self.libcall(
+                entry::exception_payload as *const () as usize,
+                &[PTR, types::I64, PTR],
+                None,
+                &[self.vmctx, exn, values],
+            );
+            for (p, offset) in ty.params().iter().zip(&offsets) {
+                let t = abi::value_type(*p);
+                args.push(self.b.ins().load(t, raw_flags(t), values, *offset));
+            }
+        }
+        if h.with_ref {
+            args.push(exn);
+        }
+        let frame = &mut self.control[h.target];
+        if !matches!(frame.kind, ControlKind::Loop { .. }) {
+            frame.next_reached = true;
+        }
+        let (target, _) = frame.branch_target();
+        self.b.ins().jump(target, &block_args(&args));
     }
 
     /// `call_indirect`'s callee: the table element at the popped index,
@@ -1185,6 +1358,38 @@ impl FuncTranslator<'_, '_> {
                     live: true,
                 });
             }
+            O::TryTable { try_table } => {
+                let (params, results) = self.block_types(try_table.ty)?;
+                let next = self.new_block_with(&results);
+                // Catch labels count from outside the try_table.
+                let outside = self.control.len() - 1;
+                let handlers = try_table
+                    .catches
+                    .iter()
+                    .map(|c| {
+                        let (tag, with_ref, label) = match *c {
+                            wasmparser::Catch::One { tag, label } => (Some(tag), false, label),
+                            wasmparser::Catch::OneRef { tag, label } => (Some(tag), true, label),
+                            wasmparser::Catch::All { label } => (None, false, label),
+                            wasmparser::Catch::AllRef { label } => (None, true, label),
+                        };
+                        Handler {
+                            tag,
+                            with_ref,
+                            target: outside - label as usize,
+                        }
+                    })
+                    .collect();
+                self.control.push(Control {
+                    kind: ControlKind::TryTable { handlers },
+                    next,
+                    next_reached: false,
+                    height: self.stack.len() - params.len(),
+                    params,
+                    results,
+                    live: true,
+                });
+            }
             O::Loop { blockty } => {
                 let (params, results) = self.block_types(blockty)?;
                 let header = self.new_block_with(&params);
@@ -1304,6 +1509,7 @@ impl FuncTranslator<'_, '_> {
                 if self.calls.direct
                     && function_index >= self.info.num_imported_funcs
                     && !self.calls.excluded.contains(&function_index)
+                    && !self.in_try_table()
                 {
                     self.call_direct(function_index, ty);
                 } else {
@@ -1361,6 +1567,18 @@ impl FuncTranslator<'_, '_> {
                 }
                 let tag = self.b.ins().iconst(types::I32, i64::from(tag_index));
                 let count = self.b.ins().iconst(types::I32, slots as i64);
+                if self.in_try_table() {
+                    // A handler here may catch it: no unwinding yet.
+                    self.libcall(
+                        entry::throw_pending as *const () as usize,
+                        &[PTR, types::I32, PTR, types::I32],
+                        None,
+                        &[self.vmctx, tag, values, count],
+                    );
+                    self.dispatch_pending();
+                    self.reachable = false;
+                    return Ok(());
+                }
                 let index = self.b.ins().iconst(types::I32, i64::from(self.func_index));
                 let offset = self.b.ins().iconst(types::I32, i64::from(self.offset));
                 let fp = self.b.ins().get_frame_pointer(PTR);
@@ -1378,6 +1596,17 @@ impl FuncTranslator<'_, '_> {
                 let exn = self.pop();
                 let null = self.b.ins().icmp_imm_s(IntCC::Equal, exn, 0);
                 self.trap_if(null, TrapCode::NullExceptionReference);
+                if self.in_try_table() {
+                    self.libcall(
+                        entry::rethrow_pending as *const () as usize,
+                        &[PTR, types::I64],
+                        None,
+                        &[self.vmctx, exn],
+                    );
+                    self.dispatch_pending();
+                    self.reachable = false;
+                    return Ok(());
+                }
                 let index = self.b.ins().iconst(types::I32, i64::from(self.func_index));
                 let offset = self.b.ins().iconst(types::I32, i64::from(self.offset));
                 let fp = self.b.ins().get_frame_pointer(PTR);
