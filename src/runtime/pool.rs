@@ -125,6 +125,37 @@ struct FreeList {
     in_use: u32,
 }
 
+thread_local! {
+    /// The slot this thread freed last in an engine's cache of freed
+    /// reservations. The same thread reuses it first: its pages are in this
+    /// core's cache (resetting and using them moves no cache lines between
+    /// cores) and neither taking nor returning it locks the shared list.
+    static NEAR: std::cell::RefCell<Option<NearSlot>> = const { std::cell::RefCell::new(None) };
+}
+
+/// A slot kept by one thread for a cache (counted in use by the cache).
+struct NearSlot {
+    pool: std::sync::Weak<MemoryPool>,
+    /// Always `Some` but while being taken.
+    slot: Option<Slot>,
+}
+
+impl Drop for NearSlot {
+    fn drop(&mut self) {
+        let Some(slot) = self.slot.take() else {
+            return;
+        };
+        match self.pool.upgrade() {
+            Some(pool) => pool.put_on_list(slot, true),
+            // SAFETY: the cache is gone; the reservation is owned by this
+            // slot alone.
+            None => unsafe {
+                libc::munmap(slot.base.cast(), slot.reserved);
+            },
+        }
+    }
+}
+
 impl std::fmt::Debug for MemoryPool {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MemoryPool")
@@ -239,6 +270,9 @@ impl MemoryPool {
     /// A free slot (preferably one holding image `image_id`), or a new one
     /// while fewer than `total_memories` exist.
     fn take(&self, image_id: Option<u64>, guarded: bool) -> Result<Slot, String> {
+        if let Some(slot) = self.take_near(image_id, guarded) {
+            return Ok(slot);
+        }
         let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
         if free.in_use >= self.config.total_memories {
             return Err(format!(
@@ -332,8 +366,21 @@ impl MemoryPool {
     /// Puts `slot` back on the free list (`reset`: it was discarded
     /// already; otherwise it is reset now), or unmaps it when it cannot be
     /// reset or the cache keeps enough free slots.
-    fn give_back(&self, mut slot: Slot, reset: bool) {
+    fn give_back(self: &Arc<Self>, mut slot: Slot, reset: bool) {
         let usable = reset || discard(&mut slot, self.reset_in_place_max());
+        let slot = match usable && self.is_cache() {
+            true => match self.keep_near(slot) {
+                Some(displaced) => displaced,
+                None => return,
+            },
+            false => slot,
+        };
+        self.put_on_list(slot, usable);
+    }
+
+    /// Puts a slot handed out by `take` on the shared free list (or unmaps
+    /// it, when unusable or the cache keeps enough).
+    fn put_on_list(&self, slot: Slot, usable: bool) {
         let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
         free.in_use -= 1;
         if usable && self.keep_free.is_none_or(|keep| free.slots.len() < keep) {
@@ -343,6 +390,58 @@ impl MemoryPool {
         drop(free);
         // SAFETY: the whole reservation is the pool's own and unused.
         unsafe { libc::munmap(slot.base.cast(), slot.reserved) };
+    }
+
+    /// The slot this thread freed last in this cache, if it suits.
+    fn take_near(&self, image_id: Option<u64>, guarded: bool) -> Option<Slot> {
+        if !self.is_cache() {
+            return None;
+        }
+        // (Not during the thread's exit, when its locals are gone.)
+        NEAR.try_with(|near| {
+            let mut near = near.try_borrow_mut().ok()?;
+            let n = near.as_ref()?;
+            let slot = n.slot.as_ref()?;
+            let suits = std::ptr::eq(n.pool.as_ptr(), self)
+                && slot.image.as_ref().map(|i| i.id()) == image_id
+                && (slot.guarded || !guarded);
+            if !suits {
+                return None;
+            }
+            let mut n = near.take()?;
+            n.slot.take()
+        })
+        .ok()
+        .flatten()
+    }
+
+    /// Keeps reset `slot` as this thread's near slot; returns the slot it
+    /// displaces from this cache (which goes to the shared list). A near
+    /// slot of another cache is returned to that cache.
+    fn keep_near(self: &Arc<Self>, slot: Slot) -> Option<Slot> {
+        let near = NearSlot {
+            pool: Arc::downgrade(self),
+            slot: Some(slot),
+        };
+        // While the cell is borrowed (a `NearSlot` being dropped frees a
+        // memory) the slot goes to the list.
+        let previous = match NEAR.try_with(|cell| match cell.try_borrow_mut() {
+            Ok(mut kept) => Ok(kept.replace(near)),
+            Err(_) => Err(near),
+        }) {
+            Ok(Ok(previous)) => previous?,
+            Ok(Err(mut near)) => return near.slot.take(),
+            // The locals are gone (thread exit): the closure was dropped
+            // unrun, and with it `near`, which put the slot on the list.
+            Err(_) => return None,
+        };
+        if std::ptr::eq(previous.pool.as_ptr(), Arc::as_ptr(self)) {
+            let mut previous = previous;
+            return previous.slot.take();
+        }
+        // Dropped outside the borrow: goes back to its own cache.
+        drop(previous);
+        None
     }
 
     /// Slots reserved so far and free now (for tests).
@@ -535,6 +634,32 @@ mod tests {
         assert_eq!(m.def.base, base, "the slot is reused");
         assert_eq!(m.data().len(), 65536, "accessible part shrank back");
         assert!(m.data().iter().all(|&b| b == 0), "reused memory is zero");
+    }
+
+    #[test]
+    fn a_cache_gives_a_thread_back_the_slot_it_freed() {
+        let cache = MemoryPool::new_cache(4);
+        let (mut m, _) = cache.allocate(1, 1, false, true, None).unwrap();
+        let base = m.def.base;
+        m.data_mut()[5] = 1;
+        drop(m);
+        assert_eq!(cache.free_slots(), 0, "kept by this thread, not listed");
+        let (m, _) = cache.allocate(1, 1, false, true, None).unwrap();
+        assert_eq!(m.def.base, base, "the same slot again");
+        assert!(m.data().iter().all(|&b| b == 0), "and reset");
+        drop(m);
+        // Another thread's near slot goes to the list when the thread ends.
+        let shared = cache.clone();
+        std::thread::spawn(move || drop(shared.allocate(1, 1, false, true, None).unwrap()))
+            .join()
+            .unwrap();
+        assert_eq!(cache.free_slots(), 1);
+        // A slot of another cache displaces this thread's near slot, which
+        // goes back to its own cache's list.
+        let other = MemoryPool::new_cache(4);
+        drop(other.allocate(1, 1, false, true, None).unwrap());
+        assert_eq!(cache.free_slots(), 2);
+        assert_eq!(other.free_slots(), 0);
     }
 
     /// A one-page memory is reset by zeroing it whole (no page map read):
