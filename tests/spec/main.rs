@@ -30,12 +30,13 @@
 //! Nothing skipped is counted as passed; skips are listed with their reason:
 //! * `text-format`: `assert_malformed` of a `module quote` tests the text
 //!   parser, not the runtime;
-//! * `needs typed function references`, `needs exception handling`,
-//!   `needs GC`, `needs other 3.0 proposals`: a module that is valid
-//!   WebAssembly 3.0 but needs a proposal the engine does not implement yet,
-//!   and every assertion that uses it (the 2.0 list contains such modules,
-//!   marked "3.0 inside"). A module valid with the implemented proposals
-//!   that the engine rejects is a failure, never a skip;
+//! * `needs GC objects`: a valid module the engine refuses with
+//!   `Error::Unsupported` because it has an instruction that makes or
+//!   inspects GC objects (struct, array, i31, casts, `ref.eq`), and every
+//!   assertion that uses it; `needs proposals beyond 3.0`: a module valid
+//!   only with a later proposal. A module valid with the implemented
+//!   proposals that the engine rejects otherwise is a failure, never a
+//!   skip;
 //! * `3.0 value kind`: arguments or results of GC/typed-reference kinds;
 //! * `3.0 directive`: exception and thread assertions.
 
