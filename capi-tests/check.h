@@ -45,6 +45,18 @@ static inline wasm_module_t *load_module(wasm_store_t *store, const char *name) 
   return m;
 }
 
+/* The export called `name` (found by the module's export types); exits
+   when there is none. */
+static inline wasm_extern_t *export_named(const wasm_extern_vec_t *exports,
+                                          const wasm_exporttype_vec_t *types, const char *name) {
+  for (size_t i = 0; i < types->size; i++) {
+    const wasm_name_t *n = wasm_exporttype_name(types->data[i]);
+    if (n->size == strlen(name) && memcmp(n->data, name, n->size) == 0) return exports->data[i];
+  }
+  fprintf(stderr, "no export %s\n", name);
+  exit(2);
+}
+
 /* Whether the trap's message (NUL-terminated) contains `want`. */
 static inline int trap_says(const wasm_trap_t *trap, const char *want) {
   wasm_message_t msg;

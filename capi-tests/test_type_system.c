@@ -6,16 +6,6 @@
 #include <wasmrt.h>
 #include "check.h"
 
-static wasm_extern_t *export_named(const wasm_extern_vec_t *exports,
-                                   const wasm_exporttype_vec_t *types, const char *name) {
-  for (size_t i = 0; i < types->size; i++) {
-    const wasm_name_t *n = wasm_exporttype_name(types->data[i]);
-    if (n->size == strlen(name) && memcmp(n->data, name, n->size) == 0) return exports->data[i];
-  }
-  fprintf(stderr, "no export %s\n", name);
-  exit(2);
-}
-
 /* Calls f(arg) with one i32 argument; the result in *out, or the trap. */
 static wasm_trap_t *call_i32(wasm_func_t *f, int32_t arg, int32_t *out) {
   wasm_val_t args[1] = {WASM_I32_VAL(arg)};

@@ -5,17 +5,6 @@
 #include <wasmrt.h>
 #include "check.h"
 
-static wasm_func_t *export_func(const wasm_extern_vec_t *exports, const wasm_exporttype_vec_t *types,
-                                const char *name) {
-  for (size_t i = 0; i < types->size; i++) {
-    const wasm_name_t *n = wasm_exporttype_name(types->data[i]);
-    if (n->size == strlen(name) && memcmp(n->data, name, n->size) == 0)
-      return wasm_extern_as_func(exports->data[i]);
-  }
-  fprintf(stderr, "no export %s\n", name);
-  exit(2);
-}
-
 /* Calls f with one reference argument (NULL for null); returns the trap. */
 static wasm_trap_t *call_with_ref(wasm_func_t *f, wasm_ref_t *r, int32_t *out) {
   wasm_val_t args[1] = {{.kind = WASM_FUNCREF, .of = {.ref = r}}};
@@ -38,11 +27,11 @@ int main(void) {
   CHECK(inst != NULL);
   wasm_instance_exports(inst, &exports);
 
-  wasm_func_t *take = export_func(&exports, &types, "take");
-  wasm_func_t *call_or_trap = export_func(&exports, &types, "call_or_trap");
-  wasm_func_t *get_inc = export_func(&exports, &types, "get_inc");
-  wasm_func_t *inc = export_func(&exports, &types, "inc");
-  wasm_func_t *other = export_func(&exports, &types, "other");
+  wasm_func_t *take = wasm_extern_as_func(export_named(&exports, &types, "take"));
+  wasm_func_t *call_or_trap = wasm_extern_as_func(export_named(&exports, &types, "call_or_trap"));
+  wasm_func_t *get_inc = wasm_extern_as_func(export_named(&exports, &types, "get_inc"));
+  wasm_func_t *inc = wasm_extern_as_func(export_named(&exports, &types, "inc"));
+  wasm_func_t *other = wasm_extern_as_func(export_named(&exports, &types, "other"));
 
   /* (ref $unary) and (ref null $unary) show as funcref. */
   wasm_functype_t *ft = wasm_func_type(take);

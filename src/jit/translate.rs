@@ -759,22 +759,11 @@ impl FuncTranslator<'_, '_> {
         let args = self.popn(ty.params().len());
         let results: Vec<Type> = ty.results().iter().map(|t| abi::value_type(*t)).collect();
         let sig = self.wasm_sig(type_index);
-        let native = self.b.create_block();
-        let slow = self.b.create_block();
         let join = self.b.create_block();
         for t in &results {
             self.b.append_block_param(join, *t);
         }
-        let wasm_call = self.b.ins().load(
-            PTR,
-            MemFlagsData::trusted(),
-            funcref,
-            abi::FUNCREF_WASM_CALL,
-        );
-        self.b.ins().brif(wasm_call, native, &[], slow, &[]);
-
-        self.b.switch_to_block(native);
-        self.b.seal_block(native);
+        let (wasm_call, slow) = self.split_on_native_entry(funcref);
         let call_args = self.native_call_args(funcref, &args);
         let call = self.b.ins().call_indirect(sig, wasm_call, &call_args);
         let rets = self.b.inst_results(call).to_vec();
@@ -801,18 +790,7 @@ impl FuncTranslator<'_, '_> {
         let ty = self.info.types[type_index as usize].clone();
         let args = self.popn(ty.params().len());
         let sig = self.wasm_sig(type_index);
-        let native = self.b.create_block();
-        let slow = self.b.create_block();
-        let wasm_call = self.b.ins().load(
-            PTR,
-            MemFlagsData::trusted(),
-            funcref,
-            abi::FUNCREF_WASM_CALL,
-        );
-        self.b.ins().brif(wasm_call, native, &[], slow, &[]);
-
-        self.b.switch_to_block(native);
-        self.b.seal_block(native);
+        let (wasm_call, slow) = self.split_on_native_entry(funcref);
         let call_args = self.native_call_args(funcref, &args);
         self.b
             .ins()
@@ -824,6 +802,24 @@ impl FuncTranslator<'_, '_> {
         self.b.ins().return_(&rets);
         self.reachable = false;
         Ok(())
+    }
+
+    /// Loads `funcref`'s native entry and branches on it: returns the entry
+    /// and the block for a callee without native code (not switched to);
+    /// the builder goes on in the block for a native callee.
+    fn split_on_native_entry(&mut self, funcref: Value) -> (Value, Block) {
+        let native = self.b.create_block();
+        let slow = self.b.create_block();
+        let wasm_call = self.b.ins().load(
+            PTR,
+            MemFlagsData::trusted(),
+            funcref,
+            abi::FUNCREF_WASM_CALL,
+        );
+        self.b.ins().brif(wasm_call, native, &[], slow, &[]);
+        self.b.switch_to_block(native);
+        self.b.seal_block(native);
+        (wasm_call, slow)
     }
 
     /// The arguments of a native call through `funcref`: the callee's
