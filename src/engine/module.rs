@@ -83,7 +83,19 @@ impl Module {
     /// valid, and using nothing wasmrt does not implement (GC objects:
     /// then `Error::Unsupported`).
     pub fn validate(engine: &Engine, bytes: &[u8]) -> Result<(), Error> {
-        Validator::new_with_features(engine.config().features.to_wasmparser())
+        let features = engine.config().features.to_wasmparser();
+        // Without the GC proposal no GC instruction validates: a module
+        // valid without it needs no scan (a second pass over every body).
+        if features.contains(wasmparser::WasmFeatures::GC) {
+            let lean = features.difference(wasmparser::WasmFeatures::GC);
+            if Validator::new_with_features(lean)
+                .validate_all(bytes)
+                .is_ok()
+            {
+                return Ok(());
+            }
+        }
+        Validator::new_with_features(features)
             .validate_all(bytes)
             .map_err(Error::from_wasmparser)?;
         match crate::module::gc_objects::first_use(bytes) {
@@ -422,24 +434,28 @@ fn compile_valid(
         .map(|(i, (_, b))| (info.num_imported_funcs + i as u32, b.clone()))
         .collect();
     let first_index = info.num_imported_funcs;
-    let compile_one = |translator: &mut interp::Translator,
-                       i: usize,
-                       to_validate: wasmparser::FuncToValidate<wasmparser::ValidatorResources>,
-                       body: &wasmparser::FunctionBody<'_>| {
-        let mut fv = to_validate.into_validator(Default::default());
-        fv.validate(body).map_err(werr)?;
-        translator
-            .translate(&env, first_index + i as u32, body)
-            .map_err(cerr)
-    };
+    // Each body is validated in the translator's pass over it (one
+    // decoding for both); the validator's allocations are kept per thread.
+    let compile_one =
+        |(translator, allocs): &mut (interp::Translator, wasmparser::FuncValidatorAllocations),
+         i: usize,
+         to_validate: wasmparser::FuncToValidate<wasmparser::ValidatorResources>,
+         body: &wasmparser::FunctionBody<'_>| {
+            let mut fv = to_validate.into_validator(std::mem::take(allocs));
+            let translated = translator
+                .translate(&env, first_index + i as u32, body, Some(&mut fv))
+                .map_err(cerr);
+            *allocs = fv.into_allocations();
+            translated
+        };
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
     let results: Vec<Result<CompiledFunc, Error>> =
         if bodies.len() < PARALLEL_MIN_FUNCS || threads < 2 {
-            let mut translator = interp::Translator::default();
+            let mut state = Default::default();
             bodies
                 .into_iter()
                 .enumerate()
-                .map(|(i, (v, body))| compile_one(&mut translator, i, v, &body))
+                .map(|(i, (v, body))| compile_one(&mut state, i, v, &body))
                 .collect()
         } else {
             let per_thread = bodies.len().div_ceil(threads);
@@ -456,12 +472,12 @@ fn compile_valid(
                     .map(|(c, chunk)| {
                         let compile_one = &compile_one;
                         scope.spawn(move || {
-                            let mut translator = interp::Translator::default();
+                            let mut state = Default::default();
                             chunk
                                 .into_iter()
                                 .enumerate()
                                 .map(|(j, (v, body))| {
-                                    compile_one(&mut translator, c * per_thread + j, v, &body)
+                                    compile_one(&mut state, c * per_thread + j, v, &body)
                                 })
                                 .collect::<Vec<_>>()
                         })

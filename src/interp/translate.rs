@@ -159,7 +159,13 @@ pub struct Translator {
     last_label: usize,
     /// The `try_table` ranges closed so far (innermost first).
     handlers: Vec<TryRange>,
+    /// The body's local declarations (offset, count, type), kept to give
+    /// the validator once the frame is known to fit.
+    local_decls: Vec<(u64, u32, wasmparser::ValType)>,
 }
+
+/// The validator of one function body (see `Translator::translate`).
+pub type BodyValidator = wasmparser::FuncValidator<wasmparser::ValidatorResources>;
 
 /// An open `try_table`: where its body starts and its catch clauses.
 #[derive(Debug)]
@@ -201,18 +207,24 @@ impl Translator {
     /// five operands; a function whose frame does not fit in 16 bits (tens
     /// of thousands of locals or operands) is translated again with the
     /// wide forms only.
+    ///
+    /// With a `validator` the body is validated in the same pass, each
+    /// operator before it is translated (one decoding serves both);
+    /// without one it must have been validated already.
     pub fn translate(
         &mut self,
         env: &TranslateEnv<'_>,
         func_index: u32,
         body: &FunctionBody<'_>,
+        validator: Option<&mut BodyValidator>,
     ) -> Result<CompiledFunc, Error> {
+        let mut validator = validator;
         if !testing::force_wide() {
-            if let Some(f) = self.translate_as(env, func_index, body, true)? {
+            if let Some(f) = self.translate_as(env, func_index, body, true, &mut validator)? {
                 return Ok(f);
             }
         }
-        let f = self.translate_as(env, func_index, body, false)?;
+        let f = self.translate_as(env, func_index, body, false, &mut validator)?;
         Ok(f.expect("wide forms fit every frame"))
     }
 
@@ -224,6 +236,7 @@ impl Translator {
         func_index: u32,
         body: &FunctionBody<'_>,
         narrow: bool,
+        validator: &mut Option<&mut BodyValidator>,
     ) -> Result<Option<CompiledFunc>, Error> {
         let werr = Error::from_wasmparser;
         self.narrow = narrow;
@@ -257,9 +270,12 @@ impl Translator {
         }
         let param_slots = next;
         let mut locals = body.get_locals_reader().map_err(werr)?;
+        self.local_decls.clear();
         for _ in 0..locals.get_count() {
-            let (count, t) = locals.read().map_err(werr)?;
-            let t = ValType::from_wasmparser(t, env.heap_types)
+            let offset = locals.original_position();
+            let (count, wt) = locals.read().map_err(werr)?;
+            self.local_decls.push((offset, count, wt));
+            let t = ValType::from_wasmparser(wt, env.heap_types)
                 .ok_or_else(|| err("unsupported local type", body_start))?;
             for _ in 0..count {
                 self.local_slots.push(next);
@@ -271,7 +287,14 @@ impl Translator {
             }
         }
         if narrow && next >= NARROW_CONST_BASE {
+            // Before the validator has seen anything: the wide pass
+            // validates.
             return Ok(None);
+        }
+        if let Some(v) = validator.as_deref_mut() {
+            for &(offset, count, t) in &self.local_decls {
+                v.define_locals(offset, count, t).map_err(werr)?;
+            }
         }
         self.locals_end = next;
         self.max_slot = next;
@@ -302,13 +325,27 @@ impl Translator {
             self.emit(Instr::Fuel { cost: plan.entry });
         }
 
-        let mut reader = body.get_operators_reader().map_err(werr)?;
+        let mut reader = body.get_binary_reader_for_operators().map_err(werr)?;
+        if let Some(v) = validator.as_deref() {
+            // Decoded as the validator would (some encodings depend on the
+            // enabled proposals).
+            reader.set_features(*v.features());
+        }
+        let mut reader = wasmparser::OperatorsReader::new(reader);
         while !reader.eof() {
             let offset = reader.original_position() as usize;
-            let op = reader.read().map_err(werr)?;
+            // Read in place and passed by reference: copying the freshly
+            // written operator costs a store-forwarding stall per operator.
+            let op = match reader.read() {
+                Ok(op) => op,
+                Err(e) => return Err(werr(e)),
+            };
+            if let Some(v) = validator.as_deref_mut() {
+                v.op(offset as u64, &op).map_err(werr)?;
+            }
             self.cur_offset = (offset - body_start) as u32;
             let check_epoch = env.metering.epoch && checks_epoch_after(&op);
-            self.operator(env, op, offset)?;
+            self.operator(env, &op, offset)?;
             if self.reachable {
                 // The checks of the segment starting here (after a loop
                 // head's `Hot`).
@@ -320,6 +357,17 @@ impl Translator {
                         self.emit(Instr::Fuel { cost });
                     }
                 }
+            }
+        }
+        if let Some(v) = validator.take() {
+            // Validated whole: a wide pass after this one does not validate
+            // again.
+            reader.finish().map_err(werr)?;
+            if v.control_stack_height() != 0 {
+                return Err(err(
+                    "control frames remain at end of function body",
+                    reader.original_position() as usize,
+                ));
             }
         }
         if narrow && (self.max_slot >= NARROW_CONST_BASE || self.consts.len() >= 0x8000) {
@@ -1729,7 +1777,7 @@ impl Translator {
     fn operator(
         &mut self,
         env: &TranslateEnv<'_>,
-        op: Operator<'_>,
+        op: &Operator<'_>,
         offset: usize,
     ) -> Result<(), Error> {
         use Operator as O;
@@ -1737,7 +1785,7 @@ impl Translator {
         if !self.reachable {
             return self.unreachable_operator(op);
         }
-        if let Some((kind, ty, memarg, lane)) = mem_access_of(&op) {
+        if let Some((kind, ty, memarg, lane)) = mem_access_of(op) {
             if let Some(memory) = generic_memory(env, &memarg) {
                 self.mem_access(kind, ty, memory, memarg.offset, lane);
                 return Ok(());
@@ -1833,7 +1881,7 @@ impl Translator {
                 simd_test: [$(($st:ident, $stf:ident)),* $(,)?],
                 simd_load: [$(($sl:ident, $sln:literal, $slf:ident)),* $(,)?],
             ) => {
-                match op {
+                match *op {
                     $( O::$sb => { bin!(V128, $sb); return Ok(()); } )*
                     $( O::$ss => { bin!(V128, $ss); return Ok(()); } )*
                     $( O::$su => { un!(V128, $su); return Ok(()); } )*
@@ -1845,7 +1893,7 @@ impl Translator {
         }
         crate::simd_table!(simd_ops);
 
-        match op {
+        match *op {
             O::Nop => {}
             O::Unreachable => {
                 self.emit(Instr::Unreachable);
@@ -1858,7 +1906,7 @@ impl Translator {
                 self.materialize_top(n);
                 self.push_control(ControlKind::Block, params, results);
             }
-            O::TryTable { try_table } => self.try_table(env, &try_table),
+            O::TryTable { ref try_table } => self.try_table(env, try_table),
             O::Throw { tag_index } => {
                 let ty = &env.types[env.tags[tag_index as usize] as usize];
                 let slots = ty.params().iter().map(|t| slots_of(*t)).sum();
@@ -1951,7 +1999,7 @@ impl Translator {
                 let c = self.pop();
                 self.cond_branch_to(relative_depth, |t, negate| t.emit_cond_branch(c, negate));
             }
-            O::BrTable { targets } => {
+            O::BrTable { ref targets } => {
                 let c = self.pop();
                 let index = self.src(c);
                 let depths: Vec<u32> = targets
@@ -2674,12 +2722,12 @@ impl Translator {
                 offset,
             )?,
 
-            other if crate::module::gc_objects::is_gc_instruction(&other) => {
-                return Err(crate::module::gc_objects::refuse(&other, offset))
+            _ if crate::module::gc_objects::is_gc_instruction(op) => {
+                return Err(crate::module::gc_objects::refuse(op, offset))
             }
-            other => {
+            _ => {
                 return Err(err(
-                    format!("operator {other:?} is not supported by the interpreter yet"),
+                    format!("operator {op:?} is not supported by the interpreter yet"),
                     offset,
                 ))
             }
@@ -2780,9 +2828,9 @@ impl Translator {
     }
 
     /// In unreachable code only the block structure matters.
-    fn unreachable_operator(&mut self, op: Operator<'_>) -> Result<(), Error> {
+    fn unreachable_operator(&mut self, op: &Operator<'_>) -> Result<(), Error> {
         use Operator as O;
-        match op {
+        match *op {
             O::Block { .. } | O::Loop { .. } | O::If { .. } | O::TryTable { .. } => {
                 self.controls.push(Control {
                     kind: ControlKind::Block,
