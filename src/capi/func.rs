@@ -137,6 +137,69 @@ fn call_host(
     outcome
 }
 
+/// Parameters and results a numeric function may have for the fast paths
+/// (values on the stack, nothing to convert through `Val`).
+const FAST_VALS: usize = 8;
+
+/// Whether calls of a function of type `ty` take the fast paths.
+fn fast_path(ty: &FuncType) -> bool {
+    ty.is_numeric() && ty.params().len() <= FAST_VALS && ty.results().len() <= FAST_VALS
+}
+
+/// `call_host` for a numeric type (`fast_path`): the C values are made
+/// straight from the raw slots and written back to them.
+fn call_host_numeric(
+    store: *mut wasm_store_t,
+    ty: &FuncType,
+    slots: &mut [u64],
+    call: impl FnOnce(*const wasm_val_vec_t, *mut wasm_val_vec_t) -> *mut wasm_trap_t,
+) -> Result<(), Trap> {
+    let (params, results) = (ty.params(), ty.results());
+    let mut cargs = [wasm_val_t::blank(); FAST_VALS];
+    for ((c, t), raw) in cargs.iter_mut().zip(params).zip(slots.iter()) {
+        *c = numeric_from_raw(*raw, *t);
+    }
+    let mut cres = [wasm_val_t::blank(); FAST_VALS];
+    for (c, t) in cres.iter_mut().zip(results) {
+        c.kind = valkind_of(*t);
+    }
+    let args_vec = WasmVec {
+        size: params.len(),
+        data: cargs.as_mut_ptr(),
+    };
+    let mut res_vec = WasmVec {
+        size: results.len(),
+        data: cres.as_mut_ptr(),
+    };
+    let trap = call(&args_vec, &mut res_vec);
+    let cres = &mut cres[..results.len()];
+    let mut outcome = Ok(());
+    if !trap.is_null() {
+        // SAFETY: the callback returned an owned trap.
+        let t = unsafe { Box::from_raw(trap) };
+        outcome = Err(t.trap().clone());
+    } else {
+        for (i, (c, t)) in cres.iter().zip(results).enumerate() {
+            match numeric_to_raw(c, *t) {
+                Some(raw) => slots[i] = raw,
+                None => {
+                    // SAFETY: the callback filled in valid values; this
+                    // only words the mismatch (a numeric type takes no
+                    // reference, so nothing is converted).
+                    let e = unsafe { to_val(store, c, *t) }.err().unwrap_or_default();
+                    outcome = Err(Trap::new(format!("host function result {i}: {e}")));
+                    break;
+                }
+            }
+        }
+    }
+    // A callback may have stored references where numbers belonged.
+    for c in cres {
+        c.release();
+    }
+    outcome
+}
+
 /// An environment pointer that may be moved into the engine's closure.
 #[derive(Copy, Clone)]
 struct Env(*mut c_void);
@@ -155,9 +218,15 @@ unsafe fn new_host_func(
     let store_ptr = store;
     // SAFETY: a live store (C API contract).
     let engine_store = unsafe { &mut (*store).store };
-    let f = Func::new(engine_store, fty, move |_caller, args, results| {
-        call_host(store_ptr, &cty, args, results, &body)
-    });
+    let f = if fast_path(&fty) {
+        Func::new_raw(engine_store, fty, move |_caller, slots| {
+            call_host_numeric(store_ptr, &cty, slots, &body)
+        })
+    } else {
+        Func::new(engine_store, fty, move |_caller, args, results| {
+            call_host(store_ptr, &cty, args, results, &body)
+        })
+    };
     wasm_func_t::boxed(store, RefKind::Func(f))
 }
 
@@ -260,16 +329,85 @@ pub unsafe extern "C" fn wasm_func_call(
     // through the raw pointer it took at its entry (see
     // `engine::func::call_raw`), so this fresh reference is the only one in
     // use while the nested call lasts.
-    let (store_ptr, func, store) = unsafe {
-        let store_ptr = (*f).r.store;
-        (store_ptr, (*f).func(), &mut (*store_ptr).store)
-    };
+    let (store_ptr, func) = unsafe { ((*f).r.store, (*f).func()) };
     // SAFETY: valid (or null, read as empty) vectors (C API contract).
     let cargs = unsafe { args.as_ref().map_or(&[][..], |v| v.as_slice()) };
     let cres: &mut [wasm_val_t] = match unsafe { results.as_mut() } {
         Some(v) => unsafe { v.as_mut_slice() },
         None => &mut [],
     };
+    // SAFETY: as above.
+    match unsafe { call_numeric(store_ptr, func, cargs, cres) } {
+        Some(trap) => trap,
+        // SAFETY: as above.
+        None => unsafe { call_vals(store_ptr, func, cargs, cres) },
+    }
+}
+
+/// The fast path of `wasm_func_call` for numeric functions whose arguments
+/// have the right kinds: C values to raw slots and back, no `Val`. `None`
+/// when the call is not for this path (nothing has run then).
+///
+/// # Safety
+/// `store_ptr` is the live store of `func`, used only through this pointer
+/// while the call lasts (see `wasm_func_call`).
+#[inline(always)]
+unsafe fn call_numeric(
+    store_ptr: *mut wasm_store_t,
+    func: Func,
+    cargs: &[wasm_val_t],
+    cres: &mut [wasm_val_t],
+) -> Option<*mut wasm_trap_t> {
+    // SAFETY: see the contract.
+    let store = unsafe { &mut (*store_ptr).store };
+    let ty: *const FuncType = func.ty_ref(store);
+    // SAFETY: the type lives as long as the store (see `Func::ty_ref`).
+    let ty = unsafe { &*ty };
+    if !fast_path(ty) || cargs.len() != ty.params().len() {
+        return None;
+    }
+    let mut slots = [0u64; FAST_VALS];
+    for ((slot, c), t) in slots.iter_mut().zip(cargs).zip(ty.params()) {
+        *slot = numeric_to_raw(c, *t)?;
+    }
+    let vm = func.vm(store);
+    // SAFETY: `vm` is a live reference of this store; `slots` holds its
+    // arguments and has room for its results (both at most FAST_VALS).
+    let outcome = unsafe { crate::engine::call_raw(store, vm, slots.as_mut_ptr(), FAST_VALS) };
+    let results = ty.results();
+    Some(match outcome {
+        Err(t) => wasm_trap_t::from_trap(store_ptr, t),
+        Ok(()) if cres.len() != results.len() => error_trap(
+            store_ptr,
+            format!(
+                "function returned {} results, but the results vector has room for {}",
+                results.len(),
+                cres.len()
+            ),
+        ),
+        Ok(()) => {
+            for ((c, t), raw) in cres.iter_mut().zip(results).zip(slots) {
+                *c = numeric_from_raw(raw, *t);
+            }
+            ptr::null_mut()
+        }
+    })
+}
+
+/// `wasm_func_call` through engine values: any type, any argument (a
+/// mismatch is reported here).
+///
+/// # Safety
+/// As for `call_numeric`.
+#[inline(never)]
+unsafe fn call_vals(
+    store_ptr: *mut wasm_store_t,
+    func: Func,
+    cargs: &[wasm_val_t],
+    cres: &mut [wasm_val_t],
+) -> *mut wasm_trap_t {
+    // SAFETY: see the contract.
+    let store = unsafe { &mut (*store_ptr).store };
     let (nparams, nresults) = {
         let ty = func.ty_ref(store);
         (ty.params().len(), ty.results().len())

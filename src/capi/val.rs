@@ -91,6 +91,48 @@ pub unsafe extern "C" fn wasm_val_copy(out: *mut wasm_val_t, v: *const wasm_val_
     unsafe { out.write((*v).deep_copy()) }
 }
 
+/// The raw slot bits of a numeric C value of type `ty` (the call fast
+/// paths); `None` when its kind is not `ty`'s or `ty` is not numeric.
+pub(crate) fn numeric_to_raw(v: &wasm_val_t, ty: ValType) -> Option<u64> {
+    // SAFETY: the union member read is the one `kind` says is set.
+    unsafe {
+        match (v.kind, ty) {
+            (WASM_I32, ValType::I32) => Some(v.of.i32 as u32 as u64),
+            (WASM_I64, ValType::I64) => Some(v.of.i64 as u64),
+            (WASM_F32, ValType::F32) => Some(u64::from(v.of.f32.to_bits())),
+            (WASM_F64, ValType::F64) => Some(v.of.f64.to_bits()),
+            _ => None,
+        }
+    }
+}
+
+/// The C value of raw slot bits of numeric type `ty` (I32, I64, F32 or
+/// F64: see `FuncType::is_numeric`).
+pub(crate) fn numeric_from_raw(raw: u64, ty: ValType) -> wasm_val_t {
+    let (kind, of) = match ty {
+        ValType::I32 => (
+            WASM_I32,
+            wasm_val_union {
+                i32: raw as u32 as i32,
+            },
+        ),
+        ValType::I64 => (WASM_I64, wasm_val_union { i64: raw as i64 }),
+        ValType::F32 => (
+            WASM_F32,
+            wasm_val_union {
+                f32: f32::from_bits(raw as u32),
+            },
+        ),
+        _ => (
+            WASM_F64,
+            wasm_val_union {
+                f64: f64::from_bits(raw),
+            },
+        ),
+    };
+    wasm_val_t { kind, of }
+}
+
 /// Converts a C value to an engine value of type `ty`, as a parameter,
 /// global or table value. Reference values are accepted by the reference
 /// they hold, whichever reference kind the C side used (the standard's

@@ -41,10 +41,21 @@ impl Caller<'_> {
 /// `results` (pre-filled with zero values of the result types), or traps.
 pub type HostCallback = dyn Fn(&mut Caller<'_>, &[Val], &mut [Val]) -> Result<(), Trap>;
 
+/// The body of a host function over raw value slots: the parameters are
+/// in `slots` one per value from slot 0 (numeric types only, see
+/// [`Func::new_raw`]), and the results go there the same way.
+pub(crate) type RawHostCallback = dyn Fn(&mut Caller<'_>, &mut [u64]) -> Result<(), Trap>;
+
+/// How a host function's body takes its values.
+pub(crate) enum HostBody {
+    Vals(Box<HostCallback>),
+    Raw(Box<RawHostCallback>),
+}
+
 /// A host function: its type and its body.
 pub struct HostFunc {
     pub(crate) ty: FuncType,
-    pub(crate) callback: Box<HostCallback>,
+    pub(crate) body: HostBody,
 }
 
 /// A panic of a host function, carried through wasm frames as a trap and
@@ -76,15 +87,28 @@ impl Func {
         ty: FuncType,
         callback: impl Fn(&mut Caller<'_>, &[Val], &mut [Val]) -> Result<(), Trap> + 'static,
     ) -> Func {
+        Func::with_body(store, ty, HostBody::Vals(Box::new(callback)))
+    }
+
+    /// Creates a host function of type `ty` whose body reads and writes
+    /// raw slots (no [`Val`] in between: the fast path of C host
+    /// functions). `ty` must be numeric (see [`FuncType::is_numeric`]).
+    pub(crate) fn new_raw(
+        store: &mut Store,
+        ty: FuncType,
+        callback: impl Fn(&mut Caller<'_>, &mut [u64]) -> Result<(), Trap> + 'static,
+    ) -> Func {
+        debug_assert!(ty.is_numeric());
+        Func::with_body(store, ty, HostBody::Raw(Box::new(callback)))
+    }
+
+    fn with_body(store: &mut Store, ty: FuncType, body: HostBody) -> Func {
         let inner = &mut *store.inner;
         let index = inner.funcs.len() as u32;
         let type_id = inner.engine.type_id(&ty);
         let mut record = Box::new(HostFuncRecord {
             vm: VMFuncRef::null(),
-            func: HostFunc {
-                ty,
-                callback: Box::new(callback),
-            },
+            func: HostFunc { ty, body },
             ctx: inner.ctx,
         });
         record.vm.array_call = host_array_call;
@@ -254,8 +278,7 @@ pub(crate) unsafe fn call_raw(
         let outermost = (*ctx).native_start == 0;
         if outermost {
             (*ctx).native_start = here;
-            let max = (*store_ptr).inner.engine.config().max_wasm_stack;
-            (*ctx).stack_limit = crate::runtime::stack::stack_limit(here, max);
+            (*ctx).stack_limit = crate::runtime::stack::stack_limit(here, (*ctx).max_wasm_stack);
         } else if (*ctx).native_start.abs_diff(here) > MAX_NATIVE_NESTING_BYTES {
             return Err(Trap::from_code(TrapCode::StackExhausted, Vec::new()));
         }
@@ -377,6 +400,10 @@ fn call_host_func(
     instance: Option<Instance>,
     values: &mut [u64],
 ) -> Result<(), Trap> {
+    let callback = match &host.body {
+        HostBody::Raw(raw) => return raw(&mut Caller { store, instance }, values),
+        HostBody::Vals(callback) => callback,
+    };
     let (mut args, mut results) = store.inner.host_bufs.pop().unwrap_or_default();
     args.clear();
     results.clear();
@@ -388,7 +415,7 @@ fn call_host_func(
     }
     results.extend(host.ty.results().iter().map(|t| Val::default_for(*t)));
     let mut caller = Caller { store, instance };
-    let r = (host.callback)(&mut caller, &args, &mut results);
+    let r = callback(&mut caller, &args, &mut results);
     let store = caller.store;
     let r = r.and_then(|()| {
         let mut slot = 0;

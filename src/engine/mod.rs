@@ -31,6 +31,7 @@ pub use crate::runtime::TrapCode;
 pub use config::{Config, Features, Strategy};
 pub use error::Error;
 pub use externref::ExternRef;
+pub(crate) use func::call_raw;
 pub use func::{Caller, Func, HostFunc, Tier};
 pub use global::Global;
 pub use instance::{Extern, Instance};

@@ -140,6 +140,7 @@ impl Store {
         ctx.interp = exec.cast();
         ctx.epoch = engine.epoch_counter();
         ctx.types = engine.type_hierarchy();
+        ctx.max_wasm_stack = config.max_wasm_stack;
         #[cfg(feature = "jit")]
         if config.strategy == super::Strategy::Auto {
             ctx.hot_threshold = config.tier_up_threshold;

@@ -19,27 +19,27 @@
 typedef unsigned char (*wasmrt_entry_fn)(const void *callee, void *caller,
                                          uint64_t *values, size_t capacity);
 
-static __thread sigjmp_buf *current_landing;
-
 /* Calls entry(callee, caller, values, capacity); returns 1 if it returned,
- * 0 if it was unwound by wasmrt_jit_unwind. */
+ * 0 if it was unwound by wasmrt_jit_unwind. *landing_slot is the calling
+ * thread's innermost landing point (kept by the runtime with the rest of
+ * its per-thread state, so an entry looks that state up once). */
 __attribute__((visibility("hidden"))) int
 wasmrt_jit_catch(wasmrt_entry_fn entry, const void *callee, void *caller,
-                 uint64_t *values, size_t capacity) {
+                 uint64_t *values, size_t capacity, void **landing_slot) {
   sigjmp_buf landing;
-  sigjmp_buf *volatile previous = current_landing;
+  void *volatile previous = *landing_slot;
   if (sigsetjmp(landing, 0) != 0) {
-    current_landing = previous;
+    *landing_slot = previous;
     return 0;
   }
-  current_landing = &landing;
+  *landing_slot = &landing;
   entry(callee, caller, values, capacity);
-  current_landing = previous;
+  *landing_slot = previous;
   return 1;
 }
 
-/* Jumps to the innermost landing point of this thread. */
+/* Jumps to the innermost landing point of this thread, *landing_slot. */
 __attribute__((visibility("hidden"), noreturn)) void
-wasmrt_jit_unwind(void) {
-  siglongjmp(*current_landing, 1);
+wasmrt_jit_unwind(void **landing_slot) {
+  siglongjmp(*(sigjmp_buf *)*landing_slot, 1);
 }

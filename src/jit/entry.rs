@@ -19,8 +19,19 @@ extern "C" {
         caller: *mut c_void,
         values: *mut u64,
         capacity: usize,
+        landing_slot: *mut *mut c_void,
     ) -> i32;
-    fn wasmrt_jit_unwind() -> !;
+    fn wasmrt_jit_unwind(landing_slot: *mut *mut c_void) -> !;
+}
+
+/// Jumps to this thread's innermost landing point.
+///
+/// # Safety
+/// Inside an entry of this thread (`array_call` is up the stack), with
+/// nothing that has a destructor live in the frames skipped.
+unsafe fn unwind() -> ! {
+    // SAFETY: guaranteed by the caller.
+    unsafe { wasmrt_jit_unwind(super::signals::landing_slot()) }
 }
 
 /// The `array_call` of natively compiled functions: runs the function's
@@ -40,10 +51,16 @@ pub unsafe extern "C" fn array_call(
     // the array signature for the callee's type.
     unsafe {
         let trampoline: EntryFn = std::mem::transmute((*callee).array_trampoline);
-        let previous = super::signals::enter((*callee).vmctx);
-        let returned =
-            wasmrt_jit_catch(trampoline, callee.cast(), caller.cast(), values, capacity) != 0;
-        super::signals::leave(previous);
+        let entered = super::signals::enter((*callee).vmctx);
+        let returned = wasmrt_jit_catch(
+            trampoline,
+            callee.cast(),
+            caller.cast(),
+            values,
+            capacity,
+            entered.landing_slot(),
+        ) != 0;
+        super::signals::leave(entered);
         returned
     }
 }
@@ -101,7 +118,7 @@ pub unsafe extern "C" fn raise(
         let code = TrapCode::from_number(code).unwrap_or(TrapCode::Unreachable);
         (*(*vmctx).store).raise(code);
         record_frames(vmctx, func_index, offset, fp);
-        wasmrt_jit_unwind()
+        unwind()
     }
 }
 
@@ -129,7 +146,7 @@ pub unsafe extern "C" fn throw(
         let exn = (*store).new_exception((*vmctx).tag(tag), payload);
         (*store).throw(exn);
         record_frames(vmctx, func_index, offset, fp);
-        wasmrt_jit_unwind()
+        unwind()
     }
 }
 
@@ -149,7 +166,7 @@ pub unsafe extern "C" fn throw_ref(
     unsafe {
         (*(*vmctx).store).throw((exn - 1) as u32);
         record_frames(vmctx, func_index, offset, fp);
-        wasmrt_jit_unwind()
+        unwind()
     }
 }
 
@@ -168,7 +185,7 @@ pub unsafe fn raise_heap_fault(
     unsafe {
         (*(*vmctx).store).raise(TrapCode::MemoryOutOfBounds);
         record_frames(vmctx, func_index, offset, fp);
-        wasmrt_jit_unwind()
+        unwind()
     }
 }
 
@@ -186,7 +203,7 @@ pub unsafe extern "C" fn raise_pending(
     // SAFETY: as for `raise`.
     unsafe {
         record_frames(vmctx, func_index, offset, fp);
-        wasmrt_jit_unwind()
+        unwind()
     }
 }
 

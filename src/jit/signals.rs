@@ -16,6 +16,7 @@ use super::code;
 use super::entry;
 use crate::runtime::VMContext;
 use std::cell::Cell;
+use std::ffi::c_void;
 use std::mem::MaybeUninit;
 use std::sync::Once;
 
@@ -23,14 +24,31 @@ use std::sync::Once;
 static mut PREVIOUS: [MaybeUninit<libc::sigaction>; 2] = [MaybeUninit::uninit(); 2];
 static INSTALL: Once = Once::new();
 
-thread_local! {
+/// What this thread's entries into native code share, looked up once per
+/// entry (a thread-local access from a shared library is a call).
+pub struct ThreadState {
     /// The context of the innermost entry into native code on this thread
     /// (null outside native code): where a fault's trap is recorded.
-    static CURRENT: Cell<*mut VMContext> = const { Cell::new(std::ptr::null_mut()) };
-    /// The alternate signal stack this thread got from us, if any.
+    current: Cell<*mut VMContext>,
+    /// The innermost landing point (`catch.c`'s `sigjmp_buf`), null
+    /// outside native code.
+    landing: Cell<*mut c_void>,
+    /// Whether this thread's alternate signal stack was seen to.
+    alt_checked: Cell<bool>,
+}
+
+thread_local! {
+    static THREAD: ThreadState = const {
+        ThreadState {
+            current: Cell::new(std::ptr::null_mut()),
+            landing: Cell::new(std::ptr::null_mut()),
+            alt_checked: Cell::new(false),
+        }
+    };
+    /// The alternate signal stack this thread got from us, if any
+    /// (apart from `THREAD`: only this one has a destructor).
     static ALT_STACK: AltStack = const {
         AltStack {
-            checked: Cell::new(false),
             base: Cell::new(std::ptr::null_mut()),
         }
     };
@@ -58,23 +76,50 @@ pub fn install() {
     });
 }
 
+/// An entry into native code in progress on this thread: what [`leave`]
+/// restores.
+pub struct Entered {
+    thread: *const ThreadState,
+    previous: *mut VMContext,
+}
+
+impl Entered {
+    /// Where `catch.c` keeps this thread's innermost landing point.
+    pub fn landing_slot(&self) -> *mut *mut c_void {
+        // SAFETY: the thread's state lives as long as the thread, which is
+        // running this entry.
+        unsafe { (*self.thread).landing.as_ptr() }
+    }
+}
+
 /// Marks `vmctx` as the context of the native code this thread is about to
-/// run; returns the previous one, to be restored after.
-pub fn enter(vmctx: *mut VMContext) -> *mut VMContext {
-    ensure_alt_stack();
-    CURRENT.with(|c| c.replace(vmctx))
+/// run (giving the thread an alternate signal stack at its first entry).
+pub fn enter(vmctx: *mut VMContext) -> Entered {
+    THREAD.with(|t| {
+        if !t.alt_checked.replace(true) {
+            ensure_alt_stack();
+        }
+        Entered {
+            thread: t,
+            previous: t.current.replace(vmctx),
+        }
+    })
 }
 
-/// Restores the context saved by [`enter`].
-pub fn leave(previous: *mut VMContext) {
-    CURRENT.with(|c| c.set(previous));
+/// Restores the context saved by [`enter`], on the same thread.
+pub fn leave(entered: Entered) {
+    // SAFETY: as in `Entered::landing_slot`.
+    unsafe { (*entered.thread).current.set(entered.previous) }
 }
 
-/// This thread's alternate signal stack: whether it was looked at, and the
-/// one mapped for it by us (null if the host's is kept), unmapped when the
-/// thread ends.
+/// Where `catch.c` keeps this thread's innermost landing point.
+pub fn landing_slot() -> *mut *mut c_void {
+    THREAD.with(|t| t.landing.as_ptr())
+}
+
+/// This thread's alternate signal stack: the one mapped for it by us
+/// (null if the host's is kept), unmapped when the thread ends.
 struct AltStack {
-    checked: Cell<bool>,
     base: Cell<*mut libc::c_void>,
 }
 
@@ -100,9 +145,6 @@ impl Drop for AltStack {
 /// Gives this thread an alternate signal stack unless it has one.
 fn ensure_alt_stack() {
     let _ = ALT_STACK.try_with(|alt| {
-        if alt.checked.replace(true) {
-            return;
-        }
         // SAFETY: queries and, if none is set, installs an alternate stack
         // of our own mapping; failures leave the thread as it was.
         unsafe {
@@ -172,13 +214,13 @@ unsafe fn registers(context: *mut libc::c_void) -> (usize, usize) {
 extern "C" fn handler(sig: libc::c_int, info: *mut libc::siginfo_t, context: *mut libc::c_void) {
     // SAFETY: the kernel passes a valid context; a fault at a recorded
     // access of native code happened in a function entered through
-    // `entry::array_call` on this thread (CURRENT is its context), which
+    // `entry::array_call` on this thread (its `current` is its context), which
     // holds no locks and nothing to release, so unwinding to its landing
     // point from here is what an explicit trap does.
     unsafe {
         let (pc, fp) = registers(context);
-        let vmctx = CURRENT
-            .try_with(|c| c.get())
+        let vmctx = THREAD
+            .try_with(|t| t.current.get())
             .unwrap_or(std::ptr::null_mut());
         if !vmctx.is_null() {
             if let Some((func_index, offset)) = code::lookup_heap_trap(pc) {

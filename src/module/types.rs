@@ -305,6 +305,16 @@ impl FuncType {
     pub fn results(&self) -> &[ValType] {
         &self.results
     }
+
+    /// Whether every parameter and result is an `i32`, `i64`, `f32` or
+    /// `f64`: values that are their raw slot bits, one slot each, with no
+    /// store to consult (the host call fast paths).
+    pub fn is_numeric(&self) -> bool {
+        self.params
+            .iter()
+            .chain(self.results.iter())
+            .all(|t| matches!(t, ValType::I32 | ValType::I64 | ValType::F32 | ValType::F64))
+    }
 }
 
 impl fmt::Display for FuncType {

@@ -108,6 +108,9 @@ pub struct VMStoreContext {
     /// The engine's declared supertypes (it outlives the store, which
     /// holds the engine), for subtype checks on the slow path.
     pub types: *const TypeHierarchy,
+    /// The engine's `max_wasm_stack`, here so the host-to-wasm entry does
+    /// not reach through the engine for it.
+    pub max_wasm_stack: usize,
 }
 
 impl VMStoreContext {
@@ -126,6 +129,7 @@ impl VMStoreContext {
             resources: Resources::default(),
             exceptions: Vec::new(),
             types: &NO_TYPES,
+            max_wasm_stack: 0,
         }
     }
 
