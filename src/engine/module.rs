@@ -610,7 +610,7 @@ fn convert_global_type(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{wat2wasm, Config};
+    use crate::engine::{wat2wasm, Config, Instance, Store, Val};
 
     fn compile_err(bytes: &[u8]) -> (String, usize) {
         match Module::new(&Engine::default(), bytes) {
@@ -651,6 +651,40 @@ mod tests {
         let (msg, off) = compile_err(&wasm);
         assert!(msg.contains("type mismatch"), "{msg}");
         assert!(off > 8 && off < wasm.len());
+    }
+
+    #[test]
+    fn bodies_are_validated_in_the_translation_pass() {
+        // Dead code after `unreachable` is skipped by the translator but
+        // still validated.
+        let dead =
+            wat2wasm("(module (func unreachable i32.const 1 i64.const 2 i32.add drop))").unwrap();
+        let (msg, _) = compile_err(&dead);
+        assert!(msg.contains("type mismatch"), "{msg}");
+        // A frame too big for the narrow forms: the wide pass validates
+        // (the narrow one gave up before the validator saw the body).
+        let wide = |body: &str| {
+            wat2wasm(&format!(
+                "(module (func (export \"f\") (param i32) (result i32) (local i64) \
+                 (local {}) {body}))",
+                "i32 ".repeat(40_000)
+            ))
+            .unwrap()
+        };
+        let m = Module::new(&Engine::default(), &wide("local.get 0 i32.const 1 i32.add")).unwrap();
+        let mut store = Store::new(m.engine());
+        let inst = Instance::new(&mut store, &m, &[]).unwrap();
+        let f = inst.get_func(&store, "f").unwrap();
+        let mut out = [Val::I32(0)];
+        f.call(&mut store, &[Val::I32(41)], &mut out).unwrap();
+        assert!(matches!(out[0], Val::I32(42)));
+        let (msg, _) = compile_err(&wide("local.get 1 i32.const 1 i32.add"));
+        assert!(msg.contains("type mismatch"), "{msg}");
+        // Operators after the function's final `end`.
+        let trailing =
+            b"\0asm\x01\0\0\0\x01\x04\x01\x60\0\0\x03\x02\x01\0\x0a\x05\x01\x03\0\x0b\x0b";
+        let (msg, _) = compile_err(trailing);
+        assert!(msg.contains("end"), "{msg}");
     }
 
     #[test]
