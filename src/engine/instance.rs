@@ -171,10 +171,10 @@ fn check_import(
     let actual = ext.ty(store);
     let ok = match (&imp.ty, &actual) {
         (ExternType::Func(_), ExternType::Func(_)) => match (ext, want_id) {
-            (Extern::Func(f), Some(want)) => {
-                let types = store.engine().types();
-                types.hierarchy().is_subtype(f.type_id(store), want)
-            }
+            (Extern::Func(f), Some(want)) => store
+                .engine()
+                .hierarchy()
+                .is_subtype(f.type_id(store), want),
             _ => false,
         },
         // An immutable global may have a subtype of the import's type
@@ -220,7 +220,7 @@ fn check_import(
 }
 
 fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result<Instance, Error> {
-    let m = module.inner().clone();
+    let m = module.inner();
     if !super::Engine::same(&m.engine, store.engine()) {
         return Err(Error::Link(
             "module was compiled with another engine than the store's".into(),
@@ -345,7 +345,7 @@ fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result
         let func_index = m.info.num_imported_funcs as usize + i;
         vm.type_id = m.info.type_ids[m.info.func_types[func_index] as usize];
         vm.store_index = first_func_index + i as u32;
-        set_tier(vm, &m, i, memories_guarded);
+        set_tier(vm, m, i, memories_guarded);
     }
     for i in 0..num_defined_funcs {
         let func_index = m.info.num_imported_funcs + i as u32;

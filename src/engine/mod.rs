@@ -48,9 +48,17 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use type_registry::TypeRegistry;
 
+/// Aligned to 128 bytes so that its fields, read by every store, do not
+/// share a cache line with the `Arc`'s counts, which every store on every
+/// thread updates.
+#[repr(align(128))]
 struct EngineInner {
     config: Config,
     types: Mutex<TypeRegistry>,
+    /// The registry's declared supertypes, here too so a store (made per
+    /// request on many threads) and a subtype check do not take the
+    /// registry's lock.
+    hierarchy: Arc<crate::runtime::types::TypeHierarchy>,
     /// The epoch that code compiled with epoch interruption compares with
     /// each store's deadline.
     epoch: AtomicU64,
@@ -76,9 +84,11 @@ impl Default for Engine {
 
 impl Engine {
     pub fn new(config: &Config) -> Engine {
+        let types = TypeRegistry::default();
         Engine(Arc::new(EngineInner {
             config: config.clone(),
-            types: Mutex::new(TypeRegistry::default()),
+            hierarchy: types.hierarchy().clone(),
+            types: Mutex::new(types),
             epoch: AtomicU64::new(0),
             memory_pool: match &config.pooling {
                 Some(pool) => Some(crate::runtime::pool::MemoryPool::new(pool.clone())),
@@ -131,7 +141,12 @@ impl Engine {
     /// The declared supertypes of the engine's types (they live as long
     /// as the engine).
     pub(crate) fn type_hierarchy(&self) -> *const crate::runtime::types::TypeHierarchy {
-        Arc::as_ptr(self.types().hierarchy())
+        Arc::as_ptr(&self.0.hierarchy)
+    }
+
+    /// The declared supertypes of the engine's types.
+    pub(crate) fn hierarchy(&self) -> &crate::runtime::types::TypeHierarchy {
+        &self.0.hierarchy
     }
 
     /// Whether a value of type `sub` is also of type `sup`, with the
@@ -140,7 +155,7 @@ impl Engine {
         match (sub, sup) {
             (ValType::Ref(a), ValType::Ref(b)) => match (a.heap, b.heap) {
                 (HeapType::Concrete(x), HeapType::Concrete(y)) if x != y => {
-                    (!a.nullable || b.nullable) && self.types().hierarchy().is_subtype(x, y)
+                    (!a.nullable || b.nullable) && self.hierarchy().is_subtype(x, y)
                 }
                 _ => a.is_subtype_of(b),
             },

@@ -25,6 +25,11 @@ pub(crate) enum ExportItem {
 }
 
 /// Everything known about a validated module.
+///
+/// Aligned to 128 bytes so that behind an `Arc` its fields do not share a
+/// cache line (or the adjacent-line prefetch pair) with the reference
+/// counts, which every instance on every thread updates.
+#[repr(align(128))]
 pub struct ModuleInner {
     pub(crate) engine: Engine,
     /// The original binary (data segments point into it; serialization

@@ -22,9 +22,28 @@ use std::sync::atomic::{AtomicU64, Ordering};
 pub struct StoreId(u64);
 
 impl StoreId {
+    /// A new id, never given before. Threads take ids from the shared
+    /// counter in blocks, so creating stores on several threads does not
+    /// bounce one cache line between their cores.
     fn fresh() -> StoreId {
+        const BLOCK: u64 = 1024;
         static NEXT: AtomicU64 = AtomicU64::new(1);
-        StoreId(NEXT.fetch_add(1, Ordering::Relaxed))
+        thread_local! {
+            /// The rest of this thread's block: next id, end (exclusive).
+            static BLOCK_LEFT: std::cell::Cell<(u64, u64)> = const { std::cell::Cell::new((0, 0)) };
+        }
+        BLOCK_LEFT
+            .try_with(|left| {
+                let (mut next, mut end) = left.get();
+                if next == end {
+                    next = NEXT.fetch_add(BLOCK, Ordering::Relaxed);
+                    end = next + BLOCK;
+                }
+                left.set((next + 1, end));
+                StoreId(next)
+            })
+            // A thread being torn down: one id straight from the counter.
+            .unwrap_or_else(|_| StoreId(NEXT.fetch_add(1, Ordering::Relaxed)))
     }
 }
 

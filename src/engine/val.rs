@@ -170,11 +170,9 @@ pub(crate) fn has_type(store: &super::Store, v: &Val, ty: ValType) -> bool {
         | (Val::ExternRef(Some(_)), HeapType::Extern)
         | (Val::ExnRef(Some(_)), HeapType::Exn) => true,
         // A function of the type or of a declared subtype.
-        (Val::FuncRef(Some(f)), HeapType::Concrete(id)) => store
-            .engine()
-            .types()
-            .hierarchy()
-            .is_subtype(f.type_id(store), id),
+        (Val::FuncRef(Some(f)), HeapType::Concrete(id)) => {
+            store.engine().hierarchy().is_subtype(f.type_id(store), id)
+        }
         _ => false,
     }
 }

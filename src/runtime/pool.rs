@@ -109,6 +109,10 @@ impl Slot {
 }
 
 /// Reservations for linear memories, reused across instances.
+///
+/// Aligned to 128 bytes: its fields stay off the cache line of the
+/// `Arc`'s counts, which every memory on every thread updates.
+#[repr(align(128))]
 pub struct MemoryPool {
     config: PoolConfig,
     /// `None`: a configured pool (at most `total_memories` in use, one
@@ -408,8 +412,10 @@ impl MemoryPool {
             if !suits {
                 return None;
             }
-            let mut n = near.take()?;
-            n.slot.take()
+            // The record stays, with its weak reference to this cache, for
+            // `keep_near` to refill: a weak reference made or dropped per
+            // memory is an atomic update of a line every thread shares.
+            near.as_mut()?.slot.take()
         })
         .ok()
         .flatten()
@@ -419,29 +425,38 @@ impl MemoryPool {
     /// displaces from this cache (which goes to the shared list). A near
     /// slot of another cache is returned to that cache.
     fn keep_near(self: &Arc<Self>, slot: Slot) -> Option<Slot> {
-        let near = NearSlot {
-            pool: Arc::downgrade(self),
-            slot: Some(slot),
-        };
-        // While the cell is borrowed (a `NearSlot` being dropped frees a
-        // memory) the slot goes to the list.
-        let previous = match NEAR.try_with(|cell| match cell.try_borrow_mut() {
-            Ok(mut kept) => Ok(kept.replace(near)),
-            Err(_) => Err(near),
-        }) {
-            Ok(Ok(previous)) => previous?,
-            Ok(Err(mut near)) => return near.slot.take(),
-            // The locals are gone (thread exit): the closure was dropped
-            // unrun, and with it `near`, which put the slot on the list.
-            Err(_) => return None,
-        };
-        if std::ptr::eq(previous.pool.as_ptr(), Arc::as_ptr(self)) {
-            let mut previous = previous;
-            return previous.slot.take();
+        /// What keeping the slot took the place of.
+        enum Replaced {
+            /// A slot of this cache (or none, the record being empty).
+            Displaced(Option<Slot>),
+            /// The record of another cache (or none).
+            Other(Option<NearSlot>),
         }
-        // Dropped outside the borrow: goes back to its own cache.
-        drop(previous);
-        None
+        let mut slot = Some(slot);
+        let replaced = NEAR.try_with(|cell| {
+            // Borrowed: a `NearSlot` being dropped frees a memory.
+            let mut kept = cell.try_borrow_mut().ok()?;
+            Some(match kept.as_mut() {
+                Some(n) if std::ptr::eq(n.pool.as_ptr(), Arc::as_ptr(self)) => {
+                    Replaced::Displaced(std::mem::replace(&mut n.slot, slot.take()))
+                }
+                _ => Replaced::Other(kept.replace(NearSlot {
+                    pool: Arc::downgrade(self),
+                    slot: slot.take(),
+                })),
+            })
+        });
+        match replaced {
+            Ok(Some(Replaced::Displaced(displaced))) => displaced,
+            Ok(Some(Replaced::Other(previous))) => {
+                // Dropped outside the borrow: goes back to its own cache.
+                drop(previous);
+                None
+            }
+            // The cell is borrowed, or the thread is exiting (its locals
+            // are gone): the slot goes to the list.
+            _ => slot,
+        }
     }
 
     /// Slots reserved so far and free now (for tests).
@@ -647,6 +662,20 @@ mod tests {
         let (m, _) = cache.allocate(1, 1, false, true, None).unwrap();
         assert_eq!(m.def.base, base, "the same slot again");
         assert!(m.data().iter().all(|&b| b == 0), "and reset");
+        // Two at once: the second freed displaces the first to the list.
+        let (m2, _) = cache.allocate(1, 1, false, true, None).unwrap();
+        drop(m2);
+        assert_eq!(cache.free_slots(), 0, "the record was empty: refilled");
+        drop(m);
+        assert_eq!(cache.free_slots(), 1, "displaced to the list");
+        let (a, _) = cache.allocate(1, 1, false, true, None).unwrap();
+        let (b, _) = cache.allocate(1, 1, false, true, None).unwrap();
+        assert_eq!(cache.free_slots(), 0);
+        drop((a, b));
+        assert_eq!(cache.free_slots(), 1);
+        let (m, _) = cache.allocate(1, 1, false, true, None).unwrap();
+        let (m2, _) = cache.allocate(1, 1, false, true, None).unwrap();
+        drop(m2);
         drop(m);
         // Another thread's near slot goes to the list when the thread ends.
         let shared = cache.clone();
