@@ -597,6 +597,31 @@ fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result
     Ok(instance)
 }
 
+/// The store context's `translate` hook (`interp::LazyFunc`): translates
+/// function `func_index` of the instance whose context is `vmctx`; false
+/// with a trap raised if it cannot be.
+///
+/// # Safety
+/// `vmctx` is the live context of an instance of this engine, and
+/// `func_index` one of its module's defined functions.
+pub(crate) unsafe fn translate_hook(vmctx: *mut VMContext, func_index: u32) -> bool {
+    // SAFETY: guaranteed by the caller; an instance's context names its
+    // engine record as owner.
+    unsafe {
+        let inst = &*((*(*vmctx).instance).owner as *const InstanceData);
+        let m = inst.module.inner();
+        let defined = (func_index - m.info.num_imported_funcs) as usize;
+        match m.translate(defined) {
+            Ok(()) => true,
+            Err(e) => {
+                let trap = Trap::new(format!("cannot run function {func_index}: {e}"));
+                (*(*vmctx).store).raise_host(Box::new(trap));
+                false
+            }
+        }
+    }
+}
+
 /// Points `vm`, the reference of defined function `i` of `m`, at the tier
 /// that runs it: native code when the JIT compiled it (and, for code that
 /// relies on guarded memories, this instance's are), the interpreter
@@ -615,7 +640,7 @@ fn set_tier(vm: &mut VMFuncRef, m: &super::module::ModuleInner, i: usize, memori
         return;
     }
     vm.array_call = interp::array_call;
-    vm.interp_code = &m.funcs[i] as *const _ as *const c_void;
+    vm.interp_code = m.funcs[i].as_ptr() as *const c_void;
 }
 
 /// Evaluates a constant expression in the context of instance `instance`

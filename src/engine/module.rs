@@ -7,7 +7,7 @@
 use super::error::Error;
 use super::types::*;
 use super::Engine;
-use crate::interp::{self, CompiledFunc};
+use crate::interp::{self, LazyFunc};
 use crate::module::{
     CompileError, ConstExpr, ConstOp, DataMode, DataSegment, ElemMode, ElemSegment, ModuleInfo,
 };
@@ -40,8 +40,10 @@ pub struct ModuleInner {
     pub(crate) imports: Vec<ImportType>,
     pub(crate) exports: Vec<ExportType>,
     pub(crate) export_items: Vec<ExportItem>,
-    /// The interpreter's code of the defined functions.
-    pub(crate) funcs: Box<[CompiledFunc]>,
+    /// The interpreter's code of the defined functions, each translated
+    /// at its first call (`translate`).
+    pub(crate) funcs: Box<[LazyFunc]>,
+
     /// Native code of the defined functions the JIT compiled (with the
     /// `jit` strategy).
     #[cfg(feature = "jit")]
@@ -56,6 +58,81 @@ pub struct ModuleInner {
 }
 
 impl ModuleInner {
+    /// Translates defined function `defined` for the interpreter, unless
+    /// that is done already. One thread translates a function; another
+    /// that needs it meanwhile waits for it.
+    pub(crate) fn translate(&self, defined: usize) -> Result<(), Error> {
+        let func = &self.funcs[defined];
+        loop {
+            if func.is_translated() {
+                return Ok(());
+            }
+            if func.claim() {
+                break;
+            }
+            std::thread::yield_now();
+        }
+        self.translate_claimed(defined)
+    }
+
+    /// Translates defined function `defined`, whose claim this thread
+    /// holds, and publishes it (or gives the claim up on an error).
+    fn translate_claimed(&self, defined: usize) -> Result<(), Error> {
+        let func = &self.funcs[defined];
+        // A panic (a translator bug) must not leave the claim held, nor
+        // unwind into the interpreter that asked.
+        let translated = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            TRANSLATOR
+                .try_with(|t| match t.try_borrow_mut() {
+                    Ok(mut t) => self.translate_with(&mut t, defined),
+                    Err(_) => self.translate_with(&mut Default::default(), defined),
+                })
+                .unwrap_or_else(|_| self.translate_with(&mut Default::default(), defined))
+        }))
+        .unwrap_or_else(|_| {
+            Err(Error::Invalid(format!(
+                "internal error: translating function {defined} panicked"
+            )))
+        });
+        match translated {
+            // SAFETY: this thread holds the claim; the function is
+            // untranslated (checked before claiming, and only the holder
+            // publishes).
+            Ok(f) => unsafe { func.publish(f) },
+            Err(e) => {
+                func.release_claim();
+                return Err(e);
+            }
+        }
+        Ok(())
+    }
+
+    fn translate_with(
+        &self,
+        translator: &mut interp::Translator,
+        defined: usize,
+    ) -> Result<interp::CompiledFunc, Error> {
+        let info = &self.info;
+        let config = self.engine.config();
+        let env = interp::TranslateEnv {
+            types: &info.types,
+            heap_types: &info.heap_types,
+            tags: &info.tags,
+            func_types: &info.func_types,
+            globals: &info.globals,
+            tables: &info.tables,
+            memories: &info.memories,
+            num_imported_funcs: info.num_imported_funcs,
+            count_hotness: cfg!(feature = "jit") && config.strategy == super::Strategy::Auto,
+            metering: config.metering(),
+        };
+        let range = info.func_bodies[defined].clone();
+        let reader = wasmparser::BinaryReader::new(&self.bytes[range.clone()], range.start as u64);
+        let body = wasmparser::FunctionBody::new(reader);
+        let func_index = info.num_imported_funcs + defined as u32;
+        Ok(translator.translate(&env, func_index, &body)?)
+    }
+
     /// Memory 0's copy-on-write image, if the module has one.
     pub(crate) fn memory_image(&self) -> Option<&Arc<crate::runtime::memory_image::MemoryImage>> {
         self.memory_image
@@ -80,7 +157,9 @@ impl std::fmt::Debug for Module {
 impl Module {
     /// Decodes, validates and compiles a binary module.
     pub fn new(engine: &Engine, bytes: &[u8]) -> Result<Module, Error> {
-        Ok(Module(Arc::new(compile(engine, bytes, true)?)))
+        let module = Arc::new(compile(engine, bytes, true)?);
+        translate_ahead(&module);
+        Ok(Module(module))
     }
 
     /// Checks that `bytes` is a valid module for `engine`'s features.
@@ -152,7 +231,12 @@ impl Module {
     #[doc(hidden)]
     pub fn dump_ir(&self) -> String {
         let mut out = String::new();
-        for f in self.0.funcs.iter() {
+        for (defined, f) in self.0.funcs.iter().enumerate() {
+            if let Err(e) = self.0.translate(defined) {
+                out += &format!("func {defined}: {e}\n");
+                continue;
+            }
+            let Some(f) = f.get() else { continue };
             out += &format!(
                 "func {} {} (params {}, locals {}, frame {})\n",
                 f.func_index, f.ty, f.param_slots, f.locals_end, f.frame_slots
@@ -188,7 +272,19 @@ pub(crate) fn compile_with(
     precompiled: Option<Precompiled>,
 ) -> Result<ModuleInner, Error> {
     let features = engine.config().features.to_wasmparser();
-    compile_valid(engine, bytes, features, precompiled).map_err(|e| match e {
+    let mut precompiled = precompiled;
+    // First without the GC proposal: then no GC instruction validates and
+    // bodies need no scan for them (wasmparser's own validation loop, the
+    // fastest). A module that fails that (it uses GC types or
+    // instructions, or is invalid) is compiled again with the proposal on
+    // and its bodies scanned, which also tells invalid from unsupported.
+    if features.contains(wasmparser::WasmFeatures::GC) {
+        let lean = features.difference(wasmparser::WasmFeatures::GC);
+        if let Ok(m) = compile_valid(engine, bytes, lean, &mut precompiled, false) {
+            return Ok(m);
+        }
+    }
+    compile_valid(engine, bytes, features, &mut precompiled, true).map_err(|e| match e {
         // Refused at its first GC instruction: but if anything later is
         // invalid, that is the error (as `validate` reports it).
         Error::Unsupported { .. } => {
@@ -205,7 +301,8 @@ fn compile_valid(
     engine: &Engine,
     bytes: &[u8],
     features: wasmparser::WasmFeatures,
-    precompiled: Option<Precompiled>,
+    precompiled: &mut Option<Precompiled>,
+    scan_for_gc: bool,
 ) -> Result<ModuleInner, Error> {
     let mut validator = Validator::new_with_features(features);
     let mut info = ModuleInfo::default();
@@ -411,26 +508,17 @@ fn compile_valid(
             _ => {}
         }
     }
-    // Function bodies are validated and translated once the rest of the
-    // module is known (the translator only ever sees validated code), on
-    // several threads for large modules. The first error in module order
-    // is reported, whatever thread found it.
-    let env = interp::TranslateEnv {
-        types: &info.types,
-        heap_types: &info.heap_types,
-        tags: &info.tags,
-        func_types: &info.func_types,
-        globals: &info.globals,
-        tables: &info.tables,
-        memories: &info.memories,
-        num_imported_funcs: info.num_imported_funcs,
-        count_hotness: cfg!(feature = "jit") && engine.config().strategy == super::Strategy::Auto,
-        metering: engine.config().metering(),
-    };
+    // Function bodies are validated once the rest of the module is known,
+    // on several threads for large modules; each is translated for the
+    // interpreter at its first call (`ModuleInner::translate`). The first
+    // error in module order is reported, whatever thread found it.
     for (_, body) in &bodies {
         let range = body.range();
         info.func_bodies
             .push(range.start as usize..range.end as usize);
+        let func_index = info.num_imported_funcs + funcs.len() as u32;
+        let ty = info.types[info.func_types[func_index as usize] as usize].clone();
+        funcs.push(LazyFunc::new(ty, func_index));
     }
     #[cfg(feature = "jit")]
     let jit_bodies: Vec<(u32, wasmparser::FunctionBody<'_>)> = bodies
@@ -438,64 +526,56 @@ fn compile_valid(
         .enumerate()
         .map(|(i, (_, b))| (info.num_imported_funcs + i as u32, b.clone()))
         .collect();
-    let first_index = info.num_imported_funcs;
-    // Each body is validated in the translator's pass over it (one
-    // decoding for both); the validator's allocations are kept per thread.
-    let compile_one =
-        |(translator, allocs): &mut (interp::Translator, wasmparser::FuncValidatorAllocations),
-         i: usize,
-         to_validate: wasmparser::FuncToValidate<wasmparser::ValidatorResources>,
-         body: &wasmparser::FunctionBody<'_>| {
-            let mut fv = to_validate.into_validator(std::mem::take(allocs));
-            let translated = translator
-                .translate(&env, first_index + i as u32, body, Some(&mut fv))
-                .map_err(cerr);
-            *allocs = fv.into_allocations();
-            translated
-        };
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
-    let results: Vec<Result<CompiledFunc, Error>> =
-        if bodies.len() < PARALLEL_MIN_FUNCS || threads < 2 {
-            let mut state = Default::default();
-            bodies
-                .into_iter()
-                .enumerate()
-                .map(|(i, (v, body))| compile_one(&mut state, i, v, &body))
-                .collect()
+    // The validator's allocations are kept per thread.
+    let check_one = |allocs: &mut wasmparser::FuncValidatorAllocations,
+                     to_validate: wasmparser::FuncToValidate<wasmparser::ValidatorResources>,
+                     body: &wasmparser::FunctionBody<'_>| {
+        let mut fv = to_validate.into_validator(std::mem::take(allocs));
+        let checked = if scan_for_gc {
+            validate_body(&mut fv, body)
         } else {
-            let per_thread = bodies.len().div_ceil(threads);
-            let mut chunks = Vec::new();
-            let mut rest = bodies;
-            while !rest.is_empty() {
-                let tail = rest.split_off(per_thread.min(rest.len()));
-                chunks.push(std::mem::replace(&mut rest, tail));
-            }
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = chunks
-                    .into_iter()
-                    .enumerate()
-                    .map(|(c, chunk)| {
-                        let compile_one = &compile_one;
-                        scope.spawn(move || {
-                            let mut state = Default::default();
-                            chunk
-                                .into_iter()
-                                .enumerate()
-                                .map(|(j, (v, body))| {
-                                    compile_one(&mut state, c * per_thread + j, v, &body)
-                                })
-                                .collect::<Vec<_>>()
-                        })
-                    })
-                    .collect();
-                handles
-                    .into_iter()
-                    .flat_map(|h| h.join().expect("translation thread panicked"))
-                    .collect()
-            })
+            fv.validate(body).map_err(werr)
         };
+        *allocs = fv.into_allocations();
+        checked
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    let results: Vec<Result<(), Error>> = if bodies.len() < PARALLEL_MIN_FUNCS || threads < 2 {
+        let mut allocs = Default::default();
+        bodies
+            .into_iter()
+            .map(|(v, body)| check_one(&mut allocs, v, &body))
+            .collect()
+    } else {
+        let per_thread = bodies.len().div_ceil(threads);
+        let mut chunks = Vec::new();
+        let mut rest = bodies;
+        while !rest.is_empty() {
+            let tail = rest.split_off(per_thread.min(rest.len()));
+            chunks.push(std::mem::replace(&mut rest, tail));
+        }
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = chunks
+                .into_iter()
+                .map(|chunk| {
+                    let check_one = &check_one;
+                    scope.spawn(move || {
+                        let mut allocs = Default::default();
+                        chunk
+                            .into_iter()
+                            .map(|(v, body)| check_one(&mut allocs, v, &body))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().expect("validation thread panicked"))
+                .collect()
+        })
+    };
     for r in results {
-        funcs.push(r?);
+        r?;
     }
     #[cfg(feature = "jit")]
     let jit = match engine.config().strategy {
@@ -504,7 +584,9 @@ fn compile_valid(
             // engine reserves guard regions.
             let guarded =
                 engine.config().guard_pages && info.memories.first().is_some_and(|m| !m.memory64);
-            match precompiled {
+            // (Taken only when used: a first attempt that fails leaves it
+            // for the second, see `compile_with`.)
+            match precompiled.as_ref() {
                 Some(native) if native.func_slots() != info.func_bodies.len() => {
                     return Err(Error::Invalid(
                         "cannot deserialize module: its native code does not match its functions"
@@ -518,7 +600,7 @@ fn compile_valid(
                             .into(),
                     ))
                 }
-                Some(native) => Some(native),
+                Some(_) => precompiled.take(),
                 None => Some(crate::jit::compile_functions(
                     &info,
                     &jit_bodies,
@@ -531,7 +613,7 @@ fn compile_valid(
         _ => None,
     };
     #[cfg(not(feature = "jit"))]
-    let _ = precompiled;
+    let _ = precompiled.take();
     Ok(ModuleInner {
         engine: engine.clone(),
         bytes: bytes.into(),
@@ -548,8 +630,86 @@ fn compile_valid(
     })
 }
 
-/// Modules with at least this many function bodies are validated and
-/// translated on several threads.
+thread_local! {
+    /// This thread's translator (its buffers are kept across functions).
+    static TRANSLATOR: std::cell::RefCell<interp::Translator> = Default::default();
+}
+
+/// Translates, on the cores the program leaves idle, the functions of a
+/// large module ahead of their first calls: from the last function
+/// backwards, while the program's first calls usually go forwards. Each
+/// thread stops when the module is dropped or it meets functions done.
+fn translate_ahead(module: &Arc<ModuleInner>) {
+    let n = module.funcs.len();
+    if n < PARALLEL_MIN_FUNCS || module.engine.config().strategy == super::Strategy::Jit {
+        return;
+    }
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8)) - 1;
+    for k in 0..threads {
+        let weak = Arc::downgrade(module);
+        let spawned = std::thread::Builder::new()
+            .name("wasmrt-translate".into())
+            .spawn(move || {
+                for defined in (0..n).rev().skip(k).step_by(threads) {
+                    let Some(module) = weak.upgrade() else { return };
+                    let func = &module.funcs[defined];
+                    if func.is_translated() || !func.claim() {
+                        continue;
+                    }
+                    // An error is for the function's first caller to see.
+                    let _ = module.translate_claimed(defined);
+                }
+            });
+        if spawned.is_err() {
+            return;
+        }
+    }
+}
+
+/// Validates one function body with the GC proposal on, refusing GC
+/// objects at their first use as `Error::Unsupported` (translation, which
+/// refuses them too, happens only at a function's first call).
+fn validate_body(
+    fv: &mut wasmparser::FuncValidator<wasmparser::ValidatorResources>,
+    body: &wasmparser::FunctionBody<'_>,
+) -> Result<(), Error> {
+    let werr = Error::from_wasmparser;
+    let mut locals = body.get_locals_reader().map_err(werr)?;
+    for _ in 0..locals.get_count() {
+        let offset = locals.original_position();
+        let (count, ty) = locals.read().map_err(werr)?;
+        fv.define_locals(offset, count, ty).map_err(werr)?;
+    }
+    let mut reader = body.get_binary_reader_for_operators().map_err(werr)?;
+    // Decoded as the validator's features say (some encodings depend on
+    // the enabled proposals).
+    reader.set_features(*fv.features());
+    let mut reader = wasmparser::OperatorsReader::new(reader);
+    while !reader.eof() {
+        let offset = reader.original_position();
+        // Matched in place: copying the freshly read operator costs a
+        // store-forwarding stall per operator.
+        let op = match reader.read() {
+            Ok(op) => op,
+            Err(e) => return Err(werr(e)),
+        };
+        fv.op(offset, &op).map_err(werr)?;
+        if crate::module::gc_objects::is_gc_instruction(&op) {
+            return Err(crate::module::gc_objects::refuse(&op, offset as usize).into());
+        }
+    }
+    reader.finish().map_err(werr)?;
+    if fv.control_stack_height() != 0 {
+        return Err(Error::Compile {
+            message: "control frames remain at end of function body".into(),
+            offset: reader.original_position() as usize,
+        });
+    }
+    Ok(())
+}
+
+/// Modules with at least this many function bodies are validated on
+/// several threads.
 const PARALLEL_MIN_FUNCS: usize = 64;
 
 fn unsupported(what: &str, offset: usize) -> Error {
@@ -659,15 +819,15 @@ mod tests {
     }
 
     #[test]
-    fn bodies_are_validated_in_the_translation_pass() {
+    fn bodies_are_validated_before_any_translation() {
         // Dead code after `unreachable` is skipped by the translator but
         // still validated.
         let dead =
             wat2wasm("(module (func unreachable i32.const 1 i64.const 2 i32.add drop))").unwrap();
         let (msg, _) = compile_err(&dead);
         assert!(msg.contains("type mismatch"), "{msg}");
-        // A frame too big for the narrow forms: the wide pass validates
-        // (the narrow one gave up before the validator saw the body).
+        // A frame too big for the narrow forms, valid and not: the
+        // function is translated (wide) at its first call.
         let wide = |body: &str| {
             wat2wasm(&format!(
                 "(module (func (export \"f\") (param i32) (result i32) (local i64) \
@@ -690,6 +850,46 @@ mod tests {
             b"\0asm\x01\0\0\0\x01\x04\x01\x60\0\0\x03\x02\x01\0\x0a\x05\x01\x03\0\x0b\x0b";
         let (msg, _) = compile_err(trailing);
         assert!(msg.contains("end"), "{msg}");
+    }
+
+    #[test]
+    fn functions_are_translated_at_their_first_call_on_any_thread() {
+        // Below PARALLEL_MIN_FUNCS: nothing is translated ahead.
+        let wasm = wat2wasm(
+            "(module (func (export \"a\") (result i32) i32.const 1) \
+             (func (export \"b\") (param i32) (result i32) \
+               (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0)) \
+                 (else (i32.add (call 1 (i32.sub (local.get 0) (i32.const 1))) \
+                   (call 0))))))",
+        )
+        .unwrap();
+        let engine = Engine::default();
+        let m = Module::new(&engine, &wasm).unwrap();
+        assert!(m.0.funcs.iter().all(|f| !f.is_translated()));
+        let run = |m: &Module, name: &str, arg: Option<i32>| {
+            let mut store = Store::new(m.engine());
+            let inst = Instance::new(&mut store, m, &[]).unwrap();
+            let f = inst.get_func(&store, name).unwrap();
+            let args: Vec<Val> = arg.into_iter().map(Val::I32).collect();
+            let mut out = [Val::I32(0)];
+            f.call(&mut store, &args, &mut out).unwrap();
+            match out[0] {
+                Val::I32(v) => v,
+                _ => panic!("not an i32"),
+            }
+        };
+        assert_eq!(run(&m, "a", None), 1);
+        let done: Vec<bool> = m.0.funcs.iter().map(|f| f.is_translated()).collect();
+        assert_eq!(done, [true, false], "only the function called");
+        // A fresh module, its functions first called on several threads at
+        // once (each in its own store): one translates, the others wait.
+        let m = Module::new(&engine, &wasm).unwrap();
+        let results: Vec<i32> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..4).map(|_| s.spawn(|| run(&m, "b", Some(50)))).collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        assert_eq!(results, [50; 4]);
+        assert!(m.0.funcs.iter().all(|f| f.is_translated()));
     }
 
     #[test]
@@ -749,7 +949,7 @@ mod tests {
             .funcs
             .iter()
             .enumerate()
-            .all(|(i, f)| f.func_index == i as u32));
+            .all(|(i, f)| f.func_index() == i as u32));
         let bad: String = (0..300).map(|i| body(i, true)).collect();
         let wasm = wat2wasm(&format!("(module {bad})")).unwrap();
         let (msg, off) = compile_err(&wasm);

@@ -160,6 +160,7 @@ impl Store {
         ctx.epoch = engine.epoch_counter();
         ctx.types = engine.type_hierarchy();
         ctx.max_wasm_stack = config.max_wasm_stack;
+        ctx.translate = Some(super::instance::translate_hook);
         #[cfg(feature = "jit")]
         if config.strategy == super::Strategy::Auto {
             ctx.hot_threshold = config.tier_up_threshold;

@@ -124,6 +124,6 @@ fn compile(module: &ModuleInner, defined: usize) {
         .code
         .push((code, native));
     module.funcs[defined]
-        .native
+        .native()
         .store(published as *mut NativeCode, Ordering::Release);
 }

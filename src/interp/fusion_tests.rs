@@ -298,11 +298,13 @@ struct Run {
 fn instantiate(extra_locals: usize, force_wide: bool) -> Run {
     let engine = Engine::default();
     let wasm = wat2wasm(&module_text(extra_locals)).expect("test module assembles");
+    // Functions are translated at their first call, or all at once by
+    // `dump_ir`: that is where the switch must be on.
     super::translate::testing::set_force_wide(force_wide);
     let module = Module::new(&engine, &wasm);
+    let ir = module.as_ref().map(|m| m.dump_ir()).unwrap_or_default();
     super::translate::testing::set_force_wide(false);
     let module = module.expect("test module compiles");
-    let ir = module.dump_ir();
     let mut store = Store::new(&engine);
     let instance = Instance::new(&mut store, &module, &[]).expect("instantiates");
     Run {

@@ -1,8 +1,8 @@
 //! Tier 1: the interpreter.
 //!
-//! `translate` turns validated wasm bodies into the register IR of `ir`
-//! once, at module compile time; `exec` runs it. See `docs/INTERPRETER.md`
-//! for the design.
+//! `translate` turns validated wasm bodies into the register IR of `ir`,
+//! each at its first call (see [`LazyFunc`]); `exec` runs it. See
+//! `docs/INTERPRETER.md` for the design.
 
 mod exec;
 pub mod float;
@@ -18,7 +18,8 @@ pub use translate::{TranslateEnv, Translator};
 use crate::module::types::FuncType;
 use crate::runtime::NativeCode;
 use ir::{Instr, Slot};
-use std::sync::atomic::{AtomicPtr, AtomicU32};
+use std::cell::UnsafeCell;
+use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU32, Ordering};
 
 /// The instructions `start..end` of a function, the body of a
 /// `try_table`, and its catch clauses in order.
@@ -75,4 +76,129 @@ pub struct CompiledFunc {
     /// callers then call it instead of interpreting, and references to the
     /// function adopt it.
     pub native: AtomicPtr<NativeCode>,
+    /// Set by the one thread that translates the function (see
+    /// [`LazyFunc::claim`]).
+    pub claimed: AtomicBool,
+}
+
+/// What `CompiledFunc::native` holds until the function is translated: not
+/// an address, only a mark (nothing is ever allocated at address 1).
+pub fn untranslated() -> *mut NativeCode {
+    std::ptr::without_provenance_mut(1)
+}
+
+/// A function of a module whose interpreter code is made at its first
+/// call: until then its `native` is [`untranslated()`] and its code empty;
+/// the translation writes the code, then publishes it by clearing `native`
+/// (release), so a caller that reads `native` (acquire) as null sees the
+/// whole translation. Callers check `native` already (for tier-up): an
+/// untranslated function costs them nothing more.
+///
+/// `repr(transparent)`: a context's `interp_funcs` indexes the module's
+/// functions as `CompiledFunc`s.
+#[repr(transparent)]
+pub struct LazyFunc {
+    func: UnsafeCell<CompiledFunc>,
+}
+
+// SAFETY: the only writes through the cell are `publish`'s, made once by
+// the thread holding the claim, to fields no thread reads before the
+// release store of `native` that follows them (see the type's docs);
+// everything else in a `CompiledFunc` is immutable or atomic.
+unsafe impl Sync for LazyFunc {}
+
+impl LazyFunc {
+    /// A function of type `ty` with index `func_index`, not translated.
+    pub fn new(ty: FuncType, func_index: u32) -> LazyFunc {
+        let slots =
+            |tys: &[crate::module::types::ValType]| -> u32 { tys.iter().map(|t| t.slots()).sum() };
+        let (param_slots, result_slots) = (slots(ty.params()), slots(ty.results()));
+        LazyFunc {
+            func: UnsafeCell::new(CompiledFunc {
+                ty,
+                code: Box::new([]),
+                offsets: Box::new([]),
+                pool: Box::new([]),
+                consts: Box::new([]),
+                param_slots,
+                result_slots,
+                locals_end: param_slots,
+                frame_slots: param_slots.max(result_slots),
+                func_index,
+                hotness: AtomicU32::new(0),
+                handlers: Box::new([]),
+                native: AtomicPtr::new(untranslated()),
+                claimed: AtomicBool::new(false),
+            }),
+        }
+    }
+
+    /// The function, for the interpreter (which reads it through raw
+    /// pointers, and its code only once translated).
+    pub fn as_ptr(&self) -> *const CompiledFunc {
+        self.func.get()
+    }
+
+    /// The function's native code once tier-up has made it (see
+    /// `CompiledFunc::native`).
+    pub fn native(&self) -> &AtomicPtr<NativeCode> {
+        // SAFETY: a reference to the atomic alone, which is never written
+        // through the cell.
+        unsafe { &(*self.func.get()).native }
+    }
+
+    /// The function's index in the module's function index space.
+    #[cfg(test)]
+    pub fn func_index(&self) -> u32 {
+        // SAFETY: written before the function was shared, never after.
+        unsafe { (*self.func.get()).func_index }
+    }
+
+    /// Whether the function has interpreter code.
+    pub fn is_translated(&self) -> bool {
+        // SAFETY: `native` is atomic; the reference is to it alone.
+        unsafe { (*self.func.get()).native.load(Ordering::Acquire) != untranslated() }
+    }
+
+    /// The function, translated.
+    pub fn get(&self) -> Option<&CompiledFunc> {
+        // SAFETY: once translated nothing writes to the function but its
+        // atomics.
+        self.is_translated().then(|| unsafe { &*self.func.get() })
+    }
+
+    /// Claims the translation of the function for this thread: false if
+    /// another thread holds the claim (or held it and published).
+    pub fn claim(&self) -> bool {
+        // SAFETY: a reference to the atomic alone.
+        !unsafe { &(*self.func.get()).claimed }.swap(true, Ordering::Acquire)
+    }
+
+    /// Gives up a claim without publishing (the translation failed).
+    pub fn release_claim(&self) {
+        // SAFETY: a reference to the atomic alone.
+        unsafe { &(*self.func.get()).claimed }.store(false, Ordering::Release);
+    }
+
+    /// Publishes `f`'s translation as this function's code.
+    ///
+    /// # Safety
+    /// Called by the thread that holds the claim, while the function is
+    /// untranslated.
+    pub unsafe fn publish(&self, f: CompiledFunc) {
+        let p = self.func.get();
+        // SAFETY: guaranteed by the caller; no thread reads these fields
+        // before the store below (they see `untranslated()` and wait for
+        // the claim's holder instead).
+        unsafe {
+            (*p).code = f.code;
+            (*p).offsets = f.offsets;
+            (*p).pool = f.pool;
+            (*p).consts = f.consts;
+            (*p).locals_end = f.locals_end;
+            (*p).frame_slots = f.frame_slots;
+            (*p).handlers = f.handlers;
+            (*p).native.store(std::ptr::null_mut(), Ordering::Release);
+        }
+    }
 }

@@ -159,13 +159,7 @@ pub struct Translator {
     last_label: usize,
     /// The `try_table` ranges closed so far (innermost first).
     handlers: Vec<TryRange>,
-    /// The body's local declarations (offset, count, type), kept to give
-    /// the validator once the frame is known to fit.
-    local_decls: Vec<(u64, u32, wasmparser::ValType)>,
 }
-
-/// The validator of one function body (see `Translator::translate`).
-pub type BodyValidator = wasmparser::FuncValidator<wasmparser::ValidatorResources>;
 
 /// An open `try_table`: where its body starts and its catch clauses.
 #[derive(Debug)]
@@ -207,24 +201,18 @@ impl Translator {
     /// five operands; a function whose frame does not fit in 16 bits (tens
     /// of thousands of locals or operands) is translated again with the
     /// wide forms only.
-    ///
-    /// With a `validator` the body is validated in the same pass, each
-    /// operator before it is translated (one decoding serves both);
-    /// without one it must have been validated already.
     pub fn translate(
         &mut self,
         env: &TranslateEnv<'_>,
         func_index: u32,
         body: &FunctionBody<'_>,
-        validator: Option<&mut BodyValidator>,
     ) -> Result<CompiledFunc, Error> {
-        let mut validator = validator;
         if !testing::force_wide() {
-            if let Some(f) = self.translate_as(env, func_index, body, true, &mut validator)? {
+            if let Some(f) = self.translate_as(env, func_index, body, true)? {
                 return Ok(f);
             }
         }
-        let f = self.translate_as(env, func_index, body, false, &mut validator)?;
+        let f = self.translate_as(env, func_index, body, false)?;
         Ok(f.expect("wide forms fit every frame"))
     }
 
@@ -236,7 +224,6 @@ impl Translator {
         func_index: u32,
         body: &FunctionBody<'_>,
         narrow: bool,
-        validator: &mut Option<&mut BodyValidator>,
     ) -> Result<Option<CompiledFunc>, Error> {
         let werr = Error::from_wasmparser;
         self.narrow = narrow;
@@ -270,12 +257,9 @@ impl Translator {
         }
         let param_slots = next;
         let mut locals = body.get_locals_reader().map_err(werr)?;
-        self.local_decls.clear();
         for _ in 0..locals.get_count() {
-            let offset = locals.original_position();
-            let (count, wt) = locals.read().map_err(werr)?;
-            self.local_decls.push((offset, count, wt));
-            let t = ValType::from_wasmparser(wt, env.heap_types)
+            let (count, t) = locals.read().map_err(werr)?;
+            let t = ValType::from_wasmparser(t, env.heap_types)
                 .ok_or_else(|| err("unsupported local type", body_start))?;
             for _ in 0..count {
                 self.local_slots.push(next);
@@ -287,14 +271,7 @@ impl Translator {
             }
         }
         if narrow && next >= NARROW_CONST_BASE {
-            // Before the validator has seen anything: the wide pass
-            // validates.
             return Ok(None);
-        }
-        if let Some(v) = validator.as_deref_mut() {
-            for &(offset, count, t) in &self.local_decls {
-                v.define_locals(offset, count, t).map_err(werr)?;
-            }
         }
         self.locals_end = next;
         self.max_slot = next;
@@ -325,13 +302,7 @@ impl Translator {
             self.emit(Instr::Fuel { cost: plan.entry });
         }
 
-        let mut reader = body.get_binary_reader_for_operators().map_err(werr)?;
-        if let Some(v) = validator.as_deref() {
-            // Decoded as the validator would (some encodings depend on the
-            // enabled proposals).
-            reader.set_features(*v.features());
-        }
-        let mut reader = wasmparser::OperatorsReader::new(reader);
+        let mut reader = body.get_operators_reader().map_err(werr)?;
         while !reader.eof() {
             let offset = reader.original_position() as usize;
             // Read in place and passed by reference: copying the freshly
@@ -340,9 +311,6 @@ impl Translator {
                 Ok(op) => op,
                 Err(e) => return Err(werr(e)),
             };
-            if let Some(v) = validator.as_deref_mut() {
-                v.op(offset as u64, &op).map_err(werr)?;
-            }
             self.cur_offset = (offset - body_start) as u32;
             let check_epoch = env.metering.epoch && checks_epoch_after(&op);
             self.operator(env, &op, offset)?;
@@ -357,17 +325,6 @@ impl Translator {
                         self.emit(Instr::Fuel { cost });
                     }
                 }
-            }
-        }
-        if let Some(v) = validator.take() {
-            // Validated whole: a wide pass after this one does not validate
-            // again.
-            reader.finish().map_err(werr)?;
-            if v.control_stack_height() != 0 {
-                return Err(err(
-                    "control frames remain at end of function body",
-                    reader.original_position() as usize,
-                ));
             }
         }
         if narrow && (self.max_slot >= NARROW_CONST_BASE || self.consts.len() >= 0x8000) {
@@ -420,6 +377,7 @@ impl Translator {
             result_slots: ty.results().iter().map(|t| slots_of(*t)).sum(),
             hotness: Default::default(),
             native: Default::default(),
+            claimed: Default::default(),
             locals_end: self.locals_end,
             frame_slots: self.max_slot + n + 2,
             handlers: std::mem::take(&mut self.handlers).into_boxed_slice(),

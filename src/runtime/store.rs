@@ -97,6 +97,10 @@ pub struct VMStoreContext {
     /// Where the interpreter reports a hot function: the instance's context
     /// and the function's index.
     pub tier_up: Option<unsafe fn(*mut VMContext, u32)>,
+    /// Translates a function of the instance at its first call (see
+    /// `interp::LazyFunc`): the instance's context and the function's
+    /// index; false with a trap raised if it cannot be.
+    pub translate: Option<unsafe fn(*mut VMContext, u32) -> bool>,
     /// The trap being propagated, if any.
     pub trap: Option<PendingTrap>,
     /// The store's resource limits and usage.
@@ -125,6 +129,7 @@ impl VMStoreContext {
             store: std::ptr::null_mut(),
             hot_threshold: 0,
             tier_up: None,
+            translate: None,
             trap: None,
             resources: Resources::default(),
             exceptions: Vec::new(),

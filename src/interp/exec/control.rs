@@ -334,12 +334,19 @@ unsafe fn enter(
     unsafe {
         let native = (*callee).native.load(Ordering::Acquire);
         if !native.is_null() {
-            // Tiered up: call the native code instead.
-            if !call_tiered(cx, fp, callee, callee_ctx, native, args) {
-                return callee_failed(cx, ip, fp);
+            if native == crate::interp::untranslated() {
+                // First call: translate, then run it here.
+                if !translate(cx, callee, callee_ctx) {
+                    return callee_failed(cx, ip, fp);
+                }
+            } else {
+                // Tiered up: call the native code instead.
+                if !call_tiered(cx, fp, callee, callee_ctx, native, args) {
+                    return callee_failed(cx, ip, fp);
+                }
+                let (mem, len) = memory0((*cx).vmctx);
+                dispatch!(ret, fp, mem, len, cx, 0, facc)
             }
-            let (mem, len) = memory0((*cx).vmctx);
-            dispatch!(ret, fp, mem, len, cx, 0, facc)
         }
         let new_fp = fp.add(args as usize);
         let top = (*cx).frames_top;
@@ -363,6 +370,19 @@ unsafe fn enter(
         }
         dispatch!(code, new_fp, mem, len, cx, 0, facc)
     }
+}
+
+/// Translates `callee` (of the instance `callee_ctx`) at its first call;
+/// false with a trap pending in the store context if it cannot be.
+///
+/// # Safety
+/// `cx` is the live invocation state; `callee` a function of the module of
+/// the live instance `callee_ctx`.
+#[cold]
+#[inline(never)]
+unsafe fn translate(cx: *mut Cx, callee: *const CompiledFunc, callee_ctx: *mut VMContext) -> bool {
+    // SAFETY: guaranteed by the caller.
+    unsafe { super::translate_now((*(*cx).vmctx).store, callee, callee_ctx) }
 }
 
 /// Ends the invocation after the function called at `ip` (in the frame
@@ -716,6 +736,11 @@ unsafe fn tail_call(
             return leave(mem, len, cx, facc);
         }
         let callee = (*f).interp_code as *const CompiledFunc;
+        if (*callee).native.load(Ordering::Acquire) == crate::interp::untranslated()
+            && !translate(cx, callee, (*f).vmctx)
+        {
+            return callee_failed(cx, ip, fp);
+        }
         if fp.add((*callee).frame_slots as usize) > (*cx).stack_end {
             trap!(cx, ip, TrapCode::StackExhausted);
         }

@@ -500,15 +500,19 @@ pub unsafe extern "C" fn array_call(
     // checked to fit in it before anything is written.
     unsafe {
         let f = (*callee).interp_code as *const CompiledFunc;
+        let vmctx = (*callee).vmctx;
+        let store = (*vmctx).store;
         let native = (*f).native.load(std::sync::atomic::Ordering::Acquire);
-        if !native.is_null() {
+        if native == super::untranslated() {
+            if !translate_now(store, f, vmctx) {
+                return false;
+            }
+        } else if !native.is_null() {
             // Tiered up since this reference was made: switch it over.
             let vm = callee as *mut VMFuncRef;
             (*vm).adopt(&*native);
             return ((*vm).array_call)(vm, _caller, values, capacity);
         }
-        let vmctx = (*callee).vmctx;
-        let store = (*vmctx).store;
         let exec = (*store).interp as *mut ExecState;
         debug_assert!(!exec.is_null(), "store without interpreter state");
         let exec = &mut *exec;
@@ -535,6 +539,31 @@ pub unsafe extern "C" fn array_call(
             std::ptr::copy_nonoverlapping(stack.add(base), values, results);
         }
         ok
+    }
+}
+
+/// Has `func`, a function of the instance `vmctx` in the store `store`,
+/// translated (by the engine's hook); false with a trap raised if it
+/// cannot be.
+///
+/// # Safety
+/// Live store context, function and instance context.
+#[cold]
+#[inline(never)]
+pub(super) unsafe fn translate_now(
+    store: *mut VMStoreContext,
+    func: *const CompiledFunc,
+    vmctx: *mut VMContext,
+) -> bool {
+    // SAFETY: guaranteed by the caller.
+    unsafe {
+        match (*store).translate {
+            Some(translate) => translate(vmctx, (*func).func_index),
+            None => {
+                (*store).raise(TrapCode::Unreachable);
+                false
+            }
+        }
     }
 }
 
