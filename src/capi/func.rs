@@ -117,8 +117,7 @@ fn call_host(
     let mut outcome = Ok(());
     if !trap.is_null() {
         // SAFETY: the callback returned an owned trap.
-        let t = unsafe { Box::from_raw(trap) };
-        outcome = Err(t.trap().clone());
+        outcome = Err(unsafe { take_trap(trap) });
     } else {
         for (i, (c, t)) in cres.slice_mut().iter().zip(ty.results()).enumerate() {
             // SAFETY: the callback filled in valid values.
@@ -176,8 +175,7 @@ fn call_host_numeric(
     let mut outcome = Ok(());
     if !trap.is_null() {
         // SAFETY: the callback returned an owned trap.
-        let t = unsafe { Box::from_raw(trap) };
-        outcome = Err(t.trap().clone());
+        outcome = Err(unsafe { take_trap(trap) });
     } else {
         for (i, (c, t)) in cres.iter().zip(results).enumerate() {
             match numeric_to_raw(c, *t) {
@@ -308,6 +306,25 @@ fn error_trap(store: *mut wasm_store_t, msg: String) -> *mut wasm_trap_t {
     wasm_trap_t::from_trap(store, Trap::new(msg))
 }
 
+/// The trap for a call that returned normally into a results vector of
+/// the wrong size.
+fn results_do_not_fit(store: *mut wasm_store_t, results: usize, room: usize) -> *mut wasm_trap_t {
+    error_trap(
+        store,
+        format!("function returned {results} results, but the results vector has room for {room}"),
+    )
+}
+
+/// The trap a host callback returned (owned by the caller now).
+///
+/// # Safety
+/// `trap` is a non-null trap the callback handed over.
+unsafe fn take_trap(trap: *mut wasm_trap_t) -> Trap {
+    // SAFETY: guaranteed by the caller.
+    let t = unsafe { Box::from_raw(trap) };
+    t.trap().clone()
+}
+
 /// Calls `f`. Argument counts and kinds are checked first: a mismatch
 /// returns a trap and runs nothing. A results vector of the wrong size does
 /// not stop the call, as in the reference implementation: the function
@@ -377,14 +394,9 @@ unsafe fn call_numeric(
     let results = ty.results();
     Some(match outcome {
         Err(t) => wasm_trap_t::from_trap(store_ptr, t),
-        Ok(()) if cres.len() != results.len() => error_trap(
-            store_ptr,
-            format!(
-                "function returned {} results, but the results vector has room for {}",
-                results.len(),
-                cres.len()
-            ),
-        ),
+        Ok(()) if cres.len() != results.len() => {
+            results_do_not_fit(store_ptr, results.len(), cres.len())
+        }
         Ok(()) => {
             for ((c, t), raw) in cres.iter_mut().zip(results).zip(slots) {
                 *c = numeric_from_raw(raw, *t);
@@ -445,13 +457,7 @@ unsafe fn call_vals(
     // SAFETY: see above.
     let store = unsafe { &mut (*store_ptr).store };
     match func.call(store, argv, resv) {
-        Ok(()) if cres.len() != nresults => error_trap(
-            store_ptr,
-            format!(
-                "function returned {nresults} results, but the results vector has room for {}",
-                cres.len()
-            ),
-        ),
+        Ok(()) if cres.len() != nresults => results_do_not_fit(store_ptr, nresults, cres.len()),
         Ok(()) => {
             for (c, v) in cres.iter_mut().zip(resv.iter()) {
                 *c = from_val(store_ptr, v);

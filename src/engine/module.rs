@@ -168,10 +168,7 @@ impl Module {
     /// then `Error::Unsupported`).
     pub fn validate(engine: &Engine, bytes: &[u8]) -> Result<(), Error> {
         let features = engine.config().features.to_wasmparser();
-        // Without the GC proposal no GC instruction validates: a module
-        // valid without it needs no scan (a second pass over every body).
-        if features.contains(wasmparser::WasmFeatures::GC) {
-            let lean = features.difference(wasmparser::WasmFeatures::GC);
+        if let Some(lean) = without_gc(features) {
             if Validator::new_with_features(lean)
                 .validate_all(bytes)
                 .is_ok()
@@ -273,13 +270,10 @@ pub(crate) fn compile_with(
 ) -> Result<ModuleInner, Error> {
     let features = engine.config().features.to_wasmparser();
     let mut precompiled = precompiled;
-    // First without the GC proposal: then no GC instruction validates and
-    // bodies need no scan for them (wasmparser's own validation loop, the
-    // fastest). A module that fails that (it uses GC types or
+    // A module that fails the first attempt (it uses GC types or
     // instructions, or is invalid) is compiled again with the proposal on
     // and its bodies scanned, which also tells invalid from unsupported.
-    if features.contains(wasmparser::WasmFeatures::GC) {
-        let lean = features.difference(wasmparser::WasmFeatures::GC);
+    if let Some(lean) = without_gc(features) {
         if let Ok(m) = compile_valid(engine, bytes, lean, &mut precompiled, false) {
             return Ok(m);
         }
@@ -295,6 +289,15 @@ pub(crate) fn compile_with(
         }
         e => e,
     })
+}
+
+/// `features` without the GC proposal, if it has it: what a first
+/// validation tries, since with it off no GC instruction validates and a
+/// module that passes needs no scan for them (a second pass over every
+/// body); only modules that fail are validated again with GC and scanned.
+fn without_gc(features: wasmparser::WasmFeatures) -> Option<wasmparser::WasmFeatures> {
+    let gc = wasmparser::WasmFeatures::GC;
+    features.contains(gc).then(|| features.difference(gc))
 }
 
 fn compile_valid(
