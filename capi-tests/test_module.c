@@ -24,42 +24,78 @@ static wasm_trap_t *host_nop(const wasm_val_vec_t *args, wasm_val_vec_t *results
   return NULL;
 }
 
+/* Instantiates m (imports: add, nop) in store and calls "add"; deletes m
+   first when asked (the instance keeps its module). Returns 1 on success. */
+static int run_add(wasm_store_t *store, wasm_module_t *m, int delete_module_first) {
+  wasm_functype_t *t2 = wasm_functype_new_2_1(wasm_valtype_new_i32(), wasm_valtype_new_i32(),
+                                              wasm_valtype_new_i32());
+  wasm_functype_t *t0 = wasm_functype_new_0_0();
+  wasm_func_t *add = wasm_func_new(store, t2, host_add);
+  wasm_func_t *nop = wasm_func_new(store, t0, host_nop);
+  wasm_extern_t *imps[] = {wasm_func_as_extern(add), wasm_func_as_extern(nop)};
+  wasm_extern_vec_t iv = WASM_ARRAY_VEC(imps);
+  wasm_instance_t *inst = wasm_instance_new(store, m, &iv, NULL);
+  if (delete_module_first) wasm_module_delete(m);
+  int ok = inst != NULL;
+  if (inst) {
+    wasm_extern_vec_t ex;
+    wasm_instance_exports(inst, &ex);
+    wasm_val_t args[2] = {WASM_I32_VAL(20), WASM_I32_VAL(22)};
+    wasm_val_t res[1] = {WASM_INIT_VAL};
+    wasm_val_vec_t a = WASM_ARRAY_VEC(args), r = WASM_ARRAY_VEC(res);
+    ok = ok && wasm_func_call(wasm_extern_as_func(ex.data[0]), &a, &r) == NULL &&
+         res[0].of.i32 == 42;
+    wasm_extern_vec_delete(&ex);
+    wasm_instance_delete(inst);
+  }
+  wasm_func_delete(add);
+  wasm_func_delete(nop);
+  wasm_functype_delete(t2);
+  wasm_functype_delete(t0);
+  return ok;
+}
+
 /* In another thread: obtain the shared module in a new store, instantiate
    it and call "add". Returns 1 on success. */
 static void *thread_main(void *arg) {
   (void)arg;
   wasm_store_t *store = wasm_store_new(engine);
   wasm_module_t *m = wasm_module_obtain(store, shared);
-  int ok = m != NULL;
-  if (m) {
-    wasm_functype_t *t2 = wasm_functype_new_2_1(wasm_valtype_new_i32(), wasm_valtype_new_i32(),
-                                                wasm_valtype_new_i32());
-    wasm_functype_t *t0 = wasm_functype_new_0_0();
-    wasm_func_t *add = wasm_func_new(store, t2, host_add);
-    wasm_func_t *nop = wasm_func_new(store, t0, host_nop);
-    wasm_extern_t *imps[] = {wasm_func_as_extern(add), wasm_func_as_extern(nop)};
-    wasm_extern_vec_t iv = WASM_ARRAY_VEC(imps);
-    wasm_instance_t *inst = wasm_instance_new(store, m, &iv, NULL);
-    ok = ok && inst != NULL;
-    if (inst) {
-      wasm_extern_vec_t ex;
-      wasm_instance_exports(inst, &ex);
-      wasm_val_t args[2] = {WASM_I32_VAL(20), WASM_I32_VAL(22)};
-      wasm_val_t res[1] = {WASM_INIT_VAL};
-      wasm_val_vec_t a = WASM_ARRAY_VEC(args), r = WASM_ARRAY_VEC(res);
-      ok = ok && wasm_func_call(wasm_extern_as_func(ex.data[0]), &a, &r) == NULL &&
-           res[0].of.i32 == 42;
-      wasm_extern_vec_delete(&ex);
-      wasm_instance_delete(inst);
-    }
-    wasm_func_delete(add);
-    wasm_func_delete(nop);
-    wasm_functype_delete(t2);
-    wasm_functype_delete(t0);
-    wasm_module_delete(m);
-  }
+  int ok = m != NULL && run_add(store, m, 0);
+  if (m) wasm_module_delete(m);
   wasm_store_delete(store);
   return (void *)(size_t)ok;
+}
+
+/* Handles obtained in a store, in every order of deletion: the store's
+   instances keep the module after its handles, and handles deleted after
+   their store stay usable until then. */
+static void obtained_handles_outlive_their_store(void) {
+  wasm_store_t *s = wasm_store_new(engine);
+  wasm_module_t *a = wasm_module_obtain(s, shared);
+  wasm_module_t *b = wasm_module_obtain(s, shared);
+  wasm_module_t *c = wasm_module_obtain(s, shared);
+  wasm_module_t *d = wasm_module_obtain(s, shared);
+  CHECK(a && b && c && d && wasm_module_same(a, b) && wasm_module_same(c, d));
+  wasm_module_t *acopy = wasm_module_copy(a);
+  CHECK(run_add(s, d, 1)); /* the handle goes before its instance */
+  wasm_module_delete(b);   /* neither the first nor the last listed */
+  wasm_store_delete(s);    /* a, c and the copy outlive their store */
+  wasm_exporttype_vec_t ex;
+  wasm_module_exports(c, &ex);
+  CHECK(ex.size == 13);
+  wasm_exporttype_vec_delete(&ex);
+  wasm_store_t *s2 = wasm_store_new(engine);
+  CHECK(run_add(s2, a, 0));
+  CHECK(run_add(s2, acopy, 0));
+  wasm_module_t *e = wasm_module_obtain(s2, shared);
+  CHECK(e && wasm_module_same(e, a));
+  wasm_module_delete(a);
+  wasm_store_delete(s2); /* with e still listed */
+  CHECK(wasm_module_same(e, c));
+  wasm_module_delete(e);
+  wasm_module_delete(c);
+  wasm_module_delete(acopy);
 }
 
 static wasm_byte_vec_t read_bytes(const char *path) {
@@ -140,6 +176,7 @@ int main(void) {
     pthread_join(threads[i], &ok);
     CHECK(ok == (void *)1);
   }
+  obtained_handles_outlive_their_store();
   wasm_shared_module_delete(shared);
 
   /* Link errors: missing imports, wrong types. Instantiation fails cleanly

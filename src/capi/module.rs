@@ -5,7 +5,9 @@ use super::r#ref::{new_cell, ref_kind, RefKind};
 use super::store::wasm_store_t;
 use super::types::*;
 use super::vec::*;
+use crate::engine::HeldModule;
 use crate::engine::Module;
+use std::cell::Cell;
 use std::ptr;
 
 ref_kind!(
@@ -30,13 +32,104 @@ ref_kind!(
 impl wasm_module_t {
     /// A new handle (with its own host-info cell) for a compiled module.
     pub(crate) fn from_module(store: *mut wasm_store_t, m: Module) -> *mut wasm_module_t {
-        wasm_module_t::boxed(store, RefKind::Module(m, new_cell()))
+        wasm_module_t::boxed(store, RefKind::Module(ModuleHold::Owned(m), new_cell()))
     }
 
     pub(crate) fn module(&self) -> &Module {
         match &self.r.kind {
             RefKind::Module(m, _) => m,
             _ => unreachable!("a module view always holds a module"),
+        }
+    }
+}
+
+/// A module handle's hold on its module.
+pub enum ModuleHold {
+    /// A count of its own.
+    Owned(Module),
+    /// A view of the count its live store holds, for handles made by
+    /// `wasm_module_obtain`: a server that obtains, instantiates and drops
+    /// a module per request on many threads then updates the module's
+    /// shared count once per store, not once per handle and instance.
+    /// Listed in the store (`next`), which makes it `Owned` if deleted
+    /// first.
+    Lent {
+        module: HeldModule,
+        store: *mut wasm_store_t,
+        next: Cell<*mut ModuleHold>,
+    },
+}
+
+impl ModuleHold {
+    /// The next lent hold of the store's list (null at the end).
+    fn next(&self) -> Option<&Cell<*mut ModuleHold>> {
+        match self {
+            ModuleHold::Lent { next, .. } => Some(next),
+            ModuleHold::Owned(_) => None,
+        }
+    }
+}
+
+impl std::ops::Deref for ModuleHold {
+    type Target = Module;
+    fn deref(&self) -> &Module {
+        match self {
+            ModuleHold::Owned(m) => m,
+            ModuleHold::Lent { module, .. } => module,
+        }
+    }
+}
+
+impl Clone for ModuleHold {
+    /// A copy counts the module itself: unlike the original, it is not
+    /// listed in the store.
+    fn clone(&self) -> ModuleHold {
+        ModuleHold::Owned(Module::clone(self))
+    }
+}
+
+impl Drop for ModuleHold {
+    fn drop(&mut self) {
+        let ModuleHold::Lent {
+            store, ref next, ..
+        } = *self
+        else {
+            return;
+        };
+        let this: *const ModuleHold = self;
+        // SAFETY: a lent hold's store is alive (a store deleted first
+        // makes its lent holds owned), and so are the holds on its list.
+        unsafe {
+            let mut link = &(*store).lent_modules;
+            while !link.get().is_null() {
+                if std::ptr::eq(link.get(), this) {
+                    link.set(next.get());
+                    return;
+                }
+                let Some(n) = (*link.get()).next() else {
+                    return;
+                };
+                link = n;
+            }
+        }
+    }
+}
+
+/// Makes the store's lent holds owned, before the store goes.
+///
+/// # Safety
+/// `store` is live and about to be deleted.
+pub(crate) unsafe fn own_lent_holds(store: &wasm_store_t) {
+    // Taken first: replacing a hold drops the lent one, whose unlisting
+    // then finds the list empty.
+    let mut hold = store.lent_modules.replace(ptr::null_mut());
+    while !hold.is_null() {
+        // SAFETY: listed holds are live (a deleted handle unlists its
+        // hold).
+        unsafe {
+            let next = (*hold).next().map_or(ptr::null_mut(), Cell::get);
+            *hold = ModuleHold::Owned(Module::clone(&*hold));
+            hold = next;
         }
     }
 }
@@ -182,7 +275,27 @@ pub unsafe extern "C" fn wasm_module_obtain(
     if !crate::engine::Engine::same(engine, module.engine()) {
         return ptr::null_mut();
     }
-    wasm_module_t::from_module(store, module.clone())
+    // SAFETY: a live store (checked non-null above; C API contract).
+    let held = unsafe { (*store).store.hold_module(module) };
+    // SAFETY: as above.
+    let head = unsafe { &(*store).lent_modules };
+    let handle = wasm_module_t::boxed(
+        store,
+        RefKind::Module(
+            ModuleHold::Lent {
+                module: held,
+                store,
+                next: Cell::new(head.get()),
+            },
+            new_cell(),
+        ),
+    );
+    // SAFETY: `handle` was just boxed; the hold inside it stays at this
+    // address until the handle is deleted, which unlists it.
+    if let RefKind::Module(hold, _) = unsafe { &mut (*handle).r.kind } {
+        head.set(hold);
+    }
+    handle
 }
 
 #[no_mangle]

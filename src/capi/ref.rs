@@ -65,7 +65,7 @@ pub enum RefKind {
     /// A host object made by `wasm_foreign_new` (an externref payload).
     Foreign(ExternRef),
     Trap(Trap, HostInfoCell),
-    Module(Module, HostInfoCell),
+    Module(super::module::ModuleHold, HostInfoCell),
     /// An exception tag (an extern of kind `WASM_EXTERN_TAG`).
     Tag(Tag),
     /// An exception reference (`exnref`) a guest passed out.

@@ -3,6 +3,7 @@
 //! standing for references handed to wasm as externref values.
 
 use super::engine::wasm_engine_t;
+use super::module::ModuleHold;
 use super::r#ref::{ExternPayload, HostInfo, ObjKey, RefKind};
 use crate::engine::{ExternRef, Store};
 use std::cell::RefCell;
@@ -18,6 +19,10 @@ pub struct wasm_store_t {
     pub(crate) wrapped: RefCell<HashMap<ObjKey, ExternRef>>,
     /// The embedder's pointer (`wasmrt_store_data_set`).
     pub(crate) user_data: *mut std::ffi::c_void,
+    /// The live module handles holding a view of this store's count of
+    /// their module (`ModuleHold::Lent`).
+    /// (A list through the holds: no allocation per store.)
+    pub(crate) lent_modules: std::cell::Cell<*mut ModuleHold>,
 }
 
 impl wasm_store_t {
@@ -66,6 +71,7 @@ pub unsafe extern "C" fn wasm_store_new(engine: *mut wasm_engine_t) -> *mut wasm
         env_finalizers: RefCell::new(Vec::new()),
         wrapped: RefCell::new(HashMap::new()),
         user_data: std::ptr::null_mut(),
+        lent_modules: std::cell::Cell::new(std::ptr::null_mut()),
     }))
 }
 
@@ -76,6 +82,9 @@ pub unsafe extern "C" fn wasm_store_delete(s: *mut wasm_store_t) {
     }
     // SAFETY: an owned box made by `wasm_store_new`.
     let s = unsafe { Box::from_raw(s) };
+    // Module handles outliving the store take counts of their own.
+    // SAFETY: the store is live and about to go.
+    unsafe { super::module::own_lent_holds(&s) };
     // Host info and environment finalizers run here, once each; then the
     // store's objects are freed.
     let infos = std::mem::take(&mut *s.host_info.borrow_mut());

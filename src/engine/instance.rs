@@ -5,7 +5,7 @@ use super::error::Error;
 use super::func::Func;
 use super::global::Global;
 use super::memory::Memory;
-use super::module::{ExportItem, Module};
+use super::module::{ExportItem, HeldModule, Module};
 use super::store::{FuncEntry, GlobalRecord, MemoryRecord, Store, StoreId, TableRecord};
 use super::table::Table;
 use super::tag::Tag;
@@ -85,7 +85,7 @@ impl Extern {
 pub struct InstanceData {
     /// This instance's own handle.
     pub(crate) handle: Instance,
-    pub(crate) module: Module,
+    pub(crate) module: HeldModule,
     /// Stand-in memory 0 for modules without memory, so the interpreter
     /// can always cache memory 0's extent.
     _no_memory: Box<VMMemoryDefinition>,
@@ -145,7 +145,7 @@ impl Instance {
     }
 
     pub fn module(&self, store: &Store) -> Module {
-        self.data(store).module.clone()
+        Module::clone(&self.data(store).module)
     }
 }
 
@@ -307,14 +307,18 @@ fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result
         }
         let guarded = store.engine().config().guard_pages;
         let image = if k == 0 { m.memory_image() } else { None };
-        let (mem, mapped) = super::memory_init::create_memory(
-            store.engine().memory_pool(),
-            ty.limits.min,
-            max,
-            ty.memory64,
-            guarded,
-            image,
-        )?;
+        // SAFETY: the memory goes into this store, which drops its
+        // memories before its engine, the pool's owner (`StoreInner`).
+        let (mem, mapped) = unsafe {
+            super::memory_init::create_memory(
+                store.engine().memory_pool(),
+                ty.limits.min,
+                max,
+                ty.memory64,
+                guarded,
+                image,
+            )
+        }?;
         image_mapped |= mapped;
         let bytes = ty.limits.min.saturating_mul(crate::runtime::WASM_PAGE_SIZE);
         store.inner.resources().add_new(0, 0, 0, 1, bytes);
@@ -381,12 +385,13 @@ fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result
         tag_handles.push(Tag::with_type_id(store, m.info.tag_type(i), type_id));
     }
     let tag_ids: Box<[u32]> = tag_handles.iter().map(|t| t.index).collect();
+    let held_module = store.hold_module(module);
     let mut data = Box::new(InstanceData {
         handle: Instance {
             store: store_id,
             index,
         },
-        module: module.clone(),
+        module: held_module,
         _no_memory: no_memory,
         vmctx: VMContext {
             memories: ptr::null(),

@@ -42,7 +42,10 @@ pub(crate) fn image_for(info: &ModuleInfo, bytes: &[u8]) -> Option<Arc<MemoryIma
 /// given, with `image` mapped over its start when given and possible.
 /// Returns whether the image was mapped (else the caller copies the
 /// segments).
-pub(crate) fn create_memory(
+///
+/// # Safety
+/// `pool` must outlive the memory (`MemoryPool::allocate`).
+pub(crate) unsafe fn create_memory(
     pool: Option<&Arc<MemoryPool>>,
     min: u64,
     max: u64,
@@ -52,14 +55,15 @@ pub(crate) fn create_memory(
 ) -> Result<(LinearMemory, bool), Error> {
     match pool {
         Some(pool) if !pool.is_cache() => {
-            return pool
-                .allocate(min, max, memory64, guarded, image)
+            // SAFETY: guaranteed by the caller.
+            return unsafe { pool.allocate(min, max, memory64, guarded, image) }
                 .map_err(Error::Limit);
         }
         // The cache holds guarded 32-bit reservations only; when it cannot
         // help, the memory is made on its own.
         Some(cache) if guarded && !memory64 => {
-            if let Ok(made) = cache.allocate(min, max, memory64, guarded, image) {
+            // SAFETY: guaranteed by the caller.
+            if let Ok(made) = unsafe { cache.allocate(min, max, memory64, guarded, image) } {
                 return Ok(made);
             }
         }

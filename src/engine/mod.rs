@@ -36,6 +36,7 @@ pub use func::{Caller, Func, HostFunc, Tier};
 pub use global::Global;
 pub use instance::{Extern, Instance};
 pub use memory::Memory;
+pub(crate) use module::HeldModule;
 pub use module::Module;
 pub use store::{Store, StoreId};
 pub use table::Table;

@@ -145,6 +145,31 @@ impl ModuleInner {
 #[derive(Clone)]
 pub struct Module(pub(crate) Arc<ModuleInner>);
 
+/// A view of a module without a count of its own, for the holders a
+/// store keeps (instances, module handles made by `wasm_module_obtain`):
+/// the store counts each module once (`Store::hold_module`), however many
+/// of them use it. A count per holder is an atomic update of a line every
+/// thread that instantiates the module shares.
+pub struct HeldModule(std::mem::ManuallyDrop<Module>);
+
+impl HeldModule {
+    /// # Safety
+    /// `module`'s module must stay alive while the view does.
+    pub(crate) unsafe fn new(module: &Module) -> HeldModule {
+        // SAFETY: the pointer comes from a live `Arc`; the view is never
+        // dropped as a `Module`, so it gives back no count it did not take.
+        let arc = unsafe { Arc::from_raw(Arc::as_ptr(&module.0)) };
+        HeldModule(std::mem::ManuallyDrop::new(Module(arc)))
+    }
+}
+
+impl std::ops::Deref for HeldModule {
+    type Target = Module;
+    fn deref(&self) -> &Module {
+        &self.0
+    }
+}
+
 impl std::fmt::Debug for Module {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Module")

@@ -8,6 +8,7 @@
 use super::error::Error;
 use super::func::HostFunc;
 use super::instance::InstanceData;
+use super::module::{HeldModule, Module};
 use super::types::*;
 use super::val::Val;
 use super::Engine;
@@ -86,7 +87,6 @@ pub(crate) struct GlobalRecord {
 #[allow(clippy::vec_box)]
 pub struct StoreInner {
     pub(crate) id: StoreId,
-    pub(crate) engine: Engine,
     /// Function index -> its reference and type, owned by an instance or
     /// by `host_funcs`.
     pub(crate) funcs: Vec<FuncEntry>,
@@ -106,6 +106,15 @@ pub struct StoreInner {
     exec: *mut ExecState,
     /// Reused argument/result buffers for host calls.
     pub(crate) host_bufs: Vec<(Vec<Val>, Vec<Val>)>,
+    /// The modules the store's instances (and module handles lent by the
+    /// C API) use, each once: they hold `HeldModule` views of these. The
+    /// first is kept inline (most stores use one module: no allocation).
+    /// Dropped after the records above (fields drop in order).
+    first_module: Option<Module>,
+    more_modules: Vec<Module>,
+    /// Last, so it outlives everything above: pooled memories return to
+    /// the engine's pool when dropped.
+    pub(crate) engine: Engine,
 }
 
 impl StoreInner {
@@ -181,12 +190,36 @@ impl Store {
                 ctx: Box::into_raw(ctx),
                 exec,
                 host_bufs: Vec::new(),
+                first_module: None,
+                more_modules: Vec::new(),
             }),
         }
     }
 
     pub fn engine(&self) -> &Engine {
         &self.inner.engine
+    }
+
+    /// A view of `module` valid as long as this store: the store takes a
+    /// count of it the first time only.
+    pub(crate) fn hold_module(&mut self, module: &Module) -> HeldModule {
+        let inner = &mut *self.inner;
+        let first = inner.first_module.get_or_insert_with(|| module.clone());
+        let held = if Module::same(first, module) {
+            first
+        } else {
+            let more = &mut inner.more_modules;
+            match more.iter().position(|m| Module::same(m, module)) {
+                Some(i) => &more[i],
+                None => {
+                    more.push(module.clone());
+                    &more[more.len() - 1]
+                }
+            }
+        };
+        // SAFETY: the store keeps its count until it is dropped, after
+        // every record holding a view (`StoreInner`'s field order).
+        unsafe { HeldModule::new(held) }
     }
 
     pub fn id(&self) -> StoreId {

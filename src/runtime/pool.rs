@@ -121,6 +121,9 @@ pub struct MemoryPool {
     /// the rest unmapped).
     keep_free: Option<usize>,
     free: Mutex<FreeList>,
+    /// This pool, for the per-thread near slot's record (made once per
+    /// thread, not per memory).
+    this: std::sync::Weak<MemoryPool>,
 }
 
 struct FreeList {
@@ -170,37 +173,45 @@ impl std::fmt::Debug for MemoryPool {
 
 /// A pooled memory's claim on its slot, returned to the pool on drop.
 pub struct SlotLease {
-    pool: Arc<MemoryPool>,
+    /// The pool, not counted: a count per memory is an atomic update of a
+    /// line every thread shares. `allocate`'s caller keeps the pool alive
+    /// for as long as the memory.
+    pool: std::ptr::NonNull<MemoryPool>,
     guarded: bool,
     image: Option<Arc<MemoryImage>>,
 }
+
+// SAFETY: `pool` is only read through `&MemoryPool`, which is `Sync`; the
+// lease is the memory's own and moves with it.
+unsafe impl Send for SlotLease {}
 
 impl MemoryPool {
     /// The cache of freed guarded reservations an engine without a
     /// configured pool uses: memories of any number, up to 4 GiB each,
     /// reserved afresh only when no freed one is left, `keep` at most kept.
     pub fn new_cache(keep: usize) -> Arc<MemoryPool> {
-        Arc::new(MemoryPool {
-            config: PoolConfig {
+        MemoryPool::with(
+            PoolConfig {
                 total_memories: u32::MAX,
                 max_memory_size: (MAX_PAGES_32 * WASM_PAGE_SIZE) as usize,
             },
-            keep_free: Some(keep),
-            free: Mutex::new(FreeList {
-                slots: Vec::new(),
-                in_use: 0,
-            }),
-        })
+            Some(keep),
+        )
     }
 
     pub fn new(config: PoolConfig) -> Arc<MemoryPool> {
-        Arc::new(MemoryPool {
+        MemoryPool::with(config, None)
+    }
+
+    fn with(config: PoolConfig, keep_free: Option<usize>) -> Arc<MemoryPool> {
+        Arc::new_cyclic(|this| MemoryPool {
             config,
-            keep_free: None,
+            keep_free,
             free: Mutex::new(FreeList {
                 slots: Vec::new(),
                 in_use: 0,
             }),
+            this: this.clone(),
         })
     }
 
@@ -223,8 +234,12 @@ impl MemoryPool {
     /// `max_memory_size`) in a slot of the pool, with `image` mapped over
     /// its start when given. Returns whether the image was mapped (the
     /// caller copies the segments otherwise).
-    pub fn allocate(
-        self: &Arc<Self>,
+    ///
+    /// # Safety
+    /// The pool must outlive the memory (a store drops its memories before
+    /// its engine, which holds the pool).
+    pub unsafe fn allocate(
+        &self,
         min: u64,
         max: u64,
         memory64: bool,
@@ -256,9 +271,11 @@ impl MemoryPool {
         };
         let max_pages = max.min(cap_pages).min(slot_pages);
         let lease = SlotLease {
-            pool: self.clone(),
+            pool: std::ptr::NonNull::from(self),
             guarded: slot.guarded,
-            image: slot.image.clone(),
+            // Moved, not cloned (the module's image is shared by every
+            // thread); the slot gets it back on release.
+            image: slot.image.take(),
         };
         let mem = LinearMemory::from_pool_slot(
             slot.base,
@@ -370,7 +387,7 @@ impl MemoryPool {
     /// Puts `slot` back on the free list (`reset`: it was discarded
     /// already; otherwise it is reset now), or unmaps it when it cannot be
     /// reset or the cache keeps enough free slots.
-    fn give_back(self: &Arc<Self>, mut slot: Slot, reset: bool) {
+    fn give_back(&self, mut slot: Slot, reset: bool) {
         let usable = reset || discard(&mut slot, self.reset_in_place_max());
         let slot = match usable && self.is_cache() {
             true => match self.keep_near(slot) {
@@ -424,7 +441,7 @@ impl MemoryPool {
     /// Keeps reset `slot` as this thread's near slot; returns the slot it
     /// displaces from this cache (which goes to the shared list). A near
     /// slot of another cache is returned to that cache.
-    fn keep_near(self: &Arc<Self>, slot: Slot) -> Option<Slot> {
+    fn keep_near(&self, slot: Slot) -> Option<Slot> {
         /// What keeping the slot took the place of.
         enum Replaced {
             /// A slot of this cache (or none, the record being empty).
@@ -437,11 +454,11 @@ impl MemoryPool {
             // Borrowed: a `NearSlot` being dropped frees a memory.
             let mut kept = cell.try_borrow_mut().ok()?;
             Some(match kept.as_mut() {
-                Some(n) if std::ptr::eq(n.pool.as_ptr(), Arc::as_ptr(self)) => {
+                Some(n) if std::ptr::eq(n.pool.as_ptr(), self) => {
                     Replaced::Displaced(std::mem::replace(&mut n.slot, slot.take()))
                 }
                 _ => Replaced::Other(kept.replace(NearSlot {
-                    pool: Arc::downgrade(self),
+                    pool: self.this.clone(),
                     slot: slot.take(),
                 })),
             })
@@ -568,8 +585,10 @@ impl SlotLease {
             accessible,
             image: self.image,
         };
-        let ok = discard(&mut slot, self.pool.reset_in_place_max());
-        self.pool.give_back(slot, ok);
+        // SAFETY: the pool outlives its memories (`MemoryPool::allocate`).
+        let pool = unsafe { self.pool.as_ref() };
+        let ok = discard(&mut slot, pool.reset_in_place_max());
+        pool.give_back(slot, ok);
     }
 }
 
@@ -578,7 +597,7 @@ impl Drop for MemoryPool {
         let free = self.free.get_mut().unwrap_or_else(|e| e.into_inner());
         for slot in free.slots.drain(..) {
             // SAFETY: free slots are owned by the pool alone; every memory
-            // using one holds an `Arc` to the pool, so none is alive now.
+            // using one is gone (`allocate`'s contract).
             unsafe { libc::munmap(slot.base.cast(), slot.reserved) };
         }
     }
@@ -612,6 +631,21 @@ mod tests {
         })
     }
 
+    /// `MemoryPool::allocate`; each test drops its memories before the
+    /// pool they come from.
+    fn alloc(
+        pool: &MemoryPool,
+        min: u64,
+        max: u64,
+        memory64: bool,
+        guarded: bool,
+        image: Option<&Arc<MemoryImage>>,
+    ) -> Result<(LinearMemory, bool), String> {
+        // SAFETY: see above (pools are made first in each test, so dropped
+        // last, or outlive the thread that uses them).
+        unsafe { pool.allocate(min, max, memory64, guarded, image) }
+    }
+
     fn image() -> Arc<MemoryImage> {
         let data: Vec<u8> = (0..20_000u32).map(|i| (i % 251) as u8 + 1).collect();
         MemoryImage::new(2 * 65536, &[(1000, &data[..])]).expect("memfd image")
@@ -620,21 +654,21 @@ mod tests {
     #[test]
     fn exhaustion_is_an_error_and_release_frees_a_slot() {
         let p = pool(2);
-        let a = p.allocate(1, 10, false, false, None).unwrap();
-        let _b = p.allocate(1, 10, false, false, None).unwrap();
-        let err = p.allocate(1, 10, false, false, None).err().unwrap();
+        let a = alloc(&p, 1, 10, false, false, None).unwrap();
+        let _b = alloc(&p, 1, 10, false, false, None).unwrap();
+        let err = alloc(&p, 1, 10, false, false, None).err().unwrap();
         assert!(err.contains("exhausted"), "{err}");
         drop(a);
         assert_eq!(p.free_slots(), 1);
-        assert!(p.allocate(1, 10, false, false, None).is_ok());
-        let too_big = p.allocate(1000, 1000, false, false, None).err().unwrap();
+        assert!(alloc(&p, 1, 10, false, false, None).is_ok());
+        let too_big = alloc(&p, 1000, 1000, false, false, None).err().unwrap();
         assert!(too_big.contains("max_memory_size"), "{too_big}");
     }
 
     #[test]
     fn reuse_resets_to_zero_and_growth_stays_in_the_slot() {
         let p = pool(1);
-        let (mut m, mapped) = p.allocate(1, 1000, false, true, None).unwrap();
+        let (mut m, mapped) = alloc(&p, 1, 1000, false, true, None).unwrap();
         assert!(!mapped);
         let base = m.def.base;
         m.data_mut()[10] = 5;
@@ -645,7 +679,7 @@ mod tests {
         assert_eq!(m.grow(253), None);
         assert_eq!(m.grow(252), Some(4));
         drop(m);
-        let (m, _) = p.allocate(1, 1000, false, true, None).unwrap();
+        let (m, _) = alloc(&p, 1, 1000, false, true, None).unwrap();
         assert_eq!(m.def.base, base, "the slot is reused");
         assert_eq!(m.data().len(), 65536, "accessible part shrank back");
         assert!(m.data().iter().all(|&b| b == 0), "reused memory is zero");
@@ -654,39 +688,39 @@ mod tests {
     #[test]
     fn a_cache_gives_a_thread_back_the_slot_it_freed() {
         let cache = MemoryPool::new_cache(4);
-        let (mut m, _) = cache.allocate(1, 1, false, true, None).unwrap();
+        let (mut m, _) = alloc(&cache, 1, 1, false, true, None).unwrap();
         let base = m.def.base;
         m.data_mut()[5] = 1;
         drop(m);
         assert_eq!(cache.free_slots(), 0, "kept by this thread, not listed");
-        let (m, _) = cache.allocate(1, 1, false, true, None).unwrap();
+        let (m, _) = alloc(&cache, 1, 1, false, true, None).unwrap();
         assert_eq!(m.def.base, base, "the same slot again");
         assert!(m.data().iter().all(|&b| b == 0), "and reset");
         // Two at once: the second freed displaces the first to the list.
-        let (m2, _) = cache.allocate(1, 1, false, true, None).unwrap();
+        let (m2, _) = alloc(&cache, 1, 1, false, true, None).unwrap();
         drop(m2);
         assert_eq!(cache.free_slots(), 0, "the record was empty: refilled");
         drop(m);
         assert_eq!(cache.free_slots(), 1, "displaced to the list");
-        let (a, _) = cache.allocate(1, 1, false, true, None).unwrap();
-        let (b, _) = cache.allocate(1, 1, false, true, None).unwrap();
+        let (a, _) = alloc(&cache, 1, 1, false, true, None).unwrap();
+        let (b, _) = alloc(&cache, 1, 1, false, true, None).unwrap();
         assert_eq!(cache.free_slots(), 0);
         drop((a, b));
         assert_eq!(cache.free_slots(), 1);
-        let (m, _) = cache.allocate(1, 1, false, true, None).unwrap();
-        let (m2, _) = cache.allocate(1, 1, false, true, None).unwrap();
+        let (m, _) = alloc(&cache, 1, 1, false, true, None).unwrap();
+        let (m2, _) = alloc(&cache, 1, 1, false, true, None).unwrap();
         drop(m2);
         drop(m);
         // Another thread's near slot goes to the list when the thread ends.
         let shared = cache.clone();
-        std::thread::spawn(move || drop(shared.allocate(1, 1, false, true, None).unwrap()))
+        std::thread::spawn(move || drop(alloc(&shared, 1, 1, false, true, None).unwrap()))
             .join()
             .unwrap();
         assert_eq!(cache.free_slots(), 1);
         // A slot of another cache displaces this thread's near slot, which
         // goes back to its own cache's list.
         let other = MemoryPool::new_cache(4);
-        drop(other.allocate(1, 1, false, true, None).unwrap());
+        drop(alloc(&other, 1, 1, false, true, None).unwrap());
         assert_eq!(cache.free_slots(), 2);
         assert_eq!(other.free_slots(), 0);
     }
@@ -697,7 +731,7 @@ mod tests {
     fn small_memories_are_zeroed_whole() {
         let p = pool(1);
         for round in 0..3u8 {
-            let (mut m, _) = p.allocate(1, 1, false, true, None).unwrap();
+            let (mut m, _) = alloc(&p, 1, 1, false, true, None).unwrap();
             assert!(m.data().iter().all(|&b| b == 0), "round {round}");
             let data = m.data_mut();
             let last = data.len() - 1;
@@ -716,13 +750,13 @@ mod tests {
         for (i, b) in expected[1000..21_000].iter_mut().enumerate() {
             *b = (i % 251) as u8 + 1;
         }
-        let (mut m, mapped) = p.allocate(2, 10, false, true, Some(&img)).unwrap();
+        let (mut m, mapped) = alloc(&p, 2, 10, false, true, Some(&img)).unwrap();
         assert!(mapped);
         assert!(m.data() == &expected[..]);
         m.data_mut()[1000] = 0;
         m.data_mut()[100_000] = 9;
         drop(m);
-        let (m, mapped) = p.allocate(2, 10, false, true, Some(&img)).unwrap();
+        let (m, mapped) = alloc(&p, 2, 10, false, true, Some(&img)).unwrap();
         assert!(mapped);
         assert!(
             m.data() == &expected[..],
@@ -730,11 +764,11 @@ mod tests {
         );
         drop(m);
         // Another module (no image) in the same slot: all zero.
-        let (m, mapped) = p.allocate(2, 10, false, true, None).unwrap();
+        let (m, mapped) = alloc(&p, 2, 10, false, true, None).unwrap();
         assert!(!mapped);
         assert!(m.data().iter().all(|&b| b == 0));
         drop(m);
-        let (m, _) = p.allocate(2, 10, false, true, Some(&img)).unwrap();
+        let (m, _) = alloc(&p, 2, 10, false, true, Some(&img)).unwrap();
         assert!(m.data() == &expected[..]);
     }
 }
