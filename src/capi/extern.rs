@@ -35,10 +35,7 @@ ref_kind!(
 impl Clone for wasm_extern_t {
     fn clone(&self) -> wasm_extern_t {
         wasm_extern_t {
-            r: super::wasm_ref_t {
-                store: self.r.store,
-                kind: self.r.kind.clone(),
-            },
+            r: super::wasm_ref_t::new(self.r.store, self.r.kind.clone()),
         }
     }
 }

@@ -354,10 +354,50 @@ pub unsafe extern "C" fn wasm_func_call(
         None => &mut [],
     };
     // SAFETY: as above.
-    match unsafe { call_numeric(store_ptr, func, cargs, cres) } {
+    match unsafe { call_numeric(store_ptr, &*f, cargs, cres) } {
         Some(trap) => trap,
         // SAFETY: as above.
         None => unsafe { call_vals(store_ptr, func, cargs, cres) },
+    }
+}
+
+/// How `wasm_func_call` calls a function, worked out at the first call
+/// through a handle and kept in it (`wasm_ref_t::plan`), so later calls
+/// go from the handle straight to the function's reference.
+#[derive(Copy, Clone)]
+pub(crate) enum CallPlan {
+    Unknown,
+    /// Through engine values (`call_vals`).
+    Vals,
+    Numeric(NumericCall),
+}
+
+/// A numeric function (`fast_path`): its reference, and the C value kinds
+/// of its parameters then results.
+#[derive(Copy, Clone)]
+pub(crate) struct NumericCall {
+    vm: *const crate::runtime::VMFuncRef,
+    params: u8,
+    results: u8,
+    kinds: [wasm_valkind_t; 2 * FAST_VALS],
+}
+
+impl CallPlan {
+    fn of(store: &crate::engine::Store, func: Func) -> CallPlan {
+        let ty = func.ty_ref(store);
+        if !fast_path(ty) {
+            return CallPlan::Vals;
+        }
+        let mut kinds = [0; 2 * FAST_VALS];
+        for (k, t) in kinds.iter_mut().zip(ty.params().iter().chain(ty.results())) {
+            *k = valkind_of(*t);
+        }
+        CallPlan::Numeric(NumericCall {
+            vm: func.vm(store),
+            params: ty.params().len() as u8,
+            results: ty.results().len() as u8,
+            kinds,
+        })
     }
 }
 
@@ -371,35 +411,44 @@ pub unsafe extern "C" fn wasm_func_call(
 #[inline(always)]
 unsafe fn call_numeric(
     store_ptr: *mut wasm_store_t,
-    func: Func,
+    f: &wasm_func_t,
     cargs: &[wasm_val_t],
     cres: &mut [wasm_val_t],
 ) -> Option<*mut wasm_trap_t> {
-    // SAFETY: see the contract.
-    let store = unsafe { &mut (*store_ptr).store };
-    let ty: *const FuncType = func.ty_ref(store);
-    // SAFETY: the type lives as long as the store (see `Func::ty_ref`).
-    let ty = unsafe { &*ty };
-    if !fast_path(ty) || cargs.len() != ty.params().len() {
+    let plan = match f.r.plan.get() {
+        CallPlan::Numeric(n) => n,
+        CallPlan::Vals => return None,
+        CallPlan::Unknown => {
+            // SAFETY: see the contract.
+            let plan = CallPlan::of(unsafe { &(*store_ptr).store }, f.func());
+            f.r.plan.set(plan);
+            match plan {
+                CallPlan::Numeric(n) => n,
+                _ => return None,
+            }
+        }
+    };
+    if cargs.len() != plan.params as usize {
         return None;
     }
+    let (param_kinds, result_kinds) = plan.kinds.split_at(plan.params as usize);
     let mut slots = [0u64; FAST_VALS];
-    for ((slot, c), t) in slots.iter_mut().zip(cargs).zip(ty.params()) {
-        *slot = numeric_to_raw(c, *t)?;
+    for ((slot, c), k) in slots.iter_mut().zip(cargs).zip(param_kinds) {
+        *slot = raw_of_kind(c, *k)?;
     }
-    let vm = func.vm(store);
-    // SAFETY: `vm` is a live reference of this store; `slots` holds its
-    // arguments and has room for its results (both at most FAST_VALS).
-    let outcome = unsafe { crate::engine::call_raw(store, vm, slots.as_mut_ptr(), FAST_VALS) };
-    let results = ty.results();
+    // SAFETY: see the contract.
+    let store = unsafe { &mut (*store_ptr).store };
+    // SAFETY: `plan.vm` is a live reference of this store (the handle's
+    // function); `slots` holds its arguments and has room for its results
+    // (both at most FAST_VALS).
+    let outcome = unsafe { crate::engine::call_raw(store, plan.vm, slots.as_mut_ptr(), FAST_VALS) };
+    let results = plan.results as usize;
     Some(match outcome {
         Err(t) => wasm_trap_t::from_trap(store_ptr, t),
-        Ok(()) if cres.len() != results.len() => {
-            results_do_not_fit(store_ptr, results.len(), cres.len())
-        }
+        Ok(()) if cres.len() != results => results_do_not_fit(store_ptr, results, cres.len()),
         Ok(()) => {
-            for ((c, t), raw) in cres.iter_mut().zip(results).zip(slots) {
-                *c = numeric_from_raw(raw, *t);
+            for ((c, k), raw) in cres.iter_mut().zip(result_kinds).zip(slots) {
+                *c = of_kind_from_raw(raw, *k);
             }
             ptr::null_mut()
         }

@@ -108,11 +108,21 @@ pub enum ExternPayload {
 pub struct wasm_ref_t {
     pub(crate) store: *mut wasm_store_t,
     pub(crate) kind: RefKind,
+    /// For functions: how `wasm_func_call` calls it, once known.
+    pub(crate) plan: std::cell::Cell<super::func::CallPlan>,
 }
 
 impl wasm_ref_t {
+    pub(crate) fn new(store: *mut wasm_store_t, kind: RefKind) -> wasm_ref_t {
+        wasm_ref_t {
+            store,
+            kind,
+            plan: std::cell::Cell::new(super::func::CallPlan::Unknown),
+        }
+    }
+
     pub(crate) fn boxed(store: *mut wasm_store_t, kind: RefKind) -> *mut wasm_ref_t {
-        Box::into_raw(Box::new(wasm_ref_t { store, kind }))
+        Box::into_raw(Box::new(wasm_ref_t::new(store, kind)))
     }
 
     fn host_info(&self) -> *mut c_void {

@@ -106,6 +106,41 @@ pub(crate) fn numeric_to_raw(v: &wasm_val_t, ty: ValType) -> Option<u64> {
     }
 }
 
+/// `numeric_to_raw` for a C value of numeric kind `kind`.
+#[inline(always)]
+pub(crate) fn raw_of_kind(v: &wasm_val_t, kind: wasm_valkind_t) -> Option<u64> {
+    if v.kind != kind {
+        return None;
+    }
+    // SAFETY: the union member read is the one `kind` says is set.
+    unsafe {
+        Some(match kind {
+            WASM_I32 => v.of.i32 as u32 as u64,
+            WASM_I64 => v.of.i64 as u64,
+            WASM_F32 => u64::from(v.of.f32.to_bits()),
+            _ => v.of.f64.to_bits(),
+        })
+    }
+}
+
+/// `numeric_from_raw` for numeric kind `kind`.
+#[inline(always)]
+pub(crate) fn of_kind_from_raw(raw: u64, kind: wasm_valkind_t) -> wasm_val_t {
+    let of = match kind {
+        WASM_I32 => wasm_val_union {
+            i32: raw as u32 as i32,
+        },
+        WASM_I64 => wasm_val_union { i64: raw as i64 },
+        WASM_F32 => wasm_val_union {
+            f32: f32::from_bits(raw as u32),
+        },
+        _ => wasm_val_union {
+            f64: f64::from_bits(raw),
+        },
+    };
+    wasm_val_t { kind, of }
+}
+
 /// The C value of raw slot bits of numeric type `ty` (I32, I64, F32 or
 /// F64: see `FuncType::is_numeric`).
 pub(crate) fn numeric_from_raw(raw: u64, ty: ValType) -> wasm_val_t {
