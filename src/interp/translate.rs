@@ -159,6 +159,12 @@ pub struct Translator {
     last_label: usize,
     /// The `try_table` ranges closed so far (innermost first).
     handlers: Vec<TryRange>,
+    /// `use_accumulator`'s scratch: which positions are branch targets.
+    is_target: Vec<bool>,
+    /// Emptied vectors of closed blocks, for the next ones (a block's
+    /// types and fixups would otherwise be allocated for each block).
+    spare_types: Vec<Vec<ValType>>,
+    spare_fixups: Vec<Vec<usize>>,
 }
 
 /// An open `try_table`: where its body starts and its catch clauses.
@@ -275,14 +281,16 @@ impl Translator {
         }
         self.locals_end = next;
         self.max_slot = next;
+        let mut results = self.spare_types.pop().unwrap_or_default();
+        results.extend_from_slice(ty.results());
         self.controls.push(Control {
             kind: ControlKind::Function,
             params: Vec::new(),
-            results: ty.results().to_vec(),
+            results,
             height: 0,
             base_slot: next,
             head: 0,
-            fixups: Vec::new(),
+            fixups: self.spare_fixups.pop().unwrap_or_default(),
             else_fixup: None,
             reachable_at_entry: true,
             try_scope: None,
@@ -365,14 +373,16 @@ impl Translator {
             .iter()
             .flat_map(|r| r.catches.iter().map(|c| c.landing as usize))
             .collect();
-        use_accumulator(&mut self.code, &landings);
-        let code = std::mem::take(&mut self.code).into_boxed_slice();
+        use_accumulator(&mut self.code, &landings, &mut self.is_target);
+        // Copied out at their exact sizes: the vectors keep their capacity
+        // for the next function (taking them would make every function
+        // grow its own from nothing, a `realloc` per doubling).
         Ok(Some(CompiledFunc {
             ty: ty.clone(),
-            code,
-            offsets: std::mem::take(&mut self.offsets).into_boxed_slice(),
-            pool: std::mem::take(&mut self.pool).into_boxed_slice(),
-            consts: std::mem::take(&mut self.consts).into_boxed_slice(),
+            code: Box::from(self.code.as_slice()),
+            offsets: Box::from(self.offsets.as_slice()),
+            pool: Box::from(self.pool.as_slice()),
+            consts: Box::from(self.consts.as_slice()),
             param_slots,
             result_slots: ty.results().iter().map(|t| slots_of(*t)).sum(),
             hotness: Default::default(),
@@ -570,17 +580,43 @@ impl Translator {
         self.const_base + id
     }
 
-    fn block_type(&self, env: &TranslateEnv<'_>, bt: BlockType) -> (Vec<ValType>, Vec<ValType>) {
+    fn block_type(
+        &mut self,
+        env: &TranslateEnv<'_>,
+        bt: BlockType,
+    ) -> (Vec<ValType>, Vec<ValType>) {
+        let (mut params, mut results) = (Vec::new(), Vec::new());
         match bt {
-            BlockType::Empty => (vec![], vec![]),
-            BlockType::Type(t) => (
-                vec![],
-                vec![ValType::from_wasmparser(t, env.heap_types).expect("validated value type")],
-            ),
+            BlockType::Empty => {}
+            BlockType::Type(t) => {
+                results = self.spare_types.pop().unwrap_or_default();
+                results.push(
+                    ValType::from_wasmparser(t, env.heap_types).expect("validated value type"),
+                );
+            }
             BlockType::FuncType(idx) => {
                 let ft = &env.types[idx as usize];
-                (ft.params().to_vec(), ft.results().to_vec())
+                params = self.spare_types.pop().unwrap_or_default();
+                params.extend_from_slice(ft.params());
+                results = self.spare_types.pop().unwrap_or_default();
+                results.extend_from_slice(ft.results());
             }
+        }
+        (params, results)
+    }
+
+    /// Keeps the vectors of a closed block for the next ones.
+    fn recycle(&mut self, frame: Control) {
+        for mut types in [frame.params, frame.results] {
+            if types.capacity() > 0 {
+                types.clear();
+                self.spare_types.push(types);
+            }
+        }
+        if frame.fixups.capacity() > 0 {
+            let mut fixups = frame.fixups;
+            fixups.clear();
+            self.spare_fixups.push(fixups);
         }
     }
 
@@ -718,7 +754,7 @@ impl Translator {
             height,
             base_slot,
             head: self.code.len(),
-            fixups: Vec::new(),
+            fixups: self.spare_fixups.pop().unwrap_or_default(),
             else_fixup: None,
             reachable_at_entry: self.reachable,
             try_scope: None,
@@ -952,9 +988,10 @@ impl Translator {
             }
             let frame = self.controls.pop().expect("function frame");
             let end = self.label();
-            for at in frame.fixups {
+            for &at in &frame.fixups {
                 self.patch(at, end);
             }
+            self.recycle(frame);
             return;
         }
         if self.reachable {
@@ -976,6 +1013,7 @@ impl Translator {
         }
         self.reset_stack(frame.height, &frame.results);
         self.reachable = reachable;
+        self.recycle(frame);
     }
 
     // ---- operators --------------------------------------------------------
@@ -2822,8 +2860,8 @@ impl Translator {
                 let frame = self.controls.last().expect("frame");
                 if frame.reachable_at_entry || frame.kind == ControlKind::Function {
                     self.end();
-                } else {
-                    self.controls.pop();
+                } else if let Some(frame) = self.controls.pop() {
+                    self.recycle(frame);
                 }
             }
             _ => {}
@@ -3048,8 +3086,9 @@ fn add_branch(cmp: Cmp, x: Slot, step: Operand, bound: Operand, offset: i32) -> 
 /// form (see `exec::Handler`). Only between instructions that follow each
 /// other on every path: an instruction that is a branch target keeps
 /// reading its slots.
-fn use_accumulator(code: &mut [Instr], landings: &[usize]) {
-    let mut is_target = vec![false; code.len() + 1];
+fn use_accumulator(code: &mut [Instr], landings: &[usize], is_target: &mut Vec<bool>) {
+    is_target.clear();
+    is_target.resize(code.len() + 1, false);
     // Exception landings are entered from the unwinder, not by a branch.
     for &at in landings {
         is_target[at] = true;
