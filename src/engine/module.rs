@@ -813,6 +813,43 @@ mod tests {
         }
     }
 
+    /// A store counts each module its instances use once, keeps it for
+    /// as long as the store lives (instances outlive the caller's
+    /// `Module`), and gives the count back when dropped.
+    #[test]
+    fn a_store_counts_each_module_once() {
+        // The interpreter only: no tier-up thread holds a count meanwhile.
+        let engine = Engine::new(Config::new().strategy(crate::engine::Strategy::Interpreter));
+        let text = "(module (func (export \"f\") (result i32) i32.const 7))";
+        let a = Module::new(&engine, &wat2wasm(text).unwrap()).unwrap();
+        let b = Module::new(&engine, &wat2wasm("(module)").unwrap()).unwrap();
+        let mut store = Store::new(&engine);
+        let first = Instance::new(&mut store, &a, &[]).unwrap();
+        Instance::new(&mut store, &b, &[]).unwrap();
+        Instance::new(&mut store, &a, &[]).unwrap();
+        Instance::new(&mut store, &b, &[]).unwrap();
+        assert_eq!(
+            Arc::strong_count(&a.0),
+            2,
+            "a: the caller's and the store's"
+        );
+        assert_eq!(
+            Arc::strong_count(&b.0),
+            2,
+            "b: the caller's and the store's"
+        );
+        drop(a);
+        let f = first.get_func(&store, "f").unwrap();
+        let mut out = [Val::I32(0)];
+        f.call(&mut store, &[], &mut out).unwrap();
+        assert!(matches!(out[0], Val::I32(7)));
+        let a = first.module(&store);
+        assert_eq!(Arc::strong_count(&a.0), 2);
+        drop(store);
+        assert_eq!(Arc::strong_count(&a.0), 1);
+        assert_eq!(Arc::strong_count(&b.0), 1);
+    }
+
     #[test]
     fn empty_and_bad_headers_are_malformed() {
         let (msg, _) = compile_err(&[]);
