@@ -261,7 +261,11 @@ impl Module {
             let Some(f) = f.get() else { continue };
             out += &format!(
                 "func {} {} (params {}, locals {}, frame {})\n",
-                f.func_index, f.ty, f.param_slots, f.locals_end, f.frame_slots
+                f.func_index,
+                self.0.info.func_type(f.func_index),
+                f.param_slots,
+                f.locals_end,
+                f.frame_slots
             );
             for (i, instr) in f.code.iter().enumerate() {
                 out += &format!("  {i:4}: {instr:?}\n");
@@ -545,7 +549,7 @@ fn compile_valid(
         info.func_bodies
             .push(range.start as usize..range.end as usize);
         let func_index = info.num_imported_funcs + funcs.len() as u32;
-        let ty = info.types[info.func_types[func_index as usize] as usize].clone();
+        let ty = &info.types[info.func_types[func_index as usize] as usize];
         funcs.push(LazyFunc::new(ty, func_index));
     }
     #[cfg(feature = "jit")]

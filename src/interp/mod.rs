@@ -48,7 +48,6 @@ pub struct Catch {
 /// A function body in interpreter form.
 #[derive(Debug)]
 pub struct CompiledFunc {
-    pub ty: FuncType,
     pub code: Box<[Instr]>,
     /// For each instruction, the offset of the wasm operator it came from,
     /// relative to the start of the function body (for backtraces).
@@ -109,13 +108,12 @@ unsafe impl Sync for LazyFunc {}
 
 impl LazyFunc {
     /// A function of type `ty` with index `func_index`, not translated.
-    pub fn new(ty: FuncType, func_index: u32) -> LazyFunc {
+    pub fn new(ty: &FuncType, func_index: u32) -> LazyFunc {
         let slots =
             |tys: &[crate::module::types::ValType]| -> u32 { tys.iter().map(|t| t.slots()).sum() };
         let (param_slots, result_slots) = (slots(ty.params()), slots(ty.results()));
         LazyFunc {
             func: UnsafeCell::new(CompiledFunc {
-                ty,
                 code: Box::new([]),
                 offsets: Box::new([]),
                 pool: Box::new([]),

@@ -378,7 +378,6 @@ impl Translator {
         // for the next function (taking them would make every function
         // grow its own from nothing, a `realloc` per doubling).
         Ok(Some(CompiledFunc {
-            ty: ty.clone(),
             code: Box::from(self.code.as_slice()),
             offsets: Box::from(self.offsets.as_slice()),
             pool: Box::from(self.pool.as_slice()),
