@@ -156,7 +156,7 @@ fn call_host_numeric(
     let (params, results) = (ty.params(), ty.results());
     let mut cargs = [wasm_val_t::blank(); FAST_VALS];
     for ((c, t), raw) in cargs.iter_mut().zip(params).zip(slots.iter()) {
-        *c = numeric_from_raw(*raw, *t);
+        *c = numeric_from_raw(*raw, valkind_of(*t));
     }
     let mut cres = [wasm_val_t::blank(); FAST_VALS];
     for (c, t) in cres.iter_mut().zip(results) {
@@ -178,7 +178,7 @@ fn call_host_numeric(
         outcome = Err(unsafe { take_trap(trap) });
     } else {
         for (i, (c, t)) in cres.iter().zip(results).enumerate() {
-            match numeric_to_raw(c, *t) {
+            match numeric_to_raw(c, valkind_of(*t)) {
                 Some(raw) => slots[i] = raw,
                 None => {
                     // SAFETY: the callback filled in valid values; this
@@ -434,7 +434,7 @@ unsafe fn call_numeric(
     let (param_kinds, result_kinds) = plan.kinds.split_at(plan.params as usize);
     let mut slots = [0u64; FAST_VALS];
     for ((slot, c), k) in slots.iter_mut().zip(cargs).zip(param_kinds) {
-        *slot = raw_of_kind(c, *k)?;
+        *slot = numeric_to_raw(c, *k)?;
     }
     // SAFETY: see the contract.
     let store = unsafe { &mut (*store_ptr).store };
@@ -448,7 +448,7 @@ unsafe fn call_numeric(
         Ok(()) if cres.len() != results => results_do_not_fit(store_ptr, results, cres.len()),
         Ok(()) => {
             for ((c, k), raw) in cres.iter_mut().zip(result_kinds).zip(slots) {
-                *c = of_kind_from_raw(raw, *k);
+                *c = numeric_from_raw(raw, *k);
             }
             ptr::null_mut()
         }

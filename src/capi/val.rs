@@ -91,24 +91,11 @@ pub unsafe extern "C" fn wasm_val_copy(out: *mut wasm_val_t, v: *const wasm_val_
     unsafe { out.write((*v).deep_copy()) }
 }
 
-/// The raw slot bits of a numeric C value of type `ty` (the call fast
-/// paths); `None` when its kind is not `ty`'s or `ty` is not numeric.
-pub(crate) fn numeric_to_raw(v: &wasm_val_t, ty: ValType) -> Option<u64> {
-    // SAFETY: the union member read is the one `kind` says is set.
-    unsafe {
-        match (v.kind, ty) {
-            (WASM_I32, ValType::I32) => Some(v.of.i32 as u32 as u64),
-            (WASM_I64, ValType::I64) => Some(v.of.i64 as u64),
-            (WASM_F32, ValType::F32) => Some(u64::from(v.of.f32.to_bits())),
-            (WASM_F64, ValType::F64) => Some(v.of.f64.to_bits()),
-            _ => None,
-        }
-    }
-}
-
-/// `numeric_to_raw` for a C value of numeric kind `kind`.
+/// The raw slot bits of a C value of numeric kind `kind` (the call fast
+/// paths: `valkind_of` a numeric type); `None` when the value is of
+/// another kind or `kind` is not numeric.
 #[inline(always)]
-pub(crate) fn raw_of_kind(v: &wasm_val_t, kind: wasm_valkind_t) -> Option<u64> {
+pub(crate) fn numeric_to_raw(v: &wasm_val_t, kind: wasm_valkind_t) -> Option<u64> {
     if v.kind != kind {
         return None;
     }
@@ -118,14 +105,16 @@ pub(crate) fn raw_of_kind(v: &wasm_val_t, kind: wasm_valkind_t) -> Option<u64> {
             WASM_I32 => v.of.i32 as u32 as u64,
             WASM_I64 => v.of.i64 as u64,
             WASM_F32 => u64::from(v.of.f32.to_bits()),
-            _ => v.of.f64.to_bits(),
+            WASM_F64 => v.of.f64.to_bits(),
+            _ => return None,
         })
     }
 }
 
-/// `numeric_from_raw` for numeric kind `kind`.
+/// The C value of raw slot bits of numeric kind `kind` (I32, I64, F32 or
+/// F64: see `FuncType::is_numeric`).
 #[inline(always)]
-pub(crate) fn of_kind_from_raw(raw: u64, kind: wasm_valkind_t) -> wasm_val_t {
+pub(crate) fn numeric_from_raw(raw: u64, kind: wasm_valkind_t) -> wasm_val_t {
     let of = match kind {
         WASM_I32 => wasm_val_union {
             i32: raw as u32 as i32,
@@ -137,33 +126,6 @@ pub(crate) fn of_kind_from_raw(raw: u64, kind: wasm_valkind_t) -> wasm_val_t {
         _ => wasm_val_union {
             f64: f64::from_bits(raw),
         },
-    };
-    wasm_val_t { kind, of }
-}
-
-/// The C value of raw slot bits of numeric type `ty` (I32, I64, F32 or
-/// F64: see `FuncType::is_numeric`).
-pub(crate) fn numeric_from_raw(raw: u64, ty: ValType) -> wasm_val_t {
-    let (kind, of) = match ty {
-        ValType::I32 => (
-            WASM_I32,
-            wasm_val_union {
-                i32: raw as u32 as i32,
-            },
-        ),
-        ValType::I64 => (WASM_I64, wasm_val_union { i64: raw as i64 }),
-        ValType::F32 => (
-            WASM_F32,
-            wasm_val_union {
-                f32: f32::from_bits(raw as u32),
-            },
-        ),
-        _ => (
-            WASM_F64,
-            wasm_val_union {
-                f64: f64::from_bits(raw),
-            },
-        ),
     };
     wasm_val_t { kind, of }
 }
