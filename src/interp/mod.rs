@@ -5,6 +5,7 @@
 //! `docs/INTERPRETER.md` for the design.
 
 mod exec;
+mod feed;
 pub mod float;
 #[cfg(test)]
 mod fusion_tests;

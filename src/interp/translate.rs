@@ -20,6 +20,7 @@
 //! Only valid code reaches the translator (the module was validated
 //! first), so operand-stack underflow and type errors cannot happen here.
 
+use super::feed::Feed;
 use super::ir::{Instr, MemOp, Slot, Slot16, INDEX64};
 use super::{Catch, CompiledFunc, TryRange};
 use crate::module::metering::{checks_epoch_after, FuelPlan, Metering};
@@ -313,27 +314,9 @@ impl Translator {
         let mut reader = body.get_operators_reader().map_err(werr)?;
         while !reader.eof() {
             let offset = reader.original_position() as usize;
-            // Read in place and passed by reference: copying the freshly
-            // written operator costs a store-forwarding stall per operator.
-            let op = match reader.read() {
-                Ok(op) => op,
-                Err(e) => return Err(werr(e)),
-            };
-            self.cur_offset = (offset - body_start) as u32;
-            let check_epoch = env.metering.epoch && checks_epoch_after(&op);
-            self.operator(env, &op, offset)?;
-            if self.reachable {
-                // The checks of the segment starting here (after a loop
-                // head's `Hot`).
-                if check_epoch {
-                    self.emit(Instr::Epoch);
-                }
-                if let Some(cost) = fuel.as_ref().and_then(|p| p.after(offset as u64)) {
-                    if cost > 0 {
-                        self.emit(Instr::Fuel { cost });
-                    }
-                }
-            }
+            let mut feed =
+                Feed(|op: &Operator<'_>| self.step(env, op, offset, body_start, fuel.as_ref()));
+            reader.visit_operator(&mut feed).map_err(werr)??;
         }
         if narrow && (self.max_slot >= NARROW_CONST_BASE || self.consts.len() >= 0x8000) {
             return Ok(None);
@@ -392,6 +375,34 @@ impl Translator {
             handlers: std::mem::take(&mut self.handlers).into_boxed_slice(),
             func_index,
         }))
+    }
+
+    /// Translates operator `op`, at `offset` in the module, and compiles
+    /// in the metering checks of the code that follows it.
+    fn step(
+        &mut self,
+        env: &TranslateEnv<'_>,
+        op: &Operator<'_>,
+        offset: usize,
+        body_start: usize,
+        fuel: Option<&FuelPlan>,
+    ) -> Result<(), Error> {
+        self.cur_offset = (offset - body_start) as u32;
+        let check_epoch = env.metering.epoch && checks_epoch_after(op);
+        self.operator(env, op, offset)?;
+        if self.reachable {
+            // The checks of the segment starting here (after a loop
+            // head's `Hot`).
+            if check_epoch {
+                self.emit(Instr::Epoch);
+            }
+            if let Some(cost) = fuel.and_then(|p| p.after(offset as u64)) {
+                if cost > 0 {
+                    self.emit(Instr::Fuel { cost });
+                }
+            }
+        }
+        Ok(())
     }
 
     // ---- emission helpers -------------------------------------------------
