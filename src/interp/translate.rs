@@ -25,7 +25,7 @@ use super::ir::{Instr, MemOp, Slot, Slot16, INDEX64};
 use super::{Catch, CompiledFunc, TryRange};
 use crate::module::metering::{checks_epoch_after, FuelPlan, Metering};
 use crate::module::types::{FuncType, GlobalType, HeapType, MemoryType, TableType, ValType};
-use crate::module::CompileError as Error;
+use crate::module::CompileError;
 use wasmparser::{BlockType, FunctionBody, Operator};
 
 /// What the translator needs to know about the module.
@@ -196,8 +196,18 @@ fn slots_of(ty: ValType) -> Slot {
     }
 }
 
+/// The translator's errors are boxed: a `Result<(), Error>` then fits in
+/// a register, where an unboxed one is returned through memory by every
+/// helper, and read back wider than it was written (a store-forwarding
+/// stall per operator).
+type Error = Box<CompileError>;
+
 fn err(msg: impl Into<String>, offset: usize) -> Error {
-    Error::new(msg, offset)
+    Box::new(CompileError::new(msg, offset))
+}
+
+fn werr(e: wasmparser::BinaryReaderError) -> Error {
+    Box::new(CompileError::from_wasmparser(e))
 }
 
 impl Translator {
@@ -213,13 +223,18 @@ impl Translator {
         env: &TranslateEnv<'_>,
         func_index: u32,
         body: &FunctionBody<'_>,
-    ) -> Result<CompiledFunc, Error> {
+    ) -> Result<CompiledFunc, CompileError> {
         if !testing::force_wide() {
-            if let Some(f) = self.translate_as(env, func_index, body, true)? {
+            if let Some(f) = self
+                .translate_as(env, func_index, body, true)
+                .map_err(|e| *e)?
+            {
                 return Ok(f);
             }
         }
-        let f = self.translate_as(env, func_index, body, false)?;
+        let f = self
+            .translate_as(env, func_index, body, false)
+            .map_err(|e| *e)?;
         Ok(f.expect("wide forms fit every frame"))
     }
 
@@ -232,7 +247,6 @@ impl Translator {
         body: &FunctionBody<'_>,
         narrow: bool,
     ) -> Result<Option<CompiledFunc>, Error> {
-        let werr = Error::from_wasmparser;
         self.narrow = narrow;
         self.const_base = if narrow {
             NARROW_CONST_BASE
@@ -449,6 +463,10 @@ impl Translator {
         }
     }
 
+    // Inlined: a `Place` passed to an outlined `push` goes through memory,
+    // written in parts by the caller and read whole by the callee (a
+    // store-forwarding stall at every push).
+    #[inline(always)]
     fn push(&mut self, place: Place, ty: ValType) -> Slot {
         let slot = self.next_slot();
         let end = slot + slots_of(ty);
@@ -2012,7 +2030,7 @@ impl Translator {
                     .targets()
                     .chain(std::iter::once(Ok(targets.default())))
                     .collect::<Result<_, _>>()
-                    .map_err(Error::from_wasmparser)?;
+                    .map_err(werr)?;
                 self.emit(Instr::BrTable {
                     index,
                     len: depths.len() as u32 - 1,
@@ -2729,7 +2747,7 @@ impl Translator {
             )?,
 
             _ if crate::module::gc_objects::is_gc_instruction(op) => {
-                return Err(crate::module::gc_objects::refuse(op, offset))
+                return Err(Box::new(crate::module::gc_objects::refuse(op, offset)))
             }
             _ => {
                 return Err(err(
