@@ -357,7 +357,8 @@ pub fn compile_functions(
         signals::install();
     }
     // Calls between the functions of the batch are direct machine calls
-    // when the batch is a whole module's functions. A callee the JIT does
+    // when the batch is a whole module's functions (and a function's calls
+    // to itself in any batch: see `Options::direct`). A callee the JIT does
     // not support is only known after compiling it: then the functions
     // are compiled again, calling such callees through their references.
     let direct = funcs.len() > 1;

@@ -239,7 +239,8 @@ pub const LIBCALL_NAMESPACE: u32 = 2;
 pub struct Options<'a> {
     /// Whether calls to the module's own functions may be direct machine
     /// calls to code of the same batch (the callee's context is then the
-    /// caller's).
+    /// caller's): a batch of a whole module's functions. A function's
+    /// calls to itself are direct in any batch.
     pub direct: bool,
     /// Functions that must be called through their reference anyway (not
     /// compiled in this batch).
@@ -1103,6 +1104,13 @@ impl FuncTranslator<'_, '_> {
         funcref
     }
 
+    /// Whether function `func` is compiled in this batch: every function
+    /// of a whole-module batch, and a function always with itself (a
+    /// recursive function compiled alone by tier-up calls itself directly).
+    fn in_batch(&self, func: u32) -> bool {
+        self.calls.direct || func == self.func_index
+    }
+
     /// Calls function `func` of this module, compiled in the same batch, by
     /// a machine call (the code is placed and the call patched later).
     fn call_direct(&mut self, func: u32, type_index: u32) {
@@ -1502,7 +1510,7 @@ impl FuncTranslator<'_, '_> {
             }
             O::Call { function_index } => {
                 let ty = self.info.func_types[function_index as usize];
-                if self.calls.direct
+                if self.in_batch(function_index)
                     && function_index >= self.info.num_imported_funcs
                     && !self.calls.excluded.contains(&function_index)
                     && !self.in_try_table()
@@ -1537,7 +1545,7 @@ impl FuncTranslator<'_, '_> {
             }
             O::ReturnCall { function_index } => {
                 let ty = self.info.func_types[function_index as usize];
-                if self.calls.direct
+                if self.in_batch(function_index)
                     && function_index >= self.info.num_imported_funcs
                     && !self.calls.excluded.contains(&function_index)
                 {
