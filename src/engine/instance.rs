@@ -403,6 +403,7 @@ fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result
             instance: ptr::null_mut(),
             interp_funcs: m.funcs.as_ptr() as *const c_void,
             tags: tag_ids.as_ptr(),
+            memories_guarded,
         },
         rt: VMInstance {
             memories: memory_handles

@@ -39,12 +39,14 @@ use translate::Untranslatable;
 use wasmparser::FunctionBody;
 
 impl NativeFunc {
-    /// The entries as a function reference adopts them on tier-up.
-    pub fn code(&self) -> crate::runtime::NativeCode {
+    /// The entries as a function reference adopts them on tier-up;
+    /// `guarded` as the code was compiled.
+    pub fn code(&self, guarded: bool) -> crate::runtime::NativeCode {
         crate::runtime::NativeCode {
             array_call,
             wasm_call: self.wasm_call.cast(),
             array_trampoline: self.array_trampoline.cast(),
+            guarded,
         }
     }
 }

@@ -102,6 +102,10 @@ pub struct NativeCode {
     pub array_call: VMArrayCallFn,
     pub wasm_call: *const c_void,
     pub array_trampoline: *const c_void,
+    /// Whether the code accesses 32-bit memories without bounds checks,
+    /// relying on their guard regions: only instances whose memories are
+    /// all guarded may run it (`runs_in`).
+    pub guarded: bool,
 }
 
 // SAFETY: the pointers are entries of immutable native code, valid as
@@ -109,6 +113,14 @@ pub struct NativeCode {
 unsafe impl Send for NativeCode {}
 // SAFETY: as above.
 unsafe impl Sync for NativeCode {}
+
+impl NativeCode {
+    /// Whether the instance of `vmctx` may run this code.
+    #[inline(always)]
+    pub fn runs_in(&self, vmctx: &VMContext) -> bool {
+        !self.guarded || vmctx.memories_guarded
+    }
+}
 
 impl VMFuncRef {
     /// Switches this reference to native code.
@@ -174,6 +186,10 @@ pub struct VMContext {
     /// Tag index -> the store's index of the tag (its identity: an
     /// imported tag has its exporter's).
     pub tags: *const u32,
+    /// Whether every 32-bit memory of the instance sits in a guarded
+    /// reservation, so native code compiled without bounds checks may run
+    /// in it (`NativeCode::runs_in`).
+    pub memories_guarded: bool,
 }
 
 impl VMContext {

@@ -339,8 +339,10 @@ unsafe fn enter(
                 if !translate(cx, callee, callee_ctx) {
                     return callee_failed(cx, ip, fp);
                 }
-            } else {
-                // Tiered up: call the native code instead.
+            } else if (*native).runs_in(&*callee_ctx) {
+                // Tiered up: call the native code instead (code for
+                // guarded memories only where they are: otherwise the
+                // function stays interpreted in this instance).
                 if !call_tiered(cx, fp, callee, callee_ctx, native, args) {
                     return callee_failed(cx, ip, fp);
                 }

@@ -507,8 +507,9 @@ pub unsafe extern "C" fn array_call(
             if !translate_now(store, f, vmctx) {
                 return false;
             }
-        } else if !native.is_null() {
-            // Tiered up since this reference was made: switch it over.
+        } else if !native.is_null() && (*native).runs_in(&*vmctx) {
+            // Tiered up since this reference was made: switch it over
+            // (unless the code needs guarded memories this instance lacks).
             let vm = callee as *mut VMFuncRef;
             (*vm).adopt(&*native);
             return ((*vm).array_call)(vm, _caller, values, capacity);
