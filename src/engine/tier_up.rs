@@ -166,8 +166,7 @@ mod tests {
         let load = |store: &mut Store, i: &Instance, at: i32| {
             let f = i.get_func(store, "load").unwrap();
             let mut out = [Val::I32(0)];
-            f.call(store, &[Val::I32(at)], &mut out)
-                .map(|_| out[0].clone())
+            f.call(store, &[Val::I32(at)], &mut out).map(|_| out[0])
         };
         let tier = |store: &Store, i: &Instance| i.get_func(store, "load").unwrap().tier(store);
         // The first call finds the function hot and compiles it.
