@@ -27,6 +27,11 @@ WASMRT_VALGRIND=${WASMRT_VALGRIND:-1} cargo test --quiet
 # build too, and check that every handler's dispatch compiled as a jump.
 echo "== cargo test --release --test spec (tail-call dispatch)"
 cargo test --release --quiet --test spec
+# The interpreter's SIMD results must match native code's bit for bit in an
+# optimised build too, where the compiler may reorder a commutative
+# operation's operands (which decides the NaN of `f32x4.add`).
+echo "== cargo test --release --test jit_simd"
+cargo test --release --quiet --test jit_simd
 echo "== cargo test --release --test tail_call (a billion return_calls in constant stack)"
 cargo test --release --quiet --test tail_call
 cargo build --release --quiet

@@ -486,18 +486,51 @@ bitmask! {
 
 // ---- floating point -----------------------------------------------------
 
+/// `r`, the result of a commutative operation on `x` and `y`, with the NaN
+/// the native code gives (x86 `addps x, y`): `x`'s if it is one, else
+/// `y`'s, quieted, else the operation's own. Written out because the
+/// compiler may swap the operands of `x + y` or `x * y` (commutative but
+/// for NaN payloads), which would make the interpreter's NaNs depend on
+/// how it was optimised.
+#[inline(always)]
+fn f32_nan_first(x: f32, y: f32, r: f32) -> f32 {
+    if !r.is_nan() {
+        r
+    } else if x.is_nan() {
+        f32::from_bits(x.to_bits() | 0x0040_0000)
+    } else if y.is_nan() {
+        f32::from_bits(y.to_bits() | 0x0040_0000)
+    } else {
+        r
+    }
+}
+
+/// `f32_nan_first` for f64 lanes.
+#[inline(always)]
+fn f64_nan_first(x: f64, y: f64, r: f64) -> f64 {
+    if !r.is_nan() {
+        r
+    } else if x.is_nan() {
+        f64::from_bits(x.to_bits() | 0x0008_0000_0000_0000)
+    } else if y.is_nan() {
+        f64::from_bits(y.to_bits() | 0x0008_0000_0000_0000)
+    } else {
+        r
+    }
+}
+
 binary! {
-    f32x4_add: f32s, from_f32s, |x, y| x + y;
+    f32x4_add: f32s, from_f32s, |x, y| f32_nan_first(x, y, x + y);
     f32x4_sub: f32s, from_f32s, |x, y| x - y;
-    f32x4_mul: f32s, from_f32s, |x, y| x * y;
+    f32x4_mul: f32s, from_f32s, |x, y| f32_nan_first(x, y, x * y);
     f32x4_div: f32s, from_f32s, |x, y| x / y;
     f32x4_min: f32s, from_f32s, |x, y| float::f32_min(x, y);
     f32x4_max: f32s, from_f32s, |x, y| float::f32_max(x, y);
     f32x4_pmin: f32s, from_f32s, |x, y| if y < x { y } else { x };
     f32x4_pmax: f32s, from_f32s, |x, y| if x < y { y } else { x };
-    f64x2_add: f64s, from_f64s, |x, y| x + y;
+    f64x2_add: f64s, from_f64s, |x, y| f64_nan_first(x, y, x + y);
     f64x2_sub: f64s, from_f64s, |x, y| x - y;
-    f64x2_mul: f64s, from_f64s, |x, y| x * y;
+    f64x2_mul: f64s, from_f64s, |x, y| f64_nan_first(x, y, x * y);
     f64x2_div: f64s, from_f64s, |x, y| x / y;
     f64x2_min: f64s, from_f64s, |x, y| float::f64_min(x, y);
     f64x2_max: f64s, from_f64s, |x, y| float::f64_max(x, y);
