@@ -486,37 +486,33 @@ bitmask! {
 
 // ---- floating point -----------------------------------------------------
 
-/// `r`, the result of a commutative operation on `x` and `y`, with the NaN
-/// the native code gives (x86 `addps x, y`): `x`'s if it is one, else
-/// `y`'s, quieted, else the operation's own. Written out because the
-/// compiler may swap the operands of `x + y` or `x * y` (commutative but
-/// for NaN payloads), which would make the interpreter's NaNs depend on
-/// how it was optimised.
-#[inline(always)]
-fn f32_nan_first(x: f32, y: f32, r: f32) -> f32 {
-    if !r.is_nan() {
-        r
-    } else if x.is_nan() {
-        f32::from_bits(x.to_bits() | 0x0040_0000)
-    } else if y.is_nan() {
-        f32::from_bits(y.to_bits() | 0x0040_0000)
-    } else {
-        r
-    }
+/// Defines `$name(x, y, r)`: `r`, the result of a commutative operation on
+/// `x` and `y`, with the NaN the native code gives (x86 `addps x, y`):
+/// `x`'s if it is one, else `y`'s, quieted (`$quiet`: the type's quiet
+/// bit), else the operation's own. Written out because the compiler may
+/// swap the operands of `x + y` or `x * y` (commutative but for NaN
+/// payloads), which would make the interpreter's NaNs depend on how it was
+/// optimised.
+macro_rules! nan_first {
+    ($($name:ident: $t:ty, $quiet:expr;)*) => {$(
+        #[inline(always)]
+        fn $name(x: $t, y: $t, r: $t) -> $t {
+            if !r.is_nan() {
+                r
+            } else if x.is_nan() {
+                <$t>::from_bits(x.to_bits() | $quiet)
+            } else if y.is_nan() {
+                <$t>::from_bits(y.to_bits() | $quiet)
+            } else {
+                r
+            }
+        }
+    )*};
 }
 
-/// `f32_nan_first` for f64 lanes.
-#[inline(always)]
-fn f64_nan_first(x: f64, y: f64, r: f64) -> f64 {
-    if !r.is_nan() {
-        r
-    } else if x.is_nan() {
-        f64::from_bits(x.to_bits() | 0x0008_0000_0000_0000)
-    } else if y.is_nan() {
-        f64::from_bits(y.to_bits() | 0x0008_0000_0000_0000)
-    } else {
-        r
-    }
+nan_first! {
+    f32_nan_first: f32, 0x0040_0000;
+    f64_nan_first: f64, 0x0008_0000_0000_0000;
 }
 
 binary! {
