@@ -544,6 +544,10 @@ fn compile_valid(
     // on several threads for large modules; each is translated for the
     // interpreter at its first call (`ModuleInner::translate`). The first
     // error in module order is reported, whatever thread found it.
+    // Sized up front: grown by doubling, these vectors were copied (and
+    // their fresh pages faulted in) several times over on large modules.
+    funcs.reserve_exact(bodies.len());
+    info.func_bodies.reserve_exact(bodies.len());
     for (_, body) in &bodies {
         let range = body.range();
         info.func_bodies
@@ -552,12 +556,18 @@ fn compile_valid(
         let ty = &info.types[info.func_types[func_index as usize] as usize];
         funcs.push(LazyFunc::new(ty, func_index));
     }
+    // The bodies the `jit` strategy compiles (only it needs them here).
     #[cfg(feature = "jit")]
-    let jit_bodies: Vec<(u32, wasmparser::FunctionBody<'_>)> = bodies
-        .iter()
-        .enumerate()
-        .map(|(i, (_, b))| (info.num_imported_funcs + i as u32, b.clone()))
-        .collect();
+    let jit_bodies: Vec<(u32, wasmparser::FunctionBody<'_>)> =
+        if engine.config().strategy == super::Strategy::Jit {
+            bodies
+                .iter()
+                .enumerate()
+                .map(|(i, (_, b))| (info.num_imported_funcs + i as u32, b.clone()))
+                .collect()
+        } else {
+            Vec::new()
+        };
     // The validator's allocations are kept per thread.
     let check_one = |allocs: &mut wasmparser::FuncValidatorAllocations,
                      to_validate: wasmparser::FuncToValidate<wasmparser::ValidatorResources>,

@@ -310,6 +310,11 @@ impl Translator {
             reachable_at_entry: true,
             try_scope: None,
         });
+        // Room for the `LoadConsts` a function with constants starts with,
+        // dropped at the end if it has none (inserting it there instead
+        // moved the whole function down by one).
+        self.emit(Instr::LoadConsts);
+        self.last_label = self.code.len();
         if env.count_hotness {
             self.emit(Instr::Hot);
         }
@@ -353,15 +358,16 @@ impl Translator {
             for c in self.handlers.iter_mut().flat_map(|r| r.catches.iter_mut()) {
                 renumber(&mut c.slot);
             }
-            // Relative branch offsets are unchanged by shifting all code;
-            // the handlers' absolute positions move by one.
-            self.code.insert(0, Instr::LoadConsts);
-            self.offsets.insert(0, 0);
+        }
+        // Without constants, the code starts after the `LoadConsts` slot:
+        // relative branch offsets stay, the handlers' positions move back.
+        let start = usize::from(n == 0);
+        if start == 1 {
             for r in &mut self.handlers {
-                r.start += 1;
-                r.end += 1;
+                r.start -= 1;
+                r.end -= 1;
                 for c in r.catches.iter_mut() {
-                    c.landing += 1;
+                    c.landing -= 1;
                 }
             }
         }
@@ -370,13 +376,13 @@ impl Translator {
             .iter()
             .flat_map(|r| r.catches.iter().map(|c| c.landing as usize))
             .collect();
-        use_accumulator(&mut self.code, &landings, &mut self.is_target);
+        use_accumulator(&mut self.code[start..], &landings, &mut self.is_target);
         // Copied out at their exact sizes: the vectors keep their capacity
         // for the next function (taking them would make every function
         // grow its own from nothing, a `realloc` per doubling).
         Ok(Some(CompiledFunc {
-            code: Box::from(self.code.as_slice()),
-            offsets: Box::from(self.offsets.as_slice()),
+            code: Box::from(&self.code[start..]),
+            offsets: Box::from(&self.offsets[start..]),
             pool: Box::from(self.pool.as_slice()),
             consts: Box::from(self.consts.as_slice()),
             param_slots,
