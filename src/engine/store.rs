@@ -174,6 +174,7 @@ impl Store {
         if config.strategy == super::Strategy::Auto {
             ctx.hot_threshold = config.tier_up_threshold;
             ctx.tier_up = Some(super::tier_up::hot);
+            ctx.osr = Some(super::tier_up::osr);
         }
         Store {
             inner: Box::new(StoreInner {

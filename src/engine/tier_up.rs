@@ -11,7 +11,7 @@ use super::instance::InstanceData;
 use super::module::ModuleInner;
 use crate::jit::{self, JitModule};
 use crate::runtime::{NativeCode, VMContext};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::Ordering;
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -25,11 +25,24 @@ pub(crate) struct Tiered {
     /// The code, and the entries published from it; kept as long as the
     /// module.
     code: Vec<(JitModule, Box<NativeCode>)>,
+    /// On-stack-replacement entries asked for, by defined-function index
+    /// and loop ordinal: the entry's address in `osr_code`, or 0 while it
+    /// is being compiled or when it cannot be.
+    osr: HashMap<(usize, u32), usize>,
+    /// The code of the OSR entries (kept apart: they are not the
+    /// functions, and `compiled_count` counts functions).
+    osr_code: Vec<(JitModule, Box<NativeCode>)>,
 }
 
 impl Tiered {
     pub fn compiled_count(&self) -> usize {
         self.code.len()
+    }
+
+    /// How many on-stack-replacement entries have been compiled.
+    #[cfg(test)]
+    pub fn osr_count(&self) -> usize {
+        self.osr_code.len()
     }
 }
 
@@ -74,6 +87,76 @@ fn request(module: Arc<ModuleInner>, func_index: u32, guarded: bool) {
     } else {
         compile(&module, defined, guarded);
     }
+}
+
+/// The interpreter's on-stack-replacement hook (`VMStoreContext::osr`):
+/// an invocation of function `func_index` of the instance of `vmctx`
+/// stands at the head of loop `ordinal`, the function being hot. Returns
+/// the native entry there, or null; the first ask has it compiled (on the
+/// background thread unless tier-up runs in the foreground).
+///
+/// # Safety
+/// `vmctx` is the live context of an instance of this engine.
+pub(crate) unsafe fn osr(
+    vmctx: *mut VMContext,
+    func_index: u32,
+    ordinal: u32,
+) -> *const NativeCode {
+    // SAFETY: guaranteed by the caller; the instance record owns its
+    // module.
+    let (module, guarded) = unsafe {
+        let inst = &*((*(*vmctx).instance).owner as *const InstanceData);
+        (inst.module.inner(), (*vmctx).memories_guarded)
+    };
+    let Some(defined) = func_index.checked_sub(module.info.num_imported_funcs) else {
+        return std::ptr::null();
+    };
+    let key = (defined as usize, ordinal);
+    {
+        let mut tiered = module.tiered.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(&entry) = tiered.osr.get(&key) {
+            return entry as *const NativeCode;
+        }
+        tiered.osr.insert(key, 0);
+    }
+    let module = module.clone();
+    if module.engine.config().tier_up_in_background {
+        let job: Job = Box::new(move || compile_osr(&module, key, guarded));
+        if let Err(mpsc::SendError(job)) =
+            worker().lock().unwrap_or_else(|e| e.into_inner()).send(job)
+        {
+            job();
+        }
+        std::ptr::null()
+    } else {
+        compile_osr(&module, key, guarded);
+        let tiered = module.tiered.lock().unwrap_or_else(|e| e.into_inner());
+        tiered.osr.get(&key).copied().unwrap_or(0) as *const NativeCode
+    }
+}
+
+/// Compiles the OSR entry of defined function `key.0` at loop `key.1` and
+/// publishes it in `Tiered::osr` (nothing when the JIT cannot make one).
+fn compile_osr(module: &ModuleInner, key: (usize, u32), guarded: bool) {
+    let (defined, ordinal) = key;
+    let info = &module.info;
+    let range = info.func_bodies[defined].clone();
+    let reader = wasmparser::BinaryReader::new(&module.bytes[range.clone()], range.start as u64);
+    let body = wasmparser::FunctionBody::new(reader);
+    let func_index = info.num_imported_funcs + defined as u32;
+    let metering = module.engine.config().metering();
+    let Ok(Some(code)) = jit::compile_osr(info, func_index, &body, ordinal, guarded, metering)
+    else {
+        return;
+    };
+    let Some(native) = code.func(0) else {
+        return;
+    };
+    let native = Box::new(native.code(guarded));
+    let entry: *const NativeCode = &*native;
+    let mut tiered = module.tiered.lock().unwrap_or_else(|e| e.into_inner());
+    tiered.osr_code.push((code, native));
+    tiered.osr.insert(key, entry as usize);
 }
 
 type Job = Box<dyn FnOnce() + Send>;
@@ -135,6 +218,151 @@ fn compile(module: &ModuleInner, defined: usize, guarded: bool) {
 mod tests {
     use crate::engine::{wat2wasm, Config, Engine, Instance, Module, Store, Strategy, Tier, Val};
     use crate::runtime::TrapCode;
+
+    fn eager_auto() -> Engine {
+        let mut config = Config::new();
+        config
+            .strategy(Strategy::Auto)
+            .tier_up_threshold(1)
+            .tier_up_in_background(false);
+        Engine::new(&config)
+    }
+
+    /// An invocation that is already running moves to native code at a
+    /// loop head (on-stack replacement): locals of every type reach the
+    /// native code, it finishes the function with its results, traps in it
+    /// are the function's, and a recursive call from it still works.
+    #[test]
+    fn running_invocation_moves_to_native_code_at_a_loop() {
+        let engine = eager_auto();
+        let text = r#"(module (memory 1)
+            (func $f (export "f") (param $n i32) (param $x i64) (param $y f32)
+                  (result i64 f32 f64 i32)
+              (local $z f64) (local $v v128) (local $r funcref) (local $i i32)
+              (local.set $z (f64.const 0.5))
+              (local.set $v (v128.const i32x4 1 2 3 4))
+              (local.set $r (ref.func $f))
+              (block $done
+                (loop $again
+                  (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+                  (local.set $x (i64.add (local.get $x) (i64.extend_i32_u (local.get $i))))
+                  (local.set $y (f32.add (local.get $y) (f32.const 1)))
+                  (local.set $z (f64.mul (local.get $z) (f64.const 2)))
+                  (local.set $v (i32x4.add (local.get $v) (local.get $v)))
+                  (i32.store (i32.const 0) (local.get $i))
+                  (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                  (br $again)))
+              (local.get $x) (local.get $y) (local.get $z)
+              (i32.add (i32x4.extract_lane 3 (local.get $v))
+                       (i32.add (i32.load (i32.const 0))
+                                (i32.eqz (ref.is_null (local.get $r))))))
+            (func (export "oob") (param $n i32) (local $i i32)
+              (loop $again
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br_if $again (i32.lt_u (local.get $i) (local.get $n))))
+              (drop (i32.load (i32.const 65536))))
+            (func $down (export "down") (param $n i32) (result i32) (local $i i32)
+              (loop $again
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br_if $again (i32.lt_u (local.get $i) (i32.const 3))))
+              (if (result i32) (local.get $n)
+                (then (i32.add (local.get $i)
+                               (call $down (i32.sub (local.get $n) (i32.const 1)))))
+                (else (i32.const 0))))
+            (func (export "call_oob") (call 1 (i32.const 2))))"#;
+        let module = Module::new(&engine, &wat2wasm(text).unwrap()).unwrap();
+        let mut store = Store::new(&engine);
+        let instance = Instance::new(&mut store, &module, &[]).unwrap();
+        let f = instance.get_func(&store, "f").unwrap();
+        let mut out = [Val::I32(0), Val::I32(0), Val::I32(0), Val::I32(0)];
+        let args = [Val::I32(10), Val::I64(100), Val::F32(0.25f32.to_bits())];
+        f.call(&mut store, &args, &mut out).unwrap();
+        assert!(matches!(out[0], Val::I64(145)));
+        assert!(matches!(out[1], Val::F32(b) if f32::from_bits(b) == 10.25));
+        assert!(matches!(out[2], Val::F64(b) if f64::from_bits(b) == 512.0));
+        // lane 3: 4 << 10, plus the last index stored, plus a non-null ref.
+        assert!(matches!(out[3], Val::I32(4106)));
+
+        let oob = instance.get_func(&store, "oob").unwrap();
+        let trap = oob.call(&mut store, &[Val::I32(5)], &mut []).unwrap_err();
+        assert_eq!(trap.code(), Some(TrapCode::MemoryOutOfBounds));
+        // One frame: the entry's, at the load (not the interpreter's too).
+        let trace: Vec<u32> = trap.trace().iter().map(|f| f.func_index).collect();
+        assert_eq!(trace, [1]);
+        let caller = instance.get_func(&store, "call_oob").unwrap();
+        let trap = caller.call(&mut store, &[], &mut []).unwrap_err();
+        let trace: Vec<u32> = trap.trace().iter().map(|f| f.func_index).collect();
+        assert_eq!(trace, [1, 3]);
+
+        let down = instance.get_func(&store, "down").unwrap();
+        let mut out = [Val::I32(0)];
+        down.call(&mut store, &[Val::I32(4)], &mut out).unwrap();
+        assert!(matches!(out[0], Val::I32(12)));
+
+        // Each of the three loops got an entry.
+        let tiered = module.inner().tiered.lock().unwrap();
+        assert_eq!(tiered.osr_count(), 3);
+    }
+
+    /// An exception thrown in an OSR entry is caught by the function's own
+    /// handler there when it has one, and otherwise by its caller's (the
+    /// interpreter does not look in the function's handlers twice).
+    #[test]
+    fn exceptions_leave_an_osr_entry_once() {
+        let engine = eager_auto();
+        let text = r#"(module (tag $e (param i32))
+            (func $loop_throw (export "loop_throw") (param $n i32) (result i32) (local $i i32)
+              (block $caught (result i32)
+                (try_table (catch $e $caught)
+                  (loop $again
+                    (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                    (br_if $again (i32.lt_u (local.get $i) (local.get $n))))
+                  (throw $e (i32.add (local.get $i) (i32.const 100))))
+                (i32.const -1))
+              (i32.const 1000) (i32.add))
+            (func $escape (param $n i32) (local $i i32)
+              (loop $again
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br_if $again (i32.lt_u (local.get $i) (local.get $n))))
+              (throw $e (local.get $i)))
+            (func (export "outer") (result i32)
+              (block $caught (result i32)
+                (try_table (catch $e $caught) (call $escape (i32.const 4)))
+                (i32.const -1))))"#;
+        let module = Module::new(&engine, &wat2wasm(text).unwrap()).unwrap();
+        let mut store = Store::new(&engine);
+        let instance = Instance::new(&mut store, &module, &[]).unwrap();
+        let mut out = [Val::I32(0)];
+        let f = instance.get_func(&store, "loop_throw").unwrap();
+        f.call(&mut store, &[Val::I32(5)], &mut out).unwrap();
+        assert!(matches!(out[0], Val::I32(1105)));
+        let f = instance.get_func(&store, "outer").unwrap();
+        f.call(&mut store, &[], &mut out).unwrap();
+        assert!(matches!(out[0], Val::I32(4)));
+        assert_eq!(module.inner().tiered.lock().unwrap().osr_count(), 2);
+    }
+
+    /// A loop entered with operands on the stack has no OSR entry: the
+    /// invocation finishes in the interpreter, with the same result.
+    #[test]
+    fn loop_with_operands_stays_interpreted() {
+        let engine = eager_auto();
+        let text = r#"(module
+            (func (export "f") (param $n i32) (result i32)
+              (i32.add (i32.const 1000)
+                (loop $again (result i32)
+                  (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+                  (br_if $again (local.get $n))
+                  (local.get $n)))))"#;
+        let module = Module::new(&engine, &wat2wasm(text).unwrap()).unwrap();
+        let mut store = Store::new(&engine);
+        let instance = Instance::new(&mut store, &module, &[]).unwrap();
+        let f = instance.get_func(&store, "f").unwrap();
+        let mut out = [Val::I32(0)];
+        f.call(&mut store, &[Val::I32(7)], &mut out).unwrap();
+        assert!(matches!(out[0], Val::I32(1000)));
+        assert_eq!(module.inner().tiered.lock().unwrap().osr_count(), 0);
+    }
 
     /// Code tiered up for guarded memories (no bounds checks) runs only in
     /// instances whose memories are all guarded: another instance of the

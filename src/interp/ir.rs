@@ -463,6 +463,7 @@ macro_rules! declare_instr_enum {
                     }
                     Instr::Unreachable
                     | Instr::Hot
+                    | Instr::HotLoop { .. }
                     | Instr::Fuel { .. }
                     | Instr::Epoch
                     | Instr::Br { .. }
@@ -985,6 +986,11 @@ macro_rules! declare_from_simd_table {
             /// and reports the function to the engine when it is hot
             /// (emitted only where the engine tiers up).
             Hot,
+            /// `Hot` at the head of the function's loop number `ordinal`
+            /// (counting every `loop` in the body), entered with an empty
+            /// operand stack: once the function is hot, the invocation may
+            /// move to native code here (on-stack replacement).
+            HotLoop { ordinal: u32 },
             /// Charges the fuel of the segment starting here (`cost`), or
             /// traps with "all fuel consumed" when the store has less
             /// left (see `module::metering`; emitted only when the engine

@@ -162,6 +162,12 @@ pub struct Translator {
     handlers: Vec<TryRange>,
     /// `use_accumulator`'s scratch: which positions are branch targets.
     is_target: Vec<bool>,
+    /// `loop` operators seen so far in the body, reachable or not (a
+    /// loop's ordinal, as the JIT counts them for OSR entries).
+    loops_seen: u32,
+    /// Whether the function has a `HotLoop` (its frame then has room for
+    /// an OSR call).
+    osr_loops: bool,
     /// Emptied vectors of closed blocks, for the next ones (a block's
     /// types and fixups would otherwise be allocated for each block).
     spare_types: Vec<Vec<ValType>>,
@@ -266,6 +272,8 @@ impl Translator {
         self.handlers.clear();
         self.reachable = true;
         self.fusible = None;
+        self.loops_seen = 0;
+        self.osr_loops = false;
         self.last_label = 0;
         self.cur_offset = 0;
 
@@ -380,18 +388,26 @@ impl Translator {
         // Copied out at their exact sizes: the vectors keep their capacity
         // for the next function (taking them would make every function
         // grow its own from nothing, a `realloc` per doubling).
+        let result_slots: Slot = ty.results().iter().map(|t| slots_of(*t)).sum();
+        // Room above the frame for an on-stack-replacement call's values
+        // (the frame's address in, the results out; see `HotLoop`).
+        let osr_room = if self.osr_loops {
+            result_slots.max(1)
+        } else {
+            0
+        };
         Ok(Some(CompiledFunc {
             code: Box::from(&self.code[start..]),
             offsets: Box::from(&self.offsets[start..]),
             pool: Box::from(self.pool.as_slice()),
             consts: Box::from(self.consts.as_slice()),
             param_slots,
-            result_slots: ty.results().iter().map(|t| slots_of(*t)).sum(),
+            result_slots,
             hotness: Default::default(),
             native: Default::default(),
             claimed: Default::default(),
             locals_end: self.locals_end,
-            frame_slots: self.max_slot + n + 2,
+            frame_slots: self.max_slot + n + 2 + osr_room,
             handlers: std::mem::take(&mut self.handlers).into_boxed_slice(),
             func_index,
         }))
@@ -408,6 +424,9 @@ impl Translator {
         fuel: Option<&FuelPlan>,
     ) -> Result<(), Error> {
         self.cur_offset = (offset - body_start) as u32;
+        if let Operator::Loop { .. } = op {
+            self.loops_seen += 1;
+        }
         let check_epoch = env.metering.epoch && checks_epoch_after(op);
         self.operator(env, op, offset)?;
         if self.reachable {
@@ -1959,11 +1978,20 @@ impl Translator {
                 self.materialize_locals();
                 let n = params.len();
                 self.materialize_top(n);
+                // Where the operand stack is empty, the locals are all an
+                // invocation has: native code can take over from here.
+                let osr = n == 0 && self.stack.is_empty() && !env.metering.fuel;
                 self.push_control(ControlKind::Loop, params, results);
                 let head = self.label();
                 self.controls.last_mut().expect("loop").head = head;
                 if env.count_hotness {
-                    self.emit(Instr::Hot);
+                    if osr {
+                        let ordinal = self.loops_seen - 1;
+                        self.emit(Instr::HotLoop { ordinal });
+                        self.osr_loops = true;
+                    } else {
+                        self.emit(Instr::Hot);
+                    }
                 }
             }
             O::If { blockty } => {

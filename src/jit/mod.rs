@@ -490,6 +490,89 @@ pub fn compile_functions(
         .map_err(|e| CompileError::new(e, 0))
 }
 
+/// Compiles an on-stack-replacement entry of function `func_index` at its
+/// loop number `ordinal` (see `translate::translate_osr`): `func(0)` of the
+/// result has type `translate::osr_type`. `None` when this tier cannot
+/// enter the function there; `guarded` and `metering` as for
+/// [`compile_functions`].
+pub fn compile_osr(
+    info: &ModuleInfo,
+    func_index: u32,
+    body: &FunctionBody<'_>,
+    ordinal: u32,
+    guarded: bool,
+    metering: Metering,
+) -> Result<Option<JitModule>, CompileError> {
+    let isa = isa()?;
+    if guarded {
+        signals::install();
+    }
+    let excluded = HashSet::new();
+    let calls = translate::Options {
+        direct: false,
+        excluded: &excluded,
+        guarded,
+        metering,
+    };
+    let mut fctx = FunctionBuilderContext::new();
+    let mut func = Function::new();
+    let translated = translate::translate_osr(
+        info,
+        func_index,
+        body,
+        ordinal,
+        &mut func,
+        &mut fctx,
+        isa.frontend_config(),
+        calls,
+    )
+    .and_then(|()| compile(&mut Context::for_function(func), isa))
+    .and_then(|entry| {
+        let ty = translate::osr_type(info, func_index);
+        let trampoline = compile_trampoline(&ty, &mut FunctionBuilderContext::new(), isa)?;
+        Ok((entry, trampoline))
+    });
+    let (entry, trampoline) = match translated {
+        Ok(c) => c,
+        Err(Untranslatable::Unsupported(_)) => return Ok(None),
+        Err(Untranslatable::Error(e)) => return Err(e),
+    };
+    let Compiled {
+        code: mut image,
+        srclocs,
+        calls,
+        libcalls: mut libcall_sites,
+        heap_traps,
+    } = entry;
+    // No direct calls: the entry calls every function by reference.
+    if !calls.is_empty() {
+        return Ok(None);
+    }
+    let len = image.len();
+    let start = align(&mut image);
+    image.extend_from_slice(&trampoline.code);
+    libcall_sites.extend(trampoline.libcalls.iter().map(|s| LibcallSite {
+        offset: start + s.offset,
+        ..*s
+    }));
+    let code_map = vec![code::FuncCode {
+        func_index,
+        start: 0,
+        len,
+        srclocs,
+        heap_traps,
+    }];
+    JitModule::place(
+        image,
+        code_map,
+        Box::new([Some((0, start))]),
+        libcall_sites,
+        guarded,
+    )
+    .map(Some)
+    .map_err(|e| CompileError::new(e, 0))
+}
+
 impl JitModule {
     /// Patches the runtime-function addresses into `image`, maps it
     /// executable and makes the entries. `offsets` and the sites must lie

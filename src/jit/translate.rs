@@ -290,6 +290,13 @@ pub struct FuncTranslator<'a, 'b> {
     array_sig: Option<SigRef>,
     /// Where to charge fuel, when the engine consumes fuel.
     fuel: Option<FuelPlan>,
+    /// For an on-stack-replacement entry (see [`translate_osr`]): the
+    /// ordinal of the loop it enters, and the block its header becomes.
+    osr: Option<(u32, Block)>,
+    /// Whether the OSR loop was reached (in reachable code).
+    osr_entered: bool,
+    /// `loop` operators seen so far, reachable or not.
+    loops_seen: u32,
 }
 
 /// Translates function `func_index` of `info` into `func`.
@@ -302,9 +309,69 @@ pub fn translate_function(
     frontend: TargetFrontendConfig,
     calls: Options<'_>,
 ) -> Result<()> {
+    translate(info, func_index, body, func, fctx, frontend, calls, None)
+}
+
+/// The type of function `func_index`'s entries at its loops (see
+/// [`translate_osr`]): an interpreter frame's address in, the function's
+/// results out.
+pub fn osr_type(info: &ModuleInfo, func_index: u32) -> FuncType {
+    let results = info.func_type(func_index).results().to_vec();
+    FuncType::new([ValType::I64], results)
+}
+
+/// Translates an on-stack-replacement entry of function `func_index`: code
+/// that an interpreted invocation, standing at the head of the function's
+/// loop number `ordinal` (counting every `loop` operator in order), calls
+/// to finish the invocation natively. It has type [`osr_type`]: it reads
+/// the locals from the interpreter's frame at the given address (in the
+/// raw values encoding, one after another from slot 0), jumps to the
+/// loop's header and runs the function to its end. Only for loops entered
+/// with an empty operand stack and no parameters, and without fuel
+/// metering; tail calls are not supported in such an entry.
+#[allow(clippy::too_many_arguments)]
+pub fn translate_osr(
+    info: &ModuleInfo,
+    func_index: u32,
+    body: &FunctionBody<'_>,
+    ordinal: u32,
+    func: &mut Function,
+    fctx: &mut FunctionBuilderContext,
+    frontend: TargetFrontendConfig,
+    calls: Options<'_>,
+) -> Result<()> {
+    if calls.metering.fuel {
+        return unsupported("on-stack replacement with fuel metering");
+    }
+    translate(
+        info,
+        func_index,
+        body,
+        func,
+        fctx,
+        frontend,
+        calls,
+        Some(ordinal),
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn translate(
+    info: &ModuleInfo,
+    func_index: u32,
+    body: &FunctionBody<'_>,
+    func: &mut Function,
+    fctx: &mut FunctionBuilderContext,
+    frontend: TargetFrontendConfig,
+    calls: Options<'_>,
+    osr: Option<u32>,
+) -> Result<()> {
     let guarded = calls.guarded;
     let ty = info.func_type(func_index).clone();
-    func.signature = abi::wasm_signature(&ty);
+    func.signature = match osr {
+        Some(_) => abi::wasm_signature(&osr_type(info, func_index)),
+        None => abi::wasm_signature(&ty),
+    };
     func.name = UserFuncName::user(0, func_index);
     let b = FunctionBuilder::new(func, fctx);
     let mut t = FuncTranslator {
@@ -329,8 +396,11 @@ pub fn translate_function(
         wasm_sigs: HashMap::new(),
         array_sig: None,
         fuel: None,
+        osr: None,
+        osr_entered: false,
+        loops_seen: 0,
     };
-    let r = t.translate_body(&ty, body);
+    let r = t.translate_body(&ty, body, osr);
     let FuncTranslator { b, .. } = t;
     r?;
     b.finalize(frontend);
@@ -338,31 +408,40 @@ pub fn translate_function(
 }
 
 impl FuncTranslator<'_, '_> {
-    fn translate_body(&mut self, ty: &FuncType, body: &FunctionBody<'_>) -> Result<()> {
+    fn translate_body(
+        &mut self,
+        ty: &FuncType,
+        body: &FunctionBody<'_>,
+        osr: Option<u32>,
+    ) -> Result<()> {
         let entry = self.b.create_block();
         self.b.append_block_params_for_function_params(entry);
         self.b.switch_to_block(entry);
         self.b.seal_block(entry);
         let params: Vec<Value> = self.b.block_params(entry).to_vec();
         self.vmctx = params[0];
-        for (i, t) in ty.params().iter().enumerate() {
-            let v = self.b.declare_var(abi::value_type(*t));
-            self.b.def_var(v, params[2 + i]);
-            self.locals.push((v, abi::value_type(*t)));
-        }
+        let mut local_types = ty.params().to_vec();
         let mut locals = body.get_locals_reader().map_err(read_error)?;
         for _ in 0..locals.get_count() {
             let (count, vt) = locals.read().map_err(read_error)?;
             let Some(vt) = ValType::from_wasmparser(vt, &self.info.heap_types) else {
                 return unsupported("GC references");
             };
-            let cl = abi::value_type(vt);
-            for _ in 0..count {
-                let v = self.b.declare_var(cl);
-                let zero = self.zero(cl);
-                self.b.def_var(v, zero);
-                self.locals.push((v, cl));
-            }
+            local_types.extend(std::iter::repeat_n(vt, count as usize));
+        }
+        // An OSR entry reads every local from the interpreter's frame; a
+        // function entry gets its parameters and zeroes the other locals.
+        let frame_offsets = osr.map(|_| abi::slot_offsets(&local_types).0);
+        for (i, t) in local_types.iter().enumerate() {
+            let cl = abi::value_type(*t);
+            let v = self.b.declare_var(cl);
+            let value = match &frame_offsets {
+                Some(offsets) => self.b.ins().load(cl, raw_flags(cl), params[2], offsets[i]),
+                None if i < ty.params().len() => params[2 + i],
+                None => self.zero(cl),
+            };
+            self.b.def_var(v, value);
+            self.locals.push((v, cl));
         }
         self.stack_check();
         if self.calls.metering.fuel {
@@ -406,12 +485,34 @@ impl FuncTranslator<'_, '_> {
             height: 0,
             live: true,
         });
+        if let Some(ordinal) = osr {
+            // The entry goes straight to the loop's header; the code before
+            // the loop is translated as usual into a block nothing reaches
+            // (Cranelift drops it), so that the loop nests as in the body.
+            let header = self.b.create_block();
+            self.b.ins().jump(header, &[]);
+            let unreached = self.b.create_block();
+            self.b.switch_to_block(unreached);
+            self.b.seal_block(unreached);
+            self.osr = Some((ordinal, header));
+        }
         let mut ops = body.get_operators_reader().map_err(read_error)?;
         while !ops.eof() {
             let (op, offset) = ops.read_with_offset().map_err(read_error)?;
             self.offset = (offset - self.body_start) as u32;
             self.b.set_srcloc(ir::SourceLoc::new(self.offset));
             let check_epoch = self.calls.metering.epoch && checks_epoch_after(&op);
+            match op {
+                Operator::Loop { .. } => self.loops_seen += 1,
+                Operator::ReturnCall { .. }
+                | Operator::ReturnCallIndirect { .. }
+                | Operator::ReturnCallRef { .. }
+                    if self.osr.is_some() =>
+                {
+                    return unsupported("tail calls in an on-stack-replacement entry");
+                }
+                _ => {}
+            }
             self.operator(op)?;
             if self.reachable {
                 // The checks of the segment starting here.
@@ -422,6 +523,9 @@ impl FuncTranslator<'_, '_> {
                     self.charge_fuel(cost);
                 }
             }
+        }
+        if self.osr.is_some() && !self.osr_entered {
+            return unsupported("no such loop in reachable code");
         }
         Ok(())
     }
@@ -1106,9 +1210,11 @@ impl FuncTranslator<'_, '_> {
 
     /// Whether function `func` is compiled in this batch: every function
     /// of a whole-module batch, and a function always with itself (a
-    /// recursive function compiled alone by tier-up calls itself directly).
+    /// recursive function compiled alone by tier-up calls itself directly)
+    /// unless this is an on-stack-replacement entry.
     fn in_batch(&self, func: u32) -> bool {
-        self.calls.direct || func == self.func_index
+        // (An OSR entry is not the function: it calls it by reference.)
+        self.calls.direct || (func == self.func_index && self.osr.is_none())
     }
 
     /// Calls function `func` of this module, compiled in the same batch, by
@@ -1396,7 +1502,16 @@ impl FuncTranslator<'_, '_> {
             }
             O::Loop { blockty } => {
                 let (params, results) = self.block_types(blockty)?;
-                let header = self.new_block_with(&params);
+                let header = match self.osr {
+                    Some((ordinal, header)) if ordinal + 1 == self.loops_seen => {
+                        if !params.is_empty() || !self.stack.is_empty() {
+                            return unsupported("on-stack replacement at a loop with operands");
+                        }
+                        self.osr_entered = true;
+                        header
+                    }
+                    _ => self.new_block_with(&params),
+                };
                 let next = self.new_block_with(&results);
                 let args = self.popn(params.len());
                 self.b.ins().jump(header, &block_args(&args));

@@ -4,7 +4,7 @@
 use super::limits::Resources;
 use super::trap::TrapCode;
 use super::types::TypeHierarchy;
-use super::vmcontext::VMContext;
+use super::vmcontext::{NativeCode, VMContext};
 use std::any::Any;
 use std::ffi::c_void;
 use std::sync::atomic::AtomicU64;
@@ -97,6 +97,11 @@ pub struct VMStoreContext {
     /// Where the interpreter reports a hot function: the instance's context
     /// and the function's index.
     pub tier_up: Option<unsafe fn(*mut VMContext, u32)>,
+    /// On-stack replacement: native code that finishes a running
+    /// invocation of a function from the head of one of its loops (the
+    /// instance's context, the function's index and the loop's ordinal),
+    /// or null while there is none (the first ask has it compiled).
+    pub osr: Option<unsafe fn(*mut VMContext, u32, u32) -> *const NativeCode>,
     /// Translates a function of the instance at its first call (see
     /// `interp::LazyFunc`): the instance's context and the function's
     /// index; false with a trap raised if it cannot be.
@@ -129,6 +134,7 @@ impl VMStoreContext {
             store: std::ptr::null_mut(),
             hot_threshold: 0,
             tier_up: None,
+            osr: None,
             translate: None,
             trap: None,
             resources: Resources::default(),

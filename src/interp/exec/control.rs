@@ -482,6 +482,86 @@ handler! { Hot |ip, fp, mem, len, cx, acc, facc| {
     next!(ip, fp, mem, len, cx, acc, facc)
 }}
 
+// `Hot` at a loop head entered with an empty operand stack: once the
+// function is hot, the running invocation moves to native code entered
+// here when the engine has compiled such an entry (asked at the threshold
+// and every `OSR_INTERVAL` iterations after it; at every iteration when
+// the threshold is 1, which makes tier-up eager for tests).
+handler! { HotLoop { ordinal } |ip, fp, mem, len, cx, acc, facc| {
+    let f = &*(*cx).func;
+    let n = f.hotness.load(Ordering::Relaxed).wrapping_add(1);
+    f.hotness.store(n, Ordering::Relaxed);
+    let threshold = (*cx).hot_threshold;
+    if n >= threshold && (n == threshold || threshold == 1 || n.is_multiple_of(OSR_INTERVAL)) {
+        if n == threshold {
+            report_hot(cx);
+        }
+        if let Some(exit) = enter_osr(ip, fp, cx, facc, ordinal) {
+            return exit;
+        }
+    }
+    next!(ip, fp, mem, len, cx, acc, facc)
+}}
+
+/// How often (in counts) a hot function's loop asks for an on-stack
+/// replacement entry until it gets one.
+const OSR_INTERVAL: u32 = 1024;
+
+/// Finishes the running invocation in native code entered at the head of
+/// loop `ordinal` (on-stack replacement), if the engine has such code for
+/// it: the code reads the locals from this frame and runs the function to
+/// its end; its results become this frame's, and the function returns. A
+/// trap or exception that leaves the code has unwound this frame already.
+/// `None`: no such code (yet); the interpreter goes on.
+///
+/// # Safety
+/// As for handlers, at a `HotLoop` instruction (`ip`): the frame has room
+/// for the call's values above its slots (the translator sees to it).
+#[cold]
+#[inline(never)]
+unsafe fn enter_osr(
+    ip: *const Instr,
+    fp: *mut u64,
+    cx: *mut Cx,
+    facc: f64,
+    ordinal: u32,
+) -> Option<Exit> {
+    // SAFETY: guaranteed by the caller; the entry lives as long as the
+    // module, which the running instance holds.
+    unsafe {
+        let vmctx = (*cx).vmctx;
+        let hook = (*(*vmctx).store).osr?;
+        let func = (*cx).func;
+        let code = hook(vmctx, (*func).func_index, ordinal);
+        if code.is_null() || !(*code).runs_in(&*vmctx) {
+            return None;
+        }
+        let results = (*func).result_slots;
+        let values = (*func).frame_slots - results.max(1);
+        wr(fp, values, fp as u64);
+        let entry = VMFuncRef {
+            array_call: (*code).array_call,
+            vmctx,
+            type_id: u32::MAX,
+            store_index: u32::MAX,
+            wasm_call: (*code).wasm_call,
+            array_trampoline: (*code).array_trampoline,
+            interp_code: std::ptr::null(),
+            host: std::ptr::null(),
+        };
+        if !call_array(cx, fp, &entry, values) {
+            (*cx).trap_frame_gone = true;
+            return Some(callee_failed(cx, ip, fp));
+        }
+        for i in 0..results {
+            wr(fp, i, rd(fp, values + i));
+        }
+        // The native code may have grown (or moved) the memory.
+        let (mem, len) = memory0(vmctx);
+        Some(leave(mem, len, cx, facc))
+    }
+}
+
 // Charges the fuel of the segment starting here.
 handler! { Fuel { cost } |ip, fp, mem, len, cx, acc, facc| {
     let store = (*(*cx).vmctx).store;

@@ -123,6 +123,11 @@ pub(crate) struct Cx {
     /// `array_call` (then it is already pending in the store context, and
     /// `trap_code` means nothing).
     callee_trapped: bool,
+    /// Whether the frame of `trap_ip` was already unwound by native code
+    /// that had taken over its invocation (on-stack replacement, see
+    /// `HotLoop`): its handlers were tried there and its frame recorded,
+    /// so unwinding goes on from its caller.
+    trap_frame_gone: bool,
 }
 
 /// A handler: executes the instruction at `ip` and everything after it
@@ -602,6 +607,7 @@ unsafe fn run(
             trap_fp: std::ptr::null_mut(),
             trap_code: TrapCode::Unreachable,
             callee_trapped: false,
+            trap_frame_gone: false,
         };
         let mut fp = stack_start.add(base);
         init_frame(fp, func);
@@ -647,6 +653,7 @@ unsafe fn catch(store: *mut VMStoreContext, cx: &mut Cx) -> Option<(*const Instr
         let tag = exceptions[exn as usize].tag;
         let (mut func, mut ip, mut fp, mut vmctx) = (cx.func, cx.trap_ip, cx.trap_fp, cx.vmctx);
         let mut top = cx.frames_top;
+        let mut frame_gone = cx.trap_frame_gone;
         loop {
             let f = &*func;
             let at = ip.offset_from(f.code.as_ptr()) as u32;
@@ -657,10 +664,12 @@ unsafe fn catch(store: *mut VMStoreContext, cx: &mut Cx) -> Option<(*const Instr
                     | Instr::ReturnCallIndirect { .. }
                     | Instr::ReturnCallRef { .. }
             );
+            // (An unwound frame's handlers were tried by native code.)
+            let skip = tail_call || std::mem::take(&mut frame_gone);
             let ranges = f
                 .handlers
                 .iter()
-                .filter(|r| !tail_call && r.start <= at && at < r.end);
+                .filter(|r| !skip && r.start <= at && at < r.end);
             for c in ranges.flat_map(|r| r.catches.iter()) {
                 if c.tag.is_some_and(|t| (*vmctx).tag(t) != tag) {
                     continue;
@@ -680,6 +689,7 @@ unsafe fn catch(store: *mut VMStoreContext, cx: &mut Cx) -> Option<(*const Instr
                 cx.vmctx = vmctx;
                 cx.frames_top = top;
                 cx.callee_trapped = false;
+                cx.trap_frame_gone = false;
                 return Some((f.code.as_ptr().add(c.landing as usize), fp));
             }
             if top == cx.frames_base {
@@ -757,7 +767,9 @@ unsafe fn backtrace(cx: &Cx) -> Vec<RawFrame> {
     // SAFETY: guaranteed by the caller; the records from `frames_base`
     // to `frames_top` were written by this invocation's calls.
     unsafe {
-        out.push(raw_frame(cx.func, cx.trap_ip, cx.vmctx));
+        if !cx.trap_frame_gone {
+            out.push(raw_frame(cx.func, cx.trap_ip, cx.vmctx));
+        }
         let mut f = cx.frames_top;
         while f > cx.frames_base {
             f = f.sub(1);
