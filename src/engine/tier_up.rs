@@ -76,17 +76,30 @@ fn request(module: Arc<ModuleInner>, func_index: u32, guarded: bool) {
             return;
         }
     }
-    if module.engine.config().tier_up_in_background {
-        let job: Job = Box::new(move || compile(&module, defined, guarded));
-        if let Err(mpsc::SendError(job)) =
-            worker().lock().unwrap_or_else(|e| e.into_inner()).send(job)
-        {
-            // The worker is gone (it never exits, but do not lose the work).
-            job();
-        }
-    } else {
-        compile(&module, defined, guarded);
+    let owned = module.clone();
+    schedule(&module, Box::new(move || compile(&owned, defined, guarded)));
+}
+
+/// Runs a compilation job on the background thread, or at once when the
+/// engine tiers up in the foreground.
+fn schedule(module: &ModuleInner, job: Job) {
+    if !module.engine.config().tier_up_in_background {
+        return job();
     }
+    if let Err(mpsc::SendError(job)) = worker().lock().unwrap_or_else(|e| e.into_inner()).send(job)
+    {
+        // The worker is gone (it never exits, but do not lose the work).
+        job();
+    }
+}
+
+/// Defined function `defined`'s body and its index in the module.
+fn body(module: &ModuleInner, defined: usize) -> (u32, wasmparser::FunctionBody<'_>) {
+    let info = &module.info;
+    let range = info.func_bodies[defined].clone();
+    let reader = wasmparser::BinaryReader::new(&module.bytes[range.clone()], range.start as u64);
+    let func_index = info.num_imported_funcs + defined as u32;
+    (func_index, wasmparser::FunctionBody::new(reader))
 }
 
 /// The interpreter's on-stack-replacement hook (`VMStoreContext::osr`):
@@ -119,33 +132,21 @@ pub(crate) unsafe fn osr(
         }
         tiered.osr.insert(key, 0);
     }
-    let module = module.clone();
-    if module.engine.config().tier_up_in_background {
-        let job: Job = Box::new(move || compile_osr(&module, key, guarded));
-        if let Err(mpsc::SendError(job)) =
-            worker().lock().unwrap_or_else(|e| e.into_inner()).send(job)
-        {
-            job();
-        }
-        std::ptr::null()
-    } else {
-        compile_osr(&module, key, guarded);
-        let tiered = module.tiered.lock().unwrap_or_else(|e| e.into_inner());
-        tiered.osr.get(&key).copied().unwrap_or(0) as *const NativeCode
-    }
+    let owned = module.clone();
+    schedule(module, Box::new(move || compile_osr(&owned, key, guarded)));
+    // Compiled already when tier-up runs in the foreground.
+    let tiered = module.tiered.lock().unwrap_or_else(|e| e.into_inner());
+    tiered.osr.get(&key).copied().unwrap_or(0) as *const NativeCode
 }
 
 /// Compiles the OSR entry of defined function `key.0` at loop `key.1` and
 /// publishes it in `Tiered::osr` (nothing when the JIT cannot make one).
 fn compile_osr(module: &ModuleInner, key: (usize, u32), guarded: bool) {
     let (defined, ordinal) = key;
-    let info = &module.info;
-    let range = info.func_bodies[defined].clone();
-    let reader = wasmparser::BinaryReader::new(&module.bytes[range.clone()], range.start as u64);
-    let body = wasmparser::FunctionBody::new(reader);
-    let func_index = info.num_imported_funcs + defined as u32;
+    let (func_index, body) = body(module, defined);
     let metering = module.engine.config().metering();
-    let Ok(Some(code)) = jit::compile_osr(info, func_index, &body, ordinal, guarded, metering)
+    let Ok(Some(code)) =
+        jit::compile_osr(&module.info, func_index, &body, ordinal, guarded, metering)
     else {
         return;
     };
@@ -184,13 +185,9 @@ fn worker() -> &'static Mutex<mpsc::Sender<Job>> {
 /// `NativeCode::runs_in`). A function the JIT does not support stays
 /// interpreted.
 fn compile(module: &ModuleInner, defined: usize, guarded: bool) {
-    let info = &module.info;
-    let range = info.func_bodies[defined].clone();
-    let reader = wasmparser::BinaryReader::new(&module.bytes[range.clone()], range.start as u64);
-    let body = wasmparser::FunctionBody::new(reader);
-    let func_index = info.num_imported_funcs + defined as u32;
+    let (func_index, body) = body(module, defined);
     let Ok(code) = jit::compile_functions(
-        info,
+        &module.info,
         &[(func_index, body)],
         1,
         guarded,

@@ -250,6 +250,7 @@ fn compile_function(
         fctx,
         isa.frontend_config(),
         calls,
+        None,
     );
     if r.is_err() {
         // A translation abandoned midway leaves the builder context in use.
@@ -491,7 +492,7 @@ pub fn compile_functions(
 }
 
 /// Compiles an on-stack-replacement entry of function `func_index` at its
-/// loop number `ordinal` (see `translate::translate_osr`): `func(0)` of the
+/// loop number `ordinal` (see `translate::translate_function`): `func(0)` of the
 /// result has type `translate::osr_type`. `None` when this tier cannot
 /// enter the function there; `guarded` and `metering` as for
 /// [`compile_functions`].
@@ -516,15 +517,15 @@ pub fn compile_osr(
     };
     let mut fctx = FunctionBuilderContext::new();
     let mut func = Function::new();
-    let translated = translate::translate_osr(
+    let translated = translate::translate_function(
         info,
         func_index,
         body,
-        ordinal,
         &mut func,
         &mut fctx,
         isa.frontend_config(),
         calls,
+        Some(ordinal),
     )
     .and_then(|()| compile(&mut Context::for_function(func), isa))
     .and_then(|entry| {

@@ -290,7 +290,7 @@ pub struct FuncTranslator<'a, 'b> {
     array_sig: Option<SigRef>,
     /// Where to charge fuel, when the engine consumes fuel.
     fuel: Option<FuelPlan>,
-    /// For an on-stack-replacement entry (see [`translate_osr`]): the
+    /// For an on-stack-replacement entry (see [`translate_function`]): the
     /// ordinal of the loop it enters, and the block its header becomes.
     osr: Option<(u32, Block)>,
     /// Whether the OSR loop was reached (in reachable code).
@@ -299,64 +299,27 @@ pub struct FuncTranslator<'a, 'b> {
     loops_seen: u32,
 }
 
-/// Translates function `func_index` of `info` into `func`.
-pub fn translate_function(
-    info: &ModuleInfo,
-    func_index: u32,
-    body: &FunctionBody<'_>,
-    func: &mut Function,
-    fctx: &mut FunctionBuilderContext,
-    frontend: TargetFrontendConfig,
-    calls: Options<'_>,
-) -> Result<()> {
-    translate(info, func_index, body, func, fctx, frontend, calls, None)
-}
-
-/// The type of function `func_index`'s entries at its loops (see
-/// [`translate_osr`]): an interpreter frame's address in, the function's
-/// results out.
+/// The type of function `func_index`'s on-stack-replacement entries (see
+/// [`translate_function`]): an interpreter frame's address in, the
+/// function's results out.
 pub fn osr_type(info: &ModuleInfo, func_index: u32) -> FuncType {
     let results = info.func_type(func_index).results().to_vec();
     FuncType::new([ValType::I64], results)
 }
 
-/// Translates an on-stack-replacement entry of function `func_index`: code
-/// that an interpreted invocation, standing at the head of the function's
-/// loop number `ordinal` (counting every `loop` operator in order), calls
-/// to finish the invocation natively. It has type [`osr_type`]: it reads
-/// the locals from the interpreter's frame at the given address (in the
-/// raw values encoding, one after another from slot 0), jumps to the
-/// loop's header and runs the function to its end. Only for loops entered
-/// with an empty operand stack and no parameters, and without fuel
-/// metering; tail calls are not supported in such an entry.
+/// Translates function `func_index` of `info` into `func`.
+///
+/// With `osr: Some(ordinal)`, translates instead an on-stack-replacement
+/// entry: code that an interpreted invocation, standing at the head of
+/// the function's loop number `ordinal` (counting every `loop` operator in
+/// order), calls to finish the invocation natively. It has type
+/// [`osr_type`]: it reads the locals from the interpreter's frame at the
+/// given address (in the raw values encoding, one after another from slot
+/// 0), jumps to the loop's header and runs the function to its end. Only
+/// for loops entered with an empty operand stack and no parameters, and
+/// without fuel metering; tail calls are not supported in such an entry.
 #[allow(clippy::too_many_arguments)]
-pub fn translate_osr(
-    info: &ModuleInfo,
-    func_index: u32,
-    body: &FunctionBody<'_>,
-    ordinal: u32,
-    func: &mut Function,
-    fctx: &mut FunctionBuilderContext,
-    frontend: TargetFrontendConfig,
-    calls: Options<'_>,
-) -> Result<()> {
-    if calls.metering.fuel {
-        return unsupported("on-stack replacement with fuel metering");
-    }
-    translate(
-        info,
-        func_index,
-        body,
-        func,
-        fctx,
-        frontend,
-        calls,
-        Some(ordinal),
-    )
-}
-
-#[allow(clippy::too_many_arguments)]
-fn translate(
+pub fn translate_function(
     info: &ModuleInfo,
     func_index: u32,
     body: &FunctionBody<'_>,
@@ -366,6 +329,9 @@ fn translate(
     calls: Options<'_>,
     osr: Option<u32>,
 ) -> Result<()> {
+    if osr.is_some() && calls.metering.fuel {
+        return unsupported("on-stack replacement with fuel metering");
+    }
     let guarded = calls.guarded;
     let ty = info.func_type(func_index).clone();
     func.signature = match osr {
