@@ -496,8 +496,19 @@ handler! { HotLoop { ordinal } |ip, fp, mem, len, cx, acc, facc| {
         if n == threshold {
             report_hot(cx);
         }
-        if let Some(exit) = enter_osr(ip, fp, cx, facc, ordinal) {
-            return exit;
+        // (Leaving from here, not from `enter_osr`, keeps the dispatch a
+        // jump.)
+        match enter_osr(fp, cx, ordinal) {
+            Some(true) => {
+                // The native code may have grown (or moved) the memory.
+                let (mem, len) = memory0((*cx).vmctx);
+                return leave(mem, len, cx, facc);
+            }
+            Some(false) => {
+                (*cx).trap_frame_gone = true;
+                return callee_failed(cx, ip, fp);
+            }
+            None => {}
         }
     }
     next!(ip, fp, mem, len, cx, acc, facc)
@@ -510,22 +521,17 @@ const OSR_INTERVAL: u32 = 1024;
 /// Finishes the running invocation in native code entered at the head of
 /// loop `ordinal` (on-stack replacement), if the engine has such code for
 /// it: the code reads the locals from this frame and runs the function to
-/// its end; its results become this frame's, and the function returns. A
-/// trap or exception that leaves the code has unwound this frame already.
-/// `None`: no such code (yet); the interpreter goes on.
+/// its end; its results become this frame's first slots. `Some(true)`:
+/// the function is to return; `Some(false)`: a trap or exception left the
+/// code, having unwound this frame already; `None`: no such code (yet),
+/// the interpreter goes on.
 ///
 /// # Safety
-/// As for handlers, at a `HotLoop` instruction (`ip`): the frame has room
+/// As for handlers, at a `HotLoop` instruction: the frame has room
 /// for the call's values above its slots (the translator sees to it).
 #[cold]
 #[inline(never)]
-unsafe fn enter_osr(
-    ip: *const Instr,
-    fp: *mut u64,
-    cx: *mut Cx,
-    facc: f64,
-    ordinal: u32,
-) -> Option<Exit> {
+unsafe fn enter_osr(fp: *mut u64, cx: *mut Cx, ordinal: u32) -> Option<bool> {
     // SAFETY: guaranteed by the caller; the entry lives as long as the
     // module, which the running instance holds.
     unsafe {
@@ -550,15 +556,12 @@ unsafe fn enter_osr(
             host: std::ptr::null(),
         };
         if !call_array(cx, fp, &entry, values) {
-            (*cx).trap_frame_gone = true;
-            return Some(callee_failed(cx, ip, fp));
+            return Some(false);
         }
         for i in 0..results {
             wr(fp, i, rd(fp, values + i));
         }
-        // The native code may have grown (or moved) the memory.
-        let (mem, len) = memory0(vmctx);
-        Some(leave(mem, len, cx, facc))
+        Some(true)
     }
 }
 
