@@ -232,7 +232,8 @@ fn compile(ctx: &mut Context, isa: &OwnedTargetIsa) -> Result<Compiled, Untransl
     })
 }
 
-/// Compiles defined function `i` (`bodies[i]`).
+/// Compiles function `func_index` from `body`: whole, or as the entry at loop
+/// `osr` (see `translate::translate_function`).
 fn compile_function(
     info: &ModuleInfo,
     func_index: u32,
@@ -240,6 +241,7 @@ fn compile_function(
     fctx: &mut FunctionBuilderContext,
     isa: &OwnedTargetIsa,
     calls: translate::Options<'_>,
+    osr: Option<u32>,
 ) -> Result<Compiled, Untranslatable> {
     let mut func = Function::new();
     let r = translate::translate_function(
@@ -250,7 +252,7 @@ fn compile_function(
         fctx,
         isa.frontend_config(),
         calls,
-        None,
+        osr,
     );
     if r.is_err() {
         // A translation abandoned midway leaves the builder context in use.
@@ -272,7 +274,7 @@ fn compile_all(
     let compile_range = |range: std::ops::Range<usize>| {
         let mut fctx = FunctionBuilderContext::new();
         range
-            .map(|i| compile_function(info, funcs[i].0, &funcs[i].1, &mut fctx, isa, calls))
+            .map(|i| compile_function(info, funcs[i].0, &funcs[i].1, &mut fctx, isa, calls, None))
             .collect::<Vec<_>>()
     };
     let n = funcs.len();
@@ -516,23 +518,12 @@ pub fn compile_osr(
         metering,
     };
     let mut fctx = FunctionBuilderContext::new();
-    let mut func = Function::new();
-    let translated = translate::translate_function(
-        info,
-        func_index,
-        body,
-        &mut func,
-        &mut fctx,
-        isa.frontend_config(),
-        calls,
-        Some(ordinal),
-    )
-    .and_then(|()| compile(&mut Context::for_function(func), isa))
-    .and_then(|entry| {
-        let ty = translate::osr_type(info, func_index);
-        let trampoline = compile_trampoline(&ty, &mut FunctionBuilderContext::new(), isa)?;
-        Ok((entry, trampoline))
-    });
+    let translated = compile_function(info, func_index, body, &mut fctx, isa, calls, Some(ordinal))
+        .and_then(|entry| {
+            let ty = translate::osr_type(info, func_index);
+            let trampoline = compile_trampoline(&ty, &mut fctx, isa)?;
+            Ok((entry, trampoline))
+        });
     let (entry, trampoline) = match translated {
         Ok(c) => c,
         Err(Untranslatable::Unsupported(_)) => return Ok(None),
