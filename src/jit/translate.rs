@@ -1833,39 +1833,13 @@ impl FuncTranslator<'_, '_> {
             O::TableCopy {
                 dst_table,
                 src_table,
-            } => {
-                let (n, s, d) = self.pop_three_u64();
-                let dt = self.b.ins().iconst(types::I32, i64::from(dst_table));
-                let st = self.b.ins().iconst(types::I32, i64::from(src_table));
-                self.fallible_libcall(
-                    entry::table_copy as *const () as usize,
-                    &[
-                        PTR,
-                        types::I32,
-                        types::I32,
-                        types::I64,
-                        types::I64,
-                        types::I64,
-                    ],
-                    &[self.vmctx, dt, st, d, s, n],
-                );
-            }
+            } => self.bulk_libcall(
+                entry::table_copy as *const () as usize,
+                dst_table,
+                src_table,
+            ),
             O::TableInit { elem_index, table } => {
-                let (n, s, d) = self.pop_three_u64();
-                let t = self.b.ins().iconst(types::I32, i64::from(table));
-                let e = self.b.ins().iconst(types::I32, i64::from(elem_index));
-                self.fallible_libcall(
-                    entry::table_init as *const () as usize,
-                    &[
-                        PTR,
-                        types::I32,
-                        types::I32,
-                        types::I64,
-                        types::I64,
-                        types::I64,
-                    ],
-                    &[self.vmctx, t, e, d, s, n],
-                );
+                self.bulk_libcall(entry::table_init as *const () as usize, table, elem_index)
             }
             O::ElemDrop { elem_index } => {
                 let e = self.b.ins().iconst(types::I32, i64::from(elem_index));
@@ -1946,38 +1920,10 @@ impl FuncTranslator<'_, '_> {
                 );
             }
             O::MemoryCopy { dst_mem, src_mem } => {
-                let (n, s, d) = self.pop_three_u64();
-                let dm = self.b.ins().iconst(types::I32, i64::from(dst_mem));
-                let sm = self.b.ins().iconst(types::I32, i64::from(src_mem));
-                self.fallible_libcall(
-                    entry::memory_copy as *const () as usize,
-                    &[
-                        PTR,
-                        types::I32,
-                        types::I32,
-                        types::I64,
-                        types::I64,
-                        types::I64,
-                    ],
-                    &[self.vmctx, dm, sm, d, s, n],
-                );
+                self.bulk_libcall(entry::memory_copy as *const () as usize, dst_mem, src_mem)
             }
             O::MemoryInit { data_index, mem } => {
-                let (n, s, d) = self.pop_three_u64();
-                let m = self.b.ins().iconst(types::I32, i64::from(mem));
-                let seg = self.b.ins().iconst(types::I32, i64::from(data_index));
-                self.fallible_libcall(
-                    entry::memory_init as *const () as usize,
-                    &[
-                        PTR,
-                        types::I32,
-                        types::I32,
-                        types::I64,
-                        types::I64,
-                        types::I64,
-                    ],
-                    &[self.vmctx, m, seg, d, s, n],
-                );
+                self.bulk_libcall(entry::memory_init as *const () as usize, mem, data_index)
             }
             O::DataDrop { data_index } => {
                 let seg = self.b.ins().iconst(types::I32, i64::from(data_index));
@@ -2117,16 +2063,30 @@ impl FuncTranslator<'_, '_> {
         Ok(())
     }
 
-    /// Pops `d, s, n` (pushed in that order) as u64 operands, returning
-    /// `(n, s, d)`.
-    fn pop_three_u64(&mut self) -> (Value, Value, Value) {
+    /// Calls the runtime function at `addr` for a copy or an init between
+    /// tables, memories or segments: `(vmctx, a, b, d, s, n)`, where `d, s, n`
+    /// (pushed in that order) are popped as u64 operands.
+    fn bulk_libcall(&mut self, addr: usize, a: u32, b: u32) {
         let n = self.pop();
         let s = self.pop();
         let d = self.pop();
         let n = self.widen_u64(n);
         let s = self.widen_u64(s);
         let d = self.widen_u64(d);
-        (n, s, d)
+        let a = self.b.ins().iconst(types::I32, i64::from(a));
+        let b = self.b.ins().iconst(types::I32, i64::from(b));
+        self.fallible_libcall(
+            addr,
+            &[
+                PTR,
+                types::I32,
+                types::I32,
+                types::I64,
+                types::I64,
+                types::I64,
+            ],
+            &[self.vmctx, a, b, d, s, n],
+        );
     }
 
     fn unary(&mut self, f: impl FnOnce(&mut FunctionBuilder<'_>, Value) -> Value) {
