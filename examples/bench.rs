@@ -1,7 +1,9 @@
 //! Runs one benchmark kernel of `../shared/bench` through the Rust API,
 //! for profiling the engine without the C layer:
 //!
-//!     cargo run --release --example bench -- ../shared/bench/wasm/fib.wasm 35 [--repeat R]
+//!     cargo run --release --example bench -- ../shared/bench/wasm/fib.wasm 35 [--repeat R] [--fuel]
+//!
+//! `--fuel` turns fuel metering on (with fuel enough for any run).
 //!
 //! (In a clone without `../shared`, the small kernels are also in
 //! `tests/seeds/`.)
@@ -16,7 +18,7 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let path = args
         .first()
-        .expect("usage: bench FILE.wasm [N] [--repeat R]");
+        .expect("usage: bench FILE.wasm [N] [--repeat R] [--fuel]");
     let n: i32 = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(1);
     let repeat: usize = args
         .iter()
@@ -24,8 +26,11 @@ fn main() {
         .and_then(|i| args.get(i + 1))
         .and_then(|s| s.parse().ok())
         .unwrap_or(5);
+    let fuel = args.iter().any(|a| a == "--fuel");
     let bytes = std::fs::read(path).expect("read the .wasm file");
-    let engine = Engine::default();
+    let mut config = Config::new();
+    config.consume_fuel(fuel);
+    let engine = Engine::new(&config);
     let t = Instant::now();
     let module = Module::new(&engine, &bytes).expect("compile");
     let compile_ms = t.elapsed().as_secs_f64() * 1e3;
@@ -33,6 +38,9 @@ fn main() {
         eprintln!("{}", module.dump_ir());
     }
     let mut store = Store::new(&engine);
+    if fuel {
+        store.set_fuel(u64::MAX).expect("fuel");
+    }
     let imports: Vec<Extern> = module
         .imports()
         .iter()

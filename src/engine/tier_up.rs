@@ -339,6 +339,63 @@ mod tests {
         assert_eq!(module.inner().tiered.lock().unwrap().osr_count(), 2);
     }
 
+    /// Under fuel metering an invocation moves to native code at a loop head
+    /// having spent exactly what the interpreter would have: the entry
+    /// charges from the loop's segment on, not the function's entry again;
+    /// and it runs out of fuel at the same point.
+    #[test]
+    fn an_osr_entry_spends_the_same_fuel() {
+        let text = r#"(module (global $g (export "g") (mut i32) (i32.const 0))
+            (func (export "f") (param $n i32) (result i32) (local $i i32)
+              (local.set $i (i32.mul (local.get $n) (i32.const 0)))
+              (global.set $g (i32.const 0))
+              (loop $again
+                (global.set $g (i32.add (global.get $g) (i32.const 1)))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br_if $again (i32.lt_u (local.get $i) (local.get $n))))
+              (local.get $i)))"#;
+        let bytes = wat2wasm(text).unwrap();
+        // (fuel left, result or trap, iterations done) for `fuel`.
+        let run = |strategy: Strategy, fuel: u64| {
+            let mut config = Config::new();
+            config
+                .strategy(strategy)
+                .tier_up_threshold(1)
+                .tier_up_in_background(false)
+                .consume_fuel(true);
+            let engine = Engine::new(&config);
+            let module = Module::new(&engine, &bytes).unwrap();
+            let mut store = Store::new(&engine);
+            store.set_fuel(fuel).unwrap();
+            let instance = Instance::new(&mut store, &module, &[]).unwrap();
+            let f = instance.get_func(&store, "f").unwrap();
+            let mut out = [Val::I32(0)];
+            let r = f
+                .call(&mut store, &[Val::I32(20)], &mut out)
+                .map(|_| out[0].unwrap_i32())
+                .map_err(|t| t.code());
+            let g = match instance.get_export(&store, "g") {
+                Some(crate::engine::Extern::Global(g)) => g.get(&store).unwrap_i32(),
+                _ => panic!("no global"),
+            };
+            let entries = module.inner().tiered.lock().unwrap().osr_count();
+            ((store.get_fuel().unwrap(), r, g), entries)
+        };
+        for fuel in [3, 10, 50, 100, 1000] {
+            let (interp, _) = run(Strategy::Interpreter, fuel);
+            let (auto, entries) = run(Strategy::Auto, fuel);
+            assert_eq!(auto, interp, "fuel {fuel}");
+            if interp.2 > 0 {
+                assert_eq!(entries, 1, "fuel {fuel}: the loop ran natively");
+            }
+        }
+        assert!(matches!(run(Strategy::Interpreter, 1000).0 .1, Ok(20)));
+        assert!(matches!(
+            run(Strategy::Interpreter, 50).0 .1,
+            Err(Some(TrapCode::OutOfFuel))
+        ));
+    }
+
     /// A loop entered with operands on the stack has no OSR entry: the
     /// invocation finishes in the interpreter, with the same result.
     #[test]

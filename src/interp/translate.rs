@@ -1979,8 +1979,10 @@ impl Translator {
                 let n = params.len();
                 self.materialize_top(n);
                 // Where the operand stack is empty, the locals are all an
-                // invocation has: native code can take over from here.
-                let osr = n == 0 && self.stack.is_empty() && !env.metering.fuel;
+                // invocation has: native code can take over from here
+                // (before the checks of the segment starting at the head,
+                // which the native code makes at its loop header).
+                let osr = n == 0 && self.stack.is_empty();
                 self.push_control(ControlKind::Loop, params, results);
                 let head = self.label();
                 self.controls.last_mut().expect("loop").head = head;

@@ -316,8 +316,10 @@ pub fn osr_type(info: &ModuleInfo, func_index: u32) -> FuncType {
 /// [`osr_type`]: it reads the locals from the interpreter's frame at the
 /// given address (in the raw values encoding, one after another from slot
 /// 0), jumps to the loop's header and runs the function to its end. Only
-/// for loops entered with an empty operand stack and no parameters, and
-/// without fuel metering; tail calls are not supported in such an entry.
+/// for loops entered with an empty operand stack and no parameters; tail
+/// calls are not supported in such an entry. The interpreter has made the
+/// function's entry checks and charged its fuel up to the loop head: the
+/// entry charges from the loop's segment on.
 #[allow(clippy::too_many_arguments)]
 pub fn translate_function(
     info: &ModuleInfo,
@@ -329,9 +331,6 @@ pub fn translate_function(
     calls: Options<'_>,
     osr: Option<u32>,
 ) -> Result<()> {
-    if osr.is_some() && calls.metering.fuel {
-        return unsupported("on-stack replacement with fuel metering");
-    }
     let guarded = calls.guarded;
     let ty = info.func_type(func_index).clone();
     func.signature = match osr {
@@ -413,10 +412,16 @@ impl FuncTranslator<'_, '_> {
         if self.calls.metering.fuel {
             self.fuel = Some(FuelPlan::new(body).map_err(read_error)?);
         }
-        if self.calls.metering.epoch {
+        // (An OSR entry's invocation was charged for its entry already.)
+        if self.calls.metering.epoch && osr.is_none() {
             self.epoch_check();
         }
-        if let Some(cost) = self.fuel.as_ref().map(|p| p.entry) {
+        if let Some(cost) = self
+            .fuel
+            .as_ref()
+            .map(|p| p.entry)
+            .filter(|_| osr.is_none())
+        {
             self.charge_fuel(cost);
         }
         let used = memories_used(body)?;
