@@ -396,6 +396,54 @@ mod tests {
         ));
     }
 
+    /// An OSR entry makes tail calls as the function does: in constant
+    /// stack (a million of them here, each from a fresh entry's loop), and
+    /// leaving the function's handlers behind: an exception the callee
+    /// throws passes the `try_table` the tail call was made in.
+    #[test]
+    fn an_osr_entry_makes_tail_calls() {
+        let engine = eager_auto();
+        let text = r#"(module (tag $e (param i32))
+            (func $count (export "count") (param $n i32) (param $acc i64) (result i64)
+              (local $i i32)
+              (loop $again
+                (local.set $acc (i64.add (local.get $acc) (i64.const 1)))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br_if $again (i32.lt_u (local.get $i) (i32.const 2))))
+              (if (result i64) (i32.eqz (local.get $n))
+                (then (local.get $acc))
+                (else (return_call $count (i32.sub (local.get $n) (i32.const 1))
+                                          (local.get $acc)))))
+            (func $throw (param i32) (result i32) (throw $e (local.get 0)))
+            (func $leaves (param $n i32) (result i32) (local $i i32)
+              (block $caught (result i32)
+                (try_table (result i32) (catch $e $caught)
+                  (loop $again
+                    (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                    (br_if $again (i32.lt_u (local.get $i) (local.get $n))))
+                  (return_call $throw (local.get $i))))
+              (i32.const 1000) (i32.add))
+            (func (export "outer") (result i32)
+              (block $caught (result i32)
+                (try_table (result i32) (catch $e $caught) (call $leaves (i32.const 5)))
+                (i32.const -1) (i32.add))))"#;
+        let module = Module::new(&engine, &wat2wasm(text).unwrap()).unwrap();
+        let mut store = Store::new(&engine);
+        let instance = Instance::new(&mut store, &module, &[]).unwrap();
+        let count = instance.get_func(&store, "count").unwrap();
+        let mut out = [Val::I64(0)];
+        count
+            .call(&mut store, &[Val::I32(1_000_000), Val::I64(0)], &mut out)
+            .unwrap();
+        assert!(matches!(out[0], Val::I64(2_000_002)));
+        let outer = instance.get_func(&store, "outer").unwrap();
+        let mut out = [Val::I32(0)];
+        outer.call(&mut store, &[], &mut out).unwrap();
+        // Caught by `outer`, not by `$leaves` (which would have added 1000).
+        assert!(matches!(out[0], Val::I32(5)));
+        assert!(module.inner().tiered.lock().unwrap().osr_count() >= 2);
+    }
+
     /// A loop entered with operands on the stack has no OSR entry: the
     /// invocation finishes in the interpreter, with the same result.
     #[test]

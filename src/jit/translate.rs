@@ -316,10 +316,9 @@ pub fn osr_type(info: &ModuleInfo, func_index: u32) -> FuncType {
 /// [`osr_type`]: it reads the locals from the interpreter's frame at the
 /// given address (in the raw values encoding, one after another from slot
 /// 0), jumps to the loop's header and runs the function to its end. Only
-/// for loops entered with an empty operand stack and no parameters; tail
-/// calls are not supported in such an entry. The interpreter has made the
-/// function's entry checks and charged its fuel up to the loop head: the
-/// entry charges from the loop's segment on.
+/// for loops entered with an empty operand stack and no parameters. The
+/// interpreter has made the function's entry checks and charged its fuel
+/// up to the loop head: the entry charges from the loop's segment on.
 #[allow(clippy::too_many_arguments)]
 pub fn translate_function(
     info: &ModuleInfo,
@@ -473,16 +472,8 @@ impl FuncTranslator<'_, '_> {
             self.offset = (offset - self.body_start) as u32;
             self.b.set_srcloc(ir::SourceLoc::new(self.offset));
             let check_epoch = self.calls.metering.epoch && checks_epoch_after(&op);
-            match op {
-                Operator::Loop { .. } => self.loops_seen += 1,
-                Operator::ReturnCall { .. }
-                | Operator::ReturnCallIndirect { .. }
-                | Operator::ReturnCallRef { .. }
-                    if self.osr.is_some() =>
-                {
-                    return unsupported("tail calls in an on-stack-replacement entry");
-                }
-                _ => {}
+            if let Operator::Loop { .. } = op {
+                self.loops_seen += 1;
             }
             self.operator(op)?;
             if self.reachable {
