@@ -1,7 +1,9 @@
 //! Differential: the same terminating wasm-smith module runs in the
 //! interpreter, the JIT and `auto` (eager, synchronous tier-up); each
 //! export's results (NaNs compared as "is NaN"), trap codes and
-//! messages, exported globals and memory contents must agree.
+//! messages, exported globals and memory contents must agree. Some inputs
+//! run with fuel metering: then the fuel left after each call must agree
+//! too (every tier spends the same fuel, whatever it runs natively).
 #![no_main]
 
 use arbitrary::Unstructured;
@@ -21,9 +23,14 @@ fuzz_target!(|data: &[u8]| {
     auto.strategy(Strategy::Auto)
         .tier_up_threshold(1)
         .tier_up_in_background(false);
-    let a = wasmrt_fuzz::run(&interp, &wasm);
-    let b = wasmrt_fuzz::run(&jit, &wasm);
-    let c = wasmrt_fuzz::run(&auto, &wasm);
+    // Drawn after the module: an input whose bytes ran out runs unmetered.
+    let fuel = match u.arbitrary::<bool>() {
+        Ok(true) => Some(u.int_in_range(0..=20_000u64).unwrap_or(0)),
+        _ => None,
+    };
+    let a = wasmrt_fuzz::run_metered(&interp, &wasm, fuel);
+    let b = wasmrt_fuzz::run_metered(&jit, &wasm, fuel);
+    let c = wasmrt_fuzz::run_metered(&auto, &wasm, fuel);
     assert_eq!(a, b, "interpreter and JIT differ");
     assert_eq!(a, c, "interpreter and auto differ");
 });

@@ -144,6 +144,8 @@ pub struct Report {
     pub calls: Vec<(String, Outcome)>,
     pub globals: Vec<(String, Canon)>,
     pub memories: Vec<(String, u64)>,
+    /// With fuel metering: the fuel left after each call, in call order.
+    pub fuel_left: Vec<u64>,
 }
 
 fn hash(bytes: &[u8]) -> u64 {
@@ -160,7 +162,15 @@ fn hash(bytes: &[u8]) -> u64 {
 /// and calls every exported function with default arguments, in export
 /// order. `None` when the module does not compile.
 pub fn run(config: &Config, wasm: &[u8]) -> Option<Report> {
-    let engine = Engine::new(config);
+    run_metered(config, wasm, None)
+}
+
+/// As [`run`]; with `fuel`, the engine consumes fuel and the store gets
+/// that much before instantiation and before each call.
+pub fn run_metered(config: &Config, wasm: &[u8], fuel: Option<u64>) -> Option<Report> {
+    let mut config = config.clone();
+    config.consume_fuel(fuel.is_some());
+    let engine = Engine::new(&config);
     let module = Module::new(&engine, wasm).ok()?;
     let mut store = Store::new(&engine);
     // wasm-smith bounds the declared sizes, not growth: without a limit a
@@ -172,6 +182,12 @@ pub fn run(config: &Config, wasm: &[u8]) -> Option<Report> {
         table_elements: 100_000,
         ..StoreLimits::default()
     });
+    let refuel = |store: &mut Store| {
+        if let Some(fuel) = fuel {
+            store.set_fuel(fuel).expect("the engine consumes fuel");
+        }
+    };
+    refuel(&mut store);
     let mut imports = Vec::new();
     for i in module.imports() {
         imports.push(stub(&mut store, &i.ty)?);
@@ -184,21 +200,27 @@ pub fn run(config: &Config, wasm: &[u8]) -> Option<Report> {
                 calls: Vec::new(),
                 globals: Vec::new(),
                 memories: Vec::new(),
+                fuel_left: fuel.map(|_| store.get_fuel().unwrap()).into_iter().collect(),
             })
         }
     };
     let exports: Vec<(String, Extern)> = instance.exports(&store).to_vec();
     let mut calls = Vec::new();
+    let mut fuel_left = Vec::new();
     for (name, ext) in &exports {
         if let Extern::Func(f) = ext {
             let ty = f.ty(&store);
             let args: Vec<Val> = ty.params().iter().map(|t| Val::default_for(*t)).collect();
             let mut out: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
+            refuel(&mut store);
             let outcome = match f.call(&mut store, &args, &mut out) {
                 Ok(()) => Outcome::Returned(out.iter().map(canon).collect()),
                 Err(t) => Outcome::Trapped(t.code(), t.message().to_string()),
             };
             calls.push((name.clone(), outcome));
+            if fuel.is_some() {
+                fuel_left.push(store.get_fuel().unwrap());
+            }
         }
     }
     let mut globals = Vec::new();
@@ -215,5 +237,6 @@ pub fn run(config: &Config, wasm: &[u8]) -> Option<Report> {
         calls,
         globals,
         memories,
+        fuel_left,
     })
 }
