@@ -218,3 +218,62 @@ fn native_code_reentered_from_the_host() {
     outer.call(&mut store, &[Val::I32(0)], &mut r).unwrap();
     assert_eq!(r[0], Val::I32(999));
 }
+
+/// A trap's backtrace names each frame's own instance and module offset
+/// when the call chain crosses modules, in every tier: native code finds
+/// its callers by their return addresses, and a caller of another module
+/// must not be reported as a function of the trapping instance.
+#[test]
+fn traces_across_modules_name_each_frames_instance() {
+    let callee = wat2wasm(
+        r#"(module (func (export "boom") (param i32) (result i32)
+             (drop (local.get 0)) (unreachable)))"#,
+    )
+    .unwrap();
+    let caller = wat2wasm(
+        r#"(module (import "b" "boom" (func $boom (param i32) (result i32)))
+             (func $pad (result i32) (i32.const 0))
+             (func (export "run") (result i32)
+               (nop) (nop) (call $boom (i32.const 7))))"#,
+    )
+    .unwrap();
+    // (instance is the callee's, func index, module offset) per frame.
+    let mut expected: Option<Vec<(bool, u32, usize)>> = None;
+    for s in [Strategy::Interpreter, Strategy::Jit, Strategy::Auto] {
+        let mut config = strategy(s);
+        config.tier_up_threshold(1).tier_up_in_background(false);
+        let engine = Engine::new(&config);
+        let mut store = Store::new(&engine);
+        let b_module = Module::new(&engine, &callee).unwrap();
+        let b = Instance::new(&mut store, &b_module, &[]).unwrap();
+        let boom = b.get_export(&store, "boom").unwrap();
+        let a_module = Module::new(&engine, &caller).unwrap();
+        let a = Instance::new(&mut store, &a_module, &[boom]).unwrap();
+        let run = a.get_func(&store, "run").unwrap();
+        // Under `auto` the first call interprets; the later ones run the
+        // code tiered up meanwhile.
+        for round in 0..3 {
+            let trap = run.call(&mut store, &[], &mut [Val::I32(0)]).unwrap_err();
+            assert_eq!(trap.code(), Some(TrapCode::Unreachable));
+            let frames: Vec<(bool, u32, usize)> = trap
+                .trace()
+                .iter()
+                .map(|f| {
+                    let inst = f.instance.expect("a frame's instance");
+                    assert!(inst == a || inst == b, "{s:?}: {f:?}");
+                    (inst == b, f.func_index, f.module_offset)
+                })
+                .collect();
+            assert_eq!(frames.len(), 2, "{s:?} round {round}: {frames:?}");
+            assert_eq!((frames[0].0, frames[0].1), (true, 0), "{s:?}");
+            assert_eq!((frames[1].0, frames[1].1), (false, 2), "{s:?}");
+            match &expected {
+                None => expected = Some(frames),
+                Some(e) => assert_eq!(&frames, e, "{s:?} round {round}"),
+            }
+        }
+        if s != Strategy::Interpreter {
+            assert_eq!(run.tier(&store), Tier::Native, "{s:?}");
+        }
+    }
+}

@@ -309,7 +309,19 @@ fn trap_from_pending(store: &Store, pending: Option<PendingTrap>) -> Trap {
         .map(|f| {
             // SAFETY: frames name live contexts of this store's instances,
             // whose `owner` is their engine record.
-            let inst = unsafe { &*((*(*f.vmctx).instance).owner as *const InstanceData) };
+            let mut inst = unsafe { &*((*(*f.vmctx).instance).owner as *const InstanceData) };
+            // A native caller of another module than `vmctx`'s: an instance
+            // of its module (the first, when the store has several).
+            if f.module != 0 && f.module != inst.module.inner().code_key() {
+                if let Some(other) = store
+                    .inner
+                    .instances
+                    .iter()
+                    .find(|i| i.module.inner().code_key() == f.module)
+                {
+                    inst = other;
+                }
+            }
             let func_offset = f.func_offset as usize;
             FrameInfo {
                 instance: Some(inst.handle),

@@ -58,6 +58,13 @@ pub struct ModuleInner {
 }
 
 impl ModuleInner {
+    /// The key that names this module's native code
+    /// (`JitModule::set_owner`, `RawFrame::module`): its address, which
+    /// its `Arc` keeps for its whole life.
+    pub(crate) fn code_key(&self) -> usize {
+        self as *const ModuleInner as usize
+    }
+
     /// Translates defined function `defined` for the interpreter, unless
     /// that is done already. One thread translates a function; another
     /// that needs it meanwhile waits for it.
@@ -182,9 +189,20 @@ impl std::fmt::Debug for Module {
 impl Module {
     /// Decodes, validates and compiles a binary module.
     pub fn new(engine: &Engine, bytes: &[u8]) -> Result<Module, Error> {
-        let module = Arc::new(compile(engine, bytes, true)?);
-        translate_ahead(&module);
-        Ok(Module(module))
+        let module = Module::from_inner(compile(engine, bytes, true)?);
+        translate_ahead(&module.0);
+        Ok(module)
+    }
+
+    /// Wraps a freshly compiled module, naming its native code after it
+    /// (`ModuleInner::code_key`).
+    pub(crate) fn from_inner(inner: ModuleInner) -> Module {
+        let module = Arc::new(inner);
+        #[cfg(feature = "jit")]
+        if let Some(jit) = &module.jit {
+            jit.set_owner(module.code_key());
+        }
+        Module(module)
     }
 
     /// Checks that `bytes` is a valid module for `engine`'s features.

@@ -16,7 +16,6 @@
 use super::error::Error;
 use super::module::{compile_with, Module};
 use super::Engine;
-use std::sync::Arc;
 
 const MAGIC: &[u8; 8] = b"WASMRT\0M";
 const FORMAT: u32 = 2;
@@ -160,11 +159,11 @@ impl Module {
                 }
             }
         };
-        Ok(Module(Arc::new(compile_with(
+        Ok(Module::from_inner(compile_with(
             engine,
             file.binary,
             precompiled,
-        )?)))
+        )?))
     }
 
     /// The WebAssembly binary inside `Module::serialize` output (checked

@@ -150,6 +150,7 @@ fn compile_osr(module: &ModuleInner, key: (usize, u32), guarded: bool) {
     else {
         return;
     };
+    code.set_owner(module.code_key());
     let Some(native) = code.func(0) else {
         return;
     };
@@ -195,6 +196,7 @@ fn compile(module: &ModuleInner, defined: usize, guarded: bool) {
     ) else {
         return;
     };
+    code.set_owner(module.code_key());
     let Some(native) = code.func(0) else {
         return;
     };

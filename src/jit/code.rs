@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::ptr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 
 /// Where one wasm function's code lies, and its offset map.
@@ -26,6 +27,9 @@ pub struct FuncCode {
 struct RegionInfo {
     base: usize,
     funcs: Vec<FuncCode>,
+    /// The module the code belongs to, as the engine names it (0 until
+    /// it says, see [`CodeMemory::set_owner`]).
+    owner: AtomicUsize,
 }
 
 /// Code regions by start address.
@@ -79,6 +83,7 @@ impl CodeMemory {
         let info = Arc::new(RegionInfo {
             base: base as usize,
             funcs,
+            owner: AtomicUsize::new(0),
         });
         REGISTRY
             .write()
@@ -97,6 +102,13 @@ impl CodeMemory {
         // SAFETY: the mapping is readable, `code_len` bytes were written
         // in `new` and it is never written again while `self` lives.
         unsafe { std::slice::from_raw_parts(self.base, self.code_len) }
+    }
+
+    /// Names the module the code belongs to (an opaque non-zero key the
+    /// engine chooses), for backtraces that walk into it from another
+    /// module's code ([`lookup_return_address`]).
+    pub fn set_owner(&self, owner: usize) {
+        self.info.owner.store(owner, Ordering::Relaxed);
     }
 
     /// The wasm functions of the code.
@@ -137,9 +149,9 @@ fn page_size() -> usize {
     }
 }
 
-/// Finds the wasm function whose code holds `pc`; calls `f` with it and
-/// `pc`'s offset in its code.
-fn with_func<T>(pc: usize, f: impl FnOnce(&FuncCode, u32) -> Option<T>) -> Option<T> {
+/// Finds the wasm function whose code holds `pc`; calls `f` with it,
+/// `pc`'s offset in its code and the code's owner.
+fn with_func<T>(pc: usize, f: impl FnOnce(&FuncCode, u32, usize) -> Option<T>) -> Option<T> {
     // A writer holds the lock only to insert or remove a region, never
     // while running wasm, so a fault handler on another thread waits at
     // most that long.
@@ -154,7 +166,11 @@ fn with_func<T>(pc: usize, f: impl FnOnce(&FuncCode, u32) -> Option<T>) -> Optio
     if offset >= func.start + func.len {
         return None;
     }
-    f(func, (offset - func.start) as u32)
+    f(
+        func,
+        (offset - func.start) as u32,
+        info.owner.load(Ordering::Relaxed),
+    )
 }
 
 /// The wasm offset of the operator that code offset `code_offset` of
@@ -164,19 +180,24 @@ fn wasm_offset(f: &FuncCode, code_offset: u32) -> u32 {
     j.checked_sub(1).map_or(0, |j| f.srclocs[j].1)
 }
 
-/// The wasm function and offset that the return address `ret` returns
-/// into, or `None` if `ret` is not in a wasm function's native code.
-pub fn lookup_return_address(ret: usize) -> Option<(u32, u32)> {
-    with_func(ret, |f, offset| {
+/// The owner of the code (see [`CodeMemory::set_owner`]), the wasm
+/// function and the offset that the return address `ret` returns into, or
+/// `None` if `ret` is not in a wasm function's native code.
+pub fn lookup_return_address(ret: usize) -> Option<(usize, u32, u32)> {
+    with_func(ret, |f, offset, owner| {
         // The call instruction ends at `ret`: look up the byte before it.
-        Some((f.func_index, wasm_offset(f, offset.saturating_sub(1))))
+        Some((
+            owner,
+            f.func_index,
+            wasm_offset(f, offset.saturating_sub(1)),
+        ))
     })
 }
 
 /// The wasm function and offset of a guarded memory access at `pc`, or
 /// `None` if `pc` is not such an access.
 pub fn lookup_heap_trap(pc: usize) -> Option<(u32, u32)> {
-    with_func(pc, |f, offset| {
+    with_func(pc, |f, offset, _| {
         f.heap_traps
             .binary_search(&offset)
             .ok()

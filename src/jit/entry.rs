@@ -67,7 +67,9 @@ pub unsafe extern "C" fn array_call(
 
 /// Records frames of native code for a trap, starting with the frame that
 /// raised it (`func_index`, `offset`, whose frame pointer is `fp`) and
-/// walking the frame-pointer chain through its native callers.
+/// walking the frame-pointer chain through its native callers (each
+/// recorded with `vmctx` and the module its code belongs to: a caller may
+/// be another module's function, whose instance the engine finds).
 ///
 /// # Safety
 /// `vmctx` is the live context of the raising function; `fp` its frame
@@ -77,6 +79,7 @@ unsafe fn record_frames(vmctx: *mut VMContext, func_index: u32, offset: u32, fp:
         vmctx,
         func_index,
         func_offset: offset,
+        module: 0,
     }];
     // SAFETY: native functions keep frame pointers; each frame holds the
     // caller's frame pointer at `fp` and the return address above it. The
@@ -86,13 +89,14 @@ unsafe fn record_frames(vmctx: *mut VMContext, func_index: u32, offset: u32, fp:
         let mut fp = fp;
         while !fp.is_null() {
             let ret = *fp.add(1);
-            let Some((index, offset)) = code::lookup_return_address(ret) else {
+            let Some((module, index, offset)) = code::lookup_return_address(ret) else {
                 break;
             };
             frames.push(RawFrame {
                 vmctx,
                 func_index: index,
                 func_offset: offset,
+                module,
             });
             fp = *fp as *const usize;
         }

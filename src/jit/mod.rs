@@ -92,6 +92,13 @@ unsafe impl Send for JitModule {}
 unsafe impl Sync for JitModule {}
 
 impl JitModule {
+    /// Names the module this code belongs to (a non-zero key the engine
+    /// chooses): backtraces report frames of this code that they reach from
+    /// another module's code as frames of that module (`RawFrame::module`).
+    pub fn set_owner(&self, owner: usize) {
+        self.code.set_owner(owner);
+    }
+
     /// Whether the code accesses 32-bit memories without bounds checks,
     /// relying on guarded reservations.
     pub fn guarded(&self) -> bool {

@@ -55,6 +55,12 @@ pub struct RawFrame {
     pub func_index: u32,
     /// Byte offset of the instruction from the start of the function body.
     pub func_offset: u32,
+    /// The module whose function the frame runs, when the tier that found
+    /// it could not tell its instance (a native caller found by its return
+    /// address, which may belong to another module than `vmctx`'s
+    /// instance): the key its code was given (`JitModule::set_owner`).
+    /// 0: the function is of `vmctx`'s module.
+    pub module: usize,
 }
 
 /// A trap on its way out to the host: set by whoever raises it, frames

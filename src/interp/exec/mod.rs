@@ -796,6 +796,7 @@ unsafe fn raw_frame(
             vmctx,
             func_index: f.func_index,
             func_offset: f.offsets.get(idx).copied().unwrap_or(0),
+            module: 0,
         }
     }
 }
