@@ -59,7 +59,7 @@ pub struct ModuleInner {
 
 impl ModuleInner {
     /// The key that names this module's native code
-    /// (`JitModule::set_owner`, `RawFrame::module`): its address, which
+    /// (`JitModule::set_module_key`, `RawFrame::module`): its address, which
     /// its `Arc` keeps for its whole life.
     pub(crate) fn code_key(&self) -> usize {
         self as *const ModuleInner as usize
@@ -200,7 +200,7 @@ impl Module {
         let module = Arc::new(inner);
         #[cfg(feature = "jit")]
         if let Some(jit) = &module.jit {
-            jit.set_owner(module.code_key());
+            jit.set_module_key(module.code_key());
         }
         Module(module)
     }

@@ -150,7 +150,7 @@ fn compile_osr(module: &ModuleInner, key: (usize, u32), guarded: bool) {
     else {
         return;
     };
-    code.set_owner(module.code_key());
+    code.set_module_key(module.code_key());
     let Some(native) = code.func(0) else {
         return;
     };
@@ -196,7 +196,7 @@ fn compile(module: &ModuleInner, defined: usize, guarded: bool) {
     ) else {
         return;
     };
-    code.set_owner(module.code_key());
+    code.set_module_key(module.code_key());
     let Some(native) = code.func(0) else {
         return;
     };
@@ -398,9 +398,9 @@ mod tests {
         ));
     }
 
-    /// An OSR entry makes tail calls as the function does: in constant
-    /// stack (a million of them here, each from a fresh entry's loop), and
-    /// leaving the function's handlers behind: an exception the callee
+    /// An OSR entry makes tail calls as the function does: its frame gives
+    /// way to the callee's (a million tail calls follow the entry's), and
+    /// the function's handlers are left behind: an exception the callee
     /// throws passes the `try_table` the tail call was made in.
     #[test]
     fn an_osr_entry_makes_tail_calls() {

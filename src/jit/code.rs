@@ -28,8 +28,8 @@ struct RegionInfo {
     base: usize,
     funcs: Vec<FuncCode>,
     /// The module the code belongs to, as the engine names it (0 until
-    /// it says, see [`CodeMemory::set_owner`]).
-    owner: AtomicUsize,
+    /// it says, see [`CodeMemory::set_module_key`]).
+    module_key: AtomicUsize,
 }
 
 /// Code regions by start address.
@@ -83,7 +83,7 @@ impl CodeMemory {
         let info = Arc::new(RegionInfo {
             base: base as usize,
             funcs,
-            owner: AtomicUsize::new(0),
+            module_key: AtomicUsize::new(0),
         });
         REGISTRY
             .write()
@@ -107,8 +107,8 @@ impl CodeMemory {
     /// Names the module the code belongs to (an opaque non-zero key the
     /// engine chooses), for backtraces that walk into it from another
     /// module's code ([`lookup_return_address`]).
-    pub fn set_owner(&self, owner: usize) {
-        self.info.owner.store(owner, Ordering::Relaxed);
+    pub fn set_module_key(&self, key: usize) {
+        self.info.module_key.store(key, Ordering::Relaxed);
     }
 
     /// The wasm functions of the code.
@@ -150,7 +150,7 @@ fn page_size() -> usize {
 }
 
 /// Finds the wasm function whose code holds `pc`; calls `f` with it,
-/// `pc`'s offset in its code and the code's owner.
+/// `pc`'s offset in its code and the code's module key.
 fn with_func<T>(pc: usize, f: impl FnOnce(&FuncCode, u32, usize) -> Option<T>) -> Option<T> {
     // A writer holds the lock only to insert or remove a region, never
     // while running wasm, so a fault handler on another thread waits at
@@ -169,7 +169,7 @@ fn with_func<T>(pc: usize, f: impl FnOnce(&FuncCode, u32, usize) -> Option<T>) -
     f(
         func,
         (offset - func.start) as u32,
-        info.owner.load(Ordering::Relaxed),
+        info.module_key.load(Ordering::Relaxed),
     )
 }
 
@@ -180,17 +180,13 @@ fn wasm_offset(f: &FuncCode, code_offset: u32) -> u32 {
     j.checked_sub(1).map_or(0, |j| f.srclocs[j].1)
 }
 
-/// The owner of the code (see [`CodeMemory::set_owner`]), the wasm
+/// The module key of the code (see [`CodeMemory::set_module_key`]), the wasm
 /// function and the offset that the return address `ret` returns into, or
 /// `None` if `ret` is not in a wasm function's native code.
 pub fn lookup_return_address(ret: usize) -> Option<(usize, u32, u32)> {
-    with_func(ret, |f, offset, owner| {
+    with_func(ret, |f, offset, key| {
         // The call instruction ends at `ret`: look up the byte before it.
-        Some((
-            owner,
-            f.func_index,
-            wasm_offset(f, offset.saturating_sub(1)),
-        ))
+        Some((key, f.func_index, wasm_offset(f, offset.saturating_sub(1))))
     })
 }
 

@@ -95,8 +95,8 @@ impl JitModule {
     /// Names the module this code belongs to (a non-zero key the engine
     /// chooses): backtraces report frames of this code that they reach from
     /// another module's code as frames of that module (`RawFrame::module`).
-    pub fn set_owner(&self, owner: usize) {
-        self.code.set_owner(owner);
+    pub fn set_module_key(&self, key: usize) {
+        self.code.set_module_key(key);
     }
 
     /// Whether the code accesses 32-bit memories without bounds checks,

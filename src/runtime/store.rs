@@ -58,7 +58,7 @@ pub struct RawFrame {
     /// The module whose function the frame runs, when the tier that found
     /// it could not tell its instance (a native caller found by its return
     /// address, which may belong to another module than `vmctx`'s
-    /// instance): the key its code was given (`JitModule::set_owner`).
+    /// instance): the key its code was given (`JitModule::set_module_key`).
     /// 0: the function is of `vmctx`'s module.
     pub module: usize,
 }
