@@ -13,6 +13,9 @@ echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"
 cargo clippy --all-targets --quiet -- -D warnings
+# Without the JIT (the `jit` feature off) the library must build cleanly too.
+echo "== cargo clippy --no-default-features"
+cargo clippy --all-targets --quiet --no-default-features -- -D warnings
 # The JIT must keep building for aarch64 (tests run on x86-64 only).
 echo "== cargo check --target aarch64-unknown-linux-gnu"
 if rustup target add aarch64-unknown-linux-gnu >/dev/null 2>&1; then

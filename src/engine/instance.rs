@@ -645,6 +645,8 @@ fn set_tier(vm: &mut VMFuncRef, m: &super::module::ModuleInner, i: usize, memori
         vm.array_trampoline = native.array_trampoline.cast();
         return;
     }
+    #[cfg(not(feature = "jit"))]
+    let _ = memories_guarded; // (only native code depends on it)
     vm.array_call = interp::array_call;
     vm.interp_code = m.funcs[i].as_ptr() as *const c_void;
 }

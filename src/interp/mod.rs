@@ -140,6 +140,7 @@ impl LazyFunc {
 
     /// The function's native code once tier-up has made it (see
     /// `CompiledFunc::native`).
+    #[cfg(feature = "jit")]
     pub fn native(&self) -> &AtomicPtr<NativeCode> {
         // SAFETY: a reference to the atomic alone, which is never written
         // through the cell.
