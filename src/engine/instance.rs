@@ -12,7 +12,7 @@ use super::tag::Tag;
 use super::trap::Trap;
 use super::types::*;
 use crate::interp;
-use crate::module::{ConstExpr, ConstOp, DataMode, ElemMode};
+use crate::module::{ConstExpr, ConstOp, DataMode, ElemItems, ElemMode};
 use crate::runtime::{
     DataBytes, LinearMemory, TableData, TrapCode, VMContext, VMFuncRef, VMGlobal, VMInstance,
     VMMemoryDefinition, VMTableDefinition,
@@ -488,11 +488,16 @@ fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result
     // Element segments, evaluated once.
     let mut elems = Vec::with_capacity(m.info.elems.len());
     for seg in &m.info.elems {
-        let items: Box<[u64]> = seg
-            .items
-            .iter()
-            .map(|e| eval_const(store, index, &global_handles, e)[0])
-            .collect();
+        let items: Box<[u64]> = match &seg.items {
+            ElemItems::Funcs(funcs) => funcs
+                .iter()
+                .map(|&f| func_ref_bits(store, index, f))
+                .collect(),
+            ElemItems::Exprs(exprs) => exprs
+                .iter()
+                .map(|e| eval_const(store, index, &global_handles, e)[0])
+                .collect(),
+        };
         elems.push(items);
     }
 
@@ -653,44 +658,56 @@ fn set_tier(vm: &mut VMFuncRef, m: &super::module::ModuleInner, i: usize, memori
 
 /// Evaluates a constant expression in the context of instance `instance`
 /// (for `ref.func`) with `globals` the global handles defined so far.
+/// The bits of a reference to function `func` of instance `instance`.
+fn func_ref_bits(store: &Store, instance: u32, func: u32) -> u64 {
+    let inner = &store.inner;
+    let h = inner.instances[instance as usize].func_handles[func as usize];
+    inner.funcs[h.index as usize].vm as u64
+}
+
 fn eval_const(store: &Store, instance: u32, globals: &[Global], expr: &ConstExpr) -> [u64; 2] {
     let inner = &store.inner;
-    let mut stack: Vec<[u64; 2]> = Vec::with_capacity(2);
-    for op in expr.0.iter() {
-        let v = match *op {
+    // The value of an operation that reads no operand.
+    let leaf = |op: &ConstOp| -> Option<[u64; 2]> {
+        Some(match *op {
             ConstOp::I32(x) => [x as u32 as u64, 0],
             ConstOp::I64(x) => [x as u64, 0],
             ConstOp::F32(x) => [x as u64, 0],
             ConstOp::F64(x) => [x, 0],
             ConstOp::V128(x) => [x as u64, (x >> 64) as u64],
             ConstOp::RefNull => [0, 0],
-            ConstOp::RefFunc(f) => {
-                let h = inner.instances[instance as usize].func_handles[f as usize];
-                [inner.funcs[h.index as usize].vm as u64, 0]
-            }
+            ConstOp::RefFunc(f) => [func_ref_bits(store, instance, f), 0],
             ConstOp::GlobalGet(g) => inner.globals[globals[g as usize].index as usize].cell.bits,
-            ConstOp::I32Add | ConstOp::I32Sub | ConstOp::I32Mul => {
-                let b = stack.pop().unwrap_or_default()[0] as u32;
-                let a = stack.pop().unwrap_or_default()[0] as u32;
-                let r = match *op {
-                    ConstOp::I32Add => a.wrapping_add(b),
-                    ConstOp::I32Sub => a.wrapping_sub(b),
-                    _ => a.wrapping_mul(b),
-                };
-                [r as u64, 0]
-            }
-            ConstOp::I64Add | ConstOp::I64Sub | ConstOp::I64Mul => {
-                let b = stack.pop().unwrap_or_default()[0];
-                let a = stack.pop().unwrap_or_default()[0];
-                let r = match *op {
-                    ConstOp::I64Add => a.wrapping_add(b),
-                    ConstOp::I64Sub => a.wrapping_sub(b),
-                    _ => a.wrapping_mul(b),
-                };
-                [r, 0]
-            }
+            _ => return None,
+        })
+    };
+    // Nearly every expression is one operation: no stack for those.
+    if let [op] = &*expr.0 {
+        if let Some(v) = leaf(op) {
+            return v;
+        }
+    }
+    let mut stack: Vec<[u64; 2]> = Vec::with_capacity(4);
+    for op in expr.0.iter() {
+        if let Some(v) = leaf(op) {
+            stack.push(v);
+            continue;
+        }
+        // A binary operation (validation saw to the operands).
+        let b = stack.pop().unwrap_or_default()[0];
+        let a = stack.pop().unwrap_or_default()[0];
+        let (a32, b32) = (a as u32, b as u32);
+        let r = match *op {
+            ConstOp::I32Add => u64::from(a32.wrapping_add(b32)),
+            ConstOp::I32Sub => u64::from(a32.wrapping_sub(b32)),
+            ConstOp::I32Mul => u64::from(a32.wrapping_mul(b32)),
+            ConstOp::I64Add => a.wrapping_add(b),
+            ConstOp::I64Sub => a.wrapping_sub(b),
+            ConstOp::I64Mul => a.wrapping_mul(b),
+            // The leaves, handled above.
+            _ => 0,
         };
-        stack.push(v);
+        stack.push([r, 0]);
     }
     stack.pop().unwrap_or_default()
 }

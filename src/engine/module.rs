@@ -9,7 +9,7 @@ use super::types::*;
 use super::Engine;
 use crate::interp::{self, LazyFunc};
 use crate::module::{
-    CompileError, ConstExpr, ConstOp, DataMode, DataSegment, ElemMode, ElemSegment, ModuleInfo,
+    CompileError, ConstExpr, DataMode, DataSegment, ElemItems, ElemMode, ElemSegment, ModuleInfo,
 };
 use std::sync::Arc;
 use wasmparser::{Parser, Payload, Validator};
@@ -363,6 +363,32 @@ fn compile_valid(
     let mut bodies = Vec::new();
     let werr = Error::from_wasmparser;
     let cerr = |e: CompileError| Error::from(e);
+    // The validator's allocations are kept per thread.
+    let check_one = |allocs: &mut wasmparser::FuncValidatorAllocations,
+                     to_validate: wasmparser::FuncToValidate<wasmparser::ValidatorResources>,
+                     body: &wasmparser::FunctionBody<'_>| {
+        let mut fv = to_validate.into_validator(std::mem::take(allocs));
+        let checked = if scan_for_gc {
+            validate_body(&mut fv, body)
+        } else {
+            fv.validate(body).map_err(werr)
+        };
+        *allocs = fv.into_allocations();
+        checked
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    // Function bodies are validated once the rest of the module is known
+    // (the first error in module order is reported: a malformed section
+    // after the code comes before an invalid body), on several threads for
+    // large modules, as they come on one thread otherwise (no list of
+    // bodies to keep then). Each is translated for the interpreter at its
+    // first call (`ModuleInner::translate`).
+    let mut validate_inline = true;
+    let mut inline_allocs = Default::default();
+    let mut body_error: Option<Error> = None;
+    // The bodies the `jit` strategy compiles (only it needs them here).
+    #[cfg(feature = "jit")]
+    let mut jit_bodies: Vec<(u32, wasmparser::FunctionBody<'_>)> = Vec::new();
     for payload in Parser::new(0).parse_all(bytes) {
         let payload = payload.map_err(werr)?;
         let valid = validator.payload(&payload).map_err(werr)?;
@@ -502,18 +528,15 @@ fn compile_valid(
             Payload::ElementSection(reader) => {
                 for e in reader {
                     let e = e.map_err(werr)?;
-                    let items: Box<[ConstExpr]> = match e.items {
-                        wasmparser::ElementItems::Functions(r) => r
-                            .into_iter()
-                            .map(|f| {
-                                f.map(|f| ConstExpr(Box::new([ConstOp::RefFunc(f)])))
-                                    .map_err(werr)
-                            })
-                            .collect::<Result<_, _>>()?,
-                        wasmparser::ElementItems::Expressions(_, r) => r
-                            .into_iter()
-                            .map(|e| ConstExpr::parse(&e.map_err(werr)?).map_err(cerr))
-                            .collect::<Result<_, _>>()?,
+                    let items = match e.items {
+                        wasmparser::ElementItems::Functions(r) => {
+                            ElemItems::Funcs(r.into_iter().collect::<Result<_, _>>().map_err(werr)?)
+                        }
+                        wasmparser::ElementItems::Expressions(_, r) => ElemItems::Exprs(
+                            r.into_iter()
+                                .map(|e| ConstExpr::parse(&e.map_err(werr)?).map_err(cerr))
+                                .collect::<Result<_, _>>()?,
+                        ),
                     };
                     let mode = match e.kind {
                         wasmparser::ElementKind::Passive => ElemMode::Passive,
@@ -549,64 +572,41 @@ fn compile_valid(
                     });
                 }
             }
+            Payload::CodeSectionStart { count, .. } => {
+                validate_inline = (count as usize) < PARALLEL_MIN_FUNCS || threads < 2;
+                // Sized up front: grown by doubling, these vectors were
+                // copied (and their fresh pages faulted in) several times
+                // over on large modules.
+                funcs.reserve_exact(count as usize);
+                info.func_bodies.reserve_exact(count as usize);
+            }
             Payload::CodeSectionEntry(_) => {
                 let wasmparser::ValidPayload::Func(to_validate, body) = valid else {
                     unreachable!("validator returns Func for code entries")
                 };
-                bodies.push((to_validate, body));
+                let range = body.range();
+                info.func_bodies
+                    .push(range.start as usize..range.end as usize);
+                let func_index = info.num_imported_funcs + funcs.len() as u32;
+                let ty = &info.types[info.func_types[func_index as usize] as usize];
+                funcs.push(LazyFunc::new(ty, func_index));
+                #[cfg(feature = "jit")]
+                if engine.config().strategy == super::Strategy::Jit {
+                    jit_bodies.push((func_index, body.clone()));
+                }
+                if !validate_inline {
+                    bodies.push((to_validate, body));
+                } else if body_error.is_none() {
+                    body_error = check_one(&mut inline_allocs, to_validate, &body).err();
+                }
             }
             _ => {}
         }
     }
-    // Function bodies are validated once the rest of the module is known,
-    // on several threads for large modules; each is translated for the
-    // interpreter at its first call (`ModuleInner::translate`). The first
-    // error in module order is reported, whatever thread found it.
-    // Sized up front: grown by doubling, these vectors were copied (and
-    // their fresh pages faulted in) several times over on large modules.
-    funcs.reserve_exact(bodies.len());
-    info.func_bodies.reserve_exact(bodies.len());
-    for (_, body) in &bodies {
-        let range = body.range();
-        info.func_bodies
-            .push(range.start as usize..range.end as usize);
-        let func_index = info.num_imported_funcs + funcs.len() as u32;
-        let ty = &info.types[info.func_types[func_index as usize] as usize];
-        funcs.push(LazyFunc::new(ty, func_index));
+    if let Some(e) = body_error {
+        return Err(e);
     }
-    // The bodies the `jit` strategy compiles (only it needs them here).
-    #[cfg(feature = "jit")]
-    let jit_bodies: Vec<(u32, wasmparser::FunctionBody<'_>)> =
-        if engine.config().strategy == super::Strategy::Jit {
-            bodies
-                .iter()
-                .enumerate()
-                .map(|(i, (_, b))| (info.num_imported_funcs + i as u32, b.clone()))
-                .collect()
-        } else {
-            Vec::new()
-        };
-    // The validator's allocations are kept per thread.
-    let check_one = |allocs: &mut wasmparser::FuncValidatorAllocations,
-                     to_validate: wasmparser::FuncToValidate<wasmparser::ValidatorResources>,
-                     body: &wasmparser::FunctionBody<'_>| {
-        let mut fv = to_validate.into_validator(std::mem::take(allocs));
-        let checked = if scan_for_gc {
-            validate_body(&mut fv, body)
-        } else {
-            fv.validate(body).map_err(werr)
-        };
-        *allocs = fv.into_allocations();
-        checked
-    };
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
-    let results: Vec<Result<(), Error>> = if bodies.len() < PARALLEL_MIN_FUNCS || threads < 2 {
-        let mut allocs = Default::default();
-        bodies
-            .into_iter()
-            .map(|(v, body)| check_one(&mut allocs, v, &body))
-            .collect()
-    } else {
+    if !bodies.is_empty() {
         let per_thread = bodies.len().div_ceil(threads);
         let mut chunks = Vec::new();
         let mut rest = bodies;
@@ -614,7 +614,7 @@ fn compile_valid(
             let tail = rest.split_off(per_thread.min(rest.len()));
             chunks.push(std::mem::replace(&mut rest, tail));
         }
-        std::thread::scope(|scope| {
+        let results: Vec<Result<(), Error>> = std::thread::scope(|scope| {
             let handles: Vec<_> = chunks
                 .into_iter()
                 .map(|chunk| {
@@ -632,10 +632,10 @@ fn compile_valid(
                 .into_iter()
                 .flat_map(|h| h.join().expect("validation thread panicked"))
                 .collect()
-        })
-    };
-    for r in results {
-        r?;
+        });
+        for r in results {
+            r?;
+        }
     }
     #[cfg(feature = "jit")]
     let jit = match engine.config().strategy {
@@ -1060,6 +1060,30 @@ mod tests {
             })
             .collect();
         assert!(off > starts[150] && off < starts[151], "offset {off}");
+    }
+
+    #[test]
+    fn a_section_error_after_the_code_comes_before_a_body_error() {
+        // Small modules validate their bodies as they come, large ones
+        // after the last section, on several threads: both report the
+        // data section's error (it ends the parse) before the body's.
+        for funcs in [3, 100] {
+            let body = |i: usize| {
+                if i == 1 {
+                    "(func (result i32) i64.const 0)".to_string()
+                } else {
+                    format!("(func (result i32) i32.const {i})")
+                }
+            };
+            let bodies: String = (0..funcs).map(body).collect();
+            let wasm = wat2wasm(&format!("(module {bodies})")).unwrap();
+            let (msg, _) = compile_err(&wasm);
+            assert!(msg.contains("type mismatch"), "{funcs}: {msg}");
+            // The same with a data segment for a memory the module lacks.
+            let wasm = wat2wasm(&format!("(module {bodies} (data (i32.const 0) \"x\"))")).unwrap();
+            let (msg, _) = compile_err(&wasm);
+            assert!(msg.contains("unknown memory"), "{funcs}: {msg}");
+        }
     }
 
     #[test]

@@ -115,7 +115,18 @@ pub enum ElemMode {
 #[derive(Clone, Debug)]
 pub struct ElemSegment {
     pub mode: ElemMode,
-    pub items: Box<[ConstExpr]>,
+    pub items: ElemItems,
+}
+
+/// An element segment's items.
+#[derive(Clone, Debug)]
+pub enum ElemItems {
+    /// Function indices: the form of nearly every segment a compiler
+    /// writes (a function table), kept as indices rather than one boxed
+    /// `ref.func` expression each.
+    Funcs(Box<[u32]>),
+    /// Constant expressions, each giving a reference.
+    Exprs(Box<[ConstExpr]>),
 }
 
 #[derive(Clone, Debug)]
