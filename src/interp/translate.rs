@@ -160,6 +160,9 @@ pub struct Translator {
     last_label: usize,
     /// The `try_table` ranges closed so far (innermost first).
     handlers: Vec<TryRange>,
+    /// The positions `label` marked, in order: every branch target and
+    /// exception landing is one (see `use_accumulator`).
+    labels: Vec<u32>,
     /// `use_accumulator`'s scratch: which positions are branch targets.
     is_target: Vec<bool>,
     /// `loop` operators seen so far in the body, reachable or not (a
@@ -270,6 +273,7 @@ impl Translator {
         self.consts.clear();
         self.const_ids.clear();
         self.handlers.clear();
+        self.labels.clear();
         self.reachable = true;
         self.fusible = None;
         self.loops_seen = 0;
@@ -379,12 +383,9 @@ impl Translator {
                 }
             }
         }
-        let landings: Vec<usize> = self
-            .handlers
-            .iter()
-            .flat_map(|r| r.catches.iter().map(|c| c.landing as usize))
-            .collect();
-        use_accumulator(&mut self.code[start..], &landings, &mut self.is_target);
+        // (A label is never at 0, where `LoadConsts` is.)
+        let targets = self.labels.iter().map(|&at| at as usize - start);
+        use_accumulator(&mut self.code[start..], targets, &mut self.is_target);
         // Copied out at their exact sizes: the vectors keep their capacity
         // for the next function (taking them would make every function
         // grow its own from nothing, a `realloc` per doubling).
@@ -478,6 +479,7 @@ impl Translator {
     fn label(&mut self) -> usize {
         self.fusible = None;
         self.last_label = self.code.len();
+        self.labels.push(self.code.len() as u32);
         self.code.len()
     }
 
@@ -3148,18 +3150,28 @@ fn add_branch(cmp: Cmp, x: Slot, step: Operand, bound: Operand, offset: i32) -> 
 /// Lets each instruction that reads the result of the instruction just
 /// before it take that value from the accumulator, where it has such a
 /// form (see `exec::Handler`). Only between instructions that follow each
-/// other on every path: an instruction that is a branch target keeps
-/// reading its slots.
-fn use_accumulator(code: &mut [Instr], landings: &[usize], is_target: &mut Vec<bool>) {
+/// other on every path: an instruction at one of `targets` (every branch
+/// target and exception landing; more is only slower) keeps reading its
+/// slots.
+fn use_accumulator(
+    code: &mut [Instr],
+    targets: impl Iterator<Item = usize>,
+    is_target: &mut Vec<bool>,
+) {
     is_target.clear();
     is_target.resize(code.len() + 1, false);
-    // Exception landings are entered from the unwinder, not by a branch.
-    for &at in landings {
+    for at in targets {
         is_target[at] = true;
     }
+    // The translator's labels are all the targets there are: checked here
+    // in debug builds (the release build takes them on trust, reading
+    // every instruction's branch offset again cost 3 % of a first call of
+    // a large module).
+    #[cfg(debug_assertions)]
     for (i, instr) in code.iter_mut().enumerate() {
         if let Some(offset) = instr.branch_offset_mut() {
-            is_target[(i as isize + *offset as isize) as usize] = true;
+            let target = (i as isize + *offset as isize) as usize;
+            assert!(is_target[target], "branch {i} -> {target} to no label");
         }
     }
     for i in 1..code.len() {
