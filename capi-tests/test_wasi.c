@@ -51,6 +51,12 @@ static wasm_trap_t *run(wasm_store_t *store, wasm_module_t *module, wasi_config_
   return trap;
 }
 
+static wasm_trap_t *add_one_cb(const wasm_val_vec_t *args, wasm_val_vec_t *results) {
+  results->data[0].kind = WASM_I32;
+  results->data[0].of.i32 = args->data[0].of.i32 + 1;
+  return NULL;
+}
+
 int main(void) {
   wasm_engine_t *engine = wasm_engine_new();
   wasm_store_t *store = wasm_store_new(engine);
@@ -121,6 +127,74 @@ int main(void) {
   }
   wasm_importtype_vec_delete(&other_imports);
   wasm_module_delete(other);
+
+  /* A module importing WASI and a host function: wasi_module_imports_with
+     takes the host's externs and fills the rest with WASI. */
+  {
+    wasm_module_t *mixed = load_module(store, "wasi_mixed");
+    wasm_functype_t *ty = wasm_functype_new_1_1(wasm_valtype_new_i32(), wasm_valtype_new_i32());
+    wasm_func_t *add_one = wasm_func_new(store, ty, add_one_cb);
+    wasm_functype_delete(ty);
+    wasm_extern_t *given_data[3] = {NULL, wasm_func_as_extern(add_one), NULL};
+    wasm_extern_vec_t given = {3, given_data};
+    trap = NULL;
+    CHECK(wasi_module_imports_with(store, mixed, wasi_config_new(), &given, &imports, &trap));
+    CHECK(trap == NULL && imports.size == 3);
+    CHECK(imports.size == 3 && imports.data[0] && imports.data[1] && imports.data[2]);
+    wasm_instance_t *instance = wasm_instance_new(store, mixed, &imports, &trap);
+    wasm_extern_vec_delete(&imports);
+    CHECK(instance != NULL);
+    if (instance) {
+      wasm_extern_vec_t exports;
+      wasm_instance_exports(instance, &exports);
+      /* Exports: memory, then _start. */
+      wasm_func_t *start = exports.size == 2 ? wasm_extern_as_func(exports.data[1]) : NULL;
+      CHECK(start != NULL);
+      wasm_val_vec_t none = WASM_EMPTY_VEC;
+      trap = start ? wasm_func_call(start, &none, &none) : NULL;
+      status = -1;
+      CHECK(trap != NULL && wasi_trap_exit_status(trap, &status) && status == 42);
+      if (trap) wasm_trap_delete(trap);
+      wasm_extern_vec_delete(&exports);
+      wasm_instance_delete(instance);
+    }
+    /* The host's extern is still the host's: callable after `imports` went. */
+    wasm_val_t arg[1] = {WASM_I32_VAL(1)}, res[1] = {WASM_INIT_VAL};
+    wasm_val_vec_t args = WASM_ARRAY_VEC(arg), results = WASM_ARRAY_VEC(res);
+    CHECK(wasm_func_call(add_one, &args, &results) == NULL && res[0].of.i32 == 2);
+
+    /* A null entry where the import is not WASI: the error names it. */
+    wasm_extern_t *missing_data[3] = {NULL, NULL, NULL};
+    wasm_extern_vec_t missing = {3, missing_data};
+    trap = NULL;
+    CHECK(!wasi_module_imports_with(store, mixed, wasi_config_new(), &missing, &imports, &trap));
+    CHECK(imports.size == 0 && trap != NULL);
+    if (trap) {
+      wasm_message_t msg;
+      wasm_trap_message(trap, &msg);
+      CHECK(strstr(msg.data, "env::add_one") != NULL);
+      wasm_byte_vec_delete(&msg);
+      wasm_trap_delete(trap);
+    }
+    /* A vector of the wrong size, or none. */
+    wasm_extern_vec_t short_given = {2, given_data};
+    trap = NULL;
+    CHECK(!wasi_module_imports_with(store, mixed, wasi_config_new(), &short_given, &imports, &trap));
+    CHECK(imports.size == 0 && trap != NULL);
+    if (trap) {
+      wasm_message_t msg;
+      wasm_trap_message(trap, &msg);
+      CHECK(strstr(msg.data, "2 given entries for a module with 3 imports") != NULL);
+      wasm_byte_vec_delete(&msg);
+      wasm_trap_delete(trap);
+    }
+    trap = NULL;
+    CHECK(!wasi_module_imports_with(store, mixed, wasi_config_new(), NULL, &imports, &trap));
+    CHECK(imports.size == 0 && trap != NULL);
+    if (trap) wasm_trap_delete(trap);
+    wasm_func_delete(add_one);
+    wasm_module_delete(mixed);
+  }
 
   /* Bad arguments give false, never a crash. */
   config = wasi_config_new();

@@ -114,6 +114,19 @@ bool wasi_module_imports(wasm_store_t *store, const wasm_module_t *module,
                          wasi_config_t *config, wasm_extern_vec_t *out,
                          wasm_trap_t **trap_out);
 
+/* The same for a module that imports WASI and other things (what
+   wasmtime's linker or wasmer's wasi_get_imports plus your own definitions
+   do): `given` has one entry per import of `module`, in its order (see
+   wasm_module_imports); a non-null entry is used for its import, a null
+   one is filled with the WASI preview 1 function of that import's name.
+   `given` and its externs stay the caller's: *out holds new handles to the
+   same objects (wasm_extern_vec_delete it as usual). Fails as
+   wasi_module_imports does, and also when `given` is NULL or its size is
+   not the module's import count. */
+bool wasi_module_imports_with(wasm_store_t *store, const wasm_module_t *module,
+                              wasi_config_t *config, const wasm_extern_vec_t *given,
+                              wasm_extern_vec_t *out, wasm_trap_t **trap_out);
+
 /* True if `trap` ends a guest that called proc_exit, storing its exit
    status in *status (when status is not NULL); false for any other trap. */
 bool wasi_trap_exit_status(const wasm_trap_t *trap, int *status);

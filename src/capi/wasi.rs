@@ -282,6 +282,61 @@ pub unsafe extern "C" fn wasi_module_imports(
     out: *mut wasm_extern_vec_t,
     trap_out: *mut *mut wasm_trap_t,
 ) -> bool {
+    // SAFETY: the caller's contract is this function's.
+    unsafe {
+        module_imports(
+            "wasi_module_imports",
+            store,
+            module,
+            config,
+            None,
+            out,
+            trap_out,
+        )
+    }
+}
+
+/// Like `wasi_module_imports`, for a module that also imports other
+/// things: `given` has one entry per import of the module; a non-null
+/// entry is used (copied into `out`) for its import, a null one is filled
+/// with the WASI function of that name.
+#[no_mangle]
+pub unsafe extern "C" fn wasi_module_imports_with(
+    store: *mut wasm_store_t,
+    module: *const wasm_module_t,
+    config: *mut wasi_config_t,
+    given: *const wasm_extern_vec_t,
+    out: *mut wasm_extern_vec_t,
+    trap_out: *mut *mut wasm_trap_t,
+) -> bool {
+    // SAFETY: the caller's contract is this function's.
+    unsafe {
+        module_imports(
+            "wasi_module_imports_with",
+            store,
+            module,
+            config,
+            Some(given),
+            out,
+            trap_out,
+        )
+    }
+}
+
+/// `wasi_module_imports` (`given` is `None`) and `wasi_module_imports_with`;
+/// `name` is the caller's, for messages.
+///
+/// # Safety
+/// As for `wasi_module_imports_with`: null or live handles, `config` owned.
+unsafe fn module_imports(
+    name: &str,
+    store: *mut wasm_store_t,
+    module: *const wasm_module_t,
+    config: *mut wasi_config_t,
+    given: Option<*const wasm_extern_vec_t>,
+    out: *mut wasm_extern_vec_t,
+    trap_out: *mut *mut wasm_trap_t,
+) -> bool {
     if !trap_out.is_null() {
         // SAFETY: writable (C API contract).
         unsafe { trap_out.write(ptr::null_mut()) }
@@ -296,23 +351,40 @@ pub unsafe extern "C" fn wasi_module_imports(
         // SAFETY: writable (C API contract).
         unsafe { out.write(WasmVec::empty()) }
     }
-    if store.is_null() || module.is_null() || out.is_null() {
-        // SAFETY: as above.
-        unsafe {
-            report(
-                store,
-                trap_out,
-                "wasi_module_imports: null store, module or out".into(),
-            )
+    if store.is_null() || module.is_null() || out.is_null() || given.is_some_and(|g| g.is_null()) {
+        let what = if given.is_some() {
+            "store, module, given or out"
+        } else {
+            "store, module or out"
         };
+        // SAFETY: as above.
+        unsafe { report(store, trap_out, format!("{name}: null {what}")) };
         return false;
     }
+    // SAFETY: a valid vector of live externs or nulls (C API contract).
+    let given_slice = given.map_or(&[][..], |g| unsafe { (*g).as_slice() });
+    // SAFETY: a live module (C API contract).
+    let import_count = unsafe { (*module).module() }.imports().len();
+    if given.is_some() && given_slice.len() != import_count {
+        let msg = format!(
+            "{name}: {} given entries for a module with {import_count} imports",
+            given_slice.len()
+        );
+        // SAFETY: as above.
+        unsafe { report(store, trap_out, msg) };
+        return false;
+    }
+    // SAFETY: elements are live handles or null (C API contract).
+    let given_externs: Vec<_> = given_slice
+        .iter()
+        .map(|e| unsafe { e.as_ref() }.and_then(|e| e.to_extern()))
+        .collect();
     let mut builder = builder;
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let ctx = builder.build().map_err(Error::Invalid)?;
         // SAFETY: live store and module (C API contract).
         let (store_ref, module_ref) = unsafe { (&mut (*store).store, (*module).module()) };
-        wasi::imports(store_ref, module_ref, ctx)
+        wasi::imports_given(store_ref, module_ref, ctx, &given_externs)
     }));
     match result {
         Ok(Ok(externs)) => {
@@ -331,13 +403,7 @@ pub unsafe extern "C" fn wasi_module_imports(
         }
         Err(_) => {
             // SAFETY: as above.
-            unsafe {
-                report(
-                    store,
-                    trap_out,
-                    "wasi_module_imports: internal error".into(),
-                )
-            };
+            unsafe { report(store, trap_out, format!("{name}: internal error")) };
             false
         }
     }

@@ -178,14 +178,34 @@ pub fn imports_with(
     ctx: WasiCtx,
     extra: &[(&str, &str, Extern)],
 ) -> Result<Vec<Extern>, Error> {
+    let given: Vec<Option<Extern>> = module
+        .imports()
+        .iter()
+        .map(|imp| {
+            extra
+                .iter()
+                .find(|(m, n, _)| *m == imp.module && *n == imp.name)
+                .map(|(_, _, e)| *e)
+        })
+        .collect();
+    imports_given(store, module, ctx, &given)
+}
+
+/// Imports for `module`, in its import order: `given[i]` for import `i`
+/// where it is `Some`, a WASI function from `ctx` where it is `None` (or
+/// `given` is shorter). Fails with a link error naming the first import
+/// left to WASI that is not a WASI preview 1 function of its type.
+pub fn imports_given(
+    store: &mut Store,
+    module: &Module,
+    ctx: WasiCtx,
+    given: &[Option<Extern>],
+) -> Result<Vec<Extern>, Error> {
     let ctx = Rc::new(RefCell::new(ctx));
     let mut out = Vec::with_capacity(module.imports().len());
-    for imp in module.imports() {
-        if let Some((_, _, e)) = extra
-            .iter()
-            .find(|(m, n, _)| *m == imp.module && *n == imp.name)
-        {
-            out.push(*e);
+    for (i, imp) in module.imports().iter().enumerate() {
+        if let Some(e) = given.get(i).copied().flatten() {
+            out.push(e);
             continue;
         }
         if imp.module != MODULE {
@@ -220,5 +240,5 @@ pub fn imports_with(
 
 /// Imports for a module that imports only WASI functions.
 pub fn imports(store: &mut Store, module: &Module, ctx: WasiCtx) -> Result<Vec<Extern>, Error> {
-    imports_with(store, module, ctx, &[])
+    imports_given(store, module, ctx, &[])
 }
