@@ -656,8 +656,6 @@ fn set_tier(vm: &mut VMFuncRef, m: &super::module::ModuleInner, i: usize, memori
     vm.interp_code = m.funcs[i].as_ptr() as *const c_void;
 }
 
-/// Evaluates a constant expression in the context of instance `instance`
-/// (for `ref.func`) with `globals` the global handles defined so far.
 /// The bits of a reference to function `func` of instance `instance`.
 fn func_ref_bits(store: &Store, instance: u32, func: u32) -> u64 {
     let inner = &store.inner;
@@ -665,6 +663,8 @@ fn func_ref_bits(store: &Store, instance: u32, func: u32) -> u64 {
     inner.funcs[h.index as usize].vm as u64
 }
 
+/// Evaluates a constant expression in the context of instance `instance`
+/// (for `ref.func`) with `globals` the global handles defined so far.
 fn eval_const(store: &Store, instance: u32, globals: &[Global], expr: &ConstExpr) -> [u64; 2] {
     let inner = &store.inner;
     // The value of an operation that reads no operand.

@@ -3165,7 +3165,7 @@ fn use_accumulator(
     }
     // The translator's labels are all the targets there are: checked here
     // in debug builds (the release build takes them on trust, reading
-    // every instruction's branch offset again cost 3 % of a first call of
+    // every instruction's branch offset again cost about 2 % of a first call of
     // a large module).
     #[cfg(debug_assertions)]
     for (i, instr) in code.iter_mut().enumerate() {
