@@ -28,6 +28,102 @@ use crate::module::types::{FuncType, GlobalType, HeapType, MemoryType, TableType
 use crate::module::CompileError;
 use wasmparser::{BlockType, FunctionBody, Operator};
 
+/// The translator as the [`Feed`] of one operator at `offset` sees it.
+struct Step<'t, 'e, 'f> {
+    t: &'t mut Translator,
+    env: &'t TranslateEnv<'e>,
+    offset: usize,
+    body_start: usize,
+    fuel: Option<&'f FuelPlan>,
+}
+
+impl Step<'_, '_, '_> {
+    /// Whether the operator can be translated on its own, without the
+    /// checks of [`Translator::step`]: in reachable code and without
+    /// fuel (no epoch check follows any of the operators that come this
+    /// way). Sets the offset the instructions are charged to.
+    #[inline(always)]
+    fn plain(&mut self) -> bool {
+        if self.t.reachable && self.fuel.is_none() {
+            self.t.cur_offset = (self.offset - self.body_start) as u32;
+            return true;
+        }
+        false
+    }
+}
+
+/// Runs `$fast` on the translator in plain code, else hands `$op` to
+/// [`Translator::step`].
+macro_rules! plain_or {
+    ($s:ident, $op:expr, |$t:ident| $fast:expr) => {{
+        if $s.plain() {
+            let $t = &mut *$s.t;
+            $fast;
+            Ok(())
+        } else {
+            $s.operator(&$op)
+        }
+    }};
+}
+
+impl<'a> super::feed::Sink<'a> for Step<'_, '_, '_> {
+    type Error = Error;
+
+    fn operator(&mut self, op: &Operator<'a>) -> Result<(), Error> {
+        self.t
+            .step(self.env, op, self.offset, self.body_start, self.fuel)
+    }
+
+    #[inline(always)]
+    fn local_get(&mut self, local_index: u32) -> Result<(), Error> {
+        plain_or!(self, Operator::LocalGet { local_index }, |t| t
+            .local_get(local_index))
+    }
+    #[inline(always)]
+    fn local_set(&mut self, local_index: u32) -> Result<(), Error> {
+        plain_or!(self, Operator::LocalSet { local_index }, |t| t
+            .local_set(local_index, false))
+    }
+    #[inline(always)]
+    fn local_tee(&mut self, local_index: u32) -> Result<(), Error> {
+        plain_or!(self, Operator::LocalTee { local_index }, |t| t
+            .local_set(local_index, true))
+    }
+    #[inline(always)]
+    fn i32_const(&mut self, value: i32) -> Result<(), Error> {
+        plain_or!(self, Operator::I32Const { value }, |t| t
+            .push(Place::Const(value as u32 as u64), ValType::I32))
+    }
+    #[inline(always)]
+    fn i64_const(&mut self, value: i64) -> Result<(), Error> {
+        plain_or!(self, Operator::I64Const { value }, |t| t
+            .push(Place::Const(value as u64), ValType::I64))
+    }
+    #[inline(always)]
+    fn f64_const(&mut self, value: wasmparser::Ieee64) -> Result<(), Error> {
+        plain_or!(self, Operator::F64Const { value }, |t| t
+            .push(Place::Const(value.bits()), ValType::F64))
+    }
+    #[inline(always)]
+    fn i32_add(&mut self) -> Result<(), Error> {
+        plain_or!(self, Operator::I32Add, |t| t.i32_add(false))
+    }
+    #[inline(always)]
+    fn end(&mut self) -> Result<(), Error> {
+        plain_or!(self, Operator::End, |t| t.end())
+    }
+    #[inline(always)]
+    fn br(&mut self, relative_depth: u32) -> Result<(), Error> {
+        plain_or!(self, Operator::Br { relative_depth }, |t| t
+            .br(relative_depth))
+    }
+    #[inline(always)]
+    fn br_if(&mut self, relative_depth: u32) -> Result<(), Error> {
+        plain_or!(self, Operator::BrIf { relative_depth }, |t| t
+            .br_if(relative_depth))
+    }
+}
+
 /// What the translator needs to know about the module.
 pub struct TranslateEnv<'a> {
     pub types: &'a [FuncType],
@@ -345,8 +441,13 @@ impl Translator {
         let mut reader = body.get_operators_reader().map_err(werr)?;
         while !reader.eof() {
             let offset = reader.original_position() as usize;
-            let mut feed =
-                Feed(|op: &Operator<'_>| self.step(env, op, offset, body_start, fuel.as_ref()));
+            let mut feed = Feed(Step {
+                t: self,
+                env,
+                offset,
+                body_start,
+                fuel: fuel.as_ref(),
+            });
             reader.visit_operator(&mut feed).map_err(werr)??;
         }
         if narrow && (self.max_slot >= NARROW_CONST_BASE || self.consts.len() >= 0x8000) {
@@ -1758,6 +1859,22 @@ impl Translator {
         self.fusible = None;
     }
 
+    fn local_get(&mut self, local: u32) {
+        let l = self.local_slots[local as usize];
+        let t = self.local_types[local as usize];
+        self.push(Place::Local(l), t);
+    }
+
+    fn br(&mut self, depth: u32) {
+        self.emit_branch(depth);
+        self.reachable = false;
+    }
+
+    fn br_if(&mut self, depth: u32) {
+        let c = self.pop();
+        self.cond_branch_to(depth, |t, negate| t.emit_cond_branch(c, negate));
+    }
+
     fn local_set(&mut self, local: u32, tee: bool) {
         let l = self.local_slots[local as usize];
         let v = self.pop();
@@ -2053,14 +2170,8 @@ impl Translator {
                 self.reachable = reachable;
             }
             O::End => self.end(),
-            O::Br { relative_depth } => {
-                self.emit_branch(relative_depth);
-                self.reachable = false;
-            }
-            O::BrIf { relative_depth } => {
-                let c = self.pop();
-                self.cond_branch_to(relative_depth, |t, negate| t.emit_cond_branch(c, negate));
-            }
+            O::Br { relative_depth } => self.br(relative_depth),
+            O::BrIf { relative_depth } => self.br_if(relative_depth),
             O::BrTable { ref targets } => {
                 let c = self.pop();
                 let index = self.src(c);
@@ -2261,11 +2372,7 @@ impl Translator {
                     self.emit(Instr::Select { dst, b: sb, cond });
                 }
             }
-            O::LocalGet { local_index } => {
-                let l = self.local_slots[local_index as usize];
-                let t = self.local_types[local_index as usize];
-                self.push(Place::Local(l), t);
-            }
+            O::LocalGet { local_index } => self.local_get(local_index),
             O::LocalSet { local_index } => self.local_set(local_index, false),
             O::LocalTee { local_index } => self.local_set(local_index, true),
             O::GlobalGet { global_index } => {
