@@ -52,6 +52,18 @@ impl Step<'_, '_, '_> {
     }
 }
 
+/// Translates a binary operator with the instruction `$v` (registers)
+/// and `$vi` (a constant operand as an immediate) for it.
+macro_rules! binary_imm {
+    ($t:expr, $ty:expr, $v:ident, $vi:ident) => {
+        $t.binary_imm(
+            $ty,
+            |dst, a, b| Instr::$v { dst, a, b },
+            |dst, a, imm| Instr::$vi { dst, a, imm },
+        )
+    };
+}
+
 /// Runs `$fast` on the translator in plain code, else hands `$op` to
 /// [`Translator::step`].
 macro_rules! plain_or {
@@ -107,6 +119,51 @@ impl<'a> super::feed::Sink<'a> for Step<'_, '_, '_> {
     #[inline(always)]
     fn i32_add(&mut self) -> Result<(), Error> {
         plain_or!(self, Operator::I32Add, |t| t.i32_add(false))
+    }
+    #[inline(always)]
+    fn i32_sub(&mut self) -> Result<(), Error> {
+        plain_or!(self, Operator::I32Sub, |t| t.i32_add(true))
+    }
+    #[inline(always)]
+    fn i32_mul(&mut self) -> Result<(), Error> {
+        plain_or!(self, Operator::I32Mul, |t| binary_imm!(
+            t,
+            ValType::I32,
+            I32Mul,
+            I32MulImm
+        ))
+    }
+    #[inline(always)]
+    fn i32_and(&mut self) -> Result<(), Error> {
+        plain_or!(self, Operator::I32And, |t| binary_imm!(
+            t,
+            ValType::I32,
+            I32And,
+            I32AndImm
+        ))
+    }
+    #[inline(always)]
+    fn i32_xor(&mut self) -> Result<(), Error> {
+        plain_or!(self, Operator::I32Xor, |t| binary_imm!(
+            t,
+            ValType::I32,
+            I32Xor,
+            I32XorImm
+        ))
+    }
+    #[inline(always)]
+    fn i32_shr_u(&mut self) -> Result<(), Error> {
+        plain_or!(self, Operator::I32ShrU, |t| binary_imm!(
+            t,
+            ValType::I32,
+            I32ShrU,
+            I32ShrUImm
+        ))
+    }
+    #[inline(always)]
+    fn block(&mut self, blockty: BlockType) -> Result<(), Error> {
+        let env = self.env;
+        plain_or!(self, Operator::Block { blockty }, |t| t.block(env, blockty))
     }
     #[inline(always)]
     fn end(&mut self) -> Result<(), Error> {
@@ -1865,6 +1922,14 @@ impl Translator {
         self.push(Place::Local(l), t);
     }
 
+    fn block(&mut self, env: &TranslateEnv<'_>, blockty: BlockType) {
+        let (params, results) = self.block_type(env, blockty);
+        self.materialize_locals();
+        let n = params.len();
+        self.materialize_top(n);
+        self.push_control(ControlKind::Block, params, results);
+    }
+
     fn br(&mut self, depth: u32) {
         self.emit_branch(depth);
         self.reachable = false;
@@ -1966,11 +2031,7 @@ impl Translator {
         }
         macro_rules! bini {
             ($t:expr, $v:ident, $vi:ident) => {
-                self.binary_imm(
-                    $t,
-                    |dst, a, b| Instr::$v { dst, a, b },
-                    |dst, a, imm| Instr::$vi { dst, a, imm },
-                )
+                binary_imm!(self, $t, $v, $vi)
             };
         }
         macro_rules! un {
@@ -2067,13 +2128,7 @@ impl Translator {
                 self.emit(Instr::Unreachable);
                 self.reachable = false;
             }
-            O::Block { blockty } => {
-                let (params, results) = self.block_type(env, blockty);
-                self.materialize_locals();
-                let n = params.len();
-                self.materialize_top(n);
-                self.push_control(ControlKind::Block, params, results);
-            }
+            O::Block { blockty } => self.block(env, blockty),
             O::TryTable { ref try_table } => self.try_table(env, try_table),
             O::Throw { tag_index } => {
                 let ty = &env.types[env.tags[tag_index as usize] as usize];
