@@ -642,7 +642,7 @@ fn set_tier(vm: &mut VMFuncRef, m: &super::module::ModuleInner, i: usize, memori
     if let Some(native) = m
         .jit
         .as_ref()
-        .filter(|j| memories_guarded || !j.guarded())
+        .filter(|j| crate::runtime::vmcontext::guarded_code_may_run(j.guarded(), memories_guarded))
         .and_then(|j| j.func(i))
     {
         vm.array_call = crate::jit::array_call;

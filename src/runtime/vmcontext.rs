@@ -118,8 +118,17 @@ impl NativeCode {
     /// Whether the instance of `vmctx` may run this code.
     #[inline(always)]
     pub fn runs_in(&self, vmctx: &VMContext) -> bool {
-        !self.guarded || vmctx.memories_guarded
+        guarded_code_may_run(self.guarded, vmctx.memories_guarded)
     }
+}
+
+/// Whether native code compiled for guarded memories (`code_guarded`) or
+/// with bounds checks may run in an instance whose 32-bit memories are
+/// all guarded or not (`memories_guarded`): code without checks needs
+/// the guards, code with checks runs anywhere.
+#[inline(always)]
+pub fn guarded_code_may_run(code_guarded: bool, memories_guarded: bool) -> bool {
+    !code_guarded || memories_guarded
 }
 
 impl VMFuncRef {
