@@ -59,6 +59,32 @@ fn traps_carry_code_and_trace() {
 }
 
 #[test]
+fn trap_frames_point_at_their_operators() {
+    // Bodies (offsets from the locals count): $inner `00 41 01 20 00 6d
+    // 0b`, the division at 5; outer `00 20 00 10 00 0b`, the call at 3.
+    let (mut s, i) = instance(
+        r#"(module (func $inner (param i32) (result i32) (i32.div_s (i32.const 1) (local.get 0)))
+                   (func (export "outer") (param i32) (result i32) (call $inner (local.get 0))))"#,
+    );
+    // The second trap reads the offsets the first one looked up.
+    for _ in 0..2 {
+        let t = call(&mut s, i, "outer", &[Val::I32(0)]).unwrap_err();
+        let at: Vec<(u32, usize)> = t
+            .trace()
+            .iter()
+            .map(|f| (f.func_index, f.func_offset))
+            .collect();
+        assert_eq!(at, [(0, 5), (1, 3)]);
+        assert!(t.trace()[0].module_offset > t.trace()[0].func_offset);
+        assert_eq!(
+            t.trace()[1].module_offset - t.trace()[0].module_offset,
+            8 + 3 - 5,
+            "the second body starts 8 bytes after the first"
+        );
+    }
+}
+
+#[test]
 fn infinite_recursion_is_a_trap() {
     let (mut s, i) = instance(r#"(module (func $f (export "f") (call $f)))"#);
     let t = call(&mut s, i, "f", &[]).unwrap_err();

@@ -11,7 +11,7 @@ use super::store::{FuncEntry, HostFuncRecord, Store, StoreId};
 use super::trap::{FrameInfo, Trap};
 use super::types::{FuncType, ValType};
 use super::val::{from_raw, to_raw, Val};
-use crate::runtime::{PendingTrap, TrapCode, TrapReason, VMContext, VMFuncRef};
+use crate::runtime::{FramePos, PendingTrap, TrapCode, TrapReason, VMContext, VMFuncRef};
 use std::ffi::c_void;
 use std::panic::{self, AssertUnwindSafe};
 
@@ -322,7 +322,12 @@ fn trap_from_pending(store: &Store, pending: Option<PendingTrap>) -> Trap {
                     inst = other;
                 }
             }
-            let func_offset = f.func_offset as usize;
+            let func_offset = match f.pos {
+                FramePos::Offset(offset) => offset,
+                FramePos::InterpInstr(instr) => {
+                    inst.module.inner().interp_offset(f.func_index, instr)
+                }
+            } as usize;
             FrameInfo {
                 instance: Some(inst.handle),
                 func_index: f.func_index,

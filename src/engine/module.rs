@@ -119,6 +119,37 @@ impl ModuleInner {
         translator: &mut interp::Translator,
         defined: usize,
     ) -> Result<interp::CompiledFunc, Error> {
+        self.with_body(defined, |env, func_index, body| {
+            Ok(translator.translate(env, func_index, body)?)
+        })
+    }
+
+    /// The wasm offset, in its body, of interpreter instruction `instr` of
+    /// function `func_index` (defined, translated): for backtraces. The
+    /// function's table of them is made at the first such question.
+    pub(crate) fn interp_offset(&self, func_index: u32, instr: u32) -> u32 {
+        let Some(defined) = func_index.checked_sub(self.info.num_imported_funcs) else {
+            return 0;
+        };
+        let Some(func) = self.funcs.get(defined as usize).and_then(|f| f.get()) else {
+            return 0;
+        };
+        let offsets = func.offsets.get_or_init(|| {
+            self.with_body(defined as usize, |env, func_index, body| {
+                interp::Translator::default().offsets(env, func_index, body, func)
+            })
+            .unwrap_or_default()
+        });
+        offsets.get(instr as usize).copied().unwrap_or(0)
+    }
+
+    /// Runs `f` over defined function `defined`'s body and what translating
+    /// it needs to know.
+    fn with_body<R>(
+        &self,
+        defined: usize,
+        f: impl FnOnce(&interp::TranslateEnv<'_>, u32, &wasmparser::FunctionBody<'_>) -> R,
+    ) -> R {
         let info = &self.info;
         let config = self.engine.config();
         let env = interp::TranslateEnv {
@@ -137,7 +168,7 @@ impl ModuleInner {
         let reader = wasmparser::BinaryReader::new(&self.bytes[range.clone()], range.start as u64);
         let body = wasmparser::FunctionBody::new(reader);
         let func_index = info.num_imported_funcs + defined as u32;
-        Ok(translator.translate(&env, func_index, &body)?)
+        f(&env, func_index, &body)
     }
 
     /// Memory 0's copy-on-write image, if the module has one.

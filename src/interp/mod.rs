@@ -21,6 +21,7 @@ use crate::runtime::NativeCode;
 use ir::{Instr, Slot};
 use std::cell::UnsafeCell;
 use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU32, Ordering};
+use std::sync::OnceLock;
 
 /// The instructions `start..end` of a function, the body of a
 /// `try_table`, and its catch clauses in order.
@@ -51,8 +52,10 @@ pub struct Catch {
 pub struct CompiledFunc {
     pub code: Box<[Instr]>,
     /// For each instruction, the offset of the wasm operator it came from,
-    /// relative to the start of the function body (for backtraces).
-    pub offsets: Box<[u32]>,
+    /// relative to the start of the function body (for backtraces): made
+    /// when a trap first asks (`Translator::offsets`), as most functions
+    /// never trap and the table is a quarter of the code's size.
+    pub offsets: OnceLock<Box<[u32]>>,
     /// v128 constants and shuffle masks.
     pub pool: Box<[u128]>,
     /// Scalar constants, copied to slots `locals_end..` on entry.
@@ -66,6 +69,9 @@ pub struct CompiledFunc {
     pub locals_end: u32,
     /// Slots the frame needs at most.
     pub frame_slots: u32,
+    /// Whether the code uses the narrow instruction forms (see
+    /// `Translator::translate`), for translating it again the same way.
+    pub narrow: bool,
     /// Index in the module's function index space.
     pub func_index: u32,
     /// Calls and loop iterations counted by `Instr::Hot` (tier-up).
@@ -104,7 +110,8 @@ pub struct LazyFunc {
 // SAFETY: the only writes through the cell are `publish`'s, made once by
 // the thread holding the claim, to fields no thread reads before the
 // release store of `native` that follows them (see the type's docs);
-// everything else in a `CompiledFunc` is immutable or atomic.
+// everything else in a `CompiledFunc` is immutable, atomic or a
+// `OnceLock`.
 unsafe impl Sync for LazyFunc {}
 
 impl LazyFunc {
@@ -116,13 +123,14 @@ impl LazyFunc {
         LazyFunc {
             func: UnsafeCell::new(CompiledFunc {
                 code: Box::new([]),
-                offsets: Box::new([]),
+                offsets: OnceLock::new(),
                 pool: Box::new([]),
                 consts: Box::new([]),
                 param_slots,
                 result_slots,
                 locals_end: param_slots,
                 frame_slots: param_slots.max(result_slots),
+                narrow: false,
                 func_index,
                 hotness: AtomicU32::new(0),
                 handlers: Box::new([]),
@@ -163,7 +171,7 @@ impl LazyFunc {
     /// The function, translated.
     pub fn get(&self) -> Option<&CompiledFunc> {
         // SAFETY: once translated nothing writes to the function but its
-        // atomics.
+        // atomics and its `offsets` cell (thread-safe).
         self.is_translated().then(|| unsafe { &*self.func.get() })
     }
 
@@ -192,11 +200,11 @@ impl LazyFunc {
         // the claim's holder instead).
         unsafe {
             (*p).code = f.code;
-            (*p).offsets = f.offsets;
             (*p).pool = f.pool;
             (*p).consts = f.consts;
             (*p).locals_end = f.locals_end;
             (*p).frame_slots = f.frame_slots;
+            (*p).narrow = f.narrow;
             (*p).handlers = f.handlers;
             (*p).native.store(std::ptr::null_mut(), Ordering::Release);
         }

@@ -26,6 +26,7 @@ use super::{Catch, CompiledFunc, TryRange};
 use crate::module::metering::{checks_epoch_after, FuelPlan, Metering};
 use crate::module::types::{FuncType, GlobalType, HeapType, MemoryType, TableType, ValType};
 use crate::module::CompileError;
+use std::sync::OnceLock;
 use wasmparser::{BlockType, FunctionBody, Operator};
 
 /// The translator as the [`Feed`] of one operator at `offset` sees it.
@@ -220,7 +221,10 @@ impl Control {
 #[derive(Default)]
 pub struct Translator {
     code: Vec<Instr>,
+    /// Each instruction's wasm offset, when `record_offsets` asks for them.
     offsets: Vec<u32>,
+    /// Whether this translation is for its offsets (`Translator::offsets`).
+    record_offsets: bool,
     stack: Vec<Entry>,
     controls: Vec<Control>,
     local_slots: Vec<Slot>,
@@ -332,6 +336,26 @@ impl Translator {
             .translate_as(env, func_index, body, false)
             .map_err(|e| *e)?;
         Ok(f.expect("wide forms fit every frame"))
+    }
+
+    /// The wasm offset of each instruction of `translated`, function
+    /// `func_index`'s translation, relative to the body: the same
+    /// translation again, recording them (translations are deterministic).
+    pub fn offsets(
+        &mut self,
+        env: &TranslateEnv<'_>,
+        func_index: u32,
+        body: &FunctionBody<'_>,
+        translated: &CompiledFunc,
+    ) -> Result<Box<[u32]>, CompileError> {
+        self.record_offsets = true;
+        let again = self.translate_as(env, func_index, body, translated.narrow);
+        self.record_offsets = false;
+        self.offsets.clear();
+        let again = again.map_err(|e| *e)?;
+        Ok(again
+            .and_then(|f| f.offsets.into_inner())
+            .unwrap_or_default())
     }
 
     /// Translates with or without the narrow forms; `None` if narrow forms
@@ -491,7 +515,11 @@ impl Translator {
         };
         Ok(Some(CompiledFunc {
             code: Box::from(&self.code[start..]),
-            offsets: Box::from(&self.offsets[start..]),
+            offsets: if self.record_offsets {
+                OnceLock::from(Box::from(&self.offsets[start..]))
+            } else {
+                OnceLock::new()
+            },
             pool: Box::from(self.pool.as_slice()),
             consts: Box::from(self.consts.as_slice()),
             param_slots,
@@ -501,6 +529,7 @@ impl Translator {
             claimed: Default::default(),
             locals_end: self.locals_end,
             frame_slots: self.max_slot + n + 2 + osr_room,
+            narrow,
             handlers: std::mem::take(&mut self.handlers).into_boxed_slice(),
             func_index,
         }))
@@ -541,9 +570,19 @@ impl Translator {
 
     fn emit(&mut self, i: Instr) -> usize {
         self.code.push(i);
-        self.offsets.push(self.cur_offset);
+        if self.record_offsets {
+            self.offsets.push(self.cur_offset);
+        }
         self.fusible = None;
         self.code.len() - 1
+    }
+
+    /// Points backtraces of instruction `at` at the current operator
+    /// (where it became the one that traps).
+    fn point_at_current(&mut self, at: usize) {
+        if let Some(offset) = self.offsets.get_mut(at) {
+            *offset = self.cur_offset;
+        }
     }
 
     /// Emits an instruction whose result may later be retargeted.
@@ -1280,7 +1319,7 @@ impl Translator {
             Some((at, _)) => {
                 self.code[at] = instr;
                 // Traps now come from the access: point backtraces at it.
-                self.offsets[at] = self.cur_offset;
+                self.point_at_current(at);
                 self.fusible = Some(at);
             }
             None => self.emit_result(instr),
@@ -1311,7 +1350,7 @@ impl Translator {
         }
         self.code[at] = fused;
         // Traps come from the load part.
-        self.offsets[at] = self.cur_offset;
+        self.point_at_current(at);
         self.fusible = Some(at);
         true
     }
@@ -1418,7 +1457,7 @@ impl Translator {
         match fused_add {
             Some((at, _)) => {
                 self.code[at] = instr;
-                self.offsets[at] = self.cur_offset;
+                self.point_at_current(at);
                 self.fusible = None;
             }
             None => {

@@ -5,7 +5,7 @@
 //! the innermost landing point (`catch.c`).
 
 use super::code;
-use crate::runtime::{libcalls, RawFrame, TrapCode, VMContext, VMFuncRef};
+use crate::runtime::{libcalls, FramePos, RawFrame, TrapCode, VMContext, VMFuncRef};
 use std::ffi::c_void;
 
 /// An array trampoline, as `catch.c` sees it (the structures behind the
@@ -78,7 +78,7 @@ unsafe fn record_frames(vmctx: *mut VMContext, func_index: u32, offset: u32, fp:
     let mut frames = vec![RawFrame {
         vmctx,
         func_index,
-        func_offset: offset,
+        pos: FramePos::Offset(offset),
         module: 0,
     }];
     // SAFETY: native functions keep frame pointers; each frame holds the
@@ -95,7 +95,7 @@ unsafe fn record_frames(vmctx: *mut VMContext, func_index: u32, offset: u32, fp:
             frames.push(RawFrame {
                 vmctx,
                 func_index: index,
-                func_offset: offset,
+                pos: FramePos::Offset(offset),
                 module,
             });
             fp = *fp as *const usize;

@@ -19,7 +19,7 @@ pub mod vmcontext;
 
 pub use instance::{DataBytes, VMInstance};
 pub use memory::LinearMemory;
-pub use store::{PendingTrap, RawFrame, TrapReason, VMStoreContext};
+pub use store::{FramePos, PendingTrap, RawFrame, TrapReason, VMStoreContext};
 pub use table::TableData;
 pub use trap::TrapCode;
 pub use vmcontext::*;

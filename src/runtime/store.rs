@@ -46,6 +46,20 @@ impl std::fmt::Debug for TrapReason {
     }
 }
 
+/// Where in its function a trap's frame stood.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum FramePos {
+    /// Byte offset of the instruction from the start of the function body
+    /// (native code knows it).
+    #[cfg_attr(not(feature = "jit"), allow(dead_code))]
+    Offset(u32),
+    /// Index of an interpreter instruction in the function's translation:
+    /// its wasm offset is looked up when the trap is reported (the
+    /// interpreter keeps no table of them until a trap asks; see
+    /// `CompiledFunc::offsets`).
+    InterpInstr(u32),
+}
+
 /// One wasm frame a trap unwound through, as a tier reports it.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct RawFrame {
@@ -53,8 +67,8 @@ pub struct RawFrame {
     pub vmctx: *mut VMContext,
     /// Function index in the module's function index space.
     pub func_index: u32,
-    /// Byte offset of the instruction from the start of the function body.
-    pub func_offset: u32,
+    /// Where in the function the frame is.
+    pub pos: FramePos,
     /// The module whose function the frame runs, when the tier that found
     /// it could not tell its instance (a native caller found by its return
     /// address, which may belong to another module than `vmctx`'s

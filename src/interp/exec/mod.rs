@@ -27,7 +27,9 @@
 
 use super::ir::{Instr, Slot, Slot16, HANDLERS};
 use super::CompiledFunc;
-use crate::runtime::{libcalls, RawFrame, TrapCode, VMContext, VMFuncRef, VMStoreContext};
+use crate::runtime::{
+    libcalls, FramePos, RawFrame, TrapCode, VMContext, VMFuncRef, VMStoreContext,
+};
 use stack::StackMemory;
 use std::mem::MaybeUninit;
 
@@ -795,7 +797,7 @@ unsafe fn raw_frame(
         RawFrame {
             vmctx,
             func_index: f.func_index,
-            func_offset: f.offsets.get(idx).copied().unwrap_or(0),
+            pos: FramePos::InterpInstr(idx as u32),
             module: 0,
         }
     }
