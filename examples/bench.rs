@@ -62,17 +62,23 @@ fn main() {
     let nres = run.ty(&store).results().len();
     let mut out = vec![Val::I32(0); nres];
     let mut times = Vec::new();
+    // Functions with native code after the first call (under `auto`: how
+    // many it tiered up).
+    let mut native_after_first = 0;
     for _ in 0..=repeat {
         let t = Instant::now();
         run.call(&mut store, &[Val::I32(n)], &mut out).expect("run");
         times.push(t.elapsed().as_secs_f64() * 1e3);
+        if times.len() == 1 {
+            native_after_first = module.native_function_count();
+        }
     }
     let first_ms = times.remove(0);
     times.sort_by(|a, b| a.total_cmp(b));
     // With `--repeat 0` the only run is the first one.
     let run_ms = times.get(times.len() / 2).copied().unwrap_or(first_ms);
     println!(
-        "compile_ms={compile_ms:.3} instantiate_ms={instantiate_ms:.3} first_ms={first_ms:.3} run_ms={run_ms:.3} checksum={:?}",
+        "compile_ms={compile_ms:.3} instantiate_ms={instantiate_ms:.3} first_ms={first_ms:.3} run_ms={run_ms:.3} native_after_first={native_after_first} checksum={:?}",
         out[0]
     );
 }

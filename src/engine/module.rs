@@ -1134,3 +1134,30 @@ mod tests {
         assert!(matches!(m.exports()[0].ty, ExternType::Global(_)));
     }
 }
+
+#[cfg(test)]
+mod timing_tmp {
+    #[test]
+    #[ignore]
+    fn time_translate_all() {
+        let bytes = std::fs::read("/work/shared/bench/wasm/large.wasm").unwrap();
+        let engine = crate::engine::Engine::default();
+        let m = crate::engine::Module::new(&engine, &bytes).unwrap();
+        let mut t = crate::interp::Translator::default();
+        let mut best = f64::MAX;
+        for _ in 0..30 {
+            let s = std::time::Instant::now();
+            for d in 0..m.0.funcs.len() {
+                std::hint::black_box(m.0.translate_with(&mut t, d).unwrap());
+            }
+            best = best.min(s.elapsed().as_secs_f64() * 1e3);
+        }
+        let (mut code, mut consts) = (0, 0);
+        for d in 0..m.0.funcs.len() {
+            let f = m.0.translate_with(&mut t, d).unwrap();
+            code += f.code.len();
+            consts += f.consts.len();
+        }
+        eprintln!("translate all: best {best:.2} ms; {code} instrs, {consts} consts");
+    }
+}
