@@ -189,6 +189,9 @@ void wasmrt_config_strategy_set(wasm_config_t *config, enum wasmrt_strategy_t st
 // reservation being the trap (default: on, on 64-bit Linux). wasmrt then
 // installs a SIGSEGV/SIGBUS handler that passes faults outside wasm code on
 // to the handler installed before it. Off: every access is checked.
+// Without this call the environment decides: `WASMRT_GUARD_PAGES=0` off,
+// `=1` on, unset off under valgrind (whose memcheck would report each
+// out-of-bounds trap's fault) and the default otherwise.
 void wasmrt_config_guard_pages_set(wasm_config_t *config, bool on);
 
 // Instance memories come from a pool of `pool->total_memories` slots

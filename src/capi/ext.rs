@@ -167,6 +167,9 @@ pub unsafe extern "C" fn wasmrt_config_strategy_set(
 /// reservation being the trap (default: on, on 64-bit Linux). wasmrt then
 /// installs a SIGSEGV/SIGBUS handler that passes faults outside wasm code on
 /// to the handler installed before it. Off: every access is checked.
+/// Without this call the environment decides: `WASMRT_GUARD_PAGES=0` off,
+/// `=1` on, unset off under valgrind (whose memcheck would report each
+/// out-of-bounds trap's fault) and the default otherwise.
 #[no_mangle]
 pub unsafe extern "C" fn wasmrt_config_guard_pages_set(config: *mut wasm_config_t, on: bool) {
     // SAFETY: a live config or null (C API contract).

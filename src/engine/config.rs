@@ -150,6 +150,14 @@ impl Default for Config {
     }
 }
 
+/// Whether this process runs under valgrind, which preloads its
+/// `vgpreload_*` libraries into the programs it runs (a child started
+/// from one, untraced, inherits the setting and then only loses guard
+/// pages: its accesses are checked explicitly instead).
+fn under_valgrind() -> bool {
+    std::env::var_os("LD_PRELOAD").is_some_and(|p| p.to_string_lossy().contains("/vgpreload_"))
+}
+
 impl Config {
     pub fn new() -> Config {
         Config::default()
@@ -159,8 +167,10 @@ impl Config {
     /// applied, as used by engines created without an explicit config.
     /// `WASMRT_TIER_UP=eager` makes `auto` compile every function on its
     /// first call, on the calling thread (so tests run native code in
-    /// `auto`); `WASMRT_GUARD_PAGES=0` turns guard pages off (for valgrind,
-    /// which reports the faulting accesses of out-of-bounds traps).
+    /// `auto`); `WASMRT_GUARD_PAGES=0` turns guard pages off and `=1` on.
+    /// Unset, they are off in a program running under valgrind, whose
+    /// memcheck would report the faulting access of every out-of-bounds
+    /// trap as an invalid read or write.
     pub fn from_env() -> Config {
         let mut c = Config::default();
         if let Some(s) = std::env::var("WASMRT_STRATEGY")
@@ -169,8 +179,15 @@ impl Config {
         {
             c.strategy = s;
         }
-        if std::env::var("WASMRT_GUARD_PAGES").as_deref() == Ok("0") {
-            c.guard_pages(false);
+        match std::env::var("WASMRT_GUARD_PAGES").as_deref() {
+            Ok("0") => {
+                c.guard_pages(false);
+            }
+            Ok("1") => {}
+            _ if under_valgrind() => {
+                c.guard_pages(false);
+            }
+            _ => {}
         }
         if std::env::var("WASMRT_TIER_UP").as_deref() == Ok("eager") {
             c.tier_up_threshold(1).tier_up_in_background(false);
