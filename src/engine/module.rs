@@ -43,6 +43,8 @@ pub struct ModuleInner {
     /// The interpreter's code of the defined functions, each translated
     /// at its first call (`translate`).
     pub(crate) funcs: Box<[LazyFunc]>,
+    /// Where their translated instructions are kept.
+    pub(crate) code_arena: interp::CodeArena,
 
     /// Native code of the defined functions the JIT compiled (with the
     /// `jit` strategy).
@@ -119,9 +121,11 @@ impl ModuleInner {
         translator: &mut interp::Translator,
         defined: usize,
     ) -> Result<interp::CompiledFunc, Error> {
-        self.with_body(defined, |env, func_index, body| {
-            Ok(translator.translate(env, func_index, body)?)
-        })
+        let mut f = self.with_body(defined, |env, func_index, body| {
+            translator.translate(env, func_index, body)
+        })?;
+        f.code = self.code_arena.alloc(translator.code());
+        Ok(f)
     }
 
     /// The wasm offset, in its body, of interpreter instruction `instr` of
@@ -713,6 +717,7 @@ fn compile_valid(
         exports,
         export_items,
         funcs: funcs.into_boxed_slice(),
+        code_arena: Default::default(),
         #[cfg(feature = "jit")]
         jit,
         #[cfg(feature = "jit")]
@@ -1132,32 +1137,5 @@ mod tests {
         let names: Vec<&str> = m.exports().iter().map(|e| e.name.as_str()).collect();
         assert_eq!(names, ["g", "h"]);
         assert!(matches!(m.exports()[0].ty, ExternType::Global(_)));
-    }
-}
-
-#[cfg(test)]
-mod timing_tmp {
-    #[test]
-    #[ignore]
-    fn time_translate_all() {
-        let bytes = std::fs::read("/work/shared/bench/wasm/large.wasm").unwrap();
-        let engine = crate::engine::Engine::default();
-        let m = crate::engine::Module::new(&engine, &bytes).unwrap();
-        let mut t = crate::interp::Translator::default();
-        let mut best = f64::MAX;
-        for _ in 0..30 {
-            let s = std::time::Instant::now();
-            for d in 0..m.0.funcs.len() {
-                std::hint::black_box(m.0.translate_with(&mut t, d).unwrap());
-            }
-            best = best.min(s.elapsed().as_secs_f64() * 1e3);
-        }
-        let (mut code, mut consts) = (0, 0);
-        for d in 0..m.0.funcs.len() {
-            let f = m.0.translate_with(&mut t, d).unwrap();
-            code += f.code.len();
-            consts += f.consts.len();
-        }
-        eprintln!("translate all: best {best:.2} ms; {code} instrs, {consts} consts");
     }
 }

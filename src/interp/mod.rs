@@ -4,6 +4,7 @@
 //! each at its first call (see [`LazyFunc`]); `exec` runs it. See
 //! `docs/INTERPRETER.md` for the design.
 
+mod code_arena;
 mod exec;
 mod feed;
 pub mod float;
@@ -13,12 +14,13 @@ pub mod ir;
 pub mod simd;
 mod translate;
 
+pub use code_arena::{Code, CodeArena};
 pub use exec::{array_call, ExecState};
 pub use translate::{TranslateEnv, Translator};
 
 use crate::module::types::FuncType;
 use crate::runtime::NativeCode;
-use ir::{Instr, Slot};
+use ir::Slot;
 use std::cell::UnsafeCell;
 use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU32, Ordering};
 use std::sync::OnceLock;
@@ -50,7 +52,8 @@ pub struct Catch {
 /// A function body in interpreter form.
 #[derive(Debug)]
 pub struct CompiledFunc {
-    pub code: Box<[Instr]>,
+    /// The instructions, in the module's code arena.
+    pub code: Code,
     /// For each instruction, the offset of the wasm operator it came from,
     /// relative to the start of the function body (for backtraces): made
     /// when a trap first asks (`Translator::offsets`), as most functions
@@ -122,7 +125,7 @@ impl LazyFunc {
         let (param_slots, result_slots) = (slots(ty.params()), slots(ty.results()));
         LazyFunc {
             func: UnsafeCell::new(CompiledFunc {
-                code: Box::new([]),
+                code: Code::EMPTY,
                 offsets: OnceLock::new(),
                 pool: Box::new([]),
                 consts: Box::new([]),

@@ -22,7 +22,7 @@
 
 use super::feed::Feed;
 use super::ir::{Instr, MemOp, Slot, Slot16, INDEX64};
-use super::{Catch, CompiledFunc, TryRange};
+use super::{Catch, Code, CompiledFunc, TryRange};
 use crate::module::metering::{checks_epoch_after, FuelPlan, Metering};
 use crate::module::types::{FuncType, GlobalType, HeapType, MemoryType, TableType, ValType};
 use crate::module::CompileError;
@@ -225,6 +225,8 @@ pub struct Translator {
     offsets: Vec<u32>,
     /// Whether this translation is for its offsets (`Translator::offsets`).
     record_offsets: bool,
+    /// Where the last translation's code starts in `code` (see `code`).
+    code_start: usize,
     stack: Vec<Entry>,
     controls: Vec<Control>,
     local_slots: Vec<Slot>,
@@ -336,6 +338,12 @@ impl Translator {
             .translate_as(env, func_index, body, false)
             .map_err(|e| *e)?;
         Ok(f.expect("wide forms fit every frame"))
+    }
+
+    /// The code of the function `translate` returned last, for its
+    /// caller to place (the function's `code` is left empty).
+    pub fn code(&self) -> &[Instr] {
+        &self.code[self.code_start..]
     }
 
     /// The wasm offset of each instruction of `translated`, function
@@ -502,6 +510,7 @@ impl Translator {
         // (A label is never at 0, where `LoadConsts` is.)
         let targets = self.labels.iter().map(|&at| at as usize - start);
         use_accumulator(&mut self.code[start..], targets, &mut self.is_target);
+        self.code_start = start;
         // Copied out at their exact sizes: the vectors keep their capacity
         // for the next function (taking them would make every function
         // grow its own from nothing, a `realloc` per doubling).
@@ -514,7 +523,7 @@ impl Translator {
             0
         };
         Ok(Some(CompiledFunc {
-            code: Box::from(&self.code[start..]),
+            code: Code::EMPTY,
             offsets: if self.record_offsets {
                 OnceLock::from(Box::from(&self.offsets[start..]))
             } else {
