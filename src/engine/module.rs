@@ -34,7 +34,7 @@ pub struct ModuleInner {
     pub(crate) engine: Engine,
     /// The original binary (data segments point into it; serialization
     /// stores it).
-    pub(crate) bytes: Box<[u8]>,
+    pub(crate) bytes: crate::runtime::huge_pages::HugePageBuf<u8>,
     /// The tier-neutral description both tiers translate against.
     pub(crate) info: ModuleInfo,
     pub(crate) imports: Vec<ImportType>,
@@ -277,7 +277,7 @@ impl Module {
 
     /// The original binary this module was compiled from.
     pub fn bytes(&self) -> &[u8] {
-        &self.0.bytes
+        &self.0.bytes[..]
     }
 
     /// How many of the module's defined functions have native code (with
@@ -711,7 +711,7 @@ fn compile_valid(
     let _ = precompiled.take();
     Ok(ModuleInner {
         engine: engine.clone(),
-        bytes: bytes.into(),
+        bytes: crate::runtime::huge_pages::HugePageBuf::copy_of(bytes),
         info,
         imports,
         exports,

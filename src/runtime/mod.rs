@@ -4,6 +4,7 @@
 //! both tiers call, and trap codes. Nothing here knows how code is
 //! executed or what the engine's objects look like.
 
+pub mod huge_pages;
 pub mod instance;
 pub mod libcalls;
 pub mod limits;
