@@ -6,9 +6,11 @@ use super::ctx::{FdEntry, FdKind, WasiCtx};
 use super::errno::{Errno, WasiResult};
 use super::fd::set_times;
 use super::mem::GuestMem;
-use super::sandbox::{self, resolve};
+use super::sandbox::{self, resolve, resolve_name};
 use super::sys;
-use super::types::{encode_filestat, fdflags, filetype_of, oflags, rights, LOOKUP_SYMLINK_FOLLOW};
+use super::types::{
+    encode_filestat, fdflags, filetype, filetype_of, oflags, rights, LOOKUP_SYMLINK_FOLLOW,
+};
 use crate::engine::Val;
 use std::fs::File;
 use std::os::fd::AsFd;
@@ -25,8 +27,8 @@ pub fn path_create_directory(cx: &mut WasiCtx, mem: &mut GuestMem<'_>, a: &[Val]
         .get(u32_arg(a, 0), rights::PATH_CREATE_DIRECTORY)?
         .dir()?;
     let path = mem.str(u32_arg(a, 1), u32_arg(a, 2))?;
-    let r = resolve(dir, path, false)?;
-    sys::mkdirat(r.dir.as_fd(), &r.name)
+    let r = resolve_name(dir, path)?;
+    sys::mkdirat(r.dir.as_fd(), &r.name_as_given())
 }
 
 pub fn path_filestat_get(cx: &mut WasiCtx, mem: &mut GuestMem<'_>, a: &[Val]) -> WasiResult {
@@ -58,8 +60,24 @@ pub fn path_link(cx: &mut WasiCtx, mem: &mut GuestMem<'_>, a: &[Val]) -> WasiRes
     let new_dir = cx.get(u32_arg(a, 4), rights::PATH_LINK_TARGET)?.dir()?;
     let new_path = mem.str(u32_arg(a, 5), u32_arg(a, 6))?;
     let old = resolve(old_dir, old_path, follow)?;
-    let new = resolve(new_dir, new_path, false)?;
-    sys::linkat(old.dir.as_fd(), &old.name, new.dir.as_fd(), &new.name)
+    let new = resolve_name(new_dir, new_path)?;
+    if old.trailing_slash {
+        // `old/` names a directory, which cannot be hard-linked (the host
+        // says `EPERM`), or is no directory (`ENOTDIR`); the host is not
+        // asked, as it would follow a symlink at `old/` itself.
+        let flags = libc::O_PATH | libc::O_DIRECTORY | libc::O_NOFOLLOW;
+        return match sys::openat(old.dir.as_fd(), &old.name, flags, 0) {
+            Ok(_) => Err(Errno::PERM),
+            Err(Errno::LOOP) => Err(Errno::NOTDIR),
+            Err(e) => Err(e),
+        };
+    }
+    sys::linkat(
+        old.dir.as_fd(),
+        &old.name,
+        new.dir.as_fd(),
+        &new.name_as_given(),
+    )
 }
 
 /// Opens (or creates) a file or directory beneath a directory descriptor.
@@ -108,8 +126,11 @@ pub fn path_open(cx: &mut WasiCtx, mem: &mut GuestMem<'_>, a: &[Val]) -> WasiRes
             | rights::FD_FILESTAT_SET_SIZE)
         != 0;
     if of & oflags::DIRECTORY != 0 {
-        flags |= libc::O_DIRECTORY | libc::O_RDONLY;
-    } else if write && read {
+        flags |= libc::O_DIRECTORY;
+    }
+    // A directory opened for writing is refused by the host (`EISDIR`),
+    // with `O_DIRECTORY` or without.
+    if write && read {
         flags |= libc::O_RDWR;
     } else if write {
         flags |= libc::O_WRONLY;
@@ -132,6 +153,14 @@ pub fn path_open(cx: &mut WasiCtx, mem: &mut GuestMem<'_>, a: &[Val]) -> WasiRes
     let host = sandbox::open_beneath(dir, &path, flags, 0o666, follow, use_openat2)?;
     let file = File::from(host);
     let ft = filetype_of(file.metadata()?.file_type());
+    // Only the rights that mean something for what was opened (a
+    // directory cannot be read or seeked as a file, nor a file have
+    // children): a guest's `fd_fdstat_get` sees what it may really do.
+    let base = if ft == filetype::DIRECTORY {
+        base & rights::DIR
+    } else {
+        base & rights::FILE
+    };
     let entry = FdEntry {
         kind: FdKind::Host(file),
         filetype: ft,
@@ -164,8 +193,8 @@ pub fn path_remove_directory(cx: &mut WasiCtx, mem: &mut GuestMem<'_>, a: &[Val]
         .get(u32_arg(a, 0), rights::PATH_REMOVE_DIRECTORY)?
         .dir()?;
     let path = mem.str(u32_arg(a, 1), u32_arg(a, 2))?;
-    let r = resolve(dir, path, false)?;
-    sys::unlinkat(r.dir.as_fd(), &r.name, true)
+    let r = resolve_name(dir, path)?;
+    sys::unlinkat(r.dir.as_fd(), &r.name_as_given(), true)
 }
 
 pub fn path_rename(cx: &mut WasiCtx, mem: &mut GuestMem<'_>, a: &[Val]) -> WasiResult {
@@ -173,9 +202,14 @@ pub fn path_rename(cx: &mut WasiCtx, mem: &mut GuestMem<'_>, a: &[Val]) -> WasiR
     let old_path = mem.str(u32_arg(a, 1), u32_arg(a, 2))?;
     let new_dir = cx.get(u32_arg(a, 3), rights::PATH_RENAME_TARGET)?.dir()?;
     let new_path = mem.str(u32_arg(a, 4), u32_arg(a, 5))?;
-    let old = resolve(old_dir, old_path, false)?;
-    let new = resolve(new_dir, new_path, false)?;
-    sys::renameat(old.dir.as_fd(), &old.name, new.dir.as_fd(), &new.name)
+    let old = resolve_name(old_dir, old_path)?;
+    let new = resolve_name(new_dir, new_path)?;
+    sys::renameat(
+        old.dir.as_fd(),
+        &old.name_as_given(),
+        new.dir.as_fd(),
+        &new.name_as_given(),
+    )
 }
 
 /// Creates a symlink. An absolute target is refused: it could never be
@@ -188,16 +222,24 @@ pub fn path_symlink(cx: &mut WasiCtx, mem: &mut GuestMem<'_>, a: &[Val]) -> Wasi
     if target.starts_with('/') {
         return Err(Errno::NOTCAPABLE);
     }
-    let r = resolve(dir, path, false)?;
-    sys::symlinkat(target, r.dir.as_fd(), &r.name)
+    let r = resolve_name(dir, path)?;
+    if r.trailing_slash {
+        // `new/` naming something that is no directory: Linux says
+        // `EEXIST`, other Unixes (and wasmtime) `ENOTDIR`, which tells
+        // the guest more; both are allowed by the WASI test suite.
+        let flags = libc::O_PATH | libc::O_NOFOLLOW;
+        if let Ok(fd) = sys::openat(r.dir.as_fd(), &r.name, flags, 0) {
+            if !File::from(fd).metadata()?.is_dir() {
+                return Err(Errno::NOTDIR);
+            }
+        }
+    }
+    sys::symlinkat(target, r.dir.as_fd(), &r.name_as_given())
 }
 
 pub fn path_unlink_file(cx: &mut WasiCtx, mem: &mut GuestMem<'_>, a: &[Val]) -> WasiResult {
     let dir = cx.get(u32_arg(a, 0), rights::PATH_UNLINK_FILE)?.dir()?;
     let path = mem.str(u32_arg(a, 1), u32_arg(a, 2))?;
-    let r = resolve(dir, path, false)?;
-    if r.trailing_slash {
-        return Err(Errno::NOTDIR);
-    }
-    sys::unlinkat(r.dir.as_fd(), &r.name, false)
+    let r = resolve_name(dir, path)?;
+    sys::unlinkat(r.dir.as_fd(), &r.name_as_given(), false)
 }

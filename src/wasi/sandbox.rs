@@ -43,10 +43,44 @@ fn components(path: &str) -> impl Iterator<Item = String> + '_ {
         .map(String::from)
 }
 
+impl Resolved {
+    /// The last component as the host is to see it: with its trailing
+    /// slash, so the host call answers as it would for the guest's path
+    /// (`ENOTDIR` for `file/`, `EISDIR` for unlinking `dir/`, `ENOENT` for
+    /// creating a symlink `new/`). Only for calls that never follow the
+    /// last component (`mkdirat`, `unlinkat`, `renameat`, `symlinkat` and
+    /// `linkat`'s new name): for the others a trailing slash would make
+    /// the host follow a symlink there, outside our resolution.
+    pub fn name_as_given(&self) -> std::borrow::Cow<'_, str> {
+        if self.trailing_slash && self.name != "." {
+            format!("{}/", self.name).into()
+        } else {
+            self.name.as_str().into()
+        }
+    }
+}
+
 /// Resolves `path` beneath `base`. Symlinks in intermediate components are
 /// always followed (beneath `base`); a symlink as the last component is
-/// followed only when `follow_last` is set.
+/// followed only when `follow_last` is set, or when the path ends with `/`
+/// (as the host follows it for `open` or `stat`).
 pub fn resolve(base: BorrowedFd<'_>, path: &str, follow_last: bool) -> WasiResult<Resolved> {
+    resolve_with(base, path, follow_last, false)
+}
+
+/// Resolves `path` beneath `base` for an operation on the name itself
+/// (create, remove, rename, link to): a symlink as the last component is
+/// never followed, trailing slash or not, as the host does for these.
+pub fn resolve_name(base: BorrowedFd<'_>, path: &str) -> WasiResult<Resolved> {
+    resolve_with(base, path, false, true)
+}
+
+fn resolve_with(
+    base: BorrowedFd<'_>,
+    path: &str,
+    follow_last: bool,
+    name_only: bool,
+) -> WasiResult<Resolved> {
     if path.is_empty() {
         return Err(Errno::NOENT);
     }
@@ -82,7 +116,7 @@ pub fn resolve(base: BorrowedFd<'_>, path: &str, follow_last: bool) -> WasiResul
         }
         let cur = stack.last().map_or(base, |fd| fd.as_fd());
         let last = queue.is_empty();
-        if last && !follow_last && !trailing_slash {
+        if last && !follow_last && (name_only || !trailing_slash) {
             return finish(&mut stack, comp, trailing_slash);
         }
         if last {

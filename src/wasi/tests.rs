@@ -1081,3 +1081,135 @@ fn list_tree(dir: &std::path::Path) -> Vec<(String, u64)> {
     out.sort();
     out
 }
+
+/// Calls `body(3, path...)` for a body whose arguments are the preopen and
+/// one path (`path_create_directory`, `path_remove_directory`,
+/// `path_unlink_file`).
+fn on_path(cx: &mut WasiCtx, body: super::Body, p: &str) -> Result<(), Errno> {
+    let mut m = mem_with(&[p]);
+    call(cx, &mut m, body, &[i(3), i(1024), i(p.len() as u32)])
+}
+
+/// A name ending with `/` gets the host's answers for it, not those for
+/// the name without the slash (the WASI test suite's
+/// `*_trailing_slashes` and `path_link` cases), and never follows a final
+/// symlink when creating or removing the name itself.
+#[test]
+fn trailing_slashes_name_directories() {
+    let d = scratch("slashes");
+    let root = d.join("root");
+    let mut cx = ctx_with_root(&d);
+    // unlink_file: a directory is a directory with the slash or without;
+    // a file with a slash is no directory.
+    on_path(&mut cx, path::path_create_directory, "dir/").unwrap();
+    assert!(root.join("dir").is_dir());
+    assert_eq!(
+        on_path(&mut cx, path::path_unlink_file, "dir"),
+        Err(Errno::ISDIR)
+    );
+    assert_eq!(
+        on_path(&mut cx, path::path_unlink_file, "dir/"),
+        Err(Errno::ISDIR)
+    );
+    assert_eq!(
+        on_path(&mut cx, path::path_unlink_file, "inside/"),
+        Err(Errno::NOTDIR)
+    );
+    assert!(root.join("inside").exists());
+    // symlink: a new name with a slash must be a directory, which a
+    // symlink cannot be.
+    let symlink = |cx: &mut WasiCtx, new: &str| {
+        let mut m = mem_with(&["source", new]);
+        call(
+            cx,
+            &mut m,
+            path::path_symlink,
+            &[i(1024), i(6), i(3), i(2048), i(new.len() as u32)],
+        )
+    };
+    assert_eq!(symlink(&mut cx, "target/"), Err(Errno::NOENT));
+    assert_eq!(symlink(&mut cx, "dir/"), Err(Errno::EXIST));
+    assert_eq!(symlink(&mut cx, "inside/"), Err(Errno::NOTDIR));
+    assert_eq!(symlink(&mut cx, "inside"), Err(Errno::EXIST));
+    assert!(std::fs::symlink_metadata(root.join("target")).is_err());
+    // link: the same for a new name; an old name with a slash is a
+    // directory (never linked) or nothing to link.
+    let link = |cx: &mut WasiCtx, old: &str, new: &str| {
+        let mut m = mem_with(&[old, new]);
+        let (ol, nl) = (old.len() as u32, new.len() as u32);
+        call(
+            cx,
+            &mut m,
+            path::path_link,
+            &[i(3), i(0), i(1024), i(ol), i(3), i(2048), i(nl)],
+        )
+    };
+    assert_eq!(link(&mut cx, "inside", "link/"), Err(Errno::NOENT));
+    assert_eq!(link(&mut cx, "inside/", "link"), Err(Errno::NOTDIR));
+    assert_eq!(link(&mut cx, "dir/", "link"), Err(Errno::PERM));
+    assert!(!root.join("link").exists());
+    link(&mut cx, "inside", "link").unwrap();
+    assert_eq!(std::fs::read(root.join("link")).unwrap(), b"inside");
+    // A symlink to a directory, named with a slash, is not the directory
+    // when removing it: the directory stays.
+    std::os::unix::fs::symlink("dir", root.join("dir_link")).unwrap();
+    assert_eq!(
+        on_path(&mut cx, path::path_remove_directory, "dir_link/"),
+        Err(Errno::NOTDIR)
+    );
+    assert!(root.join("dir").is_dir());
+    on_path(&mut cx, path::path_remove_directory, "dir/").unwrap();
+    assert!(!root.join("dir").exists());
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+/// What `fd_fdstat_get` reports after `path_open`: only the rights that
+/// mean something for a directory (no seeking, reading or writing it as
+/// a file), and a directory asked for with write rights is refused.
+#[test]
+fn opened_directories_have_directory_rights() {
+    use super::types::rights;
+    let d = scratch("dirrights");
+    let mut cx = ctx_with_root(&d);
+    let open_with = |cx: &mut WasiCtx, p: &str, oflags: u32, base: u64| {
+        let mut m = mem_with(&[p]);
+        let args = [
+            i(3),
+            i(0),
+            i(1024),
+            i(p.len() as u32),
+            i(oflags),
+            l(base),
+            l(0),
+            i(0),
+            i(512),
+        ];
+        call(cx, &mut m, path::path_open, &args)?;
+        Ok::<u32, Errno>(u32::from_le_bytes(m[512..516].try_into().unwrap()))
+    };
+    let base_rights = |cx: &mut WasiCtx, fd: u32| {
+        let mut m = mem_with(&[]);
+        call(cx, &mut m, fd::fd_fdstat_get, &[i(fd), i(512)]).unwrap();
+        u64::from_le_bytes(m[520..528].try_into().unwrap())
+    };
+    let dir_oflag = super::types::oflags::DIRECTORY as u32;
+    let fd = open_with(
+        &mut cx,
+        "sub",
+        dir_oflag,
+        rights::FD_SEEK | rights::FD_READDIR,
+    )
+    .unwrap();
+    assert_eq!(base_rights(&mut cx, fd), rights::FD_READDIR);
+    let fd = open_with(&mut cx, "inside", 0, rights::FD_SEEK | rights::FD_READDIR).unwrap();
+    assert_eq!(base_rights(&mut cx, fd), rights::FD_SEEK);
+    let rw = rights::FD_READ | rights::FD_WRITE;
+    assert_eq!(open_with(&mut cx, ".", dir_oflag, rw), Err(Errno::ISDIR));
+    assert_eq!(open_with(&mut cx, "sub", 0, rw), Err(Errno::ISDIR));
+    assert_eq!(
+        open_with(&mut cx, "inside", dir_oflag, rw),
+        Err(Errno::NOTDIR)
+    );
+    open_with(&mut cx, ".", dir_oflag, rights::FD_READ).unwrap();
+    let _ = std::fs::remove_dir_all(&d);
+}
