@@ -8,7 +8,10 @@
 # wasmtime Python package (in ~/.cache/wasmrt-peers/venv, shared with
 # scripts/bench.sh) and, when npm exists, AssemblyScript with its WASI
 # shim (in ~/.cache/wasmrt-peers/asc) for the side-by-side WASI test
-# (tests/wasi_toolchains.rs).
+# (tests/wasi_toolchains.rs); and the prebuilt preview 1 programs of the
+# WebAssembly WASI test suite (in ~/.cache/wasmrt-peers/wasi-testsuite,
+# for tests/wasi_testsuite.rs). The last two are skipped, with a message,
+# when they cannot be downloaded.
 set -euo pipefail
 packages=()
 command -v valgrind >/dev/null 2>&1 || packages+=(valgrind)
@@ -48,4 +51,21 @@ if command -v npm >/dev/null 2>&1 && [ ! -x "$peers/asc/node_modules/.bin/asc" ]
   mkdir -p "$peers/asc"
   [ -f "$peers/asc/package.json" ] || echo '{"private":true}' > "$peers/asc/package.json"
   (cd "$peers/asc" && npm install -q --no-audit --no-fund assemblyscript@0.28 @assemblyscript/wasi-shim)
+fi
+# The WASI test suite's prebuilt branch (prod/testsuite-base) at a pinned
+# commit, only its preview 1 test directories.
+wasi_ts_commit=9f80ca35444cfd9e63100725615140a346652e6c
+wasi_ts="$peers/wasi-testsuite"
+if [ "$(git -C "$wasi_ts" rev-parse HEAD 2>/dev/null)" != "$wasi_ts_commit" ]; then
+  echo "== installing: wasi-testsuite $wasi_ts_commit (preview 1 tests) in $wasi_ts"
+  rm -rf "$wasi_ts"
+  if ! (git init -q "$wasi_ts" &&
+        cd "$wasi_ts" &&
+        git remote add origin https://github.com/WebAssembly/wasi-testsuite &&
+        git sparse-checkout set --no-cone '/tests/*/testsuite/wasm32-wasip1/' &&
+        git fetch -q --depth 1 --filter=blob:none origin "$wasi_ts_commit" &&
+        git checkout -q FETCH_HEAD); then
+    echo "== wasi-testsuite could not be fetched: tests/wasi_testsuite.rs will skip"
+    rm -rf "$wasi_ts"
+  fi
 fi
