@@ -47,6 +47,7 @@ pub fn path_filestat_set_times(cx: &mut WasiCtx, mem: &mut GuestMem<'_>, a: &[Va
     let path = mem.str(u32_arg(a, 2), u32_arg(a, 3))?;
     let (at, mt) = set_times(u64_arg(a, 4), u64_arg(a, 5), u32_arg(a, 6))?;
     let r = resolve(dir, path, follow)?;
+    r.require_dir_if_slashed()?;
     sys::set_times(r.dir.as_fd(), Some(&r.name), at, mt)
 }
 
@@ -63,14 +64,9 @@ pub fn path_link(cx: &mut WasiCtx, mem: &mut GuestMem<'_>, a: &[Val]) -> WasiRes
     let new = resolve_name(new_dir, new_path)?;
     if old.trailing_slash {
         // `old/` names a directory, which cannot be hard-linked (the host
-        // says `EPERM`), or is no directory (`ENOTDIR`); the host is not
-        // asked, as it would follow a symlink at `old/` itself.
-        let flags = libc::O_PATH | libc::O_DIRECTORY | libc::O_NOFOLLOW;
-        return match sys::openat(old.dir.as_fd(), &old.name, flags, 0) {
-            Ok(_) => Err(Errno::PERM),
-            Err(Errno::LOOP) => Err(Errno::NOTDIR),
-            Err(e) => Err(e),
-        };
+        // says `EPERM`), or is no directory (`ENOTDIR`).
+        old.require_dir_if_slashed()?;
+        return Err(Errno::PERM);
     }
     sys::linkat(
         old.dir.as_fd(),
@@ -182,6 +178,7 @@ pub fn path_readlink(cx: &mut WasiCtx, mem: &mut GuestMem<'_>, a: &[Val]) -> Was
     let path = mem.str(u32_arg(a, 1), u32_arg(a, 2))?;
     let (buf, buf_len) = (u32_arg(a, 3), u32_arg(a, 4));
     let r = resolve(dir, path, false)?;
+    r.require_dir_if_slashed()?;
     let target = sys::readlinkat(r.dir.as_fd(), &r.name)?;
     let n = target.len().min(buf_len as usize);
     mem.write(buf, &target[..n])?;

@@ -60,6 +60,24 @@ impl Resolved {
     }
 }
 
+impl Resolved {
+    /// For calls that follow the last component: a path ending with `/`
+    /// must name a directory (`ENOTDIR` otherwise, as the host would say;
+    /// the host is not handed the slash, as it would follow a symlink
+    /// swapped in there).
+    pub fn require_dir_if_slashed(&self) -> WasiResult {
+        if !self.trailing_slash {
+            return Ok(());
+        }
+        let flags = libc::O_PATH | libc::O_DIRECTORY | libc::O_NOFOLLOW;
+        match sys::openat(self.dir.as_fd(), &self.name, flags, 0) {
+            Ok(_) => Ok(()),
+            Err(Errno::LOOP) => Err(Errno::NOTDIR),
+            Err(e) => Err(e),
+        }
+    }
+}
+
 /// Resolves `path` beneath `base`. Symlinks in intermediate components are
 /// always followed (beneath `base`); a symlink as the last component is
 /// followed only when `follow_last` is set, or when the path ends with `/`

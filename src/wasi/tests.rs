@@ -1150,6 +1150,23 @@ fn trailing_slashes_name_directories() {
     assert!(!root.join("link").exists());
     link(&mut cx, "inside", "link").unwrap();
     assert_eq!(std::fs::read(root.join("link")).unwrap(), b"inside");
+    // Calls that follow the name: with a slash, it must be a directory.
+    let mut m = mem_with(&["inside/"]);
+    let r = call(
+        &mut cx,
+        &mut m,
+        path::path_readlink,
+        &[i(3), i(1024), i(7), i(4096), i(64), i(512)],
+    );
+    assert_eq!(r, Err(Errno::NOTDIR));
+    let args = [i(3), i(0), i(1024), i(7), l(0), l(0), i(0)];
+    assert_eq!(
+        call(&mut cx, &mut m, path::path_filestat_set_times, &args),
+        Err(Errno::NOTDIR)
+    );
+    let mut m = mem_with(&["dir/"]);
+    let args = [i(3), i(0), i(1024), i(4), l(0), l(0), i(0)];
+    call(&mut cx, &mut m, path::path_filestat_set_times, &args).unwrap();
     // A symlink to a directory, named with a slash, is not the directory
     // when removing it: the directory stays.
     std::os::unix::fs::symlink("dir", root.join("dir_link")).unwrap();
