@@ -58,9 +58,7 @@ impl Resolved {
             self.name.as_str().into()
         }
     }
-}
 
-impl Resolved {
     /// For calls that follow the last component: a path ending with `/`
     /// must name a directory (`ENOTDIR` otherwise, as the host would say;
     /// the host is not handed the slash, as it would follow a symlink
