@@ -116,6 +116,20 @@ impl<'a> super::feed::Sink<'a> for Step<'_, '_, '_> {
     }
 }
 
+/// The reader asks its visitor which frame it is in, to refuse an `else`
+/// outside an `if` (and the legacy exception operators outside their
+/// `try`, which the validator refuses anyway: wasmrt does not enable
+/// them) and operators after the body's last `end`. The body was
+/// validated, so those checks cannot fail: every frame is said to be an
+/// `if` while the function's is open. (`OperatorsReader` would keep a
+/// stack of frame kinds to answer, at a push or pop per block.)
+impl wasmparser::FrameStack for Feed<Step<'_, '_, '_>> {
+    #[inline(always)]
+    fn current_frame(&self) -> Option<wasmparser::FrameKind> {
+        (!self.0.t.controls.is_empty()).then_some(wasmparser::FrameKind::If)
+    }
+}
+
 /// What the translator needs to know about the module.
 pub struct TranslateEnv<'a> {
     pub types: &'a [FuncType],
@@ -198,8 +212,10 @@ struct Control {
     head: usize,
     /// Branches to patch with the end's position.
     fixups: Vec<usize>,
-    /// For `try_table`: its body's start and catch clauses.
-    try_scope: Option<TryScope>,
+    /// For `try_table`: its body's start and catch clauses (boxed: every
+    /// block's frame is pushed and popped, and a smaller one is moved
+    /// without a call to `memcpy`).
+    try_scope: Option<Box<TryScope>>,
     /// For `if`: the conditional branch to patch with the else position.
     else_fixup: Option<usize>,
     /// Whether code at the start of this block was reachable.
@@ -234,7 +250,9 @@ pub struct Translator {
     pool: Vec<u128>,
     /// Constants read as operands, placed in frame slots (see `const_slot`).
     consts: Vec<u64>,
-    const_ids: std::collections::HashMap<u64, u32>,
+    /// Each constant's index in `consts` (foldhash: SipHash was 2 % of
+    /// translation; the per-process seed still keeps crafted collisions out).
+    const_ids: std::collections::HashMap<u64, u32, foldhash::fast::RandomState>,
     reachable: bool,
     max_slot: Slot,
     locals_end: Slot,
@@ -461,7 +479,9 @@ impl Translator {
             self.emit(Instr::Fuel { cost: plan.entry });
         }
 
-        let mut reader = body.get_operators_reader().map_err(werr)?;
+        // The reader without `OperatorsReader`'s stack of frame kinds: the
+        // `FrameStack` of `Feed<Step>` answers for it.
+        let mut reader = body.get_binary_reader_for_operators().map_err(werr)?;
         while !reader.eof() {
             let offset = reader.original_position() as usize;
             let mut feed = Feed(Step {
@@ -1119,7 +1139,8 @@ impl Translator {
         let start = self.label();
         self.patch(skip, start);
         self.push_control(ControlKind::Block, params, results);
-        self.controls.last_mut().expect("try_table").try_scope = Some(TryScope { start, catches });
+        self.controls.last_mut().expect("try_table").try_scope =
+            Some(Box::new(TryScope { start, catches }));
     }
 
     /// Emits an unconditional branch to label `depth` (values on top).
