@@ -145,55 +145,96 @@ fn fast_path(ty: &FuncType) -> bool {
     ty.is_numeric() && ty.params().len() <= FAST_VALS && ty.results().len() <= FAST_VALS
 }
 
-/// `call_host` for a numeric type (`fast_path`): the C values are made
-/// straight from the raw slots and written back to them.
+/// The C value kinds of a numeric function type's parameters and
+/// results (`fast_path`), worked out once for all its calls.
+#[derive(Copy, Clone)]
+pub(crate) struct NumericSig {
+    params: u8,
+    results: u8,
+    /// The parameters' kinds, then the results'.
+    kinds: [wasm_valkind_t; 2 * FAST_VALS],
+}
+
+impl NumericSig {
+    /// `None` unless calls of `ty` take the fast paths.
+    fn of(ty: &FuncType) -> Option<NumericSig> {
+        if !fast_path(ty) {
+            return None;
+        }
+        let mut kinds = [0; 2 * FAST_VALS];
+        for (k, t) in kinds.iter_mut().zip(ty.params().iter().chain(ty.results())) {
+            *k = valkind_of(*t);
+        }
+        Some(NumericSig {
+            params: ty.params().len() as u8,
+            results: ty.results().len() as u8,
+            kinds,
+        })
+    }
+
+    fn param_kinds(&self) -> &[wasm_valkind_t] {
+        &self.kinds[..self.params as usize]
+    }
+
+    fn result_kinds(&self) -> &[wasm_valkind_t] {
+        &self.kinds[self.params as usize..][..self.results as usize]
+    }
+}
+
+/// `call_host` for a numeric type (`fast_path`, kinds `sig`): the C values
+/// are made straight from the raw slots and written back to them.
 fn call_host_numeric(
     store: *mut wasm_store_t,
-    ty: &FuncType,
+    sig: &NumericSig,
     slots: &mut [u64],
     call: impl FnOnce(*const wasm_val_vec_t, *mut wasm_val_vec_t) -> *mut wasm_trap_t,
 ) -> Result<(), Trap> {
-    let (params, results) = (ty.params(), ty.results());
+    let (param_kinds, result_kinds) = (sig.param_kinds(), sig.result_kinds());
     let mut cargs = [wasm_val_t::blank(); FAST_VALS];
-    for ((c, t), raw) in cargs.iter_mut().zip(params).zip(slots.iter()) {
-        *c = numeric_from_raw(*raw, valkind_of(*t));
+    for ((c, k), raw) in cargs.iter_mut().zip(param_kinds).zip(slots.iter()) {
+        *c = numeric_from_raw(*raw, *k);
     }
     let mut cres = [wasm_val_t::blank(); FAST_VALS];
-    for (c, t) in cres.iter_mut().zip(results) {
-        c.kind = valkind_of(*t);
+    for (c, k) in cres.iter_mut().zip(result_kinds) {
+        c.kind = *k;
     }
     let args_vec = WasmVec {
-        size: params.len(),
+        size: param_kinds.len(),
         data: cargs.as_mut_ptr(),
     };
     let mut res_vec = WasmVec {
-        size: results.len(),
+        size: result_kinds.len(),
         data: cres.as_mut_ptr(),
     };
     let trap = call(&args_vec, &mut res_vec);
-    let cres = &mut cres[..results.len()];
-    let mut outcome = Ok(());
-    if !trap.is_null() {
+    let cres = &mut cres[..result_kinds.len()];
+    let outcome = if !trap.is_null() {
         // SAFETY: the callback returned an owned trap.
-        outcome = Err(unsafe { take_trap(trap) });
+        Err(unsafe { take_trap(trap) })
     } else {
-        for (i, (c, t)) in cres.iter().zip(results).enumerate() {
-            match numeric_to_raw(c, valkind_of(*t)) {
+        let mut converted = Ok(());
+        for (i, (c, k)) in cres.iter().zip(result_kinds).enumerate() {
+            match numeric_to_raw(c, *k) {
                 Some(raw) => slots[i] = raw,
                 None => {
+                    let t = valtype_of_kind(*k).expect("a numeric kind");
                     // SAFETY: the callback filled in valid values; this
                     // only words the mismatch (a numeric type takes no
                     // reference, so nothing is converted).
-                    let e = unsafe { to_val(store, c, *t) }.err().unwrap_or_default();
-                    outcome = Err(Trap::new(format!("host function result {i}: {e}")));
+                    let e = unsafe { to_val(store, c, t) }.err().unwrap_or_default();
+                    converted = Err(Trap::new(format!("host function result {i}: {e}")));
                     break;
                 }
             }
         }
-    }
-    // A callback may have stored references where numbers belonged.
-    for c in cres {
-        c.release();
+        converted
+    };
+    // A callback may have stored references where numbers belonged (when
+    // every result converted, each has its numeric kind: nothing to free).
+    if outcome.is_err() {
+        for c in cres {
+            c.release();
+        }
     }
     outcome
 }
@@ -212,15 +253,15 @@ unsafe fn new_host_func(
     }
     // SAFETY: a live function type (C API contract).
     let fty = unsafe { (*ty).func_type() }.clone();
-    let cty = fty.clone();
     let store_ptr = store;
     // SAFETY: a live store (C API contract).
     let engine_store = unsafe { &mut (*store).store };
-    let f = if fast_path(&fty) {
+    let f = if let Some(sig) = NumericSig::of(&fty) {
         Func::new_raw(engine_store, fty, move |_caller, slots| {
-            call_host_numeric(store_ptr, &cty, slots, &body)
+            call_host_numeric(store_ptr, &sig, slots, &body)
         })
     } else {
+        let cty = fty.clone();
         Func::new(engine_store, fty, move |_caller, args, results| {
             call_host(store_ptr, &cty, args, results, &body)
         })
@@ -366,7 +407,6 @@ pub unsafe extern "C" fn wasm_func_call(
 /// go from the handle straight to the function's reference.
 #[derive(Copy, Clone)]
 pub(crate) enum CallPlan {
-    Unknown,
     /// Through engine values (`call_vals`).
     Vals,
     Numeric(NumericCall),
@@ -377,27 +417,18 @@ pub(crate) enum CallPlan {
 #[derive(Copy, Clone)]
 pub(crate) struct NumericCall {
     vm: *const crate::runtime::VMFuncRef,
-    params: u8,
-    results: u8,
-    kinds: [wasm_valkind_t; 2 * FAST_VALS],
+    sig: NumericSig,
 }
 
 impl CallPlan {
     fn of(store: &crate::engine::Store, func: Func) -> CallPlan {
-        let ty = func.ty_ref(store);
-        if !fast_path(ty) {
-            return CallPlan::Vals;
+        match NumericSig::of(func.ty_ref(store)) {
+            Some(sig) => CallPlan::Numeric(NumericCall {
+                vm: func.vm(store),
+                sig,
+            }),
+            None => CallPlan::Vals,
         }
-        let mut kinds = [0; 2 * FAST_VALS];
-        for (k, t) in kinds.iter_mut().zip(ty.params().iter().chain(ty.results())) {
-            *k = valkind_of(*t);
-        }
-        CallPlan::Numeric(NumericCall {
-            vm: func.vm(store),
-            params: ty.params().len() as u8,
-            results: ty.results().len() as u8,
-            kinds,
-        })
     }
 }
 
@@ -416,22 +447,23 @@ unsafe fn call_numeric(
     cres: &mut [wasm_val_t],
 ) -> Option<*mut wasm_trap_t> {
     let plan = match f.r.plan.get() {
-        CallPlan::Numeric(n) => n,
-        CallPlan::Vals => return None,
-        CallPlan::Unknown => {
+        Some(plan) => plan,
+        None => {
             // SAFETY: see the contract.
             let plan = CallPlan::of(unsafe { &(*store_ptr).store }, f.func());
-            f.r.plan.set(plan);
-            match plan {
-                CallPlan::Numeric(n) => n,
-                _ => return None,
-            }
+            // (A host function that called through this handle before
+            // this call got here has set the same plan already.)
+            let _ = f.r.plan.set(plan);
+            f.r.plan.get().unwrap_or(&CallPlan::Vals)
         }
     };
-    if cargs.len() != plan.params as usize {
+    let CallPlan::Numeric(plan) = plan else {
+        return None;
+    };
+    let (param_kinds, result_kinds) = (plan.sig.param_kinds(), plan.sig.result_kinds());
+    if cargs.len() != param_kinds.len() {
         return None;
     }
-    let (param_kinds, result_kinds) = plan.kinds.split_at(plan.params as usize);
     let mut slots = [0u64; FAST_VALS];
     for ((slot, c), k) in slots.iter_mut().zip(cargs).zip(param_kinds) {
         *slot = numeric_to_raw(c, *k)?;
@@ -442,7 +474,7 @@ unsafe fn call_numeric(
     // function); `slots` holds its arguments and has room for its results
     // (both at most FAST_VALS).
     let outcome = unsafe { crate::engine::call_raw(store, plan.vm, slots.as_mut_ptr(), FAST_VALS) };
-    let results = plan.results as usize;
+    let results = result_kinds.len();
     Some(match outcome {
         Err(t) => wasm_trap_t::from_trap(store_ptr, t),
         Ok(()) if cres.len() != results => results_do_not_fit(store_ptr, results, cres.len()),

@@ -108,8 +108,11 @@ pub enum ExternPayload {
 pub struct wasm_ref_t {
     pub(crate) store: *mut wasm_store_t,
     pub(crate) kind: RefKind,
-    /// For functions: how `wasm_func_call` calls it, once known.
-    pub(crate) plan: std::cell::Cell<super::func::CallPlan>,
+    /// For functions: how `wasm_func_call` calls it, once known (set
+    /// once: a `OnceCell` hands out a reference, where a `Cell`'s copy
+    /// went through the stack in wide stores read back a byte at a time,
+    /// a store-forwarding stall on every call).
+    pub(crate) plan: std::cell::OnceCell<super::func::CallPlan>,
 }
 
 impl wasm_ref_t {
@@ -117,7 +120,7 @@ impl wasm_ref_t {
         wasm_ref_t {
             store,
             kind,
-            plan: std::cell::Cell::new(super::func::CallPlan::Unknown),
+            plan: std::cell::OnceCell::new(),
         }
     }
 

@@ -96,17 +96,19 @@ pub unsafe extern "C" fn wasm_val_copy(out: *mut wasm_val_t, v: *const wasm_val_
 /// another kind or `kind` is not numeric.
 #[inline(always)]
 pub(crate) fn numeric_to_raw(v: &wasm_val_t, kind: wasm_valkind_t) -> Option<u64> {
-    if v.kind != kind {
+    if v.kind != kind || kind > WASM_F64 {
         return None;
     }
-    // SAFETY: the union member read is the one `kind` says is set.
+    // Without a jump table over the four kinds: the 64-bit ones (I64,
+    // F64) have bit 0 set, and a float's bits are read as the integer of
+    // its width.
+    // SAFETY: the member read is `kind`'s or the integer of its width,
+    // whose bytes are the same (initialised) ones.
     unsafe {
-        Some(match kind {
-            WASM_I32 => v.of.i32 as u32 as u64,
-            WASM_I64 => v.of.i64 as u64,
-            WASM_F32 => u64::from(v.of.f32.to_bits()),
-            WASM_F64 => v.of.f64.to_bits(),
-            _ => return None,
+        Some(if kind & 1 != 0 {
+            v.of.i64 as u64
+        } else {
+            v.of.i32 as u32 as u64
         })
     }
 }
@@ -115,17 +117,14 @@ pub(crate) fn numeric_to_raw(v: &wasm_val_t, kind: wasm_valkind_t) -> Option<u64
 /// F64: see `FuncType::is_numeric`).
 #[inline(always)]
 pub(crate) fn numeric_from_raw(raw: u64, kind: wasm_valkind_t) -> wasm_val_t {
-    let of = match kind {
-        WASM_I32 => wasm_val_union {
+    // As in `numeric_to_raw`: a float is written as the integer of its
+    // width, the member whose bytes it shares.
+    let of = if kind & 1 != 0 {
+        wasm_val_union { i64: raw as i64 }
+    } else {
+        wasm_val_union {
             i32: raw as u32 as i32,
-        },
-        WASM_I64 => wasm_val_union { i64: raw as i64 },
-        WASM_F32 => wasm_val_union {
-            f32: f32::from_bits(raw as u32),
-        },
-        _ => wasm_val_union {
-            f64: f64::from_bits(raw),
-        },
+        }
     };
     wasm_val_t { kind, of }
 }
