@@ -411,7 +411,7 @@ fn compile_valid(
         *allocs = fv.into_allocations();
         checked
     };
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    let threads = worker_threads();
     // Function bodies are validated once the rest of the module is known
     // (the first error in module order is reported: a malformed section
     // after the code comes before an invalid body), on several threads for
@@ -731,6 +731,15 @@ thread_local! {
     static TRANSLATOR: std::cell::RefCell<interp::Translator> = Default::default();
 }
 
+/// How many threads validation and translation may use (at most 8): the
+/// CPUs this process may run on, asked once. `available_parallelism`
+/// reads the affinity mask and the cgroup's CPU quota files at each
+/// call, 27 us, which was more than half of compiling a small module.
+fn worker_threads() -> usize {
+    static THREADS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *THREADS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get().min(8)))
+}
+
 /// Translates, on the cores the program leaves idle, the functions of a
 /// large module ahead of their first calls: from the last function
 /// backwards, while the program's first calls usually go forwards. Each
@@ -740,7 +749,7 @@ fn translate_ahead(module: &Arc<ModuleInner>) {
     if n < PARALLEL_MIN_FUNCS || module.engine.config().strategy == super::Strategy::Jit {
         return;
     }
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8)) - 1;
+    let threads = worker_threads() - 1;
     for k in 0..threads {
         let weak = Arc::downgrade(module);
         let spawned = std::thread::Builder::new()
