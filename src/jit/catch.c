@@ -1,23 +1,31 @@
 /* Landing points for traps in native code.
  *
  * Every entry from the rest of the runtime into JIT code goes through
- * wasmrt_jit_catch, which records a landing point (sigsetjmp) and calls
+ * wasmrt_jit_catch, which records a landing point and calls
  * the entry. A trap in native code is recorded in the store context by a
  * runtime function, which then calls wasmrt_jit_unwind: it jumps back to
- * the innermost landing point of this thread (siglongjmp), skipping only
+ * the innermost landing point of this thread, skipping only
  * JIT frames, which hold nothing to release. Entries nest (native code ->
  * host function -> native code), each with its own landing point.
  *
- * The signal mask is not saved (sigsetjmp(.., 0)): unwinding starts from
- * ordinary code, never from a signal handler, so there is nothing to
- * restore, and saving it would cost a system call per entry. */
+ * The signal mask is neither saved nor restored: the fault handler, which
+ * also unwinds here, runs with SA_NODEFER (signals.rs), so leaving it
+ * leaves no signal blocked; saving the mask would cost a system call per
+ * entry. */
 
-#include <setjmp.h>
 #include <stddef.h>
 #include <stdint.h>
 
 typedef unsigned char (*wasmrt_entry_fn)(const void *callee, void *caller,
                                          uint64_t *values, size_t capacity);
+
+/* A landing point: the compiler's own non-local goto (__builtin_setjmp),
+ * which keeps only the frame and stack pointers and the resume address,
+ * where sigsetjmp is a libc call that saves every callee-saved register
+ * and mangles the pointers. The compiler saves what the landing function
+ * needs in its own frame. __builtin_longjmp must come from another
+ * function than the one that landed, as wasmrt_jit_unwind does. */
+typedef void *wasmrt_landing[5];
 
 /* Calls entry(callee, caller, values, capacity); returns 1 if it returned,
  * 0 if it was unwound by wasmrt_jit_unwind. *landing_slot is the calling
@@ -26,10 +34,11 @@ typedef unsigned char (*wasmrt_entry_fn)(const void *callee, void *caller,
 __attribute__((visibility("hidden"))) int
 wasmrt_jit_catch(wasmrt_entry_fn entry, const void *callee, void *caller,
                  uint64_t *values, size_t capacity, void **landing_slot) {
-  sigjmp_buf landing;
+  wasmrt_landing landing;
   void *volatile previous = *landing_slot;
-  if (sigsetjmp(landing, 0) != 0) {
-    *landing_slot = previous;
+  void **volatile slot = landing_slot;
+  if (__builtin_setjmp(landing) != 0) {
+    *slot = previous;
     return 0;
   }
   *landing_slot = &landing;
@@ -41,5 +50,5 @@ wasmrt_jit_catch(wasmrt_entry_fn entry, const void *callee, void *caller,
 /* Jumps to the innermost landing point of this thread, *landing_slot. */
 __attribute__((visibility("hidden"), noreturn)) void
 wasmrt_jit_unwind(void **landing_slot) {
-  siglongjmp(*(sigjmp_buf *)*landing_slot, 1);
+  __builtin_longjmp(*(void **)landing_slot, 1);
 }

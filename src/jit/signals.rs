@@ -30,7 +30,7 @@ pub struct ThreadState {
     /// The context of the innermost entry into native code on this thread
     /// (null outside native code): where a fault's trap is recorded.
     current: Cell<*mut VMContext>,
-    /// The innermost landing point (`catch.c`'s `sigjmp_buf`), null
+    /// The innermost landing point (`catch.c`'s `wasmrt_landing`), null
     /// outside native code.
     landing: Cell<*mut c_void>,
     /// Whether this thread's alternate signal stack was seen to.
