@@ -47,8 +47,16 @@ wasmrt_jit_catch(wasmrt_entry_fn entry, const void *callee, void *caller,
   return 1;
 }
 
+/* AddressSanitizer's hook for a jump that leaves frames without returning
+ * (its longjmp interceptors call it; __builtin_longjmp is not
+ * intercepted): it clears the skipped frames' poisoned redzones, which
+ * later frames on the same stack would otherwise be reported against.
+ * Null unless the program runs with AddressSanitizer (the fuzz targets). */
+extern void __asan_handle_no_return(void) __attribute__((weak));
+
 /* Jumps to the innermost landing point of this thread, *landing_slot. */
 __attribute__((visibility("hidden"), noreturn)) void
 wasmrt_jit_unwind(void **landing_slot) {
+  if (__asan_handle_no_return) __asan_handle_no_return();
   __builtin_longjmp(*(void **)landing_slot, 1);
 }
