@@ -16,6 +16,7 @@
 mod abi;
 mod code;
 mod entry;
+mod loop_exits;
 mod serialize;
 mod signals;
 mod translate;
@@ -181,6 +182,7 @@ fn compile(ctx: &mut Context, isa: &OwnedTargetIsa) -> Result<Compiled, Untransl
     let compiled = ctx
         .compile(&**isa, &mut ControlPlane::default())
         .map_err(|e| Untranslatable::Unsupported(format!("code generation: {:?}", e.inner)))?;
+
     // The only relocations native code may have are direct calls to
     // functions of the same batch and the absolute addresses of runtime
     // functions (everything else is called through an address in a

@@ -365,9 +365,12 @@ pub fn translate_function(
         loops_seen: 0,
     };
     let r = t.translate_body(&ty, body, osr);
-    let FuncTranslator { b, .. } = t;
+    let FuncTranslator { b, loops_seen, .. } = t;
     r?;
     b.finalize(frontend);
+    if loops_seen > 0 {
+        super::loop_exits::put_loop_exits_second(func);
+    }
     Ok(())
 }
 
