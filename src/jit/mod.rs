@@ -182,7 +182,6 @@ fn compile(ctx: &mut Context, isa: &OwnedTargetIsa) -> Result<Compiled, Untransl
     let compiled = ctx
         .compile(&**isa, &mut ControlPlane::default())
         .map_err(|e| Untranslatable::Unsupported(format!("code generation: {:?}", e.inner)))?;
-
     // The only relocations native code may have are direct calls to
     // functions of the same batch and the absolute addresses of runtime
     // functions (everything else is called through an address in a
