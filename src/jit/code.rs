@@ -146,8 +146,9 @@ impl Drop for CodeMemory {
     }
 }
 
-/// The size of a cache line, and the alignment code images keep.
-const CACHE_LINE: usize = 64;
+/// The size of a cache line: where code images start in their mapping,
+/// and where functions start in an image.
+pub const CACHE_LINE: usize = 64;
 
 /// Where in its mapping the next code image starts: a multiple of a cache
 /// line, at most `slack` (the room its last page leaves). Every mapping
