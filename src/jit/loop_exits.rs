@@ -22,7 +22,9 @@ use cranelift_codegen::cursor::{Cursor, FuncCursor};
 use cranelift_codegen::dominator_tree::DominatorTree;
 use cranelift_codegen::flowgraph::ControlFlowGraph;
 use cranelift_codegen::ir::condcodes::{CondCode, IntCC};
-use cranelift_codegen::ir::{Function, InstBuilder, InstructionData, Opcode, Value, ValueDef};
+use cranelift_codegen::ir::{
+    Function, Inst, InstBuilder, InstructionData, Opcode, Value, ValueDef,
+};
 use cranelift_codegen::loop_analysis::LoopAnalysis;
 
 /// Reorders the conditional branches of `func` (which has loops) whose
@@ -70,7 +72,7 @@ pub fn put_loop_exits_second(func: &mut Function) {
 /// A value, computed before `at`, that is nonzero exactly when `cond` is
 /// zero: the complementary comparison when `cond` is a comparison (or its
 /// zero extension), `cond == 0` otherwise.
-fn negate(func: &mut Function, at: cranelift_codegen::ir::Inst, cond: Value) -> Value {
+fn negate(func: &mut Function, at: Inst, cond: Value) -> Value {
     let mut compared = cond;
     if let ValueDef::Result(inst, 0) = func.dfg.value_def(compared) {
         if let InstructionData::Unary {
@@ -100,13 +102,15 @@ fn negate(func: &mut Function, at: cranelift_codegen::ir::Inst, cond: Value) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use cranelift_codegen::ir::condcodes::FloatCC;
     use cranelift_codegen::ir::{types, AbiParam, Signature, UserFuncName};
     use cranelift_codegen::isa::CallConv;
     use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 
-    /// `loop { if x <= 4.0 { body; continue } else exit }`: the header's
-    /// branch has the body first.
-    fn loop_with_exit_second(negated_by: &str) -> Function {
+    /// `loop { if cond { body; continue } else exit }`: the header's
+    /// branch has the body first. `cond` is `y <= 4.0` (zero-extended)
+    /// with `float_cond`, the second parameter otherwise.
+    fn loop_with_body_first(float_cond: bool) -> Function {
         let mut sig = Signature::new(CallConv::SystemV);
         sig.params.push(AbiParam::new(types::F64));
         sig.params.push(AbiParam::new(types::I32));
@@ -127,16 +131,11 @@ mod tests {
         b.switch_to_block(header);
         let y = b.block_params(header)[0];
         let four = b.ins().f64const(4.0);
-        let cond = match negated_by {
-            "fcmp" => {
-                let c = b.ins().fcmp(
-                    cranelift_codegen::ir::condcodes::FloatCC::LessThanOrEqual,
-                    y,
-                    four,
-                );
-                b.ins().uextend(types::I32, c)
-            }
-            _ => n,
+        let cond = if float_cond {
+            let c = b.ins().fcmp(FloatCC::LessThanOrEqual, y, four);
+            b.ins().uextend(types::I32, c)
+        } else {
+            n
         };
         b.ins().brif(cond, body, &[], exit, &[]);
         b.switch_to_block(body);
@@ -170,7 +169,7 @@ mod tests {
 
     #[test]
     fn float_comparison_is_complemented_and_targets_swapped() {
-        let mut func = loop_with_exit_second("fcmp");
+        let mut func = loop_with_body_first(true);
         let blocks: Vec<_> = func.layout.blocks().collect();
         put_loop_exits_second(&mut func);
         let (branch, cond) = header_branch(&func);
@@ -200,7 +199,7 @@ mod tests {
 
     #[test]
     fn other_conditions_are_compared_with_zero() {
-        let mut func = loop_with_exit_second("param");
+        let mut func = loop_with_body_first(false);
         put_loop_exits_second(&mut func);
         let (_, cond) = header_branch(&func);
         assert!(cond.contains("icmp.i32 eq v1,"), "{cond}");
@@ -208,7 +207,7 @@ mod tests {
 
     #[test]
     fn a_branch_already_in_order_is_left_alone() {
-        let mut func = loop_with_exit_second("fcmp");
+        let mut func = loop_with_body_first(true);
         put_loop_exits_second(&mut func);
         let once = func.display().to_string();
         put_loop_exits_second(&mut func);

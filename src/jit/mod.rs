@@ -629,10 +629,10 @@ fn patch_call(image: &mut [u8], at: usize, target: usize, site: &CallSite) {
 }
 
 /// Where a function's code starts: a cache line of the image (which
-/// `CodeMemory` places on a cache line too). Cranelift does not align loop heads, so where a small
-/// hot loop falls relative to the 32- and 64-byte windows the front end
-/// fetches and caches decoded instructions in is decided by where its
-/// function starts. At 16 bytes that was luck from one module to the
+/// `CodeMemory` places on a cache line too). Cranelift does not align loop
+/// heads, so where a small hot loop falls relative to the 32- and 64-byte
+/// windows the front end fetches and caches decoded instructions in is
+/// decided by where its function starts. At 16 bytes that was luck from one module to the
 /// next: the sieve kernel's inner loop (five instructions) straddled a
 /// cache line and ran 1.35x slower than the same code 48 bytes further on.
 const FUNCTION_ALIGN: usize = code::CACHE_LINE;
