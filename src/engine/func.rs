@@ -275,17 +275,24 @@ pub(crate) unsafe fn call_raw(
         let ctx = (*store_ptr).inner.ctx;
         let marker = 0u8;
         let here = &marker as *const u8 as usize;
+        let thread = crate::runtime::thread::current();
         let outermost = (*ctx).native_start == 0;
         if outermost {
             (*ctx).native_start = here;
-            (*ctx).stack_limit = crate::runtime::stack::stack_limit(here, (*ctx).max_wasm_stack);
+            (*ctx).stack_limit = crate::runtime::stack::stack_limit(
+                (*thread).stack_low(),
+                here,
+                (*ctx).max_wasm_stack,
+            );
         } else if (*ctx).native_start.abs_diff(here) > MAX_NATIVE_NESTING_BYTES {
             return Err(Trap::from_code(TrapCode::StackExhausted, Vec::new()));
         }
-        let saved_store = (*ctx).store;
+        let (saved_store, saved_thread) = ((*ctx).store, (*ctx).thread);
         (*ctx).store = store_ptr.cast();
+        (*ctx).thread = thread;
         let ok = ((*vm).array_call)(vm, std::ptr::null_mut(), values, capacity);
         (*ctx).store = saved_store;
+        (*ctx).thread = saved_thread;
         if outermost {
             (*ctx).native_start = 0;
         }

@@ -40,7 +40,9 @@ unsafe fn unwind() -> ! {
 ///
 /// # Safety
 /// As for [`VMArrayCallFn`](crate::runtime::VMArrayCallFn); `callee` has
-/// native code (`array_trampoline` and `wasm_call` set).
+/// native code (`array_trampoline` and `wasm_call` set); called within a
+/// host-to-wasm entry on this thread (`engine::call_raw`, which sets the
+/// store context's `thread`).
 pub unsafe extern "C" fn array_call(
     callee: *const VMFuncRef,
     caller: *mut VMContext,
@@ -51,7 +53,10 @@ pub unsafe extern "C" fn array_call(
     // the array signature for the callee's type.
     unsafe {
         let trampoline: EntryFn = std::mem::transmute((*callee).array_trampoline);
-        let entered = super::signals::enter((*callee).vmctx);
+        let vmctx = (*callee).vmctx;
+        // The host-to-wasm entry running this call (`engine::call_raw`)
+        // left the calling thread's state in the store context.
+        let entered = super::signals::enter((*(*vmctx).store).thread, vmctx);
         let returned = wasmrt_jit_catch(
             trampoline,
             callee.cast(),

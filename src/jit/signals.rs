@@ -14,6 +14,7 @@
 
 use super::code;
 use super::entry;
+use crate::runtime::thread::{self, ThreadState};
 use crate::runtime::VMContext;
 use std::cell::Cell;
 use std::ffi::c_void;
@@ -24,29 +25,9 @@ use std::sync::Once;
 static mut PREVIOUS: [MaybeUninit<libc::sigaction>; 2] = [MaybeUninit::uninit(); 2];
 static INSTALL: Once = Once::new();
 
-/// What this thread's entries into native code share, looked up once per
-/// entry (a thread-local access from a shared library is a call).
-pub struct ThreadState {
-    /// The context of the innermost entry into native code on this thread
-    /// (null outside native code): where a fault's trap is recorded.
-    current: Cell<*mut VMContext>,
-    /// The innermost landing point (`catch.c`'s `wasmrt_landing`), null
-    /// outside native code.
-    landing: Cell<*mut c_void>,
-    /// Whether this thread's alternate signal stack was seen to.
-    alt_checked: Cell<bool>,
-}
-
 thread_local! {
-    static THREAD: ThreadState = const {
-        ThreadState {
-            current: Cell::new(std::ptr::null_mut()),
-            landing: Cell::new(std::ptr::null_mut()),
-            alt_checked: Cell::new(false),
-        }
-    };
-    /// The alternate signal stack this thread got from us, if any
-    /// (apart from `THREAD`: only this one has a destructor).
+    /// The alternate signal stack this thread got from us, if any (kept
+    /// apart from `runtime::thread`'s state, which has no destructor).
     static ALT_STACK: AltStack = const {
         AltStack {
             base: Cell::new(std::ptr::null_mut()),
@@ -92,29 +73,35 @@ impl Entered {
     }
 }
 
-/// Marks `vmctx` as the context of the native code this thread is about to
-/// run (giving the thread an alternate signal stack at its first entry).
-pub fn enter(vmctx: *mut VMContext) -> Entered {
-    THREAD.with(|t| {
-        if !t.alt_checked.replace(true) {
-            ensure_alt_stack();
-        }
-        Entered {
-            thread: t,
-            previous: t.current.replace(vmctx),
-        }
-    })
+/// Marks `vmctx` as the context of the native code the calling thread,
+/// whose state is `thread`, is about to run (giving the thread an
+/// alternate signal stack at its first entry).
+///
+/// # Safety
+/// `thread` is the calling thread's state.
+pub unsafe fn enter(thread: *const ThreadState, vmctx: *mut VMContext) -> Entered {
+    // SAFETY: guaranteed by the caller; the state lives as long as the
+    // thread.
+    let t = unsafe { &*thread };
+    if !t.alt_stack_checked.replace(true) {
+        ensure_alt_stack();
+    }
+    Entered {
+        thread,
+        previous: t.native_vmctx.replace(vmctx),
+    }
 }
 
 /// Restores the context saved by [`enter`], on the same thread.
 pub fn leave(entered: Entered) {
     // SAFETY: as in `Entered::landing_slot`.
-    unsafe { (*entered.thread).current.set(entered.previous) }
+    unsafe { (*entered.thread).native_vmctx.set(entered.previous) }
 }
 
 /// Where `catch.c` keeps this thread's innermost landing point.
 pub fn landing_slot() -> *mut *mut c_void {
-    THREAD.with(|t| t.landing.as_ptr())
+    // SAFETY: the calling thread's state, alive while it runs.
+    unsafe { (*thread::current()).landing.as_ptr() }
 }
 
 /// This thread's alternate signal stack: the one mapped for it by us
@@ -219,9 +206,7 @@ extern "C" fn handler(sig: libc::c_int, info: *mut libc::siginfo_t, context: *mu
     // point from here is what an explicit trap does.
     unsafe {
         let (pc, fp) = registers(context);
-        let vmctx = THREAD
-            .try_with(|t| t.current.get())
-            .unwrap_or(std::ptr::null_mut());
+        let vmctx = thread::try_current().map_or(std::ptr::null_mut(), |t| (*t).native_vmctx.get());
         if !vmctx.is_null() {
             if let Some((func_index, offset)) = code::lookup_heap_trap(pc) {
                 entry::raise_heap_fault(vmctx, func_index, offset, fp as *const usize);

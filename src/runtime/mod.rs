@@ -14,6 +14,7 @@ pub mod pool;
 pub mod stack;
 pub mod store;
 pub mod table;
+pub mod thread;
 pub mod trap;
 pub mod types;
 pub mod vmcontext;

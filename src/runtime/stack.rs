@@ -2,29 +2,14 @@
 //! in the store context, so deep recursion ends in a trap before the host
 //! stack overflows.
 
-use std::cell::Cell;
-
 /// Stack kept free below the limit for the runtime functions and trap
 /// handling that run on top of the deepest wasm frame.
 const RESERVE: usize = 256 * 1024;
 
-thread_local! {
-    /// The lowest address of this thread's stack (0: not known yet).
-    static STACK_LOW: Cell<usize> = const { Cell::new(0) };
-}
-
-/// The lowest address of the current thread's stack.
-fn thread_stack_low() -> usize {
-    STACK_LOW.with(|low| {
-        if low.get() == 0 {
-            low.set(query_stack_low());
-        }
-        low.get()
-    })
-}
-
+/// The lowest address of the calling thread's stack (0 if it cannot be
+/// told), asked of the system (`thread::ThreadState::stack_low` keeps it).
 #[cfg(target_os = "linux")]
-fn query_stack_low() -> usize {
+pub(super) fn query_stack_low() -> usize {
     // SAFETY: `attr` is initialised by pthread_getattr_np before use and
     // destroyed after; the out-pointers are valid locals.
     unsafe {
@@ -44,15 +29,15 @@ fn query_stack_low() -> usize {
 }
 
 #[cfg(not(target_os = "linux"))]
-fn query_stack_low() -> usize {
+pub(super) fn query_stack_low() -> usize {
     0
 }
 
-/// The stack limit for wasm code entered at stack address `here`: at most
-/// `max_bytes` below it, and never closer than a reserve to the end of the
-/// thread's stack.
-pub fn stack_limit(here: usize, max_bytes: usize) -> usize {
-    let floor = thread_stack_low().saturating_add(RESERVE);
+/// The stack limit for wasm code entered at stack address `here` of the
+/// stack whose lowest address is `stack_low`: at most `max_bytes` below
+/// `here`, and never closer than a reserve to the end of the stack.
+pub fn stack_limit(stack_low: usize, here: usize, max_bytes: usize) -> usize {
+    let floor = stack_low.saturating_add(RESERVE);
     here.saturating_sub(max_bytes).max(floor)
 }
 
@@ -60,11 +45,17 @@ pub fn stack_limit(here: usize, max_bytes: usize) -> usize {
 mod tests {
     use super::*;
 
+    /// The calling thread's stack low, as the entry finds it.
+    fn thread_stack_low() -> usize {
+        // SAFETY: the calling thread's state, alive while it runs.
+        unsafe { (*crate::runtime::thread::current()).stack_low() }
+    }
+
     #[test]
     fn limit_is_below_here_and_above_the_stack_end() {
         let marker = 0u8;
         let here = &marker as *const u8 as usize;
-        let limit = stack_limit(here, 1 << 20);
+        let limit = stack_limit(thread_stack_low(), here, 1 << 20);
         assert!(limit < here);
         assert!(limit >= here - (1 << 20));
         assert!(thread_stack_low() < limit);
@@ -74,7 +65,7 @@ mod tests {
             .spawn(|| {
                 let marker = 0u8;
                 let here = &marker as *const u8 as usize;
-                let limit = stack_limit(here, 64 << 20);
+                let limit = stack_limit(thread_stack_low(), here, 64 << 20);
                 assert!(limit >= thread_stack_low() + RESERVE);
                 assert!(limit < here);
             })

@@ -2,6 +2,7 @@
 //! current call (the pending trap), at fixed offsets.
 
 use super::limits::Resources;
+use super::thread::ThreadState;
 use super::trap::TrapCode;
 use super::types::TypeHierarchy;
 use super::vmcontext::{NativeCode, VMContext};
@@ -140,6 +141,10 @@ pub struct VMStoreContext {
     /// The engine's `max_wasm_stack`, here so the host-to-wasm entry does
     /// not reach through the engine for it.
     pub max_wasm_stack: usize,
+    /// The state of the thread running the store's calls, set by each
+    /// host-to-wasm entry (null before the first) so that entries into
+    /// native code within the call do not look it up again.
+    pub thread: *const ThreadState,
 }
 
 impl VMStoreContext {
@@ -161,6 +166,7 @@ impl VMStoreContext {
             exceptions: Vec::new(),
             types: &NO_TYPES,
             max_wasm_stack: 0,
+            thread: std::ptr::null(),
         }
     }
 
