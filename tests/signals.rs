@@ -1,5 +1,6 @@
 //! The fault handler of guarded memories: an out-of-bounds access in native
-//! code is a trap (on any thread, the store usable after), and a fault
+//! code is a trap, and so is the stack-limit check of such code (an
+//! illegal instruction), on any thread, the store usable after; a fault
 //! outside wasm code still reaches the handler the host installed before.
 //! Its own test binary: signal handlers are process-wide.
 
@@ -9,6 +10,12 @@ use wasmrt::*;
 /// The page the host's own handler repairs, and whether it ran.
 static HOST_PAGE: AtomicUsize = AtomicUsize::new(0);
 static HOST_HANDLER_RAN: AtomicBool = AtomicBool::new(false);
+/// Whether the host's SIGILL handler ran.
+static HOST_SIGILL_RAN: AtomicBool = AtomicBool::new(false);
+
+extern "C" fn host_sigill_handler(_sig: i32) {
+    HOST_SIGILL_RAN.store(true, Ordering::SeqCst);
+}
 
 extern "C" fn host_handler(_sig: i32, info: *mut libc::siginfo_t, _ctx: *mut libc::c_void) {
     // SAFETY: the kernel passes a valid siginfo; the repaired page is ours.
@@ -29,8 +36,8 @@ extern "C" fn host_handler(_sig: i32, info: *mut libc::siginfo_t, _ctx: *mut lib
 }
 
 fn install_host_handler() {
-    // SAFETY: installs a handler for SIGSEGV and SIGBUS with a zeroed,
-    // then filled-in action.
+    // SAFETY: installs handlers for SIGSEGV, SIGBUS and SIGILL with
+    // zeroed, then filled-in actions.
     unsafe {
         let mut action: libc::sigaction = std::mem::zeroed();
         action.sa_sigaction = host_handler as *const () as usize;
@@ -44,6 +51,13 @@ fn install_host_handler() {
             libc::sigaction(libc::SIGBUS, &action, std::ptr::null_mut()),
             0
         );
+        let mut action: libc::sigaction = std::mem::zeroed();
+        action.sa_sigaction = host_sigill_handler as *const () as usize;
+        libc::sigemptyset(&mut action.sa_mask);
+        assert_eq!(
+            libc::sigaction(libc::SIGILL, &action, std::ptr::null_mut()),
+            0
+        );
     }
 }
 
@@ -52,7 +66,9 @@ const MODULE: &str = r#"(module
   (func (export "load") (param i32) (result i32) (i32.load (local.get 0)))
   (func (export "store") (param i32 i32) (i32.store offset=16 (local.get 0) (local.get 1)))
   (func (export "outer") (param i32) (result i32)
-    (i32.add (call 0 (local.get 0)) (i32.const 1))))"#;
+    (i32.add (call 0 (local.get 0)) (i32.const 1)))
+  (func $deep (export "deep") (param i32) (result i32)
+    (i32.add (call $deep (i32.add (local.get 0) (i32.const 1))) (local.get 0))))"#;
 
 fn engine() -> Engine {
     let mut config = Config::new();
@@ -96,6 +112,18 @@ fn check_traps(engine: &Engine) {
         .unwrap();
     load.call(&mut store, &[Val::I32(16)], &mut r).unwrap();
     assert_eq!(r[0], Val::I32(42));
+    // Unbounded recursion ends at the stack limit: a trap, whose
+    // backtrace starts in the recursive function, and the store is usable
+    // afterwards.
+    let deep = inst.get_func(&store, "deep").unwrap();
+    for _ in 0..2 {
+        let trap = deep.call(&mut store, &[Val::I32(0)], &mut r).unwrap_err();
+        assert_eq!(trap.code(), Some(TrapCode::StackExhausted));
+        assert_eq!(trap.trace().first().map(|f| f.func_index), Some(3));
+        assert!(trap.trace().len() > 100, "{} frames", trap.trace().len());
+        load.call(&mut store, &[Val::I32(16)], &mut r).unwrap();
+        assert_eq!(r[0], Val::I32(42));
+    }
 }
 
 #[test]
@@ -132,5 +160,9 @@ fn guarded_faults_are_traps_and_other_faults_reach_the_host() {
         assert!(HOST_HANDLER_RAN.load(Ordering::SeqCst));
         assert_eq!(std::ptr::read_volatile(page as *const u8), 5);
         libc::munmap(page, 4096);
+        // An illegal instruction outside wasm code (the stack checks'
+        // signal) reaches the host's handler too.
+        assert_eq!(libc::raise(libc::SIGILL), 0);
+        assert!(HOST_SIGILL_RAN.load(Ordering::SeqCst));
     }
 }

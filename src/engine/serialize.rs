@@ -18,7 +18,9 @@ use super::module::{compile_with, Module};
 use super::Engine;
 
 const MAGIC: &[u8; 8] = b"WASMRT\0M";
-const FORMAT: u32 = 2;
+/// The layout of the data after the header; changed with it (3: native
+/// functions list their stack-limit trap sites).
+const FORMAT: u32 = 3;
 
 /// FNV-1a over `bytes` (changes with any single damaged byte).
 fn checksum(bytes: &[u8]) -> u64 {

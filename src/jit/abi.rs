@@ -5,7 +5,7 @@
 use crate::module::types::{FuncType, ValType};
 use crate::runtime::VMTableDefinition;
 use crate::runtime::{VMContext, VMFuncRef, VMGlobal, VMMemoryDefinition, VMStoreContext};
-use cranelift_codegen::ir::{types, AbiParam, Signature, Type};
+use cranelift_codegen::ir::{types, AbiParam, ArgumentPurpose, Signature, Type};
 use cranelift_codegen::isa::CallConv;
 use std::mem::offset_of;
 
@@ -69,10 +69,13 @@ pub fn slot_offsets(tys: &[ValType]) -> (Vec<i32>, usize) {
 pub const WASM_CALL_CONV: CallConv = CallConv::Tail;
 
 /// The native signature of a wasm function of type `ty`:
-/// `(callee_vmctx, caller_vmctx, params...) -> results`.
+/// `(callee_vmctx, caller_vmctx, params...) -> results`. The callee's
+/// context is marked as such, for the global values of Cranelift's
+/// prologue stack check (`translate::FuncTranslator::stack_check`).
 pub fn wasm_signature(ty: &FuncType) -> Signature {
     let mut sig = Signature::new(WASM_CALL_CONV);
-    sig.params.push(AbiParam::new(PTR));
+    sig.params
+        .push(AbiParam::special(PTR, ArgumentPurpose::VMContext));
     sig.params.push(AbiParam::new(PTR));
     sig.params
         .extend(ty.params().iter().map(|t| AbiParam::new(value_type(*t))));

@@ -2,6 +2,7 @@
 //! registry that maps a return address back to a wasm function and
 //! offset (for backtraces through native frames).
 
+use crate::runtime::TrapCode;
 use std::collections::BTreeMap;
 use std::ptr;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -21,6 +22,9 @@ pub struct FuncCode {
     /// Sorted code offsets of the memory accesses that may fault on the
     /// guard region.
     pub heap_traps: Vec<u32>,
+    /// Sorted code offsets of the prologue's stack-limit checks' traps
+    /// (guarded code: Cranelift's own check, a `ud2` on x86-64).
+    pub stack_traps: Vec<u32>,
 }
 
 /// The wasm functions of one region of code.
@@ -217,13 +221,18 @@ pub fn lookup_return_address(ret: usize) -> Option<(usize, u32, u32)> {
     })
 }
 
-/// The wasm function and offset of a guarded memory access at `pc`, or
-/// `None` if `pc` is not such an access.
-pub fn lookup_heap_trap(pc: usize) -> Option<(u32, u32)> {
+/// The trap that a fault at `pc` stands for, with the wasm function and
+/// offset it is at: a guarded memory access, or a stack-limit check. `None`
+/// if `pc` is neither.
+pub fn lookup_fault(pc: usize) -> Option<(TrapCode, u32, u32)> {
     with_func(pc, |f, offset, _| {
-        f.heap_traps
-            .binary_search(&offset)
-            .ok()
-            .map(|_| (f.func_index, wasm_offset(f, offset)))
+        let code = if f.heap_traps.binary_search(&offset).is_ok() {
+            TrapCode::MemoryOutOfBounds
+        } else if f.stack_traps.binary_search(&offset).is_ok() {
+            TrapCode::StackExhausted
+        } else {
+            return None;
+        };
+        Some((code, f.func_index, wasm_offset(f, offset)))
     })
 }

@@ -179,20 +179,21 @@ pub unsafe extern "C" fn throw_ref(
     }
 }
 
-/// Raises "out of bounds memory access" for a fault at a guarded access
+/// Raises `code` for a fault at a guarded access or a stack-limit check
 /// (from the fault handler) and unwinds.
 ///
 /// # Safety
 /// As for [`raise`]; `fp` is the faulting function's frame pointer.
-pub unsafe fn raise_heap_fault(
+pub unsafe fn raise_fault(
     vmctx: *mut VMContext,
+    code: TrapCode,
     func_index: u32,
     offset: u32,
     fp: *const usize,
 ) -> ! {
     // SAFETY: as for `raise`.
     unsafe {
-        (*(*vmctx).store).raise(TrapCode::MemoryOutOfBounds);
+        (*(*vmctx).store).raise(code);
         record_frames(vmctx, func_index, offset, fp);
         unwind()
     }

@@ -175,6 +175,8 @@ struct Compiled {
     libcalls: Vec<LibcallSite>,
     /// Code offsets of the memory accesses that may fault (guarded mode).
     heap_traps: Vec<u32>,
+    /// Code offsets of the prologue's stack-limit traps (guarded mode).
+    stack_traps: Vec<u32>,
 }
 
 fn compile(ctx: &mut Context, isa: &OwnedTargetIsa) -> Result<Compiled, Untranslatable> {
@@ -224,19 +226,19 @@ fn compile(ctx: &mut Context, isa: &OwnedTargetIsa) -> Result<Compiled, Untransl
         .filter(|l| !l.loc.is_default())
         .map(|l| (l.start, l.loc.bits()))
         .collect();
-    let heap_traps = compiled
-        .buffer
-        .traps()
-        .iter()
-        .filter(|t| t.code == ir::TrapCode::HEAP_OUT_OF_BOUNDS)
-        .map(|t| t.offset)
-        .collect();
+    let traps_of = |code: ir::TrapCode| -> Vec<u32> {
+        let traps = compiled.buffer.traps().iter();
+        traps.filter(|t| t.code == code).map(|t| t.offset).collect()
+    };
+    let heap_traps = traps_of(ir::TrapCode::HEAP_OUT_OF_BOUNDS);
+    let stack_traps = traps_of(ir::TrapCode::STACK_OVERFLOW);
     Ok(Compiled {
         code: compiled.code_buffer().to_vec(),
         srclocs,
         calls,
         libcalls,
         heap_traps,
+        stack_traps,
     })
 }
 
@@ -434,6 +436,7 @@ pub fn compile_functions(
                     len: c.code.len(),
                     srclocs: c.srclocs,
                     heap_traps: c.heap_traps,
+                    stack_traps: c.stack_traps,
                 });
                 placed.push(Some(start));
             }
@@ -543,6 +546,7 @@ pub fn compile_osr(
         calls,
         libcalls: mut libcall_sites,
         heap_traps,
+        stack_traps,
     } = entry;
     // No direct calls: the entry calls every function by reference.
     if !calls.is_empty() {
@@ -561,6 +565,7 @@ pub fn compile_osr(
         len,
         srclocs,
         heap_traps,
+        stack_traps,
     }];
     JitModule::place(
         image,

@@ -110,9 +110,11 @@ impl JitModule {
                 put_u32(out, c);
                 put_u32(out, w);
             }
-            put_u32(out, f.heap_traps.len() as u32);
-            for &t in &f.heap_traps {
-                put_u32(out, t);
+            for traps in [&f.heap_traps, &f.stack_traps] {
+                put_u32(out, traps.len() as u32);
+                for &t in traps {
+                    put_u32(out, t);
+                }
             }
         }
         put_u32(out, self.libcall_sites.len() as u32);
@@ -166,17 +168,22 @@ impl JitModule {
             for _ in 0..ns {
                 srclocs.push((r.u32()?, r.u32()?));
             }
-            let nh = r.count(4)?;
-            let mut heap_traps = Vec::with_capacity(nh);
-            for _ in 0..nh {
-                heap_traps.push(r.u32()?);
+            let mut trap_lists = [Vec::new(), Vec::new()];
+            for traps in &mut trap_lists {
+                let n = r.count(4)?;
+                traps.reserve_exact(n);
+                for _ in 0..n {
+                    traps.push(r.u32()?);
+                }
             }
+            let [heap_traps, stack_traps] = trap_lists;
             code_map.push(FuncCode {
                 func_index,
                 start,
                 len,
                 srclocs,
                 heap_traps,
+                stack_traps,
             });
         }
         let n = r.count(20)?;

@@ -1,11 +1,13 @@
-//! The fault handler for guarded memory accesses.
+//! The fault handler for guarded memory accesses and stack-limit checks.
 //!
 //! Native code compiled for guarded memories does not check bounds: an
 //! access beyond the memory lands in the inaccessible rest of the memory's
-//! reservation and faults (SIGSEGV, or SIGBUS on some systems). One
-//! process-wide handler, installed the first time such code is made,
-//! recognises a fault at one of those accesses (the code registry records
-//! them), records an "out of bounds memory access" trap with its frames,
+//! reservation and faults (SIGSEGV, or SIGBUS on some systems). Such code
+//! also checks the stack limit with Cranelift's own prologue check, whose
+//! trap is an illegal instruction (SIGILL). One process-wide handler,
+//! installed the first time such code is made, recognises a fault at one
+//! of those places (the code registry records them), records an "out of
+//! bounds memory access" or "call stack exhausted" trap with its frames,
 //! and unwinds to the innermost landing point, as an explicit trap does.
 //! Any other fault is passed on to the handler that was installed before
 //! ours (the host's: Go, JVMs and sanitizers install their own), or to the
@@ -21,8 +23,9 @@ use std::ffi::c_void;
 use std::mem::MaybeUninit;
 use std::sync::Once;
 
-/// The handlers that were installed before ours, for SIGSEGV and SIGBUS.
-static mut PREVIOUS: [MaybeUninit<libc::sigaction>; 2] = [MaybeUninit::uninit(); 2];
+/// The handlers that were installed before ours, one per `SIGNALS`.
+static mut PREVIOUS: [MaybeUninit<libc::sigaction>; SIGNALS.len()] =
+    [MaybeUninit::uninit(); SIGNALS.len()];
 static INSTALL: Once = Once::new();
 
 thread_local! {
@@ -35,7 +38,7 @@ thread_local! {
     };
 }
 
-const SIGNALS: [libc::c_int; 2] = [libc::SIGSEGV, libc::SIGBUS];
+const SIGNALS: [libc::c_int; 3] = [libc::SIGSEGV, libc::SIGBUS, libc::SIGILL];
 
 /// Installs the handler (once per process).
 pub fn install() {
@@ -208,8 +211,8 @@ extern "C" fn handler(sig: libc::c_int, info: *mut libc::siginfo_t, context: *mu
         let (pc, fp) = registers(context);
         let vmctx = thread::try_current().map_or(std::ptr::null_mut(), |t| (*t).native_vmctx.get());
         if !vmctx.is_null() {
-            if let Some((func_index, offset)) = code::lookup_heap_trap(pc) {
-                entry::raise_heap_fault(vmctx, func_index, offset, fp as *const usize);
+            if let Some((code, func_index, offset)) = code::lookup_fault(pc) {
+                entry::raise_fault(vmctx, code, func_index, offset, fp as *const usize);
             }
         }
         forward(sig, info, context);

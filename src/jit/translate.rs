@@ -23,8 +23,8 @@ use crate::runtime::TrapCode;
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::immediates::{Ieee32, Ieee64};
 use cranelift_codegen::ir::{
-    self, types, AbiParam, Block, BlockArg, Function, InstBuilder, MemFlagsData, SigRef, Signature,
-    StackSlotData, StackSlotKind, Type, UserFuncName, Value,
+    self, types, AbiParam, Block, BlockArg, Function, GlobalValueData, InstBuilder, MemFlagsData,
+    SigRef, Signature, StackSlotData, StackSlotKind, Type, UserFuncName, Value,
 };
 use cranelift_codegen::isa::{CallConv, TargetFrontendConfig};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
@@ -627,8 +627,37 @@ impl FuncTranslator<'_, '_> {
     }
 
     /// Traps with "call stack exhausted" when the stack pointer is below the
-    /// store's limit.
+    /// store's limit. Code for guarded memories, whose faults the signal
+    /// handler already turns into traps, has Cranelift check in the
+    /// prologue, before the frame is set up (a trap site the handler
+    /// knows, see `code::FuncCode::stack_traps`): a load and a compare less
+    /// on every call than a check in the body, which needs the callee-saved
+    /// registers saved first. Other code checks in the body and raises the
+    /// trap itself, so it needs no signal handler.
     fn stack_check(&mut self) {
+        let func = &mut *self.b.func;
+        let flags = &mut func.dfg.mem_flags;
+        if let (true, Ok(store_flags), Ok(limit_flags)) = (
+            self.guarded,
+            flags.insert(readonly()),
+            flags.insert(MemFlagsData::trusted()),
+        ) {
+            let vmctx = func.create_global_value(GlobalValueData::VMContext);
+            let store = func.create_global_value(GlobalValueData::Load {
+                base: vmctx,
+                offset: abi::VMCTX_STORE.into(),
+                global_type: PTR,
+                flags: store_flags,
+            });
+            let limit = func.create_global_value(GlobalValueData::Load {
+                base: store,
+                offset: abi::STORE_STACK_LIMIT.into(),
+                global_type: PTR,
+                flags: limit_flags,
+            });
+            func.stack_limit = Some(limit);
+            return;
+        }
         let store = self
             .b
             .ins()
