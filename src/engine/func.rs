@@ -290,7 +290,7 @@ pub(crate) unsafe fn call_raw(
         let (saved_store, saved_thread) = ((*ctx).store, (*ctx).thread);
         (*ctx).store = store_ptr.cast();
         (*ctx).thread = thread;
-        let ok = ((*vm).array_call)(vm, std::ptr::null_mut(), values, capacity);
+        let ok = call_array(thread, vm, values, capacity);
         (*ctx).store = saved_store;
         (*ctx).thread = saved_thread;
         if outermost {
@@ -301,6 +301,32 @@ pub(crate) unsafe fn call_raw(
         }
         let pending = (*ctx).trap.take();
         Err(trap_from_pending(&*store_ptr, pending))
+    }
+}
+
+/// Calls `vm` through its array calling convention; a native function
+/// without the indirect call and the second lookup of the thread's state
+/// that its `array_call` makes (were the address comparison ever to miss,
+/// the indirect call does the same).
+///
+/// # Safety
+/// As for `call_raw`, inside it; `thread` is the calling thread's state.
+#[inline(always)]
+unsafe fn call_array(
+    thread: *const crate::runtime::thread::ThreadState,
+    vm: *const VMFuncRef,
+    values: *mut u64,
+    capacity: usize,
+) -> bool {
+    // SAFETY: guaranteed by the caller.
+    unsafe {
+        #[cfg(feature = "jit")]
+        if (*vm).array_call as *const () == crate::jit::array_call as *const () {
+            return crate::jit::call_native(thread, vm, std::ptr::null_mut(), values, capacity);
+        }
+        #[cfg(not(feature = "jit"))]
+        let _ = thread;
+        ((*vm).array_call)(vm, std::ptr::null_mut(), values, capacity)
     }
 }
 

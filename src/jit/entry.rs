@@ -5,6 +5,7 @@
 //! the innermost landing point (`catch.c`).
 
 use super::code;
+use crate::runtime::thread::ThreadState;
 use crate::runtime::{libcalls, FramePos, RawFrame, TrapCode, VMContext, VMFuncRef};
 use std::ffi::c_void;
 
@@ -49,14 +50,33 @@ pub unsafe extern "C" fn array_call(
     values: *mut u64,
     capacity: usize,
 ) -> bool {
+    // SAFETY: guaranteed by the caller. The host-to-wasm entry running
+    // this call (`engine::call_raw`) left the calling thread's state in the
+    // store context.
+    unsafe {
+        let thread = (*(*(*callee).vmctx).store).thread;
+        call_native(thread, callee, caller, values, capacity)
+    }
+}
+
+/// [`array_call`] for a caller that has the calling thread's state at
+/// hand (the host-to-wasm entry, which inlines it).
+///
+/// # Safety
+/// As for [`array_call`]; `thread` is the calling thread's state.
+#[inline(always)]
+pub unsafe fn call_native(
+    thread: *const ThreadState,
+    callee: *const VMFuncRef,
+    caller: *mut VMContext,
+    values: *mut u64,
+    capacity: usize,
+) -> bool {
     // SAFETY: guaranteed by the caller; the trampoline is compiled code of
     // the array signature for the callee's type.
     unsafe {
         let trampoline: EntryFn = std::mem::transmute((*callee).array_trampoline);
-        let vmctx = (*callee).vmctx;
-        // The host-to-wasm entry running this call (`engine::call_raw`)
-        // left the calling thread's state in the store context.
-        let entered = super::signals::enter((*(*vmctx).store).thread, vmctx);
+        let entered = super::signals::enter(thread, (*callee).vmctx);
         let returned = wasmrt_jit_catch(
             trampoline,
             callee.cast(),

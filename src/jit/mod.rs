@@ -21,7 +21,7 @@ mod serialize;
 mod signals;
 mod translate;
 
-pub use entry::array_call;
+pub use entry::{array_call, call_native};
 pub use serialize::target;
 
 use crate::module::metering::Metering;
