@@ -82,6 +82,7 @@ impl Entered {
 ///
 /// # Safety
 /// `thread` is the calling thread's state.
+#[inline(always)]
 pub unsafe fn enter(thread: *const ThreadState, vmctx: *mut VMContext) -> Entered {
     // SAFETY: guaranteed by the caller; the state lives as long as the
     // thread.
@@ -96,6 +97,7 @@ pub unsafe fn enter(thread: *const ThreadState, vmctx: *mut VMContext) -> Entere
 }
 
 /// Restores the context saved by [`enter`], on the same thread.
+#[inline(always)]
 pub fn leave(entered: Entered) {
     // SAFETY: as in `Entered::landing_slot`.
     unsafe { (*entered.thread).native_vmctx.set(entered.previous) }
@@ -132,7 +134,10 @@ impl Drop for AltStack {
     }
 }
 
-/// Gives this thread an alternate signal stack unless it has one.
+/// Gives this thread an alternate signal stack unless it has one (once
+/// per thread: kept out of the entries it is checked in).
+#[cold]
+#[inline(never)]
 fn ensure_alt_stack() {
     let _ = ALT_STACK.try_with(|alt| {
         // SAFETY: queries and, if none is set, installs an alternate stack
