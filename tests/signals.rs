@@ -13,7 +13,19 @@ static HOST_HANDLER_RAN: AtomicBool = AtomicBool::new(false);
 /// Whether the host's SIGILL handler ran.
 static HOST_SIGILL_RAN: AtomicBool = AtomicBool::new(false);
 
-extern "C" fn host_sigill_handler(_sig: i32) {
+extern "C" fn host_sigill_handler(_sig: i32, info: *mut libc::siginfo_t, _ctx: *mut libc::c_void) {
+    // SAFETY: the kernel passes a valid siginfo.
+    let sent = unsafe { (*info).si_code } == libc::SI_TKILL;
+    if !sent {
+        // An illegal instruction that wasmrt's handler passed on: a stack
+        // check it did not recognise (returning would re-run it forever).
+        let msg = b"host SIGILL handler reached by an illegal instruction\n";
+        // SAFETY: async-signal-safe calls with a valid buffer.
+        unsafe {
+            libc::write(2, msg.as_ptr().cast(), msg.len());
+            libc::abort();
+        }
+    }
     HOST_SIGILL_RAN.store(true, Ordering::SeqCst);
 }
 
@@ -53,6 +65,7 @@ fn install_host_handler() {
         );
         let mut action: libc::sigaction = std::mem::zeroed();
         action.sa_sigaction = host_sigill_handler as *const () as usize;
+        action.sa_flags = libc::SA_SIGINFO;
         libc::sigemptyset(&mut action.sa_mask);
         assert_eq!(
             libc::sigaction(libc::SIGILL, &action, std::ptr::null_mut()),
