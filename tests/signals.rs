@@ -91,8 +91,16 @@ fn engine() -> Engine {
 
 fn check_traps(engine: &Engine) {
     let module = Module::new(engine, &wat2wasm(MODULE).unwrap()).unwrap();
+    check_module_traps(engine, &module);
+    // The same code through a serialized module: its trap sites come back
+    // with it.
+    let module = Module::deserialize(engine, &module.serialize()).unwrap();
+    check_module_traps(engine, &module);
+}
+
+fn check_module_traps(engine: &Engine, module: &Module) {
     let mut store = Store::new(engine);
-    let inst = Instance::new(&mut store, &module, &[]).unwrap();
+    let inst = Instance::new(&mut store, module, &[]).unwrap();
     let load = inst.get_func(&store, "load").unwrap();
     let outer = inst.get_func(&store, "outer").unwrap();
     let store_fn = inst.get_func(&store, "store").unwrap();
