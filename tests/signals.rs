@@ -47,31 +47,24 @@ extern "C" fn host_handler(_sig: i32, info: *mut libc::siginfo_t, _ctx: *mut lib
     }
 }
 
+/// The host's three-argument handler function's type.
+type SigAction = extern "C" fn(i32, *mut libc::siginfo_t, *mut libc::c_void);
+
 fn install_host_handler() {
-    // SAFETY: installs handlers for SIGSEGV, SIGBUS and SIGILL with
-    // zeroed, then filled-in actions.
-    unsafe {
-        let mut action: libc::sigaction = std::mem::zeroed();
-        action.sa_sigaction = host_handler as *const () as usize;
-        action.sa_flags = libc::SA_SIGINFO;
-        libc::sigemptyset(&mut action.sa_mask);
-        assert_eq!(
-            libc::sigaction(libc::SIGSEGV, &action, std::ptr::null_mut()),
-            0
-        );
-        assert_eq!(
-            libc::sigaction(libc::SIGBUS, &action, std::ptr::null_mut()),
-            0
-        );
-        let mut action: libc::sigaction = std::mem::zeroed();
-        action.sa_sigaction = host_sigill_handler as *const () as usize;
-        action.sa_flags = libc::SA_SIGINFO;
-        libc::sigemptyset(&mut action.sa_mask);
-        assert_eq!(
-            libc::sigaction(libc::SIGILL, &action, std::ptr::null_mut()),
-            0
-        );
-    }
+    let install = |sig: i32, handler: SigAction| {
+        // SAFETY: installs `handler` for `sig` with a zeroed, then
+        // filled-in action.
+        unsafe {
+            let mut action: libc::sigaction = std::mem::zeroed();
+            action.sa_sigaction = handler as *const () as usize;
+            action.sa_flags = libc::SA_SIGINFO;
+            libc::sigemptyset(&mut action.sa_mask);
+            assert_eq!(libc::sigaction(sig, &action, std::ptr::null_mut()), 0);
+        }
+    };
+    install(libc::SIGSEGV, host_handler);
+    install(libc::SIGBUS, host_handler);
+    install(libc::SIGILL, host_sigill_handler);
 }
 
 const MODULE: &str = r#"(module
