@@ -224,6 +224,27 @@ fn readonly() -> MemFlagsData {
     MemFlagsData::trusted().with_readonly().with_can_move()
 }
 
+/// The store's stack limit as a global value of `func` (through the
+/// callee's context parameter), for Cranelift's prologue check; `None` if
+/// the function's table of memory flags is full.
+fn stack_limit_global(func: &mut Function) -> Option<ir::GlobalValue> {
+    let store_flags = func.dfg.mem_flags.insert(readonly()).ok()?;
+    let limit_flags = func.dfg.mem_flags.insert(MemFlagsData::trusted()).ok()?;
+    let vmctx = func.create_global_value(GlobalValueData::VMContext);
+    let store = func.create_global_value(GlobalValueData::Load {
+        base: vmctx,
+        offset: abi::VMCTX_STORE.into(),
+        global_type: PTR,
+        flags: store_flags,
+    });
+    Some(func.create_global_value(GlobalValueData::Load {
+        base: store,
+        offset: abi::STORE_STACK_LIMIT.into(),
+        global_type: PTR,
+        flags: limit_flags,
+    }))
+}
+
 /// Flags of loads and stores whose address was checked.
 fn checked() -> MemFlagsData {
     MemFlagsData::new().with_notrap()
@@ -635,28 +656,11 @@ impl FuncTranslator<'_, '_> {
     /// registers saved first. Other code checks in the body and raises the
     /// trap itself, so it needs no signal handler.
     fn stack_check(&mut self) {
-        let func = &mut *self.b.func;
-        let flags = &mut func.dfg.mem_flags;
-        if let (true, Ok(store_flags), Ok(limit_flags)) = (
-            self.guarded,
-            flags.insert(readonly()),
-            flags.insert(MemFlagsData::trusted()),
-        ) {
-            let vmctx = func.create_global_value(GlobalValueData::VMContext);
-            let store = func.create_global_value(GlobalValueData::Load {
-                base: vmctx,
-                offset: abi::VMCTX_STORE.into(),
-                global_type: PTR,
-                flags: store_flags,
-            });
-            let limit = func.create_global_value(GlobalValueData::Load {
-                base: store,
-                offset: abi::STORE_STACK_LIMIT.into(),
-                global_type: PTR,
-                flags: limit_flags,
-            });
-            func.stack_limit = Some(limit);
-            return;
+        if self.guarded {
+            if let Some(limit) = stack_limit_global(self.b.func) {
+                self.b.func.stack_limit = Some(limit);
+                return;
+            }
         }
         let store = self
             .b
