@@ -208,10 +208,11 @@ unsafe fn registers(context: *mut libc::c_void) -> (usize, usize) {
 
 extern "C" fn handler(sig: libc::c_int, info: *mut libc::siginfo_t, context: *mut libc::c_void) {
     // SAFETY: the kernel passes a valid context; a fault at a recorded
-    // access of native code happened in a function entered through
-    // `entry::array_call` on this thread (its `current` is its context), which
-    // holds no locks and nothing to release, so unwinding to its landing
-    // point from here is what an explicit trap does.
+    // access or stack check of native code happened in a function entered
+    // through `entry::call_native` on this thread (the thread state's
+    // `native_vmctx` is its context), which holds no locks and nothing to
+    // release, so unwinding to its landing point from here is what an
+    // explicit trap does.
     unsafe {
         let (pc, fp) = registers(context);
         let vmctx = thread::try_current().map_or(std::ptr::null_mut(), |t| (*t).native_vmctx.get());
