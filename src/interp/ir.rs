@@ -4,7 +4,7 @@
 //! locals first, then one slot per operand-stack position (two for a
 //! v128). Every instruction names its operand and result slots, so the
 //! wasm `local.get`/`local.set`/`*.const` traffic mostly disappears at
-//! translation time (see `translate.rs`). Branch targets are resolved to
+//! translation time (see `translate/`). Branch targets are resolved to
 //! relative instruction offsets. An instruction is 16 bytes.
 //!
 //! The tables below list each instruction family once; the enum, the
