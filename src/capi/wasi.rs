@@ -177,9 +177,26 @@ pub unsafe extern "C" fn wasi_config_inherit_stdin(c: *mut wasi_config_t) {
     }
 }
 
-/// Creates (or truncates) `path` for writing.
-fn output_file(path: &str) -> Option<Output> {
-    File::create(path).ok().map(Output::File)
+/// Creates (or truncates) the file at C string `path` and hands it to
+/// `set` as an output of config `c`. False if either is invalid or the
+/// file cannot be created.
+///
+/// # Safety
+/// `c` is null or a live config; `path` is null or NUL-terminated.
+unsafe fn set_output_file(
+    c: *mut wasi_config_t,
+    path: *const c_char,
+    set: impl FnOnce(&mut WasiCtxBuilder, Output),
+) -> bool {
+    // SAFETY: the caller's contract, for both.
+    let (config, path) = unsafe { (config(c), text(path)) };
+    match (config, path.and_then(|p| File::create(p).ok())) {
+        (Some(b), Some(file)) => {
+            set(b, Output::File(file));
+            true
+        }
+        _ => false,
+    }
 }
 
 #[no_mangle]
@@ -188,15 +205,10 @@ pub unsafe extern "C" fn wasi_config_set_stdout_file(
     path: *const c_char,
 ) -> bool {
     // SAFETY: C API contract for both.
-    match (
-        unsafe { config(c) },
-        unsafe { text(path) }.and_then(output_file),
-    ) {
-        (Some(b), Some(out)) => {
+    unsafe {
+        set_output_file(c, path, |b, out| {
             b.stdout(out);
-            true
-        }
-        _ => false,
+        })
     }
 }
 
@@ -214,15 +226,10 @@ pub unsafe extern "C" fn wasi_config_set_stderr_file(
     path: *const c_char,
 ) -> bool {
     // SAFETY: C API contract for both.
-    match (
-        unsafe { config(c) },
-        unsafe { text(path) }.and_then(output_file),
-    ) {
-        (Some(b), Some(out)) => {
+    unsafe {
+        set_output_file(c, path, |b, out| {
             b.stderr(out);
-            true
-        }
-        _ => false,
+        })
     }
 }
 

@@ -1183,12 +1183,26 @@ pub const fn index_of(operand: u32) -> u32 {
     operand & !INDEX64
 }
 
-/// The accesses of [`Instr::MemAccess`]. f32/f64 loads and stores use the
-/// i32/i64 forms (slots hold float bit patterns); a store writes the low
-/// bytes of its value.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-#[repr(u8)]
-pub enum MemOp {
+/// Defines [`MemOp`] and its `ALL` from one list of the accesses.
+macro_rules! mem_ops {
+    ($($op:ident),* $(,)?) => {
+        /// The accesses of [`Instr::MemAccess`]. f32/f64 loads and stores
+        /// use the i32/i64 forms (slots hold float bit patterns); a store
+        /// writes the low bytes of its value.
+        #[derive(Copy, Clone, Debug, PartialEq, Eq)]
+        #[repr(u8)]
+        pub enum MemOp {
+            $($op),*
+        }
+
+        impl MemOp {
+            /// Every access, in tag order (to decode the byte in `MemAccess`).
+            pub const ALL: &[MemOp] = &[$(MemOp::$op),*];
+        }
+    };
+}
+
+mem_ops! {
     I32Load,
     I64Load,
     I32Load8S,
@@ -1230,51 +1244,6 @@ pub enum MemOp {
 }
 
 impl MemOp {
-    /// Every access, in tag order (to decode the byte in `MemAccess`).
-    pub const ALL: [MemOp; 38] = {
-        use MemOp::*;
-        [
-            I32Load,
-            I64Load,
-            I32Load8S,
-            I32Load8U,
-            I32Load16S,
-            I32Load16U,
-            I64Load8S,
-            I64Load8U,
-            I64Load16S,
-            I64Load16U,
-            I64Load32S,
-            I64Load32U,
-            V128Load,
-            V128Load8x8S,
-            V128Load8x8U,
-            V128Load16x4S,
-            V128Load16x4U,
-            V128Load32x2S,
-            V128Load32x2U,
-            V128Load8Splat,
-            V128Load16Splat,
-            V128Load32Splat,
-            V128Load64Splat,
-            V128Load32Zero,
-            V128Load64Zero,
-            Store8,
-            Store16,
-            Store32,
-            Store64,
-            V128Store,
-            V128Load8Lane,
-            V128Load16Lane,
-            V128Load32Lane,
-            V128Load64Lane,
-            V128Store8Lane,
-            V128Store16Lane,
-            V128Store32Lane,
-            V128Store64Lane,
-        ]
-    };
-
     /// Bytes of memory accessed.
     pub fn width(self) -> u64 {
         use MemOp::*;
