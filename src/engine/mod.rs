@@ -1,6 +1,7 @@
 //! The safe Rust API of wasmrt: engines, modules, stores, instances and the
 //! objects they hold. The C API (`capi`) is a thin layer over this module.
 
+mod compile;
 mod config;
 mod error;
 mod externref;

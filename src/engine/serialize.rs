@@ -13,8 +13,9 @@
 //! `Module::deserialize`, loading native code trusts that the file was
 //! made by this library.
 
+use super::compile::compile_with;
 use super::error::Error;
-use super::module::{compile_with, Module};
+use super::module::Module;
 use super::Engine;
 
 const MAGIC: &[u8; 8] = b"WASMRT\0M";
