@@ -322,39 +322,96 @@ fn compile_valid(
     if let Some(e) = body_error {
         return Err(e);
     }
-    if !bodies.is_empty() {
-        let per_thread = bodies.len().div_ceil(threads);
-        let mut chunks = Vec::new();
-        let mut rest = bodies;
-        while !rest.is_empty() {
-            let tail = rest.split_off(per_thread.min(rest.len()));
-            chunks.push(std::mem::replace(&mut rest, tail));
-        }
-        let results: Vec<Result<(), Error>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = chunks
-                .into_iter()
-                .map(|chunk| {
-                    let check_one = &check_one;
-                    scope.spawn(move || {
-                        let mut allocs = Default::default();
-                        chunk
-                            .into_iter()
-                            .map(|(v, body)| check_one(&mut allocs, v, &body))
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().expect("validation thread panicked"))
-                .collect()
-        });
-        for r in results {
-            r?;
-        }
-    }
+    validate_in_parallel(bodies, threads, &check_one)?;
     #[cfg(feature = "jit")]
-    let jit = match engine.config().strategy {
+    let jit = native_code(engine, &info, &jit_bodies, threads, precompiled)?;
+    #[cfg(not(feature = "jit"))]
+    let _ = precompiled.take();
+    Ok(ModuleInner {
+        engine: engine.clone(),
+        bytes: crate::runtime::huge_pages::HugePageBuf::copy_of(bytes),
+        info,
+        imports,
+        exports,
+        export_items,
+        funcs: funcs.into_boxed_slice(),
+        code_arena: Default::default(),
+        #[cfg(feature = "jit")]
+        jit,
+        #[cfg(feature = "jit")]
+        tiered: Default::default(),
+        memory_image: Default::default(),
+    })
+}
+
+/// A function body whose validation waits for the end of the module.
+type PendingBody<'a> = (
+    wasmparser::FuncToValidate<wasmparser::ValidatorResources>,
+    wasmparser::FunctionBody<'a>,
+);
+
+/// Validates `bodies` on up to `threads` threads, each with the
+/// validator's allocations of its own, and returns the first error in
+/// module order.
+fn validate_in_parallel<F>(
+    bodies: Vec<PendingBody<'_>>,
+    threads: usize,
+    check_one: &F,
+) -> Result<(), Error>
+where
+    F: Fn(
+            &mut wasmparser::FuncValidatorAllocations,
+            wasmparser::FuncToValidate<wasmparser::ValidatorResources>,
+            &wasmparser::FunctionBody<'_>,
+        ) -> Result<(), Error>
+        + Sync,
+{
+    if bodies.is_empty() {
+        return Ok(());
+    }
+    let per_thread = bodies.len().div_ceil(threads);
+    let mut chunks = Vec::new();
+    let mut rest = bodies;
+    while !rest.is_empty() {
+        let tail = rest.split_off(per_thread.min(rest.len()));
+        chunks.push(std::mem::replace(&mut rest, tail));
+    }
+    let results: Vec<Result<(), Error>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|chunk| {
+                scope.spawn(move || {
+                    let mut allocs = Default::default();
+                    chunk
+                        .into_iter()
+                        .map(|(v, body)| check_one(&mut allocs, v, &body))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("validation thread panicked"))
+            .collect()
+    });
+    for r in results {
+        r?;
+    }
+    Ok(())
+}
+
+/// The native code of a module compiled for the `jit` strategy: the
+/// deserialized code in `precompiled` if it matches the module, else every
+/// function compiled now; `None` for the other strategies.
+#[cfg(feature = "jit")]
+fn native_code(
+    engine: &Engine,
+    info: &ModuleInfo,
+    jit_bodies: &[(u32, wasmparser::FunctionBody<'_>)],
+    threads: usize,
+    precompiled: &mut Option<Precompiled>,
+) -> Result<Option<crate::jit::JitModule>, Error> {
+    Ok(match engine.config().strategy {
         super::Strategy::Jit => {
             // Guarded code (no bounds checks) for 32-bit memory 0 when the
             // engine reserves guard regions.
@@ -378,8 +435,8 @@ fn compile_valid(
                 }
                 Some(_) => precompiled.take(),
                 None => Some(crate::jit::compile_functions(
-                    &info,
-                    &jit_bodies,
+                    info,
+                    jit_bodies,
                     threads,
                     guarded,
                     engine.config().metering(),
@@ -387,23 +444,6 @@ fn compile_valid(
             }
         }
         _ => None,
-    };
-    #[cfg(not(feature = "jit"))]
-    let _ = precompiled.take();
-    Ok(ModuleInner {
-        engine: engine.clone(),
-        bytes: crate::runtime::huge_pages::HugePageBuf::copy_of(bytes),
-        info,
-        imports,
-        exports,
-        export_items,
-        funcs: funcs.into_boxed_slice(),
-        code_arena: Default::default(),
-        #[cfg(feature = "jit")]
-        jit,
-        #[cfg(feature = "jit")]
-        tiered: Default::default(),
-        memory_image: Default::default(),
     })
 }
 
