@@ -26,7 +26,7 @@ macro_rules! binary {
                 let $x = <$tx>::from_slot(rd(fp, a));
                 let $y = <$ty>::from_imm(imm);
                 let r = $e;
-            let v = r.to_slot();
+                let v = r.to_slot();
                 wr(fp, dst, v);
                 next!(ip, fp, mem, len, cx, v, r.facc_or(facc))
             }}
@@ -36,7 +36,7 @@ macro_rules! binary {
                 let $x = <$tx>::from_acc(acc, facc);
                 let $y = <$ty>::from_slot(rd(fp, b));
                 let r = $e;
-            let v = r.to_slot();
+                let v = r.to_slot();
                 wr(fp, dst, v);
                 next!(ip, fp, mem, len, cx, v, r.facc_or(facc))
             }}
@@ -44,7 +44,7 @@ macro_rules! binary {
                 let $x = <$tx>::from_slot(rd(fp, a));
                 let $y = <$ty>::from_acc(acc, facc);
                 let r = $e;
-            let v = r.to_slot();
+                let v = r.to_slot();
                 wr(fp, dst, v);
                 next!(ip, fp, mem, len, cx, v, r.facc_or(facc))
             }}
@@ -53,7 +53,7 @@ macro_rules! binary {
                     let $x = <$tx>::from_acc(acc, facc);
                     let $y = <$ty>::from_imm(imm);
                     let r = $e;
-            let v = r.to_slot();
+                    let v = r.to_slot();
                     wr(fp, dst, v);
                     next!(ip, fp, mem, len, cx, v, r.facc_or(facc))
                 }}
@@ -103,7 +103,7 @@ macro_rules! unary {
             handler! { $na { dst, src } |ip, fp, mem, len, cx, acc, facc| {
                 let $x = <$t>::from_acc(acc, facc);
                 let r = $e;
-            let v = r.to_slot();
+                let v = r.to_slot();
                 wr(fp, dst, v);
                 next!(ip, fp, mem, len, cx, v, r.facc_or(facc))
             }}
