@@ -1,5 +1,5 @@
-//! Numeric operators, with the fused forms of their common sequences.
-
+//! Numeric operators and `select`, with the fused forms of their common
+//! sequences.
 use super::*;
 
 impl Translator {

@@ -38,7 +38,8 @@ use std::sync::OnceLock;
 use wasmparser::{BlockType, FunctionBody, Operator};
 
 /// Translates a binary operator with the instruction `$v` (registers)
-/// and `$vi` (a constant operand as an immediate) for it.
+/// and `$vi` (a constant operand as an immediate) for it. (Defined before
+/// the child modules, which use it: `step` and `operators`.)
 macro_rules! binary_imm {
     ($t:expr, $ty:expr, $v:ident, $vi:ident) => {
         $t.binary_imm(
