@@ -1,5 +1,6 @@
 //! Numeric operators and `select`, with the fused forms of their common
 //! sequences.
+
 use super::*;
 
 impl Translator {
