@@ -67,6 +67,20 @@ impl ModuleInner {
         self as *const ModuleInner as usize
     }
 
+    /// Whether interpreted code counts calls and loop iterations for
+    /// tier-up: under `auto`, and under `jit` when the module's native code
+    /// needs guarded memories (for the instances that did not get them).
+    fn counts_hotness(&self) -> bool {
+        #[cfg(feature = "jit")]
+        return match self.engine.config().strategy {
+            super::Strategy::Auto => true,
+            super::Strategy::Jit => self.jit.as_ref().is_some_and(|j| j.guarded()),
+            super::Strategy::Interpreter => false,
+        };
+        #[cfg(not(feature = "jit"))]
+        false
+    }
+
     /// Translates defined function `defined` for the interpreter, unless
     /// that is done already. One thread translates a function; another
     /// that needs it meanwhile waits for it.
@@ -165,7 +179,7 @@ impl ModuleInner {
             tables: &info.tables,
             memories: &info.memories,
             num_imported_funcs: info.num_imported_funcs,
-            count_hotness: cfg!(feature = "jit") && config.strategy == super::Strategy::Auto,
+            count_hotness: self.counts_hotness(),
             metering: config.metering(),
         };
         let range = info.func_bodies[defined].clone();

@@ -171,10 +171,22 @@ impl Store {
         ctx.max_wasm_stack = config.max_wasm_stack;
         ctx.translate = Some(super::instance::translate_hook);
         #[cfg(feature = "jit")]
-        if config.strategy == super::Strategy::Auto {
-            ctx.hot_threshold = config.tier_up_threshold;
-            ctx.tier_up = Some(super::tier_up::hot);
-            ctx.osr = Some(super::tier_up::osr);
+        match config.strategy {
+            super::Strategy::Auto => {
+                ctx.hot_threshold = config.tier_up_threshold;
+                ctx.tier_up = Some(super::tier_up::hot);
+                ctx.osr = Some(super::tier_up::osr);
+            }
+            // `jit` compiles the module's code for guarded memories; an
+            // instance that could not get them interprets that code, which
+            // then tiers each function up at its first call, with bounds
+            // checks, in the foreground (see `ModuleInner::counts_hotness`).
+            super::Strategy::Jit => {
+                ctx.hot_threshold = 1;
+                ctx.tier_up = Some(super::tier_up::hot);
+                ctx.osr = Some(super::tier_up::osr);
+            }
+            super::Strategy::Interpreter => {}
         }
         Store {
             inner: Box::new(StoreInner {

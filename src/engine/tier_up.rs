@@ -81,9 +81,11 @@ fn request(module: Arc<ModuleInner>, func_index: u32, guarded: bool) {
 }
 
 /// Runs a compilation job on the background thread, or at once when the
-/// engine tiers up in the foreground.
+/// engine tiers up in the foreground (as `jit` always does: its functions
+/// are native from their first call).
 fn schedule(module: &ModuleInner, job: Job) {
-    if !module.engine.config().tier_up_in_background {
+    let config = module.engine.config();
+    if !config.tier_up_in_background || config.strategy == super::Strategy::Jit {
         return job();
     }
     if let Err(mpsc::SendError(job)) = worker().lock().unwrap_or_else(|e| e.into_inner()).send(job)
