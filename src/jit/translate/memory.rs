@@ -115,6 +115,24 @@ impl FuncTranslator<'_, '_> {
         Ok(())
     }
 
+    /// Calls the runtime function at `addr` for `table.fill` or
+    /// `memory.fill` of table or memory `index`: `(vmctx, index, d, v, n)`,
+    /// where `d, v, n` (pushed in that order) are popped, `d` and `n` as
+    /// u64 operands and the value `v` as a `value_ty`.
+    pub(super) fn fill_libcall(&mut self, addr: usize, index: u32, value_ty: Type) {
+        let n = self.pop();
+        let v = self.pop();
+        let d = self.pop();
+        let n = self.widen_u64(n);
+        let d = self.widen_u64(d);
+        let index = self.b.ins().iconst(types::I32, i64::from(index));
+        self.fallible_libcall(
+            addr,
+            &[PTR, types::I32, types::I64, value_ty, types::I64],
+            &[self.vmctx, index, d, v, n],
+        );
+    }
+
     /// Calls the runtime function at `addr` for a copy or an init between
     /// tables, memories or segments: `(vmctx, a, b, d, s, n)`, where `d, s, n`
     /// (pushed in that order) are popped as u64 operands.

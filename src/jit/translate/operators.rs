@@ -411,17 +411,7 @@ impl FuncTranslator<'_, '_> {
                 self.push(v);
             }
             O::TableFill { table } => {
-                let n = self.pop();
-                let v = self.pop();
-                let d = self.pop();
-                let n = self.widen_u64(n);
-                let d = self.widen_u64(d);
-                let t = self.b.ins().iconst(types::I32, i64::from(table));
-                self.fallible_libcall(
-                    entry::table_fill as *const () as usize,
-                    &[PTR, types::I32, types::I64, types::I64, types::I64],
-                    &[self.vmctx, t, d, v, n],
-                );
+                self.fill_libcall(entry::table_fill as *const () as usize, table, types::I64)
             }
             O::TableCopy {
                 dst_table,
@@ -500,17 +490,7 @@ impl FuncTranslator<'_, '_> {
                 self.reload_memory();
             }
             O::MemoryFill { mem } => {
-                let n = self.pop();
-                let v = self.pop();
-                let d = self.pop();
-                let n = self.widen_u64(n);
-                let d = self.widen_u64(d);
-                let m = self.b.ins().iconst(types::I32, i64::from(mem));
-                self.fallible_libcall(
-                    entry::memory_fill as *const () as usize,
-                    &[PTR, types::I32, types::I64, types::I32, types::I64],
-                    &[self.vmctx, m, d, v, n],
-                );
+                self.fill_libcall(entry::memory_fill as *const () as usize, mem, types::I32)
             }
             O::MemoryCopy { dst_mem, src_mem } => {
                 self.bulk_libcall(entry::memory_copy as *const () as usize, dst_mem, src_mem)
