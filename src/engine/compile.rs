@@ -4,6 +4,7 @@
 //! `jit` strategy, native code for every function it supports.
 
 use super::error::Error;
+use super::fast_validate::{self, FastValidator};
 use super::module::{ExportItem, ModuleInner};
 use super::types::*;
 use super::Engine;
@@ -79,17 +80,29 @@ fn compile_valid(
     let mut bodies = Vec::new();
     let werr = Error::from_wasmparser;
     let cerr = |e: CompileError| Error::from(e);
-    // The validator's allocations are kept per thread.
-    let check_one = |allocs: &mut wasmparser::FuncValidatorAllocations,
+    // The validators' allocations are kept per thread. The fast
+    // validator finds most bodies valid; wasmparser's decides the others.
+    let check_one = |scratch: &mut ValidationScratch,
+                     fast: Option<&FastValidator>,
                      to_validate: wasmparser::FuncToValidate<wasmparser::ValidatorResources>,
                      body: &wasmparser::FunctionBody<'_>| {
-        let mut fv = to_validate.into_validator(std::mem::take(allocs));
+        let range = body.range();
+        if fast.is_some_and(|fast| {
+            fast.validate(
+                &mut scratch.fast,
+                to_validate.ty,
+                &bytes[range.start as usize..range.end as usize],
+            )
+        }) {
+            return Ok(());
+        }
+        let mut fv = to_validate.into_validator(std::mem::take(&mut scratch.allocs));
         let checked = if scan_for_gc {
             validate_body(&mut fv, body)
         } else {
             fv.validate(body).map_err(werr)
         };
-        *allocs = fv.into_allocations();
+        scratch.allocs = fv.into_allocations();
         checked
     };
     let threads = worker_threads();
@@ -100,7 +113,8 @@ fn compile_valid(
     // bodies to keep then). Each is translated for the interpreter at its
     // first call (`ModuleInner::translate`).
     let mut validate_inline = true;
-    let mut inline_allocs = Default::default();
+    let mut inline_scratch = ValidationScratch::default();
+    let mut fast = None;
     let mut body_error: Option<Error> = None;
     // The bodies the `jit` strategy compiles (only it needs them here).
     #[cfg(feature = "jit")]
@@ -290,6 +304,7 @@ fn compile_valid(
             }
             Payload::CodeSectionStart { count, .. } => {
                 validate_inline = (count as usize) < PARALLEL_MIN_FUNCS || threads < 2;
+                fast = FastValidator::new(&info, features);
                 // Sized up front: grown by doubling, these vectors were
                 // copied (and their fresh pages faulted in) several times
                 // over on large modules.
@@ -313,7 +328,8 @@ fn compile_valid(
                 if !validate_inline {
                     bodies.push((to_validate, body));
                 } else if body_error.is_none() {
-                    body_error = check_one(&mut inline_allocs, to_validate, &body).err();
+                    body_error =
+                        check_one(&mut inline_scratch, fast.as_ref(), to_validate, &body).err();
                 }
             }
             _ => {}
@@ -322,7 +338,7 @@ fn compile_valid(
     if let Some(e) = body_error {
         return Err(e);
     }
-    validate_in_parallel(bodies, threads, &check_one)?;
+    validate_in_parallel(bodies, threads, fast.as_ref(), &check_one)?;
     #[cfg(feature = "jit")]
     let jit = native_code(engine, &info, &jit_bodies, threads, precompiled)?;
     #[cfg(not(feature = "jit"))]
@@ -344,6 +360,13 @@ fn compile_valid(
     })
 }
 
+/// What a validating thread keeps from one body to the next.
+#[derive(Default)]
+struct ValidationScratch {
+    allocs: wasmparser::FuncValidatorAllocations,
+    fast: fast_validate::Scratch,
+}
+
 /// A function body whose validation waits for the end of the module.
 type PendingBody<'a> = (
     wasmparser::FuncToValidate<wasmparser::ValidatorResources>,
@@ -356,11 +379,13 @@ type PendingBody<'a> = (
 fn validate_in_parallel<F>(
     bodies: Vec<PendingBody<'_>>,
     threads: usize,
+    fast: Option<&FastValidator>,
     check_one: &F,
 ) -> Result<(), Error>
 where
     F: Fn(
-            &mut wasmparser::FuncValidatorAllocations,
+            &mut ValidationScratch,
+            Option<&FastValidator>,
             wasmparser::FuncToValidate<wasmparser::ValidatorResources>,
             &wasmparser::FunctionBody<'_>,
         ) -> Result<(), Error>
@@ -381,10 +406,10 @@ where
             .into_iter()
             .map(|chunk| {
                 scope.spawn(move || {
-                    let mut allocs = Default::default();
+                    let mut scratch = ValidationScratch::default();
                     chunk
                         .into_iter()
-                        .map(|(v, body)| check_one(&mut allocs, v, &body))
+                        .map(|(v, body)| check_one(&mut scratch, fast, v, &body))
                         .collect::<Vec<_>>()
                 })
             })

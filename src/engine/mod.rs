@@ -5,6 +5,7 @@ mod compile;
 mod config;
 mod error;
 mod externref;
+mod fast_validate;
 mod func;
 mod global;
 mod instance;
