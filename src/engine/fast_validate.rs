@@ -392,13 +392,32 @@ impl Check<'_> {
         self.operands.extend_from_slice(v.span(span));
     }
 
+    /// Pops an operand of type `operand`, pushes one of type `result`.
+    #[inline(always)]
     fn unary(&mut self, operand: Ty, result: Ty) -> Option<()> {
+        // In the common case the operand is rewritten in place.
+        let len = self.operands.len();
+        if len > self.height && self.operands[len - 1] == operand {
+            self.operands[len - 1] = result;
+            return Some(());
+        }
         self.pop(operand)?;
         self.push(result);
         Some(())
     }
 
+    /// Pops two operands of type `operand`, pushes one of type `result`.
+    #[inline(always)]
     fn binary(&mut self, operand: Ty, result: Ty) -> Option<()> {
+        let len = self.operands.len();
+        if len >= self.height + 2
+            && self.operands[len - 1] == operand
+            && self.operands[len - 2] == operand
+        {
+            self.operands[len - 2] = result;
+            self.operands.truncate(len - 1);
+            return Some(());
+        }
         self.pop(operand)?;
         self.pop(operand)?;
         self.push(result);
