@@ -1133,4 +1133,245 @@ mod tests {
         // Both answers were exercised many times.
         assert!(accepted > 1000 && refused > 1000, "{accepted} {refused}");
     }
+
+    /// A small deterministic random number generator (xorshift).
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: u64) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0 % n
+        }
+
+        fn chance(&mut self, percent: u64) -> bool {
+            self.below(100) < percent
+        }
+    }
+
+    fn leb(mut n: u64, out: &mut Vec<u8>) {
+        loop {
+            let byte = (n & 0x7F) as u8;
+            n >>= 7;
+            if n == 0 {
+                out.push(byte);
+                return;
+            }
+            out.push(byte | 0x80);
+        }
+    }
+
+    fn section(id: u8, payload: &[u8], out: &mut Vec<u8>) {
+        out.push(id);
+        leb(payload.len() as u64, out);
+        out.extend_from_slice(payload);
+    }
+
+    /// A module whose function 1, of type `(param i32 i64 f32 f64)
+    /// (result i32)` with locals `i32 f64`, has body `code` (its
+    /// operators); function 0 is `(param i32 i64) (result f32 f64)`,
+    /// type 2, also the type `call_indirect` names. Type 1 is
+    /// `[i32] -> [i32]`, type 3 `[] -> [i32 i32]`; global 0 is a mutable
+    /// i32, global 1 an immutable i64; one table, one memory.
+    fn module_with_body(code: &[u8]) -> Vec<u8> {
+        let mut m = b"\0asm\x01\0\0\0".to_vec();
+        section(
+            1,
+            &[
+                5, 0x60, 0, 0, 0x60, 1, 0x7F, 1, 0x7F, 0x60, 2, 0x7F, 0x7E, 2, 0x7D, 0x7C, 0x60, 0,
+                2, 0x7F, 0x7F, 0x60, 4, 0x7F, 0x7E, 0x7D, 0x7C, 1, 0x7F,
+            ],
+            &mut m,
+        );
+        section(3, &[2, 2, 4], &mut m);
+        section(4, &[1, 0x70, 0, 1], &mut m);
+        section(5, &[1, 0, 1], &mut m);
+        section(
+            6,
+            &[2, 0x7F, 1, 0x41, 0, 0x0B, 0x7E, 0, 0x42, 0, 0x0B],
+            &mut m,
+        );
+        let callee = [0, 0x43, 0, 0, 0, 0, 0x44, 0, 0, 0, 0, 0, 0, 0, 0, 0x0B];
+        let mut body = vec![2, 1, 0x7F, 1, 0x7C];
+        body.extend_from_slice(code);
+        let mut code_section = vec![2];
+        leb(callee.len() as u64, &mut code_section);
+        code_section.extend_from_slice(&callee);
+        leb(body.len() as u64, &mut code_section);
+        code_section.extend_from_slice(&body);
+        section(10, &code_section, &mut m);
+        m
+    }
+
+    /// Emits random operators, mostly well typed: `want` is the type the
+    /// code must leave (0: none), `depth` the open blocks around it.
+    fn random_code(rng: &mut Rng, want: Ty, depth: u32, fuel: &mut u32, out: &mut Vec<u8>) {
+        // Sometimes the wrong type, or an operator out of nowhere.
+        let want = if rng.chance(3) {
+            rng.below(5) as Ty
+        } else {
+            want
+        };
+        if rng.chance(2) {
+            out.push(rng.below(256) as u8);
+        }
+        if *fuel == 0 {
+            return constant(rng, want, out);
+        }
+        *fuel -= 1;
+        // Statements before the value.
+        while rng.chance(25) && *fuel > 0 {
+            *fuel -= 1;
+            match rng.below(8) {
+                0 => {
+                    random_code(rng, I32, depth, fuel, out);
+                    out.extend([0x21, 0]);
+                }
+                1 => {
+                    let t = rng.below(5) as Ty;
+                    random_code(rng, t, depth, fuel, out);
+                    out.push(0x1A);
+                }
+                2 => {
+                    random_code(rng, I32, depth, fuel, out);
+                    random_code(rng, F64, depth, fuel, out);
+                    out.extend([0x39, rng.below(5) as u8, rng.below(300) as u8 & 0x7F]);
+                }
+                3 => {
+                    random_code(rng, I32, depth, fuel, out);
+                    out.extend([0x0D, rng.below(depth as u64 + 2) as u8]);
+                }
+                4 => {
+                    for t in [I32, I32, I32] {
+                        random_code(rng, t, depth, fuel, out);
+                    }
+                    out.extend([0xFC, 11, 0]);
+                }
+                5 => {
+                    random_code(rng, I32, depth, fuel, out);
+                    out.extend([0x24, rng.below(3) as u8]);
+                }
+                6 => out.push(0x01),
+                _ => {
+                    out.extend([0x02, 0x40]);
+                    random_code(rng, 0, depth + 1, fuel, out);
+                    out.extend([0x0C, rng.below(depth as u64 + 2) as u8, 0x0B]);
+                }
+            }
+        }
+        let ty_byte = |t: Ty| [0x40, 0x7F, 0x7E, 0x7D, 0x7C][t as usize];
+        match (want, rng.below(12)) {
+            (0, _) => {}
+            (_, 0) => constant(rng, want, out),
+            (_, 1) => {
+                // A local of the wanted type (0-3 the parameters, 4 i32,
+                // 5 f64).
+                let index = [0, 0, 1, 2, 3][want as usize];
+                let index = if rng.chance(10) { rng.below(7) } else { index };
+                out.extend([0x20, index as u8]);
+            }
+            (I32, 2) => {
+                random_code(rng, I32, depth, fuel, out);
+                random_code(rng, I32, depth, fuel, out);
+                out.push(0x6A + rng.below(15) as u8);
+            }
+            (I32, 3) => {
+                random_code(rng, F64, depth, fuel, out);
+                random_code(rng, F64, depth, fuel, out);
+                out.push(0x61 + rng.below(6) as u8);
+            }
+            (I32, 4) => {
+                random_code(rng, I64, depth, fuel, out);
+                out.push(0xA7);
+            }
+            (_, 5) => {
+                out.extend([0x02, ty_byte(want)]);
+                random_code(rng, want, depth + 1, fuel, out);
+                out.push(0x0B);
+            }
+            (_, 6) => {
+                random_code(rng, I32, depth, fuel, out);
+                out.extend([0x04, ty_byte(want)]);
+                random_code(rng, want, depth + 1, fuel, out);
+                if !rng.chance(5) {
+                    out.push(0x05);
+                    random_code(rng, want, depth + 1, fuel, out);
+                }
+                out.push(0x0B);
+            }
+            (_, 7) => {
+                out.extend([0x03, ty_byte(want)]);
+                random_code(rng, want, depth + 1, fuel, out);
+                out.push(0x0B);
+            }
+            (_, 8) => {
+                random_code(rng, want, depth, fuel, out);
+                random_code(rng, want, depth, fuel, out);
+                random_code(rng, I32, depth, fuel, out);
+                out.push(0x1B);
+            }
+            (I32, 9) => {
+                random_code(rng, I32, depth, fuel, out);
+                out.extend([0x28, rng.below(4) as u8, 0]);
+            }
+            (I32, 10) => {
+                // br_table to a block of the wanted type.
+                out.extend([0x02, 0x7F]);
+                random_code(rng, I32, depth + 1, fuel, out);
+                random_code(rng, I32, depth + 1, fuel, out);
+                out.extend([0x0E, 2, 0, rng.below(2) as u8, 0, 0x0B]);
+            }
+            (F32, 11) => {
+                random_code(rng, I32, depth, fuel, out);
+                random_code(rng, I64, depth, fuel, out);
+                out.extend([0x10, 0, 0x1A]);
+            }
+            (I32, 11) => {
+                random_code(rng, I32, depth, fuel, out);
+                out.extend([0x00]);
+            }
+            _ => constant(rng, want, out),
+        }
+    }
+
+    fn constant(rng: &mut Rng, t: Ty, out: &mut Vec<u8>) {
+        match t {
+            I32 => out.extend([0x41, rng.below(128) as u8]),
+            I64 => out.extend([0x42, 0x80 | rng.below(128) as u8, 0x7F]),
+            F32 => out.extend([0x43, 0, 0, 0x80, 0x3F]),
+            F64 => out.extend([0x44, 0, 0, 0, 0, 0, 0, 0xF0, 0x3F]),
+            _ => {}
+        }
+    }
+
+    /// Random bodies, mostly valid, some not: whenever the fast validator
+    /// finds one valid, wasmparser must too.
+    #[test]
+    fn never_accepts_a_random_body_wasmparser_refuses() {
+        let (fast, bodies) = setup(&module_with_body(&[0x00, 0x0B]));
+        let ty = bodies[1].0;
+        let mut scratch = Scratch::default();
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+        let (mut accepted, mut refused, mut valid) = (0, 0, 0);
+        for _ in 0..20_000 {
+            let mut code = Vec::new();
+            let mut fuel = rng.below(40) as u32;
+            random_code(&mut rng, I32, 0, &mut fuel, &mut code);
+            code.push(0x0B);
+            let wasm = module_with_body(&code);
+            let wasmparser_valid = wasmparser_accepts(&wasm);
+            valid += usize::from(wasmparser_valid);
+            let body = last_body(&wasm);
+            if fast.validate(&mut scratch, ty, body) {
+                accepted += 1;
+                assert!(wasmparser_valid, "found valid: {code:02x?}");
+            } else {
+                refused += 1;
+            }
+        }
+        // Both answers were exercised, and most valid bodies accepted.
+        assert!(refused > 1000, "{accepted} {refused}");
+        assert!(accepted * 10 > valid * 9, "{accepted} of {valid}");
+    }
 }
