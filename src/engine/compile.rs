@@ -1,7 +1,8 @@
 //! Compiling a module: decoding and validation with `wasmparser` into a
-//! [`ModuleInner`], every function body validated (on several threads for
-//! large modules) and left untranslated until its first call; with the
-//! `jit` strategy, native code for every function it supports.
+//! [`ModuleInner`], every function body validated (by `fast_validate`
+//! where it can, on several threads for large modules) and left
+//! untranslated until its first call; with the `jit` strategy, native
+//! code for every function it supports.
 
 use super::error::Error;
 use super::fast_validate::{self, FastValidator};
@@ -374,7 +375,7 @@ type PendingBody<'a> = (
 );
 
 /// Validates `bodies` on up to `threads` threads, each with the
-/// validator's allocations of its own, and returns the first error in
+/// validators' allocations of its own, and returns the first error in
 /// module order.
 fn validate_in_parallel<F>(
     bodies: Vec<PendingBody<'_>>,
