@@ -124,6 +124,27 @@ fn auto_strategy_tiers_up_at_once_when_asked() {
 }
 
 #[test]
+fn auto_first_tier_behaves_like_the_interpreter() {
+    // With a threshold never reached, everything runs in `auto`'s first
+    // tier (the light translator's code): the same results, traps and
+    // backtraces as the interpreter strategy's.
+    let mut config = strategy(Strategy::Auto);
+    config.tier_up_threshold(u32::MAX);
+    let mut light = setup(&config);
+    exercise(&mut light);
+    assert_eq!(light.module.native_function_count(), 0);
+    let mut full = setup(&strategy(Strategy::Interpreter));
+    let offsets = |s: &mut Setup| -> Vec<(u32, usize)> {
+        let trap = call(s, "nested", &[Val::I32(0)]).unwrap_err();
+        trap.trace()
+            .iter()
+            .map(|f| (f.func_index, f.module_offset))
+            .collect()
+    };
+    assert_eq!(offsets(&mut light), offsets(&mut full));
+}
+
+#[test]
 fn auto_strategy_compiles_hot_functions_in_the_background() {
     let mut config = strategy(Strategy::Auto);
     config.tier_up_threshold(500);

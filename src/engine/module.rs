@@ -132,14 +132,34 @@ impl ModuleInner {
 
     fn translate_with(
         &self,
-        translator: &mut interp::Translator,
+        translators: &mut Translators,
         defined: usize,
     ) -> Result<interp::CompiledFunc, Error> {
+        if self.light_first_tier() {
+            let light = self.with_body(defined, |env, func_index, body| {
+                translators
+                    .light
+                    .translate(env, func_index, body.as_bytes())
+            });
+            if let Some(mut f) = light {
+                f.code = self.code_arena.alloc(translators.light.code());
+                return Ok(f);
+            }
+        }
+        let translator = &mut translators.full;
         let mut f = self.with_body(defined, |env, func_index, body| {
             translator.translate(env, func_index, body)
         })?;
         f.code = self.code_arena.alloc(translator.code());
         Ok(f)
+    }
+
+    /// Whether functions start in the light translator's code: when they
+    /// count their calls to move on to native code, and nothing is
+    /// metered (the light translator compiles in no fuel or epoch checks).
+    fn light_first_tier(&self) -> bool {
+        let metering = self.engine.config().metering();
+        self.counts_hotness() && !metering.fuel && !metering.epoch
     }
 
     /// The wasm offset, in its body, of interpreter instruction `instr` of
@@ -152,12 +172,21 @@ impl ModuleInner {
         let Some(func) = self.funcs.get(defined as usize).and_then(|f| f.get()) else {
             return 0;
         };
-        let offsets = func.offsets.get_or_init(|| {
-            self.with_body(defined as usize, |env, func_index, body| {
-                interp::Translator::default().offsets(env, func_index, body, func)
-            })
-            .unwrap_or_default()
-        });
+        let offsets =
+            func.offsets.get_or_init(|| {
+                self.with_body(defined as usize, |env, func_index, body| {
+                    if func.light {
+                        Ok(interp::LightTranslator::default().offsets(
+                            env,
+                            func_index,
+                            body.as_bytes(),
+                        ))
+                    } else {
+                        interp::Translator::default().offsets(env, func_index, body, func)
+                    }
+                })
+                .unwrap_or_default()
+            });
         offsets.get(instr as usize).copied().unwrap_or(0)
     }
 
@@ -346,9 +375,17 @@ impl Module {
     }
 }
 
+/// A thread's translators: the light one (`auto`'s first tier), and the
+/// full one for everything else.
+#[derive(Default)]
+struct Translators {
+    light: interp::LightTranslator,
+    full: interp::Translator,
+}
+
 thread_local! {
-    /// This thread's translator (its buffers are kept across functions).
-    static TRANSLATOR: std::cell::RefCell<interp::Translator> = Default::default();
+    /// This thread's translators (its buffers are kept across functions).
+    static TRANSLATOR: std::cell::RefCell<Translators> = Default::default();
 }
 
 /// Translates, on the cores the program leaves idle, the functions of a

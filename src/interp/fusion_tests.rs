@@ -296,7 +296,11 @@ struct Run {
 }
 
 fn instantiate(extra_locals: usize, force_wide: bool) -> Run {
-    let engine = Engine::default();
+    // The full translator's forms are the subject (`auto` would start the
+    // functions in the light translator's code).
+    let mut config = crate::Config::new();
+    config.strategy(crate::Strategy::Interpreter);
+    let engine = Engine::new(&config);
     let wasm = wat2wasm(&module_text(extra_locals)).expect("test module assembles");
     // Functions are translated at their first call, or all at once by
     // `dump_ir`: that is where the switch must be on.

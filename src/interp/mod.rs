@@ -11,11 +11,13 @@ pub mod float;
 #[cfg(test)]
 mod fusion_tests;
 pub mod ir;
+mod light;
 pub mod simd;
 mod translate;
 
 pub use code_arena::{Code, CodeArena};
 pub use exec::{array_call, ExecState};
+pub use light::LightTranslator;
 pub use translate::{TranslateEnv, Translator};
 
 use crate::module::types::FuncType;
@@ -75,6 +77,9 @@ pub struct CompiledFunc {
     /// Whether the code uses the narrow instruction forms (see
     /// `Translator::translate`), for translating it again the same way.
     pub narrow: bool,
+    /// Whether the light translator made the code (`light`), for
+    /// translating it again the same way.
+    pub light: bool,
     /// Index in the module's function index space.
     pub func_index: u32,
     /// Calls and loop iterations counted by `Instr::Hot` (tier-up).
@@ -134,6 +139,7 @@ impl LazyFunc {
                 locals_end: param_slots,
                 frame_slots: param_slots.max(result_slots),
                 narrow: false,
+                light: false,
                 func_index,
                 hotness: AtomicU32::new(0),
                 handlers: Box::new([]),
@@ -208,6 +214,7 @@ impl LazyFunc {
             (*p).locals_end = f.locals_end;
             (*p).frame_slots = f.frame_slots;
             (*p).narrow = f.narrow;
+            (*p).light = f.light;
             (*p).handlers = f.handlers;
             (*p).native.store(std::ptr::null_mut(), Ordering::Release);
         }

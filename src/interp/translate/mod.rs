@@ -494,6 +494,7 @@ impl Translator {
             locals_end: self.locals_end,
             frame_slots: self.max_slot + n + 2 + osr_room,
             narrow,
+            light: false,
             handlers: std::mem::take(&mut self.handlers).into_boxed_slice(),
             func_index,
         }))

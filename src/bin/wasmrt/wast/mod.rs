@@ -70,7 +70,8 @@ impl Tier {
         match self {
             Tier::Interp => "interp",
             Tier::Jit => "jit",
-            Tier::Auto | Tier::AutoEager => "auto",
+            Tier::Auto => "auto",
+            Tier::AutoEager => "auto-eager",
         }
     }
 }
