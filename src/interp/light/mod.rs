@@ -114,6 +114,9 @@ const NO_FIXUP: i32 = -1;
 /// move to just after the locals when the function is done.
 const CONST_BASE: Slot = 0x8000_0000;
 
+/// Up to this many constants, a function's are found by a scan.
+const SCANNED_CONSTS: usize = 32;
+
 /// The most locals (parameters included) a function may have here.
 const MAX_LOCALS: u32 = 1 << 20;
 
@@ -130,6 +133,8 @@ pub struct LightTranslator {
     locals: Vec<Num>,
     /// Constants read as operands, each in a slot of its own.
     consts: Vec<u64>,
+    /// Each constant's index in `consts`, once there are more than
+    /// `SCANNED_CONSTS`.
     const_ids: std::collections::HashMap<u64, u32, foldhash::fast::RandomState>,
     /// `br_table`'s targets, read before it is translated.
     targets: Vec<u32>,
@@ -138,9 +143,9 @@ pub struct LightTranslator {
     locals_end: Slot,
     max_slot: Slot,
     reachable: bool,
-    /// The last instruction, if its result may be retargeted (nothing was
-    /// emitted or labelled since).
-    fusible: Option<usize>,
+    /// The last instruction and its result slot, if that result may be
+    /// retargeted (nothing was emitted or labelled since).
+    fusible: Option<(usize, Slot)>,
     /// How many stack entries are `Place::Local`.
     local_readers: u32,
     /// `loop` operators seen so far, reachable or not (as the JIT counts
@@ -203,7 +208,6 @@ impl LightTranslator {
         self.frames.clear();
         self.locals.clear();
         self.consts.clear();
-        self.const_ids.clear();
         self.results.clear();
         self.reachable = true;
         self.fusible = None;
@@ -407,7 +411,7 @@ impl LightTranslator {
                 let global = r.u32()?;
                 let ty = Num::of(&env.globals.get(global as usize)?.content)?;
                 let dst = self.push(Place::Temp, ty);
-                self.emit_result(Instr::GlobalGet { dst, global });
+                self.emit_result(dst, Instr::GlobalGet { dst, global });
             }
             0x24 => {
                 let global = r.u32()?;
@@ -418,7 +422,7 @@ impl LightTranslator {
             0x3f => {
                 memory0(env, r)?;
                 let dst = self.push(Place::Temp, Num::I32);
-                self.emit_result(Instr::MemorySize { dst, memory: 0 });
+                self.emit_result(dst, Instr::MemorySize { dst, memory: 0 });
             }
             0x40 => {
                 memory0(env, r)?;
@@ -532,6 +536,10 @@ impl LightTranslator {
 
     // ---- emission ----
 
+    // Inlined: an instruction built in parts on the stack and copied into
+    // `code` whole by an outlined call stalled on store forwarding (84 %
+    // of this function's samples were that copy).
+    #[inline(always)]
     fn emit(&mut self, i: Instr) -> usize {
         self.code.push(i);
         if self.record_offsets {
@@ -541,10 +549,12 @@ impl LightTranslator {
         self.code.len() - 1
     }
 
-    /// Emits an instruction whose result may later be retargeted.
-    fn emit_result(&mut self, i: Instr) {
+    /// Emits instruction `i`, whose result goes to slot `dst` and may
+    /// later be retargeted.
+    #[inline(always)]
+    fn emit_result(&mut self, dst: Slot, i: Instr) {
         let at = self.emit(i);
-        self.fusible = Some(at);
+        self.fusible = Some((at, dst));
     }
 
     /// Marks the current position as a branch target.
@@ -622,15 +632,34 @@ impl LightTranslator {
         match e.place {
             Place::Local(l) => l,
             Place::Temp => slot,
-            Place::Const(v) => {
-                let next = self.consts.len() as u32;
-                let id = *self.const_ids.entry(v).or_insert(next);
-                if id == next {
-                    self.consts.push(v);
-                }
-                CONST_BASE + id
+            Place::Const(v) => CONST_BASE + self.const_id(v),
+        }
+    }
+
+    /// The index of constant `v` among the function's constants (added if
+    /// new). Most functions have a few: a scan finds them faster than a
+    /// hash map, which takes over past `SCANNED_CONSTS`.
+    fn const_id(&mut self, v: u64) -> u32 {
+        let n = self.consts.len();
+        if n <= SCANNED_CONSTS {
+            if let Some(id) = self.consts.iter().position(|&c| c == v) {
+                return id as u32;
+            }
+            if n < SCANNED_CONSTS {
+                self.consts.push(v);
+                return n as u32;
+            }
+            // The map takes over: it gets every constant so far.
+            self.const_ids.clear();
+            for (id, &c) in self.consts.iter().enumerate() {
+                self.const_ids.insert(c, id as u32);
             }
         }
+        let id = *self.const_ids.entry(v).or_insert(n as u32);
+        if id == n as u32 {
+            self.consts.push(v);
+        }
+        id
     }
 
     /// Writes the value of `e` (canonical slot `slot`) into slot `dst`.
@@ -714,14 +743,13 @@ impl LightTranslator {
         }
         // A result just computed into the operand's slot is computed
         // straight into the local instead.
+        // (The result slot is remembered: reading it back from the
+        // instruction stalled on the store that had just written it.)
         let retarget = match (v.place, self.fusible) {
-            (Place::Temp, Some(at)) if !saved && at + 1 == self.code.len() => {
-                self.code[at].result_slot() == Some(slot)
-            }
-            _ => false,
+            (Place::Temp, Some((at, dst))) if !saved && dst == slot => Some(at),
+            _ => None,
         };
-        if retarget {
-            let at = self.code.len() - 1;
+        if let Some(at) = retarget {
             self.code[at].set_result_slot(local);
         } else {
             self.write_to(v, slot, local);
@@ -737,7 +765,7 @@ impl LightTranslator {
     fn unary(&mut self, ty: Num, make: impl FnOnce(Slot, Slot) -> Instr) -> Option<()> {
         let src = self.pop_src()?;
         let dst = self.push(Place::Temp, ty);
-        self.emit_result(make(dst, src));
+        self.emit_result(dst, make(dst, src));
         Some(())
     }
 
@@ -746,7 +774,7 @@ impl LightTranslator {
         let b = self.pop_src()?;
         let a = self.pop_src()?;
         let dst = self.push(Place::Temp, ty);
-        self.emit_result(make(dst, a, b));
+        self.emit_result(dst, make(dst, a, b));
         Some(())
     }
 
@@ -770,7 +798,7 @@ impl LightTranslator {
                 self.pop();
                 let a = self.pop_src()?;
                 let dst = self.push(Place::Temp, ty);
-                self.emit_result(make_imm(dst, a, imm));
+                self.emit_result(dst, make_imm(dst, a, imm));
                 return Some(());
             }
         }
@@ -805,7 +833,7 @@ impl LightTranslator {
             ($t:ident, $v:ident) => {{
                 let addr = self.pop_src()?;
                 let dst = self.push(Place::Temp, Num::$t);
-                self.emit_result(Instr::$v { dst, addr, offset });
+                self.emit_result(dst, Instr::$v { dst, addr, offset });
             }};
         }
         macro_rules! store {

@@ -47,7 +47,19 @@ impl<'a> Reader<'a> {
     }
 
     /// A signed LEB128 of at most `bits` bits, sign-extended to 64.
+    #[inline(always)]
     pub(super) fn signed(&mut self, bits: u32) -> Option<i64> {
+        match self.bytes.get(self.pos) {
+            Some(&b) if b < 0x80 => {
+                self.pos += 1;
+                // One byte: bit 6 is the sign.
+                Some(i64::from((b << 1) as i8 >> 1))
+            }
+            _ => self.signed_rest(bits),
+        }
+    }
+
+    fn signed_rest(&mut self, bits: u32) -> Option<i64> {
         let mut value: i64 = 0;
         let mut shift = 0;
         loop {

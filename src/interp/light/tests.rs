@@ -209,3 +209,26 @@ fn leaves_other_code_to_the_full_translator() {
     // After giving up, the next function is translated from scratch.
     assert!(translate(&[0x20, 0, 0x0b]).is_some());
 }
+
+#[test]
+fn gives_each_constant_one_slot_however_many_there_are() {
+    // For k in 0..40, then 5 and 35 again: i32.const k; local.get 0;
+    // i32.sub; drop. Then local.get 0; end.
+    let mut body = Vec::new();
+    for k in (0..40u8).chain([5, 35]) {
+        body.extend_from_slice(&[0x41, k, 0x20, 0, 0x6b, 0x1a]);
+    }
+    body.extend_from_slice(&[0x20, 0, 0x0b]);
+    let (f, code) = translate(&body).unwrap();
+    assert_eq!(*f.consts, (0..40).collect::<Vec<u64>>());
+    // Constant k is in slot 2 + k (after the two parameters); the
+    // operand stack starts after the constants.
+    let subs: Vec<Slot> = code
+        .iter()
+        .filter_map(|i| match *i {
+            Instr::I32Sub { dst: 42, a, b: 0 } => Some(a),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(subs, (2..42).chain([7, 37]).collect::<Vec<Slot>>());
+}
