@@ -1,5 +1,6 @@
 //! Differential: the same terminating wasm-smith module runs in the
-//! interpreter, the JIT and `auto` (eager, synchronous tier-up); each
+//! interpreter, the JIT, `auto` (eager, synchronous tier-up) and `auto`
+//! never tiering up (its first tier: the light translator's code); each
 //! export's results (NaNs compared as "is NaN"), trap codes and
 //! messages, exported globals and memory contents must agree. Some inputs
 //! run with fuel metering: then the fuel left after each call must agree
@@ -23,6 +24,10 @@ fuzz_target!(|data: &[u8]| {
     auto.strategy(Strategy::Auto)
         .tier_up_threshold(1)
         .tier_up_in_background(false);
+    let mut first_tier = Config::new();
+    first_tier
+        .strategy(Strategy::Auto)
+        .tier_up_threshold(u32::MAX);
     // Drawn after the module: an input whose bytes ran out runs unmetered.
     let fuel = match u.arbitrary::<bool>() {
         Ok(true) => Some(u.int_in_range(0..=20_000u64).unwrap_or(0)),
@@ -33,4 +38,6 @@ fuzz_target!(|data: &[u8]| {
     let c = wasmrt_fuzz::run_metered(&auto, &wasm, fuel);
     assert_eq!(a, b, "interpreter and JIT differ");
     assert_eq!(a, c, "interpreter and auto differ");
+    let d = wasmrt_fuzz::run_metered(&first_tier, &wasm, fuel);
+    assert_eq!(a, d, "interpreter and auto's first tier differ");
 });
