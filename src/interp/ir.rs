@@ -1270,6 +1270,16 @@ impl MemOp {
 
 const _: () = assert!(std::mem::size_of::<Instr>() == 16);
 
+/// The immediate operand (`imm` of the `*Imm` forms) for constant `bits`
+/// of an i32 (`is_i32`) or i64: an i64 only if it fits in an i32.
+pub fn immediate(bits: u64, is_i32: bool) -> Option<i32> {
+    if is_i32 {
+        Some(bits as u32 as i32)
+    } else {
+        i32::try_from(bits as i64).ok()
+    }
+}
+
 /// The fused compare-and-branch form of comparison `cmp` (as emitted by the
 /// translator, result slot ignored): branch when the comparison holds, or
 /// when it fails if `negate`. `None` for instructions that don't fuse.

@@ -789,12 +789,7 @@ impl LightTranslator {
     ) -> Option<()> {
         let b = *self.stack.last()?;
         if let Place::Const(v) = b.place {
-            let imm = if b.ty == Num::I32 {
-                Some(v as u32 as i32)
-            } else {
-                i32::try_from(v as i64).ok()
-            };
-            if let Some(imm) = imm {
+            if let Some(imm) = crate::interp::ir::immediate(v, b.ty == Num::I32) {
                 self.pop();
                 let a = self.pop_src()?;
                 let dst = self.push(Place::Temp, ty);

@@ -30,12 +30,7 @@ impl Translator {
     ) {
         let b = *self.stack.last().expect("operand");
         if let Place::Const(v) = b.place {
-            let imm = if b.ty == ValType::I32 {
-                Some(v as u32 as i32)
-            } else {
-                i32::try_from(v as i64).ok()
-            };
-            if let Some(imm) = imm {
+            if let Some(imm) = crate::interp::ir::immediate(v, b.ty == ValType::I32) {
                 self.pop();
                 let a = self.pop();
                 let sa = self.src(a);
