@@ -370,9 +370,15 @@ impl LightTranslator {
             }
             0x04 => {
                 let result = block_type(r)?;
-                let cond = self.pop_src()?;
-                self.materialize_locals();
-                let at = self.emit(Instr::BrIfEqz { cond, offset: 0 });
+                let at = if self.local_readers == 0 {
+                    self.cond_branch(true)?
+                } else {
+                    // The saving copies must come before the branch: no
+                    // comparison fused into it.
+                    let cond = self.pop_src()?;
+                    self.materialize_locals();
+                    self.emit(Instr::BrIfEqz { cond, offset: 0 })
+                };
                 self.push_frame(Kind::If, result);
                 self.frames.last_mut()?.else_at = Some(at as u32);
             }
@@ -925,14 +931,44 @@ impl LightTranslator {
         Some(())
     }
 
+    /// Pops an i32 condition and emits a branch (offset 0, returned)
+    /// taken when it is not zero, or when it is with `negate`. A
+    /// comparison that computed the condition just before becomes a
+    /// compare-and-branch instead.
+    fn cond_branch(&mut self, negate: bool) -> Option<usize> {
+        let e = self.pop()?;
+        let slot = self.slot_at(self.stack.len());
+        if let (Place::Temp, Some((at, dst))) = (e.place, self.fusible) {
+            if dst == slot {
+                if let Some(fused) = crate::interp::ir::fuse_compare(self.code[at], negate) {
+                    self.code[at] = fused;
+                    self.fusible = None;
+                    return Some(at);
+                }
+            }
+        }
+        let cond = self.src(e, slot);
+        Some(if negate {
+            self.emit(Instr::BrIfEqz { cond, offset: 0 })
+        } else {
+            self.emit(Instr::BrIfNez { cond, offset: 0 })
+        })
+    }
+
     fn br_if(&mut self, depth: u32) -> Option<()> {
-        let cond = self.pop_src()?;
         let target = self.frames.len().checked_sub(1 + depth as usize)?;
         let frame = self.frames[target];
         let n = self.label_arity(target);
-        if frame.kind != Kind::Function && self.top_in_place(n, self.slot_at(frame.height as usize))
-        {
-            let at = self.emit(Instr::BrIfNez { cond, offset: 0 });
+        // (The label's values sit below the condition.)
+        let in_place = {
+            let len = self.stack.len().checked_sub(1)?;
+            n == 0
+                || (len > 0
+                    && self.stack[len - 1].place == Place::Temp
+                    && self.slot_at(len - 1) == self.slot_at(frame.height as usize))
+        };
+        if frame.kind != Kind::Function && in_place {
+            let at = self.cond_branch(false)?;
             if frame.kind == Kind::Loop {
                 self.patch(at, frame.head as usize)?;
             } else {
@@ -940,7 +976,7 @@ impl LightTranslator {
             }
         } else {
             // Skip the value moves and the branch when the condition fails.
-            let skip = self.emit(Instr::BrIfEqz { cond, offset: 0 });
+            let skip = self.cond_branch(true)?;
             self.branch(depth)?;
             let here = self.label();
             self.patch(skip, here)?;

@@ -232,3 +232,47 @@ fn gives_each_constant_one_slot_however_many_there_are() {
         .collect();
     assert_eq!(subs, (2..42).chain([7, 37]).collect::<Vec<Slot>>());
 }
+
+#[test]
+fn branches_on_a_comparison_just_made() {
+    // loop; local.get 0; i32.const 10; i32.lt_u; br_if 0; end;
+    // local.get 1; if; local.get 0; i32.const 3; i32.eq; br_if 0; end;
+    // local.get 0; end
+    let body = [
+        0x03, 0x40, 0x20, 0, 0x41, 10, 0x49, 0x0d, 0, 0x0b, //
+        0x20, 1, 0x04, 0x40, 0x20, 0, 0x41, 3, 0x46, 0x0d, 0, 0x0b, //
+        0x20, 0, 0x0b,
+    ];
+    let (_, code) = translate(&body).unwrap();
+    assert_eq!(
+        code,
+        [
+            Instr::BrI32LtUImm {
+                a: 0,
+                imm: 10,
+                offset: 0
+            },
+            Instr::BrIfEqz { cond: 1, offset: 2 },
+            Instr::BrI32EqImm {
+                a: 0,
+                imm: 3,
+                offset: 1
+            },
+            Instr::ReturnSlot { src: 0 },
+        ]
+    );
+    // A comparison of two locals, then `if`, with a local still on the
+    // stack to save: the copy comes first, the branch tests the result.
+    // local.get 0; local.get 0; local.get 1; i32.ne; if; end; end
+    let body = [0x20, 0, 0x20, 0, 0x20, 1, 0x47, 0x04, 0x40, 0x0b, 0x0b];
+    let (_, code) = translate(&body).unwrap();
+    assert_eq!(
+        code,
+        [
+            Instr::I32Ne { dst: 3, a: 0, b: 1 },
+            Instr::Copy { dst: 2, src: 0 },
+            Instr::BrIfEqz { cond: 3, offset: 1 },
+            Instr::ReturnSlot { src: 2 },
+        ]
+    );
+}
