@@ -384,7 +384,7 @@ struct Translators {
 }
 
 thread_local! {
-    /// This thread's translators (its buffers are kept across functions).
+    /// This thread's translators (their buffers are kept across functions).
     static TRANSLATOR: std::cell::RefCell<Translators> = Default::default();
 }
 

@@ -169,11 +169,7 @@ impl LightTranslator {
         func_index: u32,
         body: &[u8],
     ) -> Option<CompiledFunc> {
-        let translated = self.translate_body(env, func_index, body);
-        if translated.is_none() {
-            self.code.clear();
-        }
-        translated
+        self.translate_body(env, func_index, body)
     }
 
     /// The code of the function `translate` returned last, for its caller
@@ -937,6 +933,11 @@ impl LightTranslator {
     /// compare-and-branch instead.
     fn cond_branch(&mut self, negate: bool) -> Option<usize> {
         let e = self.pop()?;
+        self.branch_on(e, negate)
+    }
+
+    /// `cond_branch` on condition `e`, just popped.
+    fn branch_on(&mut self, e: Entry, negate: bool) -> Option<usize> {
         let slot = self.slot_at(self.stack.len());
         if let (Place::Temp, Some((at, dst))) = (e.place, self.fusible) {
             if dst == slot {
@@ -956,19 +957,13 @@ impl LightTranslator {
     }
 
     fn br_if(&mut self, depth: u32) -> Option<()> {
+        let c = self.pop()?;
         let target = self.frames.len().checked_sub(1 + depth as usize)?;
         let frame = self.frames[target];
         let n = self.label_arity(target);
-        // (The label's values sit below the condition.)
-        let in_place = {
-            let len = self.stack.len().checked_sub(1)?;
-            n == 0
-                || (len > 0
-                    && self.stack[len - 1].place == Place::Temp
-                    && self.slot_at(len - 1) == self.slot_at(frame.height as usize))
-        };
-        if frame.kind != Kind::Function && in_place {
-            let at = self.cond_branch(false)?;
+        if frame.kind != Kind::Function && self.top_in_place(n, self.slot_at(frame.height as usize))
+        {
+            let at = self.branch_on(c, false)?;
             if frame.kind == Kind::Loop {
                 self.patch(at, frame.head as usize)?;
             } else {
@@ -976,7 +971,7 @@ impl LightTranslator {
             }
         } else {
             // Skip the value moves and the branch when the condition fails.
-            let skip = self.cond_branch(true)?;
+            let skip = self.branch_on(c, true)?;
             self.branch(depth)?;
             let here = self.label();
             self.patch(skip, here)?;
