@@ -1270,6 +1270,24 @@ impl MemOp {
 
 const _: () = assert!(std::mem::size_of::<Instr>() == 16);
 
+/// The renumbering that places a translated function's `count` constants
+/// right after its locals: provisional slot `const_base + i` becomes
+/// `locals_end + i`, and the operand slots from `locals_end` up move above
+/// the constants.
+pub fn place_constants(
+    locals_end: Slot,
+    const_base: Slot,
+    count: Slot,
+) -> impl Fn(&mut Slot) + Copy {
+    move |s: &mut Slot| {
+        if *s >= const_base {
+            *s = locals_end + (*s - const_base);
+        } else if *s >= locals_end {
+            *s += count;
+        }
+    }
+}
+
 /// The immediate operand (`imm` of the `*Imm` forms) for constant `bits`
 /// of an i32 (`is_i32`) or i64: an i64 only if it fits in an i32.
 pub fn immediate(bits: u64, is_i32: bool) -> Option<i32> {

@@ -262,14 +262,7 @@ impl LightTranslator {
     fn finish(&mut self, func_index: u32, param_slots: Slot) -> Option<CompiledFunc> {
         let n = self.consts.len() as Slot;
         if n > 0 {
-            let locals_end = self.locals_end;
-            let renumber = |s: &mut Slot| {
-                if *s >= CONST_BASE {
-                    *s = locals_end + (*s - CONST_BASE);
-                } else if *s >= locals_end {
-                    *s += n;
-                }
-            };
+            let renumber = crate::interp::ir::place_constants(self.locals_end, CONST_BASE, n);
             for instr in &mut self.code {
                 instr.map_slots(renumber);
             }

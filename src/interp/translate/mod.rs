@@ -436,13 +436,7 @@ impl Translator {
         let n = self.consts.len() as Slot;
         if n > 0 {
             let (locals_end, const_base) = (self.locals_end, self.const_base);
-            let renumber = |s: &mut Slot| {
-                if *s >= const_base {
-                    *s = locals_end + (*s - const_base);
-                } else if *s >= locals_end {
-                    *s += n;
-                }
-            };
+            let renumber = crate::interp::ir::place_constants(locals_end, const_base, n);
             for instr in &mut self.code {
                 instr.map_slots(renumber);
             }
