@@ -13,6 +13,7 @@ use crate::interp::LazyFunc;
 use crate::module::{
     CompileError, ConstExpr, DataMode, DataSegment, ElemItems, ElemMode, ElemSegment, ModuleInfo,
 };
+use crate::runtime::huge_pages::HugePageBuf;
 use wasmparser::{Parser, Payload, Validator};
 
 /// Decodes and validates `bytes`, then translates all function bodies.
@@ -77,7 +78,7 @@ fn compile_valid(
     let mut imports = Vec::new();
     let mut exports = Vec::new();
     let mut export_items = Vec::new();
-    let mut funcs = Vec::new();
+    let mut funcs = HugePageBuf::with_capacity(0);
     let mut bodies = Vec::new();
     let werr = Error::from_wasmparser;
     let cerr = |e: CompileError| Error::from(e);
@@ -309,7 +310,8 @@ fn compile_valid(
                 // Sized up front: grown by doubling, these vectors were
                 // copied (and their fresh pages faulted in) several times
                 // over on large modules.
-                funcs.reserve_exact(count as usize);
+                // The functions (about 128 bytes each) in huge pages.
+                funcs = HugePageBuf::with_capacity(count as usize);
                 info.func_bodies.reserve_exact(count as usize);
             }
             Payload::CodeSectionEntry(_) => {
@@ -346,12 +348,12 @@ fn compile_valid(
     let _ = precompiled.take();
     Ok(ModuleInner {
         engine: engine.clone(),
-        bytes: crate::runtime::huge_pages::HugePageBuf::copy_of(bytes),
+        bytes: HugePageBuf::copy_of(bytes),
         info,
         imports,
         exports,
         export_items,
-        funcs: funcs.into_boxed_slice(),
+        funcs,
         code_arena: Default::default(),
         #[cfg(feature = "jit")]
         jit,

@@ -42,7 +42,7 @@ pub struct ModuleInner {
     pub(crate) export_items: Vec<ExportItem>,
     /// The interpreter's code of the defined functions, each translated
     /// at its first call (`translate`).
-    pub(crate) funcs: Box<[LazyFunc]>,
+    pub(crate) funcs: crate::runtime::huge_pages::HugePageBuf<LazyFunc>,
     /// Where their translated instructions are kept.
     pub(crate) code_arena: interp::CodeArena,
 
