@@ -273,8 +273,9 @@ impl LinearMemory {
     }
 }
 
-/// Reserves `bytes` of inaccessible address space.
-fn reserve(bytes: usize) -> Option<*mut u8> {
+/// Reserves `bytes` of inaccessible address space (for memories of
+/// their own and for the pool's slots).
+pub(super) fn reserve(bytes: usize) -> Option<*mut u8> {
     // SAFETY: an anonymous private mapping with no address hint has no
     // effect on existing memory; the result is checked.
     let base = unsafe {

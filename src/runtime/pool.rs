@@ -16,10 +16,9 @@
 //! are preferably handed back to a memory of the module whose image they
 //! hold.
 
-use super::memory::{LinearMemory, GUARDED_RESERVATION, MAX_PAGES_32};
+use super::memory::{reserve, LinearMemory, GUARDED_RESERVATION, MAX_PAGES_32};
 use super::memory_image::MemoryImage;
 use super::WASM_PAGE_SIZE;
-use std::ptr;
 use std::sync::{Arc, Mutex};
 
 /// Sizes of a memory pool (names as in wasmtime's `PoolingAllocationConfig`).
@@ -601,23 +600,6 @@ impl Drop for MemoryPool {
             unsafe { libc::munmap(slot.base.cast(), slot.reserved) };
         }
     }
-}
-
-/// Reserves `bytes` of inaccessible address space.
-fn reserve(bytes: usize) -> Option<*mut u8> {
-    // SAFETY: an anonymous private mapping with no address hint does not
-    // affect existing memory; the result is checked.
-    let base = unsafe {
-        libc::mmap(
-            ptr::null_mut(),
-            bytes,
-            libc::PROT_NONE,
-            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
-            -1,
-            0,
-        )
-    };
-    (base != libc::MAP_FAILED).then_some(base.cast())
 }
 
 #[cfg(test)]
