@@ -353,6 +353,14 @@ impl Check<'_> {
         Some((sig.params, sig.results))
     }
 
+    /// The signature of the function whose index comes next (a direct
+    /// call's callee).
+    fn read_direct_signature(&mut self) -> Option<Signature> {
+        let func = self.u32()?;
+        let ty = *self.v.func_types.get(func as usize)?;
+        *self.v.signatures.get(ty as usize)?
+    }
+
     /// The signature and table an indirect call names: the signature, if
     /// the table holds `funcref`s.
     fn read_indirect_signature(&mut self) -> Option<Signature> {
@@ -594,9 +602,7 @@ impl Check<'_> {
                     self.set_unreachable()?;
                 }
                 0x10 => {
-                    let func = self.u32()?;
-                    let ty = *v.func_types.get(func as usize)?;
-                    let sig = (*v.signatures.get(ty as usize)?)?;
+                    let sig = self.read_direct_signature()?;
                     self.pop_span(sig.params)?;
                     self.push_span(sig.results);
                 }
@@ -613,8 +619,7 @@ impl Check<'_> {
                         return None;
                     }
                     let sig = if op == 0x12 {
-                        let ty = *v.func_types.get(self.u32()? as usize)?;
-                        (*v.signatures.get(ty as usize)?)?
+                        self.read_direct_signature()?
                     } else {
                         let sig = self.read_indirect_signature()?;
                         self.pop(I32)?;
@@ -668,8 +673,9 @@ impl Check<'_> {
                     self.push(t);
                 }
                 0x24 => {
+                    // (A global that is not a number is 0: not `MUTABLE`.)
                     let g = *v.globals.get(self.u32()? as usize)?;
-                    if g & MUTABLE == 0 || g & !MUTABLE == 0 {
+                    if g & MUTABLE == 0 {
                         return None;
                     }
                     self.pop(g & !MUTABLE)?;
