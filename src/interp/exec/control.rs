@@ -493,12 +493,17 @@ handler! { HotLoop { ordinal } |ip, fp, mem, len, cx, acc, facc| {
     f.hotness.store(n, Ordering::Relaxed);
     let threshold = (*cx).hot_threshold;
     if n >= threshold && (n == threshold || threshold == 1 || n.is_multiple_of(OSR_INTERVAL)) {
+        // The entry here is asked for before the whole function: on the
+        // background thread the running loop, which is what is hot, then
+        // waits for one compilation, not two. (In the foreground the
+        // entry runs the invocation to its end first.)
+        let entered = enter_osr(fp, cx, ordinal);
         if n == threshold {
             report_hot(cx);
         }
         // (Leaving from here, not from `enter_osr`, keeps the dispatch a
         // jump.)
-        match enter_osr(fp, cx, ordinal) {
+        match entered {
             Some(true) => {
                 // The native code may have grown (or moved) the memory.
                 let (mem, len) = memory0((*cx).vmctx);
