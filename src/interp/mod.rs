@@ -5,6 +5,7 @@
 //! `docs/INTERPRETER.md` for the design.
 
 mod code_arena;
+mod const_pool;
 mod exec;
 mod feed;
 pub mod float;
@@ -16,6 +17,7 @@ pub mod simd;
 mod translate;
 
 pub use code_arena::{Code, CodeArena};
+use const_pool::ConstPool;
 pub use exec::{array_call, ExecState};
 pub use light::LightTranslator;
 pub use translate::{TranslateEnv, Translator};

@@ -25,7 +25,7 @@ mod numeric;
 mod reader;
 
 use super::ir::{Instr, Slot};
-use super::{Code, CompiledFunc, TranslateEnv};
+use super::{Code, CompiledFunc, ConstPool, TranslateEnv};
 use crate::module::types::ValType;
 use reader::Reader;
 use std::sync::OnceLock;
@@ -114,9 +114,6 @@ const NO_FIXUP: i32 = -1;
 /// move to just after the locals when the function is done.
 const CONST_BASE: Slot = 0x8000_0000;
 
-/// Up to this many constants, a function's are found by a scan.
-const SCANNED_CONSTS: usize = 32;
-
 /// The most locals (parameters included) a function may have here.
 const MAX_LOCALS: u32 = 1 << 20;
 
@@ -132,10 +129,7 @@ pub struct LightTranslator {
     /// Type of each local, parameters first.
     locals: Vec<Num>,
     /// Constants read as operands, each in a slot of its own.
-    consts: Vec<u64>,
-    /// Each constant's index in `consts`, once there are more than
-    /// `SCANNED_CONSTS`.
-    const_ids: std::collections::HashMap<u64, u32, foldhash::fast::RandomState>,
+    consts: ConstPool,
     /// `br_table`'s targets, read before it is translated.
     targets: Vec<u32>,
     /// Results of the function being translated.
@@ -260,7 +254,7 @@ impl LightTranslator {
 
     /// Places the constants after the locals and makes the function.
     fn finish(&mut self, func_index: u32, param_slots: Slot) -> Option<CompiledFunc> {
-        let n = self.consts.len() as Slot;
+        let n = self.consts.values().len() as Slot;
         if n > 0 {
             let renumber = crate::interp::ir::place_constants(self.locals_end, CONST_BASE, n);
             for instr in &mut self.code {
@@ -287,7 +281,7 @@ impl LightTranslator {
                 OnceLock::new()
             },
             pool: Box::new([]),
-            consts: Box::from(self.consts.as_slice()),
+            consts: Box::from(self.consts.values()),
             param_slots,
             result_slots,
             hotness: Default::default(),
@@ -627,34 +621,8 @@ impl LightTranslator {
         match e.place {
             Place::Local(l) => l,
             Place::Temp => slot,
-            Place::Const(v) => CONST_BASE + self.const_id(v),
+            Place::Const(v) => CONST_BASE + self.consts.id(v),
         }
-    }
-
-    /// The index of constant `v` among the function's constants (added if
-    /// new). Most functions have a few: a scan finds them faster than a
-    /// hash map, which takes over past `SCANNED_CONSTS`.
-    fn const_id(&mut self, v: u64) -> u32 {
-        let n = self.consts.len();
-        if n <= SCANNED_CONSTS {
-            if let Some(id) = self.consts.iter().position(|&c| c == v) {
-                return id as u32;
-            }
-            if n < SCANNED_CONSTS {
-                self.consts.push(v);
-                return n as u32;
-            }
-            // The map takes over: it gets every constant so far.
-            self.const_ids.clear();
-            for (id, &c) in self.consts.iter().enumerate() {
-                self.const_ids.insert(c, id as u32);
-            }
-        }
-        let id = *self.const_ids.entry(v).or_insert(n as u32);
-        if id == n as u32 {
-            self.consts.push(v);
-        }
-        id
     }
 
     /// Writes the value of `e` (canonical slot `slot`) into slot `dst`.

@@ -184,10 +184,7 @@ pub struct Translator {
     local_types: Vec<ValType>,
     pool: Vec<u128>,
     /// Constants read as operands, placed in frame slots (see `const_slot`).
-    consts: Vec<u64>,
-    /// Each constant's index in `consts` (foldhash: SipHash was 2 % of
-    /// translation; the per-process seed still keeps crafted collisions out).
-    const_ids: std::collections::HashMap<u64, u32, foldhash::fast::RandomState>,
+    consts: super::ConstPool,
     reachable: bool,
     max_slot: Slot,
     locals_end: Slot,
@@ -343,7 +340,6 @@ impl Translator {
         self.local_types.clear();
         self.pool.clear();
         self.consts.clear();
-        self.const_ids.clear();
         self.handlers.clear();
         self.labels.clear();
         self.reachable = true;
@@ -428,15 +424,14 @@ impl Translator {
             });
             reader.visit_operator(&mut feed).map_err(werr)??;
         }
-        if narrow && (self.max_slot >= NARROW_CONST_BASE || self.consts.len() >= 0x8000) {
+        if narrow && (self.max_slot >= NARROW_CONST_BASE || self.consts.values().len() >= 0x8000) {
             return Ok(None);
         }
         // Constant slots go right after the locals; operand-stack slots move
         // up to make room.
-        let n = self.consts.len() as Slot;
+        let n = self.consts.values().len() as Slot;
         if n > 0 {
-            let (locals_end, const_base) = (self.locals_end, self.const_base);
-            let renumber = crate::interp::ir::place_constants(locals_end, const_base, n);
+            let renumber = crate::interp::ir::place_constants(self.locals_end, self.const_base, n);
             for instr in &mut self.code {
                 instr.map_slots(renumber);
             }
@@ -479,7 +474,7 @@ impl Translator {
                 OnceLock::new()
             },
             pool: Box::from(self.pool.as_slice()),
-            consts: Box::from(self.consts.as_slice()),
+            consts: Box::from(self.consts.values()),
             param_slots,
             result_slots,
             hotness: Default::default(),

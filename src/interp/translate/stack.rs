@@ -194,12 +194,7 @@ impl Translator {
     /// A provisional slot number (`const_base + index`) for constant `v`,
     /// renumbered to just after the locals when translation ends.
     pub(super) fn const_slot(&mut self, v: u64) -> Slot {
-        let next = self.consts.len() as u32;
-        let id = *self.const_ids.entry(v).or_insert(next);
-        if id == next {
-            self.consts.push(v);
-        }
-        self.const_base + id
+        self.const_base + self.consts.id(v)
     }
 
     pub(super) fn block_type(
