@@ -21,6 +21,22 @@ pub(crate) fn compile(engine: &Engine, bytes: &[u8], _eager: bool) -> Result<Mod
     compile_with(engine, bytes, None)
 }
 
+/// Whether `compile` would accept `bytes`: the same decoding and
+/// validation (the fast validator first, so as fast as compiling), with no
+/// module built and no native code made.
+pub(crate) fn validate(engine: &Engine, bytes: &[u8]) -> Result<(), Error> {
+    attempt(engine, bytes, &mut None, Goal::Validation).map(drop)
+}
+
+/// What a pass over a module is for.
+#[derive(Copy, Clone, PartialEq)]
+enum Goal {
+    /// A module to run (with native code for the `jit` strategy).
+    Module,
+    /// Only whether the bytes are a module wasmrt accepts.
+    Validation,
+}
+
 /// Native code loaded from a serialized module (none without the JIT).
 #[cfg(feature = "jit")]
 pub(crate) type Precompiled = crate::jit::JitModule;
@@ -34,17 +50,27 @@ pub(crate) fn compile_with(
     bytes: &[u8],
     precompiled: Option<Precompiled>,
 ) -> Result<ModuleInner, Error> {
+    let module = attempt(engine, bytes, &mut { precompiled }, Goal::Module)?;
+    Ok(module.expect("a module is built for Goal::Module"))
+}
+
+/// Compiles or validates `bytes` (`goal`), returning the module built.
+fn attempt(
+    engine: &Engine,
+    bytes: &[u8],
+    precompiled: &mut Option<Precompiled>,
+    goal: Goal,
+) -> Result<Option<ModuleInner>, Error> {
     let features = engine.config().features.to_wasmparser();
-    let mut precompiled = precompiled;
     // A module that fails the first attempt (it uses GC types or
     // instructions, or is invalid) is compiled again with the proposal on
     // and its bodies scanned, which also tells invalid from unsupported.
     if let Some(lean) = without_gc(features) {
-        if let Ok(m) = compile_valid(engine, bytes, lean, &mut precompiled, false) {
+        if let Ok(m) = compile_valid(engine, bytes, lean, precompiled, false, goal) {
             return Ok(m);
         }
     }
-    compile_valid(engine, bytes, features, &mut precompiled, true).map_err(|e| match e {
+    compile_valid(engine, bytes, features, precompiled, true, goal).map_err(|e| match e {
         // Refused at its first GC instruction: but if anything later is
         // invalid, that is the error (as `validate` reports it).
         Error::Unsupported { .. } => {
@@ -61,7 +87,7 @@ pub(crate) fn compile_with(
 /// validation tries, since with it off no GC instruction validates and a
 /// module that passes needs no scan for them (a second pass over every
 /// body); only modules that fail are validated again with GC and scanned.
-pub(super) fn without_gc(features: wasmparser::WasmFeatures) -> Option<wasmparser::WasmFeatures> {
+fn without_gc(features: wasmparser::WasmFeatures) -> Option<wasmparser::WasmFeatures> {
     let gc = wasmparser::WasmFeatures::GC;
     features.contains(gc).then(|| features.difference(gc))
 }
@@ -72,7 +98,8 @@ fn compile_valid(
     features: wasmparser::WasmFeatures,
     precompiled: &mut Option<Precompiled>,
     scan_for_gc: bool,
-) -> Result<ModuleInner, Error> {
+    goal: Goal,
+) -> Result<Option<ModuleInner>, Error> {
     let mut validator = Validator::new_with_features(features);
     let mut info = ModuleInfo::default();
     let mut imports = Vec::new();
@@ -325,7 +352,7 @@ fn compile_valid(
                 let ty = &info.types[info.func_types[func_index as usize] as usize];
                 funcs.push(LazyFunc::new(ty, func_index));
                 #[cfg(feature = "jit")]
-                if engine.config().strategy == super::Strategy::Jit {
+                if engine.config().strategy == super::Strategy::Jit && goal == Goal::Module {
                     jit_bodies.push((func_index, body.clone()));
                 }
                 if !validate_inline {
@@ -342,11 +369,14 @@ fn compile_valid(
         return Err(e);
     }
     validate_in_parallel(bodies, threads, fast.as_ref(), &check_one)?;
+    if goal == Goal::Validation {
+        return Ok(None);
+    }
     #[cfg(feature = "jit")]
     let jit = native_code(engine, &info, &jit_bodies, threads, precompiled)?;
     #[cfg(not(feature = "jit"))]
     let _ = precompiled.take();
-    Ok(ModuleInner {
+    Ok(Some(ModuleInner {
         engine: engine.clone(),
         bytes: HugePageBuf::copy_of(bytes),
         info,
@@ -360,7 +390,7 @@ fn compile_valid(
         #[cfg(feature = "jit")]
         tiered: Default::default(),
         memory_image: Default::default(),
-    })
+    }))
 }
 
 /// What a validating thread keeps from one body to the next.

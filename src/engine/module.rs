@@ -5,14 +5,13 @@
 //! A `Module` is immutable once built and shared (`Arc`) by every instance
 //! made from it, across stores and threads.
 
-use super::compile::{compile, without_gc, worker_threads, PARALLEL_MIN_FUNCS};
+use super::compile::{compile, worker_threads, PARALLEL_MIN_FUNCS};
 use super::error::Error;
 use super::types::*;
 use super::Engine;
 use crate::interp::{self, LazyFunc};
 use crate::module::ModuleInfo;
 use std::sync::Arc;
-use wasmparser::Validator;
 
 /// Which index space an export refers to.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -288,22 +287,7 @@ impl Module {
     /// valid, and using nothing wasmrt does not implement (GC objects:
     /// then `Error::Unsupported`).
     pub fn validate(engine: &Engine, bytes: &[u8]) -> Result<(), Error> {
-        let features = engine.config().features.to_wasmparser();
-        if let Some(lean) = without_gc(features) {
-            if Validator::new_with_features(lean)
-                .validate_all(bytes)
-                .is_ok()
-            {
-                return Ok(());
-            }
-        }
-        Validator::new_with_features(features)
-            .validate_all(bytes)
-            .map_err(Error::from_wasmparser)?;
-        match crate::module::gc_objects::first_use(bytes) {
-            Some(gc) => Err(gc.into()),
-            None => Ok(()),
-        }
+        super::compile::validate(engine, bytes)
     }
 
     pub fn engine(&self) -> &Engine {

@@ -279,12 +279,28 @@ impl Script {
     /// Compiles a module; `Skip` for modules that need a 3.0 proposal
     /// the engine does not implement.
     fn compile(&self, bytes: &[u8]) -> Result<Module, Failure> {
-        match Module::new(&self.engine, bytes) {
+        match self.new_module(bytes).map_err(Failure::Error)? {
             Ok(m) => Ok(m),
             Err(e) => match skip_reason(&e, bytes) {
                 Some(why) => Err(Failure::Skip(why)),
                 None => Err(Failure::Error(format!("compile error: {e}"))),
             },
+        }
+    }
+
+    /// `Module::new`, checked against `Module::validate`, which must
+    /// accept exactly the modules it accepts (`Err` when they disagree).
+    fn new_module(&self, bytes: &[u8]) -> Result<Result<Module, wasmrt::Error>, String> {
+        let module = Module::new(&self.engine, bytes);
+        let valid = Module::validate(&self.engine, bytes);
+        match (&module, &valid) {
+            (Ok(_), Err(e)) => Err(format!(
+                "Module::validate refuses a module Module::new accepts: {e}"
+            )),
+            (Err(e), Ok(())) => Err(format!(
+                "Module::validate accepts a module Module::new refuses: {e}"
+            )),
+            _ => Ok(module),
         }
     }
 
@@ -723,11 +739,14 @@ impl Script {
                         return;
                     }
                 };
-                match Module::new(&self.engine, &bytes) {
+                match self.new_module(&bytes) {
+                    Err(disagree) => self.tally.fail(line, disagree),
                     // Valid to wasmparser after all, refused for GC objects.
-                    Err(wasmrt::Error::Unsupported { .. }) => self.tally.skip("needs GC objects"),
-                    Err(_) => self.tally.pass(),
-                    Ok(_) => self.tally.fail(
+                    Ok(Err(wasmrt::Error::Unsupported { .. })) => {
+                        self.tally.skip("needs GC objects")
+                    }
+                    Ok(Err(_)) => self.tally.pass(),
+                    Ok(Ok(_)) => self.tally.fail(
                         line,
                         format!("invalid module accepted (expected \"{message}\")"),
                     ),
@@ -743,9 +762,10 @@ impl Script {
                     return;
                 }
                 match module.encode() {
-                    Ok(bytes) => match Module::new(&self.engine, &bytes) {
-                        Err(_) => self.tally.pass(),
-                        Ok(_) => self.tally.fail(
+                    Ok(bytes) => match self.new_module(&bytes) {
+                        Err(disagree) => self.tally.fail(line, disagree),
+                        Ok(Err(_)) => self.tally.pass(),
+                        Ok(Ok(_)) => self.tally.fail(
                             line,
                             format!("malformed module accepted (expected \"{message}\")"),
                         ),
