@@ -18,6 +18,80 @@ fn in_bounds(start: u64, len: u64, size: u64) -> bool {
     start.checked_add(len).is_some_and(|end| end <= size)
 }
 
+/// The elements a bulk operation works on: a memory's bytes, a table's
+/// references, a segment's items.
+#[derive(Copy, Clone)]
+struct Elements<T> {
+    base: *mut T,
+    count: u64,
+}
+
+impl<T> Elements<T> {
+    /// Where `[at, at + len)` starts, if it lies inside.
+    #[inline]
+    fn range(self, at: u64, len: u64) -> Option<*mut T> {
+        // (`wrapping_add` needs no promise: in bounds, it is `add`.)
+        in_bounds(at, len, self.count).then(|| self.base.wrapping_add(at as usize))
+    }
+}
+
+/// Memory `memory`'s bytes.
+///
+/// # Safety
+/// `vmctx` is a live context and `memory` one of its memory indices.
+#[inline]
+unsafe fn memory_elements(vmctx: *mut VMContext, memory: u32) -> Elements<u8> {
+    // SAFETY: guaranteed by the caller.
+    let m = unsafe { &*(*vmctx).memory(memory) };
+    Elements {
+        base: m.base,
+        count: m.current_length as u64,
+    }
+}
+
+/// Table `table`'s references.
+///
+/// # Safety
+/// `vmctx` is a live context and `table` one of its table indices.
+#[inline]
+unsafe fn table_elements(vmctx: *mut VMContext, table: u32) -> Elements<u64> {
+    // SAFETY: guaranteed by the caller.
+    let t = unsafe { &*(*vmctx).table(table) };
+    Elements {
+        base: t.base,
+        count: t.current_elements as u64,
+    }
+}
+
+/// Copies `len` elements from `src` at `from` to `dst` at `to` (the
+/// ranges may overlap) once both ranges are known to lie inside: `None`,
+/// and nothing written, otherwise.
+///
+/// # Safety
+/// `dst` and `src` describe live allocations; `dst` may be written.
+#[inline]
+unsafe fn copy<T>(dst: Elements<T>, to: u64, src: Elements<T>, from: u64, len: u64) -> Option<()> {
+    let (d, s) = (dst.range(to, len)?, src.range(from, len)?);
+    // SAFETY: both ranges lie inside live allocations (checked above and
+    // the caller's promise); `ptr::copy` allows overlap.
+    unsafe { std::ptr::copy(s, d, len as usize) };
+    Some(())
+}
+
+/// Sets `len` elements of `dst` from `to` to `value` once the range is
+/// known to lie inside: `None`, and nothing written, otherwise.
+///
+/// # Safety
+/// `dst` describes a live, writable allocation.
+#[inline]
+unsafe fn fill<T: Copy>(dst: Elements<T>, to: u64, value: T, len: u64) -> Option<()> {
+    let d = dst.range(to, len)?;
+    // SAFETY: the range lies inside a live allocation (checked above and
+    // the caller's promise), and no reference to it is alive meanwhile.
+    unsafe { std::slice::from_raw_parts_mut(d, len as usize) }.fill(value);
+    Some(())
+}
+
 /// The slow path of `call_indirect` when the function's type id is not
 /// the expected one: whether the function's type declares the expected
 /// type as a supertype (then the call goes ahead).
@@ -74,15 +148,10 @@ pub unsafe fn memory_fill(
     value: u8,
     len: u64,
 ) -> Result<(), TrapCode> {
-    // SAFETY: guaranteed by the caller; the range is checked first.
-    unsafe {
-        let m = (*vmctx).memory(memory);
-        if !in_bounds(dst, len, (*m).current_length as u64) {
-            return Err(TrapCode::MemoryOutOfBounds);
-        }
-        std::ptr::write_bytes((*m).base.add(dst as usize), value, len as usize);
-    }
-    Ok(())
+    // SAFETY: guaranteed by the caller.
+    let m = unsafe { memory_elements(vmctx, memory) };
+    // SAFETY: a live memory's bytes.
+    unsafe { fill(m, dst, value, len) }.ok_or(TrapCode::MemoryOutOfBounds)
 }
 
 /// `memory.copy` (the ranges may overlap).
@@ -97,22 +166,15 @@ pub unsafe fn memory_copy(
     src: u64,
     len: u64,
 ) -> Result<(), TrapCode> {
-    // SAFETY: guaranteed by the caller; both ranges are checked first.
-    unsafe {
-        let dm = (*vmctx).memory(dst_memory);
-        let sm = (*vmctx).memory(src_memory);
-        if !in_bounds(dst, len, (*dm).current_length as u64)
-            || !in_bounds(src, len, (*sm).current_length as u64)
-        {
-            return Err(TrapCode::MemoryOutOfBounds);
-        }
-        std::ptr::copy(
-            (*sm).base.add(src as usize),
-            (*dm).base.add(dst as usize),
-            len as usize,
-        );
-    }
-    Ok(())
+    // SAFETY: guaranteed by the caller.
+    let (to, from) = unsafe {
+        (
+            memory_elements(vmctx, dst_memory),
+            memory_elements(vmctx, src_memory),
+        )
+    };
+    // SAFETY: live memories' bytes.
+    unsafe { copy(to, dst, from, src, len) }.ok_or(TrapCode::MemoryOutOfBounds)
 }
 
 /// `memory.init` from data segment `segment`.
@@ -128,23 +190,17 @@ pub unsafe fn memory_init(
     len: u64,
 ) -> Result<(), TrapCode> {
     // SAFETY: guaranteed by the caller; the segment's bytes live as long as
-    // the module, which the instance keeps alive; ranges are checked first.
-    unsafe {
-        let m = (*vmctx).memory(memory);
-        let inst = &*(*vmctx).instance;
-        let bytes = inst.datas[segment as usize].as_slice();
-        if !in_bounds(src, len, bytes.len() as u64)
-            || !in_bounds(dst, len, (*m).current_length as u64)
-        {
-            return Err(TrapCode::MemoryOutOfBounds);
-        }
-        std::ptr::copy_nonoverlapping(
-            bytes.as_ptr().add(src as usize),
-            (*m).base.add(dst as usize),
-            len as usize,
-        );
-    }
-    Ok(())
+    // the module, which the instance keeps alive (and are only read).
+    let (to, from) = unsafe {
+        let bytes = (*(*vmctx).instance).datas[segment as usize].as_slice();
+        let from = Elements {
+            base: bytes.as_ptr().cast_mut(),
+            count: bytes.len() as u64,
+        };
+        (memory_elements(vmctx, memory), from)
+    };
+    // SAFETY: a live memory's bytes and a segment's.
+    unsafe { copy(to, dst, from, src, len) }.ok_or(TrapCode::MemoryOutOfBounds)
 }
 
 /// `data.drop`.
@@ -192,15 +248,10 @@ pub unsafe fn table_fill(
     value: u64,
     len: u64,
 ) -> Result<(), TrapCode> {
-    // SAFETY: guaranteed by the caller; the range is checked first.
-    unsafe {
-        let t = (*vmctx).table(table);
-        if !in_bounds(dst, len, (*t).current_elements as u64) {
-            return Err(TrapCode::TableOutOfBounds);
-        }
-        std::slice::from_raw_parts_mut((*t).base.add(dst as usize), len as usize).fill(value);
-    }
-    Ok(())
+    // SAFETY: guaranteed by the caller.
+    let t = unsafe { table_elements(vmctx, table) };
+    // SAFETY: a live table's references.
+    unsafe { fill(t, dst, value, len) }.ok_or(TrapCode::TableOutOfBounds)
 }
 
 /// `table.copy` (the ranges may overlap).
@@ -215,22 +266,15 @@ pub unsafe fn table_copy(
     src: u64,
     len: u64,
 ) -> Result<(), TrapCode> {
-    // SAFETY: guaranteed by the caller; both ranges are checked first.
-    unsafe {
-        let dt = (*vmctx).table(dst_table);
-        let st = (*vmctx).table(src_table);
-        if !in_bounds(dst, len, (*dt).current_elements as u64)
-            || !in_bounds(src, len, (*st).current_elements as u64)
-        {
-            return Err(TrapCode::TableOutOfBounds);
-        }
-        std::ptr::copy(
-            (*st).base.add(src as usize),
-            (*dt).base.add(dst as usize),
-            len as usize,
-        );
-    }
-    Ok(())
+    // SAFETY: guaranteed by the caller.
+    let (to, from) = unsafe {
+        (
+            table_elements(vmctx, dst_table),
+            table_elements(vmctx, src_table),
+        )
+    };
+    // SAFETY: live tables' references.
+    unsafe { copy(to, dst, from, src, len) }.ok_or(TrapCode::TableOutOfBounds)
 }
 
 /// `table.init` from element segment `segment`.
@@ -246,23 +290,19 @@ pub unsafe fn table_init(
     src: u64,
     len: u64,
 ) -> Result<(), TrapCode> {
-    // SAFETY: guaranteed by the caller; ranges are checked first.
-    unsafe {
-        let t = (*vmctx).table(table);
+    // SAFETY: guaranteed by the caller; the segment belongs to the
+    // instance (and is only read).
+    let (to, from) = unsafe {
         let inst = &*(*vmctx).instance;
         let items = &inst.elems[segment as usize];
-        if !in_bounds(src, len, items.len() as u64)
-            || !in_bounds(dst, len, (*t).current_elements as u64)
-        {
-            return Err(TrapCode::TableOutOfBounds);
-        }
-        std::ptr::copy_nonoverlapping(
-            items.as_ptr().add(src as usize),
-            (*t).base.add(dst as usize),
-            len as usize,
-        );
-    }
-    Ok(())
+        let from = Elements {
+            base: items.as_ptr().cast_mut(),
+            count: items.len() as u64,
+        };
+        (table_elements(vmctx, table), from)
+    };
+    // SAFETY: a live table's references and a segment's.
+    unsafe { copy(to, dst, from, src, len) }.ok_or(TrapCode::TableOutOfBounds)
 }
 
 /// `elem.drop`.
