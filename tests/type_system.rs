@@ -129,6 +129,8 @@ fn gc_instructions_are_refused_as_unsupported() {
         "(module (func (param i32) (result i31ref) (ref.i31 (local.get 0))))",
         "(module (func (param externref) (result anyref) (any.convert_extern (local.get 0))))",
         "(module (type $a (array i8)) (global (ref $a) (array.new_fixed $a 0)))",
+        "(module (func (param anyref) (result i32) (ref.eq (ref.null eq) (ref.null eq))))",
+        "(module (global i31ref (ref.i31 (i32.const 1))))",
     ] {
         let bytes = wat2wasm(wat).unwrap();
         for err in [
@@ -141,8 +143,28 @@ fn gc_instructions_are_refused_as_unsupported() {
     }
     // An invalid module is invalid, GC instruction or not.
     let invalid = "(module (type $s (struct)) (func (struct.new $s)) (func (result i32)))";
-    let err = Module::new(&engine, &wat2wasm(invalid).unwrap()).unwrap_err();
-    assert!(matches!(err, Error::Compile { .. }), "{err}");
+    let bytes = wat2wasm(invalid).unwrap();
+    for err in [
+        Module::new(&engine, &bytes).unwrap_err(),
+        Module::validate(&engine, &bytes).unwrap_err(),
+    ] {
+        assert!(matches!(err, Error::Compile { .. }), "{err}");
+    }
+}
+
+#[test]
+fn gc_types_alone_are_accepted() {
+    let engine = Engine::default();
+    for wat in [
+        "(module (rec (type (func)) (type (struct (field i32)))))",
+        "(module (type $a (array i8)) (func (param (ref null $a))))",
+        "(module (global anyref (ref.null none)) (func (local eqref i31ref)))",
+        "(module (type $t (sub (func))) (type (sub $t (func))) (func (type 1)))",
+    ] {
+        let bytes = wat2wasm(wat).unwrap();
+        Module::validate(&engine, &bytes).unwrap_or_else(|e| panic!("{wat}: {e}"));
+        Module::new(&engine, &bytes).unwrap_or_else(|e| panic!("{wat}: {e}"));
+    }
 }
 
 /// GC types without GC instructions: every such reference is null, in

@@ -39,3 +39,17 @@ pub fn refuse(op: &Operator<'_>, offset: usize) -> CompileError {
         offset,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_gc_proposal_operators_count() {
+        assert!(is_gc_instruction(&Operator::RefI31));
+        assert!(is_gc_instruction(&Operator::RefEq));
+        assert!(!is_gc_instruction(&Operator::RefIsNull));
+        assert!(!is_gc_instruction(&Operator::RefAsNonNull));
+        assert!(!is_gc_instruction(&Operator::Nop));
+    }
+}
