@@ -15,6 +15,7 @@
 //! looser. The tests below, the spec suite's invalid modules and the
 //! `validate` fuzz target (through `Module::new`) hold it to that.
 
+use crate::module::body_reader::BodyReader;
 use crate::module::types::{HeapType, Mutability, RefType, ValType};
 use crate::module::ModuleInfo;
 
@@ -217,8 +218,7 @@ impl FastValidator {
         scratch.locals.clear();
         let mut check = Check {
             v: self,
-            bytes: body,
-            pos: 0,
+            r: BodyReader::new(body),
             operands: &mut scratch.operands,
             frames: &mut scratch.frames,
             locals: &mut scratch.locals,
@@ -236,8 +236,7 @@ impl FastValidator {
 /// The check of one body: a reader over its bytes and the stacks.
 struct Check<'a> {
     v: &'a FastValidator,
-    bytes: &'a [u8],
-    pos: usize,
+    r: BodyReader<'a>,
     operands: &'a mut Vec<Ty>,
     frames: &'a mut Vec<Frame>,
     locals: &'a mut Vec<Ty>,
@@ -250,86 +249,15 @@ struct Check<'a> {
 const EMPTY: Span = Span { start: 0, len: 0 };
 
 impl Check<'_> {
-    // ---- decoding (each `None` on bytes wasmparser might read otherwise)
-
-    #[inline(always)]
-    fn byte(&mut self) -> Option<u8> {
-        let b = *self.bytes.get(self.pos)?;
-        self.pos += 1;
-        Some(b)
-    }
-
-    /// An unsigned LEB128 of at most 32 bits, as wasmparser accepts them.
-    #[inline(always)]
-    fn u32(&mut self) -> Option<u32> {
-        let b = self.byte()?;
-        if b & 0x80 == 0 {
-            return Some(b as u32);
-        }
-        self.u32_rest(b)
-    }
-
-    fn u32_rest(&mut self, first: u8) -> Option<u32> {
-        let mut value = (first & 0x7F) as u32;
-        let mut shift = 7;
-        loop {
-            let b = self.byte()?;
-            if shift == 28 {
-                // The fifth byte: four bits of value, no more bytes.
-                if b >> 4 != 0 {
-                    return None;
-                }
-                return Some(value | (b as u32) << 28);
-            }
-            value |= ((b & 0x7F) as u32) << shift;
-            if b & 0x80 == 0 {
-                return Some(value);
-            }
-            shift += 7;
-        }
-    }
-
-    /// Skips a signed LEB128 of at most `bits` bits, as wasmparser reads
-    /// them (the unused bits of its last byte extend its sign).
-    #[inline(always)]
-    fn skip_signed(&mut self, bits: u32) -> Option<()> {
-        let b = self.byte()?;
-        if b & 0x80 == 0 {
-            return Some(());
-        }
-        let last_shift = (bits - 1) / 7 * 7;
-        let mut shift = 7;
-        loop {
-            let b = self.byte()?;
-            if shift == last_shift {
-                let sign_and_unused = ((b << 1) as i8) >> (bits - shift);
-                return (b & 0x80 == 0 && (sign_and_unused == 0 || sign_and_unused == -1))
-                    .then_some(());
-            }
-            if b & 0x80 == 0 {
-                return Some(());
-            }
-            shift += 7;
-        }
-    }
-
-    fn skip(&mut self, n: usize) -> Option<()> {
-        if self.bytes.len() - self.pos < n {
-            return None;
-        }
-        self.pos += n;
-        Some(())
-    }
-
     /// A block type: its parameters and results.
     fn block_type(&mut self) -> Option<(Span, Span)> {
-        let b = *self.bytes.get(self.pos)?;
+        let b = self.r.peek()?;
         if b == 0x40 {
-            self.pos += 1;
+            self.r.pos += 1;
             return Some((EMPTY, EMPTY));
         }
         if let Some(t) = number_byte(b) {
-            self.pos += 1;
+            self.r.pos += 1;
             return Some((
                 EMPTY,
                 Span {
@@ -344,9 +272,12 @@ impl Check<'_> {
         if b & 0xC0 == 0x40 {
             return None;
         }
-        let start = self.pos;
-        let index = self.u32()?;
-        if self.pos - start > 4 || (self.bytes[self.pos - 1] & 0x40) != 0 {
+        let start = self.r.pos;
+        let index = self.r.u32()?;
+        // (At most four bytes, and the s33's sign, bit 6 of the last
+        // byte, clear.)
+        let len = self.r.pos - start;
+        if len > 4 || index >> (7 * len - 1) != 0 {
             return None;
         }
         let sig = (*self.v.signatures.get(index as usize)?)?;
@@ -356,7 +287,7 @@ impl Check<'_> {
     /// The signature of the function whose index comes next (a direct
     /// call's callee).
     fn read_direct_signature(&mut self) -> Option<Signature> {
-        let func = self.u32()?;
+        let func = self.r.u32()?;
         let ty = *self.v.func_types.get(func as usize)?;
         *self.v.signatures.get(ty as usize)?
     }
@@ -364,10 +295,10 @@ impl Check<'_> {
     /// The signature and table an indirect call names: the signature, if
     /// the table holds `funcref`s.
     fn read_indirect_signature(&mut self) -> Option<Signature> {
-        let ty = self.u32()?;
+        let ty = self.r.u32()?;
         // The table index in one byte (longer encodings are valid only
         // under some features).
-        let table = self.byte()?;
+        let table = self.r.byte()?;
         if table >= 0x80 || !*self.v.funcref_tables.get(table as usize)? {
             return None;
         }
@@ -378,12 +309,12 @@ impl Check<'_> {
     /// `2^max_align` to memory 0 (the only one checked here).
     #[inline(always)]
     fn memarg(&mut self, max_align: u32) -> Option<()> {
-        let flags = self.u32()?;
+        let flags = self.r.u32()?;
         // Larger values set flags (a memory index, ...) or over-align.
         if flags > max_align || !self.v.memory32 {
             return None;
         }
-        self.u32().map(drop)
+        self.r.u32().map(drop)
     }
 
     // ---- the operand stack
@@ -501,7 +432,7 @@ impl Check<'_> {
 
     /// The types a branch to the label whose depth comes next carries.
     fn read_label(&mut self) -> Option<Span> {
-        let depth = self.u32()? as usize;
+        let depth = self.r.u32()? as usize;
         let n = self.frames.len();
         Some(self.frames.get(n.checked_sub(1 + depth)?)?.label())
     }
@@ -509,7 +440,7 @@ impl Check<'_> {
     /// The type of the local whose index comes next.
     #[inline(always)]
     fn read_local(&mut self) -> Option<Ty> {
-        let index = self.u32()? as usize;
+        let index = self.r.u32()? as usize;
         self.locals.get(index).copied()
     }
 
@@ -521,10 +452,10 @@ impl Check<'_> {
     fn body(&mut self, sig: Signature) -> Option<()> {
         let v = self.v;
         self.locals.extend_from_slice(v.span(sig.params));
-        let groups = self.u32()?;
+        let groups = self.r.u32()?;
         for _ in 0..groups {
-            let count = self.u32()? as usize;
-            let ty = number_byte(self.byte()?)?;
+            let count = self.r.u32()? as usize;
+            let ty = number_byte(self.r.byte()?)?;
             if count > MAX_LOCALS - self.locals.len().min(MAX_LOCALS) {
                 return None;
             }
@@ -533,7 +464,7 @@ impl Check<'_> {
         // The function's own frame: a block with its results.
         self.push_frame(FrameKind::Block, EMPTY, sig.results);
         loop {
-            match self.byte()? {
+            match self.r.byte()? {
                 0x00 => self.set_unreachable()?,
                 0x01 => {}
                 op @ (0x02 | 0x03) => {
@@ -566,7 +497,7 @@ impl Check<'_> {
                         return None;
                     }
                     if self.frames.is_empty() {
-                        return (self.pos == self.bytes.len()).then_some(());
+                        return self.r.at_end().then_some(());
                     }
                     self.push_span(frame.results);
                 }
@@ -585,7 +516,7 @@ impl Check<'_> {
                     // The targets, then the default. Here they all carry
                     // the same types (the specification allows
                     // differences in unreachable code).
-                    let count = self.u32()?;
+                    let count = self.r.u32()?;
                     let label = self.read_label()?;
                     for _ in 0..count {
                         let other = self.read_label()?;
@@ -644,10 +575,10 @@ impl Check<'_> {
                     self.push(if a == UNKNOWN { b } else { a });
                 }
                 0x1C => {
-                    if self.byte()? != 1 {
+                    if self.r.byte()? != 1 {
                         return None;
                     }
-                    let t = number_byte(self.byte()?)?;
+                    let t = number_byte(self.r.byte()?)?;
                     self.pop(I32)?;
                     self.pop(t)?;
                     self.pop(t)?;
@@ -666,7 +597,7 @@ impl Check<'_> {
                     self.unary(t, t)?;
                 }
                 0x23 => {
-                    let t = *v.globals.get(self.u32()? as usize)? & !MUTABLE;
+                    let t = *v.globals.get(self.r.u32()? as usize)? & !MUTABLE;
                     if t == 0 {
                         return None;
                     }
@@ -674,7 +605,7 @@ impl Check<'_> {
                 }
                 0x24 => {
                     // (A global that is not a number is 0: not `MUTABLE`.)
-                    let g = *v.globals.get(self.u32()? as usize)?;
+                    let g = *v.globals.get(self.r.u32()? as usize)?;
                     if g & MUTABLE == 0 {
                         return None;
                     }
@@ -700,7 +631,7 @@ impl Check<'_> {
                 0x3E => self.store(2, I64)?,
                 op @ (0x3F | 0x40) => {
                     // Memory 0, as the single zero byte.
-                    if self.byte()? != 0 || !v.memory32 {
+                    if self.r.byte()? != 0 || !v.memory32 {
                         return None;
                     }
                     if op == 0x40 {
@@ -709,19 +640,19 @@ impl Check<'_> {
                     self.push(I32);
                 }
                 0x41 => {
-                    self.skip_signed(32)?;
+                    self.r.skip_signed(32)?;
                     self.push(I32);
                 }
                 0x42 => {
-                    self.skip_signed(64)?;
+                    self.r.skip_signed(64)?;
                     self.push(I64);
                 }
                 0x43 => {
-                    self.skip(4)?;
+                    self.r.skip(4)?;
                     self.push(F32);
                 }
                 0x44 => {
-                    self.skip(8)?;
+                    self.r.skip(8)?;
                     self.push(F64);
                 }
                 0x45 => self.unary(I32, I32)?,
@@ -756,7 +687,7 @@ impl Check<'_> {
                 0xBF => self.unary(I64, F64)?,
                 0xC0 | 0xC1 => self.unary(I32, I32)?,
                 0xC2..=0xC4 => self.unary(I64, I64)?,
-                0xFC => match self.u32()? {
+                0xFC => match self.r.u32()? {
                     0 | 1 => self.unary(F32, I32)?,
                     2 | 3 => self.unary(F64, I32)?,
                     4 | 5 => self.unary(F32, I64)?,
@@ -764,10 +695,10 @@ impl Check<'_> {
                     // memory.copy (two memory indices) and memory.fill
                     // (one), on memory 0 as single zero bytes.
                     op @ (10 | 11) => {
-                        if !v.bulk_memory || !v.memory32 || self.byte()? != 0 {
+                        if !v.bulk_memory || !v.memory32 || self.r.byte()? != 0 {
                             return None;
                         }
-                        if op == 10 && self.byte()? != 0 {
+                        if op == 10 && self.r.byte()? != 0 {
                             return None;
                         }
                         for _ in 0..3 {

@@ -5,6 +5,7 @@
 //! binary; both execution tiers translate function bodies against it and
 //! never see the engine itself (see `docs/ARCHITECTURE.md`).
 
+pub mod body_reader;
 pub mod gc_objects;
 mod info;
 pub mod metering;

@@ -22,12 +22,11 @@
 //! until the end is known, so a block costs no allocation.
 
 mod numeric;
-mod reader;
 
 use super::ir::{Instr, Slot};
 use super::{Code, CompiledFunc, ConstPool, TranslateEnv};
+use crate::module::body_reader::BodyReader;
 use crate::module::types::ValType;
-use reader::Reader;
 use std::sync::OnceLock;
 
 /// A value type the light translator handles: one slot each.
@@ -211,7 +210,7 @@ impl LightTranslator {
         for r in ty.results() {
             self.results.push(Num::of(r)?);
         }
-        let mut r = Reader::new(body);
+        let mut r = BodyReader::new(body);
         for _ in 0..r.u32()? {
             let count = r.u32()?;
             let t = Num::of_byte(r.byte()?)?;
@@ -298,7 +297,7 @@ impl LightTranslator {
 
     /// Translates operator `op` in reachable code.
     #[inline(always)]
-    fn operator(&mut self, env: &TranslateEnv<'_>, op: u8, r: &mut Reader<'_>) -> Option<()> {
+    fn operator(&mut self, env: &TranslateEnv<'_>, op: u8, r: &mut BodyReader<'_>) -> Option<()> {
         match op {
             0x20 => {
                 let l = r.u32()?;
@@ -445,7 +444,7 @@ impl LightTranslator {
 
     /// In unreachable code only the block structure matters; the other
     /// operators' immediates are skipped.
-    fn unreachable_operator(&mut self, op: u8, r: &mut Reader<'_>) -> Option<()> {
+    fn unreachable_operator(&mut self, op: u8, r: &mut BodyReader<'_>) -> Option<()> {
         match op {
             0x02..=0x04 => {
                 if op == 0x03 {
@@ -781,7 +780,12 @@ impl LightTranslator {
     }
 
     /// A load or store on memory 0.
-    fn memory_access(&mut self, env: &TranslateEnv<'_>, op: u8, r: &mut Reader<'_>) -> Option<()> {
+    fn memory_access(
+        &mut self,
+        env: &TranslateEnv<'_>,
+        op: u8,
+        r: &mut BodyReader<'_>,
+    ) -> Option<()> {
         let align = r.u32()?;
         if align >= 0x40 || env.memories.first()?.memory64 {
             return None;
@@ -940,7 +944,7 @@ impl LightTranslator {
         Some(())
     }
 
-    fn br_table(&mut self, r: &mut Reader<'_>) -> Option<()> {
+    fn br_table(&mut self, r: &mut BodyReader<'_>) -> Option<()> {
         let count = r.u32()?;
         let mut targets = std::mem::take(&mut self.targets);
         targets.clear();
@@ -1083,7 +1087,7 @@ impl LightTranslator {
         self.push_results(ty.params(), ty.results())
     }
 
-    fn call_indirect(&mut self, env: &TranslateEnv<'_>, r: &mut Reader<'_>) -> Option<()> {
+    fn call_indirect(&mut self, env: &TranslateEnv<'_>, r: &mut BodyReader<'_>) -> Option<()> {
         let type_index = r.u32()?;
         let table = r.u32()?;
         if env.tables.get(table as usize)?.table64 {
@@ -1117,7 +1121,7 @@ impl LightTranslator {
 }
 
 /// A block type: empty or one number type (`None` for anything else).
-fn block_type(r: &mut Reader<'_>) -> Option<Option<Num>> {
+fn block_type(r: &mut BodyReader<'_>) -> Option<Option<Num>> {
     match r.byte()? {
         0x40 => Some(None),
         byte => Some(Some(Num::of_byte(byte)?)),
@@ -1125,7 +1129,7 @@ fn block_type(r: &mut Reader<'_>) -> Option<Option<Num>> {
 }
 
 /// The memory index byte of `memory.*` operators: memory 0, 32-bit.
-fn memory0(env: &TranslateEnv<'_>, r: &mut Reader<'_>) -> Option<()> {
+fn memory0(env: &TranslateEnv<'_>, r: &mut BodyReader<'_>) -> Option<()> {
     (r.byte()? == 0 && !env.memories.first()?.memory64).then_some(())
 }
 
