@@ -238,8 +238,8 @@ fn c_examples() {
 /// Every function declared by include/wasm.h and include/wasmrt.h (as the
 /// preprocessor sees them, minus static inline helpers) is exported by the
 /// shared library.
-#[test]
-fn every_declared_function_is_exported() {
+/// The functions `wasmrt.h` (with `wasm.h`) and `wasi.h` declare.
+fn declared_functions() -> std::collections::BTreeSet<String> {
     let mut text = String::new();
     for header in ["wasmrt.h", "wasi.h"] {
         let pre = Command::new("cc")
@@ -281,6 +281,12 @@ fn every_declared_function_is_exported() {
         "parsed only {} declarations",
         declared.len()
     );
+    declared
+}
+
+#[test]
+fn every_declared_function_is_exported() {
+    let declared = declared_functions();
     let nm = Command::new("nm")
         .args(["-D", "--defined-only"])
         .arg(lib_dir().join("libwasmrt.so"))
@@ -300,6 +306,61 @@ fn every_declared_function_is_exported() {
     println!(
         "{} wasm.h, wasmrt.h and wasi.h functions, all exported",
         declared.len()
+    );
+}
+
+/// Every declared function called with null pointers and zeros for all
+/// its arguments, each in a child process of its own: none may crash
+/// (null handles are the misuse the C API can detect cheaply; functions
+/// return NULL, 0, false or do nothing).
+#[test]
+fn every_function_survives_null_arguments() {
+    let names = declared_functions();
+    let mut c = String::from(
+        "#include <wasmrt.h>\n#include <wasi.h>\n#include <stdio.h>\n\
+         #include <string.h>\n#include <unistd.h>\n#include <sys/wait.h>\n\
+         typedef long (*any_fn)(long, long, long, long, long, long);\n\
+         static const struct { const char *name; void *fn; } fns[] = {\n",
+    );
+    for name in &names {
+        c.push_str(&format!("  {{\"{name}\", (void *)&{name}}},\n"));
+    }
+    c.push_str(
+        "};\nint main(void) {\n  int crashed = 0;\n\
+         for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {\n\
+           pid_t pid = fork();\n\
+           if (pid == 0) { alarm(20); ((any_fn)fns[i].fn)(0, 0, 0, 0, 0, 0); _exit(0); }\n\
+           int status = 0;\n\
+           waitpid(pid, &status, 0);\n\
+           if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {\n\
+             printf(\"%s: %s\\n\", fns[i].name, WIFSIGNALED(status) ? strsignal(WTERMSIG(status)) : \"exit status\");\n\
+             crashed++;\n\
+           }\n\
+         }\n\
+         printf(\"%zu functions called with null arguments, %d failed\\n\", sizeof fns / sizeof fns[0], crashed);\n\
+         return crashed != 0;\n}\n",
+    );
+    let dir = scratch("null-arguments");
+    let src = dir.join("null_arguments.c");
+    std::fs::write(&src, c).expect("write the program");
+    let exe = dir.join("null_arguments");
+    let lib = lib_dir();
+    run(Command::new("cc")
+        .args(["-std=gnu11", "-O0", "-w", "-I"])
+        .arg(root().join("include"))
+        .arg(&src)
+        .arg("-o")
+        .arg(&exe)
+        .arg("-L")
+        .arg(&lib)
+        .arg("-lwasmrt")
+        .arg(format!("-Wl,-rpath,{}", lib.display())))
+    .unwrap_or_else(|e| panic!("building {}: {e}", src.display()));
+    let out = run(&mut Command::new(&exe)).unwrap_or_else(|e| panic!("{e}"));
+    println!("{}", out.trim_end());
+    assert!(
+        out.contains(&format!("{} functions called", names.len())),
+        "{out}"
     );
 }
 

@@ -66,12 +66,13 @@ impl wasm_extern_t {
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_extern_kind(e: *const wasm_extern_t) -> wasm_externkind_t {
-    // SAFETY: a live handle (C API contract).
-    match unsafe { &(*e).r.kind } {
-        RefKind::Global(_) => WASM_EXTERN_GLOBAL,
-        RefKind::Table(_) => WASM_EXTERN_TABLE,
-        RefKind::Memory(_) => WASM_EXTERN_MEMORY,
-        RefKind::Tag(_) => WASM_EXTERN_TAG,
+    // SAFETY: null or a live handle (C API contract); null reads as a
+    // function.
+    match unsafe { e.as_ref() }.map(|e| &e.r.kind) {
+        Some(RefKind::Global(_)) => WASM_EXTERN_GLOBAL,
+        Some(RefKind::Table(_)) => WASM_EXTERN_TABLE,
+        Some(RefKind::Memory(_)) => WASM_EXTERN_MEMORY,
+        Some(RefKind::Tag(_)) => WASM_EXTERN_TAG,
         _ => WASM_EXTERN_FUNC,
     }
 }

@@ -405,9 +405,9 @@ pub unsafe extern "C" fn wasm_functype_new(
 pub unsafe extern "C" fn wasm_functype_params(
     t: *const wasm_functype_t,
 ) -> *const wasm_valtype_vec_t {
-    // SAFETY: `t` is a live function type (C API contract).
-    match unsafe { &(*t).ext.which } {
-        CExternType::Func { params, .. } => params,
+    // SAFETY: `t` is null or a live function type (C API contract).
+    match unsafe { t.as_ref() }.map(|t| &t.ext.which) {
+        Some(CExternType::Func { params, .. }) => params,
         _ => ptr::null(),
     }
 }
@@ -417,8 +417,8 @@ pub unsafe extern "C" fn wasm_functype_results(
     t: *const wasm_functype_t,
 ) -> *const wasm_valtype_vec_t {
     // SAFETY: as above.
-    match unsafe { &(*t).ext.which } {
-        CExternType::Func { results, .. } => results,
+    match unsafe { t.as_ref() }.map(|t| &t.ext.which) {
+        Some(CExternType::Func { results, .. }) => results,
         _ => ptr::null(),
     }
 }
@@ -447,9 +447,9 @@ pub unsafe extern "C" fn wasm_globaltype_new(
 pub unsafe extern "C" fn wasm_globaltype_content(
     t: *const wasm_globaltype_t,
 ) -> *const wasm_valtype_t {
-    // SAFETY: `t` is a live global type (C API contract).
-    match unsafe { &(*t).ext.which } {
-        CExternType::Global { content, .. } => &**content,
+    // SAFETY: `t` is null or a live global type (C API contract).
+    match unsafe { t.as_ref() }.map(|t| &t.ext.which) {
+        Some(CExternType::Global { content, .. }) => &**content,
         _ => ptr::null(),
     }
 }
@@ -459,8 +459,8 @@ pub unsafe extern "C" fn wasm_globaltype_mutability(
     t: *const wasm_globaltype_t,
 ) -> wasm_mutability_t {
     // SAFETY: as above.
-    match unsafe { &(*t).ext.which } {
-        CExternType::Global { ty, .. } if ty.mutability == Mutability::Var => WASM_VAR,
+    match unsafe { t.as_ref() }.map(|t| &t.ext.which) {
+        Some(CExternType::Global { ty, .. }) if ty.mutability == Mutability::Var => WASM_VAR,
         _ => WASM_CONST,
     }
 }
@@ -491,9 +491,9 @@ pub unsafe extern "C" fn wasm_tabletype_new(
 pub unsafe extern "C" fn wasm_tabletype_element(
     t: *const wasm_tabletype_t,
 ) -> *const wasm_valtype_t {
-    // SAFETY: `t` is a live table type (C API contract).
-    match unsafe { &(*t).ext.which } {
-        CExternType::Table { element, .. } => &**element,
+    // SAFETY: `t` is null or a live table type (C API contract).
+    match unsafe { t.as_ref() }.map(|t| &t.ext.which) {
+        Some(CExternType::Table { element, .. }) => &**element,
         _ => ptr::null(),
     }
 }
@@ -501,8 +501,8 @@ pub unsafe extern "C" fn wasm_tabletype_element(
 #[no_mangle]
 pub unsafe extern "C" fn wasm_tabletype_limits(t: *const wasm_tabletype_t) -> *const wasm_limits_t {
     // SAFETY: as above.
-    match unsafe { &(*t).ext.which } {
-        CExternType::Table { limits, .. } => limits,
+    match unsafe { t.as_ref() }.map(|t| &t.ext.which) {
+        Some(CExternType::Table { limits, .. }) => limits,
         _ => ptr::null(),
     }
 }
@@ -529,9 +529,9 @@ pub unsafe extern "C" fn wasm_memorytype_new(
 pub unsafe extern "C" fn wasm_memorytype_limits(
     t: *const wasm_memorytype_t,
 ) -> *const wasm_limits_t {
-    // SAFETY: `t` is a live memory type (C API contract).
-    match unsafe { &(*t).ext.which } {
-        CExternType::Memory { limits, .. } => limits,
+    // SAFETY: `t` is null or a live memory type (C API contract).
+    match unsafe { t.as_ref() }.map(|t| &t.ext.which) {
+        Some(CExternType::Memory { limits, .. }) => limits,
         _ => ptr::null(),
     }
 }
@@ -552,9 +552,9 @@ pub unsafe extern "C" fn wasm_tagtype_new(functype: *mut wasm_functype_t) -> *mu
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_tagtype_functype(t: *const wasm_tagtype_t) -> *const wasm_functype_t {
-    // SAFETY: `t` is a live tag type (C API contract).
-    match unsafe { &(*t).ext.which } {
-        CExternType::Tag { functype } => &**functype,
+    // SAFETY: `t` is null or a live tag type (C API contract).
+    match unsafe { t.as_ref() }.map(|t| &t.ext.which) {
+        Some(CExternType::Tag { functype }) => &**functype,
         _ => ptr::null(),
     }
 }
@@ -563,8 +563,9 @@ pub unsafe extern "C" fn wasm_tagtype_functype(t: *const wasm_tagtype_t) -> *con
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_externtype_kind(t: *const wasm_externtype_t) -> wasm_externkind_t {
-    // SAFETY: `t` is a live extern type (C API contract).
-    unsafe { (*t).kind() }
+    // SAFETY: `t` is null or a live extern type (C API contract); null
+    // reads as a function.
+    unsafe { t.as_ref() }.map_or(WASM_EXTERN_FUNC, |t| t.kind())
 }
 
 // ---- import and export types ----------------------------------------------
@@ -652,22 +653,22 @@ pub unsafe extern "C" fn wasm_importtype_new(
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_importtype_module(t: *const wasm_importtype_t) -> *const wasm_name_t {
-    // SAFETY: `t` is live (C API contract).
-    unsafe { &(*t).module }
+    // SAFETY: `t` is null or live (C API contract).
+    unsafe { t.as_ref() }.map_or(ptr::null(), |t| &t.module)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_importtype_name(t: *const wasm_importtype_t) -> *const wasm_name_t {
-    // SAFETY: `t` is live (C API contract).
-    unsafe { &(*t).name }
+    // SAFETY: `t` is null or live (C API contract).
+    unsafe { t.as_ref() }.map_or(ptr::null(), |t| &t.name)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_importtype_type(
     t: *const wasm_importtype_t,
 ) -> *const wasm_externtype_t {
-    // SAFETY: `t` is live (C API contract).
-    unsafe { &*(*t).ty }
+    // SAFETY: `t` is null or live (C API contract).
+    unsafe { t.as_ref() }.map_or(ptr::null(), |t| &*t.ty)
 }
 
 #[no_mangle]
@@ -689,16 +690,16 @@ pub unsafe extern "C" fn wasm_exporttype_new(
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_exporttype_name(t: *const wasm_exporttype_t) -> *const wasm_name_t {
-    // SAFETY: `t` is live (C API contract).
-    unsafe { &(*t).name }
+    // SAFETY: `t` is null or live (C API contract).
+    unsafe { t.as_ref() }.map_or(ptr::null(), |t| &t.name)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_exporttype_type(
     t: *const wasm_exporttype_t,
 ) -> *const wasm_externtype_t {
-    // SAFETY: `t` is live (C API contract).
-    unsafe { &*(*t).ty }
+    // SAFETY: `t` is null or live (C API contract).
+    unsafe { t.as_ref() }.map_or(ptr::null(), |t| &*t.ty)
 }
 
 // Layout promises of wasm.h.
