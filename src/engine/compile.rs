@@ -54,7 +54,8 @@ pub(crate) fn compile_with(
     Ok(module.expect("a module is built for Goal::Module"))
 }
 
-/// Compiles or validates `bytes` (`goal`), returning the module built.
+/// Compiles or validates `bytes` (`goal`), returning the module built
+/// (`None` when only validating).
 fn attempt(
     engine: &Engine,
     bytes: &[u8],
