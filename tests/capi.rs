@@ -235,10 +235,8 @@ fn c_examples() {
     run_all(&root().join("c-examples"), "", "examples");
 }
 
-/// Every function declared by include/wasm.h and include/wasmrt.h (as the
-/// preprocessor sees them, minus static inline helpers) is exported by the
-/// shared library.
-/// The functions `wasmrt.h` (with `wasm.h`) and `wasi.h` declare.
+/// The functions `wasmrt.h` (with `wasm.h`) and `wasi.h` declare, as the
+/// preprocessor sees them, minus static inline helpers.
 fn declared_functions() -> std::collections::BTreeSet<String> {
     let mut text = String::new();
     for header in ["wasmrt.h", "wasi.h"] {
@@ -284,6 +282,8 @@ fn declared_functions() -> std::collections::BTreeSet<String> {
     declared
 }
 
+/// Every function declared by include/wasm.h, include/wasmrt.h and
+/// include/wasi.h is exported by the shared library.
 #[test]
 fn every_declared_function_is_exported() {
     let declared = declared_functions();
