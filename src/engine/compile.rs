@@ -7,6 +7,7 @@
 use super::error::Error;
 use super::fast_validate::{self, FastValidator};
 use super::module::{ExportItem, ModuleInner};
+use super::type_registry::Registering;
 use super::types::*;
 use super::Engine;
 use crate::interp::LazyFunc;
@@ -103,6 +104,7 @@ fn compile_valid(
 ) -> Result<Option<ModuleInner>, Error> {
     let mut validator = Validator::new_with_features(features);
     let mut info = ModuleInfo::default();
+    let mut held_types = Registering::new(engine);
     let mut imports = Vec::new();
     let mut exports = Vec::new();
     let mut export_items = Vec::new();
@@ -156,7 +158,11 @@ fn compile_valid(
             Payload::TypeSection(reader) => {
                 for group in reader {
                     let group = group.map_err(werr)?;
-                    for t in engine.types().register_group(&group, &info.heap_types)? {
+                    let registered = engine.types().register_group(&group, &info.heap_types)?;
+                    if let Some(first) = registered.first() {
+                        held_types.push(first.id);
+                    }
+                    for t in registered {
                         info.type_ids.push(t.id);
                         info.heap_types.push(t.heap);
                         // A struct or array type has no signature; nothing
@@ -391,6 +397,7 @@ fn compile_valid(
         #[cfg(feature = "jit")]
         tiered: Default::default(),
         memory_image: Default::default(),
+        held_types: held_types.finish(),
     }))
 }
 

@@ -106,6 +106,7 @@ impl Func {
         let inner = &mut *store.inner;
         let index = inner.funcs.len() as u32;
         let type_id = inner.engine.type_id(&ty);
+        inner.held_types.push(type_id);
         let mut record = Box::new(HostFuncRecord {
             vm: VMFuncRef::null(),
             func: HostFunc { ty, body },

@@ -133,6 +133,7 @@ impl Engine {
     }
 
     /// The canonical id of a host function type, registering it if new.
+    /// The caller holds its group from now on (a store's `held_types`).
     pub(crate) fn type_id(&self, ty: &FuncType) -> u32 {
         self.types().func_type_id(ty)
     }

@@ -56,6 +56,15 @@ pub struct ModuleInner {
     /// first instantiation (`None` inside: segments are copied).
     pub(crate) memory_image:
         std::sync::OnceLock<Option<Arc<crate::runtime::memory_image::MemoryImage>>>,
+    /// The type groups of its type section, held in the engine's registry
+    /// (given back when the module goes).
+    pub(crate) held_types: super::type_registry::HeldTypes,
+}
+
+impl Drop for ModuleInner {
+    fn drop(&mut self) {
+        self.held_types.release(&self.engine);
+    }
 }
 
 impl ModuleInner {

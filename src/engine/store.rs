@@ -112,6 +112,9 @@ pub struct StoreInner {
     /// Dropped after the records above (fields drop in order).
     first_module: Option<Module>,
     more_modules: Vec<Module>,
+    /// The type groups of its host functions and tags, held in the
+    /// engine's registry (given back when the store goes).
+    pub(crate) held_types: super::type_registry::HeldTypes,
     /// Last, so it outlives everything above: pooled memories return to
     /// the engine's pool when dropped.
     pub(crate) engine: Engine,
@@ -148,6 +151,7 @@ impl Drop for StoreInner {
             drop(Box::from_raw(self.ctx));
             drop(Box::from_raw(self.exec));
         }
+        self.held_types.release(&self.engine);
     }
 }
 
@@ -205,6 +209,7 @@ impl Store {
                 host_bufs: Vec::new(),
                 first_module: None,
                 more_modules: Vec::new(),
+                held_types: Default::default(),
             }),
         }
     }

@@ -24,6 +24,7 @@ impl Tag {
     /// of `ty`'s parameter types.
     pub fn new(store: &mut Store, ty: TagType) -> Tag {
         let type_id = store.engine().type_id(&ty.params);
+        store.inner.held_types.push(type_id);
         Tag::with_type_id(store, ty, type_id)
     }
 

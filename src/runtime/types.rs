@@ -25,11 +25,15 @@ impl TypeHierarchy {
         }
     }
 
-    /// Records type `id` (ids arrive in order, each once).
-    pub fn push(&self, id: u32, supertype: Option<u32>) {
+    /// Records type `id`'s declared supertype (a new id, or a freed one
+    /// the registry hands out again).
+    pub fn set(&self, id: u32, supertype: Option<u32>) {
         let mut sup = self.supertypes.write().unwrap_or_else(|e| e.into_inner());
-        debug_assert_eq!(sup.len(), id as usize, "type ids are registered in order");
-        sup.push(supertype.unwrap_or(NONE));
+        let i = id as usize;
+        if sup.len() <= i {
+            sup.resize(i + 1, NONE);
+        }
+        sup[i] = supertype.unwrap_or(NONE);
     }
 
     /// Whether type `sub` is `sup` or declares it as an ancestor. Chains
@@ -60,15 +64,17 @@ mod tests {
     #[test]
     fn follows_declared_chains_only() {
         let h = TypeHierarchy::default();
-        h.push(0, None);
-        h.push(1, Some(0));
-        h.push(2, Some(1));
-        h.push(3, None);
+        h.set(0, None);
+        h.set(1, Some(0));
+        h.set(2, Some(1));
+        h.set(3, None);
         assert!(h.is_subtype(2, 0));
         assert!(h.is_subtype(2, 1));
         assert!(h.is_subtype(3, 3));
         assert!(!h.is_subtype(0, 2));
         assert!(!h.is_subtype(2, 3));
         assert!(!h.is_subtype(7, 0), "unknown ids match nothing else");
+        h.set(1, None);
+        assert!(!h.is_subtype(2, 0), "a freed id no longer links the chain");
     }
 }
