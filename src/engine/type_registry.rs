@@ -342,7 +342,7 @@ impl TypeRegistry {
 
     /// One hold fewer on a group; without any it becomes idle.
     fn drop_hold(&mut self, first: u32) {
-        let Some(group) = self.live.get_mut(&first) else {
+        let Some(group) = self.live.get_mut(&first).filter(|g| g.refs > 0) else {
             debug_assert!(false, "type group {first} released more often than held");
             return;
         };
