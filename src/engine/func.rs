@@ -105,8 +105,7 @@ impl Func {
     fn with_body(store: &mut Store, ty: FuncType, body: HostBody) -> Func {
         let inner = &mut *store.inner;
         let index = inner.funcs.len() as u32;
-        let type_id = inner.engine.type_id(&ty);
-        inner.held_types.push(type_id);
+        let type_id = inner.hold_type(&ty);
         let mut record = Box::new(HostFuncRecord {
             vm: VMFuncRef::null(),
             func: HostFunc { ty, body },

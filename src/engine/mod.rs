@@ -132,12 +132,6 @@ impl Engine {
         self.0.memory_pool.as_ref()
     }
 
-    /// The canonical id of a host function type, registering it if new.
-    /// The caller holds its group from now on (a store's `held_types`).
-    pub(crate) fn type_id(&self, ty: &FuncType) -> u32 {
-        self.types().func_type_id(ty)
-    }
-
     pub(crate) fn types(&self) -> MutexGuard<'_, TypeRegistry> {
         self.0.types.lock().unwrap_or_else(|e| e.into_inner())
     }

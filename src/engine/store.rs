@@ -121,6 +121,14 @@ pub struct StoreInner {
 }
 
 impl StoreInner {
+    /// The canonical id of a host function's or tag's type, registered in
+    /// the engine if new and held by the store until it goes.
+    pub(crate) fn hold_type(&mut self, ty: &super::FuncType) -> u32 {
+        let id = self.engine.types().func_type_id(ty);
+        self.held_types.push(id);
+        id
+    }
+
     /// The store's resource limits and usage.
     pub(crate) fn resources(&mut self) -> &mut Resources {
         // SAFETY: `ctx` is owned by this store; wasm code of the store,

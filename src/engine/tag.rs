@@ -23,8 +23,7 @@ impl Tag {
     /// A new tag, distinct from every other, whose exceptions carry values
     /// of `ty`'s parameter types.
     pub fn new(store: &mut Store, ty: TagType) -> Tag {
-        let type_id = store.engine().type_id(&ty.params);
-        store.inner.held_types.push(type_id);
+        let type_id = store.inner.hold_type(&ty.params);
         Tag::with_type_id(store, ty, type_id)
     }
 
