@@ -147,10 +147,9 @@ impl ModuleInner {
             let light = self.with_body(defined, |env, func_index, body| {
                 translators
                     .light
-                    .translate(env, func_index, body.as_bytes())
+                    .translate_into(env, func_index, body.as_bytes(), &self.code_arena)
             });
-            if let Some(mut f) = light {
-                f.code = self.code_arena.alloc(translators.light.code());
+            if let Some(f) = light {
                 return Ok(f);
             }
         }

@@ -24,7 +24,7 @@
 mod numeric;
 
 use super::ir::{Instr, Slot};
-use super::{Code, CompiledFunc, ConstPool, TranslateEnv};
+use super::{Code, CodeArena, CompiledFunc, ConstPool, TranslateEnv};
 use crate::module::body_reader::BodyReader;
 use crate::module::types::ValType;
 use std::sync::OnceLock;
@@ -71,10 +71,55 @@ enum Place {
     Temp,
 }
 
+/// An operand stack entry, packed into 16 bytes of plain fields: copied
+/// as `{ place: Place, ty: Num }` (24 bytes, the type after the enum's
+/// payload) it was moved in overlapping pieces whose loads waited for
+/// the stores before them to retire, a stall on every pop.
 #[derive(Copy, Clone, Debug)]
+#[repr(C)]
 struct Entry {
-    place: Place,
+    /// Which `Place` this is: `LOCAL`, `CONST` or `TEMP`.
+    kind: u8,
     ty: Num,
+    /// The local of `Place::Local`.
+    local: Slot,
+    /// The bits of `Place::Const`.
+    bits: u64,
+}
+
+const LOCAL: u8 = 0;
+const CONST: u8 = 1;
+const TEMP: u8 = 2;
+
+impl Entry {
+    #[inline(always)]
+    fn new(place: Place, ty: Num) -> Entry {
+        let (kind, local, bits) = match place {
+            Place::Local(l) => (LOCAL, l, 0),
+            Place::Const(v) => (CONST, 0, v),
+            Place::Temp => (TEMP, 0, 0),
+        };
+        Entry {
+            kind,
+            ty,
+            local,
+            bits,
+        }
+    }
+
+    #[inline(always)]
+    fn place(&self) -> Place {
+        match self.kind {
+            LOCAL => Place::Local(self.local),
+            CONST => Place::Const(self.bits),
+            _ => Place::Temp,
+        }
+    }
+
+    #[inline(always)]
+    fn reads_local(&self) -> bool {
+        self.kind == LOCAL
+    }
 }
 
 #[derive(Copy, Clone, Debug, PartialEq)]
@@ -155,18 +200,34 @@ pub struct LightTranslator {
 impl LightTranslator {
     /// Translates `body` (the bytes of a validated body, locals included)
     /// of function `func_index`, or `None` if it has something this
-    /// translator leaves to the full one.
+    /// translator leaves to the full one. The function's `code` is left
+    /// empty: `code` has it.
+    #[cfg(test)]
     pub fn translate(
         &mut self,
         env: &TranslateEnv<'_>,
         func_index: u32,
         body: &[u8],
     ) -> Option<CompiledFunc> {
-        self.translate_body(env, func_index, body)
+        self.translate_body(env, func_index, body, None)
+    }
+
+    /// `translate`, with the code copied into `arena` and the function
+    /// made with it (built once in place: setting `code` on a returned
+    /// function stalled on the copy of the rest).
+    pub fn translate_into(
+        &mut self,
+        env: &TranslateEnv<'_>,
+        func_index: u32,
+        body: &[u8],
+        arena: &CodeArena,
+    ) -> Option<CompiledFunc> {
+        self.translate_body(env, func_index, body, Some(arena))
     }
 
     /// The code of the function `translate` returned last, for its caller
     /// to place (the function's `code` is left empty).
+    #[cfg(test)]
     pub fn code(&self) -> &[Instr] {
         &self.code[self.code_start..]
     }
@@ -176,7 +237,7 @@ impl LightTranslator {
     /// again, recording them (translations are deterministic).
     pub fn offsets(&mut self, env: &TranslateEnv<'_>, func_index: u32, body: &[u8]) -> Box<[u32]> {
         self.record_offsets = true;
-        let again = self.translate_body(env, func_index, body);
+        let again = self.translate_body(env, func_index, body, None);
         self.record_offsets = false;
         self.offsets.clear();
         again
@@ -189,6 +250,7 @@ impl LightTranslator {
         env: &TranslateEnv<'_>,
         func_index: u32,
         body: &[u8],
+        arena: Option<&CodeArena>,
     ) -> Option<CompiledFunc> {
         let ty = &env.types[*env.func_types.get(func_index as usize)? as usize];
         self.code.clear();
@@ -248,11 +310,16 @@ impl LightTranslator {
         if !r.at_end() {
             return None;
         }
-        self.finish(func_index, ty.params().len() as Slot)
+        self.finish(func_index, ty.params().len() as Slot, arena)
     }
 
     /// Places the constants after the locals and makes the function.
-    fn finish(&mut self, func_index: u32, param_slots: Slot) -> Option<CompiledFunc> {
+    fn finish(
+        &mut self,
+        func_index: u32,
+        param_slots: Slot,
+        arena: Option<&CodeArena>,
+    ) -> Option<CompiledFunc> {
         let n = self.consts.values().len() as Slot;
         if n > 0 {
             let renumber = crate::interp::ir::place_constants(self.locals_end, CONST_BASE, n);
@@ -273,7 +340,7 @@ impl LightTranslator {
             0
         };
         Some(CompiledFunc {
-            code: Code::EMPTY,
+            code: arena.map_or(Code::EMPTY, |arena| arena.alloc(&self.code[start..])),
             offsets: if self.record_offsets {
                 OnceLock::from(Box::from(&self.offsets[start..]))
             } else {
@@ -592,14 +659,14 @@ impl LightTranslator {
         if let Place::Local(_) = place {
             self.local_readers += 1;
         }
-        self.stack.push(Entry { place, ty });
+        self.stack.push(Entry::new(place, ty));
         slot
     }
 
     #[inline(always)]
     fn pop(&mut self) -> Option<Entry> {
         let e = self.stack.pop()?;
-        if let Place::Local(_) = e.place {
+        if e.reads_local() {
             self.local_readers -= 1;
         }
         Some(e)
@@ -617,7 +684,7 @@ impl LightTranslator {
     /// are read from the function's constant slots, filled once per call.
     #[inline(always)]
     fn src(&mut self, e: Entry, slot: Slot) -> Slot {
-        match e.place {
+        match e.place() {
             Place::Local(l) => l,
             Place::Temp => slot,
             Place::Const(v) => CONST_BASE + self.consts.id(v),
@@ -626,7 +693,7 @@ impl LightTranslator {
 
     /// Writes the value of `e` (canonical slot `slot`) into slot `dst`.
     fn write_to(&mut self, e: Entry, slot: Slot, dst: Slot) {
-        match e.place {
+        match e.place() {
             Place::Local(l) if l != dst => {
                 self.emit(Instr::Copy { dst, src: l });
             }
@@ -646,13 +713,13 @@ impl LightTranslator {
     /// Makes stack entry `i` a `Temp` in its canonical slot.
     fn materialize(&mut self, i: usize) {
         let e = self.stack[i];
-        if e.place != Place::Temp {
+        if e.kind != TEMP {
             let slot = self.slot_at(i);
             self.write_to(e, slot, slot);
-            if let Place::Local(_) = e.place {
+            if e.reads_local() {
                 self.local_readers -= 1;
             }
-            self.stack[i].place = Place::Temp;
+            self.stack[i].kind = TEMP;
         }
     }
 
@@ -663,7 +730,7 @@ impl LightTranslator {
             return;
         }
         for i in 0..self.stack.len() {
-            if let Place::Local(_) = self.stack[i].place {
+            if self.stack[i].reads_local() {
                 self.materialize(i);
             }
         }
@@ -697,7 +764,7 @@ impl LightTranslator {
         let mut saved = false;
         if self.local_readers > 0 {
             for i in 0..self.stack.len() {
-                if self.stack[i].place == Place::Local(local) {
+                if self.stack[i].place() == Place::Local(local) {
                     self.materialize(i);
                     saved = true;
                 }
@@ -707,7 +774,7 @@ impl LightTranslator {
         // straight into the local instead.
         // (The result slot is remembered: reading it back from the
         // instruction stalled on the store that had just written it.)
-        let retarget = match (v.place, self.fusible) {
+        let retarget = match (v.place(), self.fusible) {
             (Place::Temp, Some((at, dst))) if !saved && dst == slot => Some(at),
             _ => None,
         };
@@ -750,7 +817,7 @@ impl LightTranslator {
         make_imm: impl FnOnce(Slot, Slot, i32) -> Instr,
     ) -> Option<()> {
         let b = *self.stack.last()?;
-        if let Place::Const(v) = b.place {
+        if let Place::Const(v) = b.place() {
             if let Some(imm) = crate::interp::ir::immediate(v, b.ty == Num::I32) {
                 self.pop();
                 let a = self.pop_src()?;
@@ -867,7 +934,7 @@ impl LightTranslator {
     fn top_in_place(&self, n: usize, base: Slot) -> bool {
         n == 0
             || self.stack.last().is_some_and(|e| {
-                e.place == Place::Temp && self.slot_at(self.stack.len() - 1) == base
+                e.place() == Place::Temp && self.slot_at(self.stack.len() - 1) == base
             })
     }
 
@@ -904,7 +971,7 @@ impl LightTranslator {
     /// `cond_branch` on condition `e`, just popped.
     fn branch_on(&mut self, e: Entry, negate: bool) -> Option<usize> {
         let slot = self.slot_at(self.stack.len());
-        if let (Place::Temp, Some((at, dst))) = (e.place, self.fusible) {
+        if let (Place::Temp, Some((at, dst))) = (e.place(), self.fusible) {
             if dst == slot {
                 if let Some(fused) = crate::interp::ir::fuse_compare(self.code[at], negate) {
                     self.code[at] = fused;
@@ -997,7 +1064,7 @@ impl LightTranslator {
             1 => {
                 let depth = self.stack.len().checked_sub(1)?;
                 let e = self.stack[depth];
-                if let Place::Const(value) = e.place {
+                if let Place::Const(value) = e.place() {
                     self.emit(Instr::ReturnConst { value });
                 } else {
                     let slot = self.slot_at(depth);
