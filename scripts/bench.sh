@@ -2,9 +2,9 @@
 # Side-by-side benchmark of wasmrt's strategies and wasmtime, over plain
 # wasm.h, with the harness in ../shared/bench (bench.c, run-bench.sh,
 # report.py). Builds the release library, installs wasmtime's C library from
-# PyPI into the peers cache (../shared/bench/setup-peers.sh does wasmi too),
-# runs every kernel for each peer in one session and prints the markdown
-# tables that docs/PERFORMANCE.md quotes.
+# PyPI into the peers cache (../shared/bench/setup-peers.sh builds wasmi's
+# too; when it has, wasmi runs as well), runs every kernel for each peer in
+# one session and prints the markdown tables that docs/PERFORMANCE.md quotes.
 #
 #   scripts/bench.sh [--scale F] [--repeat R] [--only fib,sieve,...] [--out FILE.tsv]
 #
@@ -40,6 +40,12 @@ args=(--out "$out" --repeat "$repeat" --scale "$scale")
 [[ -n "$only" ]] && args+=(--only "$only")
 rm -f "$out"
 "$bench/run-bench.sh" --lib "$wasmtime_lib" --name wasmtime "${args[@]}" >/dev/null
+wasmi_lib="$cache/wasmi-capi/target/release/libwasmi.so"
+if [[ -f "$wasmi_lib" ]]; then
+  "$bench/run-bench.sh" --lib "$wasmi_lib" --name wasmi "${args[@]}" >/dev/null
+else
+  echo "bench.sh: no wasmi library in $cache (run $bench/setup-peers.sh to add it)" >&2
+fi
 for strategy in jit auto interp; do
   # One copy of the library per strategy, so each gets its own harness.
   copy="$cache/libwasmrt-$strategy.so"
