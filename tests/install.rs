@@ -99,6 +99,7 @@ fn install_and_consume() {
     // Layout.
     for f in [
         "include/wasm.h",
+        "include/wasm_c_api.h",
         "bin/wasmrt",
         "lib/libwasmrt.a",
         "lib/pkgconfig/wasmrt.pc",
