@@ -557,6 +557,39 @@ fn wast_passing_file() {
     }
 }
 
+/// Module definitions of the 3.0 script format: `(module instance)` with no
+/// module name instantiates the latest definition, and each instance of a
+/// definition has its own state.
+#[test]
+fn wast_module_definitions() {
+    let dir = tmp("wast_definitions");
+    let script = write(
+        &dir,
+        "defs.wast",
+        br#"(module definition
+  (global $n (mut i32) (i32.const 0))
+  (func (export "bump") (result i32)
+    (global.set $n (i32.add (global.get $n) (i32.const 1))) (global.get $n)))
+(module instance)
+(assert_return (invoke "bump") (i32.const 1))
+(module instance $A)
+(module instance $B)
+(assert_return (invoke $A "bump") (i32.const 1))
+(assert_return (invoke $A "bump") (i32.const 2))
+(assert_return (invoke $B "bump") (i32.const 1))
+(module definition $M (func (export "seven") (result i32) (i32.const 7)))
+(module instance $C $M)
+(assert_return (invoke $C "seven") (i32.const 7))
+(module instance $D)
+(assert_return (invoke $D "seven") (i32.const 7))
+"#,
+    );
+    let o = output(wasmrt().arg("wast").arg(&script), b"");
+    let out = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{out}{}", text(&o.stderr));
+    assert!(out.contains("13 passed, 0 failed, 0 skipped"), "{out}");
+}
+
 /// A failing assertion makes the exit code 1 and is reported with its
 /// line; the counts of each file are separate.
 #[test]

@@ -37,6 +37,9 @@ struct Script {
     named: HashMap<String, Slot>,
     /// Module definitions, or why the definition was skipped.
     definitions: HashMap<String, Result<Module, &'static str>>,
+    /// The latest module definition, named or not: what `(module
+    /// instance)` without a module name instantiates.
+    last_definition: Option<Result<Module, &'static str>>,
     current: Option<Slot>,
     tally: Tally,
 }
@@ -204,6 +207,7 @@ impl Script {
             registered_skipped: HashMap::new(),
             named: HashMap::new(),
             definitions: HashMap::new(),
+            last_definition: None,
             current: None,
             tally: Tally::default(),
         };
@@ -610,18 +614,23 @@ impl Script {
                 if module.is_some() {
                     self.tally.pass();
                 }
+                let skipped = match &module {
+                    Some(_) => "",
+                    None => skip_reason.unwrap_or(""),
+                };
+                let definition = module.ok_or(skipped);
                 if let Some(id) = id {
-                    let skipped = match &module {
-                        Some(_) => "",
-                        None => skip_reason.unwrap_or(""),
-                    };
-                    self.definitions.insert(id, module.ok_or(skipped));
+                    self.definitions.insert(id, definition.clone());
                 }
+                self.last_definition = Some(definition);
             }
             WastDirective::ModuleInstance {
                 instance, module, ..
             } => {
-                let def = module.and_then(|m| self.definitions.get(m.name()).cloned());
+                let def = match module {
+                    Some(m) => self.definitions.get(m.name()).cloned(),
+                    None => self.last_definition.clone(),
+                };
                 let slot = match def {
                     Some(Ok(m)) => {
                         let r = self.instantiate(&m);
