@@ -339,6 +339,8 @@ impl LightTranslator {
         } else {
             0
         };
+        let frame_slots = self.max_slot.checked_add(n + 2 + osr_room)?;
+        // Placed last: a function given up above takes no room in the arena.
         Some(CompiledFunc {
             code: arena.map_or(Code::EMPTY, |arena| arena.alloc(&self.code[start..])),
             offsets: if self.record_offsets {
@@ -354,7 +356,7 @@ impl LightTranslator {
             native: Default::default(),
             claimed: Default::default(),
             locals_end: self.locals_end,
-            frame_slots: self.max_slot.checked_add(n + 2 + osr_room)?,
+            frame_slots,
             narrow: false,
             light: true,
             handlers: Box::new([]),
