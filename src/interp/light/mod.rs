@@ -87,6 +87,8 @@ struct Entry {
     bits: u64,
 }
 
+const _: () = assert!(std::mem::size_of::<Entry>() == 16);
+
 const LOCAL: u8 = 0;
 const CONST: u8 = 1;
 const TEMP: u8 = 2;
