@@ -147,7 +147,7 @@ impl ModuleInner {
             let light = self.with_body(defined, |env, func_index, body| {
                 translators
                     .light
-                    .translate_into(env, func_index, body.as_bytes(), &self.code_arena)
+                    .translate(env, func_index, body.as_bytes(), &self.code_arena)
             });
             if let Some(f) = light {
                 return Ok(f);

@@ -195,29 +195,15 @@ pub struct LightTranslator {
     osr_loops: bool,
     /// Wasm offset of the operator being translated, relative to the body.
     cur_offset: u32,
-    /// Where the last translation's code starts in `code`.
-    code_start: usize,
 }
 
 impl LightTranslator {
     /// Translates `body` (the bytes of a validated body, locals included)
-    /// of function `func_index`, or `None` if it has something this
-    /// translator leaves to the full one. The function's `code` is left
-    /// empty: `code` has it.
-    #[cfg(test)]
+    /// of function `func_index`, its code placed in `arena`, or `None` if
+    /// it has something this translator leaves to the full one. (The
+    /// function is built once with its placed code: setting `code` on a
+    /// returned function stalled on the copy of the rest.)
     pub fn translate(
-        &mut self,
-        env: &TranslateEnv<'_>,
-        func_index: u32,
-        body: &[u8],
-    ) -> Option<CompiledFunc> {
-        self.translate_body(env, func_index, body, None)
-    }
-
-    /// `translate`, with the code copied into `arena` and the function
-    /// made with it (built once in place: setting `code` on a returned
-    /// function stalled on the copy of the rest).
-    pub fn translate_into(
         &mut self,
         env: &TranslateEnv<'_>,
         func_index: u32,
@@ -225,13 +211,6 @@ impl LightTranslator {
         arena: &CodeArena,
     ) -> Option<CompiledFunc> {
         self.translate_body(env, func_index, body, Some(arena))
-    }
-
-    /// The code of the function `translate` returned last, for its caller
-    /// to place (the function's `code` is left empty).
-    #[cfg(test)]
-    pub fn code(&self) -> &[Instr] {
-        &self.code[self.code_start..]
     }
 
     /// The wasm offset of each instruction of function `func_index`'s
@@ -332,7 +311,6 @@ impl LightTranslator {
         // Without constants, the code starts after the `LoadConsts` slot
         // (branch offsets are relative: they stay).
         let start = usize::from(n == 0);
-        self.code_start = start;
         let result_slots = self.results.len() as Slot;
         // Room above the frame for an on-stack-replacement call's values
         // (see `HotLoop`).

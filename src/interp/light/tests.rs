@@ -50,8 +50,10 @@ fn translate(code: &[u8]) -> Option<(CompiledFunc, Vec<Instr>)> {
     let mut body = vec![0];
     body.extend_from_slice(code);
     let mut t = LightTranslator::default();
-    let f = t.translate(&m.env(false), 1, &body)?;
-    Some((f, t.code().to_vec()))
+    let arena = CodeArena::default();
+    let f = t.translate(&m.env(false), 1, &body, &arena)?;
+    let code = f.code.to_vec();
+    Some((f, code))
 }
 
 #[test]
@@ -133,9 +135,10 @@ fn counts_calls_and_loop_iterations_for_tier_up() {
     // loop; br 0; end; unreachable; end
     let body = [0, 0x03, 0x40, 0x0c, 0, 0x0b, 0x00, 0x0b];
     let mut t = LightTranslator::default();
-    let f = t.translate(&m.env(true), 1, &body).unwrap();
+    let arena = CodeArena::default();
+    let f = t.translate(&m.env(true), 1, &body, &arena).unwrap();
     assert_eq!(
-        t.code(),
+        *f.code,
         [
             Instr::Hot,
             Instr::HotLoop { ordinal: 0 },
@@ -199,13 +202,14 @@ fn leaves_other_code_to_the_full_translator() {
     // A local of a type other than a number.
     let m = Module::new();
     let mut t = LightTranslator::default();
+    let arena = CodeArena::default();
     let body = [1, 1, 0x7b, 0x0b];
-    assert!(t.translate(&m.env(false), 1, &body).is_none());
+    assert!(t.translate(&m.env(false), 1, &body, &arena).is_none());
     // A call to a function whose type is not all numbers.
     let mut m = Module::new();
     m.types[0] = FuncType::new([ValType::V128], []);
     let body = [0, 0x10, 0, 0x0b];
-    assert!(t.translate(&m.env(false), 1, &body).is_none());
+    assert!(t.translate(&m.env(false), 1, &body, &arena).is_none());
     // After giving up, the next function is translated from scratch.
     assert!(translate(&[0x20, 0, 0x0b]).is_some());
 }
