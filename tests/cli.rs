@@ -559,7 +559,8 @@ fn wast_passing_file() {
 
 /// Module definitions of the 3.0 script format: `(module instance)` with no
 /// module name instantiates the latest definition, and each instance of a
-/// definition has its own state.
+/// definition has its own state. A plain `(module $m ...)` defines `$m` as
+/// well as instantiating it, as in the specification's interpreter.
 #[test]
 fn wast_module_definitions() {
     let dir = tmp("wast_definitions");
@@ -582,12 +583,23 @@ fn wast_module_definitions() {
 (assert_return (invoke $C "seven") (i32.const 7))
 (module instance $D)
 (assert_return (invoke $D "seven") (i32.const 7))
+(module $P
+  (global $n (mut i32) (i32.const 10))
+  (func (export "bump") (result i32)
+    (global.set $n (i32.add (global.get $n) (i32.const 1))) (global.get $n)))
+(assert_return (invoke "bump") (i32.const 11))
+(module instance $E $P)
+(assert_return (invoke $E "bump") (i32.const 11))
+(assert_return (invoke $P "bump") (i32.const 12))
+(module (func (export "eight") (result i32) (i32.const 8)))
+(module instance $F)
+(assert_return (invoke $F "eight") (i32.const 8))
 "#,
     );
     let o = output(wasmrt().arg("wast").arg(&script), b"");
     let out = text(&o.stdout);
     assert_eq!(o.status.code(), Some(0), "{out}{}", text(&o.stderr));
-    assert!(out.contains("13 passed, 0 failed, 0 skipped"), "{out}");
+    assert!(out.contains("21 passed, 0 failed, 0 skipped"), "{out}");
 }
 
 /// A failing assertion makes the exit code 1 and is reported with its

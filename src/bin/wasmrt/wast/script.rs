@@ -35,10 +35,11 @@ struct Script {
     /// Registered names whose module was skipped, and why.
     registered_skipped: HashMap<String, &'static str>,
     named: HashMap<String, Slot>,
-    /// Module definitions, or why the definition was skipped.
+    /// Modules by name, from `(module definition $m ...)` and from
+    /// `(module $m ...)` alike, or why the module was skipped.
     definitions: HashMap<String, Result<Module, &'static str>>,
-    /// The latest module definition, named or not: what `(module
-    /// instance)` without a module name instantiates.
+    /// The latest module, of either directive, named or not: what
+    /// `(module instance)` without a module name instantiates.
     last_definition: Option<Result<Module, &'static str>>,
     current: Option<Slot>,
     tally: Tally,
@@ -336,13 +337,27 @@ impl Script {
         }
     }
 
-    /// Compiles and instantiates a module directive's module.
-    fn instantiate_quote(&mut self, q: &mut QuoteWat<'_>) -> Result<Instance, Failure> {
-        let bytes = q
+    /// Compiles a module or module definition directive's module and
+    /// records it as a definition under the directive's name, if any, and
+    /// as the latest one: as in the specification's interpreter, where
+    /// `(module $m ...)` defines `$m` and then instantiates it, a later
+    /// `(module instance)` can instantiate either kind again.
+    fn define(&mut self, q: &mut QuoteWat<'_>) -> Result<Module, Failure> {
+        let id = module_id(q);
+        let compiled = q
             .encode()
-            .map_err(|e| Failure::Error(format!("cannot encode module: {e}")))?;
-        let module = self.compile(&bytes)?;
-        self.instantiate(&module)
+            .map_err(|e| Failure::Error(format!("cannot encode module: {e}")))
+            .and_then(|bytes| self.compile(&bytes));
+        let definition = match &compiled {
+            Ok(m) => Ok(m.clone()),
+            Err(Failure::Skip(why)) => Err(*why),
+            Err(_) => Err(""),
+        };
+        if let Some(id) = id {
+            self.definitions.insert(id, definition.clone());
+        }
+        self.last_definition = Some(definition);
+        compiled
     }
 
     fn invoke(&mut self, inv: &WastInvoke<'_>) -> Result<Vec<Val>, Failure> {
@@ -593,7 +608,7 @@ impl Script {
         match d {
             WastDirective::Module(mut q) => {
                 let id = module_id(&q);
-                let r = self.instantiate_quote(&mut q);
+                let r = self.define(&mut q).and_then(|m| self.instantiate(&m));
                 let slot = self.instance_slot(line, r);
                 self.current = Some(slot);
                 if let Some(id) = id {
@@ -601,28 +616,10 @@ impl Script {
                 }
             }
             WastDirective::ModuleDefinition(mut q) => {
-                let id = module_id(&q);
-                let compiled = q
-                    .encode()
-                    .map_err(|e| Failure::Error(format!("cannot encode module: {e}")))
-                    .and_then(|bytes| self.compile(&bytes));
-                let skip_reason = match &compiled {
-                    Err(Failure::Skip(why)) => Some(*why),
-                    _ => None,
-                };
-                let module = self.expect_ok(line, compiled);
-                if module.is_some() {
+                let compiled = self.define(&mut q);
+                if self.expect_ok(line, compiled).is_some() {
                     self.tally.pass();
                 }
-                let skipped = match &module {
-                    Some(_) => "",
-                    None => skip_reason.unwrap_or(""),
-                };
-                let definition = module.ok_or(skipped);
-                if let Some(id) = id {
-                    self.definitions.insert(id, definition.clone());
-                }
-                self.last_definition = Some(definition);
             }
             WastDirective::ModuleInstance {
                 instance, module, ..
