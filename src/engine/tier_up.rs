@@ -29,6 +29,13 @@ pub(crate) struct Tiered {
     /// and loop ordinal: the entry's address in `osr_code`, or 0 while it
     /// is being compiled or when it cannot be.
     osr: HashMap<(usize, u32), usize>,
+    /// The loop of each function whose OSR entry was asked for last (see
+    /// [`Tiered::start_osr`]).
+    latest_osr_ask: HashMap<usize, u32>,
+    /// OSR entries whose compilation was skipped once as stale: the next
+    /// request for them is compiled whatever else was asked, so that two
+    /// invocations in different loops cannot starve each other.
+    skipped_osr: HashSet<(usize, u32)>,
     /// The code of the OSR entries (kept apart: they are not the
     /// functions, and `compiled_count` counts functions).
     osr_code: Vec<(JitModule, Box<NativeCode>)>,
@@ -43,6 +50,34 @@ impl Tiered {
     #[cfg(test)]
     pub fn osr_count(&self) -> usize {
         self.osr_code.len()
+    }
+
+    /// Records an ask for the OSR entry `key` (defined function, loop
+    /// ordinal): the entry's address, 0 while it is being compiled or when
+    /// it cannot be, or `None` when this ask must have it compiled.
+    fn ask_osr(&mut self, key: (usize, u32)) -> Option<usize> {
+        self.latest_osr_ask.insert(key.0, key.1);
+        if let Some(&entry) = self.osr.get(&key) {
+            return Some(entry);
+        }
+        self.osr.insert(key, 0);
+        None
+    }
+
+    /// Whether the queued compilation of OSR entry `key` should run now.
+    /// Not when, since it was queued, the function's invocation asked for
+    /// an entry at another loop (the interpreter asks again every 1,024
+    /// iterations while it runs a loop): the loop that asked has probably
+    /// been left, as when a function runs several loops in turn, and the
+    /// entry would be compiled for nothing. The entry is then forgotten,
+    /// so that a later ask queues it again; a second time it is compiled.
+    fn start_osr(&mut self, key: (usize, u32)) -> bool {
+        let stale = self.latest_osr_ask.get(&key.0) != Some(&key.1);
+        if stale && self.skipped_osr.insert(key) {
+            self.osr.remove(&key);
+            return false;
+        }
+        true
     }
 }
 
@@ -129,10 +164,9 @@ pub(crate) unsafe fn osr(
     let key = (defined as usize, ordinal);
     {
         let mut tiered = module.tiered.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(&entry) = tiered.osr.get(&key) {
+        if let Some(entry) = tiered.ask_osr(key) {
             return entry as *const NativeCode;
         }
-        tiered.osr.insert(key, 0);
     }
     let owned = module.clone();
     schedule(module, Box::new(move || compile_osr(&owned, key, guarded)));
@@ -144,6 +178,12 @@ pub(crate) unsafe fn osr(
 /// Compiles the OSR entry of defined function `key.0` at loop `key.1` and
 /// publishes it in `Tiered::osr` (nothing when the JIT cannot make one).
 fn compile_osr(module: &ModuleInner, key: (usize, u32), guarded: bool) {
+    {
+        let mut tiered = module.tiered.lock().unwrap_or_else(|e| e.into_inner());
+        if !tiered.start_osr(key) {
+            return;
+        }
+    }
     let (defined, ordinal) = key;
     let (func_index, body) = body(module, defined);
     let metering = module.engine.config().metering();
@@ -446,6 +486,28 @@ mod tests {
         // Caught by `outer`, not by `$leaves` (which would have added 1000).
         assert!(matches!(out[0], Val::I32(5)));
         assert!(module.inner().tiered.lock().unwrap().osr_count() >= 2);
+    }
+
+    /// An OSR entry still queued when the invocation has asked for one at
+    /// another loop is skipped once, then compiled when asked for again;
+    /// the entry of the loop asked for last is compiled.
+    #[test]
+    fn a_stale_osr_request_is_skipped_once() {
+        let mut tiered = super::Tiered::default();
+        // The function runs loop 1, then loop 2: both ask, both queued.
+        assert_eq!(tiered.ask_osr((7, 1)), None);
+        assert_eq!(tiered.ask_osr((7, 1)), Some(0));
+        assert_eq!(tiered.ask_osr((7, 2)), None);
+        // Another function's asks do not make them stale.
+        assert_eq!(tiered.ask_osr((8, 1)), None);
+        assert!(!tiered.start_osr((7, 1)));
+        assert!(tiered.start_osr((7, 2)));
+        assert!(tiered.start_osr((8, 1)));
+        // Loop 1 again: queued anew and, though loop 2 asks meanwhile,
+        // compiled this time.
+        assert_eq!(tiered.ask_osr((7, 1)), None);
+        assert_eq!(tiered.ask_osr((7, 2)), Some(0));
+        assert!(tiered.start_osr((7, 1)));
     }
 
     /// A loop entered with operands on the stack has no OSR entry: the
