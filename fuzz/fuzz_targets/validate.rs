@@ -1,6 +1,7 @@
-//! Decode/validate: arbitrary bytes and wasm-smith modules go through
-//! wasmrt's `Module::validate` and `Module::new`; neither may panic, and
-//! the verdict must match wasmparser's validator with wasmrt's features.
+//! Decode/validate: arbitrary bytes, wasm-smith modules, and wasm-smith
+//! modules with a few bytes replaced go through wasmrt's
+//! `Module::validate` and `Module::new`; neither may panic, and the
+//! verdict must match wasmparser's validator with wasmrt's features.
 #![no_main]
 
 use arbitrary::Unstructured;
@@ -53,6 +54,23 @@ fuzz_target!(|data: &[u8]| {
         let Ok(module) = wasm_smith::Module::new(config, &mut u) else {
             return;
         };
-        check(&module.to_bytes());
+        let mut wasm = module.to_bytes();
+        if first & 2 != 0 {
+            // A few bytes of a valid module replaced: mostly in its code,
+            // the largest section, giving bodies that are nearly valid (a
+            // wrong operand type, a bad index, a block left open), which
+            // is where a validator of our own could wrongly accept.
+            let edits = u.int_in_range(1..=4u8).unwrap_or(1);
+            for _ in 0..edits {
+                let (Ok(at), Ok(byte)) = (u.choose_index(wasm.len()), u.arbitrary::<u8>()) else {
+                    break;
+                };
+                // The header stays: without it nothing gets past decoding.
+                if at >= 8 {
+                    wasm[at] = byte;
+                }
+            }
+        }
+        check(&wasm);
     }
 });

@@ -200,7 +200,10 @@ pub fn run_metered(config: &Config, wasm: &[u8], fuel: Option<u64>) -> Option<Re
                 calls: Vec::new(),
                 globals: Vec::new(),
                 memories: Vec::new(),
-                fuel_left: fuel.map(|_| store.get_fuel().unwrap()).into_iter().collect(),
+                fuel_left: fuel
+                    .map(|_| store.get_fuel().unwrap())
+                    .into_iter()
+                    .collect(),
             })
         }
     };
