@@ -18,6 +18,7 @@ pub mod thread;
 pub mod trap;
 pub mod types;
 pub mod vmcontext;
+pub mod written_pages;
 
 pub use instance::{DataBytes, VMInstance};
 pub use memory::LinearMemory;

@@ -521,42 +521,22 @@ fn discard(slot: &mut Slot, in_place_max: usize) -> bool {
     unsafe { libc::madvise(slot.base.cast(), slot.accessible, libc::MADV_DONTNEED) == 0 }
 }
 
-/// `/proc/self/pagemap`, opened once (`None` where unavailable).
-fn pagemap() -> Option<&'static std::fs::File> {
-    static PAGEMAP: std::sync::OnceLock<Option<std::fs::File>> = std::sync::OnceLock::new();
-    PAGEMAP
-        .get_or_init(|| std::fs::File::open("/proc/self/pagemap").ok())
-        .as_ref()
-}
-
-/// Resets in place the pages of `slot` that the memory wrote, found with
-/// `/proc/self/pagemap` (an anonymous page that is present or swapped:
-/// a zero page written, or an image page copied on write): each is
-/// compared with what it must hold and rewritten if different. Pages stay
-/// mapped, so the next memory in the slot takes no page faults and no
-/// TLB shootdown is needed, unlike `madvise(MADV_DONTNEED)`. False (slot
-/// unchanged) where the page map cannot be read.
+/// Resets in place the pages of `slot` that the memory wrote
+/// (`written_pages`: a zero page written, or an image page copied on
+/// write): each is compared with what it must hold and rewritten if
+/// different. Pages stay mapped, so the next memory in the slot takes no
+/// page faults and no TLB shootdown is needed, unlike
+/// `madvise(MADV_DONTNEED)`. False (slot unchanged) where the page map
+/// cannot be read.
 fn reset_written(slot: &mut Slot) -> bool {
-    use std::os::unix::fs::FileExt;
-    let Some(map) = pagemap() else {
+    let page = super::memory_image::host_page_size();
+    let image = slot.image.as_ref().map_or(&[][..], |i| i.bytes());
+    let file_backed = image.len().div_ceil(page) * page;
+    let Some(written) = super::written_pages::find(slot.base, slot.accessible, file_backed, page)
+    else {
         return false;
     };
-    let page = super::memory_image::host_page_size();
-    let pages = slot.accessible / page;
-    let mut entries = vec![0u8; pages * 8];
-    let offset = (slot.base as usize / page * 8) as u64;
-    if map.read_exact_at(&mut entries, offset).is_err() {
-        return false;
-    }
-    const PRESENT: u64 = 1 << 63;
-    const SWAPPED: u64 = 1 << 62;
-    const FILE_OR_SHARED: u64 = 1 << 61;
-    let image = slot.image.as_ref().map_or(&[][..], |i| i.bytes());
-    for (i, e) in entries.chunks_exact(8).enumerate() {
-        let e = u64::from_ne_bytes(e.try_into().unwrap_or_default());
-        if e & (PRESENT | SWAPPED) == 0 || e & FILE_OR_SHARED != 0 {
-            continue; // never touched, or still the image's file page
-        }
+    for i in written.into_iter().flatten() {
         let start = i * page;
         // SAFETY: page `i` lies in the slot's accessible part, owned by
         // the pool now that its memory is gone.
