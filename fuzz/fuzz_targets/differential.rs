@@ -1,6 +1,7 @@
 //! Differential: the same terminating wasm-smith module runs in the
-//! interpreter, the JIT, `auto` (eager, synchronous tier-up) and `auto`
-//! never tiering up (its first tier: the light translator's code); each
+//! interpreter, the JIT, `auto` (eager, synchronous tier-up), `auto`
+//! never tiering up (its first tier: the light translator's code) and
+//! `auto` tiering up from the first call on the background thread; each
 //! export's results (NaNs compared as "is NaN"), trap codes and
 //! messages, exported globals and memory contents must agree. Some inputs
 //! run with fuel metering: then the fuel left after each call must agree
@@ -24,6 +25,8 @@ fuzz_target!(|data: &[u8]| {
     auto.strategy(Strategy::Auto)
         .tier_up_threshold(1)
         .tier_up_in_background(false);
+    let mut background = Config::new();
+    background.strategy(Strategy::Auto).tier_up_threshold(1);
     let mut first_tier = Config::new();
     first_tier
         .strategy(Strategy::Auto)
@@ -40,4 +43,13 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(a, c, "interpreter and auto differ");
     let d = wasmrt_fuzz::run_metered(&first_tier, &wasm, fuel);
     assert_eq!(a, d, "interpreter and auto's first tier differ");
+    // As deployed (compiled on the background thread, published while
+    // the program runs), tiering up from the first call: which tier runs
+    // which call, or which loop iteration, depends on timing; what the
+    // program observes must not.
+    let e = wasmrt_fuzz::run_metered(&background, &wasm, fuel);
+    assert_eq!(
+        a, e,
+        "interpreter and auto tiering up in the background differ"
+    );
 });
