@@ -114,6 +114,9 @@ fn scan(base: *const u8, len: usize, file_backed: usize, page: usize) -> Option<
                 return None;
             }
             for r in &regions[..n as usize] {
+                if r.start < at || r.end > arg.walk_end || r.start >= r.end {
+                    return None; // not what the kernel documents
+                }
                 let first = ((r.start - start) / page as u64) as usize;
                 let last = ((r.end - start) / page as u64) as usize;
                 match found.last_mut() {
