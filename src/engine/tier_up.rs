@@ -111,8 +111,21 @@ fn request(module: Arc<ModuleInner>, func_index: u32, guarded: bool) {
             return;
         }
     }
-    let owned = module.clone();
-    schedule(&module, Box::new(move || compile(&owned, defined, guarded)));
+    let job = while_alive(&module, move |m| compile(m, defined, guarded));
+    schedule(&module, job);
+}
+
+/// A job that runs `work` on `module` if the module is still alive when
+/// the job's turn comes: the job holds it weakly, so that a module dropped
+/// meanwhile (its instances gone, as when a server compiles a module per
+/// request) is not compiled for nothing.
+fn while_alive(module: &Arc<ModuleInner>, work: impl FnOnce(&ModuleInner) + Send + 'static) -> Job {
+    let weak = Arc::downgrade(module);
+    Box::new(move || {
+        if let Some(module) = weak.upgrade() {
+            work(&module);
+        }
+    })
 }
 
 /// Runs a compilation job on the background thread, or at once when the
@@ -168,8 +181,8 @@ pub(crate) unsafe fn osr(
             return entry as *const NativeCode;
         }
     }
-    let owned = module.clone();
-    schedule(module, Box::new(move || compile_osr(&owned, key, guarded)));
+    let job = while_alive(module, move |m| compile_osr(m, key, guarded));
+    schedule(module, job);
     // Compiled already when tier-up runs in the foreground.
     let tiered = module.tiered.lock().unwrap_or_else(|e| e.into_inner());
     tiered.osr.get(&key).copied().unwrap_or(0) as *const NativeCode
@@ -486,6 +499,27 @@ mod tests {
         // Caught by `outer`, not by `$leaves` (which would have added 1000).
         assert!(matches!(out[0], Val::I32(5)));
         assert!(module.inner().tiered.lock().unwrap().osr_count() >= 2);
+    }
+
+    /// A queued job runs only if its module is still alive then.
+    #[test]
+    fn a_job_for_a_dropped_module_does_nothing() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let engine = eager_auto();
+        let module = Module::new(&engine, &wat2wasm("(module (func))").unwrap()).unwrap();
+        let ran = std::sync::Arc::new(AtomicUsize::new(0));
+        let job = |ran: &std::sync::Arc<AtomicUsize>| {
+            let ran = ran.clone();
+            super::while_alive(module.inner(), move |_| {
+                ran.fetch_add(1, Ordering::SeqCst);
+            })
+        };
+        job(&ran)();
+        assert_eq!(ran.load(Ordering::SeqCst), 1);
+        let late = job(&ran);
+        drop(module);
+        late();
+        assert_eq!(ran.load(Ordering::SeqCst), 1);
     }
 
     /// An OSR entry still queued when the invocation has asked for one at
