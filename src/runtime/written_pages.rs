@@ -119,10 +119,7 @@ fn scan(base: *const u8, len: usize, file_backed: usize, page: usize) -> Option<
                 }
                 let first = ((r.start - start) / page as u64) as usize;
                 let last = ((r.end - start) / page as u64) as usize;
-                match found.last_mut() {
-                    Some(Range { end, .. }) if *end == first => *end = last,
-                    _ => found.push(first..last),
-                }
+                add(&mut found, first..last);
             }
             at = arg.walk_end;
         }
@@ -139,18 +136,24 @@ fn read_entries(base: *const u8, len: usize, page: usize) -> Option<Vec<Range<us
     let mut entries = vec![0u8; len / page * 8];
     map.read_exact_at(&mut entries, (base as usize / page * 8) as u64)
         .ok()?;
-    let mut found: Vec<Range<usize>> = Vec::new();
+    let mut found = Vec::new();
     for (i, e) in entries.chunks_exact(8).enumerate() {
         let e = u64::from_ne_bytes(e.try_into().unwrap_or_default());
         if e & (PRESENT | SWAPPED) == 0 || e & FILE_OR_SHARED != 0 {
             continue; // never touched, or still the image's file page
         }
-        match found.last_mut() {
-            Some(r) if r.end == i => r.end = i + 1,
-            _ => found.push(i..i + 1),
-        }
+        add(&mut found, i..i + 1);
     }
     Some(found)
+}
+
+/// Appends the pages `pages` to `found`, extending its last range when
+/// they follow it.
+fn add(found: &mut Vec<Range<usize>>, pages: Range<usize>) {
+    match found.last_mut() {
+        Some(last) if last.end == pages.start => last.end = pages.end,
+        _ => found.push(pages),
+    }
 }
 
 #[cfg(test)]
