@@ -83,6 +83,13 @@ const PAGE_IS_PFNZERO: u64 = 1 << 5;
 /// pages, the rest does not (the question is what costs a lookup per
 /// page). `None` where the ioctl fails (an older kernel).
 fn scan(base: *const u8, len: usize, file_backed: usize, page: usize) -> Option<Vec<Range<usize>>> {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    /// Set once the kernel has said it does not know the ioctl, so that
+    /// older kernels pay for the failed call once, not at every reset.
+    static UNKNOWN: AtomicBool = AtomicBool::new(false);
+    if UNKNOWN.load(Ordering::Relaxed) {
+        return None;
+    }
     let map = pagemap()?;
     let mut found = Vec::new();
     let start = base as u64;
@@ -110,7 +117,14 @@ fn scan(base: *const u8, len: usize, file_backed: usize, page: usize) -> Option<
             // `vec_len` writable regions that outlive the call; the kernel
             // only reads the page tables of [start, end).
             let n = unsafe { libc::ioctl(map.as_raw_fd(), PAGEMAP_SCAN as _, &mut arg) };
-            if n < 0 || n as usize > regions.len() || arg.walk_end <= at || arg.walk_end > to {
+            if n < 0 {
+                let errno = std::io::Error::last_os_error().raw_os_error();
+                if matches!(errno, Some(libc::ENOTTY | libc::EINVAL)) {
+                    UNKNOWN.store(true, Ordering::Relaxed);
+                }
+                return None;
+            }
+            if n as usize > regions.len() || arg.walk_end <= at || arg.walk_end > to {
                 return None;
             }
             for r in &regions[..n as usize] {
