@@ -531,8 +531,8 @@ fn discard(slot: &mut Slot, in_place_max: usize) -> bool {
 fn reset_written(slot: &mut Slot) -> bool {
     let page = super::memory_image::host_page_size();
     let image = slot.image.as_ref().map_or(&[][..], |i| i.bytes());
-    let file_backed = image.len().div_ceil(page) * page;
-    let Some(written) = super::written_pages::find(slot.base, slot.accessible, file_backed, page)
+    // An image covers whole pages (`MemoryImage::len`).
+    let Some(written) = super::written_pages::find(slot.base, slot.accessible, image.len(), page)
     else {
         return false;
     };
