@@ -3,17 +3,13 @@
 use super::args::{u32_arg, u64_arg};
 use super::ctx::{FdKind, WasiCtx};
 use super::errno::{Errno, WasiResult};
-use super::mem::GuestMem;
+use super::mem::{self, GuestMem};
 use super::sys::{self, SetTime};
 use super::types::{encode_filestat, fdflags, filetype, filetype_of_dt, fstflags, rights};
 use crate::engine::Val;
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::os::fd::AsFd;
 use std::os::unix::fs::FileExt;
-
-/// The most one read copies through a host buffer; larger requests read
-/// less, as a short read allows.
-const MAX_READ: usize = 64 << 20;
 
 pub fn fd_advise(cx: &mut WasiCtx, _: &mut GuestMem<'_>, a: &[Val]) -> WasiResult {
     let e = cx.get(u32_arg(a, 0), rights::FD_ADVISE)?;
@@ -208,18 +204,11 @@ pub fn fd_filestat_set_times(cx: &mut WasiCtx, _: &mut GuestMem<'_>, a: &[Val]) 
     }
 }
 
-fn read_len(iovs: &[(u32, u32)]) -> usize {
-    iovs.iter()
-        .map(|&(_, l)| l as usize)
-        .sum::<usize>()
-        .min(MAX_READ)
-}
-
 pub fn fd_pread(cx: &mut WasiCtx, mem: &mut GuestMem<'_>, a: &[Val]) -> WasiResult {
     let e = cx.get(u32_arg(a, 0), rights::FD_READ | rights::FD_SEEK)?;
     let iovs = mem.iovecs(u32_arg(a, 1), u32_arg(a, 2))?;
     let f = e.host().ok_or(Errno::SPIPE)?;
-    let mut buf = vec![0u8; read_len(&iovs)];
+    let mut buf = vec![0u8; mem::total_len(&iovs)];
     let n = f.read_at(&mut buf, u64_arg(a, 3))?;
     mem.scatter(&iovs, &buf[..n])?;
     mem.write_u32(u32_arg(a, 4), n as u32)
@@ -255,7 +244,7 @@ pub fn fd_prestat_dir_name(cx: &mut WasiCtx, mem: &mut GuestMem<'_>, a: &[Val]) 
 pub fn fd_read(cx: &mut WasiCtx, mem: &mut GuestMem<'_>, a: &[Val]) -> WasiResult {
     let e = cx.get_mut(u32_arg(a, 0), rights::FD_READ)?;
     let iovs = mem.iovecs(u32_arg(a, 1), u32_arg(a, 2))?;
-    let mut buf = vec![0u8; read_len(&iovs)];
+    let mut buf = vec![0u8; mem::total_len(&iovs)];
     let n = match &mut e.kind {
         FdKind::Host(f) => loop {
             match f.read(&mut buf) {

@@ -8,6 +8,17 @@
 
 use super::errno::{Errno, WasiResult};
 
+/// The most bytes one read or write call moves (see [`GuestMem::iovecs`]).
+pub const MAX_TRANSFER: usize = 64 << 20;
+/// The most non-empty vectors one read or write call uses (Linux's
+/// `UIO_MAXIOV`).
+pub const MAX_IOVECS: usize = 1024;
+
+/// The bytes `iovecs` (from [`GuestMem::iovecs`]) hold together.
+pub fn total_len(iovecs: &[(u32, u32)]) -> usize {
+    iovecs.iter().map(|&(_, len)| len as usize).sum()
+}
+
 /// A view of the calling instance's memory for the duration of one call.
 /// A module without an exported memory gets an empty view, where every
 /// access faults.
@@ -88,17 +99,29 @@ impl<'a> GuestMem<'a> {
         self.write(ptr, &v.to_le_bytes())
     }
 
-    /// The `(buf, buf_len)` pairs of an `iovec`/`ciovec` array, each
-    /// checked to lie inside memory.
+    /// The `(buf, buf_len)` pairs of an `iovec`/`ciovec` array that one
+    /// read or write moves, after checking that every vector lies inside
+    /// memory. A guest's vectors may name its whole memory many times
+    /// over, so the transfer is bounded as a short read or write (which
+    /// POSIX allows; the caller is told the count): empty vectors are
+    /// left out, and so is everything past [`MAX_IOVECS`] vectors or
+    /// [`MAX_TRANSFER`] bytes.
     pub fn iovecs(&self, ptr: u32, count: u32) -> WasiResult<Vec<(u32, u32)>> {
         let bytes = count.checked_mul(8).ok_or(Errno::FAULT)?;
         self.range(ptr, bytes)?;
-        let mut out = Vec::with_capacity(count as usize);
+        let mut out = Vec::new();
+        let mut total = 0usize;
         for i in 0..count {
             let buf = self.read_u32(ptr + i * 8)?;
             let len = self.read_u32(ptr + i * 8 + 4)?;
             self.range(buf, len)?;
-            out.push((buf, len));
+            let room = MAX_TRANSFER - total;
+            if len == 0 || room == 0 || out.len() == MAX_IOVECS {
+                continue;
+            }
+            let take = (len as usize).min(room);
+            out.push((buf, take as u32));
+            total += take;
         }
         Ok(out)
     }
@@ -145,6 +168,36 @@ mod tests {
         m.write_u32(0, 8).unwrap();
         m.write_u32(4, 100).unwrap();
         assert_eq!(m.iovecs(0, 1), Err(Errno::FAULT));
+    }
+
+    /// Vectors naming the whole memory many times over move at most
+    /// `MAX_TRANSFER` bytes through at most `MAX_IOVECS` vectors, and a
+    /// bad vector past those limits is still a fault.
+    #[test]
+    fn transfers_are_bounded() {
+        let mut bytes = vec![0u8; 1 << 20];
+        let mut m = GuestMem::new(&mut bytes);
+        let vectors = |m: &mut GuestMem<'_>, count: u32, len: &dyn Fn(u32) -> u32| {
+            for i in 0..count {
+                m.write_u32(i * 8, 0).unwrap();
+                m.write_u32(i * 8 + 4, len(i)).unwrap();
+            }
+        };
+        // 100 vectors of the whole 1 MiB memory: 64 of them fill a transfer.
+        vectors(&mut m, 100, &|_| 1 << 20);
+        let iovs = m.iovecs(0, 100).unwrap();
+        assert_eq!((iovs.len(), total_len(&iovs)), (64, MAX_TRANSFER));
+        // Empty vectors are left out.
+        vectors(&mut m, 2000, &|i| i % 2);
+        let iovs = m.iovecs(0, 2000).unwrap();
+        assert_eq!((iovs.len(), total_len(&iovs)), (1000, 1000));
+        // No more than 1,024 vectors.
+        vectors(&mut m, 2000, &|_| 1);
+        assert_eq!(m.iovecs(0, 2000).unwrap().len(), MAX_IOVECS);
+        // A bad vector past the limits is still a fault.
+        m.write_u32(2000 * 8, 1 << 20).unwrap();
+        m.write_u32(2000 * 8 + 4, 1).unwrap();
+        assert_eq!(m.iovecs(0, 2001), Err(Errno::FAULT));
     }
 
     #[test]

@@ -6,7 +6,7 @@
 use super::args::u32_arg;
 use super::ctx::{FdEntry, FdKind, WasiCtx};
 use super::errno::{Errno, WasiResult};
-use super::mem::GuestMem;
+use super::mem::{self, GuestMem};
 use super::types::{filetype, rights};
 use crate::engine::Val;
 use std::fs::File;
@@ -76,12 +76,7 @@ pub fn sock_recv(cx: &mut WasiCtx, mem: &mut GuestMem<'_>, a: &[Val]) -> WasiRes
     if u32_arg(a, 3) != 0 {
         return Err(Errno::NOTSUP);
     }
-    let len: usize = iovs
-        .iter()
-        .map(|&(_, l)| l as usize)
-        .sum::<usize>()
-        .min(64 << 20);
-    let mut buf = vec![0u8; len];
+    let mut buf = vec![0u8; mem::total_len(&iovs)];
     let n = f.read(&mut buf)?;
     mem.scatter(&iovs, &buf[..n])?;
     mem.write_u32(u32_arg(a, 4), n as u32)?;
