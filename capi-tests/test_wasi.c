@@ -1,6 +1,7 @@
 /* WASI through the C API (wasi.h): configuration, imports in module order,
  * stdio to files and from bytes, a preopened directory, exit statuses, and
  * errors for unknown imports and bad arguments. */
+#include <sys/resource.h>
 #include <wasi.h>
 
 #include "check.h"
@@ -93,6 +94,24 @@ int main(void) {
   trap = run(store, module, wasi_config_new(), "_start");
   CHECK(wasi_trap_exit_status(trap, &status) && status == 0);
   CHECK(wasi_trap_exit_status(trap, NULL));
+  wasm_trap_delete(trap);
+
+  /* The guest holds at most the descriptors it may: of 6, the standard
+     streams and its directory take 4, so it opens 2 and is refused with
+     mfile (33); 1024 unless set. */
+  config = wasi_config_new();
+  CHECK(wasi_config_preopen_dir(config, "guest_dir", "/dir"));
+  wasi_config_set_max_open_files(config, 6);
+  trap = run(store, module, config, "open_many");
+  CHECK(wasi_trap_exit_status(trap, &status) && status == 2 * 100 + 33);
+  wasm_trap_delete(trap);
+  config = wasi_config_new();
+  CHECK(wasi_config_preopen_dir(config, "guest_dir", "/dir"));
+  trap = run(store, module, config, "open_many");
+  CHECK(wasi_trap_exit_status(trap, &status) && status % 100 == 33);
+  /* Exactly 1020 unless this process's own limit refused one first. */
+  struct rlimit files;
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur >= 1100) CHECK(status == 102033);
   wasm_trap_delete(trap);
 
   /* A real trap is not an exit. */
@@ -205,6 +224,7 @@ int main(void) {
   wasi_config_inherit_stdin(config);
   wasi_config_inherit_stdout(config);
   wasi_config_inherit_stderr(config);
+  wasi_config_set_max_open_files(NULL, 1);
   CHECK(wasi_config_set_stderr_file(config, "guest_stderr.txt"));
   wasi_config_delete(config);
   wasi_config_delete(NULL);

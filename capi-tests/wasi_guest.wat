@@ -1,6 +1,8 @@
 ;; A WASI guest for test_wasi.c: prints its last argument, echoes stdin
 ;; to stdout, writes out.txt in its preopened directory (fd 3) when it has
 ;; one, and exits with status 10 * argc + (number of environment variables).
+;; `open_many` opens its directory (fd 3) until refused, and exits with
+;; status 100 * (descriptors opened) + (the errno that refused the next).
 (module
   (import "wasi_snapshot_preview1" "args_sizes_get" (func $args_sizes (param i32 i32) (result i32)))
   (import "wasi_snapshot_preview1" "args_get" (func $args_get (param i32 i32) (result i32)))
@@ -15,6 +17,7 @@
   (data (i32.const 900) "out.txt")
   (data (i32.const 920) "written by the guest\n")
   (data (i32.const 950) "\n")
+  (data (i32.const 960) ".")
   (func $write (param $fd i32) (param $ptr i32) (param $len i32) (result i32)
     (i32.store (i32.const 0) (local.get $ptr))
     (i32.store (i32.const 4) (local.get $len))
@@ -49,5 +52,16 @@
         (drop (call $fd_close (i32.load (i32.const 24))))))
     (drop (call $env_sizes (i32.const 16) (i32.const 20)))
     (call $exit (i32.add (i32.mul (local.get $argc) (i32.const 10)) (i32.load (i32.const 16))))
+    unreachable)
+  (func (export "open_many") (local $opened i32) (local $errno i32)
+    (block $refused
+      (loop $again
+        (local.set $errno
+          (call $path_open (i32.const 3) (i32.const 0) (i32.const 960) (i32.const 1)
+            (i32.const 0) (i64.const 0) (i64.const 0) (i32.const 0) (i32.const 24)))
+        (br_if $refused (local.get $errno))
+        (local.set $opened (i32.add (local.get $opened) (i32.const 1)))
+        (br_if $again (i32.lt_u (local.get $opened) (i32.const 5000)))))
+    (call $exit (i32.add (i32.mul (local.get $opened) (i32.const 100)) (local.get $errno)))
     unreachable)
   (func (export "crash") unreachable))

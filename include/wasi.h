@@ -103,6 +103,13 @@ void wasi_config_inherit_stderr(wasi_config_t *config);
 bool wasi_config_preopen_dir(wasi_config_t *config, const char *host_path,
                              const char *guest_path);
 
+/* wasmrt's addition: the most file descriptors the guest may hold at
+   once, the standard streams and preopened directories included (1024
+   unless set). Each is a descriptor of this process too; past the bound,
+   opening fails with WASI's `mfile` error, as a process at its own limit
+   sees. */
+void wasi_config_set_max_open_files(wasi_config_t *config, size_t max);
+
 /* Fills *out with the imports of `module`, one per import in the module's
    order, made from `config`, which is consumed (also on failure). The
    vector and its externs are owned by the caller (wasm_extern_vec_delete)

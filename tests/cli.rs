@@ -871,3 +871,35 @@ fn sandbox_flags_name_the_limit() {
         assert_eq!(text(&o.stderr).lines().count(), 1, "{bad:?}");
     }
 }
+
+/// `--max-open-files` bounds the descriptors a guest holds: with 6, the
+/// standard streams and one `--dir` take 4, so the guest opens 2 and is
+/// refused with `mfile` (33).
+#[test]
+fn max_open_files_bounds_descriptors() {
+    let d = tmp("max-open-files");
+    let guest = Path::new(env!("CARGO_MANIFEST_DIR")).join("capi-tests/wasi_guest.wat");
+    let run = |extra: &[&str]| {
+        let o = output(
+            wasmrt()
+                .arg("run")
+                .arg("--dir")
+                .arg(&d)
+                .args(extra)
+                .args(["--invoke", "open_many"])
+                .arg(&guest),
+            b"",
+        );
+        o.status.code()
+    };
+    // The exit status is 100 * opened + errno.
+    assert_eq!(run(&["--max-open-files", "6"]), Some(233));
+    assert_eq!(run(&["--max-open-files", "7"]), Some(333 % 256));
+    let o = output(
+        wasmrt()
+            .args(["run", "--max-open-files", "many"])
+            .arg(&guest),
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(2));
+}

@@ -106,6 +106,10 @@ struct RunArgs {
     /// interrupted when that call returns
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     timeout: Option<Duration>,
+    /// Let the guest hold at most N file descriptors at once, its standard
+    /// streams and --dir directories included (default 1024)
+    #[arg(long, value_name = "N")]
+    max_open_files: Option<usize>,
     /// The module (.wasm binary or .wat text)
     file: PathBuf,
     /// Arguments for the guest (after its name), or for the --invoke'd export
@@ -247,6 +251,9 @@ fn run(args: RunArgs) -> ExitCode {
         .stdin(Input::Inherit)
         .stdout(Output::Inherit)
         .stderr(Output::Inherit);
+    if let Some(max) = args.max_open_files {
+        builder.max_open_files(max);
+    }
     for d in &args.dirs {
         let (host, guest) = match d.split_once("::") {
             Some((h, g)) => (h, g),

@@ -104,6 +104,14 @@ pub unsafe extern "C" fn wasi_config_inherit_argv(c: *mut wasi_config_t) {
 }
 
 #[no_mangle]
+pub unsafe extern "C" fn wasi_config_set_max_open_files(c: *mut wasi_config_t, max: usize) {
+    // SAFETY: C API contract.
+    if let Some(b) = unsafe { config(c) } {
+        b.max_open_files(max);
+    }
+}
+
+#[no_mangle]
 pub unsafe extern "C" fn wasi_config_set_env(
     c: *mut wasi_config_t,
     envc: usize,

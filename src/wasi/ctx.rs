@@ -86,7 +86,12 @@ pub struct WasiCtx {
     pub(crate) args: Vec<String>,
     pub(crate) env: Vec<String>,
     pub(crate) fds: BTreeMap<u32, FdEntry>,
+    /// The most descriptors the guest may hold at once.
+    pub(crate) max_open_files: usize,
 }
+
+/// [`WasiCtxBuilder::max_open_files`]'s default.
+pub const DEFAULT_MAX_OPEN_FILES: usize = 1024;
 
 impl WasiCtx {
     /// Starts a context with nothing granted.
@@ -111,8 +116,12 @@ impl WasiCtx {
         Ok(e)
     }
 
-    /// Adds `entry` at the lowest free descriptor number.
+    /// Adds `entry` at the lowest free descriptor number; `MFILE` when the
+    /// guest already holds as many as it may.
     pub(crate) fn insert(&mut self, entry: FdEntry) -> WasiResult<u32> {
+        if self.fds.len() >= self.max_open_files {
+            return Err(Errno::MFILE);
+        }
         let mut fd = 0u32;
         for &k in self.fds.keys() {
             if k != fd {
@@ -134,6 +143,7 @@ pub struct WasiCtxBuilder {
     stdout: Option<Output>,
     stderr: Option<Output>,
     preopens: Vec<(PathBuf, String)>,
+    max_open_files: Option<usize>,
 }
 
 impl WasiCtxBuilder {
@@ -215,6 +225,17 @@ impl WasiCtxBuilder {
         self
     }
 
+    /// The most descriptors the guest may hold at once, the standard
+    /// streams and preopened directories included (default
+    /// [`DEFAULT_MAX_OPEN_FILES`]). Each is a descriptor of the host
+    /// process too, so without a bound one guest opening files in a loop
+    /// would leave its host none; past it, opening fails with `MFILE`, as
+    /// a process at its own limit sees.
+    pub fn max_open_files(&mut self, max: usize) -> &mut Self {
+        self.max_open_files = Some(max);
+        self
+    }
+
     /// Opens the standard streams and preopened directories. Fails with
     /// a message naming the directory that cannot be opened.
     pub fn build(&mut self) -> Result<WasiCtx, String> {
@@ -266,6 +287,7 @@ impl WasiCtxBuilder {
             args: self.args.clone(),
             env: self.env.iter().map(|(k, v)| format!("{k}={v}")).collect(),
             fds,
+            max_open_files: self.max_open_files.unwrap_or(DEFAULT_MAX_OPEN_FILES),
         })
     }
 }

@@ -29,7 +29,7 @@ mod types;
 #[cfg(test)]
 mod tests;
 
-pub use ctx::{Input, Output, WasiCtx, WasiCtxBuilder};
+pub use ctx::{Input, Output, WasiCtx, WasiCtxBuilder, DEFAULT_MAX_OPEN_FILES};
 pub use errno::Errno;
 
 use crate::engine::{Error, Extern, ExternType, Func, FuncType, Module, Store, Trap, Val, ValType};

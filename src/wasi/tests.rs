@@ -1230,3 +1230,24 @@ fn opened_directories_have_directory_rights() {
     open_with(&mut cx, ".", dir_oflag, rights::FD_READ).unwrap();
     let _ = std::fs::remove_dir_all(&d);
 }
+
+/// A guest holds at most `max_open_files` descriptors (the standard
+/// streams and the preopen among them); closing one makes room again.
+#[test]
+fn open_files_are_bounded() {
+    let d = scratch("max-open");
+    let mut cx = WasiCtx::builder()
+        .preopen_dir(d.join("root"), "/sandbox")
+        .max_open_files(6)
+        .build()
+        .unwrap();
+    let first = open(&mut cx, "inside", false).unwrap();
+    open(&mut cx, "sub", false).unwrap();
+    assert_eq!(open(&mut cx, "inside", false), Err(Errno::MFILE));
+    let mut m = mem_with(&[]);
+    assert_eq!(call(&mut cx, &mut m, fd::fd_close, &[i(first)]), Ok(()));
+    assert_eq!(open(&mut cx, "inside", false), Ok(first));
+    let default = WasiCtx::builder().build().unwrap();
+    assert_eq!(default.max_open_files, super::DEFAULT_MAX_OPEN_FILES);
+    let _ = std::fs::remove_dir_all(&d);
+}
