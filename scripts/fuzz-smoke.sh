@@ -30,7 +30,7 @@ fi
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}/fuzz"
 echo "== fuzz smoke: building the targets (cargo +nightly fuzz build $PROFILE)"
 cargo +nightly fuzz build --fuzz-dir fuzz "$PROFILE"
-for target in validate run differential; do
+for target in validate run differential wasi; do
   # Every earlier finding first (fuzz/regressions/<target>/, see docs/FUZZING.md).
   if compgen -G "fuzz/regressions/$target/*" >/dev/null; then
     echo "== fuzz smoke: $target, replaying fuzz/regressions/$target"

@@ -2,6 +2,8 @@
 //! matches what wasmrt enables by default, import stubs, and a runner that
 //! calls every exported function and records what happened.
 
+pub mod wasi;
+
 use arbitrary::{Arbitrary, Result, Unstructured};
 use wasmrt::*;
 
