@@ -7,9 +7,8 @@ use super::mem::{self, GuestMem};
 use super::sys::{self, SetTime};
 use super::types::{encode_filestat, fdflags, filetype, filetype_of_dt, fstflags, rights};
 use crate::engine::Val;
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io::{Read, Seek, SeekFrom};
 use std::os::fd::AsFd;
-use std::os::unix::fs::FileExt;
 
 pub fn fd_advise(cx: &mut WasiCtx, _: &mut GuestMem<'_>, a: &[Val]) -> WasiResult {
     let e = cx.get(u32_arg(a, 0), rights::FD_ADVISE)?;
@@ -208,9 +207,7 @@ pub fn fd_pread(cx: &mut WasiCtx, mem: &mut GuestMem<'_>, a: &[Val]) -> WasiResu
     let e = cx.get(u32_arg(a, 0), rights::FD_READ | rights::FD_SEEK)?;
     let iovs = mem.iovecs(u32_arg(a, 1), u32_arg(a, 2))?;
     let f = e.host().ok_or(Errno::SPIPE)?;
-    let mut buf = vec![0u8; mem::total_len(&iovs)];
-    let n = f.read_at(&mut buf, u64_arg(a, 3))?;
-    mem.scatter(&iovs, &buf[..n])?;
+    let n = mem.read_from(f.as_fd(), &iovs, Some(u64_arg(a, 3)))?;
     mem.write_u32(u32_arg(a, 4), n as u32)
 }
 
@@ -218,8 +215,7 @@ pub fn fd_pwrite(cx: &mut WasiCtx, mem: &mut GuestMem<'_>, a: &[Val]) -> WasiRes
     let e = cx.get(u32_arg(a, 0), rights::FD_WRITE | rights::FD_SEEK)?;
     let iovs = mem.iovecs(u32_arg(a, 1), u32_arg(a, 2))?;
     let f = e.host().ok_or(Errno::SPIPE)?;
-    let data = mem.gather(&iovs)?;
-    let n = f.write_at(&data, u64_arg(a, 3))?;
+    let n = mem.write_to(f.as_fd(), &iovs, Some(u64_arg(a, 3)))?;
     mem.write_u32(u32_arg(a, 4), n as u32)
 }
 
@@ -244,40 +240,33 @@ pub fn fd_prestat_dir_name(cx: &mut WasiCtx, mem: &mut GuestMem<'_>, a: &[Val]) 
 pub fn fd_read(cx: &mut WasiCtx, mem: &mut GuestMem<'_>, a: &[Val]) -> WasiResult {
     let e = cx.get_mut(u32_arg(a, 0), rights::FD_READ)?;
     let iovs = mem.iovecs(u32_arg(a, 1), u32_arg(a, 2))?;
-    let mut buf = vec![0u8; mem::total_len(&iovs)];
     let n = match &mut e.kind {
-        FdKind::Host(f) => loop {
-            match f.read(&mut buf) {
-                Err(err) if err.kind() == std::io::ErrorKind::Interrupted => continue,
-                r => break r?,
-            }
-        },
-        FdKind::Bytes(c) => c.read(&mut buf)?,
+        FdKind::Host(f) => mem.read_from(f.as_fd(), &iovs, None)?,
+        FdKind::Bytes(c) => {
+            let mut buf = vec![0u8; mem::total_len(&iovs)];
+            let n = c.read(&mut buf)?;
+            mem.scatter(&iovs, &buf[..n])?;
+            n
+        }
         FdKind::Null => 0,
         FdKind::Buffer(_) => return Err(Errno::BADF),
     };
-    mem.scatter(&iovs, &buf[..n])?;
     mem.write_u32(u32_arg(a, 3), n as u32)
 }
 
 pub fn fd_write(cx: &mut WasiCtx, mem: &mut GuestMem<'_>, a: &[Val]) -> WasiResult {
     let e = cx.get_mut(u32_arg(a, 0), rights::FD_WRITE)?;
     let iovs = mem.iovecs(u32_arg(a, 1), u32_arg(a, 2))?;
-    let data = mem.gather(&iovs)?;
     let n = match &mut e.kind {
-        FdKind::Host(f) => loop {
-            match f.write(&data) {
-                Err(err) if err.kind() == std::io::ErrorKind::Interrupted => continue,
-                r => break r?,
-            }
-        },
+        FdKind::Host(f) => mem.write_to(f.as_fd(), &iovs, None)?,
         FdKind::Buffer(b) => {
+            let data = mem.gather(&iovs)?;
             b.lock()
                 .unwrap_or_else(|p| p.into_inner())
                 .extend_from_slice(&data);
             data.len()
         }
-        FdKind::Null => data.len(),
+        FdKind::Null => mem::total_len(&iovs),
         FdKind::Bytes(_) => return Err(Errno::BADF),
     };
     mem.write_u32(u32_arg(a, 3), n as u32)

@@ -7,6 +7,8 @@
 //! alignment (WASI allows unaligned structures).
 
 use super::errno::{Errno, WasiResult};
+use super::sys;
+use std::os::fd::BorrowedFd;
 
 /// The most bytes one read or write call moves (see [`GuestMem::iovecs`]).
 pub const MAX_TRANSFER: usize = 64 << 20;
@@ -126,6 +128,52 @@ impl<'a> GuestMem<'a> {
         Ok(out)
     }
 
+    /// `iovecs` (from [`iovecs`](Self::iovecs)) as the host's `iovec`s
+    /// over this memory, each checked again to lie inside it.
+    fn host_vectors(&self, iovecs: &[(u32, u32)]) -> WasiResult<Vec<libc::iovec>> {
+        let base = self.bytes.as_ptr().cast_mut();
+        iovecs
+            .iter()
+            .map(|&(buf, len)| {
+                let r = self.range(buf, len)?;
+                Ok(libc::iovec {
+                    iov_base: base.wrapping_add(r.start).cast(),
+                    iov_len: r.len(),
+                })
+            })
+            .collect()
+    }
+
+    /// Reads host descriptor `fd` straight into `iovecs` (from
+    /// [`iovecs`](Self::iovecs)), at `offset` or, with `None`, at its
+    /// position: one `readv`/`preadv`, no host buffer between.
+    pub fn read_from(
+        &mut self,
+        fd: BorrowedFd<'_>,
+        iovecs: &[(u32, u32)],
+        offset: Option<u64>,
+    ) -> WasiResult<usize> {
+        let vectors = self.host_vectors(iovecs)?;
+        // SAFETY: each vector lies inside `self.bytes` (checked above),
+        // which `&mut self` keeps from any other use until the call ends.
+        unsafe { sys::read_vectored(fd, &vectors, offset) }
+    }
+
+    /// Writes `iovecs` (from [`iovecs`](Self::iovecs)) straight from
+    /// memory to host descriptor `fd`, at `offset` or, with `None`, at its
+    /// position: one `writev`/`pwritev`.
+    pub fn write_to(
+        &self,
+        fd: BorrowedFd<'_>,
+        iovecs: &[(u32, u32)],
+        offset: Option<u64>,
+    ) -> WasiResult<usize> {
+        let vectors = self.host_vectors(iovecs)?;
+        // SAFETY: each vector lies inside `self.bytes` (checked above),
+        // which `&self` keeps from being written until the call ends.
+        unsafe { sys::write_vectored(fd, &vectors, offset) }
+    }
+
     /// The bytes of all `iovecs`, concatenated (what one write sends).
     pub fn gather(&self, iovecs: &[(u32, u32)]) -> WasiResult<Vec<u8>> {
         let mut out = Vec::new();
@@ -198,6 +246,47 @@ mod tests {
         m.write_u32(2000 * 8, 1 << 20).unwrap();
         m.write_u32(2000 * 8 + 4, 1).unwrap();
         assert_eq!(m.iovecs(0, 2001), Err(Errno::FAULT));
+    }
+
+    /// Vectored reads and writes go straight between a host file and the
+    /// vectors, in order, at an offset or at the file's position.
+    #[test]
+    fn reads_and_writes_vectors_in_place() {
+        use std::io::{Seek, SeekFrom};
+        use std::os::fd::AsFd;
+        let path = std::env::temp_dir().join(format!("wasmrt-mem-{}", std::process::id()));
+        std::fs::write(&path, b"hello, vectors").unwrap();
+        let mut f = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(&path)
+            .unwrap();
+        let mut bytes = vec![0u8; 256];
+        let mut m = GuestMem::new(&mut bytes);
+        // Two vectors, the second before the first in memory.
+        let iovs = [(100, 5), (10, 9)];
+        assert_eq!(m.read_from(f.as_fd(), &iovs, Some(0)), Ok(14));
+        assert_eq!(m.slice(100, 5), Ok(&b"hello"[..]));
+        assert_eq!(m.slice(10, 9), Ok(&b", vectors"[..]));
+        // At the position, which the read moves.
+        f.seek(SeekFrom::Start(7)).unwrap();
+        assert_eq!(m.read_from(f.as_fd(), &[(200, 3)], None), Ok(3));
+        assert_eq!(m.slice(200, 3), Ok(&b"vec"[..]));
+        assert_eq!(m.read_from(f.as_fd(), &[(200, 3)], None), Ok(3));
+        assert_eq!(m.slice(200, 3), Ok(&b"tor"[..]));
+        // Written back swapped at 0 (the position stays 13), then one
+        // byte at the position.
+        assert_eq!(m.write_to(f.as_fd(), &[(10, 9), (100, 5)], Some(0)), Ok(14));
+        assert_eq!(m.write_to(f.as_fd(), &[(200, 1)], None), Ok(1));
+        drop(f);
+        assert_eq!(std::fs::read(&path).unwrap(), b", vectorshellt");
+        // Vectors outside memory are refused, not followed.
+        let f = std::fs::File::open(&path).unwrap();
+        assert_eq!(
+            m.read_from(f.as_fd(), &[(250, 10)], Some(0)),
+            Err(Errno::FAULT)
+        );
+        let _ = std::fs::remove_file(&path);
     }
 
     #[test]

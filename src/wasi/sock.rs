@@ -6,12 +6,11 @@
 use super::args::u32_arg;
 use super::ctx::{FdEntry, FdKind, WasiCtx};
 use super::errno::{Errno, WasiResult};
-use super::mem::{self, GuestMem};
+use super::mem::GuestMem;
 use super::types::{filetype, rights};
 use crate::engine::Val;
 use std::fs::File;
-use std::io::{Read, Write};
-use std::os::fd::{AsRawFd, FromRawFd};
+use std::os::fd::{AsFd, AsRawFd, FromRawFd};
 
 fn socket(cx: &WasiCtx, fd: u32, needed: u64) -> WasiResult<&File> {
     let e = cx.get(fd, 0)?;
@@ -71,23 +70,20 @@ pub fn sock_accept(cx: &mut WasiCtx, mem: &mut GuestMem<'_>, a: &[Val]) -> WasiR
 
 /// Receive flags (peek, waitall) are not supported: `NOTSUP`.
 pub fn sock_recv(cx: &mut WasiCtx, mem: &mut GuestMem<'_>, a: &[Val]) -> WasiResult {
-    let mut f = socket(cx, u32_arg(a, 0), rights::FD_READ)?;
+    let f = socket(cx, u32_arg(a, 0), rights::FD_READ)?;
     let iovs = mem.iovecs(u32_arg(a, 1), u32_arg(a, 2))?;
     if u32_arg(a, 3) != 0 {
         return Err(Errno::NOTSUP);
     }
-    let mut buf = vec![0u8; mem::total_len(&iovs)];
-    let n = f.read(&mut buf)?;
-    mem.scatter(&iovs, &buf[..n])?;
+    let n = mem.read_from(f.as_fd(), &iovs, None)?;
     mem.write_u32(u32_arg(a, 4), n as u32)?;
     mem.write_u16(u32_arg(a, 5), 0)
 }
 
 pub fn sock_send(cx: &mut WasiCtx, mem: &mut GuestMem<'_>, a: &[Val]) -> WasiResult {
-    let mut f = socket(cx, u32_arg(a, 0), rights::FD_WRITE)?;
+    let f = socket(cx, u32_arg(a, 0), rights::FD_WRITE)?;
     let iovs = mem.iovecs(u32_arg(a, 1), u32_arg(a, 2))?;
-    let data = mem.gather(&iovs)?;
-    let n = f.write(&data)?;
+    let n = mem.write_to(f.as_fd(), &iovs, None)?;
     mem.write_u32(u32_arg(a, 4), n as u32)
 }
 

@@ -399,3 +399,67 @@ pub fn sched_yield() {
     // SAFETY: no arguments, no preconditions.
     unsafe { libc::sched_yield() };
 }
+
+/// `readv` (`offset` `None`) or `preadv` into `vectors`, retried when a
+/// signal interrupts it.
+///
+/// # Safety
+/// Each vector is memory writable for its length, and nothing else reads
+/// or writes it during the call.
+pub unsafe fn read_vectored(
+    fd: BorrowedFd<'_>,
+    vectors: &[libc::iovec],
+    offset: Option<u64>,
+) -> WasiResult<usize> {
+    let count = libc::c_int::try_from(vectors.len()).map_err(|_| Errno::INVAL)?;
+    let offset = offset
+        .map(|o| libc::off_t::try_from(o).map_err(|_| Errno::INVAL))
+        .transpose()?;
+    loop {
+        // SAFETY: the vectors are writable (caller's contract) and
+        // `count` of them are alive across the call.
+        let n = unsafe {
+            match offset {
+                Some(at) => libc::preadv(fd.as_raw_fd(), vectors.as_ptr(), count, at),
+                None => libc::readv(fd.as_raw_fd(), vectors.as_ptr(), count),
+            }
+        };
+        match usize::try_from(n) {
+            Ok(n) => return Ok(n),
+            Err(_) if Errno::last() == Errno::INTR => continue,
+            Err(_) => return Err(Errno::last()),
+        }
+    }
+}
+
+/// `writev` (`offset` `None`) or `pwritev` from `vectors`, retried when a
+/// signal interrupts it.
+///
+/// # Safety
+/// Each vector is memory readable for its length, which nothing writes
+/// during the call.
+pub unsafe fn write_vectored(
+    fd: BorrowedFd<'_>,
+    vectors: &[libc::iovec],
+    offset: Option<u64>,
+) -> WasiResult<usize> {
+    let count = libc::c_int::try_from(vectors.len()).map_err(|_| Errno::INVAL)?;
+    let offset = offset
+        .map(|o| libc::off_t::try_from(o).map_err(|_| Errno::INVAL))
+        .transpose()?;
+    loop {
+        // SAFETY: the vectors are readable (caller's contract) and
+        // `count` of them are alive across the call.
+        let n = unsafe {
+            match offset {
+                Some(at) => libc::pwritev(fd.as_raw_fd(), vectors.as_ptr(), count, at),
+                None => libc::writev(fd.as_raw_fd(), vectors.as_ptr(), count),
+            }
+        };
+        match usize::try_from(n) {
+            Ok(n) => return Ok(n),
+            Err(_) if Errno::last() == Errno::INTR => continue,
+            Err(_) => return Err(Errno::last()),
+        }
+    }
+}
