@@ -7,6 +7,7 @@
 //! Everything it may reach is granted explicitly through [`WasiCtxBuilder`].
 
 use super::errno::{Errno, WasiResult};
+use super::sys::HostDirEntry;
 use super::types::{filetype, rights};
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -61,6 +62,10 @@ pub(crate) struct FdEntry {
     pub preopen: Option<String>,
     /// `fdflags` of descriptors that are not host descriptors.
     pub flags: u16,
+    /// A directory's entries as `fd_readdir` last read them: a walk
+    /// (cookie 0, then the cookies it handed out) reads the directory
+    /// once, and its cookies stay valid while the guest removes entries.
+    pub listing: Option<Vec<HostDirEntry>>,
 }
 
 impl FdEntry {
@@ -280,6 +285,7 @@ impl WasiCtxBuilder {
                     rights_inheriting: rights::DIR | rights::FILE,
                     preopen: Some(guest.clone()),
                     flags: 0,
+                    listing: None,
                 },
             );
         }
@@ -345,5 +351,6 @@ fn stdio_entry(kind: FdKind, rights_base: u64) -> FdEntry {
         rights_inheriting: 0,
         preopen: None,
         flags: 0,
+        listing: None,
     }
 }

@@ -276,11 +276,18 @@ pub fn fd_write(cx: &mut WasiCtx, mem: &mut GuestMem<'_>, a: &[Val]) -> WasiResu
 /// entry number `cookie` on; the last entry may be cut off, which tells
 /// the guest the buffer was too small (preview 1 semantics).
 pub fn fd_readdir(cx: &mut WasiCtx, mem: &mut GuestMem<'_>, a: &[Val]) -> WasiResult {
-    let e = cx.get(u32_arg(a, 0), rights::FD_READDIR)?;
-    let dir = e.dir()?;
+    let e = cx.get_mut(u32_arg(a, 0), rights::FD_READDIR)?;
     let (buf, buf_len, cookie) = (u32_arg(a, 1), u32_arg(a, 2), u64_arg(a, 3));
     mem.slice(buf, buf_len)?;
-    let entries = sys::read_dir(dir)?;
+    // Cookie 0 starts a walk (rewinddir) and sees the directory as it is
+    // now; later cookies continue the listing read then (entries made or
+    // removed since may or may not appear, as POSIX allows readdir).
+    // Reading the directory again at every call made a walk quadratic.
+    if cookie == 0 || e.listing.is_none() {
+        let fresh = sys::read_dir(e.dir()?)?;
+        e.listing = Some(fresh);
+    }
+    let entries = e.listing.as_deref().unwrap_or_default();
     let mut out = Vec::new();
     for (i, ent) in entries
         .iter()

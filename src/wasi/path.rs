@@ -164,6 +164,7 @@ pub fn path_open(cx: &mut WasiCtx, mem: &mut GuestMem<'_>, a: &[Val]) -> WasiRes
         rights_inheriting: inheriting,
         preopen: None,
         flags: 0,
+        listing: None,
     };
     let new = cx.insert(entry)?;
     if let Err(e) = mem.write_u32(out, new) {

@@ -64,6 +64,7 @@ pub fn sock_accept(cx: &mut WasiCtx, mem: &mut GuestMem<'_>, a: &[Val]) -> WasiR
         rights_inheriting: 0,
         preopen: None,
         flags: 0,
+        listing: None,
     })?;
     mem.write_u32(u32_arg(a, 2), fd)
 }
