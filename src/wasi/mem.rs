@@ -156,7 +156,7 @@ impl<'a> GuestMem<'a> {
         let vectors = self.host_vectors(iovecs)?;
         // SAFETY: each vector lies inside `self.bytes` (checked above),
         // which `&mut self` keeps from any other use until the call ends.
-        unsafe { sys::read_vectored(fd, &vectors, offset) }
+        unsafe { sys::transfer_vectored(fd, &vectors, offset, sys::Direction::Read) }
     }
 
     /// Writes `iovecs` (from [`iovecs`](Self::iovecs)) straight from
@@ -171,7 +171,7 @@ impl<'a> GuestMem<'a> {
         let vectors = self.host_vectors(iovecs)?;
         // SAFETY: each vector lies inside `self.bytes` (checked above),
         // which `&self` keeps from being written until the call ends.
-        unsafe { sys::write_vectored(fd, &vectors, offset) }
+        unsafe { sys::transfer_vectored(fd, &vectors, offset, sys::Direction::Write) }
     }
 
     /// The bytes of all `iovecs`, concatenated (what one write sends).

@@ -400,60 +400,42 @@ pub fn sched_yield() {
     unsafe { libc::sched_yield() };
 }
 
-/// `readv` (`offset` `None`) or `preadv` into `vectors`, retried when a
-/// signal interrupts it.
-///
-/// # Safety
-/// Each vector is memory writable for its length, and nothing else reads
-/// or writes it during the call.
-pub unsafe fn read_vectored(
-    fd: BorrowedFd<'_>,
-    vectors: &[libc::iovec],
-    offset: Option<u64>,
-) -> WasiResult<usize> {
-    let count = libc::c_int::try_from(vectors.len()).map_err(|_| Errno::INVAL)?;
-    let offset = offset
-        .map(|o| libc::off_t::try_from(o).map_err(|_| Errno::INVAL))
-        .transpose()?;
-    loop {
-        // SAFETY: the vectors are writable (caller's contract) and
-        // `count` of them are alive across the call.
-        let n = unsafe {
-            match offset {
-                Some(at) => libc::preadv(fd.as_raw_fd(), vectors.as_ptr(), count, at),
-                None => libc::readv(fd.as_raw_fd(), vectors.as_ptr(), count),
-            }
-        };
-        match usize::try_from(n) {
-            Ok(n) => return Ok(n),
-            Err(_) if Errno::last() == Errno::INTR => continue,
-            Err(_) => return Err(Errno::last()),
-        }
-    }
+/// Which way [`transfer_vectored`] moves bytes.
+#[derive(Clone, Copy)]
+pub enum Direction {
+    /// From the descriptor into the vectors.
+    Read,
+    /// From the vectors to the descriptor.
+    Write,
 }
 
-/// `writev` (`offset` `None`) or `pwritev` from `vectors`, retried when a
-/// signal interrupts it.
+/// One `readv`/`writev` (`offset` `None`: at the descriptor's position)
+/// or `preadv`/`pwritev` over `vectors`, retried when a signal interrupts
+/// it.
 ///
 /// # Safety
-/// Each vector is memory readable for its length, which nothing writes
-/// during the call.
-pub unsafe fn write_vectored(
+/// Each vector is memory valid for its length in `direction` (writable
+/// for a read), which nothing else reads or writes during the call.
+pub unsafe fn transfer_vectored(
     fd: BorrowedFd<'_>,
     vectors: &[libc::iovec],
     offset: Option<u64>,
+    direction: Direction,
 ) -> WasiResult<usize> {
     let count = libc::c_int::try_from(vectors.len()).map_err(|_| Errno::INVAL)?;
     let offset = offset
         .map(|o| libc::off_t::try_from(o).map_err(|_| Errno::INVAL))
         .transpose()?;
+    let (fd, v) = (fd.as_raw_fd(), vectors.as_ptr());
     loop {
-        // SAFETY: the vectors are readable (caller's contract) and
-        // `count` of them are alive across the call.
+        // SAFETY: the vectors are valid for the transfer (caller's
+        // contract) and `count` of them are alive across the call.
         let n = unsafe {
-            match offset {
-                Some(at) => libc::pwritev(fd.as_raw_fd(), vectors.as_ptr(), count, at),
-                None => libc::writev(fd.as_raw_fd(), vectors.as_ptr(), count),
+            match (direction, offset) {
+                (Direction::Read, Some(at)) => libc::preadv(fd, v, count, at),
+                (Direction::Read, None) => libc::readv(fd, v, count),
+                (Direction::Write, Some(at)) => libc::pwritev(fd, v, count, at),
+                (Direction::Write, None) => libc::writev(fd, v, count),
             }
         };
         match usize::try_from(n) {
