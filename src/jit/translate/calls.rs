@@ -23,10 +23,17 @@ impl FuncTranslator<'_, '_> {
         ret: Option<Type>,
         args: &[Value],
     ) -> Option<Value> {
-        let mut sig = Signature::new(CallConv::SystemV);
-        sig.params.extend(params.iter().map(|t| AbiParam::new(*t)));
-        sig.returns.extend(ret.map(AbiParam::new));
-        let sig = self.b.import_signature(sig);
+        let sig = match self.libcall_sigs.get(&addr) {
+            Some(sig) => *sig,
+            None => {
+                let mut sig = Signature::new(CallConv::SystemV);
+                sig.params.extend(params.iter().map(|t| AbiParam::new(*t)));
+                sig.returns.extend(ret.map(AbiParam::new));
+                let sig = self.b.import_signature(sig);
+                self.libcall_sigs.insert(addr, sig);
+                sig
+            }
+        };
         let f = self.libcall_address(addr, sig);
         let call = self.b.ins().call_indirect(sig, f, args);
         self.b.inst_results(call).first().copied()
@@ -34,7 +41,10 @@ impl FuncTranslator<'_, '_> {
 
     /// The address of runtime function `addr`, as a relocation (an
     /// absolute address patched when the code is placed or loaded), so the
-    /// code can be serialized and loaded in another process.
+    /// code can be serialized and loaded in another process. Each use
+    /// imports the function anew: uses of one import are one value to
+    /// Cranelift, which would compute it once where all its uses (trap
+    /// sites in cold blocks) meet, on the hot path, and keep it live.
     pub(super) fn libcall_address(&mut self, addr: usize, sig: ir::SigRef) -> Value {
         let name = self
             .b
@@ -50,6 +60,29 @@ impl FuncTranslator<'_, '_> {
             patchable: false,
         });
         self.b.ins().func_addr(PTR, f)
+    }
+
+    /// The address of the body's scratch buffer (see
+    /// `FuncTranslator::scratch`), grown to hold at least `slots` values.
+    pub(super) fn scratch_buffer(&mut self, slots: usize) -> Value {
+        let size = (slots.max(1) * 8) as u32;
+        let slot = match self.scratch {
+            Some(slot) => {
+                let data = &mut self.b.func.sized_stack_slots[slot];
+                data.size = data.size.max(size);
+                slot
+            }
+            None => {
+                let slot = self.b.create_sized_stack_slot(StackSlotData::new(
+                    StackSlotKind::ExplicitSlot,
+                    size,
+                    3,
+                ));
+                self.scratch = Some(slot);
+                slot
+            }
+        };
+        self.b.ins().stack_addr(PTR, slot, 0)
     }
 
     /// Calls a runtime function that returns 0 or a trap number, and
@@ -205,12 +238,7 @@ impl FuncTranslator<'_, '_> {
         let (param_offsets, param_slots) = abi::slot_offsets(ty.params());
         let (_, result_slots) = abi::slot_offsets(ty.results());
         let capacity = param_slots.max(result_slots).max(1);
-        let slot = self.b.create_sized_stack_slot(StackSlotData::new(
-            StackSlotKind::ExplicitSlot,
-            (capacity * 8) as u32,
-            3,
-        ));
-        let values = self.b.ins().stack_addr(PTR, slot, 0);
+        let values = self.scratch_buffer(capacity);
         for (a, offset) in args.iter().zip(&param_offsets) {
             store_raw(&mut self.b, *a, values, *offset);
         }

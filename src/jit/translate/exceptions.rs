@@ -95,12 +95,7 @@ impl FuncTranslator<'_, '_> {
         if let Some(t) = h.tag {
             let ty = self.info.tag_type(t).params;
             let (offsets, slots) = abi::slot_offsets(ty.params());
-            let slot = self.b.create_sized_stack_slot(StackSlotData::new(
-                StackSlotKind::ExplicitSlot,
-                (slots.max(1) * 8) as u32,
-                3,
-            ));
-            let values = self.b.ins().stack_addr(PTR, slot, 0);
+            let values = self.scratch_buffer(slots);
             self.libcall(
                 entry::exception_payload as *const () as usize,
                 &[PTR, types::I64, PTR],

@@ -326,6 +326,14 @@ pub struct FuncTranslator<'a, 'b> {
     memories: std::collections::BTreeMap<u32, MemoryVars>,
     wasm_sigs: HashMap<u32, SigRef>,
     array_sig: Option<SigRef>,
+    /// The signature of each runtime function the body calls, by address.
+    libcall_sigs: HashMap<usize, SigRef>,
+    /// The one stack buffer every `array_call`, `throw` and caught
+    /// payload of the body passes its values through (each fills it,
+    /// calls, and reads it back before the next use), sized for the
+    /// largest: one slot per call would give a body of many calls a frame
+    /// of that many buffers.
+    scratch: Option<ir::StackSlot>,
     /// Where to charge fuel, when the engine consumes fuel.
     fuel: Option<FuelPlan>,
     /// For an on-stack-replacement entry (see [`translate_function`]): the
@@ -397,6 +405,8 @@ pub fn translate_function(
         memories: Default::default(),
         wasm_sigs: HashMap::new(),
         array_sig: None,
+        libcall_sigs: HashMap::new(),
+        scratch: None,
         fuel: None,
         osr: None,
         osr_entered: false,

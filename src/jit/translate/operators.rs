@@ -234,12 +234,7 @@ impl FuncTranslator<'_, '_> {
                 let n = ty.params().len();
                 let args = self.popn(n);
                 let (offsets, slots) = abi::slot_offsets(ty.params());
-                let slot = self.b.create_sized_stack_slot(StackSlotData::new(
-                    StackSlotKind::ExplicitSlot,
-                    (slots.max(1) * 8) as u32,
-                    3,
-                ));
-                let values = self.b.ins().stack_addr(PTR, slot, 0);
+                let values = self.scratch_buffer(slots);
                 for (a, offset) in args.iter().zip(&offsets) {
                     store_raw(&mut self.b, *a, values, *offset);
                 }

@@ -15,18 +15,16 @@ impl FuncTranslator<'_, '_> {
     /// [`TrapCode::number`]) at the current operator; the block it is in
     /// ends there.
     pub(super) fn raise_number(&mut self, code: Value) {
-        let mut sig = Signature::new(CallConv::SystemV);
-        sig.params.push(AbiParam::new(PTR));
-        sig.params.extend([AbiParam::new(types::I32); 3]);
-        sig.params.push(AbiParam::new(PTR));
-        let sig = self.b.import_signature(sig);
-        let f = self.libcall_address(entry::raise as *const () as usize, sig);
         let index = self.b.ins().iconst(types::I32, i64::from(self.func_index));
         let offset = self.b.ins().iconst(types::I32, i64::from(self.offset));
         let fp = self.b.ins().get_frame_pointer(PTR);
-        self.b
-            .ins()
-            .call_indirect(sig, f, &[self.vmctx, code, index, offset, fp]);
+        let i32 = types::I32;
+        self.libcall(
+            entry::raise as *const () as usize,
+            &[PTR, i32, i32, i32, PTR],
+            None,
+            &[self.vmctx, code, index, offset, fp],
+        );
         self.b.ins().trap(ir::TrapCode::unwrap_user(1));
     }
 
