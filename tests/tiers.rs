@@ -298,3 +298,50 @@ fn traces_across_modules_name_each_frames_instance() {
         }
     }
 }
+
+/// A module whose `calls` makes 6,000 calls in one block (more than
+/// Cranelift's optimising pipeline handles in linear time) and whose
+/// `huge` is a body of 140,000 `call_indirect`s (over a megabyte: more IR
+/// than any pipeline should be asked to build).
+fn oversized_module() -> Vec<u8> {
+    let mut wat = String::from(
+        r#"(module
+  (type $t (func (param i32) (result i32)))
+  (table 1 funcref) (elem (i32.const 0) $inc)
+  (func $inc (type $t) (i32.add (local.get 0) (i32.const 1)))
+  (func (export "calls") (param i32) (result i32)
+    (local.get 0)"#,
+    );
+    wat.push_str(&"\n    (call $inc)".repeat(6000));
+    wat.push_str(")\n  (func (export \"huge\") (param i32) (result i32)\n    (local.get 0)");
+    wat.push_str(&" (call_indirect (type $t) (i32.const 0))".repeat(140_000));
+    wat.push_str("))");
+    wat2wasm(&wat).unwrap()
+}
+
+#[test]
+fn oversized_functions_compile_cheaply_or_stay_interpreted() {
+    let wasm = oversized_module();
+    for s in [Strategy::Jit, Strategy::Auto] {
+        let mut config = strategy(s);
+        config.tier_up_threshold(1).tier_up_in_background(false);
+        let engine = Engine::new(&config);
+        let module = Module::new(&engine, &wasm).unwrap();
+        let mut store = Store::new(&engine);
+        let instance = Instance::new(&mut store, &module, &[]).unwrap();
+        for (name, expected) in [("calls", 6007), ("huge", 140_007)] {
+            let f = instance.get_func(&store, name).unwrap();
+            for _ in 0..2 {
+                let mut out = [Val::I32(0)];
+                f.call(&mut store, &[Val::I32(7)], &mut out).unwrap();
+                assert_eq!(out[0], Val::I32(expected), "{s:?} {name}");
+            }
+        }
+        let tier = |name| instance.get_func(&store, name).unwrap().tier(&store);
+        // The quick pipeline still makes native code...
+        assert_eq!(tier("calls"), Tier::Native, "{s:?}");
+        // ...but a body this large is left to the interpreter, as
+        // functions the code generator cannot take are.
+        assert_eq!(tier("huge"), Tier::Interpreter, "{s:?}");
+    }
+}

@@ -14,6 +14,7 @@
 //! `array_call`.
 
 mod abi;
+mod budget;
 mod code;
 mod entry;
 mod loop_exits;
@@ -27,6 +28,7 @@ pub use serialize::target;
 use crate::module::metering::Metering;
 use crate::module::types::FuncType;
 use crate::module::{CompileError, ModuleInfo};
+use budget::Effort;
 use cranelift_codegen::binemit::Reloc;
 use cranelift_codegen::ir::{self, ExternalName};
 use cranelift_codegen::ir::{types, Function, InstBuilder, MemFlagsData, UserFuncName};
@@ -126,34 +128,51 @@ impl JitModule {
 /// The code generator for this host, configured once per process.
 fn isa() -> Result<&'static OwnedTargetIsa, CompileError> {
     static ISA: OnceLock<Result<OwnedTargetIsa, String>> = OnceLock::new();
-    ISA.get_or_init(|| {
-        let mut flags = settings::builder();
-        let set = |f: &mut settings::Builder, k: &str, v: &str| {
-            f.set(k, v)
-                .map_err(|e| format!("cranelift setting {k}: {e}"))
-        };
-        set(&mut flags, "opt_level", "speed")?;
-        // Backtraces walk frame pointers through native frames.
-        set(&mut flags, "preserve_frame_pointers", "true")?;
-        set(
-            &mut flags,
-            "enable_verifier",
-            if cfg!(debug_assertions) {
-                "true"
-            } else {
-                "false"
-            },
-        )?;
-        // Signatures with more results than registers return the rest
-        // through memory.
-        set(&mut flags, "enable_multi_ret_implicit_sret", "true")?;
-        let builder = cranelift_native::builder().map_err(|e| format!("unsupported host: {e}"))?;
-        builder
-            .finish(settings::Flags::new(flags))
-            .map_err(|e| format!("cannot configure the code generator: {e}"))
-    })
-    .as_ref()
-    .map_err(|e| CompileError::new(e.clone(), 0))
+    ISA.get_or_init(|| build_isa(Effort::Full))
+        .as_ref()
+        .map_err(|e| CompileError::new(e.clone(), 0))
+}
+
+/// The code generator for functions of [`Effort::Quick`]: the same target
+/// and ABI as [`isa`]'s, so their code calls and is called the same way.
+fn quick_isa() -> Result<&'static OwnedTargetIsa, CompileError> {
+    static ISA: OnceLock<Result<OwnedTargetIsa, String>> = OnceLock::new();
+    ISA.get_or_init(|| build_isa(Effort::Quick))
+        .as_ref()
+        .map_err(|e| CompileError::new(e.clone(), 0))
+}
+
+fn build_isa(effort: Effort) -> Result<OwnedTargetIsa, String> {
+    let mut flags = settings::builder();
+    let set = |f: &mut settings::Builder, k: &str, v: &str| {
+        f.set(k, v)
+            .map_err(|e| format!("cranelift setting {k}: {e}"))
+    };
+    match effort {
+        Effort::Full => set(&mut flags, "opt_level", "speed")?,
+        Effort::Quick => {
+            set(&mut flags, "opt_level", "none")?;
+            set(&mut flags, "regalloc_algorithm", "single_pass")?;
+        }
+    }
+    // Backtraces walk frame pointers through native frames.
+    set(&mut flags, "preserve_frame_pointers", "true")?;
+    set(
+        &mut flags,
+        "enable_verifier",
+        if cfg!(debug_assertions) {
+            "true"
+        } else {
+            "false"
+        },
+    )?;
+    // Signatures with more results than registers return the rest
+    // through memory.
+    set(&mut flags, "enable_multi_ret_implicit_sret", "true")?;
+    let builder = cranelift_native::builder().map_err(|e| format!("unsupported host: {e}"))?;
+    builder
+        .finish(settings::Flags::new(flags))
+        .map_err(|e| format!("cannot configure the code generator: {e}"))
 }
 
 /// A direct call to patch once code is placed.
@@ -253,6 +272,13 @@ fn compile_function(
     calls: translate::Options<'_>,
     osr: Option<u32>,
 ) -> Result<Compiled, Untranslatable> {
+    let body_bytes = body.range().end - body.range().start;
+    if body_bytes > budget::MAX_BODY_BYTES {
+        return Err(Untranslatable::Unsupported(format!(
+            "too large to compile ({body_bytes} bytes of body, at most {})",
+            budget::MAX_BODY_BYTES
+        )));
+    }
     let mut func = Function::new();
     let r = translate::translate_function(
         info,
@@ -269,6 +295,10 @@ fn compile_function(
         *fctx = FunctionBuilderContext::new();
     }
     r?;
+    let isa = match budget::effort(&func).map_err(Untranslatable::Unsupported)? {
+        Effort::Full => isa,
+        Effort::Quick => quick_isa().map_err(Untranslatable::Error)?,
+    };
     let mut ctx = Context::for_function(func);
     compile(&mut ctx, isa)
 }

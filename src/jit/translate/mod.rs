@@ -24,6 +24,7 @@
 //! of the instance), `numeric`, `traps` and `simd` (the v128 operators).
 
 use super::abi::{self, PTR};
+use super::budget;
 use super::entry;
 use crate::module::metering::{checks_epoch_after, FuelPlan, Metering};
 use crate::module::types::{FuncType, ValType};
@@ -527,6 +528,11 @@ impl FuncTranslator<'_, '_> {
                 self.loops_seen += 1;
             }
             self.operator(op)?;
+            if self.b.func.dfg.num_insts() > budget::MAX_IR {
+                // (Checked as it grows: a body of many costly operators
+                // would take gigabytes of IR before `budget::effort`.)
+                return unsupported(budget::too_large(self.b.func.dfg.num_insts()));
+            }
             if self.reachable {
                 // The checks of the segment starting here.
                 if check_epoch {
