@@ -18,7 +18,17 @@ use cranelift_codegen::ir::Function;
 /// Bodies longer than this (in bytes) are not translated at all: ten
 /// times the largest seen in real modules, and each byte can become tens
 /// of instructions of IR.
-pub const MAX_BODY_BYTES: u64 = 1 << 20;
+const MAX_BODY_BYTES: u64 = 1 << 20;
+
+/// Whether a body of `bytes` bytes may be translated, or why not.
+pub fn body_fits(bytes: u64) -> Result<(), String> {
+    if bytes > MAX_BODY_BYTES {
+        return Err(format!(
+            "too large to compile ({bytes} bytes of body, at most {MAX_BODY_BYTES})"
+        ));
+    }
+    Ok(())
+}
 
 /// Past this much IR (instructions plus jump table entries) a function is
 /// left to the interpreter.

@@ -272,13 +272,8 @@ fn compile_function(
     calls: translate::Options<'_>,
     osr: Option<u32>,
 ) -> Result<Compiled, Untranslatable> {
-    let body_bytes = body.range().end - body.range().start;
-    if body_bytes > budget::MAX_BODY_BYTES {
-        return Err(Untranslatable::Unsupported(format!(
-            "too large to compile ({body_bytes} bytes of body, at most {})",
-            budget::MAX_BODY_BYTES
-        )));
-    }
+    budget::body_fits(body.range().end - body.range().start)
+        .map_err(Untranslatable::Unsupported)?;
     let mut func = Function::new();
     let r = translate::translate_function(
         info,
