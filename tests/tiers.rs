@@ -243,20 +243,29 @@ fn native_code_reentered_from_the_host() {
 /// A trap's backtrace names each frame's own instance and module offset
 /// when the call chain crosses modules, in every tier: native code finds
 /// its callers by their return addresses, and a caller of another module
-/// must not be reported as a function of the trapping instance.
+/// must not be reported as a function of the trapping instance. With a
+/// memory, the modules' native code is compiled for guard pages, where
+/// the trap is an illegal instruction that the fault handler turns into
+/// the trap (the thread's innermost entry then being the caller's).
 #[test]
 fn traces_across_modules_name_each_frames_instance() {
-    let callee = wat2wasm(
-        r#"(module (func (export "boom") (param i32) (result i32)
+    traces_across_modules(false);
+    traces_across_modules(true);
+}
+
+fn traces_across_modules(memory: bool) {
+    let memory = if memory { "(memory 1)" } else { "" };
+    let callee = wat2wasm(&format!(
+        r#"(module {memory} (func (export "boom") (param i32) (result i32)
              (drop (local.get 0)) (unreachable)))"#,
-    )
+    ))
     .unwrap();
-    let caller = wat2wasm(
-        r#"(module (import "b" "boom" (func $boom (param i32) (result i32)))
+    let caller = wat2wasm(&format!(
+        r#"(module (import "b" "boom" (func $boom (param i32) (result i32))) {memory}
              (func $pad (result i32) (i32.const 0))
              (func (export "run") (result i32)
                (nop) (nop) (call $boom (i32.const 7))))"#,
-    )
+    ))
     .unwrap();
     // (instance is the callee's, func index, module offset) per frame.
     let mut expected: Option<Vec<(bool, u32, usize)>> = None;

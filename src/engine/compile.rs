@@ -479,10 +479,10 @@ fn native_code(
 ) -> Result<Option<crate::jit::JitModule>, Error> {
     Ok(match engine.config().strategy {
         super::Strategy::Jit => {
-            // Guarded code (no bounds checks) for 32-bit memory 0 when the
-            // engine reserves guard regions.
-            let guarded =
-                engine.config().guard_pages && info.memories.first().is_some_and(|m| !m.memory64);
+            // Guarded code (no bounds checks on 32-bit memories, traps and
+            // stack checks through the fault handler) when the engine
+            // reserves guard regions.
+            let guarded = engine.config().guard_pages;
             // (Taken only when used: a first attempt that fails leaves it
             // for the second, see `compile_with`.)
             match precompiled.as_ref() {

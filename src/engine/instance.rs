@@ -340,11 +340,15 @@ fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result
         (0..num_defined_funcs).map(|_| VMFuncRef::null()).collect();
     let first_func_index = store.inner.funcs.len() as u32;
     // Native code compiled for guarded memories runs only with every
-    // 32-bit memory guarded (64-bit memories are always bounds-checked).
-    let memories_guarded = memory_handles.iter().all(|h| {
-        let record = &store.inner.memories[h.index as usize];
-        record.mem.is_guarded() || record.ty.memory64
-    });
+    // 32-bit memory guarded (64-bit memories are always bounds-checked),
+    // and only where the engine uses guard pages at all: such code traps
+    // through the fault handler, which an engine without them never
+    // installs (this matters for instances without 32-bit memories).
+    let memories_guarded = store.engine().config().guard_pages
+        && memory_handles.iter().all(|h| {
+            let record = &store.inner.memories[h.index as usize];
+            record.mem.is_guarded() || record.ty.memory64
+        });
     for (i, vm) in own_funcs.iter_mut().enumerate() {
         let func_index = m.info.num_imported_funcs as usize + i;
         vm.type_id = m.info.type_ids[m.info.func_types[func_index] as usize];

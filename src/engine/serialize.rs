@@ -20,8 +20,9 @@ use super::Engine;
 
 const MAGIC: &[u8; 8] = b"WASMRT\0M";
 /// The layout of the data after the header; changed with it (3: native
-/// functions list their stack-limit trap sites).
-const FORMAT: u32 = 3;
+/// functions list their stack-limit trap sites; 4: one list of trap sites,
+/// each with its trap).
+const FORMAT: u32 = 4;
 
 /// FNV-1a over `bytes` (changes with any single damaged byte).
 fn checksum(bytes: &[u8]) -> u64 {

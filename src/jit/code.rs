@@ -19,12 +19,12 @@ pub struct FuncCode {
     /// code from each code offset on comes from the wasm operator at that
     /// offset (from the start of the function body).
     pub srclocs: Vec<(u32, u32)>,
-    /// Sorted code offsets of the memory accesses that may fault on the
-    /// guard region.
-    pub heap_traps: Vec<u32>,
-    /// Sorted code offsets of the prologue's stack-limit checks' traps
-    /// (guarded code: Cranelift's own check, a `ud2` on x86-64).
-    pub stack_traps: Vec<u32>,
+    /// The instructions that fault on purpose or may fault, sorted by code
+    /// offset, each with the trap it stands for (guarded code, whose faults
+    /// the signal handler turns into traps): memory accesses that may hit
+    /// the guard region, the prologue's stack-limit check and the
+    /// conditional traps (`ud2` on x86-64, out of line).
+    pub traps: Vec<(u32, TrapCode)>,
 }
 
 /// The wasm functions of one region of code.
@@ -221,18 +221,27 @@ pub fn lookup_return_address(ret: usize) -> Option<(usize, u32, u32)> {
     })
 }
 
-/// The trap that a fault at `pc` stands for, with the wasm function and
-/// offset it is at: a guarded memory access, or a stack-limit check. `None`
-/// if `pc` is neither.
-pub fn lookup_fault(pc: usize) -> Option<(TrapCode, u32, u32)> {
-    with_func(pc, |f, offset, _| {
-        let code = if f.heap_traps.binary_search(&offset).is_ok() {
-            TrapCode::MemoryOutOfBounds
-        } else if f.stack_traps.binary_search(&offset).is_ok() {
-            TrapCode::StackExhausted
-        } else {
-            return None;
-        };
-        Some((code, f.func_index, wasm_offset(f, offset)))
+/// A fault at a recorded trap site (see [`FuncCode::traps`]).
+pub struct Fault {
+    pub code: TrapCode,
+    pub func_index: u32,
+    /// The wasm offset of the operator that faulted.
+    pub offset: u32,
+    /// The key of the module the code belongs to (see
+    /// [`CodeMemory::set_module_key`]).
+    pub module_key: usize,
+}
+
+/// The trap that a fault at `pc` stands for, where it is, or `None` if
+/// `pc` is not a recorded trap site.
+pub fn lookup_fault(pc: usize) -> Option<Fault> {
+    with_func(pc, |f, offset, module_key| {
+        let i = f.traps.binary_search_by_key(&offset, |&(o, _)| o).ok()?;
+        Some(Fault {
+            code: f.traps[i].1,
+            func_index: f.func_index,
+            offset: wasm_offset(f, offset),
+            module_key,
+        })
     })
 }

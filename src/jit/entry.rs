@@ -91,7 +91,9 @@ pub unsafe fn call_native(
 }
 
 /// Records frames of native code for a trap, starting with the frame that
-/// raised it (`func_index`, `offset`, whose frame pointer is `fp`) and
+/// raised it (`func_index`, `offset`, whose frame pointer is `fp`, of
+/// `vmctx`'s module if `module` is 0, else of the module with that code
+/// key) and
 /// walking the frame-pointer chain through its native callers (each
 /// recorded with `vmctx` and the module its code belongs to: a caller may
 /// be another module's function, whose instance the engine finds).
@@ -99,12 +101,18 @@ pub unsafe fn call_native(
 /// # Safety
 /// `vmctx` is the live context of the raising function; `fp` its frame
 /// pointer.
-unsafe fn record_frames(vmctx: *mut VMContext, func_index: u32, offset: u32, fp: *const usize) {
+unsafe fn record_frames(
+    vmctx: *mut VMContext,
+    module: usize,
+    func_index: u32,
+    offset: u32,
+    fp: *const usize,
+) {
     let mut frames = vec![RawFrame {
         vmctx,
         func_index,
         pos: FramePos::Offset(offset),
-        module: 0,
+        module,
     }];
     // SAFETY: native functions keep frame pointers; each frame holds the
     // caller's frame pointer at `fp` and the return address above it. The
@@ -146,7 +154,7 @@ pub unsafe extern "C" fn raise(
     unsafe {
         let code = TrapCode::from_number(code).unwrap_or(TrapCode::Unreachable);
         (*(*vmctx).store).raise(code);
-        record_frames(vmctx, func_index, offset, fp);
+        record_frames(vmctx, 0, func_index, offset, fp);
         unwind()
     }
 }
@@ -174,7 +182,7 @@ pub unsafe extern "C" fn throw(
         let payload: Box<[u64]> = std::slice::from_raw_parts(values, slots as usize).into();
         let exn = (*store).new_exception((*vmctx).tag(tag), payload);
         (*store).throw(exn);
-        record_frames(vmctx, func_index, offset, fp);
+        record_frames(vmctx, 0, func_index, offset, fp);
         unwind()
     }
 }
@@ -194,27 +202,25 @@ pub unsafe extern "C" fn throw_ref(
     // SAFETY: as for `throw`.
     unsafe {
         (*(*vmctx).store).throw((exn - 1) as u32);
-        record_frames(vmctx, func_index, offset, fp);
+        record_frames(vmctx, 0, func_index, offset, fp);
         unwind()
     }
 }
 
-/// Raises `code` for a fault at a guarded access or a stack-limit check
-/// (from the fault handler) and unwinds.
+/// Raises the trap of a fault at a recorded trap site (from the fault
+/// handler) and unwinds. `vmctx` is the context of the innermost entry
+/// into native code on this thread, which may be another instance's than
+/// the faulting function's (native code calls other instances' directly):
+/// the first frame is recorded with the module its code belongs to.
 ///
 /// # Safety
 /// As for [`raise`]; `fp` is the faulting function's frame pointer.
-pub unsafe fn raise_fault(
-    vmctx: *mut VMContext,
-    code: TrapCode,
-    func_index: u32,
-    offset: u32,
-    fp: *const usize,
-) -> ! {
-    // SAFETY: as for `raise`.
+pub unsafe fn raise_fault(vmctx: *mut VMContext, fault: &code::Fault, fp: *const usize) -> ! {
+    // SAFETY: as for `raise`; every instance `vmctx` may call into belongs
+    // to its store.
     unsafe {
-        (*(*vmctx).store).raise(code);
-        record_frames(vmctx, func_index, offset, fp);
+        (*(*vmctx).store).raise(fault.code);
+        record_frames(vmctx, fault.module_key, fault.func_index, fault.offset, fp);
         unwind()
     }
 }
@@ -232,7 +238,7 @@ pub unsafe extern "C" fn raise_pending(
 ) -> ! {
     // SAFETY: as for `raise`.
     unsafe {
-        record_frames(vmctx, func_index, offset, fp);
+        record_frames(vmctx, 0, func_index, offset, fp);
         unwind()
     }
 }

@@ -28,9 +28,10 @@ pub use serialize::target;
 use crate::module::metering::Metering;
 use crate::module::types::FuncType;
 use crate::module::{CompileError, ModuleInfo};
+use crate::runtime::TrapCode;
 use budget::Effort;
 use cranelift_codegen::binemit::Reloc;
-use cranelift_codegen::ir::{self, ExternalName};
+use cranelift_codegen::ir::ExternalName;
 use cranelift_codegen::ir::{types, Function, InstBuilder, MemFlagsData, UserFuncName};
 use cranelift_codegen::isa::{CallConv, OwnedTargetIsa};
 use cranelift_codegen::settings::{self, Configurable};
@@ -192,10 +193,9 @@ struct Compiled {
     calls: Vec<CallSite>,
     /// Runtime-function addresses (offset in `code`).
     libcalls: Vec<LibcallSite>,
-    /// Code offsets of the memory accesses that may fault (guarded mode).
-    heap_traps: Vec<u32>,
-    /// Code offsets of the prologue's stack-limit traps (guarded mode).
-    stack_traps: Vec<u32>,
+    /// The trap sites the fault handler knows (guarded mode, see
+    /// [`code::FuncCode::traps`]).
+    traps: Vec<(u32, TrapCode)>,
 }
 
 fn compile(ctx: &mut Context, isa: &OwnedTargetIsa) -> Result<Compiled, Untranslatable> {
@@ -245,19 +245,19 @@ fn compile(ctx: &mut Context, isa: &OwnedTargetIsa) -> Result<Compiled, Untransl
         .filter(|l| !l.loc.is_default())
         .map(|l| (l.start, l.loc.bits()))
         .collect();
-    let traps_of = |code: ir::TrapCode| -> Vec<u32> {
-        let traps = compiled.buffer.traps().iter();
-        traps.filter(|t| t.code == code).map(|t| t.offset).collect()
-    };
-    let heap_traps = traps_of(ir::TrapCode::HEAP_OUT_OF_BOUNDS);
-    let stack_traps = traps_of(ir::TrapCode::STACK_OVERFLOW);
+    let mut traps: Vec<(u32, TrapCode)> = compiled
+        .buffer
+        .traps()
+        .iter()
+        .filter_map(|t| Some((t.offset, translate::wasm_trap(t.code)?)))
+        .collect();
+    traps.sort_unstable_by_key(|&(offset, _)| offset);
     Ok(Compiled {
         code: compiled.code_buffer().to_vec(),
         srclocs,
         calls,
         libcalls,
-        heap_traps,
-        stack_traps,
+        traps,
     })
 }
 
@@ -460,8 +460,7 @@ pub fn compile_functions(
                     start,
                     len: c.code.len(),
                     srclocs: c.srclocs,
-                    heap_traps: c.heap_traps,
-                    stack_traps: c.stack_traps,
+                    traps: c.traps,
                 });
                 placed.push(Some(start));
             }
@@ -570,8 +569,7 @@ pub fn compile_osr(
         srclocs,
         calls,
         libcalls: mut libcall_sites,
-        heap_traps,
-        stack_traps,
+        traps,
     } = entry;
     // No direct calls: the entry calls every function by reference.
     if !calls.is_empty() {
@@ -589,8 +587,7 @@ pub fn compile_osr(
         start: 0,
         len,
         srclocs,
-        heap_traps,
-        stack_traps,
+        traps,
     }];
     JitModule::place(
         image,

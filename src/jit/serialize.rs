@@ -12,6 +12,7 @@
 use super::code::FuncCode;
 use super::{entry, isa, JitModule, LibcallSite};
 use crate::module::CompileError;
+use crate::runtime::TrapCode;
 
 /// The code generator's target triple and its settings for this CPU (as
 /// `name=value` pairs): native code runs only where both are equal.
@@ -110,11 +111,10 @@ impl JitModule {
                 put_u32(out, c);
                 put_u32(out, w);
             }
-            for traps in [&f.heap_traps, &f.stack_traps] {
-                put_u32(out, traps.len() as u32);
-                for &t in traps {
-                    put_u32(out, t);
-                }
+            put_u32(out, f.traps.len() as u32);
+            for &(offset, code) in &f.traps {
+                put_u32(out, offset);
+                put_u32(out, code.number());
             }
         }
         put_u32(out, self.libcall_sites.len() as u32);
@@ -168,22 +168,22 @@ impl JitModule {
             for _ in 0..ns {
                 srclocs.push((r.u32()?, r.u32()?));
             }
-            let mut trap_lists = [Vec::new(), Vec::new()];
-            for traps in &mut trap_lists {
-                let n = r.count(4)?;
-                traps.reserve_exact(n);
-                for _ in 0..n {
-                    traps.push(r.u32()?);
+            let n = r.count(8)?;
+            let mut traps = Vec::with_capacity(n);
+            for _ in 0..n {
+                let offset = r.u32()?;
+                let code = TrapCode::from_number(r.u32()?).ok_or("bad trap code")?;
+                if traps.last().is_some_and(|&(last, _)| last > offset) {
+                    return Err("trap sites out of order".into());
                 }
+                traps.push((offset, code));
             }
-            let [heap_traps, stack_traps] = trap_lists;
             code_map.push(FuncCode {
                 func_index,
                 start,
                 len,
                 srclocs,
-                heap_traps,
-                stack_traps,
+                traps,
             });
         }
         let n = r.count(20)?;

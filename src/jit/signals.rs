@@ -208,7 +208,7 @@ unsafe fn registers(context: *mut libc::c_void) -> (usize, usize) {
 
 extern "C" fn handler(sig: libc::c_int, info: *mut libc::siginfo_t, context: *mut libc::c_void) {
     // SAFETY: the kernel passes a valid context; a fault at a recorded
-    // access or stack check of native code happened in a function entered
+    // trap site of native code happened in a function entered
     // through `entry::call_native` on this thread (the thread state's
     // `native_vmctx` is its context), which holds no locks and nothing to
     // release, so unwinding to its landing point from here is what an
@@ -217,8 +217,8 @@ extern "C" fn handler(sig: libc::c_int, info: *mut libc::siginfo_t, context: *mu
         let (pc, fp) = registers(context);
         let vmctx = thread::try_current().map_or(std::ptr::null_mut(), |t| (*t).native_vmctx.get());
         if !vmctx.is_null() {
-            if let Some((code, func_index, offset)) = code::lookup_fault(pc) {
-                entry::raise_fault(vmctx, code, func_index, offset, fp as *const usize);
+            if let Some(fault) = code::lookup_fault(pc) {
+                entry::raise_fault(vmctx, &fault, fp as *const usize);
             }
         }
         forward(sig, info, context);

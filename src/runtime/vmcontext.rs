@@ -195,9 +195,10 @@ pub struct VMContext {
     /// Tag index -> the store's index of the tag (its identity: an
     /// imported tag has its exporter's).
     pub tags: *const u32,
-    /// Whether every 32-bit memory of the instance sits in a guarded
-    /// reservation, so native code compiled without bounds checks may run
-    /// in it (`NativeCode::runs_in`).
+    /// Whether the engine uses guard pages (and so the fault handler) and
+    /// every 32-bit memory of the instance sits in a guarded reservation,
+    /// so native code compiled for guard pages may run in it
+    /// (`NativeCode::runs_in`).
     pub memories_guarded: bool,
 }
 

@@ -13,7 +13,9 @@
 //! the fault into the trap recorded for that instruction; the stack limit
 //! is checked in the prologue, by Cranelift. Otherwise every access is
 //! compared with the memory's length and the stack limit is checked at
-//! the top of the body. Every other trap is a call to
+//! the top of the body. Every other trap is, in guarded code, Cranelift's
+//! `trap` or `trapnz` (an illegal instruction recorded with its trap, which
+//! the handler turns into the trap too), and otherwise a call to
 //! [`entry::raise`](super::entry::raise) in a cold block, with the trap
 //! code and the wasm offset of the trapping operator.
 //!
@@ -49,6 +51,7 @@ mod numeric;
 mod operators;
 mod simd;
 mod traps;
+pub use traps::wasm_trap;
 mod vmctx;
 
 /// Why a function stays in the interpreter: something this tier does not

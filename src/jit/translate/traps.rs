@@ -1,12 +1,48 @@
 //! Traps: raising one at the current operator, conditional traps, and
 //! the stack check of code that checks in its body.
+//!
+//! Guarded code (whose faults the signal handler turns into traps) traps
+//! with Cranelift's own `trap` and `trapnz`: an illegal instruction out
+//! of line, recorded with the trap it stands for ([`wasm_trap`]) as a
+//! trap site of the function, found by the handler from the faulting
+//! address. Other code calls [`entry::raise`] in a cold block.
 
 use super::*;
+
+/// The first Cranelift user trap code standing for a wasm trap: user code
+/// `USER_TRAP_BASE + n` is the trap numbered `n` ([`TrapCode::number`]).
+/// (User code 1 marks the unreachable end of a call to `raise`.)
+const USER_TRAP_BASE: u8 = 100;
+
+/// The Cranelift trap code an instruction trapping with `code` carries.
+fn cranelift_trap(code: TrapCode) -> ir::TrapCode {
+    let number = u8::try_from(code.number()).expect("trap numbers are small");
+    ir::TrapCode::unwrap_user(USER_TRAP_BASE + number)
+}
+
+/// The wasm trap that a Cranelift trap site recorded in guarded code stands
+/// for, or `None` for one that is not a wasm trap (a trap after a call to
+/// `raise`, which does not return, or one that Cranelift's lowering
+/// records but never reaches, such as the division instructions' own).
+pub fn wasm_trap(code: ir::TrapCode) -> Option<TrapCode> {
+    match code {
+        ir::TrapCode::HEAP_OUT_OF_BOUNDS => Some(TrapCode::MemoryOutOfBounds),
+        ir::TrapCode::STACK_OVERFLOW => Some(TrapCode::StackExhausted),
+        _ => {
+            let user = code.as_raw().get().checked_sub(USER_TRAP_BASE)?;
+            TrapCode::from_number(u32::from(user))
+        }
+    }
+}
 
 impl FuncTranslator<'_, '_> {
     /// Emits a call that raises `code` at the current operator; the block
     /// it is in ends there.
     pub(super) fn raise_here(&mut self, code: TrapCode) {
+        if self.guarded {
+            self.b.ins().trap(cranelift_trap(code));
+            return;
+        }
         let code = self.b.ins().iconst(types::I32, i64::from(code.number()));
         self.raise_number(code);
     }
@@ -30,6 +66,10 @@ impl FuncTranslator<'_, '_> {
 
     /// Traps with `code` when `cond` is non-zero.
     pub(super) fn trap_if(&mut self, cond: Value, code: TrapCode) {
+        if self.guarded {
+            self.b.ins().trapnz(cond, cranelift_trap(code));
+            return;
+        }
         let trap = self.b.create_block();
         let cont = self.b.create_block();
         self.b.set_cold_block(trap);
@@ -67,5 +107,30 @@ impl FuncTranslator<'_, '_> {
         let sp = self.b.ins().get_stack_pointer(PTR);
         let low = self.b.ins().icmp(IntCC::UnsignedLessThan, sp, limit);
         self.trap_if(low, TrapCode::StackExhausted);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_trap_round_trips_through_its_cranelift_code() {
+        for code in TrapCode::ALL {
+            assert_eq!(wasm_trap(cranelift_trap(code)), Some(code));
+        }
+        assert_eq!(
+            wasm_trap(ir::TrapCode::HEAP_OUT_OF_BOUNDS),
+            Some(TrapCode::MemoryOutOfBounds)
+        );
+        assert_eq!(
+            wasm_trap(ir::TrapCode::STACK_OVERFLOW),
+            Some(TrapCode::StackExhausted)
+        );
+        // The end of a call to `raise`, and Cranelift's own division traps,
+        // are not sites the handler may take.
+        assert_eq!(wasm_trap(ir::TrapCode::unwrap_user(1)), None);
+        assert_eq!(wasm_trap(ir::TrapCode::INTEGER_DIVISION_BY_ZERO), None);
+        assert_eq!(wasm_trap(ir::TrapCode::INTEGER_OVERFLOW), None);
     }
 }
