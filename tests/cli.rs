@@ -312,6 +312,41 @@ fn validate_reports_offset_and_reason() {
 }
 
 /// Text to binary without validating (so invalid modules can be written).
+/// `run` may be left out, as wasmtime and wasmer allow: before the file,
+/// or before `run`'s options; a module without a known extension is
+/// recognised by existing.
+#[test]
+fn run_is_implied() {
+    let d = tmp("implied_run");
+    let wat = write(&d, "add.wat", ADD.as_bytes());
+    let o = output(wasmrt().arg(&wat).args(["--invoke", "add", "2", "3"]), b"");
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(text(&o.stdout), "5\n");
+    let o = output(
+        wasmrt()
+            .args(["--strategy", "jit", "--invoke", "add"])
+            .arg(&wat)
+            .args(["7", "8"]),
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(text(&o.stdout), "15\n");
+    let plain = write(&d, "module", ADD.as_bytes());
+    let o = output(
+        wasmrt().arg(&plain).args(["--invoke", "add", "1", "1"]),
+        b"",
+    );
+    assert_eq!(text(&o.stdout), "2\n", "{}", text(&o.stderr));
+    // A missing module is reported as `run` reports it.
+    let o = output(wasmrt().arg(d.join("missing.wasm")), b"");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stderr).contains("cannot read"),
+        "{}",
+        text(&o.stderr)
+    );
+}
+
 fn wasmrt_wat(text: &str) -> Vec<u8> {
     let buf = wast::parser::ParseBuffer::new(text).unwrap();
     let mut wat: wast::Wat = wast::parser::parse(&buf).unwrap();

@@ -15,6 +15,7 @@ mod wast_runner;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use sandbox::{parse_bytes, parse_duration, Sandbox};
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -27,7 +28,12 @@ use wasmrt::{
 const TRAP_EXIT: u8 = 134;
 
 #[derive(Parser)]
-#[command(name = "wasmrt", version, about = "A WebAssembly runtime")]
+#[command(
+    name = "wasmrt",
+    version,
+    about = "A WebAssembly runtime",
+    after_help = "`wasmrt [OPTIONS] FILE [ARGS]...` is short for `wasmrt run [OPTIONS] FILE [ARGS]...`."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -117,8 +123,44 @@ struct RunArgs {
     args: Vec<String>,
 }
 
+/// The command line with `run` inserted where it is implied, as wasmtime
+/// and wasmer allow: `wasmrt FILE ARGS...` and `wasmrt --dir . FILE` are
+/// `wasmrt run ...`. It is implied when the first argument is an option
+/// other than the top-level ones, or names an existing file or a module
+/// by its extension; anything else (a mistyped subcommand) stays for clap
+/// to refuse.
+fn with_implied_run(mut args: Vec<OsString>) -> Vec<OsString> {
+    const TOP_LEVEL: [&str; 10] = [
+        "run",
+        "validate",
+        "compile",
+        "inspect",
+        "wast",
+        "help",
+        "-h",
+        "--help",
+        "-V",
+        "--version",
+    ];
+    let Some(first) = args.get(1) else {
+        return args;
+    };
+    if TOP_LEVEL.iter().any(|t| first == t) {
+        return args;
+    }
+    let path = Path::new(first);
+    let module_extension = path
+        .extension()
+        .is_some_and(|e| e == "wasm" || e == "wat" || e == "cwasm");
+    let option = first.to_str().is_some_and(|a| a.starts_with('-'));
+    if option || module_extension || path.is_file() {
+        args.insert(1, "run".into());
+    }
+    args
+}
+
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match Cli::try_parse_from(with_implied_run(std::env::args_os().collect())) {
         Ok(cli) => cli,
         Err(e) => {
             use clap::error::ErrorKind;
