@@ -319,7 +319,13 @@ fn validate_reports_offset_and_reason() {
 fn run_is_implied() {
     let d = tmp("implied_run");
     let wat = write(&d, "add.wat", ADD.as_bytes());
-    let o = output(wasmrt().arg(&wat).args(["--invoke", "add", "2", "3"]), b"");
+    let o = output(
+        wasmrt()
+            .args(["--invoke", "add"])
+            .arg(&wat)
+            .args(["2", "3"]),
+        b"",
+    );
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     assert_eq!(text(&o.stdout), "5\n");
     let o = output(
@@ -333,7 +339,10 @@ fn run_is_implied() {
     assert_eq!(text(&o.stdout), "15\n");
     let plain = write(&d, "module", ADD.as_bytes());
     let o = output(
-        wasmrt().arg(&plain).args(["--invoke", "add", "1", "1"]),
+        wasmrt()
+            .args(["--invoke", "add"])
+            .arg(&plain)
+            .args(["1", "1"]),
         b"",
     );
     assert_eq!(text(&o.stdout), "2\n", "{}", text(&o.stderr));
@@ -345,6 +354,41 @@ fn run_is_implied() {
         "{}",
         text(&o.stderr)
     );
+}
+
+/// Everything after the module is the guest's, options included (as in
+/// wasmtime): `wasmrt run prog.wasm --help` passes `--help` on.
+#[test]
+fn arguments_after_the_module_are_the_guests() {
+    let d = tmp("guest_options");
+    // Exits with its argument count.
+    let module = write(
+        &d,
+        "argc.wat",
+        br#"(module
+             (import "wasi_snapshot_preview1" "args_sizes_get"
+               (func $sizes (param i32 i32) (result i32)))
+             (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+             (memory (export "memory") 1)
+             (func (export "_start")
+               (drop (call $sizes (i32.const 0) (i32.const 4)))
+               (call $exit (i32.load (i32.const 0)))))"#,
+    );
+    for (before, after, count) in [
+        (&[][..], &["--help", "--dir", ".", "-V"][..], 5),
+        (&["run"], &["--version"], 2),
+        (&["run", "--env", "A=1"], &["--invoke", "x", "y"], 4),
+        (&["--dir", "."], &[], 1),
+    ] {
+        let o = output(wasmrt().args(before).arg(&module).args(after), b"");
+        assert_eq!(
+            o.status.code(),
+            Some(count),
+            "{before:?} FILE {after:?}: {}",
+            text(&o.stderr)
+        );
+        assert_eq!(text(&o.stdout), "", "{before:?} FILE {after:?}");
+    }
 }
 
 fn wasmrt_wat(text: &str) -> Vec<u8> {

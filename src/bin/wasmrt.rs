@@ -42,6 +42,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run a WebAssembly module (a WASI command, or one export with --invoke)
+    #[command(override_usage = "wasmrt run [OPTIONS] FILE [ARGS]...")]
     Run(RunArgs),
     /// Check that a module is valid; report the first error and its offset
     Validate {
@@ -116,11 +117,31 @@ struct RunArgs {
     /// streams and --dir directories included (default 1024)
     #[arg(long, value_name = "N")]
     max_open_files: Option<usize>,
-    /// The module (.wasm binary or .wat text)
-    file: PathBuf,
-    /// Arguments for the guest (after its name), or for the --invoke'd export
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-    args: Vec<String>,
+    /// The module (.wasm binary, .wat text or .cwasm), then the arguments
+    /// for the guest (after its name) or for the --invoke'd export: all
+    /// that follows FILE is the guest's, options included
+    #[arg(
+        value_name = "FILE",
+        required = true,
+        num_args = 1..,
+        trailing_var_arg = true
+    )]
+    module_and_args: Vec<OsString>,
+}
+
+impl RunArgs {
+    /// The module's path.
+    fn file(&self) -> PathBuf {
+        PathBuf::from(&self.module_and_args[0])
+    }
+
+    /// The arguments after the module, or the first that is not UTF-8.
+    fn args(&self) -> Result<Vec<String>, &OsString> {
+        self.module_and_args[1..]
+            .iter()
+            .map(|a| a.clone().into_string().map_err(|_| a))
+            .collect()
+    }
 }
 
 /// The command line with `run` inserted where it is implied, as wasmtime
@@ -318,16 +339,24 @@ fn run(args: RunArgs) -> ExitCode {
             }
         }
     }
+    let file = args.file();
+    let guest_args = match args.args() {
+        Ok(a) => a,
+        Err(bad) => {
+            eprintln!("error: argument {bad:?} is not UTF-8 (see `wasmrt --help`)");
+            return ExitCode::from(2);
+        }
+    };
     let engine = Engine::new(&config);
-    let module = match load(&engine, &args.file) {
+    let module = match load(&engine, &file) {
         Ok(m) => m,
         Err(e) => return fail(e),
     };
-    let program = args.file.to_string_lossy().into_owned();
+    let program = file.to_string_lossy().into_owned();
     if args.invoke.is_some() {
         builder.arg(program);
     } else {
-        builder.args(std::iter::once(program).chain(args.args.iter().cloned()));
+        builder.args(std::iter::once(program).chain(guest_args.iter().cloned()));
     }
     let ctx = match builder.build() {
         Ok(c) => c,
@@ -352,13 +381,13 @@ fn run(args: RunArgs) -> ExitCode {
         None => {
             let Some(start) = instance.get_func(&store, "_start") else {
                 return fail(format!(
-                    "{}: no `_start` export to run (use --invoke NAME to call another export)",
-                    args.file.display()
+                    "{}: no `_start` export to run (use --invoke NAME, before FILE, to call another export)",
+                    file.display()
                 ));
             };
             start.call(&mut store, &[], &mut []).map(|_| Vec::new())
         }
-        Some(name) => match invoke(&mut store, instance, name, &args.args) {
+        Some(name) => match invoke(&mut store, instance, name, &guest_args) {
             Ok(r) => r,
             Err(code) => return code,
         },
