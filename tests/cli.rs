@@ -108,6 +108,29 @@ fn guest_sees_only_env_given() {
     );
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     assert_eq!(text(&o.stdout), "A=1\nB=x=y\n");
+    // `--env NAME` passes on the host's value (as in wasmtime); a NAME
+    // not set is refused.
+    let o = output(
+        wasmrt()
+            .env("WASMRT_PASSED", "from host")
+            .env("WASMRT_HOST_ONLY", "secret")
+            .args(["run", "--env", "WASMRT_PASSED"])
+            .arg(&wasm)
+            .arg("env"),
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(text(&o.stdout), "WASMRT_PASSED=from host\n");
+    let o = output(
+        wasmrt()
+            .env_remove("WASMRT_NOT_SET")
+            .args(["run", "--env", "WASMRT_NOT_SET"])
+            .arg(&wasm)
+            .arg("env"),
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("not set"), "{}", text(&o.stderr));
 }
 
 #[test]

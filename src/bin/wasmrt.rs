@@ -87,8 +87,9 @@ struct RunArgs {
     /// Grant the guest a host directory, under the name GUEST (default: HOST)
     #[arg(long = "dir", value_name = "HOST[::GUEST]")]
     dirs: Vec<String>,
-    /// Set an environment variable for the guest (it sees no others)
-    #[arg(long = "env", value_name = "NAME=VALUE")]
+    /// Set an environment variable for the guest (it sees no others);
+    /// `--env NAME` passes on the variable's value in wasmrt's environment
+    #[arg(long = "env", value_name = "NAME[=VALUE]")]
     envs: Vec<String>,
     /// Call this export instead of `_start`; ARGS are its arguments and its
     /// results are printed, one per line
@@ -333,6 +334,19 @@ fn run(args: RunArgs) -> ExitCode {
             Some((k, v)) if !k.is_empty() => {
                 builder.env(k, v);
             }
+            // `--env NAME` passes the variable's value here, as in wasmtime.
+            None if !kv.is_empty() => match std::env::var(kv) {
+                Ok(v) => {
+                    builder.env(kv, &v);
+                }
+                Err(_) => {
+                    eprintln!(
+                        "error: --env {kv:?}: not set in wasmrt's environment \
+                         (expected NAME=VALUE, or the NAME of a variable set here)"
+                    );
+                    return ExitCode::from(2);
+                }
+            },
             _ => {
                 eprintln!("error: --env {kv:?}: expected NAME=VALUE (see `wasmrt --help`)");
                 return ExitCode::from(2);
