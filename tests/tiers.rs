@@ -243,35 +243,37 @@ fn native_code_reentered_from_the_host() {
 /// A trap's backtrace names each frame's own instance and module offset
 /// when the call chain crosses modules, in every tier: native code finds
 /// its callers by their return addresses, and a caller of another module
-/// must not be reported as a function of the trapping instance. With a
-/// memory, the modules' native code is compiled for guard pages, where
-/// the trap is an illegal instruction that the fault handler turns into
-/// the trap (the thread's innermost entry then being the caller's).
+/// must not be reported as a function of the trapping instance. With guard
+/// pages, the trap (a division by zero) is an illegal instruction that the
+/// fault handler turns into the trap, the thread's innermost entry then
+/// being the caller's; without, a call that raises it.
 #[test]
 fn traces_across_modules_name_each_frames_instance() {
-    traces_across_modules(false);
     traces_across_modules(true);
+    traces_across_modules(false);
 }
 
-fn traces_across_modules(memory: bool) {
-    let memory = if memory { "(memory 1)" } else { "" };
-    let callee = wat2wasm(&format!(
-        r#"(module {memory} (func (export "boom") (param i32) (result i32)
-             (drop (local.get 0)) (unreachable)))"#,
-    ))
+fn traces_across_modules(guard_pages: bool) {
+    let callee = wat2wasm(
+        r#"(module (memory 1) (func (export "boom") (param i32) (result i32)
+             (i32.div_u (i32.const 1) (i32.sub (local.get 0) (i32.const 7)))))"#,
+    )
     .unwrap();
-    let caller = wat2wasm(&format!(
-        r#"(module (import "b" "boom" (func $boom (param i32) (result i32))) {memory}
+    let caller = wat2wasm(
+        r#"(module (import "b" "boom" (func $boom (param i32) (result i32))) (memory 1)
              (func $pad (result i32) (i32.const 0))
              (func (export "run") (result i32)
                (nop) (nop) (call $boom (i32.const 7))))"#,
-    ))
+    )
     .unwrap();
     // (instance is the callee's, func index, module offset) per frame.
     let mut expected: Option<Vec<(bool, u32, usize)>> = None;
     for s in [Strategy::Interpreter, Strategy::Jit, Strategy::Auto] {
         let mut config = strategy(s);
-        config.tier_up_threshold(1).tier_up_in_background(false);
+        config
+            .tier_up_threshold(1)
+            .tier_up_in_background(false)
+            .guard_pages(guard_pages);
         let engine = Engine::new(&config);
         let mut store = Store::new(&engine);
         let b_module = Module::new(&engine, &callee).unwrap();
@@ -284,7 +286,7 @@ fn traces_across_modules(memory: bool) {
         // code tiered up meanwhile.
         for round in 0..3 {
             let trap = run.call(&mut store, &[], &mut [Val::I32(0)]).unwrap_err();
-            assert_eq!(trap.code(), Some(TrapCode::Unreachable));
+            assert_eq!(trap.code(), Some(TrapCode::IntegerDivisionByZero));
             let frames: Vec<(bool, u32, usize)> = trap
                 .trace()
                 .iter()
