@@ -6,10 +6,10 @@
 //! out of line, recorded with the trap it stands for ([`wasm_trap`]) as a
 //! trap site of the function, found by the handler from the faulting
 //! address. Other code calls [`entry::raise`] in a cold block, and so does
-//! `unreachable` everywhere: a fault costs a signal (about 10 us on a
-//! virtual machine, where the hypervisor sees every illegal instruction,
-//! against 0.15 us for the call), and `unreachable` is how programs abort
-//! (Rust's panics, C's `abort`), which some do as a matter of course.
+//! `unreachable` everywhere: a fault costs a signal (7-10 us on a KVM
+//! guest, whose hypervisor intercepts illegal instructions, against 0.15 us
+//! for the call; docs/PERFORMANCE.md), and `unreachable` is how programs
+//! abort (Rust's panics, C's `abort`), which some do as a matter of course.
 
 use super::*;
 
@@ -86,7 +86,7 @@ impl FuncTranslator<'_, '_> {
     /// store's limit. Code for guarded memories, whose faults the signal
     /// handler already turns into traps, has Cranelift check in the
     /// prologue, before the frame is set up (a trap site the handler
-    /// knows, see `code::FuncCode::stack_traps`): a load and a compare less
+    /// knows, see `code::FuncCode::traps`): a load and a compare less
     /// on every call than a check in the body, which needs the callee-saved
     /// registers saved first. Other code checks in the body and raises the
     /// trap itself, so it needs no signal handler.
