@@ -13,7 +13,7 @@ mod wast_command;
 #[path = "wasmrt/wast/mod.rs"]
 mod wast_runner;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use sandbox::{parse_bytes, parse_duration, Sandbox};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -152,22 +152,14 @@ impl RunArgs {
 /// by its extension; anything else (a mistyped subcommand) stays for clap
 /// to refuse.
 fn with_implied_run(mut args: Vec<OsString>) -> Vec<OsString> {
-    const TOP_LEVEL: [&str; 10] = [
-        "run",
-        "validate",
-        "compile",
-        "inspect",
-        "wast",
-        "help",
-        "-h",
-        "--help",
-        "-V",
-        "--version",
-    ];
     let Some(first) = args.get(1) else {
         return args;
     };
-    if TOP_LEVEL.iter().any(|t| first == t) {
+    let top_level = first.to_str().is_some_and(|a| {
+        matches!(a, "help" | "-h" | "--help" | "-V" | "--version")
+            || Cli::command().find_subcommand(a).is_some()
+    });
+    if top_level {
         return args;
     }
     let path = Path::new(first);

@@ -91,12 +91,12 @@ pub unsafe fn call_native(
 }
 
 /// Records frames of native code for a trap, starting with the frame that
-/// raised it (`func_index`, `offset`, whose frame pointer is `fp`, of
+/// raised it (`func_index`, `offset`, whose frame pointer is `fp`; of
 /// `vmctx`'s module if `module` is 0, else of the module with that code
-/// key) and
-/// walking the frame-pointer chain through its native callers (each
-/// recorded with `vmctx` and the module its code belongs to: a caller may
-/// be another module's function, whose instance the engine finds).
+/// key) and walking the frame-pointer chain through its native callers
+/// (each recorded with `vmctx` and the module its code belongs to: a
+/// caller may be another module's function, whose instance the engine
+/// finds).
 ///
 /// # Safety
 /// `vmctx` is the live context of the raising function; `fp` its frame
