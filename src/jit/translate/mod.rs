@@ -13,11 +13,13 @@
 //! the fault into the trap recorded for that instruction; the stack limit
 //! is checked in the prologue, by Cranelift. Otherwise every access is
 //! compared with the memory's length and the stack limit is checked at
-//! the top of the body. Every other trap is, in guarded code, Cranelift's
-//! `trap` or `trapnz` (an illegal instruction recorded with its trap, which
-//! the handler turns into the trap too), and otherwise a call to
-//! [`entry::raise`](super::entry::raise) in a cold block, with the trap
-//! code and the wasm offset of the trapping operator.
+//! the top of the body. Every other conditional trap is, in guarded code,
+//! Cranelift's `trapnz` (an illegal instruction recorded with its trap,
+//! which the handler turns into the trap too); otherwise, and for
+//! `unreachable` everywhere, it is a call to
+//! [`entry::raise`](super::entry::raise) (in a cold block for a
+//! conditional trap), with the trap code and the wasm offset of the
+//! trapping operator (see `traps`).
 //!
 //! This file holds the translator's state and its entry point
 //! ([`translate_function`]); the operators are translated in child
