@@ -880,6 +880,73 @@ fn compile_native_code() {
     );
 }
 
+/// `compile --fuel N` / `--timeout D` make a .cwasm for runs with those
+/// flags (fuel metering and epoch checks in its code): run with them it
+/// stops the guest as a .wasm would; run without them, or one compiled
+/// without them run with them, is refused with exit 1.
+#[test]
+fn compile_for_sandbox_flags() {
+    let d = tmp("compile_sandbox");
+    let spin = write(
+        &d,
+        "spin.wat",
+        b"(module (func (export \"_start\") (loop $l (br $l))))",
+    );
+    for strategy in ["interp", "jit", "auto"] {
+        let compile = |flags: &[&str], out: &str| {
+            let cwasm = d.join(format!("{strategy}-{out}"));
+            let o = output(
+                wasmrt()
+                    .args(["compile", "--strategy", strategy])
+                    .args(flags)
+                    .arg(&spin)
+                    .arg("-o")
+                    .arg(&cwasm),
+                b"",
+            );
+            assert_eq!(o.status.code(), Some(0), "{strategy}: {}", text(&o.stderr));
+            cwasm
+        };
+        let run = |flags: &[&str], file: &Path| {
+            let o = output(
+                wasmrt()
+                    .args(["run", "--strategy", strategy])
+                    .args(flags)
+                    .arg(file),
+                b"",
+            );
+            (o.status.code(), text(&o.stderr))
+        };
+        let fueled = compile(&["--fuel", "1"], "fuel.cwasm");
+        let (code, err) = run(&["--fuel", "100000"], &fueled);
+        assert_eq!(code, Some(134), "{strategy}: {err}");
+        assert!(err.contains("(--fuel 100000)"), "{strategy}: {err}");
+        let timed = compile(&["--timeout", "1s"], "timeout.cwasm");
+        let (code, err) = run(&["--timeout", "100ms"], &timed);
+        assert_eq!(code, Some(134), "{strategy}: {err}");
+        assert!(err.contains("(--timeout 100ms)"), "{strategy}: {err}");
+        let plain = compile(&[], "plain.cwasm");
+        for (flags, file) in [
+            (&[][..], &fueled),
+            (&["--fuel", "100"][..], &plain),
+            (&["--fuel", "100"][..], &timed),
+            (&["--timeout", "1s"][..], &plain),
+        ] {
+            let (code, err) = run(flags, file);
+            assert_eq!(code, Some(1), "{strategy} {flags:?} {file:?}: {err}");
+            assert!(
+                err.contains("compiled with other engine settings"),
+                "{strategy}: {err}"
+            );
+        }
+    }
+    let o = output(
+        wasmrt().args(["compile", "--timeout", "soon"]).arg(&spin),
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(2));
+}
+
 /// `--fuel`, `--timeout`, `--max-stack` and `--max-memory` stop a guest
 /// in every strategy with a trap (exit 134) or an error (exit 1) and a
 /// line naming the flag; within its limits the same guest runs.

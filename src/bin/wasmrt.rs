@@ -59,6 +59,14 @@ enum Command {
         /// Execution tier the file is compiled for
         #[arg(long, value_enum)]
         strategy: Option<StrategyArg>,
+        /// Compile for runs with `--fuel` (with fuel metering; N itself is
+        /// not stored: give it to `run`)
+        #[arg(long, value_name = "N")]
+        fuel: Option<u64>,
+        /// Compile for runs with `--timeout` (with epoch checks; DURATION
+        /// itself is not stored: give it to `run`)
+        #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+        timeout: Option<Duration>,
         /// The module (.wasm binary or .wat text)
         file: PathBuf,
     },
@@ -202,8 +210,16 @@ fn main() -> ExitCode {
         Command::Compile {
             output,
             strategy,
+            fuel,
+            timeout,
             file,
-        } => compile(&file, output, strategy),
+        } => {
+            let mut config = config(strategy);
+            config
+                .consume_fuel(fuel.is_some())
+                .epoch_interruption(timeout.is_some());
+            compile(&file, output, &config)
+        }
         Command::Wast(args) => wast_command::run(args),
     }
 }
@@ -258,8 +274,10 @@ fn config(strategy: Option<StrategyArg>) -> Config {
     config
 }
 
-fn compile(file: &Path, output: Option<PathBuf>, strategy: Option<StrategyArg>) -> ExitCode {
-    let module = match load(&Engine::new(&config(strategy)), file) {
+/// Writes `file` compiled with `config` to `output` (by default `file`
+/// with the extension `.cwasm`).
+fn compile(file: &Path, output: Option<PathBuf>, config: &Config) -> ExitCode {
+    let module = match load(&Engine::new(config), file) {
         Ok(m) => m,
         Err(e) => return fail(e),
     };
