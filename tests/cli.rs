@@ -1072,3 +1072,42 @@ fn max_open_files_bounds_descriptors() {
     );
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// With `WASMRT_PERF_MAP=1`, the functions the JIT maps are listed in
+/// `/tmp/perf-PID.map` for `perf` (`START SIZE wasm[INDEX]`); without it
+/// nothing is written.
+#[test]
+fn perf_map_lists_native_functions() {
+    let d = tmp("perf_map");
+    let wat = write(&d, "add.wat", ADD.as_bytes());
+    for listed in [true, false] {
+        let mut cmd = wasmrt();
+        cmd.args(["run", "--strategy", "jit", "--invoke", "add"])
+            .arg(&wat)
+            .args(["1", "2"])
+            .stdout(Stdio::piped());
+        if listed {
+            cmd.env("WASMRT_PERF_MAP", "1");
+        } else {
+            cmd.env_remove("WASMRT_PERF_MAP");
+        }
+        let child = cmd.spawn().unwrap();
+        let map = PathBuf::from(format!("/tmp/perf-{}.map", child.id()));
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(text(&out.stdout), "3\n");
+        let lines = std::fs::read_to_string(&map).unwrap_or_default();
+        let _ = std::fs::remove_file(&map);
+        if !listed {
+            assert_eq!(lines, "");
+            continue;
+        }
+        let line = lines
+            .lines()
+            .find(|l| l.ends_with(" wasm[0]"))
+            .unwrap_or_else(|| panic!("no wasm[0] in {lines:?}"));
+        let fields: Vec<&str> = line.split(' ').collect();
+        assert_eq!(fields.len(), 3, "{line}");
+        assert!(u64::from_str_radix(fields[0], 16).unwrap() > 0, "{line}");
+        assert!(u64::from_str_radix(fields[1], 16).unwrap() > 0, "{line}");
+    }
+}

@@ -90,6 +90,7 @@ impl CodeMemory {
             }
             base
         };
+        super::perf_map::record(base as usize, &funcs);
         let info = Arc::new(RegionInfo {
             base: base as usize,
             funcs,

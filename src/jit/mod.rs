@@ -18,6 +18,7 @@ mod budget;
 mod code;
 mod entry;
 mod loop_exits;
+mod perf_map;
 mod serialize;
 mod signals;
 mod translate;
