@@ -17,6 +17,7 @@ mod abi;
 mod budget;
 mod code;
 mod entry;
+mod layout;
 mod loop_exits;
 mod perf_map;
 mod serialize;
@@ -171,6 +172,9 @@ fn build_isa(effort: Effort) -> Result<OwnedTargetIsa, String> {
     // Signatures with more results than registers return the rest
     // through memory.
     set(&mut flags, "enable_multi_ret_implicit_sret", "true")?;
+    // Block offsets and edges, to find the loop whose head to align
+    // (`innermost_loop_head`).
+    set(&mut flags, "machine_code_cfg_info", "true")?;
     let builder = cranelift_native::builder().map_err(|e| format!("unsupported host: {e}"))?;
     builder
         .finish(settings::Flags::new(flags))
@@ -197,6 +201,9 @@ struct Compiled {
     /// The trap sites the fault handler knows (guarded mode, see
     /// [`code::FuncCode::traps`]).
     traps: Vec<(u32, TrapCode)>,
+    /// Offset of the head of the loop to align (see
+    /// [`layout::function_start`]).
+    loop_head: Option<u32>,
 }
 
 fn compile(ctx: &mut Context, isa: &OwnedTargetIsa) -> Result<Compiled, Untranslatable> {
@@ -259,6 +266,7 @@ fn compile(ctx: &mut Context, isa: &OwnedTargetIsa) -> Result<Compiled, Untransl
         calls,
         libcalls,
         traps,
+        loop_head: layout::innermost_loop_head(&compiled.bb_starts, &compiled.bb_edges),
     })
 }
 
@@ -448,7 +456,7 @@ pub fn compile_functions(
         let func_index = funcs[i].0;
         match r {
             Ok(c) => {
-                let start = align(&mut image, FUNCTION_ALIGN);
+                let start = layout::function_start(&mut image, c.loop_head);
                 image.extend_from_slice(&c.code);
                 start_of.insert(func_index, start);
                 call_sites.extend(c.calls.into_iter().map(|s| (start, s)));
@@ -487,7 +495,7 @@ pub fn compile_functions(
                 let ty = &info.types[ty_index as usize];
                 match compile_trampoline(ty, &mut fctx, isa) {
                     Ok(c) => {
-                        let start = align(&mut image, TRAMPOLINE_ALIGN);
+                        let start = layout::align(&mut image, layout::TRAMPOLINE_ALIGN);
                         image.extend_from_slice(&c.code);
                         libcall_sites.extend(c.libcalls.into_iter().map(|s| LibcallSite {
                             offset: start + s.offset,
@@ -566,18 +574,28 @@ pub fn compile_osr(
         Err(Untranslatable::Error(e)) => return Err(e),
     };
     let Compiled {
-        code: mut image,
+        code,
         srclocs,
         calls,
-        libcalls: mut libcall_sites,
+        libcalls,
         traps,
+        loop_head,
     } = entry;
     // No direct calls: the entry calls every function by reference.
     if !calls.is_empty() {
         return Ok(None);
     }
-    let len = image.len();
-    let start = align(&mut image, TRAMPOLINE_ALIGN);
+    let mut image = Vec::new();
+    let entry_start = layout::function_start(&mut image, loop_head);
+    image.extend_from_slice(&code);
+    let mut libcall_sites: Vec<LibcallSite> = libcalls
+        .iter()
+        .map(|s| LibcallSite {
+            offset: entry_start + s.offset,
+            ..*s
+        })
+        .collect();
+    let start = layout::align(&mut image, layout::TRAMPOLINE_ALIGN);
     image.extend_from_slice(&trampoline.code);
     libcall_sites.extend(trampoline.libcalls.iter().map(|s| LibcallSite {
         offset: start + s.offset,
@@ -585,15 +603,15 @@ pub fn compile_osr(
     }));
     let code_map = vec![code::FuncCode {
         func_index,
-        start: 0,
-        len,
+        start: entry_start,
+        len: code.len(),
         srclocs,
         traps,
     }];
     JitModule::place(
         image,
         code_map,
-        Box::new([Some((0, start))]),
+        Box::new([Some((entry_start, start))]),
         libcall_sites,
         guarded,
     )
@@ -654,25 +672,4 @@ fn patch_call(image: &mut [u8], at: usize, target: usize, site: &CallSite) {
         }
         _ => unreachable!("only call relocations are accepted"),
     }
-}
-
-/// Where a function's code starts: a cache line of the image (which
-/// `CodeMemory` places on a cache line too). Cranelift does not align loop
-/// heads, so where a small hot loop falls relative to the 32- and 64-byte
-/// windows the front end fetches and caches decoded instructions in is
-/// decided by where its function starts. At 16 bytes that was luck from one module to the
-/// next: the sieve kernel's inner loop (five instructions) straddled a
-/// cache line and ran 1.35x slower than the same code 48 bytes further on.
-const FUNCTION_ALIGN: usize = code::CACHE_LINE;
-
-/// Where a trampoline starts (they have no loops).
-const TRAMPOLINE_ALIGN: usize = 16;
-
-/// Pads `image` with 0xcc bytes (x86's `int3`) to a multiple of `to`
-/// bytes and returns its length.
-fn align(image: &mut Vec<u8>, to: usize) -> usize {
-    while !image.len().is_multiple_of(to) {
-        image.push(0xcc);
-    }
-    image.len()
 }
