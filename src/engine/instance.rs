@@ -399,6 +399,7 @@ fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result
         _no_memory: no_memory,
         vmctx: VMContext {
             memories: ptr::null(),
+            memory0_base: ptr::null_mut(),
             tables: ptr::null(),
             globals: ptr::null(),
             funcs: ptr::null(),
@@ -442,6 +443,9 @@ fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result
     data.rt.owner = &*data as *const InstanceData as *const c_void;
     data.vmctx.instance = &mut data.rt;
     data.vmctx.memories = data.memories.as_ptr();
+    // SAFETY: `memories` is never empty (a stand-in when the module has no
+    // memory) and its definitions live as long as the store.
+    data.vmctx.memory0_base = unsafe { (*data.memories[0]).base };
     data.vmctx.funcs = data.funcs.as_ptr();
     store.inner.instances.push(data);
     store.inner.resources().add_new(1, 0, 0, 0, 0);

@@ -13,6 +13,7 @@ use std::mem::offset_of;
 pub const PTR: Type = types::I64;
 
 pub const VMCTX_MEMORIES: i32 = offset_of!(VMContext, memories) as i32;
+pub const VMCTX_MEMORY0_BASE: i32 = offset_of!(VMContext, memory0_base) as i32;
 pub const VMCTX_TABLES: i32 = offset_of!(VMContext, tables) as i32;
 pub const VMCTX_GLOBALS: i32 = offset_of!(VMContext, globals) as i32;
 pub const VMCTX_FUNCS: i32 = offset_of!(VMContext, funcs) as i32;

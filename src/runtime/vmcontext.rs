@@ -175,6 +175,11 @@ impl VMFuncRef {
 pub struct VMContext {
     /// Memory index -> its definition.
     pub memories: *const *mut VMMemoryDefinition,
+    /// Memory 0's base address as it was at instantiation, for code
+    /// compiled for guarded memories: there it is the base for good (a
+    /// guarded memory never moves), one load away instead of three.
+    /// Other code reads the base from the definition, after every call.
+    pub memory0_base: *mut u8,
     /// Table index -> its definition.
     pub tables: *const *mut VMTableDefinition,
     /// Global index -> its cell.

@@ -6,10 +6,11 @@ use super::*;
 
 impl FuncTranslator<'_, '_> {
     /// Reloads the base and length of the memories the body uses (at
-    /// entry, and after anything that may grow or move them).
+    /// entry, and after anything that may grow or move them), but for
+    /// `fixed` ones, whose base is set once at entry.
     pub(super) fn reload_memory(&mut self) {
         let vars: Vec<MemoryVars> = self.memories.values().copied().collect();
-        for m in vars {
+        for m in vars.into_iter().filter(|m| !m.fixed) {
             let b = self.b.ins().load(PTR, checked(), m.def, abi::MEMORY_BASE);
             let l = self
                 .b
@@ -29,7 +30,7 @@ impl FuncTranslator<'_, '_> {
         let vars = self.memories[&m];
         let index = self.pop();
         let index = self.widen_u64(index);
-        if self.guarded && !vars.memory64 {
+        if vars.fixed {
             // A 32-bit index plus a static offset below 4 GiB stays inside
             // the reservation: beyond the memory, the access faults.
             let base = self.b.use_var(vars.base);

@@ -300,8 +300,13 @@ pub struct Options<'a> {
 struct MemoryVars {
     def: Value,
     base: Variable,
+    /// The length (not kept for `fixed` memories: only `memory.size`
+    /// needs it there, and reads it from the definition).
     len: Variable,
     memory64: bool,
+    /// A 32-bit memory in guarded code: it never moves, so its base is
+    /// loaded once at entry and its accesses are not checked.
+    fixed: bool,
 }
 
 pub struct FuncTranslator<'a, 'b> {
@@ -488,12 +493,24 @@ impl FuncTranslator<'_, '_> {
                 .load(PTR, readonly(), self.vmctx, abi::VMCTX_MEMORIES);
             for m in used {
                 let def = self.b.ins().load(PTR, readonly(), memories, (m * 8) as i32);
+                let memory64 = self.info.memories[m as usize].memory64;
                 let vars = MemoryVars {
                     def,
                     base: self.b.declare_var(PTR),
                     len: self.b.declare_var(types::I64),
-                    memory64: self.info.memories[m as usize].memory64,
+                    memory64,
+                    fixed: self.guarded && !memory64,
                 };
+                if vars.fixed {
+                    let base = if m == 0 {
+                        self.b
+                            .ins()
+                            .load(PTR, readonly(), self.vmctx, abi::VMCTX_MEMORY0_BASE)
+                    } else {
+                        self.b.ins().load(PTR, readonly(), def, abi::MEMORY_BASE)
+                    };
+                    self.b.def_var(vars.base, base);
+                }
                 self.memories.insert(m, vars);
             }
             self.reload_memory();

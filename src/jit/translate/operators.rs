@@ -463,7 +463,13 @@ impl FuncTranslator<'_, '_> {
             O::I64Store32 { memarg } => self.store(&memarg, 4, true)?,
             O::MemorySize { mem } => {
                 let vars = self.memories[&mem];
-                let len = self.b.use_var(vars.len);
+                let len = if vars.fixed {
+                    self.b
+                        .ins()
+                        .load(types::I64, checked(), vars.def, abi::MEMORY_LENGTH)
+                } else {
+                    self.b.use_var(vars.len)
+                };
                 let pages = self.b.ins().ushr_imm_u(len, 16);
                 let v = self.size_result(pages, vars.memory64);
                 self.push(v);
