@@ -188,6 +188,7 @@ impl Store {
                 ctx.hot_threshold = config.tier_up_threshold;
                 ctx.tier_up = Some(super::tier_up::hot);
                 ctx.osr = Some(super::tier_up::osr);
+                ctx.native_now = Some(super::tier_up::native_now);
             }
             // `jit` compiles the module's code for guarded memories; an
             // instance that could not get them interprets that code, which
@@ -197,6 +198,7 @@ impl Store {
                 ctx.hot_threshold = 1;
                 ctx.tier_up = Some(super::tier_up::hot);
                 ctx.osr = Some(super::tier_up::osr);
+                ctx.native_now = Some(super::tier_up::native_now);
             }
             super::Strategy::Interpreter => {}
         }

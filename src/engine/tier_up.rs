@@ -9,8 +9,9 @@
 
 use super::instance::InstanceData;
 use super::module::ModuleInner;
+use crate::interp;
 use crate::jit::{self, JitModule};
-use crate::runtime::{NativeCode, VMContext};
+use crate::runtime::{NativeCode, VMContext, VMFuncRef};
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::Ordering;
 use std::sync::mpsc;
@@ -39,6 +40,8 @@ pub(crate) struct Tiered {
     /// The code of the OSR entries (kept apart: they are not the
     /// functions, and `compiled_count` counts functions).
     osr_code: Vec<(JitModule, Box<NativeCode>)>,
+    /// Defined-function indices the JIT could not compile.
+    failed: HashSet<usize>,
 }
 
 impl Tiered {
@@ -94,6 +97,71 @@ pub(crate) unsafe fn hot(vmctx: *mut VMContext, func_index: u32) {
         (inst.module.inner().clone(), (*vmctx).memories_guarded)
     };
     request(module, func_index, guarded);
+}
+
+/// The native-code hook (`VMStoreContext::native_now`): compiles the
+/// function of `funcref`, interpreted so far, in this thread unless that
+/// is done already, and switches the reference to it. False for a host
+/// function, one the JIT cannot compile, and code the reference's
+/// instance cannot run.
+///
+/// # Safety
+/// `funcref` is a live reference of this engine's store, used by this
+/// thread only (the store's).
+pub(crate) unsafe fn native_now(funcref: *mut VMFuncRef) -> bool {
+    // SAFETY: guaranteed by the caller; an interpreted function's
+    // reference holds its instance's context and its interpreter code,
+    // whose instance record owns the module.
+    let (module, defined, vmctx) = unsafe {
+        let vm = &*funcref;
+        if !vm.wasm_call.is_null() {
+            return true;
+        }
+        if vm.interp_code.is_null() {
+            return false;
+        }
+        let inst = &*((*(*vm.vmctx).instance).owner as *const InstanceData);
+        let module = inst.module.inner();
+        let func_index = (*(vm.interp_code as *const interp::CompiledFunc)).func_index;
+        let Some(defined) = func_index.checked_sub(module.info.num_imported_funcs) else {
+            return false;
+        };
+        (module, defined as usize, vm.vmctx)
+    };
+    // SAFETY: as above.
+    let guarded = unsafe { (*vmctx).memories_guarded };
+    let published = |m: &ModuleInner| {
+        let p = m.funcs[defined].native().load(Ordering::Acquire);
+        (!p.is_null() && p != interp::untranslated()).then_some(p)
+    };
+    let native = match published(module) {
+        Some(p) => p,
+        None => {
+            {
+                let mut tiered = module.tiered.lock().unwrap_or_else(|e| e.into_inner());
+                if tiered.failed.contains(&defined) {
+                    return false;
+                }
+                // (Queued for the background thread maybe: it finds the
+                // code published and does nothing.)
+                tiered.requested.insert(defined);
+            }
+            compile(module, defined, guarded);
+            match published(module) {
+                Some(p) => p,
+                None => return false,
+            }
+        }
+    };
+    // SAFETY: published code lives as long as the module; the reference
+    // is this thread's to change (see above).
+    unsafe {
+        if !(*native).runs_in(&*vmctx) {
+            return false;
+        }
+        (*funcref).adopt(&*native);
+    }
+    true
 }
 
 /// Compiles function `func_index` of `module` unless it was requested
@@ -241,7 +309,16 @@ fn worker() -> &'static Mutex<mpsc::Sender<Job>> {
 /// `NativeCode::runs_in`). A function the JIT does not support stays
 /// interpreted.
 fn compile(module: &ModuleInner, defined: usize, guarded: bool) {
+    let current = module.funcs[defined].native().load(Ordering::Acquire);
+    if !current.is_null() && current != interp::untranslated() {
+        // Compiled meanwhile (by `native_now`).
+        return;
+    }
     let (func_index, body) = body(module, defined);
+    let failed = || {
+        let mut tiered = module.tiered.lock().unwrap_or_else(|e| e.into_inner());
+        tiered.failed.insert(defined);
+    };
     let Ok(code) = jit::compile_functions(
         &module.info,
         &[(func_index, body)],
@@ -249,11 +326,11 @@ fn compile(module: &ModuleInner, defined: usize, guarded: bool) {
         guarded,
         module.engine.config().metering(),
     ) else {
-        return;
+        return failed();
     };
     code.set_module_key(module.code_key());
     let Some(native) = code.func(0) else {
-        return;
+        return failed();
     };
     let native = Box::new(native.code(guarded));
     let published: *const NativeCode = &*native;
@@ -613,5 +690,47 @@ mod tests {
         // The guarded instance traps through its guard region.
         let trap = load(&mut store, &guarded, 65536).unwrap_err();
         assert_eq!(trap.code(), Some(TrapCode::MemoryOutOfBounds));
+    }
+
+    /// A loop of tail calls between a native function and an interpreted
+    /// one runs in constant stack: the native side compiles its callee
+    /// before the tail call (`native_now`) instead of calling it through
+    /// its `array_call`, which nested at every turn until the callee was
+    /// compiled by tier-up (a million turns then exhausted the stack;
+    /// with tier-up on the background thread, the spec suite's
+    /// `return_call_indirect.wast` did so now and then under load).
+    #[test]
+    fn tail_calls_between_tiers_run_in_constant_stack() {
+        let mut config = Config::new();
+        config
+            .strategy(Strategy::Auto)
+            .tier_up_threshold(u32::MAX)
+            .tier_up_in_background(false);
+        let engine = Engine::new(&config);
+        let text = r#"(module
+            (func $even (export "even") (param i32) (result i32)
+              (if (result i32) (local.get 0)
+                (then (return_call $odd (i32.sub (local.get 0) (i32.const 1))))
+                (else (i32.const 44))))
+            (func $odd (export "odd") (param i32) (result i32)
+              (if (result i32) (local.get 0)
+                (then (return_call $even (i32.sub (local.get 0) (i32.const 1))))
+                (else (i32.const 99)))))"#;
+        let module = Module::new(&engine, &wat2wasm(text).unwrap()).unwrap();
+        let mut store = Store::new(&engine);
+        let instance = Instance::new(&mut store, &module, &[]).unwrap();
+        let even = instance.get_func(&store, "even").unwrap();
+        let odd = instance.get_func(&store, "odd").unwrap();
+        // `even` native, `odd` interpreted: nothing tiers up by itself.
+        // SAFETY: the store's own reference, used by this thread only.
+        assert!(unsafe { super::native_now(even.vm(&store) as *mut _) });
+        assert_eq!(even.tier(&store), Tier::Native);
+        assert_eq!(odd.tier(&store), Tier::Interpreter);
+        let mut out = [Val::I32(0)];
+        if let Err(t) = even.call(&mut store, &[Val::I32(1_000_001)], &mut out) {
+            panic!("trapped: {}", t.message());
+        }
+        assert!(matches!(out[0], Val::I32(99)));
+        assert_eq!(odd.tier(&store), Tier::Native);
     }
 }

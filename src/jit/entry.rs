@@ -442,11 +442,30 @@ pub unsafe extern "C" fn elem_drop(vmctx: *mut VMContext, segment: u32) {
     unsafe { libcalls::elem_drop(vmctx, segment) }
 }
 
+/// Before a tail call to `funcref`, which has no native code: has the
+/// engine compile it now and switch `funcref` to it (1), or says it
+/// cannot be (0, the call then goes through `array_call`). See
+/// `VMStoreContext::native_now`.
+///
+/// # Safety
+/// `vmctx` is the caller's live context and `funcref` a live reference of
+/// its store.
+pub unsafe extern "C" fn native_now(vmctx: *mut VMContext, funcref: *mut VMFuncRef) -> u32 {
+    // SAFETY: guaranteed by the caller; the store context outlives the
+    // call.
+    unsafe {
+        match (*(*vmctx).store).native_now {
+            Some(hook) => u32::from(hook(funcref)),
+            None => 0,
+        }
+    }
+}
+
 /// Every runtime function native code calls. Native code refers to them
 /// by position in this list (a relocation patched with the address when
 /// code is placed, and again when a serialized module is loaded into
 /// another process), so code holds no address of this process.
-pub fn libcalls() -> [usize; 20] {
+pub fn libcalls() -> [usize; 21] {
     [
         raise as *const () as usize,
         raise_pending as *const () as usize,
@@ -468,6 +487,7 @@ pub fn libcalls() -> [usize; 20] {
         exception_payload as *const () as usize,
         throw_pending as *const () as usize,
         rethrow_pending as *const () as usize,
+        native_now as *const () as usize,
     ]
 }
 

@@ -5,7 +5,7 @@ use super::limits::Resources;
 use super::thread::ThreadState;
 use super::trap::TrapCode;
 use super::types::TypeHierarchy;
-use super::vmcontext::{NativeCode, VMContext};
+use super::vmcontext::{NativeCode, VMContext, VMFuncRef};
 use std::any::Any;
 use std::ffi::c_void;
 use std::sync::atomic::AtomicU64;
@@ -123,6 +123,14 @@ pub struct VMStoreContext {
     /// instance's context, the function's index and the loop's ordinal),
     /// or null while there is none (the first ask has it compiled).
     pub osr: Option<unsafe fn(*mut VMContext, u32, u32) -> *const NativeCode>,
+    /// Compiles the function of a reference that has no native code yet
+    /// at once, and switches the reference to it; false when it cannot be
+    /// (a host function, one the JIT does not support, or code the
+    /// reference's instance cannot run). Native code asks this before a
+    /// tail call to such a function, so that calls between native and
+    /// interpreted code cannot nest where the program asks for constant
+    /// stack.
+    pub native_now: Option<unsafe fn(*mut VMFuncRef) -> bool>,
     /// Translates a function of the instance at its first call (see
     /// `interp::LazyFunc`): the instance's context and the function's
     /// index; false with a trap raised if it cannot be.
@@ -160,6 +168,7 @@ impl VMStoreContext {
             hot_threshold: 0,
             tier_up: None,
             osr: None,
+            native_now: None,
             translate: None,
             trap: None,
             resources: Resources::default(),

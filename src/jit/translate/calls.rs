@@ -140,8 +140,13 @@ impl FuncTranslator<'_, '_> {
 
     /// `return_call_indirect`/`return_call_ref` (and `return_call` of a
     /// function outside the batch): a native tail call when the callee
-    /// has native code (constant stack, as the proposal asks); else an
-    /// ordinary call through its `array_call` and a return of its results.
+    /// has native code (constant stack, as the proposal asks). A callee
+    /// still interpreted is compiled first (`entry::native_now`): a call
+    /// to it through its `array_call` would nest, and a loop of tail calls
+    /// between native and interpreted functions would then use stack at
+    /// every turn. Only where that cannot be (a host function, one the JIT
+    /// does not compile) is it an ordinary call through its `array_call`
+    /// and a return of its results.
     pub(super) fn tail_call_funcref(&mut self, funcref: Value, type_index: u32) -> Result<()> {
         let ty = self.info.types[type_index as usize].clone();
         let args = self.popn(ty.params().len());
@@ -154,6 +159,34 @@ impl FuncTranslator<'_, '_> {
 
         self.b.switch_to_block(slow);
         self.b.seal_block(slow);
+        let compiled = self
+            .libcall(
+                entry::native_now as *const () as usize,
+                &[PTR, PTR],
+                Some(types::I32),
+                &[self.vmctx, funcref],
+            )
+            .expect("result");
+        let now_native = self.b.create_block();
+        let through_array = self.b.create_block();
+        self.b
+            .ins()
+            .brif(compiled, now_native, &[], through_array, &[]);
+        self.b.switch_to_block(now_native);
+        self.b.seal_block(now_native);
+        let wasm_call = self.b.ins().load(
+            PTR,
+            MemFlagsData::trusted(),
+            funcref,
+            abi::FUNCREF_WASM_CALL,
+        );
+        let call_args = self.native_call_args(funcref, &args);
+        self.b
+            .ins()
+            .return_call_indirect(sig, wasm_call, &call_args);
+
+        self.b.switch_to_block(through_array);
+        self.b.seal_block(through_array);
         let rets = self.call_through_array(funcref, &ty, &args);
         self.b.ins().return_(&rets);
         self.reachable = false;
