@@ -146,7 +146,16 @@ pub(crate) unsafe fn native_now(funcref: *mut VMFuncRef) -> bool {
                 // code published and does nothing.)
                 tiered.requested.insert(defined);
             }
-            compile(module, defined, guarded);
+            // Called from native code: a panic (a code generator bug)
+            // must not unwind into it.
+            let compiled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                compile(module, defined, guarded)
+            }));
+            if compiled.is_err() {
+                let mut tiered = module.tiered.lock().unwrap_or_else(|e| e.into_inner());
+                tiered.failed.insert(defined);
+                return false;
+            }
             match published(module) {
                 Some(p) => p,
                 None => return false,
