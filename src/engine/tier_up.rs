@@ -146,6 +146,12 @@ pub(crate) unsafe fn native_now(funcref: *mut VMFuncRef) -> bool {
                 // code published and does nothing.)
                 tiered.requested.insert(defined);
             }
+            // Native code is published only over interpreter code: an
+            // instance that cannot run it (see `NativeCode::runs_in`)
+            // interprets the function.
+            if module.translate(defined).is_err() {
+                return false;
+            }
             // Called from native code: a panic (a code generator bug)
             // must not unwind into it.
             let compiled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -741,5 +747,18 @@ mod tests {
         }
         assert!(matches!(out[0], Val::I32(99)));
         assert_eq!(odd.tier(&store), Tier::Native);
+
+        // `odd` was compiled before its first call, so before the
+        // interpreter had its code: an instance that cannot run the native
+        // code (as if its memories had not got guard regions) interprets
+        // it all the same.
+        let plain = Instance::new(&mut store, &module, &[]).unwrap();
+        store.inner.instances[plain.index as usize]
+            .vmctx
+            .memories_guarded = false;
+        let odd = plain.get_func(&store, "odd").unwrap();
+        odd.call(&mut store, &[Val::I32(7)], &mut out).unwrap();
+        assert!(matches!(out[0], Val::I32(44)));
+        assert_eq!(odd.tier(&store), Tier::Interpreter);
     }
 }
