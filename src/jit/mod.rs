@@ -173,7 +173,7 @@ fn build_isa(effort: Effort) -> Result<OwnedTargetIsa, String> {
     // through memory.
     set(&mut flags, "enable_multi_ret_implicit_sret", "true")?;
     // Block offsets and edges, to find the loop whose head to align
-    // (`innermost_loop_head`).
+    // (`layout::innermost_loop_head`).
     set(&mut flags, "machine_code_cfg_info", "true")?;
     let builder = cranelift_native::builder().map_err(|e| format!("unsupported host: {e}"))?;
     builder
