@@ -67,6 +67,18 @@ fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
+/// `wasmrt run --strategy STRATEGY FLAGS... FILE`: its exit code and stderr.
+fn run_with(strategy: &str, flags: &[&str], file: &Path) -> (Option<i32>, String) {
+    let o = output(
+        wasmrt()
+            .args(["run", "--strategy", strategy])
+            .args(flags)
+            .arg(file),
+        b"",
+    );
+    (o.status.code(), text(&o.stderr))
+}
+
 fn run_scenario(args: &[&str], stdin: &[u8]) -> Output {
     let wasm = wasi_test_wasm();
     let mut cmd = wasmrt();
@@ -907,16 +919,7 @@ fn compile_for_sandbox_flags() {
             assert_eq!(o.status.code(), Some(0), "{strategy}: {}", text(&o.stderr));
             cwasm
         };
-        let run = |flags: &[&str], file: &Path| {
-            let o = output(
-                wasmrt()
-                    .args(["run", "--strategy", strategy])
-                    .args(flags)
-                    .arg(file),
-                b"",
-            );
-            (o.status.code(), text(&o.stderr))
-        };
+        let run = |flags: &[&str], file: &Path| run_with(strategy, flags, file);
         let fueled = compile(&["--fuel", "1"], "fuel.cwasm");
         let (code, err) = run(&["--fuel", "100000"], &fueled);
         assert_eq!(code, Some(134), "{strategy}: {err}");
@@ -982,16 +985,7 @@ fn sandbox_flags_name_the_limit() {
         b"(module (memory 32) (func (export \"_start\")))",
     );
     for strategy in ["interp", "jit", "auto"] {
-        let run = |flags: &[&str], file: &Path| {
-            let o = output(
-                wasmrt()
-                    .args(["run", "--strategy", strategy])
-                    .args(flags)
-                    .arg(file),
-                b"",
-            );
-            (o.status.code(), text(&o.stderr))
-        };
+        let run = |flags: &[&str], file: &Path| run_with(strategy, flags, file);
         let (code, err) = run(&["--fuel", "100000"], &spin);
         assert_eq!(code, Some(134), "{strategy}: {err}");
         assert!(err.contains("all fuel consumed"), "{strategy}: {err}");
