@@ -151,11 +151,25 @@ impl FuncTranslator<'_, '_> {
         let ty = self.info.types[type_index as usize].clone();
         let args = self.popn(ty.params().len());
         let sig = self.wasm_sig(type_index);
-        let (wasm_call, slow) = self.split_on_native_entry(funcref);
+        // One tail call serves both the callee that has native code and the
+        // one `native_now` just compiled: it takes the entry as a parameter.
+        let tail = self.b.create_block();
+        let entry_param = self.b.append_block_param(tail, PTR);
+        let slow = self.b.create_block();
+        let wasm_call = self.b.ins().load(
+            PTR,
+            MemFlagsData::trusted(),
+            funcref,
+            abi::FUNCREF_WASM_CALL,
+        );
+        self.b
+            .ins()
+            .brif(wasm_call, tail, &[BlockArg::Value(wasm_call)], slow, &[]);
+        self.b.switch_to_block(tail);
         let call_args = self.native_call_args(funcref, &args);
         self.b
             .ins()
-            .return_call_indirect(sig, wasm_call, &call_args);
+            .return_call_indirect(sig, entry_param, &call_args);
 
         self.b.switch_to_block(slow);
         self.b.seal_block(slow);
@@ -180,10 +194,8 @@ impl FuncTranslator<'_, '_> {
             funcref,
             abi::FUNCREF_WASM_CALL,
         );
-        let call_args = self.native_call_args(funcref, &args);
-        self.b
-            .ins()
-            .return_call_indirect(sig, wasm_call, &call_args);
+        self.b.ins().jump(tail, &[BlockArg::Value(wasm_call)]);
+        self.b.seal_block(tail);
 
         self.b.switch_to_block(through_array);
         self.b.seal_block(through_array);
