@@ -510,6 +510,7 @@ fn native_code(
                     threads,
                     guarded,
                     engine.config().metering(),
+                    &Default::default(),
                 )?),
             }
         }

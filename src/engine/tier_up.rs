@@ -23,9 +23,12 @@ pub(crate) struct Tiered {
     /// Defined-function indices already requested (compiled, queued, or
     /// found unsupported).
     requested: HashSet<usize>,
-    /// The code, and the entries published from it; kept as long as the
-    /// module.
-    code: Vec<(JitModule, Box<NativeCode>)>,
+    /// The code, kept as long as the module.
+    code: Vec<JitModule>,
+    /// The entries published from it, one per compiled function (boxed:
+    /// functions point at them).
+    #[allow(clippy::vec_box)]
+    published: Vec<Box<NativeCode>>,
     /// On-stack-replacement entries asked for, by defined-function index
     /// and loop ordinal: the entry's address in `osr_code`, or 0 while it
     /// is being compiled or when it cannot be.
@@ -46,7 +49,7 @@ pub(crate) struct Tiered {
 
 impl Tiered {
     pub fn compiled_count(&self) -> usize {
-        self.code.len()
+        self.published.len()
     }
 
     /// How many on-stack-replacement entries have been compiled.
@@ -130,11 +133,7 @@ pub(crate) unsafe fn native_now(funcref: *mut VMFuncRef) -> bool {
     };
     // SAFETY: as above.
     let guarded = unsafe { (*vmctx).memories_guarded };
-    let published = |m: &ModuleInner| {
-        let p = m.funcs[defined].native().load(Ordering::Acquire);
-        (!p.is_null() && p != interp::untranslated()).then_some(p)
-    };
-    let native = match published(module) {
+    let native = match published(module, defined) {
         Some(p) => p,
         None => {
             {
@@ -155,14 +154,14 @@ pub(crate) unsafe fn native_now(funcref: *mut VMFuncRef) -> bool {
             // Called from native code: a panic (a code generator bug)
             // must not unwind into it.
             let compiled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                compile(module, defined, guarded)
+                compile(module, defined, guarded, false)
             }));
             if compiled.is_err() {
                 let mut tiered = module.tiered.lock().unwrap_or_else(|e| e.into_inner());
                 tiered.failed.insert(defined);
                 return false;
             }
-            match published(module) {
+            match published(module, defined) {
                 Some(p) => p,
                 None => return false,
             }
@@ -194,7 +193,7 @@ fn request(module: Arc<ModuleInner>, func_index: u32, guarded: bool) {
             return;
         }
     }
-    let job = while_alive(&module, move |m| compile(m, defined, guarded));
+    let job = while_alive(&module, move |m| compile(m, defined, guarded, true));
     schedule(&module, job);
 }
 
@@ -283,9 +282,16 @@ fn compile_osr(module: &ModuleInner, key: (usize, u32), guarded: bool) {
     let (defined, ordinal) = key;
     let (func_index, body) = body(module, defined);
     let metering = module.engine.config().metering();
-    let Ok(Some(code)) =
-        jit::compile_osr(&module.info, func_index, &body, ordinal, guarded, metering)
-    else {
+    let published = published_callees(module, &[defined], guarded);
+    let Ok(Some(code)) = jit::compile_osr(
+        &module.info,
+        func_index,
+        &body,
+        ordinal,
+        guarded,
+        metering,
+        &published,
+    ) else {
         return;
     };
     code.set_module_key(module.code_key());
@@ -318,46 +324,181 @@ fn worker() -> &'static Mutex<mpsc::Sender<Job>> {
     })
 }
 
+/// Most functions a tier-up batch compiles besides the hot one, and most
+/// bytes of their bodies: a hot function's callees are compiled with it
+/// so that its calls to them are direct machine calls (a call through a
+/// function's reference made compiled Rust code calling `malloc` and
+/// `free` 1.4x slower), within bounds that keep a batch's compilation
+/// short.
+const BATCH_MAX_CALLEES: usize = 16;
+const BATCH_MAX_CALLEE_BYTES: usize = 32 << 10;
+
 /// Compiles defined function `defined` and publishes its native code
 /// (`guarded`: without bounds checks on 32-bit memories; instances whose
 /// memories are not guarded go on interpreting it, see
 /// `NativeCode::runs_in`). A function the JIT does not support stays
-/// interpreted.
-fn compile(module: &ModuleInner, defined: usize, guarded: bool) {
-    let current = module.funcs[defined].native().load(Ordering::Acquire);
-    if !current.is_null() && current != interp::untranslated() {
-        // Compiled meanwhile (by `native_now`).
+/// interpreted. `with_callees`: in one batch with the functions it calls
+/// (see [`batch`]), which are published too.
+fn compile(module: &ModuleInner, defined: usize, guarded: bool, with_callees: bool) {
+    if published(module, defined).is_some() {
+        // Compiled meanwhile (by `native_now`, or in another's batch).
         return;
     }
-    let (func_index, body) = body(module, defined);
-    let failed = || {
-        let mut tiered = module.tiered.lock().unwrap_or_else(|e| e.into_inner());
-        tiered.failed.insert(defined);
+    let members = if with_callees {
+        batch(module, defined)
+    } else {
+        vec![defined]
     };
+    if !compile_batch(module, &members, guarded) && members.len() > 1 {
+        // (A batch that failed as a whole: the hot function alone.)
+        compile_batch(module, &[defined], guarded);
+    }
+}
+
+/// Compiles the defined functions `members` in one batch and publishes
+/// the native code of each; those the JIT does not support are
+/// remembered. False if the batch failed as a whole.
+fn compile_batch(module: &ModuleInner, members: &[usize], guarded: bool) -> bool {
+    let bodies: Vec<_> = members.iter().map(|&d| body(module, d)).collect();
+    let published = published_callees(module, members, guarded);
     let Ok(code) = jit::compile_functions(
         &module.info,
-        &[(func_index, body)],
+        &bodies,
         1,
         guarded,
         module.engine.config().metering(),
+        &published,
     ) else {
-        return failed();
+        let mut tiered = module.tiered.lock().unwrap_or_else(|e| e.into_inner());
+        if let [only] = members {
+            tiered.failed.insert(*only);
+        }
+        return false;
     };
     code.set_module_key(module.code_key());
-    let Some(native) = code.func(0) else {
-        return failed();
+    let mut tiered = module.tiered.lock().unwrap_or_else(|e| e.into_inner());
+    for (i, &defined) in members.iter().enumerate() {
+        let Some(native) = code.func(i) else {
+            tiered.failed.insert(defined);
+            continue;
+        };
+        let native = Box::new(native.code(guarded));
+        let entry = &*native as *const NativeCode as *mut NativeCode;
+        // Published over interpreter code only (not over the code another
+        // batch or `native_now` published meanwhile, which callers may
+        // have adopted already).
+        if module.funcs[defined]
+            .native()
+            .compare_exchange(
+                std::ptr::null_mut(),
+                entry,
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            )
+            .is_ok()
+        {
+            tiered.requested.insert(defined);
+            tiered.published.push(native);
+        }
+    }
+    tiered.code.push(code);
+    true
+}
+
+/// Defined function `defined`'s native code, if it has some.
+fn published(module: &ModuleInner, defined: usize) -> Option<*mut NativeCode> {
+    let p = module.funcs[defined].native().load(Ordering::Acquire);
+    (!p.is_null() && p != interp::untranslated()).then_some(p)
+}
+
+/// The defined functions (as module-function indices) that the bodies of
+/// `defined` call directly with `call` or `return_call`, each once.
+fn direct_callees(module: &ModuleInner, defined: usize) -> Vec<usize> {
+    let (_, body) = body(module, defined);
+    let imported = module.info.num_imported_funcs;
+    let mut callees = Vec::new();
+    let Ok(mut ops) = body.get_operators_reader() else {
+        return callees;
     };
-    let native = Box::new(native.code(guarded));
-    let published: *const NativeCode = &*native;
-    module
-        .tiered
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .code
-        .push((code, native));
-    module.funcs[defined]
-        .native()
-        .store(published as *mut NativeCode, Ordering::Release);
+    while !ops.eof() {
+        let Ok(op) = ops.read() else {
+            break;
+        };
+        if let wasmparser::Operator::Call { function_index }
+        | wasmparser::Operator::ReturnCall { function_index } = op
+        {
+            if let Some(callee) = function_index.checked_sub(imported) {
+                let callee = callee as usize;
+                if !callees.contains(&callee) {
+                    callees.push(callee);
+                }
+            }
+        }
+    }
+    callees
+}
+
+/// The batch that hot defined function `defined` is compiled in: it, then
+/// (breadth first, within the bounds above) the functions it and they
+/// call directly that have run in the interpreter (have its code: the
+/// callees a hot function really uses) and have no native code yet nor
+/// failed to get some.
+fn batch(module: &ModuleInner, defined: usize) -> Vec<usize> {
+    let failed = {
+        let tiered = module.tiered.lock().unwrap_or_else(|e| e.into_inner());
+        tiered.failed.clone()
+    };
+    let mut members = vec![defined];
+    let mut bytes = 0;
+    let mut next = 0;
+    while next < members.len() && members.len() <= BATCH_MAX_CALLEES {
+        for callee in direct_callees(module, members[next]) {
+            let interpreted = module.funcs[callee]
+                .native()
+                .load(Ordering::Acquire)
+                .is_null();
+            if !interpreted || failed.contains(&callee) || members.contains(&callee) {
+                continue;
+            }
+            let range = &module.info.func_bodies[callee];
+            let size = range.end - range.start;
+            if members.len() > BATCH_MAX_CALLEES || bytes + size > BATCH_MAX_CALLEE_BYTES {
+                continue;
+            }
+            bytes += size;
+            members.push(callee);
+        }
+        next += 1;
+    }
+    members
+}
+
+/// The functions that the bodies of `members` call directly and that
+/// have native code compiled for the same memories (`guarded`), by
+/// function index, with their wasm-call entries.
+fn published_callees(
+    module: &ModuleInner,
+    members: &[usize],
+    guarded: bool,
+) -> HashMap<u32, usize> {
+    let mut entries = HashMap::new();
+    for &member in members {
+        for callee in direct_callees(module, member) {
+            if members.contains(&callee) {
+                continue;
+            }
+            let Some(native) = published(module, callee) else {
+                continue;
+            };
+            // SAFETY: published code lives as long as the module.
+            let native = unsafe { &*native };
+            if native.guarded == guarded && !native.wasm_call.is_null() {
+                let index = module.info.num_imported_funcs + callee as u32;
+                entries.insert(index, native.wasm_call as usize);
+            }
+        }
+    }
+    entries
 }
 
 #[cfg(test)]
@@ -705,6 +846,108 @@ mod tests {
         // The guarded instance traps through its guard region.
         let trap = load(&mut store, &guarded, 65536).unwrap_err();
         assert_eq!(trap.code(), Some(TrapCode::MemoryOutOfBounds));
+    }
+
+    /// An engine that tiers up in the foreground at the `threshold`th call.
+    fn auto_at(threshold: u32) -> Engine {
+        let mut config = Config::new();
+        config
+            .strategy(Strategy::Auto)
+            .tier_up_threshold(threshold)
+            .tier_up_in_background(false);
+        Engine::new(&config)
+    }
+
+    fn call_i32(store: &mut Store, instance: &Instance, name: &str, arg: i32) -> i32 {
+        let f = instance.get_func(store, name).unwrap();
+        let mut out = [Val::I32(0)];
+        f.call(store, &[Val::I32(arg)], &mut out).unwrap();
+        match out[0] {
+            Val::I32(v) => v,
+            _ => unreachable!(),
+        }
+    }
+
+    /// A hot function is compiled in one batch with the functions it calls
+    /// directly, and those call, that have run (not one that has not), so
+    /// its calls to them are direct; all of them are published.
+    #[test]
+    fn a_hot_function_is_compiled_with_the_callees_it_ran() {
+        let engine = auto_at(3);
+        let text = r#"(module
+            (func $leaf (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+            (func $mid (param i32) (result i32) (i32.mul (call $leaf (local.get 0)) (i32.const 2)))
+            (func $never (param i32) (result i32) (i32.const -1))
+            (func (export "hot") (param i32) (result i32)
+              (if (result i32) (i32.eqz (local.get 0))
+                (then (call $mid (local.get 0)))
+                (else (if (result i32) (i32.eq (local.get 0) (i32.const 99))
+                  (then (call $never (local.get 0)))
+                  (else (return_call $mid (local.get 0))))))))"#;
+        let module = Module::new(&engine, &wat2wasm(text).unwrap()).unwrap();
+        let mut store = Store::new(&engine);
+        let instance = Instance::new(&mut store, &module, &[]).unwrap();
+        let m = module.inner();
+        // `hot` runs `mid` and `leaf` once, then becomes hot at its third
+        // call (before `mid` does).
+        assert_eq!(call_i32(&mut store, &instance, "hot", 0), 2);
+        assert_eq!(m.tiered.lock().unwrap().compiled_count(), 0);
+        assert_eq!(super::batch(m, 3), vec![3, 1, 0]);
+        for arg in [5, 6, 7] {
+            assert_eq!(call_i32(&mut store, &instance, "hot", arg), (arg + 1) * 2);
+        }
+        assert_eq!(m.tiered.lock().unwrap().compiled_count(), 3);
+        for (defined, native) in [(0, true), (1, true), (2, false), (3, true)] {
+            assert_eq!(super::published(m, defined).is_some(), native, "{defined}");
+        }
+        assert_eq!(call_i32(&mut store, &instance, "hot", 0), 2);
+        assert_eq!(call_i32(&mut store, &instance, "hot", 99), -1);
+    }
+
+    /// A batch takes at most `BATCH_MAX_CALLEES` callees besides the hot
+    /// function, and none that has native code already; a callee that has
+    /// some is called at its address (`published_callees`).
+    #[test]
+    fn a_batch_is_bounded_and_calls_native_callees_at_their_address() {
+        let engine = auto_at(u32::MAX);
+        let n = super::BATCH_MAX_CALLEES + 4;
+        let mut text = String::from("(module");
+        for i in 0..n {
+            text += &format!(" (func (export \"f{i}\") (param i32) (result i32) (i32.add (local.get 0) (i32.const {i})))");
+        }
+        text += " (func (export \"hot\") (param i32) (result i32) (local.get 0)";
+        for i in 0..n {
+            text += &format!(" (call {i})");
+        }
+        text += "))";
+        let module = Module::new(&engine, &wat2wasm(&text).unwrap()).unwrap();
+        let mut store = Store::new(&engine);
+        let instance = Instance::new(&mut store, &module, &[]).unwrap();
+        let m = module.inner();
+        let expected = (0..n as i32).sum::<i32>();
+        assert_eq!(call_i32(&mut store, &instance, "hot", 0), expected);
+        let members = super::batch(m, n);
+        assert_eq!(members.len(), super::BATCH_MAX_CALLEES + 1);
+        assert_eq!(members[..3], [n, 0, 1]);
+
+        // Function 0 alone gets native code; a batch for `hot` leaves it
+        // out and calls it at its address.
+        let guarded = store.inner.instances[instance.index as usize]
+            .vmctx
+            .memories_guarded;
+        super::compile(m, 0, guarded, false);
+        assert!(super::published(m, 0).is_some());
+        assert!(!super::batch(m, n).contains(&0));
+        let published = super::published_callees(m, &[n], guarded);
+        assert_eq!(published.len(), 1);
+        // SAFETY: published code lives as long as the module.
+        let entry = unsafe { (*super::published(m, 0).unwrap()).wasm_call } as usize;
+        assert_eq!(published[&0], entry);
+        // Code compiled for other memories does not call it.
+        assert!(super::published_callees(m, &[n], !guarded).is_empty());
+        super::compile(m, n, guarded, true);
+        assert!(super::published(m, n).is_some());
+        assert_eq!(call_i32(&mut store, &instance, "hot", 1), expected + 1);
     }
 
     /// A loop of tail calls between a native function and an interpreted

@@ -191,6 +191,17 @@ struct CallSite {
     callee: u32,
 }
 
+/// The address of a function's published native code in the code
+/// (`translate::PUBLISHED_NAMESPACE`), patched before placement. Only
+/// tier-up code has them, which is never serialized.
+struct PublishedSite {
+    /// Offset of the 8-byte field in the caller's code.
+    offset: usize,
+    /// The callee's function index.
+    callee: u32,
+    addend: i64,
+}
+
 /// One compiled function before placement.
 struct Compiled {
     code: Vec<u8>,
@@ -198,6 +209,9 @@ struct Compiled {
     calls: Vec<CallSite>,
     /// Runtime-function addresses (offset in `code`).
     libcalls: Vec<LibcallSite>,
+    /// Addresses of other functions' published native code (see
+    /// `translate::Options::published`).
+    published: Vec<PublishedSite>,
     /// The trap sites the fault handler knows (guarded mode, see
     /// [`code::FuncCode::traps`]).
     traps: Vec<(u32, TrapCode)>,
@@ -213,10 +227,11 @@ fn compile(ctx: &mut Context, isa: &OwnedTargetIsa) -> Result<Compiled, Untransl
         .map_err(|e| Untranslatable::Unsupported(format!("code generation: {:?}", e.inner)))?;
     // The only relocations native code may have are direct calls to
     // functions of the same batch and the absolute addresses of runtime
-    // functions (everything else is called through an address in a
-    // register).
+    // functions and of other functions' published code (everything else
+    // is called through an address in a register).
     let mut calls = Vec::new();
     let mut libcalls = Vec::new();
+    let mut published = Vec::new();
     for r in compiled.buffer.relocs() {
         let callee = match (&r.target, r.kind) {
             (FinalizedRelocTarget::ExternalName(ExternalName::User(name)), Reloc::Abs8)
@@ -225,6 +240,16 @@ fn compile(ctx: &mut Context, isa: &OwnedTargetIsa) -> Result<Compiled, Untransl
                 libcalls.push(LibcallSite {
                     offset: r.offset as usize,
                     id: names[*name].index,
+                    addend: r.addend,
+                });
+                continue;
+            }
+            (FinalizedRelocTarget::ExternalName(ExternalName::User(name)), Reloc::Abs8)
+                if names[*name].namespace == translate::PUBLISHED_NAMESPACE =>
+            {
+                published.push(PublishedSite {
+                    offset: r.offset as usize,
+                    callee: names[*name].index,
                     addend: r.addend,
                 });
                 continue;
@@ -265,6 +290,7 @@ fn compile(ctx: &mut Context, isa: &OwnedTargetIsa) -> Result<Compiled, Untransl
         srclocs,
         calls,
         libcalls,
+        published,
         traps,
         loop_head: layout::innermost_loop_head(&compiled.bb_starts, &compiled.bb_edges),
     })
@@ -393,28 +419,36 @@ fn compile_trampoline(
 /// code is only for instances whose 32-bit memories sit in guarded
 /// reservations
 /// ([`JitModule::guarded`]). `metering` says which fuel and epoch checks
-/// to compile in (the same as the interpreter's).
+/// to compile in (the same as the interpreter's). `published`: functions
+/// outside `funcs` that have native code compiled alike, by index, and
+/// their wasm-call entries (see `translate::Options::published`).
 pub fn compile_functions(
     info: &ModuleInfo,
     funcs: &[(u32, FunctionBody<'_>)],
     threads: usize,
     guarded: bool,
     metering: Metering,
+    published: &HashMap<u32, usize>,
 ) -> Result<JitModule, CompileError> {
     let isa = isa()?;
     if guarded {
         signals::install();
     }
     // Calls between the functions of the batch are direct machine calls
-    // when the batch is a whole module's functions (and a function's calls
-    // to itself in any batch: see `Options::direct`). A callee the JIT does
-    // not support is only known after compiling it: then the functions
-    // are compiled again, calling such callees through their references.
-    let direct = funcs.len() > 1;
+    // (see `translate::Batch`). A callee the JIT does not support is only
+    // known after compiling it: then the functions are compiled again,
+    // calling such callees through their references.
+    let members: Vec<u32> = funcs.iter().map(|f| f.0).collect();
+    let batch = if funcs.len() == info.func_bodies.len() {
+        translate::Batch::Module
+    } else {
+        translate::Batch::Only(&members)
+    };
     let mut excluded = HashSet::new();
     let calls = translate::Options {
-        direct,
+        batch,
         excluded: &excluded,
+        published,
         guarded,
         metering,
     };
@@ -436,8 +470,9 @@ pub fn compile_functions(
             .filter(|i| !compiled.contains(i))
             .collect();
         let calls = translate::Options {
-            direct,
+            batch,
             excluded: &excluded,
+            published,
             guarded,
             metering,
         };
@@ -460,6 +495,7 @@ pub fn compile_functions(
                 image.extend_from_slice(&c.code);
                 start_of.insert(func_index, start);
                 call_sites.extend(c.calls.into_iter().map(|s| (start, s)));
+                patch_published(&mut image, start, &c.published, published)?;
                 libcall_sites.extend(c.libcalls.into_iter().map(|s| LibcallSite {
                     offset: start + s.offset,
                     ..s
@@ -549,6 +585,7 @@ pub fn compile_osr(
     ordinal: u32,
     guarded: bool,
     metering: Metering,
+    published: &HashMap<u32, usize>,
 ) -> Result<Option<JitModule>, CompileError> {
     let isa = isa()?;
     if guarded {
@@ -556,8 +593,9 @@ pub fn compile_osr(
     }
     let excluded = HashSet::new();
     let calls = translate::Options {
-        direct: false,
+        batch: translate::Batch::Only(&[]),
         excluded: &excluded,
+        published,
         guarded,
         metering,
     };
@@ -578,6 +616,7 @@ pub fn compile_osr(
         srclocs,
         calls,
         libcalls,
+        published: published_sites,
         traps,
         loop_head,
     } = entry;
@@ -588,6 +627,7 @@ pub fn compile_osr(
     let mut image = Vec::new();
     let entry_start = layout::function_start(&mut image, loop_head);
     image.extend_from_slice(&code);
+    patch_published(&mut image, entry_start, &published_sites, published)?;
     let mut libcall_sites: Vec<LibcallSite> = libcalls
         .iter()
         .map(|s| LibcallSite {
@@ -653,6 +693,28 @@ impl JitModule {
             guarded,
         })
     }
+}
+
+/// Writes the addresses of other functions' published code into the code
+/// of a function placed at `start` in `image`.
+fn patch_published(
+    image: &mut [u8],
+    start: usize,
+    sites: &[PublishedSite],
+    published: &HashMap<u32, usize>,
+) -> Result<(), CompileError> {
+    for site in sites {
+        let Some(&entry) = published.get(&site.callee) else {
+            return Err(CompileError::new(
+                format!("call to function {} with no published code", site.callee),
+                0,
+            ));
+        };
+        let at = start + site.offset;
+        let addr = (entry as i64).wrapping_add(site.addend);
+        image[at..at + 8].copy_from_slice(&addr.to_le_bytes());
+    }
+    Ok(())
 }
 
 /// Writes the displacement of a direct call at `at` to code at `target`

@@ -380,13 +380,25 @@ impl FuncTranslator<'_, '_> {
         funcref
     }
 
-    /// Whether function `func` is compiled in this batch: every function
-    /// of a whole-module batch, and a function always with itself (a
-    /// recursive function compiled alone by tier-up calls itself directly)
-    /// unless this is an on-stack-replacement entry.
+    /// Whether function `func` is compiled in this batch (see [`Batch`]),
+    /// and a function always with itself (a recursive function compiled
+    /// by tier-up calls itself directly) unless this is an on-stack-
+    /// replacement entry.
     pub(super) fn in_batch(&self, func: u32) -> bool {
         // (An OSR entry is not the function: it calls it by reference.)
-        self.calls.direct || (func == self.func_index && self.osr.is_none())
+        let member = match self.calls.batch {
+            Batch::Module => true,
+            Batch::Only(funcs) => funcs.contains(&func),
+        };
+        member || (func == self.func_index && self.osr.is_none())
+    }
+
+    /// Whether a call to function `func` is a direct machine call: a
+    /// defined function compiled in this batch (that the JIT supports).
+    pub(super) fn calls_directly(&self, func: u32) -> bool {
+        self.in_batch(func)
+            && func >= self.info.num_imported_funcs
+            && !self.calls.excluded.contains(&func)
     }
 
     /// Calls function `func` of this module, compiled in the same batch, by
@@ -405,6 +417,47 @@ impl FuncTranslator<'_, '_> {
         let (callee, args) = self.direct_call(func, type_index);
         self.b.ins().return_call(callee, &args);
         self.reachable = false;
+    }
+
+    /// Calls function `func` of this module, which has native code outside
+    /// the batch (`Options::published`), at that code's address.
+    pub(super) fn call_published(&mut self, func: u32, type_index: u32) {
+        let (sig, entry, args) = self.published_call(func, type_index);
+        let call = self.b.ins().call_indirect(sig, entry, &args);
+        let rets = self.b.inst_results(call).to_vec();
+        self.stack.extend(rets);
+        self.reload_memory();
+    }
+
+    /// `return_call` of a function with native code outside the batch.
+    pub(super) fn tail_call_published(&mut self, func: u32, type_index: u32) {
+        let (sig, entry, args) = self.published_call(func, type_index);
+        self.b.ins().return_call_indirect(sig, entry, &args);
+        self.reachable = false;
+    }
+
+    /// The signature, entry address and arguments (popped) of a call to
+    /// function `func`'s published native code: its context is ours (a
+    /// function of the same instance). Each use imports the address anew,
+    /// as [`Self::libcall_address`] does, so that it is not one value
+    /// held in a register across the function.
+    fn published_call(&mut self, func: u32, type_index: u32) -> (SigRef, Value, Vec<Value>) {
+        let sig = self.wasm_sig(type_index);
+        let n = self.info.types[type_index as usize].params().len();
+        let name = self
+            .b
+            .func
+            .declare_imported_user_function(ir::UserExternalName::new(PUBLISHED_NAMESPACE, func));
+        let f = self.b.import_function(ir::ExtFuncData {
+            name: ir::ExternalName::user(name),
+            signature: sig,
+            colocated: false,
+            patchable: false,
+        });
+        let entry = self.b.ins().func_addr(PTR, f);
+        let mut args = vec![self.vmctx, self.vmctx];
+        args.extend(self.popn(n));
+        (sig, entry, args)
     }
 
     /// The callee and the arguments (popped) of a direct call to `func`.

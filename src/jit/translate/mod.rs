@@ -277,17 +277,37 @@ fn checked() -> MemFlagsData {
 /// namespace 0 is the module's own functions.
 pub const LIBCALL_NAMESPACE: u32 = 2;
 
+/// The namespace of the external names that stand for the native code a
+/// function of the module already has outside the batch
+/// (`UserExternalName::new(PUBLISHED_NAMESPACE, function_index)`), an
+/// absolute address patched in before the code is placed.
+pub const PUBLISHED_NAMESPACE: u32 = 3;
+
+/// Which functions a batch compiles together (calls between them are
+/// direct machine calls; the callee's context is then the caller's).
+#[derive(Copy, Clone)]
+pub enum Batch<'a> {
+    /// Every function of the module (the `jit` strategy).
+    Module,
+    /// These functions, by index (tier-up: a hot function and callees
+    /// that have run). A function's calls to itself are direct in any
+    /// batch.
+    Only(&'a [u32]),
+}
+
 /// How a batch of functions is compiled.
 #[derive(Copy, Clone)]
 pub struct Options<'a> {
-    /// Whether calls to the module's own functions may be direct machine
-    /// calls to code of the same batch (the callee's context is then the
-    /// caller's): a batch of a whole module's functions. A function's
-    /// calls to itself are direct in any batch.
-    pub direct: bool,
+    pub batch: Batch<'a>,
     /// Functions that must be called through their reference anyway (not
     /// compiled in this batch).
     pub excluded: &'a HashSet<u32>,
+    /// Functions outside the batch that already have native code compiled
+    /// alike (same memories, same metering), by index: the address of
+    /// their wasm-call entry. Calls to them are calls to that address
+    /// instead of through their reference (the code never moves and lives
+    /// as long as the module, like the batch's own).
+    pub published: &'a HashMap<u32, usize>,
     /// Whether every 32-bit memory will sit in a guarded reservation (no
     /// explicit bounds checks; see `LinearMemory::new_guarded`).
     pub guarded: bool,

@@ -184,12 +184,13 @@ impl FuncTranslator<'_, '_> {
             }
             O::Call { function_index } => {
                 let ty = self.info.func_types[function_index as usize];
-                if self.in_batch(function_index)
-                    && function_index >= self.info.num_imported_funcs
-                    && !self.calls.excluded.contains(&function_index)
-                    && !self.in_try_table()
-                {
+                if self.in_try_table() {
+                    let funcref = self.funcref_of(function_index);
+                    self.call_funcref(funcref, ty)?;
+                } else if self.calls_directly(function_index) {
                     self.call_direct(function_index, ty);
+                } else if self.calls.published.contains_key(&function_index) {
+                    self.call_published(function_index, ty);
                 } else {
                     let funcref = self.funcref_of(function_index);
                     self.call_funcref(funcref, ty)?;
@@ -219,11 +220,10 @@ impl FuncTranslator<'_, '_> {
             }
             O::ReturnCall { function_index } => {
                 let ty = self.info.func_types[function_index as usize];
-                if self.in_batch(function_index)
-                    && function_index >= self.info.num_imported_funcs
-                    && !self.calls.excluded.contains(&function_index)
-                {
+                if self.calls_directly(function_index) {
                     self.tail_call_direct(function_index, ty);
+                } else if self.calls.published.contains_key(&function_index) {
+                    self.tail_call_published(function_index, ty);
                 } else {
                     let funcref = self.funcref_of(function_index);
                     self.tail_call_funcref(funcref, ty)?;
