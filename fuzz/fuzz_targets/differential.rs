@@ -1,7 +1,9 @@
 //! Differential: the same terminating wasm-smith module runs in the
 //! interpreter, the JIT, `auto` (eager, synchronous tier-up), `auto`
-//! never tiering up (its first tier: the light translator's code) and
-//! `auto` tiering up from the first call on the background thread; each
+//! tiering up at a function's second call or loop iteration (compiled
+//! with the callees it ran, see `tier_up::batch`), `auto` never tiering
+//! up (its first tier: the light translator's code) and `auto` tiering
+//! up from the first call on the background thread; each
 //! export's results (NaNs compared as "is NaN"), trap codes and
 //! messages, exported globals and memory contents must agree. Some inputs
 //! run with fuel metering: then the fuel left after each call must agree
@@ -25,6 +27,11 @@ fuzz_target!(|data: &[u8]| {
     auto.strategy(Strategy::Auto)
         .tier_up_threshold(1)
         .tier_up_in_background(false);
+    let mut second = Config::new();
+    second
+        .strategy(Strategy::Auto)
+        .tier_up_threshold(2)
+        .tier_up_in_background(false);
     let mut background = Config::new();
     background.strategy(Strategy::Auto).tier_up_threshold(1);
     let mut first_tier = Config::new();
@@ -41,6 +48,11 @@ fuzz_target!(|data: &[u8]| {
     let c = wasmrt_fuzz::run_metered(&auto, &wasm, fuel);
     assert_eq!(a, b, "interpreter and JIT differ");
     assert_eq!(a, c, "interpreter and auto differ");
+    let f = wasmrt_fuzz::run_metered(&second, &wasm, fuel);
+    assert_eq!(
+        a, f,
+        "interpreter and auto tiering up at the second call differ"
+    );
     let d = wasmrt_fuzz::run_metered(&first_tier, &wasm, fuel);
     assert_eq!(a, d, "interpreter and auto's first tier differ");
     // As deployed (compiled on the background thread, published while
