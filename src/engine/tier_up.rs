@@ -17,6 +17,9 @@ use std::sync::atomic::Ordering;
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex, OnceLock};
 
+mod batch;
+use batch::{batch, published_callees};
+
 /// A module's functions compiled by tier-up.
 #[derive(Default)]
 pub(crate) struct Tiered {
@@ -324,15 +327,6 @@ fn worker() -> &'static Mutex<mpsc::Sender<Job>> {
     })
 }
 
-/// Most functions a tier-up batch compiles besides the hot one, and most
-/// bytes of their bodies: a hot function's callees are compiled with it
-/// so that its calls to them are direct machine calls (a call through a
-/// function's reference made compiled Rust code calling `malloc` and
-/// `free` 1.4x slower), within bounds that keep a batch's compilation
-/// short.
-const BATCH_MAX_CALLEES: usize = 16;
-const BATCH_MAX_CALLEE_BYTES: usize = 32 << 10;
-
 /// Compiles defined function `defined` and publishes its native code
 /// (`guarded`: without bounds checks on 32-bit memories; instances whose
 /// memories are not guarded go on interpreting it, see
@@ -409,96 +403,6 @@ fn compile_batch(module: &ModuleInner, members: &[usize], guarded: bool) -> bool
 fn published(module: &ModuleInner, defined: usize) -> Option<*mut NativeCode> {
     let p = module.funcs[defined].native().load(Ordering::Acquire);
     (!p.is_null() && p != interp::untranslated()).then_some(p)
-}
-
-/// The defined functions (as module-function indices) that the bodies of
-/// `defined` call directly with `call` or `return_call`, each once.
-fn direct_callees(module: &ModuleInner, defined: usize) -> Vec<usize> {
-    let (_, body) = body(module, defined);
-    let imported = module.info.num_imported_funcs;
-    let mut callees = Vec::new();
-    let Ok(mut ops) = body.get_operators_reader() else {
-        return callees;
-    };
-    while !ops.eof() {
-        let Ok(op) = ops.read() else {
-            break;
-        };
-        if let wasmparser::Operator::Call { function_index }
-        | wasmparser::Operator::ReturnCall { function_index } = op
-        {
-            if let Some(callee) = function_index.checked_sub(imported) {
-                let callee = callee as usize;
-                if !callees.contains(&callee) {
-                    callees.push(callee);
-                }
-            }
-        }
-    }
-    callees
-}
-
-/// The batch that hot defined function `defined` is compiled in: it, then
-/// (breadth first, within the bounds above) the functions it and they
-/// call directly that have run in the interpreter (have its code: the
-/// callees a hot function really uses) and have no native code yet nor
-/// failed to get some.
-fn batch(module: &ModuleInner, defined: usize) -> Vec<usize> {
-    let failed = {
-        let tiered = module.tiered.lock().unwrap_or_else(|e| e.into_inner());
-        tiered.failed.clone()
-    };
-    let mut members = vec![defined];
-    let mut bytes = 0;
-    let mut next = 0;
-    while next < members.len() && members.len() <= BATCH_MAX_CALLEES {
-        for callee in direct_callees(module, members[next]) {
-            let interpreted = module.funcs[callee]
-                .native()
-                .load(Ordering::Acquire)
-                .is_null();
-            if !interpreted || failed.contains(&callee) || members.contains(&callee) {
-                continue;
-            }
-            let range = &module.info.func_bodies[callee];
-            let size = range.end - range.start;
-            if members.len() > BATCH_MAX_CALLEES || bytes + size > BATCH_MAX_CALLEE_BYTES {
-                continue;
-            }
-            bytes += size;
-            members.push(callee);
-        }
-        next += 1;
-    }
-    members
-}
-
-/// The functions that the bodies of `members` call directly and that
-/// have native code compiled for the same memories (`guarded`), by
-/// function index, with their wasm-call entries.
-fn published_callees(
-    module: &ModuleInner,
-    members: &[usize],
-    guarded: bool,
-) -> HashMap<u32, usize> {
-    let mut entries = HashMap::new();
-    for &member in members {
-        for callee in direct_callees(module, member) {
-            if members.contains(&callee) {
-                continue;
-            }
-            let Some(native) = published(module, callee) else {
-                continue;
-            };
-            // SAFETY: published code lives as long as the module.
-            let native = unsafe { &*native };
-            if native.guarded == guarded && !native.wasm_call.is_null() {
-                let index = module.info.num_imported_funcs + callee as u32;
-                entries.insert(index, native.wasm_call as usize);
-            }
-        }
-    }
-    entries
 }
 
 #[cfg(test)]
@@ -846,108 +750,6 @@ mod tests {
         // The guarded instance traps through its guard region.
         let trap = load(&mut store, &guarded, 65536).unwrap_err();
         assert_eq!(trap.code(), Some(TrapCode::MemoryOutOfBounds));
-    }
-
-    /// An engine that tiers up in the foreground at the `threshold`th call.
-    fn auto_at(threshold: u32) -> Engine {
-        let mut config = Config::new();
-        config
-            .strategy(Strategy::Auto)
-            .tier_up_threshold(threshold)
-            .tier_up_in_background(false);
-        Engine::new(&config)
-    }
-
-    fn call_i32(store: &mut Store, instance: &Instance, name: &str, arg: i32) -> i32 {
-        let f = instance.get_func(store, name).unwrap();
-        let mut out = [Val::I32(0)];
-        f.call(store, &[Val::I32(arg)], &mut out).unwrap();
-        match out[0] {
-            Val::I32(v) => v,
-            _ => unreachable!(),
-        }
-    }
-
-    /// A hot function is compiled in one batch with the functions it calls
-    /// directly, and those call, that have run (not one that has not), so
-    /// its calls to them are direct; all of them are published.
-    #[test]
-    fn a_hot_function_is_compiled_with_the_callees_it_ran() {
-        let engine = auto_at(3);
-        let text = r#"(module
-            (func $leaf (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
-            (func $mid (param i32) (result i32) (i32.mul (call $leaf (local.get 0)) (i32.const 2)))
-            (func $never (param i32) (result i32) (i32.const -1))
-            (func (export "hot") (param i32) (result i32)
-              (if (result i32) (i32.eqz (local.get 0))
-                (then (call $mid (local.get 0)))
-                (else (if (result i32) (i32.eq (local.get 0) (i32.const 99))
-                  (then (call $never (local.get 0)))
-                  (else (return_call $mid (local.get 0))))))))"#;
-        let module = Module::new(&engine, &wat2wasm(text).unwrap()).unwrap();
-        let mut store = Store::new(&engine);
-        let instance = Instance::new(&mut store, &module, &[]).unwrap();
-        let m = module.inner();
-        // `hot` runs `mid` and `leaf` once, then becomes hot at its third
-        // call (before `mid` does).
-        assert_eq!(call_i32(&mut store, &instance, "hot", 0), 2);
-        assert_eq!(m.tiered.lock().unwrap().compiled_count(), 0);
-        assert_eq!(super::batch(m, 3), vec![3, 1, 0]);
-        for arg in [5, 6, 7] {
-            assert_eq!(call_i32(&mut store, &instance, "hot", arg), (arg + 1) * 2);
-        }
-        assert_eq!(m.tiered.lock().unwrap().compiled_count(), 3);
-        for (defined, native) in [(0, true), (1, true), (2, false), (3, true)] {
-            assert_eq!(super::published(m, defined).is_some(), native, "{defined}");
-        }
-        assert_eq!(call_i32(&mut store, &instance, "hot", 0), 2);
-        assert_eq!(call_i32(&mut store, &instance, "hot", 99), -1);
-    }
-
-    /// A batch takes at most `BATCH_MAX_CALLEES` callees besides the hot
-    /// function, and none that has native code already; a callee that has
-    /// some is called at its address (`published_callees`).
-    #[test]
-    fn a_batch_is_bounded_and_calls_native_callees_at_their_address() {
-        let engine = auto_at(u32::MAX);
-        let n = super::BATCH_MAX_CALLEES + 4;
-        let mut text = String::from("(module");
-        for i in 0..n {
-            text += &format!(" (func (export \"f{i}\") (param i32) (result i32) (i32.add (local.get 0) (i32.const {i})))");
-        }
-        text += " (func (export \"hot\") (param i32) (result i32) (local.get 0)";
-        for i in 0..n {
-            text += &format!(" (call {i})");
-        }
-        text += "))";
-        let module = Module::new(&engine, &wat2wasm(&text).unwrap()).unwrap();
-        let mut store = Store::new(&engine);
-        let instance = Instance::new(&mut store, &module, &[]).unwrap();
-        let m = module.inner();
-        let expected = (0..n as i32).sum::<i32>();
-        assert_eq!(call_i32(&mut store, &instance, "hot", 0), expected);
-        let members = super::batch(m, n);
-        assert_eq!(members.len(), super::BATCH_MAX_CALLEES + 1);
-        assert_eq!(members[..3], [n, 0, 1]);
-
-        // Function 0 alone gets native code; a batch for `hot` leaves it
-        // out and calls it at its address.
-        let guarded = store.inner.instances[instance.index as usize]
-            .vmctx
-            .memories_guarded;
-        super::compile(m, 0, guarded, false);
-        assert!(super::published(m, 0).is_some());
-        assert!(!super::batch(m, n).contains(&0));
-        let published = super::published_callees(m, &[n], guarded);
-        assert_eq!(published.len(), 1);
-        // SAFETY: published code lives as long as the module.
-        let entry = unsafe { (*super::published(m, 0).unwrap()).wasm_call } as usize;
-        assert_eq!(published[&0], entry);
-        // Code compiled for other memories does not call it.
-        assert!(super::published_callees(m, &[n], !guarded).is_empty());
-        super::compile(m, n, guarded, true);
-        assert!(super::published(m, n).is_some());
-        assert_eq!(call_i32(&mut store, &instance, "hot", 1), expected + 1);
     }
 
     /// A loop of tail calls between a native function and an interpreted
