@@ -18,7 +18,7 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex, OnceLock};
 
 mod batch;
-use batch::{batch, published_callees};
+use batch::{plan, Plan, BATCH_MAX_CALLEES};
 
 /// A module's functions compiled by tier-up.
 #[derive(Default)]
@@ -285,7 +285,7 @@ fn compile_osr(module: &ModuleInner, key: (usize, u32), guarded: bool) {
     let (defined, ordinal) = key;
     let (func_index, body) = body(module, defined);
     let metering = module.engine.config().metering();
-    let published = published_callees(module, &[defined], guarded);
+    let published = plan(module, defined, guarded, 0).published;
     let Ok(Some(code)) = jit::compile_osr(
         &module.info,
         func_index,
@@ -332,40 +332,37 @@ fn worker() -> &'static Mutex<mpsc::Sender<Job>> {
 /// memories are not guarded go on interpreting it, see
 /// `NativeCode::runs_in`). A function the JIT does not support stays
 /// interpreted. `with_callees`: in one batch with the functions it calls
-/// (see [`batch`]), which are published too.
+/// (see [`plan`]), which are published too.
 fn compile(module: &ModuleInner, defined: usize, guarded: bool, with_callees: bool) {
     if published(module, defined).is_some() {
         // Compiled meanwhile (by `native_now`, or in another's batch).
         return;
     }
-    let members = if with_callees {
-        batch(module, defined)
-    } else {
-        vec![defined]
-    };
-    if !compile_batch(module, &members, guarded) && members.len() > 1 {
+    let max_callees = if with_callees { BATCH_MAX_CALLEES } else { 0 };
+    let batch = plan(module, defined, guarded, max_callees);
+    if !compile_batch(module, &batch, guarded) && batch.members.len() > 1 {
         // (A batch that failed as a whole: the hot function alone.)
-        compile_batch(module, &[defined], guarded);
+        compile_batch(module, &plan(module, defined, guarded, 0), guarded);
     }
 }
 
-/// Compiles the defined functions `members` in one batch and publishes
-/// the native code of each; those the JIT does not support are
-/// remembered. False if the batch failed as a whole.
-fn compile_batch(module: &ModuleInner, members: &[usize], guarded: bool) -> bool {
+/// Compiles the functions of `batch` and publishes the native code of
+/// each; those the JIT does not support are remembered. False if the
+/// batch failed as a whole.
+fn compile_batch(module: &ModuleInner, batch: &Plan, guarded: bool) -> bool {
+    let members = &batch.members;
     let bodies: Vec<_> = members.iter().map(|&d| body(module, d)).collect();
-    let published = published_callees(module, members, guarded);
     let Ok(code) = jit::compile_functions(
         &module.info,
         &bodies,
         1,
         guarded,
         module.engine.config().metering(),
-        &published,
+        &batch.published,
     ) else {
         let mut tiered = module.tiered.lock().unwrap_or_else(|e| e.into_inner());
-        if let [only] = members {
-            tiered.failed.insert(*only);
+        if let [only] = members[..] {
+            tiered.failed.insert(only);
         }
         return false;
     };

@@ -3,8 +3,9 @@
 //! (as in `jit`'s whole-module batch), and the native code it may call at
 //! its address.
 
-use super::{body, published};
+use super::body;
 use crate::engine::module::ModuleInner;
+use crate::interp;
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 
@@ -15,7 +16,7 @@ use std::sync::atomic::Ordering;
 /// `free` 1.4x slower), within bounds that keep a batch's compilation
 /// short.
 pub(super) const BATCH_MAX_CALLEES: usize = 16;
-pub(super) const BATCH_MAX_CALLEE_BYTES: usize = 32 << 10;
+const BATCH_MAX_CALLEE_BYTES: usize = 32 << 10;
 
 /// The defined functions (as module-function indices) that the bodies of
 /// `defined` call directly with `call` or `return_call`, each once.
@@ -44,67 +45,66 @@ fn direct_callees(module: &ModuleInner, defined: usize) -> Vec<usize> {
     callees
 }
 
-/// The batch that hot defined function `defined` is compiled in: it, then
-/// (breadth first, within the bounds above) the functions it and they
-/// call directly that have run in the interpreter (have its code: the
-/// callees a hot function really uses) and have no native code yet nor
-/// failed to get some.
-pub(super) fn batch(module: &ModuleInner, defined: usize) -> Vec<usize> {
+/// What a tier-up compiles: the functions of the batch (defined-function
+/// indices, the hot one first) and the native code outside it that they
+/// may call at its address.
+pub(super) struct Plan {
+    pub members: Vec<usize>,
+    /// By function index, the wasm-call entries (see
+    /// `translate::Options::published`).
+    pub published: HashMap<u32, usize>,
+}
+
+/// Plans the compilation of hot defined function `defined` with at most
+/// `max_callees` others. Breadth first over the functions it and they
+/// call directly: one that has native code compiled for the same memories
+/// (`guarded`) is called at its address; one that has run in the
+/// interpreter (has its code: a callee the hot function really uses) and
+/// did not fail to compile joins the batch, within `max_callees` and
+/// `BATCH_MAX_CALLEE_BYTES` of bodies.
+pub(super) fn plan(
+    module: &ModuleInner,
+    defined: usize,
+    guarded: bool,
+    max_callees: usize,
+) -> Plan {
     let failed = {
         let tiered = module.tiered.lock().unwrap_or_else(|e| e.into_inner());
         tiered.failed.clone()
     };
     let mut members = vec![defined];
+    let mut published = HashMap::new();
     let mut bytes = 0;
     let mut next = 0;
-    while next < members.len() && members.len() <= BATCH_MAX_CALLEES {
+    while next < members.len() {
         for callee in direct_callees(module, members[next]) {
-            let interpreted = module.funcs[callee]
-                .native()
-                .load(Ordering::Acquire)
-                .is_null();
-            if !interpreted || failed.contains(&callee) || members.contains(&callee) {
-                continue;
-            }
-            let range = &module.info.func_bodies[callee];
-            let size = range.end - range.start;
-            if members.len() > BATCH_MAX_CALLEES || bytes + size > BATCH_MAX_CALLEE_BYTES {
-                continue;
-            }
-            bytes += size;
-            members.push(callee);
-        }
-        next += 1;
-    }
-    members
-}
-
-/// The functions that the bodies of `members` call directly and that
-/// have native code compiled for the same memories (`guarded`), by
-/// function index, with their wasm-call entries.
-pub(super) fn published_callees(
-    module: &ModuleInner,
-    members: &[usize],
-    guarded: bool,
-) -> HashMap<u32, usize> {
-    let mut entries = HashMap::new();
-    for &member in members {
-        for callee in direct_callees(module, member) {
             if members.contains(&callee) {
                 continue;
             }
-            let Some(native) = published(module, callee) else {
-                continue;
-            };
-            // SAFETY: published code lives as long as the module.
-            let native = unsafe { &*native };
-            if native.guarded == guarded && !native.wasm_call.is_null() {
-                let index = module.info.num_imported_funcs + callee as u32;
-                entries.insert(index, native.wasm_call as usize);
+            let native = module.funcs[callee].native().load(Ordering::Acquire);
+            if native.is_null() {
+                // Interpreted.
+                let range = &module.info.func_bodies[callee];
+                let size = range.end - range.start;
+                if !failed.contains(&callee)
+                    && members.len() <= max_callees
+                    && bytes + size <= BATCH_MAX_CALLEE_BYTES
+                {
+                    bytes += size;
+                    members.push(callee);
+                }
+            } else if native != interp::untranslated() {
+                // SAFETY: published code lives as long as the module.
+                let native = unsafe { &*native };
+                if native.guarded == guarded && !native.wasm_call.is_null() {
+                    let index = module.info.num_imported_funcs + callee as u32;
+                    published.insert(index, native.wasm_call as usize);
+                }
             }
         }
+        next += 1;
     }
-    entries
+    Plan { members, published }
 }
 
 #[cfg(test)]
@@ -156,7 +156,12 @@ mod tests {
         // call (before `mid` does).
         assert_eq!(call_i32(&mut store, &instance, "hot", 0), 2);
         assert_eq!(m.tiered.lock().unwrap().compiled_count(), 0);
-        assert_eq!(super::batch(m, 3), vec![3, 1, 0]);
+        let guarded = store.inner.instances[instance.index as usize]
+            .vmctx
+            .memories_guarded;
+        let plan = super::plan(m, 3, guarded, super::BATCH_MAX_CALLEES);
+        assert_eq!(plan.members, vec![3, 1, 0]);
+        assert!(plan.published.is_empty());
         for arg in [5, 6, 7] {
             assert_eq!(call_i32(&mut store, &instance, "hot", arg), (arg + 1) * 2);
         }
@@ -170,7 +175,7 @@ mod tests {
 
     /// A batch takes at most `BATCH_MAX_CALLEES` callees besides the hot
     /// function, and none that has native code already; a callee that has
-    /// some is called at its address (`published_callees`).
+    /// some is called at its address (`Plan::published`).
     #[test]
     fn a_batch_is_bounded_and_calls_native_callees_at_their_address() {
         let engine = auto_at(u32::MAX);
@@ -190,25 +195,27 @@ mod tests {
         let m = module.inner();
         let expected = (0..n as i32).sum::<i32>();
         assert_eq!(call_i32(&mut store, &instance, "hot", 0), expected);
-        let members = super::batch(m, n);
+        let guarded = store.inner.instances[instance.index as usize]
+            .vmctx
+            .memories_guarded;
+        let members = super::plan(m, n, guarded, super::BATCH_MAX_CALLEES).members;
         assert_eq!(members.len(), super::BATCH_MAX_CALLEES + 1);
         assert_eq!(members[..3], [n, 0, 1]);
 
         // Function 0 alone gets native code; a batch for `hot` leaves it
         // out and calls it at its address.
-        let guarded = store.inner.instances[instance.index as usize]
-            .vmctx
-            .memories_guarded;
         compile(m, 0, guarded, false);
         assert!(published(m, 0).is_some());
-        assert!(!super::batch(m, n).contains(&0));
-        let entries = super::published_callees(m, &[n], guarded);
-        assert_eq!(entries.len(), 1);
+        let plan = super::plan(m, n, guarded, super::BATCH_MAX_CALLEES);
+        assert!(!plan.members.contains(&0));
+        assert_eq!(plan.published.len(), 1);
         // SAFETY: published code lives as long as the module.
         let entry = unsafe { (*published(m, 0).unwrap()).wasm_call } as usize;
-        assert_eq!(entries[&0], entry);
+        assert_eq!(plan.published[&0], entry);
         // Code compiled for other memories does not call it.
-        assert!(super::published_callees(m, &[n], !guarded).is_empty());
+        assert!(super::plan(m, n, !guarded, 0).published.is_empty());
+        // Nor does a plan without callees leave it out.
+        assert_eq!(super::plan(m, n, guarded, 0).members, [n]);
         compile(m, n, guarded, true);
         assert!(published(m, n).is_some());
         assert_eq!(call_i32(&mut store, &instance, "hot", 1), expected + 1);
