@@ -156,12 +156,7 @@ impl FuncTranslator<'_, '_> {
         let tail = self.b.create_block();
         let entry_param = self.b.append_block_param(tail, PTR);
         let slow = self.b.create_block();
-        let wasm_call = self.b.ins().load(
-            PTR,
-            MemFlagsData::trusted(),
-            funcref,
-            abi::FUNCREF_WASM_CALL,
-        );
+        let wasm_call = self.native_entry(funcref);
         self.b
             .ins()
             .brif(wasm_call, tail, &[BlockArg::Value(wasm_call)], slow, &[]);
@@ -188,12 +183,7 @@ impl FuncTranslator<'_, '_> {
             .brif(compiled, now_native, &[], through_array, &[]);
         self.b.switch_to_block(now_native);
         self.b.seal_block(now_native);
-        let wasm_call = self.b.ins().load(
-            PTR,
-            MemFlagsData::trusted(),
-            funcref,
-            abi::FUNCREF_WASM_CALL,
-        );
+        let wasm_call = self.native_entry(funcref);
         self.b.ins().jump(tail, &[BlockArg::Value(wasm_call)]);
         self.b.seal_block(tail);
 
@@ -211,16 +201,22 @@ impl FuncTranslator<'_, '_> {
     fn split_on_native_entry(&mut self, funcref: Value) -> (Value, Block) {
         let native = self.b.create_block();
         let slow = self.b.create_block();
-        let wasm_call = self.b.ins().load(
-            PTR,
-            MemFlagsData::trusted(),
-            funcref,
-            abi::FUNCREF_WASM_CALL,
-        );
+        let wasm_call = self.native_entry(funcref);
         self.b.ins().brif(wasm_call, native, &[], slow, &[]);
         self.b.switch_to_block(native);
         self.b.seal_block(native);
         (wasm_call, slow)
+    }
+
+    /// `funcref`'s native entry (`wasm_call`), null while it has none. Not
+    /// a read-only load: tier-up sets it.
+    fn native_entry(&mut self, funcref: Value) -> Value {
+        self.b.ins().load(
+            PTR,
+            MemFlagsData::trusted(),
+            funcref,
+            abi::FUNCREF_WASM_CALL,
+        )
     }
 
     /// The arguments of a native call through `funcref`: the callee's
