@@ -206,7 +206,8 @@ void wasmrt_config_pooling_allocator_set(wasm_config_t *config,
 
 // With `WASMRT_STRATEGY_AUTO`: the number of calls plus loop iterations
 // after which a function is compiled to native code (at least 1; default
-// 1000).
+// 1000), together with the functions it calls directly that have run
+// (docs/JIT.md, "Strategies").
 void wasmrt_config_tier_up_threshold_set(wasm_config_t *config, uint32_t count);
 
 // With `WASMRT_STRATEGY_AUTO`: whether hot functions are compiled on a
