@@ -228,7 +228,8 @@ pub unsafe extern "C" fn wasmrt_config_pooling_allocator_set(
 
 /// With `WASMRT_STRATEGY_AUTO`: the number of calls plus loop iterations
 /// after which a function is compiled to native code (at least 1; default
-/// 1000).
+/// 1000), together with the functions it calls directly that have run
+/// (docs/JIT.md, "Strategies").
 #[no_mangle]
 pub unsafe extern "C" fn wasmrt_config_tier_up_threshold_set(
     config: *mut wasm_config_t,
