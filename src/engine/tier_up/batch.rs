@@ -188,7 +188,8 @@ mod tests {
         for i in 0..n {
             text += &format!(" (call {i})");
         }
-        text += "))";
+        text += ")";
+        text += " (func (export \"tail\") (param i32) (result i32) (return_call 0 (local.get 0))))";
         let module = Module::new(&engine, &wat2wasm(&text).unwrap()).unwrap();
         let mut store = Store::new(&engine);
         let instance = Instance::new(&mut store, &module, &[]).unwrap();
@@ -219,5 +220,11 @@ mod tests {
         compile(m, n, guarded, true);
         assert!(published(m, n).is_some());
         assert_eq!(call_i32(&mut store, &instance, "hot", 1), expected + 1);
+        // A tail call to published code jumps to its address.
+        assert_eq!(call_i32(&mut store, &instance, "tail", 6), 6);
+        assert_eq!(super::plan(m, n + 1, guarded, 0).published.len(), 1);
+        compile(m, n + 1, guarded, true);
+        assert!(published(m, n + 1).is_some());
+        assert_eq!(call_i32(&mut store, &instance, "tail", 7), 7);
     }
 }

@@ -400,78 +400,80 @@ impl FuncTranslator<'_, '_> {
     /// Calls function `func` of this module, compiled in the same batch, by
     /// a machine call (the code is placed and the call patched later).
     pub(super) fn call_direct(&mut self, func: u32, type_index: u32) {
-        let (callee, args) = self.direct_call(func, type_index);
+        self.call_known(Callee::Batch, func, type_index);
+    }
+
+    /// `return_call` of a function of the same batch: a machine jump
+    /// (patched like a call), so the stack stays constant.
+    pub(super) fn tail_call_direct(&mut self, func: u32, type_index: u32) {
+        self.tail_call_known(Callee::Batch, func, type_index);
+    }
+
+    /// Calls function `func` of this module, which has native code outside
+    /// the batch (`Options::published`), at that code's address.
+    pub(super) fn call_published(&mut self, func: u32, type_index: u32) {
+        self.call_known(Callee::Published, func, type_index);
+    }
+
+    /// `return_call` of a function with native code outside the batch.
+    pub(super) fn tail_call_published(&mut self, func: u32, type_index: u32) {
+        self.tail_call_known(Callee::Published, func, type_index);
+    }
+
+    fn call_known(&mut self, callee: Callee, func: u32, type_index: u32) {
+        let (callee, args) = self.known_callee(callee, func, type_index);
         let call = self.b.ins().call(callee, &args);
         let rets = self.b.inst_results(call).to_vec();
         self.stack.extend(rets);
         self.reload_memory();
     }
 
-    /// `return_call` of a function of the same batch: a machine jump
-    /// (patched like a call), so the stack stays constant.
-    pub(super) fn tail_call_direct(&mut self, func: u32, type_index: u32) {
-        let (callee, args) = self.direct_call(func, type_index);
+    fn tail_call_known(&mut self, callee: Callee, func: u32, type_index: u32) {
+        let (callee, args) = self.known_callee(callee, func, type_index);
         self.b.ins().return_call(callee, &args);
         self.reachable = false;
     }
 
-    /// Calls function `func` of this module, which has native code outside
-    /// the batch (`Options::published`), at that code's address.
-    pub(super) fn call_published(&mut self, func: u32, type_index: u32) {
-        let (sig, entry, args) = self.published_call(func, type_index);
-        let call = self.b.ins().call_indirect(sig, entry, &args);
-        let rets = self.b.inst_results(call).to_vec();
-        self.stack.extend(rets);
-        self.reload_memory();
-    }
-
-    /// `return_call` of a function with native code outside the batch.
-    pub(super) fn tail_call_published(&mut self, func: u32, type_index: u32) {
-        let (sig, entry, args) = self.published_call(func, type_index);
-        self.b.ins().return_call_indirect(sig, entry, &args);
-        self.reachable = false;
-    }
-
-    /// The signature, entry address and arguments (popped) of a call to
-    /// function `func`'s published native code: its context is ours (a
-    /// function of the same instance). Each use imports the address anew,
-    /// as [`Self::libcall_address`] does, so that it is not one value
-    /// held in a register across the function.
-    fn published_call(&mut self, func: u32, type_index: u32) -> (SigRef, Value, Vec<Value>) {
+    /// The callee and the arguments (popped) of a call to function `func`,
+    /// whose context is ours (a function of the same instance). A batch
+    /// member is colocated: a pc-relative call patched at placement. A
+    /// published function is not: Cranelift loads its absolute address (a
+    /// relocation patched before placement) into a register and calls
+    /// that, each call anew, so no address is held across the function.
+    fn known_callee(
+        &mut self,
+        callee: Callee,
+        func: u32,
+        type_index: u32,
+    ) -> (ir::FuncRef, Vec<Value>) {
         let sig = self.wasm_sig(type_index);
         let n = self.info.types[type_index as usize].params().len();
+        let (namespace, colocated) = match callee {
+            Callee::Batch => (0, true),
+            Callee::Published => (PUBLISHED_NAMESPACE, false),
+        };
         let name = self
             .b
             .func
-            .declare_imported_user_function(ir::UserExternalName::new(PUBLISHED_NAMESPACE, func));
-        let f = self.b.import_function(ir::ExtFuncData {
-            name: ir::ExternalName::user(name),
-            signature: sig,
-            colocated: false,
-            patchable: false,
-        });
-        let entry = self.b.ins().func_addr(PTR, f);
-        let mut args = vec![self.vmctx, self.vmctx];
-        args.extend(self.popn(n));
-        (sig, entry, args)
-    }
-
-    /// The callee and the arguments (popped) of a direct call to `func`.
-    fn direct_call(&mut self, func: u32, type_index: u32) -> (ir::FuncRef, Vec<Value>) {
-        let sig = self.wasm_sig(type_index);
-        let n = self.info.types[type_index as usize].params().len();
-        let name = self
-            .b
-            .func
-            .declare_imported_user_function(ir::UserExternalName::new(0, func));
+            .declare_imported_user_function(ir::UserExternalName::new(namespace, func));
         let callee = self.b.import_function(ir::ExtFuncData {
             name: ir::ExternalName::user(name),
             signature: sig,
-            colocated: true,
+            colocated,
             patchable: false,
         });
         let mut args = vec![self.vmctx, self.vmctx];
         args.extend(self.popn(n));
         (callee, args)
     }
+}
+
+/// Where the code of a function called by index is (see
+/// [`FuncTranslator::known_callee`]).
+#[derive(Clone, Copy)]
+enum Callee {
+    /// Compiled in the same batch.
+    Batch,
+    /// Published native code outside the batch.
+    Published,
 }
