@@ -322,6 +322,62 @@ fn unknown_import_is_named() {
     );
 }
 
+/// `--trap-unknown-imports` gives a function import outside WASI a body
+/// that traps naming it when called (wasmtime's flag of that name): the
+/// module runs until it calls one. Other unknown imports are still refused.
+#[test]
+fn unknown_function_imports_can_trap_when_called() {
+    let d = tmp("trap-unknown");
+    let wat = write(
+        &d,
+        "m.wat",
+        br#"(module
+              (import "env" "log" (func $log (param i32) (result i64)))
+              (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+              (func (export "quiet") (result i32) (i32.const 7))
+              (func (export "loud") (result i64) (call $log (i32.const 1)))
+              (func (export "_start") (call $exit (i32.const 3))))"#,
+    );
+    for strategy in ["interp", "jit", "auto"] {
+        let run = |args: &[&str]| {
+            output(
+                wasmrt()
+                    .args(["run", "--strategy", strategy, "--trap-unknown-imports"])
+                    .args(args)
+                    .arg(&wat),
+                b"",
+            )
+        };
+        let o = run(&[]);
+        assert_eq!(o.status.code(), Some(3), "{strategy}: {}", text(&o.stderr));
+        let o = run(&["--invoke", "quiet"]);
+        assert_eq!(o.status.code(), Some(0), "{strategy}: {}", text(&o.stderr));
+        assert_eq!(text(&o.stdout), "7\n");
+        let o = run(&["--invoke", "loud"]);
+        assert_eq!(o.status.code(), Some(134), "{strategy}");
+        assert!(
+            text(&o.stderr).contains("unknown import env::log called"),
+            "{strategy}: {}",
+            text(&o.stderr)
+        );
+    }
+    // Without the flag the module is refused; with it, an unknown memory
+    // import still is.
+    let o = output(wasmrt().args(["run", "--invoke", "quiet"]).arg(&wat), b"");
+    assert_eq!(o.status.code(), Some(1));
+    let mem = write(
+        &d,
+        "mem.wat",
+        br#"(module (import "env" "mem" (memory 1)) (func (export "_start")))"#,
+    );
+    let o = output(
+        wasmrt().args(["run", "--trap-unknown-imports"]).arg(&mem),
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stderr).contains("env::mem"), "{}", text(&o.stderr));
+}
+
 #[test]
 fn validate_reports_offset_and_reason() {
     let d = tmp("validate");

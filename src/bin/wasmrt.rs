@@ -21,7 +21,8 @@ use std::process::ExitCode;
 use std::time::Duration;
 use wasmrt::wasi::{self, Input, Output, WasiCtx};
 use wasmrt::{
-    Config, Engine, Error, Extern, Instance, Module, Store, Strategy, Trap, Val, ValType,
+    Config, Engine, Error, Extern, ExternType, Func, Instance, Module, Store, Strategy, Trap, Val,
+    ValType,
 };
 
 /// Exit status of a run that ended in a trap.
@@ -126,6 +127,11 @@ struct RunArgs {
     /// streams and --dir directories included (default 1024)
     #[arg(long, value_name = "N")]
     max_open_files: Option<usize>,
+    /// Give each function import that is not WASI's a body that traps when
+    /// called, instead of refusing the module (other unknown imports are
+    /// still refused)
+    #[arg(long)]
+    trap_unknown_imports: bool,
     /// The module (.wasm binary, .wat text or .cwasm), then the arguments
     /// for the guest (after its name) or for the --invoke'd export: all
     /// that follows FILE is the guest's, options included
@@ -388,7 +394,12 @@ fn run(args: RunArgs) -> ExitCode {
     };
     let mut store = Store::new(&engine);
     let sandbox = Sandbox::apply(&args, &mut store);
-    let imports = match wasi::imports(&mut store, &module, ctx) {
+    let stubs = if args.trap_unknown_imports {
+        trapping_stubs(&mut store, &module)
+    } else {
+        Vec::new()
+    };
+    let imports = match wasi::imports_given(&mut store, &module, ctx, &stubs) {
         Ok(i) => i,
         Err(e) => return fail(e),
     };
@@ -430,6 +441,26 @@ fn run(args: RunArgs) -> ExitCode {
             code
         }
     }
+}
+
+/// For `--trap-unknown-imports`: for each import of `module`, in order, a
+/// function that traps naming it where the import is a function outside
+/// WASI, `None` (left to WASI, or refused) otherwise.
+fn trapping_stubs(store: &mut Store, module: &Module) -> Vec<Option<Extern>> {
+    module
+        .imports()
+        .iter()
+        .map(|imp| match &imp.ty {
+            ExternType::Func(ty) if imp.module != wasi::MODULE => {
+                let message = format!("unknown import {}::{} called", imp.module, imp.name);
+                let f = Func::new(store, ty.clone(), move |_, _, _| {
+                    Err(Trap::new(message.clone()))
+                });
+                Some(Extern::Func(f))
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// The guest's exit status if `t` is its `proc_exit` (the low 8 bits, as
