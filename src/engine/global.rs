@@ -4,7 +4,6 @@ use super::error::Error;
 use super::store::{GlobalRecord, Store, StoreId};
 use super::types::{GlobalType, Mutability};
 use super::val::{describe, from_raw, has_type, is_foreign, to_raw, Val};
-use crate::runtime::VMGlobal;
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Global {
@@ -33,10 +32,7 @@ impl Global {
         let bits = to_raw(store, &init);
         let inner = &mut *store.inner;
         let index = inner.globals.len() as u32;
-        inner.globals.push(Box::new(GlobalRecord {
-            cell: VMGlobal { bits },
-            ty,
-        }));
+        inner.globals.push(GlobalRecord::host(bits, ty));
         Ok(Global {
             store: inner.id,
             index,
@@ -54,7 +50,7 @@ impl Global {
 
     pub fn get(&self, store: &Store) -> Val {
         let r = self.record(store);
-        from_raw(store, r.ty.content, r.cell.bits)
+        from_raw(store, r.ty.content, r.bits())
     }
 
     /// Sets a mutable global; errors for immutable globals or a value of
@@ -66,7 +62,7 @@ impl Global {
         }
         check_val(store, &v, ty.content)?;
         let bits = to_raw(store, &v);
-        store.inner.globals[self.index as usize].cell.bits = bits;
+        store.inner.globals[self.index as usize].set_bits(bits);
         Ok(())
     }
 }

@@ -14,8 +14,8 @@ use super::types::*;
 use crate::interp;
 use crate::module::{ConstExpr, ConstOp, DataMode, ElemItems, ElemMode};
 use crate::runtime::{
-    DataBytes, LinearMemory, TableData, TrapCode, VMContext, VMFuncRef, VMGlobal, VMInstance,
-    VMMemoryDefinition, VMTableDefinition,
+    DataBytes, LinearMemory, TableData, TrapCode, VMContext, VMContextBox, VMFuncRef, VMGlobal,
+    VMInstance, VMMemoryDefinition, VMTableDefinition,
 };
 use std::ffi::c_void;
 use std::ptr;
@@ -89,7 +89,8 @@ pub struct InstanceData {
     /// Stand-in memory 0 for modules without memory, so the interpreter
     /// can always cache memory 0's extent.
     _no_memory: Box<VMMemoryDefinition>,
-    pub(crate) vmctx: VMContext,
+    /// The context, followed by the cells of the globals it defines.
+    pub(crate) vmctx: VMContextBox,
     /// What the runtime functions need beyond the context.
     rt: VMInstance,
     memories: Box<[*mut VMMemoryDefinition]>,
@@ -397,19 +398,22 @@ fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result
         },
         module: held_module,
         _no_memory: no_memory,
-        vmctx: VMContext {
-            memories: ptr::null(),
-            memory0_base: ptr::null_mut(),
-            tables: ptr::null(),
-            globals: ptr::null(),
-            funcs: ptr::null(),
-            type_ids: m.info.type_ids.as_ptr(),
-            store: store.inner.ctx,
-            instance: ptr::null_mut(),
-            interp_funcs: m.funcs.as_ptr() as *const c_void,
-            tags: tag_ids.as_ptr(),
-            memories_guarded,
-        },
+        vmctx: VMContextBox::new(
+            VMContext {
+                memories: ptr::null(),
+                memory0_base: ptr::null_mut(),
+                tables: ptr::null(),
+                globals: ptr::null(),
+                funcs: ptr::null(),
+                type_ids: m.info.type_ids.as_ptr(),
+                store: store.inner.ctx,
+                instance: ptr::null_mut(),
+                interp_funcs: m.funcs.as_ptr() as *const c_void,
+                tags: tag_ids.as_ptr(),
+                memories_guarded,
+            },
+            m.info.globals.len() - m.info.num_imported_globals as usize,
+        ),
         rt: VMInstance {
             memories: memory_handles
                 .iter()
@@ -436,7 +440,7 @@ fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result
         _tag_ids: tag_ids,
         exports: Vec::new(),
     });
-    let vmctx_ptr: *mut VMContext = &mut data.vmctx;
+    let vmctx_ptr: *mut VMContext = &mut *data.vmctx;
     for vm in data.own_funcs.iter_mut() {
         vm.vmctx = vmctx_ptr;
     }
@@ -461,10 +465,16 @@ fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result
     {
         let value = eval_const(store, index, &global_handles, &m.info.global_inits[i]);
         let idx = store.inner.globals.len() as u32;
-        store.inner.globals.push(Box::new(GlobalRecord {
-            cell: VMGlobal { bits: value },
-            ty: *ty,
-        }));
+        let cell = store.inner.instances[index as usize]
+            .vmctx
+            .defined_global(i);
+        // SAFETY: the cell is in the instance's context, which the store
+        // owns; nothing else refers to it yet.
+        unsafe { (*cell).bits = value };
+        store
+            .inner
+            .globals
+            .push(GlobalRecord::in_instance(cell, *ty));
         global_handles.push(Global {
             store: store_id,
             index: idx,
@@ -517,7 +527,7 @@ fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result
             .collect();
         let globals: Box<[*mut VMGlobal]> = global_handles
             .iter()
-            .map(|h| &mut inner.globals[h.index as usize].cell as *mut _)
+            .map(|h| inner.globals[h.index as usize].cell)
             .collect();
         let table_objs: Box<[*mut TableData]> = table_handles
             .iter()
@@ -685,7 +695,7 @@ fn eval_const(store: &Store, instance: u32, globals: &[Global], expr: &ConstExpr
             ConstOp::V128(x) => [x as u64, (x >> 64) as u64],
             ConstOp::RefNull => [0, 0],
             ConstOp::RefFunc(f) => [func_ref_bits(store, instance, f), 0],
-            ConstOp::GlobalGet(g) => inner.globals[globals[g as usize].index as usize].cell.bits,
+            ConstOp::GlobalGet(g) => inner.globals[globals[g as usize].index as usize].bits(),
             _ => return None,
         })
     };

@@ -22,8 +22,9 @@ const MAGIC: &[u8; 8] = b"WASMRT\0M";
 /// The layout of the data after the header; changed with it (3: native
 /// functions list their stack-limit trap sites; 4: one list of trap sites,
 /// each with its trap; 5: native code reads memory 0's base from the
-/// VMContext's `memory0_base`, which moved the fields after it).
-const FORMAT: u32 = 5;
+/// VMContext's `memory0_base`, which moved the fields after it; 6: and
+/// an instance's defined globals at offsets from its context).
+const FORMAT: u32 = 6;
 
 /// FNV-1a over `bytes` (changes with any single damaged byte).
 fn checksum(bytes: &[u8]) -> u64 {

@@ -76,8 +76,47 @@ pub(crate) struct TableRecord {
 }
 
 pub(crate) struct GlobalRecord {
-    pub cell: VMGlobal,
+    /// Where the value lives: in the defining instance's context
+    /// (`VMContextBox::defined_global`), or in `host_cell` for a global
+    /// the host made. Valid as long as the store.
+    pub cell: *mut VMGlobal,
+    host_cell: VMGlobal,
     pub ty: GlobalType,
+}
+
+impl GlobalRecord {
+    /// A global defined by an instance, whose value is in `cell`.
+    pub fn in_instance(cell: *mut VMGlobal, ty: GlobalType) -> Box<GlobalRecord> {
+        Box::new(GlobalRecord {
+            cell,
+            host_cell: VMGlobal::default(),
+            ty,
+        })
+    }
+
+    /// A global made by the host, holding `bits`.
+    pub fn host(bits: [u64; 2], ty: GlobalType) -> Box<GlobalRecord> {
+        let mut record = Box::new(GlobalRecord {
+            cell: std::ptr::null_mut(),
+            host_cell: VMGlobal { bits },
+            ty,
+        });
+        // The box does not move, so the cell stays where this points.
+        record.cell = &mut record.host_cell;
+        record
+    }
+
+    /// The value's raw bits.
+    pub fn bits(&self) -> [u64; 2] {
+        // SAFETY: `cell` is valid as long as the store, which owns `self`.
+        unsafe { (*self.cell).bits }
+    }
+
+    /// Sets the value's raw bits.
+    pub fn set_bits(&mut self, bits: [u64; 2]) {
+        // SAFETY: as for `bits`; `&mut self` comes from `&mut Store`.
+        unsafe { (*self.cell).bits = bits };
+    }
 }
 
 /// The store's contents. Boxed inside [`Store`] so its address is stable:

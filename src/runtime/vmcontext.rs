@@ -170,7 +170,7 @@ impl VMFuncRef {
 /// The per-instance context both tiers execute against. All arrays are
 /// owned by the instance record in the store and never move while the
 /// store is alive.
-#[repr(C)]
+#[repr(C, align(16))]
 #[derive(Debug)]
 pub struct VMContext {
     /// Memory index -> its definition.
@@ -205,6 +205,96 @@ pub struct VMContext {
     /// so native code compiled for guard pages may run in it
     /// (`NativeCode::runs_in`).
     pub memories_guarded: bool,
+}
+
+/// Offset from an instance's [`VMContext`] of the cells of the globals it
+/// defines (see [`VMContextBox`]).
+pub const VMCTX_DEFINED_GLOBALS: usize = std::mem::size_of::<VMContext>().next_multiple_of(16);
+
+/// Offset from an instance's context of the cell of its `defined`th
+/// defined global.
+pub const fn defined_global_offset(defined: usize) -> usize {
+    VMCTX_DEFINED_GLOBALS + defined * std::mem::size_of::<VMGlobal>()
+}
+
+/// An instance's [`VMContext`] followed, in the same allocation, by the
+/// cells of the globals the instance defines, so compiled code reads a
+/// defined global with one load at a constant offset from the context it
+/// already holds (an imported global's cell is found through
+/// `VMContext::globals`, which lists every global's cell).
+pub struct VMContextBox {
+    ptr: ptr::NonNull<VMContext>,
+    defined_globals: usize,
+}
+
+impl VMContextBox {
+    /// `ctx`, followed by `defined_globals` zeroed cells.
+    pub fn new(ctx: VMContext, defined_globals: usize) -> VMContextBox {
+        let layout = Self::layout(defined_globals);
+        // SAFETY: the layout's size is at least that of a `VMContext`,
+        // never zero; the allocation is checked before it is written.
+        let ptr = unsafe { std::alloc::alloc_zeroed(layout) } as *mut VMContext;
+        let Some(ptr) = ptr::NonNull::new(ptr) else {
+            std::alloc::handle_alloc_error(layout)
+        };
+        // SAFETY: freshly allocated, aligned for a `VMContext` (16).
+        unsafe { ptr.as_ptr().write(ctx) };
+        VMContextBox {
+            ptr,
+            defined_globals,
+        }
+    }
+
+    fn layout(defined_globals: usize) -> std::alloc::Layout {
+        std::alloc::Layout::from_size_align(defined_global_offset(defined_globals), 16)
+            .expect("a context's layout (globals are bounded by validation)")
+    }
+
+    /// The cell of the `defined`th global the instance defines.
+    pub fn defined_global(&self, defined: usize) -> *mut VMGlobal {
+        assert!(
+            defined < self.defined_globals,
+            "defined global out of range"
+        );
+        // SAFETY: in bounds of the allocation, by the assertion.
+        unsafe {
+            (self.ptr.as_ptr() as *mut u8).add(defined_global_offset(defined)) as *mut VMGlobal
+        }
+    }
+}
+
+impl std::ops::Deref for VMContextBox {
+    type Target = VMContext;
+    fn deref(&self) -> &VMContext {
+        // SAFETY: initialised in `new`, owned until `drop`.
+        unsafe { self.ptr.as_ref() }
+    }
+}
+
+impl std::ops::DerefMut for VMContextBox {
+    fn deref_mut(&mut self) -> &mut VMContext {
+        // SAFETY: as for `deref`; `&mut self` is the only access.
+        unsafe { self.ptr.as_mut() }
+    }
+}
+
+impl Drop for VMContextBox {
+    fn drop(&mut self) {
+        // SAFETY: allocated in `new` with this layout; the context holds
+        // only raw pointers and plain values, nothing to drop.
+        unsafe {
+            std::alloc::dealloc(
+                self.ptr.as_ptr() as *mut u8,
+                Self::layout(self.defined_globals),
+            )
+        };
+    }
+}
+
+impl std::fmt::Debug for VMContextBox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        (**self).fmt(f)
+    }
 }
 
 impl VMContext {
@@ -255,5 +345,67 @@ impl VMContext {
     pub unsafe fn type_id(&self, index: u32) -> u32 {
         // SAFETY: as for `memory`.
         unsafe { *self.type_ids.add(index as usize) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn empty_context() -> VMContext {
+        VMContext {
+            memories: ptr::null(),
+            memory0_base: ptr::null_mut(),
+            tables: ptr::null(),
+            globals: ptr::null(),
+            funcs: ptr::null(),
+            type_ids: ptr::null(),
+            store: ptr::null_mut(),
+            instance: ptr::null_mut(),
+            interp_funcs: ptr::null(),
+            tags: ptr::null(),
+            memories_guarded: true,
+        }
+    }
+
+    /// The defined globals' cells follow the context at the offsets native
+    /// code uses, zeroed, aligned and distinct; the context is intact.
+    #[test]
+    fn defined_globals_follow_the_context() {
+        let b = VMContextBox::new(empty_context(), 3);
+        assert!(b.memories_guarded);
+        let base = &*b as *const VMContext as usize;
+        assert_eq!(base % 16, 0);
+        for i in 0..3 {
+            let cell = b.defined_global(i);
+            assert_eq!(cell as usize - base, defined_global_offset(i));
+            assert_eq!(cell as usize % 16, 0);
+            // SAFETY: a cell of `b`, which is alive.
+            unsafe {
+                assert_eq!((*cell).bits, [0, 0]);
+                (*cell).bits = [i as u64, !(i as u64)];
+            }
+        }
+        for i in 0..3 {
+            // SAFETY: as above.
+            assert_eq!(
+                unsafe { (*b.defined_global(i)).bits },
+                [i as u64, !(i as u64)]
+            );
+        }
+        assert!(defined_global_offset(0) >= std::mem::size_of::<VMContext>());
+    }
+
+    #[test]
+    #[should_panic(expected = "defined global out of range")]
+    fn a_cell_past_the_defined_globals_is_refused() {
+        VMContextBox::new(empty_context(), 1).defined_global(1);
+    }
+
+    /// A context without defined globals is the context alone.
+    #[test]
+    fn no_defined_globals() {
+        let b = VMContextBox::new(empty_context(), 0);
+        assert!(b.globals.is_null());
     }
 }

@@ -339,6 +339,8 @@ pub struct FuncTranslator<'a, 'b> {
     /// ones are trap sites (the signal handler turns their fault into
     /// "out of bounds memory access").
     heap: MemFlagsData,
+    /// Flags of global cells' value accesses.
+    globals: MemFlagsData,
     info: &'a ModuleInfo,
     calls: Options<'a>,
     func_index: u32,
@@ -374,6 +376,25 @@ pub struct FuncTranslator<'a, 'b> {
     osr_entered: bool,
     /// `loop` operators seen so far, reachable or not.
     loops_seen: u32,
+}
+
+/// The alias regions of `func`'s accesses to linear memories and to
+/// global cells: memory that nothing else of the function reads or
+/// writes, so Cranelift may keep a value loaded from one region across
+/// stores to the other (a store without a region is a barrier to all).
+/// One region for all memories and one for all globals: a module may
+/// import one global (or memory) under two indices.
+fn alias_regions(func: &mut Function) -> (ir::AliasRegion, ir::AliasRegion) {
+    let regions = &mut func.dfg.alias_regions;
+    let heap = regions.insert(ir::AliasRegionData {
+        user_id: 0,
+        description: "linear memory".into(),
+    });
+    let globals = regions.insert(ir::AliasRegionData {
+        user_id: 1,
+        description: "global cells".into(),
+    });
+    (heap, globals)
 }
 
 /// The type of function `func_index`'s on-stack-replacement entries (see
@@ -414,6 +435,7 @@ pub fn translate_function(
         None => abi::wasm_signature(&ty),
     };
     func.name = UserFuncName::user(0, func_index);
+    let (heap_region, globals_region) = alias_regions(func);
     let b = FunctionBuilder::new(func, fctx);
     let mut t = FuncTranslator {
         b,
@@ -422,7 +444,9 @@ pub fn translate_function(
             MemFlagsData::new().with_trap_code(Some(ir::TrapCode::HEAP_OUT_OF_BOUNDS))
         } else {
             checked()
-        },
+        }
+        .with_alias_region(Some(heap_region)),
+        globals: MemFlagsData::trusted().with_alias_region(Some(globals_region)),
         info,
         calls,
         func_index,

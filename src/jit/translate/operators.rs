@@ -343,19 +343,17 @@ impl FuncTranslator<'_, '_> {
             }
             O::GlobalGet { global_index } => {
                 let ty = self.info.globals[global_index as usize].content;
-                let cell = self.global_cell(global_index);
-                let v = self.b.ins().load(
-                    abi::value_type(ty),
-                    MemFlagsData::trusted(),
-                    cell,
-                    abi::GLOBAL_BITS,
-                );
+                let (addr, offset) = self.global_value_addr(global_index);
+                let v = self
+                    .b
+                    .ins()
+                    .load(abi::value_type(ty), self.globals, addr, offset);
                 self.push(v);
             }
             O::GlobalSet { global_index } => {
                 let ty = self.info.globals[global_index as usize].content;
                 let v = self.pop();
-                let cell = self.global_cell(global_index);
+                let (addr, offset) = self.global_value_addr(global_index);
                 // Narrow values are stored zero-extended to the 64-bit
                 // slot, as the raw encoding says.
                 let v = match abi::value_type(ty) {
@@ -366,9 +364,7 @@ impl FuncTranslator<'_, '_> {
                     }
                     _ => v,
                 };
-                self.b
-                    .ins()
-                    .store(MemFlagsData::trusted(), v, cell, abi::GLOBAL_BITS);
+                self.b.ins().store(self.globals, v, addr, offset);
             }
             O::TableGet { table } => {
                 let elem = self.table_element(table, TrapCode::TableOutOfBounds);

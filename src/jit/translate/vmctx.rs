@@ -45,7 +45,21 @@ impl FuncTranslator<'_, '_> {
         self.b.ins().iadd(base, offset)
     }
 
-    pub(super) fn global_cell(&mut self, global: u32) -> Value {
+    /// The address and offset of global `global`'s value: a defined
+    /// global's cell is at a constant offset from the context (one load
+    /// away, and nothing held across the function); an imported one's is
+    /// found through the context's table of cells.
+    pub(super) fn global_value_addr(&mut self, global: u32) -> (Value, i32) {
+        match global.checked_sub(self.info.num_imported_globals) {
+            Some(defined) => (
+                self.vmctx,
+                abi::defined_global_offset(defined) + abi::GLOBAL_BITS,
+            ),
+            None => (self.global_cell(global), abi::GLOBAL_BITS),
+        }
+    }
+
+    fn global_cell(&mut self, global: u32) -> Value {
         let globals = self
             .b
             .ins()
