@@ -399,19 +399,13 @@ fn instantiate(store: &mut Store, module: &Module, imports: &[Extern]) -> Result
         module: held_module,
         _no_memory: no_memory,
         vmctx: VMContextBox::new(
-            VMContext {
-                memories: ptr::null(),
-                memory0_base: ptr::null_mut(),
-                tables: ptr::null(),
-                globals: ptr::null(),
-                funcs: ptr::null(),
-                type_ids: m.info.type_ids.as_ptr(),
-                store: store.inner.ctx,
-                instance: ptr::null_mut(),
-                interp_funcs: m.funcs.as_ptr() as *const c_void,
-                tags: tag_ids.as_ptr(),
+            VMContext::new(
+                m.info.type_ids.as_ptr(),
+                store.inner.ctx,
+                m.funcs.as_ptr() as *const c_void,
+                tag_ids.as_ptr(),
                 memories_guarded,
-            },
+            ),
             m.info.globals.len() - m.info.num_imported_globals as usize,
         ),
         rt: VMInstance {

@@ -16,6 +16,10 @@ pub const VMCTX_MEMORIES: i32 = offset_of!(VMContext, memories) as i32;
 pub const VMCTX_MEMORY0_BASE: i32 = offset_of!(VMContext, memory0_base) as i32;
 pub const VMCTX_TABLES: i32 = offset_of!(VMContext, tables) as i32;
 pub const VMCTX_GLOBALS: i32 = offset_of!(VMContext, globals) as i32;
+pub const VMCTX_FUNCS: i32 = offset_of!(VMContext, funcs) as i32;
+pub const VMCTX_TYPE_IDS: i32 = offset_of!(VMContext, type_ids) as i32;
+pub const VMCTX_TAGS: i32 = offset_of!(VMContext, tags) as i32;
+pub const VMCTX_STORE: i32 = offset_of!(VMContext, store) as i32;
 
 /// Offset from the context of the cell of the instance's `defined`th
 /// defined global (`runtime::VMContextBox`; validation bounds the
@@ -23,10 +27,6 @@ pub const VMCTX_GLOBALS: i32 = offset_of!(VMContext, globals) as i32;
 pub fn defined_global_offset(defined: u32) -> i32 {
     crate::runtime::defined_global_offset(defined as usize) as i32
 }
-pub const VMCTX_FUNCS: i32 = offset_of!(VMContext, funcs) as i32;
-pub const VMCTX_TYPE_IDS: i32 = offset_of!(VMContext, type_ids) as i32;
-pub const VMCTX_TAGS: i32 = offset_of!(VMContext, tags) as i32;
-pub const VMCTX_STORE: i32 = offset_of!(VMContext, store) as i32;
 
 pub const MEMORY_BASE: i32 = offset_of!(VMMemoryDefinition, base) as i32;
 pub const MEMORY_LENGTH: i32 = offset_of!(VMMemoryDefinition, current_length) as i32;

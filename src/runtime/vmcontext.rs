@@ -298,6 +298,31 @@ impl std::fmt::Debug for VMContextBox {
 }
 
 impl VMContext {
+    /// A context with the given fixed arrays and every array an instance
+    /// fills in later (memories, tables, globals, functions, the instance
+    /// record) still null.
+    pub fn new(
+        type_ids: *const u32,
+        store: *mut VMStoreContext,
+        interp_funcs: *const c_void,
+        tags: *const u32,
+        memories_guarded: bool,
+    ) -> VMContext {
+        VMContext {
+            memories: ptr::null(),
+            memory0_base: ptr::null_mut(),
+            tables: ptr::null(),
+            globals: ptr::null(),
+            funcs: ptr::null(),
+            type_ids,
+            store,
+            instance: ptr::null_mut(),
+            interp_funcs,
+            tags,
+            memories_guarded,
+        }
+    }
+
     /// # Safety
     /// `index` must be a valid memory index of this instance.
     #[inline(always)]
@@ -353,19 +378,7 @@ mod tests {
     use super::*;
 
     fn empty_context() -> VMContext {
-        VMContext {
-            memories: ptr::null(),
-            memory0_base: ptr::null_mut(),
-            tables: ptr::null(),
-            globals: ptr::null(),
-            funcs: ptr::null(),
-            type_ids: ptr::null(),
-            store: ptr::null_mut(),
-            instance: ptr::null_mut(),
-            interp_funcs: ptr::null(),
-            tags: ptr::null(),
-            memories_guarded: true,
-        }
+        VMContext::new(ptr::null(), ptr::null_mut(), ptr::null(), ptr::null(), true)
     }
 
     /// The defined globals' cells follow the context at the offsets native
