@@ -70,6 +70,7 @@ impl FuncTranslator<'_, '_> {
                     ControlKind::If {
                         else_block,
                         has_else,
+                        ..
                     },
                     true,
                 ) = (&mut frame.kind, frame.live)
@@ -102,14 +103,16 @@ impl FuncTranslator<'_, '_> {
         if let ControlKind::If {
             else_block,
             has_else: false,
+            branch,
         } = frame.kind
         {
             if frame.live {
-                // No else: the parameters flow through as the results.
-                self.b.switch_to_block(else_block);
-                self.b.seal_block(else_block);
-                let params = self.b.block_params(else_block).to_vec();
-                self.b.ins().jump(frame.next, &block_args(&params));
+                // No else: the parameters flow through as the results (the
+                // types are equal, as validated), so the false arm of the
+                // entering branch goes to the continuation with them; the
+                // else block is left empty, out of the layout.
+                self.b
+                    .change_jump_destination(branch, else_block, frame.next);
                 reached = true;
             }
         }
@@ -139,5 +142,35 @@ impl FuncTranslator<'_, '_> {
             self.reachable = false;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The false arm of an `if` without `else` goes straight to the
+    /// continuation, with the parameters as the results: no block is
+    /// left that only jumps on.
+    #[test]
+    fn an_if_without_else_branches_to_its_continuation() {
+        let func = translated(
+            r#"(module (global $g (mut i32) (i32.const 0))
+                 (func (param i32) (result i32)
+                   (local.get 0)
+                   (if (param i32) (result i32) (local.get 0)
+                     (then (global.set $g (i32.const 1)) (i32.const 2) (i32.add)))
+                   (if (local.get 0) (then (global.set $g (i32.const 3))))
+                   (global.get $g)
+                   (i32.add)))"#,
+            0,
+        );
+        for block in func.layout.blocks() {
+            let mut insts = func.layout.block_insts(block);
+            let first = insts.next().expect("a filled block");
+            let only_jumps =
+                insts.next().is_none() && func.dfg.insts[first].opcode() == ir::Opcode::Jump;
+            assert!(!only_jumps, "{block} only jumps:\n{}", func.display());
+        }
     }
 }

@@ -100,6 +100,11 @@ enum ControlKind {
     If {
         else_block: Block,
         has_else: bool,
+        /// The `brif` entering the construct: without an `else`, its false
+        /// arm is pointed straight at `next` (an empty else block would only
+        /// jump there, and every such block is one more edge for the
+        /// register allocator).
+        branch: ir::Inst,
     },
     /// A `try_table`: its catch clauses, in order.
     TryTable {
@@ -704,4 +709,41 @@ impl FuncTranslator<'_, '_> {
         let v = self.b.ins().uextend(types::I32, v);
         self.push(v);
     }
+}
+
+/// The CLIF of defined function `defined` of the module `wat`, as the
+/// `jit` strategy translates it for guarded memories (before Cranelift's
+/// optimisations), for tests of the translation's shape.
+#[cfg(test)]
+fn translated(wat: &str, defined: usize) -> Function {
+    use crate::engine::{wat2wasm, Engine, Module};
+    let module =
+        Module::new(&Engine::default(), &wat2wasm(wat).expect("valid text")).expect("valid module");
+    let info = &module.0.info;
+    let range = info.func_bodies[defined].clone();
+    let reader = wasmparser::BinaryReader::new(&module.0.bytes[range.clone()], range.start as u64);
+    let body = FunctionBody::new(reader);
+    let (excluded, published) = (HashSet::new(), HashMap::new());
+    let options = Options {
+        batch: Batch::Module,
+        excluded: &excluded,
+        published: &published,
+        guarded: true,
+        metering: Metering::default(),
+    };
+    let mut func = Function::new();
+    let frontend = super::isa().expect("host supported").frontend_config();
+    let func_index = info.num_imported_funcs + defined as u32;
+    translate_function(
+        info,
+        func_index,
+        &body,
+        &mut func,
+        &mut FunctionBuilderContext::new(),
+        frontend,
+        options,
+        None,
+    )
+    .unwrap_or_else(|_| panic!("function {func_index} untranslatable"));
+    func
 }

@@ -95,9 +95,10 @@ impl FuncTranslator<'_, '_> {
                 let else_block = self.new_block_with(&params);
                 let next = self.new_block_with(&results);
                 let args = self.stack[self.stack.len() - params.len()..].to_vec();
-                self.b
-                    .ins()
-                    .brif(cond, then_block, &[], else_block, &block_args(&args));
+                let branch =
+                    self.b
+                        .ins()
+                        .brif(cond, then_block, &[], else_block, &block_args(&args));
                 // The then block takes no parameters: the stack values
                 // dominate it.
                 self.b.switch_to_block(then_block);
@@ -106,6 +107,7 @@ impl FuncTranslator<'_, '_> {
                     kind: ControlKind::If {
                         else_block,
                         has_else: false,
+                        branch,
                     },
                     next,
                     next_reached: false,
@@ -123,6 +125,7 @@ impl FuncTranslator<'_, '_> {
                 let ControlKind::If {
                     else_block,
                     has_else,
+                    ..
                 } = &mut frame.kind
                 else {
                     unreachable!("else without if (validated)")
