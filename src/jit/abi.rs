@@ -20,6 +20,7 @@ pub const VMCTX_FUNCS: i32 = offset_of!(VMContext, funcs) as i32;
 pub const VMCTX_TYPE_IDS: i32 = offset_of!(VMContext, type_ids) as i32;
 pub const VMCTX_TAGS: i32 = offset_of!(VMContext, tags) as i32;
 pub const VMCTX_STORE: i32 = offset_of!(VMContext, store) as i32;
+pub const VMCTX_THIS: i32 = offset_of!(VMContext, this) as i32;
 
 /// Offset from the context of the cell of the instance's `defined`th
 /// defined global (`runtime::VMContextBox`; validation bounds the

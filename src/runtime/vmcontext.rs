@@ -200,6 +200,13 @@ pub struct VMContext {
     /// Tag index -> the store's index of the tag (its identity: an
     /// imported tag has its exporter's).
     pub tags: *const u32,
+    /// This context's own address (set once it is in its box), for native
+    /// code to pass to runtime functions: a copy loaded from here is a
+    /// value of its own, so the register allocator is not asked to hold the
+    /// context parameter itself in the first argument register at every
+    /// runtime call, which split it around each one (see `jit::translate`'s
+    /// `libcall`).
+    pub this: *mut VMContext,
     /// Whether the engine uses guard pages (and so the fault handler) and
     /// every 32-bit memory of the instance sits in a guarded reservation,
     /// so native code compiled for guard pages may run in it
@@ -238,7 +245,12 @@ impl VMContextBox {
             std::alloc::handle_alloc_error(layout)
         };
         // SAFETY: freshly allocated, aligned for a `VMContext` (16).
-        unsafe { ptr.as_ptr().write(ctx) };
+        unsafe {
+            ptr.as_ptr().write(VMContext {
+                this: ptr.as_ptr(),
+                ..ctx
+            })
+        };
         VMContextBox {
             ptr,
             defined_globals,
@@ -319,6 +331,7 @@ impl VMContext {
             instance: ptr::null_mut(),
             interp_funcs,
             tags,
+            this: ptr::null_mut(),
             memories_guarded,
         }
     }
@@ -388,6 +401,7 @@ mod tests {
         let b = VMContextBox::new(empty_context(), 3);
         assert!(b.memories_guarded);
         let base = &*b as *const VMContext as usize;
+        assert_eq!(b.this as usize, base);
         assert_eq!(base % 16, 0);
         for i in 0..3 {
             let cell = b.defined_global(i);

@@ -35,7 +35,17 @@ impl FuncTranslator<'_, '_> {
             }
         };
         let f = self.libcall_address(addr, sig);
-        let call = self.b.ins().call_indirect(sig, f, args);
+        let args: Vec<Value> = args
+            .iter()
+            .map(|&a| {
+                if a == self.vmctx {
+                    self.vmctx_argument()
+                } else {
+                    a
+                }
+            })
+            .collect();
+        let call = self.b.ins().call_indirect(sig, f, &args);
         self.b.inst_results(call).first().copied()
     }
 
@@ -299,10 +309,11 @@ impl FuncTranslator<'_, '_> {
             abi::FUNCREF_ARRAY_CALL,
         );
         let cap = self.b.ins().iconst(PTR, capacity as i64);
+        let caller = self.vmctx_argument();
         let call =
             self.b
                 .ins()
-                .call_indirect(array_sig, array_call, &[funcref, self.vmctx, values, cap]);
+                .call_indirect(array_sig, array_call, &[funcref, caller, values, cap]);
         (self.b.inst_results(call)[0], values)
     }
 

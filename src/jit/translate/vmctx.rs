@@ -4,6 +4,26 @@
 use super::*;
 
 impl FuncTranslator<'_, '_> {
+    /// The context as an argument of a call in the system calling
+    /// convention (runtime functions, `array_call`): a copy loaded from the
+    /// context itself (`VMContext::this`), beside the call (not `can_move`).
+    /// Given the parameter, the register allocator must have it in an
+    /// argument register at the call; that fixed use holds for the
+    /// parameter's whole live range, which it then splits around every such
+    /// call, spilling the context in between and reloading it before each
+    /// use: thousands of reloads in ruby.wasm's interpreter loop, whose
+    /// `unreachable`s call `raise`, and the context no longer in a
+    /// callee-saved register. (Calls between wasm functions pass the
+    /// context twice, which the allocator turns into moves instead.)
+    pub(super) fn vmctx_argument(&mut self) -> Value {
+        self.b.ins().load(
+            PTR,
+            MemFlagsData::trusted().with_readonly(),
+            self.vmctx,
+            abi::VMCTX_THIS,
+        )
+    }
+
     pub(super) fn funcref_of(&mut self, func: u32) -> Value {
         let funcs = self
             .b
@@ -67,5 +87,51 @@ impl FuncTranslator<'_, '_> {
         self.b
             .ins()
             .load(PTR, readonly(), globals, (global as i32) * 8)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Calls in the system convention (runtime functions: here `raise`
+    /// for `unreachable` and `memory.grow`) get the context as a value
+    /// loaded for them, never the context parameter itself.
+    #[test]
+    fn system_calls_get_a_copy_of_the_context() {
+        let func = translated(
+            r#"(module (memory 1)
+                 (func (param i32) (result i32)
+                   (loop $l
+                     (if (local.get 0) (then unreachable))
+                     (drop (memory.grow (i32.const 1)))
+                     (br_if $l (local.get 0)))
+                   (memory.size)))"#,
+            0,
+        );
+        let entry = func.layout.entry_block().expect("entry");
+        let vmctx = func.dfg.block_params(entry)[0];
+        let mut system_calls = 0;
+        for block in func.layout.blocks() {
+            for inst in func.layout.block_insts(block) {
+                let Some(sig) = func.dfg.call_signature(inst) else {
+                    continue;
+                };
+                if func.dfg.signatures[sig].call_conv != CallConv::SystemV {
+                    continue;
+                }
+                system_calls += 1;
+                let args = func.dfg.inst_args(inst);
+                assert!(!args.contains(&vmctx), "{}", func.dfg.display_inst(inst));
+                assert!(args.iter().any(|&a| {
+                    let def = func.dfg.value_def(a).inst();
+                    def.is_some_and(|d| {
+                        func.dfg.insts[d].opcode() == ir::Opcode::Load
+                            && func.dfg.inst_args(d) == [vmctx]
+                    })
+                }));
+            }
+        }
+        assert_eq!(system_calls, 2, "{}", func.display());
     }
 }
