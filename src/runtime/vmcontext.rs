@@ -203,9 +203,9 @@ pub struct VMContext {
     /// This context's own address (set once it is in its box), for native
     /// code to pass to runtime functions: a copy loaded from here is a
     /// value of its own, so the register allocator is not asked to hold the
-    /// context parameter itself in the first argument register at every
-    /// runtime call, which split it around each one (see `jit::translate`'s
-    /// `libcall`).
+    /// context parameter itself in an argument register at every runtime
+    /// call, which split it around each one (see `vmctx_argument` in
+    /// `jit::translate`).
     pub this: *mut VMContext,
     /// Whether the engine uses guard pages (and so the fault handler) and
     /// every 32-bit memory of the instance sits in a guarded reservation,
