@@ -218,11 +218,17 @@ impl ModuleInner {
             count_hotness: self.counts_hotness(),
             metering: config.metering(),
         };
+        let (func_index, body) = self.function_body(defined);
+        f(&env, func_index, &body)
+    }
+
+    /// Defined function `defined`'s body and its index in the module.
+    pub(crate) fn function_body(&self, defined: usize) -> (u32, wasmparser::FunctionBody<'_>) {
+        let info = &self.info;
         let range = info.func_bodies[defined].clone();
         let reader = wasmparser::BinaryReader::new(&self.bytes[range.clone()], range.start as u64);
-        let body = wasmparser::FunctionBody::new(reader);
         let func_index = info.num_imported_funcs + defined as u32;
-        f(&env, func_index, &body)
+        (func_index, wasmparser::FunctionBody::new(reader))
     }
 
     /// Memory 0's copy-on-write image, if the module has one.

@@ -228,15 +228,6 @@ fn schedule(module: &ModuleInner, job: Job) {
     }
 }
 
-/// Defined function `defined`'s body and its index in the module.
-fn body(module: &ModuleInner, defined: usize) -> (u32, wasmparser::FunctionBody<'_>) {
-    let info = &module.info;
-    let range = info.func_bodies[defined].clone();
-    let reader = wasmparser::BinaryReader::new(&module.bytes[range.clone()], range.start as u64);
-    let func_index = info.num_imported_funcs + defined as u32;
-    (func_index, wasmparser::FunctionBody::new(reader))
-}
-
 /// The interpreter's on-stack-replacement hook (`VMStoreContext::osr`):
 /// an invocation of function `func_index` of the instance of `vmctx`
 /// stands at the head of loop `ordinal`, the function being hot. Returns
@@ -283,7 +274,7 @@ fn compile_osr(module: &ModuleInner, key: (usize, u32), guarded: bool) {
         }
     }
     let (defined, ordinal) = key;
-    let (func_index, body) = body(module, defined);
+    let (func_index, body) = module.function_body(defined);
     let metering = module.engine.config().metering();
     let published = plan(module, defined, guarded, 0).published;
     let Ok(Some(code)) = jit::compile_osr(
@@ -351,7 +342,7 @@ fn compile(module: &ModuleInner, defined: usize, guarded: bool, with_callees: bo
 /// batch failed as a whole.
 fn compile_batch(module: &ModuleInner, batch: &Plan, guarded: bool) -> bool {
     let members = &batch.members;
-    let bodies: Vec<_> = members.iter().map(|&d| body(module, d)).collect();
+    let bodies: Vec<_> = members.iter().map(|&d| module.function_body(d)).collect();
     let Ok(code) = jit::compile_functions(
         &module.info,
         &bodies,

@@ -3,7 +3,6 @@
 //! (as in `jit`'s whole-module batch), and the native code it may call at
 //! its address.
 
-use super::body;
 use crate::engine::module::ModuleInner;
 use crate::interp;
 use std::collections::HashMap;
@@ -21,7 +20,7 @@ const BATCH_MAX_CALLEE_BYTES: usize = 32 << 10;
 /// The defined functions (as module-function indices) that the bodies of
 /// `defined` call directly with `call` or `return_call`, each once.
 fn direct_callees(module: &ModuleInner, defined: usize) -> Vec<usize> {
-    let (_, body) = body(module, defined);
+    let (_, body) = module.function_body(defined);
     let imported = module.info.num_imported_funcs;
     let mut callees = Vec::new();
     let Ok(mut ops) = body.get_operators_reader() else {

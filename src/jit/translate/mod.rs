@@ -720,9 +720,7 @@ fn translated(wat: &str, defined: usize) -> Function {
     let module =
         Module::new(&Engine::default(), &wat2wasm(wat).expect("valid text")).expect("valid module");
     let info = &module.0.info;
-    let range = info.func_bodies[defined].clone();
-    let reader = wasmparser::BinaryReader::new(&module.0.bytes[range.clone()], range.start as u64);
-    let body = FunctionBody::new(reader);
+    let (func_index, body) = module.0.function_body(defined);
     let (excluded, published) = (HashSet::new(), HashMap::new());
     let options = Options {
         batch: Batch::Module,
@@ -733,7 +731,6 @@ fn translated(wat: &str, defined: usize) -> Function {
     };
     let mut func = Function::new();
     let frontend = super::isa().expect("host supported").frontend_config();
-    let func_index = info.num_imported_funcs + defined as u32;
     translate_function(
         info,
         func_index,
