@@ -216,6 +216,14 @@ void wasmrt_config_tier_up_threshold_set(wasm_config_t *config, uint32_t count);
 // every function runs as native code from its second call on).
 void wasmrt_config_tier_up_in_background_set(wasm_config_t *config, bool background);
 
+// With `WASMRT_STRATEGY_AUTO`: whether a function's first code is machine
+// code from the baseline compiler, which compiles a body in one pass at
+// its first call (x86-64; functions it does not take start in the
+// interpreter). Off by default while it is being completed: such
+// functions are not yet compiled again with the optimizing JIT when they
+// turn out hot (docs/JIT.md, "The baseline compiler").
+void wasmrt_config_baseline_set(wasm_config_t *config, bool on);
+
 // The execution strategy an engine was configured with.
 enum wasmrt_strategy_t wasmrt_engine_strategy(const wasm_engine_t *engine);
 

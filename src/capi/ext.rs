@@ -256,6 +256,20 @@ pub unsafe extern "C" fn wasmrt_config_tier_up_in_background_set(
     }
 }
 
+/// With `WASMRT_STRATEGY_AUTO`: whether a function's first code is machine
+/// code from the baseline compiler, which compiles a body in one pass at
+/// its first call (x86-64; functions it does not take start in the
+/// interpreter). Off by default while it is being completed: such
+/// functions are not yet compiled again with the optimizing JIT when they
+/// turn out hot (docs/JIT.md, "The baseline compiler").
+#[no_mangle]
+pub unsafe extern "C" fn wasmrt_config_baseline_set(config: *mut wasm_config_t, on: bool) {
+    // SAFETY: a live config or null (C API contract).
+    if let Some(c) = unsafe { config.as_mut() } {
+        c.config.baseline(on);
+    }
+}
+
 /// The execution strategy an engine was configured with.
 #[no_mangle]
 pub unsafe extern "C" fn wasmrt_engine_strategy(engine: *const wasm_engine_t) -> wasmrt_strategy_t {

@@ -400,6 +400,8 @@ fn compile_valid(
         jit,
         #[cfg(feature = "jit")]
         tiered: Default::default(),
+        #[cfg(feature = "jit")]
+        baseline: Default::default(),
         memory_image: Default::default(),
         held_types: held_types.finish(),
     }))

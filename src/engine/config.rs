@@ -127,6 +127,9 @@ pub struct Config {
     pub(crate) guard_pages: bool,
     pub(crate) consume_fuel: bool,
     pub(crate) epoch_interruption: bool,
+    /// Whether `auto` starts functions in the baseline compiler's machine
+    /// code (`jit::baseline`) where it takes them.
+    pub(crate) baseline: bool,
     /// Memory slots for the pooling allocator (`None`: every memory is
     /// reserved and released on its own).
     pub(crate) pooling: Option<crate::runtime::pool::PoolConfig>,
@@ -145,6 +148,7 @@ impl Default for Config {
             guard_pages: cfg!(all(target_pointer_width = "64", target_os = "linux")),
             consume_fuel: false,
             epoch_interruption: false,
+            baseline: false,
             pooling: None,
         }
     }
@@ -189,10 +193,23 @@ impl Config {
             }
             _ => {}
         }
+        if std::env::var("WASMRT_BASELINE").as_deref() == Ok("1") {
+            c.baseline = true;
+        }
         if std::env::var("WASMRT_TIER_UP").as_deref() == Ok("eager") {
             c.tier_up_threshold(1).tier_up_in_background(false);
         }
         c
+    }
+
+    /// Whether `auto` makes a function's first code with the baseline
+    /// compiler, which emits machine code in one pass (x86-64; off by
+    /// default while it is being completed: such functions do not tier up
+    /// yet). `WASMRT_BASELINE=1` sets it for engines made with a default
+    /// config.
+    pub fn baseline(&mut self, on: bool) -> &mut Config {
+        self.baseline = on;
+        self
     }
 
     pub fn strategy(&mut self, s: Strategy) -> &mut Config {

@@ -11,6 +11,8 @@ use super::types::*;
 use super::Engine;
 use crate::interp::{self, LazyFunc};
 use crate::module::ModuleInfo;
+#[cfg(feature = "jit")]
+use crate::runtime::NativeCode;
 use std::sync::Arc;
 
 /// Which index space an export refers to.
@@ -49,6 +51,11 @@ pub struct ModuleInner {
     /// `jit` strategy).
     #[cfg(feature = "jit")]
     pub(crate) jit: Option<crate::jit::JitModule>,
+    /// Functions whose first code the baseline compiler made (`auto`
+    /// with `Config::baseline`), with the entries their interpreter
+    /// records publish.
+    #[cfg(feature = "jit")]
+    pub(crate) baseline: std::sync::Mutex<crate::jit::baseline::BaselineCode>,
     /// Functions compiled since, by tier-up (`auto` strategy).
     #[cfg(feature = "jit")]
     pub(crate) tiered: std::sync::Mutex<super::tier_up::Tiered>,
@@ -143,6 +150,12 @@ impl ModuleInner {
         translators: &mut Translators,
         defined: usize,
     ) -> Result<interp::CompiledFunc, Error> {
+        #[cfg(feature = "jit")]
+        if self.light_first_tier() && self.engine.config().baseline {
+            if let Some(f) = self.baseline_code(defined) {
+                return Ok(f);
+            }
+        }
         if self.light_first_tier() {
             let light = self.with_body(defined, |env, func_index, body| {
                 translators
@@ -159,6 +172,40 @@ impl ModuleInner {
         })?;
         f.code = self.code_arena.alloc(translator.code());
         Ok(f)
+    }
+
+    /// The baseline compiler's code for defined function `defined`, as
+    /// an interpreter record with no instructions that publishes it.
+    #[cfg(feature = "jit")]
+    fn baseline_code(&self, defined: usize) -> Option<interp::CompiledFunc> {
+        let (func_index, body) = self.function_body(defined);
+        let mut reader = body.get_binary_reader();
+        let bytes = reader.read_bytes(reader.bytes_remaining()).ok()?;
+        let entry = crate::jit::baseline::compile(
+            &self.info,
+            func_index,
+            bytes,
+            &self.baseline,
+            self.code_key(),
+        )?;
+        let ty = self.info.func_type(func_index);
+        Some(interp::CompiledFunc {
+            code: interp::Code::EMPTY,
+            offsets: Default::default(),
+            pool: Box::new([]),
+            consts: Box::new([]),
+            param_slots: ty.params().iter().map(|t| t.slots()).sum(),
+            result_slots: ty.results().iter().map(|t| t.slots()).sum(),
+            locals_end: 0,
+            frame_slots: 0,
+            narrow: false,
+            light: false,
+            func_index,
+            hotness: Default::default(),
+            handlers: Box::new([]),
+            native: std::sync::atomic::AtomicPtr::new(entry as *mut NativeCode),
+            claimed: Default::default(),
+        })
     }
 
     /// Whether functions start in the light translator's code: when they

@@ -218,7 +218,9 @@ impl LazyFunc {
             (*p).narrow = f.narrow;
             (*p).light = f.light;
             (*p).handlers = f.handlers;
-            (*p).native.store(std::ptr::null_mut(), Ordering::Release);
+            // Null for interpreter code; machine code of the baseline
+            // compiler otherwise (`jit::baseline`).
+            (*p).native.store(f.native.into_inner(), Ordering::Release);
         }
     }
 }

@@ -90,16 +90,7 @@ impl CodeMemory {
             }
             base
         };
-        super::perf_map::record(base as usize, &funcs);
-        let info = Arc::new(RegionInfo {
-            base: base as usize,
-            funcs,
-            module_key: AtomicUsize::new(0),
-        });
-        REGISTRY
-            .write()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(base as usize, (code.len(), info.clone()));
+        let info = register_region(base as usize, code.len(), funcs, 0);
         Ok(CodeMemory {
             map,
             map_len,
@@ -148,6 +139,56 @@ impl Drop for CodeMemory {
         unsafe {
             libc::munmap(self.map.cast(), self.map_len);
         }
+    }
+}
+
+/// Registers the code at `base` (`len` bytes) holding `funcs` (offsets
+/// from `base`) of the module with key `module_key`.
+fn register_region(
+    base: usize,
+    len: usize,
+    funcs: Vec<FuncCode>,
+    module_key: usize,
+) -> Arc<RegionInfo> {
+    super::perf_map::record(base, &funcs);
+    let info = Arc::new(RegionInfo {
+        base,
+        funcs,
+        module_key: AtomicUsize::new(module_key),
+    });
+    REGISTRY
+        .write()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(base, (len, info.clone()));
+    info
+}
+
+/// Code placed elsewhere (`ExecArena`), registered for backtraces and
+/// trap sites until dropped.
+pub struct Registration {
+    base: usize,
+}
+
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+impl Registration {
+    /// Registers function code at `base`: `func`'s offsets are from
+    /// `base`, its code `func.len` bytes; `module_key` as in
+    /// [`CodeMemory::set_module_key`].
+    pub fn new(base: *const u8, func: FuncCode, module_key: usize) -> Registration {
+        let len = func.len;
+        register_region(base as usize, len, vec![func], module_key);
+        Registration {
+            base: base as usize,
+        }
+    }
+}
+
+impl Drop for Registration {
+    fn drop(&mut self) {
+        REGISTRY
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&self.base);
     }
 }
 

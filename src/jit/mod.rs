@@ -14,9 +14,11 @@
 //! `array_call`.
 
 mod abi;
+pub mod baseline;
 mod budget;
 mod code;
 mod entry;
+mod exec_arena;
 mod layout;
 mod loop_exits;
 mod perf_map;

@@ -17,11 +17,14 @@
 //! with the engine's default tier-up settings (so most code runs in the
 //! interpreter's light first tier), and `auto-eager`, `auto` with every
 //! function tiered up at its first call (so native code runs behind the
-//! interpreter's entries) — and each of those twice: once
+//! interpreter's entries), and `auto-baseline`, `auto` with functions'
+//! first code made by the baseline compiler (`Config::baseline`) — and
+//! each of those twice: once
 //! calling functions through the Rust API, once through the C API
 //! (`wasmrt_func_call`, values converted at the C boundary as an embedder
 //! would), so the same modules are shown to behave identically every way.
-//! `WASMRT_SPEC_STRATEGY=interp,jit,auto,auto-eager` (any subset) and
+//! `WASMRT_SPEC_STRATEGY=interp,jit,auto,auto-eager,auto-baseline` (any
+//! subset) and
 //! `WASMRT_SPEC_API=rust` or `=c` select passes.
 //!
 //! The script runner itself (`run_file`, `Tally`) lives in
@@ -162,7 +165,13 @@ fn main() {
         "c" => vec![true],
         _ => vec![false, true],
     };
-    let all = [Tier::Interp, Tier::Jit, Tier::Auto, Tier::AutoEager];
+    let all = [
+        Tier::Interp,
+        Tier::Jit,
+        Tier::Auto,
+        Tier::AutoEager,
+        Tier::AutoBaseline,
+    ];
     let strategies: Vec<Tier> = match std::env::var("WASMRT_SPEC_STRATEGY") {
         Ok(list) => all
             .into_iter()

@@ -332,23 +332,24 @@ unsafe fn enter(
     // SAFETY: guaranteed by the caller; the new frame is checked to fit in
     // the value stack before it is touched.
     unsafe {
-        let native = (*callee).native.load(Ordering::Acquire);
-        if !native.is_null() {
-            if native == crate::interp::untranslated() {
-                // First call: translate, then run it here.
-                if !translate(cx, callee, callee_ctx) {
-                    return callee_failed(cx, ip, fp);
-                }
-            } else if (*native).runs_in(&*callee_ctx) {
-                // Tiered up: call the native code instead (code for
-                // guarded memories only where they are: otherwise the
-                // function stays interpreted in this instance).
-                if !call_tiered(cx, fp, callee, callee_ctx, native, args) {
-                    return callee_failed(cx, ip, fp);
-                }
-                let (mem, len) = memory0((*cx).vmctx);
-                dispatch!(ret, fp, mem, len, cx, 0, facc)
+        let mut native = (*callee).native.load(Ordering::Acquire);
+        if native == crate::interp::untranslated() {
+            // First call: translate, then run it here (or its machine
+            // code, when the baseline compiler made that instead).
+            if !translate(cx, callee, callee_ctx) {
+                return callee_failed(cx, ip, fp);
             }
+            native = (*callee).native.load(Ordering::Acquire);
+        }
+        if !native.is_null() && (*native).runs_in(&*callee_ctx) {
+            // Tiered up: call the native code instead (code for guarded
+            // memories only where they are: otherwise the function stays
+            // interpreted in this instance).
+            if !call_tiered(cx, fp, callee, callee_ctx, native, args) {
+                return callee_failed(cx, ip, fp);
+            }
+            let (mem, len) = memory0((*cx).vmctx);
+            dispatch!(ret, fp, mem, len, cx, 0, facc)
         }
         let new_fp = fp.add(args as usize);
         let top = (*cx).frames_top;
@@ -813,7 +814,19 @@ unsafe fn tail_call(
     // SAFETY: guaranteed by the caller; the reused frame is checked to fit
     // the callee before anything is written.
     unsafe {
-        if (*f).interp_code.is_null() {
+        let interp_code = (*f).interp_code as *const CompiledFunc;
+        if !interp_code.is_null()
+            && (*interp_code).native.load(Ordering::Acquire) == crate::interp::untranslated()
+            && !translate(cx, interp_code, (*f).vmctx)
+        {
+            return callee_failed(cx, ip, fp);
+        }
+        // (A function the baseline compiler took has only machine code.)
+        let machine_code_only = !interp_code.is_null() && {
+            let code = &(*interp_code).code;
+            code.is_empty()
+        };
+        if interp_code.is_null() || machine_code_only {
             if !call_array(cx, fp, f, args) {
                 return callee_failed(cx, ip, fp);
             }
@@ -825,12 +838,7 @@ unsafe fn tail_call(
             let (mem, len) = memory0((*cx).vmctx);
             return leave(mem, len, cx, facc);
         }
-        let callee = (*f).interp_code as *const CompiledFunc;
-        if (*callee).native.load(Ordering::Acquire) == crate::interp::untranslated()
-            && !translate(cx, callee, (*f).vmctx)
-        {
-            return callee_failed(cx, ip, fp);
-        }
+        let callee = interp_code;
         if fp.add((*callee).frame_slots as usize) > (*cx).stack_end {
             trap!(cx, ip, TrapCode::StackExhausted);
         }

@@ -509,13 +509,16 @@ pub unsafe extern "C" fn array_call(
         let f = (*callee).interp_code as *const CompiledFunc;
         let vmctx = (*callee).vmctx;
         let store = (*vmctx).store;
-        let native = (*f).native.load(std::sync::atomic::Ordering::Acquire);
+        let mut native = (*f).native.load(std::sync::atomic::Ordering::Acquire);
         if native == super::untranslated() {
             if !translate_now(store, f, vmctx) {
                 return false;
             }
-        } else if !native.is_null() && (*native).runs_in(&*vmctx) {
-            // Tiered up since this reference was made: switch it over
+            // (Machine code of the baseline compiler, or null.)
+            native = (*f).native.load(std::sync::atomic::Ordering::Acquire);
+        }
+        if !native.is_null() && (*native).runs_in(&*vmctx) {
+            // Native code since this reference was made: switch it over
             // (unless the code needs guarded memories this instance lacks).
             let vm = callee as *mut VMFuncRef;
             (*vm).adopt(&*native);

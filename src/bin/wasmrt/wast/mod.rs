@@ -63,6 +63,8 @@ pub enum Tier {
     /// `auto`, tiering every function up at its first call (so native code
     /// runs behind the interpreter's entries).
     AutoEager,
+    /// `auto` with the baseline compiler making functions' first code.
+    AutoBaseline,
 }
 
 impl Tier {
@@ -72,6 +74,7 @@ impl Tier {
             Tier::Jit => "jit",
             Tier::Auto => "auto",
             Tier::AutoEager => "auto-eager",
+            Tier::AutoBaseline => "auto-baseline",
         }
     }
 }

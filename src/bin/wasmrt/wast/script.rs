@@ -187,12 +187,15 @@ impl Script {
             let s = match strategy {
                 Tier::Interp => S::WASMRT_STRATEGY_INTERPRETER,
                 Tier::Jit => S::WASMRT_STRATEGY_JIT,
-                Tier::Auto | Tier::AutoEager => S::WASMRT_STRATEGY_AUTO,
+                Tier::Auto | Tier::AutoEager | Tier::AutoBaseline => S::WASMRT_STRATEGY_AUTO,
             };
             capi::wasmrt_config_strategy_set(config, s);
             if strategy == Tier::AutoEager {
                 capi::wasmrt_config_tier_up_threshold_set(config, 1);
                 capi::wasmrt_config_tier_up_in_background_set(config, false);
+            }
+            if strategy == Tier::AutoBaseline {
+                capi::wasmrt_config_baseline_set(config, true);
             }
             let e = capi::wasm_engine_new_with_config(config);
             (e, capi::wasm_store_new(e))
