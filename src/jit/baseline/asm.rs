@@ -112,6 +112,53 @@ pub enum Shift {
     Sar = 7,
 }
 
+/// One instruction's bytes, gathered in a register.
+#[derive(Default)]
+struct Enc {
+    bytes: u128,
+    n: u32,
+}
+
+impl Enc {
+    #[inline(always)]
+    fn byte(&mut self, b: u8) {
+        self.bytes |= u128::from(b) << (8 * self.n);
+        self.n += 1;
+    }
+
+    #[inline(always)]
+    fn mem_operand(&mut self, reg: Reg, m: Mem) {
+        let base = m.base & 7;
+        // `[rbp]`/`[r13]` have no form without a displacement.
+        let (mode, disp_len) = if m.disp == 0 && base != 5 {
+            (0u8, 0)
+        } else if i8::try_from(m.disp).is_ok() {
+            (1, 1)
+        } else {
+            (2, 4)
+        };
+        match m.index {
+            None if base != 4 => self.byte((mode << 6) | (reg << 3) | base),
+            None => {
+                self.byte((mode << 6) | (reg << 3) | 4);
+                self.byte(0x24);
+            }
+            Some((index, scale)) => {
+                self.byte((mode << 6) | (reg << 3) | 4);
+                self.byte((scale << 6) | ((index & 7) << 3) | base);
+            }
+        }
+        match disp_len {
+            1 => self.byte(m.disp as u8),
+            4 => {
+                self.bytes |= u128::from(m.disp as u32) << (8 * self.n);
+                self.n += 4;
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Bytes of code being assembled.
 #[derive(Default)]
 pub struct Asm {
@@ -141,13 +188,52 @@ impl Asm {
         u32::from_le_bytes(self.buf[at..at + 4].try_into().unwrap_or_default())
     }
 
+    /// Appends the `n` low bytes of `bytes` (at most 16) with one store
+    /// and one length update: appending byte by byte made each byte wait
+    /// for the vector's length stored by the one before.
+    #[inline(always)]
+    fn put(&mut self, bytes: u128, n: u32) {
+        debug_assert!(n <= 16);
+        self.buf.reserve(16);
+        let len = self.buf.len();
+        // SAFETY: `reserve(16)` leaves room for 16 more bytes, all written
+        // here; only the first `n <= 16` become part of the vector.
+        unsafe {
+            self.buf
+                .as_mut_ptr()
+                .add(len)
+                .cast::<[u8; 16]>()
+                .write_unaligned(bytes.to_le_bytes());
+            self.buf.set_len(len + n as usize);
+        }
+    }
+
     /// An instruction with a ModRM operand: optional mandatory prefix,
     /// REX (when `w`, an extended register or `byte_regs` asks for one),
-    /// the opcode bytes, then ModRM/SIB/displacement.
+    /// the opcode bytes, then ModRM/SIB/displacement (at most 11 bytes).
     #[inline(always)]
     fn inst(&mut self, prefix: u8, w: bool, byte_regs: bool, op: &[u8], reg: Reg, rm: Rm) {
+        self.inst_imm(prefix, w, byte_regs, op, reg, rm, 0, 0);
+    }
+
+    /// [`Self::inst`] followed by an immediate of `imm_len` bytes (0, 1
+    /// or 4; at most 15 bytes in all).
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    fn inst_imm(
+        &mut self,
+        prefix: u8,
+        w: bool,
+        byte_regs: bool,
+        op: &[u8],
+        reg: Reg,
+        rm: Rm,
+        imm: u32,
+        imm_len: u32,
+    ) {
+        let mut e = Enc::default();
         if prefix != 0 {
-            self.byte(prefix);
+            e.byte(prefix);
         }
         let (b, x) = match rm {
             Rm::Reg(r) => (r, 0),
@@ -156,42 +242,19 @@ impl Asm {
         let rex = 0x40 | (u8::from(w) << 3) | ((reg >> 3) << 2) | ((x >> 3) << 1) | (b >> 3);
         let needs_byte_rex = byte_regs && (reg >= 4 || matches!(rm, Rm::Reg(r) if r >= 4));
         if rex != 0x40 || needs_byte_rex {
-            self.byte(rex);
+            e.byte(rex);
         }
-        self.buf.extend_from_slice(op);
+        for &o in op {
+            e.byte(o);
+        }
         let reg = reg & 7;
         match rm {
-            Rm::Reg(r) => self.byte(0xc0 | (reg << 3) | (r & 7)),
-            Rm::Mem(m) => self.mem_operand(reg, m),
+            Rm::Reg(r) => e.byte(0xc0 | (reg << 3) | (r & 7)),
+            Rm::Mem(m) => e.mem_operand(reg, m),
         }
-    }
-
-    fn mem_operand(&mut self, reg: Reg, m: Mem) {
-        let base = m.base & 7;
-        // `[rbp]`/`[r13]` have no form without a displacement.
-        let (mode, disp_len) = if m.disp == 0 && base != 5 {
-            (0u8, 0)
-        } else if i8::try_from(m.disp).is_ok() {
-            (1, 1)
-        } else {
-            (2, 4)
-        };
-        match m.index {
-            None if base != 4 => self.byte((mode << 6) | (reg << 3) | base),
-            None => {
-                self.byte((mode << 6) | (reg << 3) | 4);
-                self.byte(0x24);
-            }
-            Some((index, scale)) => {
-                self.byte((mode << 6) | (reg << 3) | 4);
-                self.byte((scale << 6) | ((index & 7) << 3) | base);
-            }
-        }
-        match disp_len {
-            1 => self.byte(m.disp as u8),
-            4 => self.u32(m.disp as u32),
-            _ => {}
-        }
+        e.bytes |= u128::from(imm) << (8 * e.n);
+        e.n += imm_len;
+        self.put(e.bytes, e.n);
     }
 
     // Moves.
@@ -223,8 +286,7 @@ impl Asm {
 
     /// `mov qword/dword [m], imm` (sign-extended to 64 bits when `w`).
     pub fn store_imm(&mut self, w: bool, m: Mem, imm: i32) {
-        self.inst(0, w, false, &[0xc7], 0, Rm::Mem(m));
-        self.u32(imm as u32);
+        self.inst_imm(0, w, false, &[0xc7], 0, Rm::Mem(m), imm as u32, 4);
     }
 
     /// Loads a constant into `dst` with the shortest form.
@@ -232,18 +294,20 @@ impl Asm {
         if value == 0 {
             self.alu_rr(false, Alu::Xor, dst, dst);
         } else if value <= u64::from(u32::MAX) {
+            // mov r32, imm32 (with REX.B for r8-r15)
+            let op = u128::from(0xb8 + (dst & 7));
             if dst >= 8 {
-                self.byte(0x41);
+                self.put(0x41 | (op << 8) | (u128::from(value) << 16), 6);
+            } else {
+                self.put(op | (u128::from(value) << 8), 5);
             }
-            self.byte(0xb8 + (dst & 7));
-            self.u32(value as u32);
         } else if i32::try_from(value as i64).is_ok() {
-            self.inst(0, true, false, &[0xc7], 0, Rm::Reg(dst));
-            self.u32(value as u32);
+            self.inst_imm(0, true, false, &[0xc7], 0, Rm::Reg(dst), value as u32, 4);
         } else {
-            self.byte(0x48 | (dst >> 3));
-            self.byte(0xb8 + (dst & 7));
-            self.buf.extend_from_slice(&value.to_le_bytes());
+            // movabs r64, imm64
+            let rex = u128::from(0x48 | (dst >> 3));
+            let op = u128::from(0xb8 + (dst & 7));
+            self.put(rex | (op << 8) | (u128::from(value) << 16), 10);
         }
     }
 
@@ -290,11 +354,18 @@ impl Asm {
     /// `op r/m, imm` (sign-extended).
     pub fn alu_imm(&mut self, w: bool, op: Alu, rm: Rm, imm: i32) {
         if let Ok(small) = i8::try_from(imm) {
-            self.inst(0, w, false, &[0x83], op.ext(), rm);
-            self.byte(small as u8);
+            self.inst_imm(
+                0,
+                w,
+                false,
+                &[0x83],
+                op.ext(),
+                rm,
+                u32::from(small as u8),
+                1,
+            );
         } else {
-            self.inst(0, w, false, &[0x81], op.ext(), rm);
-            self.u32(imm as u32);
+            self.inst_imm(0, w, false, &[0x81], op.ext(), rm, imm as u32, 4);
         }
     }
 
@@ -311,8 +382,7 @@ impl Asm {
     }
 
     pub fn imul_ri(&mut self, w: bool, dst: Reg, imm: i32) {
-        self.inst(0, w, false, &[0x69], dst, Rm::Reg(dst));
-        self.u32(imm as u32);
+        self.inst_imm(0, w, false, &[0x69], dst, Rm::Reg(dst), imm as u32, 4);
     }
 
     /// A shift of `dst` by `cl`.
@@ -322,8 +392,16 @@ impl Asm {
 
     /// A shift of `dst` by a constant.
     pub fn shift_imm(&mut self, w: bool, op: Shift, dst: Reg, by: u8) {
-        self.inst(0, w, false, &[0xc1], op as u8, Rm::Reg(dst));
-        self.byte(by);
+        self.inst_imm(
+            0,
+            w,
+            false,
+            &[0xc1],
+            op as u8,
+            Rm::Reg(dst),
+            u32::from(by),
+            1,
+        );
     }
 
     /// `div`/`idiv` of `rdx:rax` by `src`.
@@ -363,8 +441,16 @@ impl Asm {
 
     /// `bt`/`bts`/`btr`/`btc` (`ext` 4 to 7) of bit `bit` of `dst`.
     pub fn bit_test(&mut self, w: bool, ext: u8, dst: Reg, bit: u8) {
-        self.inst(0, w, false, &[0x0f, 0xba], ext, Rm::Reg(dst));
-        self.byte(bit);
+        self.inst_imm(
+            0,
+            w,
+            false,
+            &[0x0f, 0xba],
+            ext,
+            Rm::Reg(dst),
+            u32::from(bit),
+            1,
+        );
     }
 
     pub fn setcc(&mut self, cc: Cond, dst: Reg) {
@@ -380,16 +466,13 @@ impl Asm {
     /// `jcc rel32` with a zero displacement; returns the displacement's
     /// position.
     pub fn jcc(&mut self, cc: Cond) -> usize {
-        self.byte(0x0f);
-        self.byte(0x80 + cc);
-        self.u32(0);
+        self.put(u128::from(0x800f_u16 + (u16::from(cc) << 8)), 6);
         self.pos() - 4
     }
 
     /// `jmp rel32`; returns the displacement's position.
     pub fn jmp(&mut self) -> usize {
-        self.byte(0xe9);
-        self.u32(0);
+        self.put(0xe9, 5);
         self.pos() - 4
     }
 

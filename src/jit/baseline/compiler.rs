@@ -401,6 +401,7 @@ impl Compiler {
 
     // ---- registers and operands -------------------------------------------
 
+    #[inline(always)]
     fn alloc(&mut self, float: bool) -> Reg {
         loop {
             let free = if float {
@@ -421,6 +422,7 @@ impl Compiler {
         }
     }
 
+    #[inline(always)]
     fn free_reg(&mut self, float: bool, r: Reg) {
         if float {
             self.free_xmms |= 1 << r;
@@ -430,6 +432,7 @@ impl Compiler {
     }
 
     /// Releases what a popped entry held.
+    #[inline(always)]
     fn release(&mut self, e: &Entry) {
         match e.kind {
             Kind::Reg => self.free_reg(e.ty.float(), e.reg),
@@ -528,6 +531,7 @@ impl Compiler {
         r
     }
 
+    #[inline(always)]
     fn push(&mut self, e: Entry) {
         self.stack.push(e);
         let depth = self.stack.len() as u32;
@@ -536,12 +540,14 @@ impl Compiler {
         }
     }
 
+    #[inline(always)]
     fn push_reg(&mut self, ty: Ty, reg: Reg) {
         let mut e = Entry::new(Kind::Reg, ty);
         e.reg = reg;
         self.push(e);
     }
 
+    #[inline(always)]
     fn pop(&mut self) -> (Entry, u32) {
         let e = self.stack.pop().expect("validated: operand present");
         (e, self.stack.len() as u32)
@@ -587,6 +593,7 @@ impl Compiler {
     }
 
     /// Pops the top operand into an owned register.
+    #[inline(always)]
     fn pop_reg(&mut self) -> (Reg, Ty) {
         let (e, d) = self.pop();
         (self.materialize(e, d), e.ty)
@@ -785,6 +792,7 @@ impl Compiler {
         Some(())
     }
 
+    #[inline(always)]
     fn push_const(&mut self, ty: Ty, bits: u64) {
         let mut e = Entry::new(Kind::Const, ty);
         e.bits = bits;
