@@ -2,8 +2,9 @@
 //! interpreter, the JIT, `auto` (eager, synchronous tier-up), `auto`
 //! tiering up at a function's second call or loop iteration (compiled
 //! with the callees it ran, see `tier_up::batch`), `auto` never tiering
-//! up (its first tier: the light translator's code) and `auto` tiering
-//! up from the first call on the background thread; each
+//! up (its first tier: the light translator's code), `auto` tiering
+//! up from the first call on the background thread and `auto` with the
+//! baseline compiler making functions' first code; each
 //! export's results (NaNs compared as "is NaN"), trap codes and
 //! messages, exported globals and memory contents must agree. Some inputs
 //! run with fuel metering: then the fuel left after each call must agree
@@ -38,6 +39,8 @@ fuzz_target!(|data: &[u8]| {
     first_tier
         .strategy(Strategy::Auto)
         .tier_up_threshold(u32::MAX);
+    let mut baseline = Config::new();
+    baseline.strategy(Strategy::Auto).baseline(true);
     // Drawn after the module: an input whose bytes ran out runs unmetered.
     let fuel = match u.arbitrary::<bool>() {
         Ok(true) => Some(u.int_in_range(0..=20_000u64).unwrap_or(0)),
@@ -55,6 +58,8 @@ fuzz_target!(|data: &[u8]| {
     );
     let d = wasmrt_fuzz::run_metered(&first_tier, &wasm, fuel);
     assert_eq!(a, d, "interpreter and auto's first tier differ");
+    let g = wasmrt_fuzz::run_metered(&baseline, &wasm, fuel);
+    assert_eq!(a, g, "interpreter and the baseline compiler differ");
     // As deployed (compiled on the background thread, published while
     // the program runs), tiering up from the first call: which tier runs
     // which call, or which loop iteration, depends on timing; what the
