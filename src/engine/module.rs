@@ -150,13 +150,13 @@ impl ModuleInner {
         translators: &mut Translators,
         defined: usize,
     ) -> Result<interp::CompiledFunc, Error> {
-        #[cfg(feature = "jit")]
-        if self.light_first_tier() && self.engine.config().baseline {
-            if let Some(f) = self.baseline_code(defined) {
-                return Ok(f);
-            }
-        }
         if self.light_first_tier() {
+            #[cfg(feature = "jit")]
+            if self.engine.config().baseline {
+                if let Some(f) = self.baseline_code(defined) {
+                    return Ok(f);
+                }
+            }
             let light = self.with_body(defined, |env, func_index, body| {
                 translators
                     .light
@@ -179,12 +179,10 @@ impl ModuleInner {
     #[cfg(feature = "jit")]
     fn baseline_code(&self, defined: usize) -> Option<interp::CompiledFunc> {
         let (func_index, body) = self.function_body(defined);
-        let mut reader = body.get_binary_reader();
-        let bytes = reader.read_bytes(reader.bytes_remaining()).ok()?;
         let entry = crate::jit::baseline::compile(
             &self.info,
             func_index,
-            bytes,
+            body.as_bytes(),
             &self.baseline,
             self.code_key(),
         )?;
